@@ -1,0 +1,8 @@
+//! paysecure-explorer: learn, demo and debug Paysecure's card Server-to-Server flow.
+//!
+//! `sandbox` is the embedded emulator, `api` the typed client, `flow` the three steps
+//! shared by the headless `flow` command and the terminal UI, `cli` the commands.
+
+pub mod card;
+pub mod clock;
+pub mod sandbox;

@@ -1,0 +1,161 @@
+//! The customer's browser at the `callback_url` (§5): frictionless 302, or the OTP
+//! challenge page and its form POST, then the redirect to the merchant.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::errors::Coded;
+use super::pages::{ChallengeView, challenge_page};
+use super::purchase::{Purchase, Status};
+use super::request::{origin_of, read_limited};
+use super::routes::PathParam;
+use super::s2s::MSG_NOT_PAYABLE;
+use super::scenarios::{Auth, Outcome};
+use super::state::SandboxState;
+use super::store::Inner;
+use super::transitions::apply_outcome;
+use super::webhook::{job_for, spawn_delivery};
+
+/// The OTP the sandbox issuer accepts.
+pub const SANDBOX_OTP: &str = "123456";
+/// `errorMsg` of a failed or cancelled challenge.
+pub const MSG_3DS_FAILED: &str = "3DS authentication failed";
+
+/// `GET /api/v1/payment/{id}/`.
+pub async fn callback_get(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    headers: HeaderMap,
+) -> Response {
+    let origin = origin_of(&headers, &state.origin);
+    let mut inner = state.store.lock();
+    let now = inner.now();
+    let p = match awaiting_purchase(&state, &mut inner, &id, &origin) {
+        Ok(p) => p,
+        Err(e) => return e.for_browser(&headers),
+    };
+    p.viewed_on.get_or_insert(now);
+    let Some(pending) = p.pending.clone() else {
+        return Coded::transaction(MSG_NOT_PAYABLE).for_browser(&headers);
+    };
+    match pending.auth {
+        Auth::Frictionless => finish(&state, p, pending.outcome, &origin, now),
+        Auth::Challenge => {
+            let amount = format!("{} {:.2}", p.currency, p.total);
+            Html(challenge_page(&ChallengeView {
+                purchase_id: &p.id,
+                merchant: &state.brand_name,
+                amount,
+                masked_pan: &pending.masked_pan,
+                card_brand: &pending.card_brand,
+            }))
+            .into_response()
+        }
+    }
+}
+
+/// `POST /api/v1/payment/{id}/`: the challenge form (`otp`, `action=submit|cancel`).
+pub async fn callback_post(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
+    let origin = origin_of(&headers, &state.origin);
+    let form = match read_limited(&headers, body).await {
+        Ok(bytes) => bytes,
+        Err(e) => return e.for_browser(&headers),
+    };
+    let mut otp = String::new();
+    let mut cancelled = false;
+    for (k, v) in form_urlencoded::parse(&form) {
+        match k.as_ref() {
+            "otp" => otp = v.trim().to_string(),
+            "action" => cancelled = v == "cancel",
+            _ => {}
+        }
+    }
+    let mut inner = state.store.lock();
+    let now = inner.now();
+    let p = match awaiting_purchase(&state, &mut inner, &id, &origin) {
+        Ok(p) => p,
+        Err(e) => return e.for_browser(&headers),
+    };
+    let Some(pending) = p.pending.clone() else {
+        return Coded::transaction(MSG_NOT_PAYABLE).for_browser(&headers);
+    };
+    let passed = pending.auth == Auth::Frictionless || (!cancelled && otp == SANDBOX_OTP);
+    let outcome = if passed {
+        pending.outcome
+    } else {
+        Outcome::Declined(MSG_3DS_FAILED)
+    };
+    finish(&state, p, outcome, &origin, now)
+}
+
+/// The purchase, if its callback may be completed now.
+fn awaiting_purchase<'a>(
+    state: &Arc<SandboxState>,
+    inner: &'a mut Inner,
+    id: &str,
+    origin: &str,
+) -> Result<&'a mut Purchase, Coded> {
+    if inner.age(id)
+        && let Some(job) = inner.purchases.get(id).and_then(|p| job_for(p, origin))
+    {
+        spawn_delivery(state, job);
+    }
+    let p = inner
+        .purchases
+        .get_mut(id)
+        .ok_or_else(Coded::purchase_not_found)?;
+    if p.awaits_callback() {
+        Ok(p)
+    } else {
+        Err(Coded::transaction(MSG_NOT_PAYABLE))
+    }
+}
+
+/// Applies the outcome, sends the webhook and redirects the browser to the merchant.
+fn finish(
+    state: &Arc<SandboxState>,
+    p: &mut Purchase,
+    outcome: Outcome,
+    origin: &str,
+    now: i64,
+) -> Response {
+    apply_outcome(p, outcome, now);
+    if let Some(job) = job_for(p, origin) {
+        spawn_delivery(state, job);
+    }
+    redirect_to(&redirect_target(p))
+}
+
+/// Where the browser goes for the purchase's status, with `?purchaseId=` appended
+/// (an emulator choice: Paysecure does not document redirect parameters).
+pub fn redirect_target(p: &Purchase) -> String {
+    let base = match p.status {
+        Status::Paid => &p.success_redirect,
+        Status::PaymentInProcess => p.pending_redirect.as_ref().unwrap_or(&p.success_redirect),
+        _ => &p.failure_redirect,
+    };
+    match reqwest::Url::parse(base) {
+        Ok(mut url) => {
+            url.query_pairs_mut().append_pair("purchaseId", &p.id);
+            url.to_string()
+        }
+        Err(_) => base.clone(),
+    }
+}
+
+fn redirect_to(location: &str) -> Response {
+    let mut resp = StatusCode::FOUND.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, value);
+    }
+    resp
+}

@@ -1,0 +1,274 @@
+//! The emulator-only control plane under `/_sandbox/` (§9): no auth, loopback only.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::errors::{Coded, json_response};
+use super::lifecycle::expire_if_due;
+use super::purchase::Status;
+use super::request::{origin_of, parse_object, peer_ip, read_limited};
+use super::routes::PathParam;
+use super::scenarios::Outcome;
+use super::state::SandboxState;
+use super::store::Settings;
+use super::transitions::apply_outcome;
+use super::webhook::{WebhookJob, deliver, job_for, spawn_delivery};
+
+/// Refuses control-plane calls from anywhere but loopback.
+pub async fn loopback_only(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    if !peer_ip(&parts).is_loopback() {
+        return Coded::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "The sandbox control plane answers loopback callers only",
+        )
+        .into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Reads an optional JSON object body (empty means `{}`).
+async fn object_body(req: Request) -> Result<(Map<String, Value>, String), Coded> {
+    let (parts, body) = req.into_parts();
+    let origin = origin_of(&parts.headers, "http://127.0.0.1");
+    let bytes = read_limited(&parts.headers, body).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok((Map::new(), origin));
+    }
+    Ok((parse_object(&bytes)?, origin))
+}
+
+/// `GET /_sandbox/purchases`: newest first.
+pub async fn list(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
+    let origin = origin_of(req.headers(), &state.origin);
+    let mut inner = state.store.lock();
+    let ids: Vec<String> = inner.order.iter().rev().cloned().collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in &ids {
+        expire_if_due(&state, &mut inner, id, &origin);
+        if let Some(p) = inner.purchases.get(id) {
+            out.push(p.to_json(&origin));
+        }
+    }
+    json_response(StatusCode::OK, &Value::Array(out))
+}
+
+/// `GET /_sandbox/purchases/{id}`: the purchase plus the emulator's bookkeeping.
+pub async fn get_one(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    let origin = origin_of(req.headers(), &state.origin);
+    let mut inner = state.store.lock();
+    expire_if_due(&state, &mut inner, &id, &origin);
+    let limit = inner.settings.attempt_limit;
+    let Some(p) = inner.purchases.get(&id) else {
+        return Coded::purchase_not_found().into_response();
+    };
+    let mut body = p.to_json(&origin);
+    if let Some(map) = body.as_object_mut() {
+        map.insert("attempts".into(), json!(p.attempts));
+        map.insert(
+            "sandbox".into(),
+            json!({
+                "attempts_used": p.attempts_used,
+                "attempt_limit": limit,
+                "in_flight": p.in_flight,
+                "awaiting_callback": p.awaits_callback(),
+                "key_type": format!("{:?}", p.key_type).to_ascii_lowercase(),
+                "outcome": p.pending.as_ref().map(|x| format!("{:?}", x.outcome)),
+                "auth": p.pending.as_ref().map(|x| format!("{:?}", x.auth)),
+            }),
+        );
+    }
+    json_response(StatusCode::OK, &body)
+}
+
+/// `POST /_sandbox/purchases/{id}/settle {"status":"paid"|"error"}`.
+pub async fn settle(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    let (body, origin) = match object_body(req).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let outcome = match body.get("status").and_then(Value::as_str) {
+        Some(s) if s.eq_ignore_ascii_case("paid") => Outcome::Success,
+        Some(s) if s.eq_ignore_ascii_case("error") => Outcome::Declined("Transaction Failed"),
+        _ => {
+            return Coded::new(
+                StatusCode::BAD_REQUEST,
+                "Invalid_Parameter",
+                "status must be \"paid\" or \"error\"",
+            )
+            .into_response();
+        }
+    };
+    let mut inner = state.store.lock();
+    let now = inner.now();
+    let Some(p) = inner.purchases.get_mut(&id) else {
+        return Coded::purchase_not_found().into_response();
+    };
+    if p.status != Status::PaymentInProcess {
+        return Coded::transaction("Only purchases in PAYMENT_IN_PROCESS can be settled")
+            .into_response();
+    }
+    apply_outcome(p, outcome, now);
+    if let Some(job) = job_for(p, &origin) {
+        spawn_delivery(&state, job);
+    }
+    json_response(StatusCode::OK, &p.to_json(&origin))
+}
+
+/// `POST /_sandbox/clock {"advance_minutes":N}`.
+pub async fn clock(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
+    let (body, origin) = match object_body(req).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let Some(minutes) = body
+        .get("advance_minutes")
+        .and_then(Value::as_i64)
+        .filter(|m| (0..=10 * 365 * 24 * 60).contains(m))
+    else {
+        return Coded::new(
+            StatusCode::BAD_REQUEST,
+            "Invalid_Parameter",
+            "advance_minutes must be a whole number from 0 to 5256000",
+        )
+        .into_response();
+    };
+    let mut inner = state.store.lock();
+    inner.clock_offset_minutes += minutes;
+    let ids = inner.order.clone();
+    for id in &ids {
+        expire_if_due(&state, &mut inner, id, &origin);
+    }
+    let body = json!({"clock_offset_minutes": inner.clock_offset_minutes, "now": inner.now()});
+    json_response(StatusCode::OK, &body)
+}
+
+/// `GET /_sandbox/webhooks`.
+pub async fn webhooks(State(state): State<Arc<SandboxState>>) -> Response {
+    let inner = state.store.lock();
+    json_response(StatusCode::OK, &json!(inner.deliveries))
+}
+
+/// `POST /_sandbox/webhooks/{n}/replay`: sends the same body and signature again.
+pub async fn replay(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(n): PathParam,
+) -> Response {
+    let job = {
+        let inner = state.store.lock();
+        n.parse::<usize>()
+            .ok()
+            .and_then(|n| inner.deliveries.get(n))
+            .map(|d| WebhookJob {
+                purchase_id: d.purchase_id.clone(),
+                status: d.status.clone(),
+                brand_id: d
+                    .body
+                    .pointer("/message/brandId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&state.brand_id)
+                    .to_string(),
+                url: d.url.clone(),
+                body: d.body.clone(),
+            })
+    };
+    let Some(job) = job else {
+        return Coded::new(StatusCode::NOT_FOUND, "not_found", "No webhook delivery with that number")
+            .into_response();
+    };
+    let delivery = deliver(&state, job).await;
+    json_response(StatusCode::OK, &json!(delivery))
+}
+
+/// `GET /_sandbox/public-key`: PEM text.
+pub async fn public_key(State(state): State<Arc<SandboxState>>) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/x-pem-file")],
+        state.signer.public_key_pem(),
+    )
+        .into_response()
+}
+
+/// `GET /_sandbox/settings`.
+pub async fn get_settings(State(state): State<Arc<SandboxState>>) -> Response {
+    let settings = state.store.lock().settings.clone();
+    json_response(StatusCode::OK, &json!(settings))
+}
+
+/// `PUT /_sandbox/settings`: any subset of the fields; unknown or ill-typed values refused.
+pub async fn put_settings(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
+    let (body, _) = match object_body(req).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let mut inner = state.store.lock();
+    match merge_settings(&inner.settings, &body) {
+        Ok(next) => {
+            inner.settings = next.clone();
+            json_response(StatusCode::OK, &json!(next))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn merge_settings(current: &Settings, body: &Map<String, Value>) -> Result<Settings, Coded> {
+    let bad = |m: &str| Coded::new(StatusCode::BAD_REQUEST, "Invalid_Parameter", m);
+    let mut next = current.clone();
+    for (key, value) in body {
+        match key.as_str() {
+            "attempt_limit" => {
+                next.attempt_limit = value
+                    .as_u64()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| bad("attempt_limit must be 1 to 1000"))?
+                    as u32;
+            }
+            "mode" => {
+                next.mode = value
+                    .as_str()
+                    .map(str::to_ascii_lowercase)
+                    .filter(|m| m == "2d" || m == "3d")
+                    .ok_or_else(|| bad("mode must be \"3d\" or \"2d\""))?;
+            }
+            "latency_ms" => {
+                next.latency_ms = value
+                    .as_u64()
+                    .filter(|n| *n <= 60_000)
+                    .ok_or_else(|| bad("latency_ms must be 0 to 60000"))?;
+            }
+            "timeout_s" => {
+                next.timeout_s = value
+                    .as_u64()
+                    .filter(|n| *n <= 600)
+                    .ok_or_else(|| bad("timeout_s must be 0 to 600"))?;
+            }
+            other => return Err(bad(&format!("unknown setting \"{other}\""))),
+        }
+    }
+    Ok(next)
+}
+
+/// `POST /_sandbox/reset`.
+pub async fn reset(State(state): State<Arc<SandboxState>>) -> Response {
+    state.store.reset();
+    json_response(StatusCode::OK, &json!({"reset": true}))
+}
+
+/// `GET /_sandbox/merchant/events`: what the merchant stub received.
+pub async fn merchant_events(State(state): State<Arc<SandboxState>>) -> Response {
+    json_response(StatusCode::OK, &json!(state.events_snapshot()))
+}

@@ -1,0 +1,302 @@
+//! `POST /purchases/`: validation in the reference's order (`paysecure-api.md` §3.3) and
+//! the new purchase record.
+
+use serde_json::{Map, Value, json};
+
+use super::errors::Coded;
+use super::purchase::{KeyType, Purchase, Status, echo_client, round2};
+
+/// ISO 3166-1 alpha-2 codes, upper case.
+const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL \
+BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM \
+DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY \
+HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC \
+LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE \
+NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD \
+SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA \
+UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+/// Currencies the sandbox merchant has enabled.
+pub const CURRENCIES: &[&str] = &[
+    "EUR", "USD", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
+    "INR", "JPY", "SGD", "HKD", "AED", "BRL", "MXN", "ZAR", "TRY",
+];
+
+/// The sandbox merchant's per-transaction limits, in major units.
+pub const MIN_AMOUNT: f64 = 0.01;
+/// See [`MIN_AMOUNT`].
+pub const MAX_AMOUNT: f64 = 1_000_000.0;
+
+/// Whether `code` is an ISO alpha-2 country code in upper case.
+pub fn is_country(code: &str) -> bool {
+    code.len() == 2 && COUNTRIES.split(' ').any(|c| c == code)
+}
+
+/// Paysecure's backend email rule:
+/// `^[_A-Za-z0-9-\+]+(\.[_A-Za-z0-9-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(\.[A-Za-z]{2,})$`.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let word = |s: &str, extra: &[u8]| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || extra.contains(&b))
+    };
+    let mut local_parts = local.split('.');
+    let first_ok = local_parts.next().is_some_and(|p| word(p, b"+"));
+    let local_ok = first_ok && local_parts.all(|p| word(p, b""));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let Some((tld, rest)) = labels.split_last() else {
+        return false;
+    };
+    let domain_ok = !rest.is_empty()
+        && rest
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let tld_ok = tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic());
+    local_ok && domain_ok && tld_ok
+}
+
+/// A string field, trimmed; numbers are accepted as their text (lenient like the backend).
+pub fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn is_http_url(text: &str) -> bool {
+    reqwest::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+}
+
+fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&text[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&text[8..10].parse::<u32>().unwrap_or(0))
+}
+
+/// Facts about the caller that go into the record.
+pub struct Caller<'a> {
+    pub key_type: KeyType,
+    pub ip: String,
+    pub brand_id: &'a str,
+    pub now: i64,
+    pub id: String,
+}
+
+/// Validates a create-purchase body and builds the record (not yet stored; the caller
+/// checks `merchantRef` uniqueness under the store's lock).
+pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<Purchase, Coded> {
+    let brand_id = text(body, "brand_id").ok_or_else(|| Coded::missing("brand_id is missing"))?;
+    if brand_id != caller.brand_id {
+        return Err(Coded::transaction("Brand not found!"));
+    }
+    let Some(Value::Object(details)) = body.get("purchase") else {
+        return Err(Coded::missing("purchase detail are missing"));
+    };
+    let empty = Map::new();
+    let client = match body.get("client") {
+        Some(Value::Object(c)) => c,
+        _ => &empty,
+    };
+    let mut client_echo = client.clone();
+    let email = text(client, "email").ok_or_else(|| Coded::missing("client.email is missing"))?;
+    if !is_email(&email) {
+        return Err(Coded::transaction("Invalid Email Format"));
+    }
+    let country = text(client, "country").unwrap_or_default();
+    if !is_country(&country) {
+        return Err(Coded::transaction(
+            "Please submit Valid Alpha2 Country Code Ex:(AF,IN) in \"country\" parameter",
+        ));
+    }
+    let currency = text(details, "currency").ok_or_else(|| Coded::transaction("Currency is required"))?;
+    match text(client, "stateCode") {
+        None if matches!(currency.as_str(), "EUR" | "GBP") => {
+            client_echo.insert("stateCode".into(), json!("NA"));
+        }
+        Some(s)
+            if (1..=3).contains(&s.len())
+                && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) => {}
+        _ => return Err(Coded::transaction("Please pass Valid State Code")),
+    }
+    let required = [
+        ("street_address", "Please pass valid street address in \"street_address\" parameter"),
+        ("city", "Please pass valid city name in \"city\" parameter"),
+        ("zip_code", "Please pass valid postal Code name in \"zip_code\" parameter"),
+    ];
+    for (field, message) in required {
+        if text(client, field).is_none() {
+            return Err(Coded::transaction(message));
+        }
+    }
+    if let Some(dob) = text(client, "date_of_birth")
+        && !is_iso_date(&dob)
+    {
+        return Err(Coded::transaction(
+            "Invalid format of Date_of_Birth[allowed format: yyyy-mm-dd]",
+        ));
+    }
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(Coded::transaction(format!("Currency {currency} is Not Allowed")));
+    }
+    let (products, total) = products(details)?;
+    if total < MIN_AMOUNT {
+        return Err(Coded::transaction(
+            "Transaction amount must be equal or greater to minimum trans amount",
+        ));
+    }
+    if total > MAX_AMOUNT {
+        return Err(Coded::transaction(
+            "Transaction amount must not be greater to maximum trans amount",
+        ));
+    }
+    let success_redirect = redirect(body, "success_redirect", true)?.unwrap_or_default();
+    let failure_redirect = redirect(body, "failure_redirect", true)?.unwrap_or_default();
+    let pending_redirect = redirect(body, "pending_redirect", false)?;
+    let cancel_redirect = redirect(body, "cancel_redirect", false)?;
+    let success_callback = redirect(body, "success_callback", false)?;
+    let failure_callback = redirect(body, "failure_callback", false)?;
+    let extra_param = match body.get("extraParam") {
+        None | Some(Value::Null) => None,
+        Some(v @ Value::Object(_)) => Some(v.clone()),
+        Some(_) => return Err(Coded::invalid_json()),
+    };
+    let mut purchase_echo = details.clone();
+    purchase_echo.insert("products".into(), Value::Array(products));
+    purchase_echo.insert("total".into(), json!(total));
+    purchase_echo.insert("requestAmount".into(), json!(total));
+    purchase_echo.insert("total_formatted".into(), json!(format!("{total:.2}")));
+    purchase_echo.entry("language").or_insert(json!("en"));
+    purchase_echo.entry("notes").or_insert(json!(""));
+    purchase_echo.insert("debt".into(), json!(0));
+    purchase_echo.insert("taxAmount".into(), json!(0));
+    purchase_echo.insert("taxPercent".into(), json!(0));
+    let payment_method = text(body, "paymentMethod").unwrap_or_else(|| "VISA,MASTER".into());
+    let merchant_ref = text(body, "merchantRef").unwrap_or_else(|| caller.id.clone());
+    Ok(Purchase {
+        id: caller.id,
+        status: Status::Created,
+        history: vec![("created".into(), caller.now)],
+        created_on: caller.now,
+        updated_on: caller.now,
+        key_type: caller.key_type,
+        brand_id,
+        merchant_ref,
+        payment_method,
+        client: echo_client(&client_echo),
+        purchase: Value::Object(purchase_echo),
+        currency,
+        total,
+        success_redirect,
+        failure_redirect,
+        pending_redirect,
+        cancel_redirect,
+        success_callback,
+        failure_callback,
+        extra_param,
+        skip_capture: body.get("skip_capture").and_then(Value::as_bool).unwrap_or(false),
+        created_from_ip: caller.ip,
+        attempts_used: 0,
+        had_pending: false,
+        in_flight: false,
+        pending: None,
+        attempts: Vec::new(),
+        card_extra: None,
+        error_msg: String::new(),
+        trx_type: None,
+        paid_on: None,
+        viewed_on: None,
+        refunded_amount: 0.0,
+        refund_fails: false,
+        refunds: Vec::new(),
+    })
+}
+
+/// Checks the products and recomputes the total (the sum of prices, as Paysecure does;
+/// `quantity` is echoed, not multiplied).
+fn products(details: &Map<String, Value>) -> Result<(Vec<Value>, f64), Coded> {
+    let Some(Value::Array(items)) = details.get("products") else {
+        return Err(Coded::transaction("Product detail is missing"));
+    };
+    if items.is_empty() {
+        return Err(Coded::transaction("Product detail is missing"));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let mut total = 0.0;
+    for item in items {
+        let Value::Object(item) = item else {
+            return Err(Coded::transaction("Product detail is missing"));
+        };
+        if text(item, "name").is_none() {
+            return Err(Coded::transaction("Product name is required"));
+        }
+        let price = match item.get("price") {
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        }
+        .filter(|p| p.is_finite() && *p >= 0.0)
+        .ok_or_else(|| Coded::transaction("Product price is required"))?;
+        total += price;
+        let mut echoed = item.clone();
+        echoed.insert("price".into(), json!(price));
+        echoed.entry("quantity").or_insert(json!(1));
+        echoed.entry("discount").or_insert(json!(0));
+        echoed.entry("tax_percent").or_insert(json!("0.00"));
+        out.push(Value::Object(echoed));
+    }
+    Ok((out, round2(total)))
+}
+
+/// A redirect or callback URL: required ones must be present; present ones must be URLs.
+fn redirect(body: &Map<String, Value>, key: &str, required: bool) -> Result<Option<String>, Coded> {
+    match text(body, key) {
+        None if required => Err(Coded::missing(format!("{key} is missing"))),
+        None => Ok(None),
+        Some(url) if is_http_url(&url) => Ok(Some(url)),
+        Some(_) => Err(Coded::transaction(format!(
+            "Please pass valid URL in \"{key}\" parameter"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_rule_matches_backend_regex() {
+        for ok in ["buyer@example.com", "a+c.b@x-y.example.org", "_a@b.co"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in ["", "a@b", "a@b.c", "a..b@x.com", "a@@x.com", "a b@x.com", "a@x.c0m", "@x.com", "a.b+c@x.com"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn countries_are_upper_alpha2() {
+        assert!(is_country("DE"));
+        assert!(is_country("IN"));
+        assert!(!is_country("at"));
+        assert!(!is_country("India"));
+        assert!(!is_country("XX"));
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_iso_date("1990-01-31"));
+        assert!(!is_iso_date("1990-13-01"));
+        assert!(!is_iso_date("01-01-1990"));
+    }
+}

@@ -1,0 +1,42 @@
+//! The HTTP side of `POST /purchases/`: read, validate, store, reply 202.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::create::{Caller, build_purchase};
+use super::errors::{Coded, json_response};
+use super::request::{BodyUse, extract};
+use super::state::SandboxState;
+
+/// `POST /purchases/`.
+pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let call = match extract(&state.keys, &state.origin, &parts, body, BodyUse::Required).await {
+        Ok(call) => call,
+        Err(e) => return e.into_response(),
+    };
+    let body = call.body.unwrap_or_default();
+    let id = state.store.new_id();
+    let mut inner = state.store.lock();
+    let caller = Caller {
+        key_type: call.key_type,
+        ip: call.peer_ip.to_string(),
+        brand_id: &state.brand_id,
+        now: inner.now(),
+        id,
+    };
+    let purchase = match build_purchase(&body, caller) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if !inner.merchant_refs.insert(purchase.merchant_ref.clone()) {
+        return Coded::transaction("Duplicate merchantRef Found!").into_response();
+    }
+    let reply = purchase.to_json(&call.origin);
+    inner.order.push(purchase.id.clone());
+    inner.purchases.insert(purchase.id.clone(), purchase);
+    json_response(StatusCode::ACCEPTED, &reply)
+}

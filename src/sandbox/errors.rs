@@ -1,0 +1,105 @@
+//! The one error shape the sandbox speaks: `{"message","code"}` with an HTTP status, as
+//! JSON, or as a small HTML page on the customer-browser paths when the browser asks.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::pages;
+
+/// A coded Paysecure error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coded {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The `code` field.
+    pub code: &'static str,
+    /// The `message` field.
+    pub message: String,
+}
+
+impl Coded {
+    /// A coded error with any status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Coded {
+        Coded {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 400 `transaction_error`, the most common S2S rejection.
+    pub fn transaction(message: impl Into<String>) -> Coded {
+        Coded::new(StatusCode::BAD_REQUEST, "transaction_error", message)
+    }
+
+    /// 400 `parameter_missing`.
+    pub fn missing(message: impl Into<String>) -> Coded {
+        Coded::new(StatusCode::BAD_REQUEST, "parameter_missing", message)
+    }
+
+    /// 404 "PurchaseId Not found.".
+    pub fn purchase_not_found() -> Coded {
+        Coded::new(
+            StatusCode::NOT_FOUND,
+            "transaction_error",
+            "PurchaseId Not found.",
+        )
+    }
+
+    /// 400 `invalid_json`.
+    pub fn invalid_json() -> Coded {
+        Coded::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "Request Body Not Found/MalFormed",
+        )
+    }
+
+    /// Answers as HTML when `headers` accept `text/html`, else as JSON; same status either way.
+    pub fn for_browser(self, headers: &HeaderMap) -> Response {
+        if accepts_html(headers) {
+            let mut resp = (self.status, pages::error_page(&self)).into_response();
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            resp
+        } else {
+            self.into_response()
+        }
+    }
+}
+
+impl IntoResponse for Coded {
+    fn into_response(self) -> Response {
+        let body = json!({"message": self.message, "code": self.code});
+        (self.status, axum_json(&body)).into_response()
+    }
+}
+
+/// A JSON response body with the right content type.
+pub fn axum_json(value: &serde_json::Value) -> Response {
+    let bytes = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+    let mut resp = bytes.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// A JSON response with a status.
+pub fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut resp = axum_json(value);
+    *resp.status_mut() = status;
+    resp
+}
+
+/// Whether the request's `Accept` header names `text/html`.
+pub fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"))
+}

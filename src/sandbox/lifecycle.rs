@@ -1,0 +1,174 @@
+//! The calls around a payment (§8): status GET, cancel, full and partial refund.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::errors::{Coded, json_response};
+use super::purchase::{Purchase, Status, round2};
+use super::request::{ApiCall, BodyUse, extract};
+use super::routes::PathParam;
+use super::state::SandboxState;
+use super::store::Inner;
+use super::webhook::{job_for, spawn_delivery};
+
+/// Reads the call, then runs `f` on the purchase under the lock.
+async fn with_purchase<F>(state: &Arc<SandboxState>, id: &str, req: Request, body: BodyUse, f: F) -> Response
+where
+    F: FnOnce(&mut Purchase, &ApiCall, i64) -> Result<Response, Coded>,
+{
+    let (parts, raw) = req.into_parts();
+    let call = match extract(&state.keys, &state.origin, &parts, raw, body).await {
+        Ok(call) => call,
+        Err(e) => return e.into_response(),
+    };
+    let mut inner = state.store.lock();
+    expire_if_due(state, &mut inner, id, &call.origin);
+    let now = inner.now();
+    match inner.purchases.get_mut(id) {
+        None => Coded::purchase_not_found().into_response(),
+        Some(p) => f(p, &call, now).unwrap_or_else(IntoResponse::into_response),
+    }
+}
+
+/// Ages a purchase on access, sending the `expired` webhook if it just expired.
+pub fn expire_if_due(state: &Arc<SandboxState>, inner: &mut Inner, id: &str, origin: &str) {
+    if inner.age(id)
+        && let Some(job) = inner.purchases.get(id).and_then(|p| job_for(p, origin))
+    {
+        spawn_delivery(state, job);
+    }
+}
+
+/// `GET /purchases/{id}/`.
+pub async fn status(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    with_purchase(&state, &id, req, BodyUse::Ignored, |p, call, _| {
+        Ok(json_response(StatusCode::OK, &p.to_json(&call.origin)))
+    })
+    .await
+}
+
+/// `GET|POST /purchases/{id}/cancel/`: only from CREATED.
+pub async fn cancel(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    with_purchase(&state, &id, req, BodyUse::Ignored, |p, call, now| {
+        if p.status != Status::Created || p.in_flight {
+            return Err(Coded::transaction(
+                "Only purchases that can be paid for can be canceled.",
+            ));
+        }
+        p.set_status(Status::Cancelled, now);
+        Ok(json_response(StatusCode::ACCEPTED, &p.to_json(&call.origin)))
+    })
+    .await
+}
+
+/// Checks common to both refunds.
+fn refundable(p: &Purchase) -> Result<f64, Coded> {
+    match p.status {
+        Status::Refunded => Err(Coded::transaction("This Purchase was already fully refunded.")),
+        Status::Paid | Status::PartialRefunded => {
+            if p.refund_fails {
+                Err(Coded::transaction(
+                    "Refund can not be initiated .Please contact Administrator.",
+                ))
+            } else {
+                Ok(p.refundable())
+            }
+        }
+        _ => Err(Coded::transaction(
+            "Only Purchases with `status == (paid)` can be refunded.",
+        )),
+    }
+}
+
+/// Refunds `amount`; the sandbox settles at once (`refund_in_process` then the result).
+fn refund(p: &mut Purchase, amount: f64, now: i64) -> Status {
+    p.set_status(Status::RefundInProcess, now);
+    p.refunded_amount = round2(p.refunded_amount + amount);
+    let done = if p.total - p.refunded_amount < 0.005 {
+        Status::Refunded
+    } else {
+        Status::PartialRefunded
+    };
+    p.set_status(done, now);
+    p.attempts.push(json!({
+        "type": "refund", "successful": true, "processing_time": now,
+        "extra": {"amount": amount},
+    }));
+    done
+}
+
+/// `GET /purchases/{id}/refund/`: refunds what is left.
+pub async fn refund_full(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    with_purchase(&state, &id, req, BodyUse::Ignored, |p, call, now| {
+        let left = refundable(p)?;
+        refund(p, left, now);
+        Ok(json_response(StatusCode::ACCEPTED, &p.to_json(&call.origin)))
+    })
+    .await
+}
+
+/// `POST /purchases/{id}/refund/` with `{amount, reason}`.
+pub async fn refund_partial(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    let refund_id = state.store.new_id();
+    with_purchase(&state, &id, req, BodyUse::Required, move |p, call, now| {
+        let body = call.body.clone().unwrap_or_default();
+        let amount = match body.get("amount") {
+            None | Some(Value::Null) => return Err(Coded::transaction("amount is required")),
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                return Err(Coded::transaction("amount is required"));
+            }
+            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+            Some(_) => None,
+        };
+        let Some(amount) = amount.filter(|a| a.is_finite()) else {
+            return Err(Coded::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_amount",
+                "Refund amount must be a number.",
+            ));
+        };
+        let reason = super::create::text(&body, "reason")
+            .ok_or_else(|| Coded::transaction("reason for refund is required"))?;
+        if amount <= 0.0 {
+            return Err(Coded::transaction("Refund amount must be greater than zero."));
+        }
+        let left = refundable(p)?;
+        if round2(amount) > left {
+            return Err(Coded::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_amount",
+                format!("Refund amount exceeds refundable amount: {left}"),
+            ));
+        }
+        let status = refund(p, round2(amount), now);
+        let reply = json!({
+            "refundId": refund_id, "purchaseId": p.id, "amount": round2(amount),
+            "currency": p.currency, "status": "REFUNDED", "reason": reason,
+            "createdOn": now, "refundOn": now, "purchaseStatus": status.upper(),
+        });
+        p.refunds.push(reply.clone());
+        Ok(json_response(StatusCode::ACCEPTED, &reply))
+    })
+    .await
+}

@@ -1,0 +1,93 @@
+//! The explorer's own merchant side: landing pages for the redirects and a webhook
+//! receiver that verifies `paysecure-sign` with the sandbox's public key.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::errors::{Coded, accepts_html, json_response};
+use super::pages::landing_page;
+use super::request::{parse_object, read_limited};
+use super::routes::PathParam;
+use super::signing::signed_string;
+use super::state::{MerchantEvent, SandboxState};
+use crate::clock::now_epoch_millis;
+
+/// `GET /merchant/return/{success|failure|pending}`.
+pub async fn landing(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(page): PathParam,
+    req: Request,
+) -> Response {
+    if !matches!(page.as_str(), "success" | "failure" | "pending") {
+        return Coded::new(StatusCode::NOT_FOUND, "not_found", "No such merchant page")
+            .for_browser(req.headers());
+    }
+    let purchase_id = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "purchaseId")
+        .map(|(_, v)| v.into_owned());
+    state.publish(MerchantEvent::Landing {
+        page: page.clone(),
+        purchase_id: purchase_id.clone(),
+        received_at_ms: now_epoch_millis(),
+    });
+    if accepts_html(req.headers()) {
+        Html(landing_page(&page, purchase_id.as_deref())).into_response()
+    } else {
+        json_response(
+            StatusCode::OK,
+            &json!({"page": page, "purchaseId": purchase_id}),
+        )
+    }
+}
+
+/// `POST /merchant/webhook`: verifies and records a delivery; answers 200 fast.
+pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = match read_limited(&parts.headers, body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let body = match parse_object(&bytes) {
+        Ok(b) => Value::Object(b),
+        Err(e) => return e.into_response(),
+    };
+    let field = |path: &str| body.pointer(path).and_then(Value::as_str).map(str::to_string);
+    let Some(purchase_id) = field("/message/purchaseId") else {
+        return Coded::missing("message.purchaseId is missing").into_response();
+    };
+    let status = field("/status")
+        .or_else(|| field("/message/status"))
+        .unwrap_or_default();
+    let brand = field("/message/brandId")
+        .or_else(|| field("/message/brand_id"))
+        .unwrap_or_default();
+    let signature_valid = signature_of(&parts.headers).is_some_and(|sig| {
+        state
+            .verifier
+            .verify(&signed_string(&purchase_id, &status, &brand), &sig)
+    });
+    state.publish(MerchantEvent::Webhook {
+        purchase_id,
+        status: status.to_ascii_lowercase(),
+        signature_valid,
+        received_at_ms: now_epoch_millis(),
+        body,
+    });
+    json_response(
+        StatusCode::OK,
+        &json!({"received": true, "signature_valid": signature_valid}),
+    )
+}
+
+/// The signature header; Paysecure spells it `paysecure-sign`, some deliveries `paysecure_sign`.
+fn signature_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("paysecure-sign")
+        .or_else(|| headers.get("paysecure_sign"))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}

@@ -1,0 +1,215 @@
+//! The embedded, stateful Paysecure sandbox (`shared/spec/sandbox-scenarios.md`).
+//!
+//! [`start`] binds a loopback port, serves the API, the customer-browser pages, the
+//! control plane and the merchant stub, and returns a [`SandboxHandle`].
+
+pub mod browser;
+pub mod control;
+pub mod create;
+pub mod create_route;
+pub mod errors;
+pub mod lifecycle;
+pub mod merchant;
+pub mod pages;
+pub mod purchase;
+pub mod request;
+pub mod routes;
+pub mod s2s;
+pub mod scenarios;
+pub mod server;
+pub mod signing;
+pub mod state;
+pub mod store;
+pub mod transitions;
+pub mod webhook;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+pub use state::MerchantEvent;
+
+use request::Keys;
+use signing::{Signer, Verifier};
+use state::SandboxState;
+use store::Store;
+
+/// Default sandbox-type API key (fixed and documented; printed by `serve`).
+pub const DEFAULT_API_KEY: &str = "sk_test_sandbox_paysecure_explorer";
+/// Default live-type API key, for producing "Different Type of key" naturally.
+pub const DEFAULT_LIVE_API_KEY: &str = "sk_live_sandbox_paysecure_explorer";
+/// Default brand id.
+pub const DEFAULT_BRAND_ID: &str = "brd_sandbox_explorer";
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Where to listen; port 0 picks a free one. Loopback unless the user asks otherwise.
+    pub bind: SocketAddr,
+    pub api_key: String,
+    pub live_api_key: String,
+    pub brand_id: String,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_key: DEFAULT_API_KEY.into(),
+            live_api_key: DEFAULT_LIVE_API_KEY.into(),
+            brand_id: DEFAULT_BRAND_ID.into(),
+        }
+    }
+}
+
+/// Why the sandbox could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// Binding the port failed.
+    Bind(std::io::Error),
+    /// The signing key or the HTTP client could not be set up.
+    Setup(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Bind(e) => write!(f, "could not bind the sandbox port: {e}"),
+            StartError::Setup(e) => write!(f, "could not set up the sandbox: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A running sandbox.
+pub struct SandboxHandle {
+    /// `http://127.0.0.1:PORT/api/v1`.
+    pub base_url: String,
+    /// `http://127.0.0.1:PORT`.
+    pub origin: String,
+    pub api_key: String,
+    pub live_api_key: String,
+    pub brand_id: String,
+    pub public_key_pem: String,
+    /// `http://127.0.0.1:PORT/_sandbox`.
+    pub control_url: String,
+    /// The bound address.
+    pub addr: SocketAddr,
+    state: Arc<SandboxState>,
+    shutdown: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxHandle {
+    /// Merchant-stub events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<MerchantEvent> {
+        self.state.events.subscribe()
+    }
+
+    /// Every merchant-stub event so far.
+    pub fn merchant_events(&self) -> Vec<MerchantEvent> {
+        self.state.events_snapshot()
+    }
+
+    /// The merchant stub's landing page for `page` (`success`, `failure`, `pending`).
+    pub fn merchant_return_url(&self, page: &str) -> String {
+        format!("{}/merchant/return/{page}", self.origin)
+    }
+
+    /// The merchant stub's webhook receiver.
+    pub fn merchant_webhook_url(&self) -> String {
+        format!("{}/merchant/webhook", self.origin)
+    }
+
+    /// Stops serving; open connections are dropped.
+    pub async fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+
+    /// Waits until the server stops (used by `serve`).
+    pub async fn wait(&self) {
+        let mut rx = self.shutdown.subscribe();
+        while !*rx.borrow_and_update() {
+            if rx.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// Starts a sandbox on `config.bind` and returns once it accepts connections.
+pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(StartError::Bind)?;
+    let addr = listener.local_addr().map_err(StartError::Bind)?;
+    let host = if addr.ip().is_unspecified() {
+        format!("127.0.0.1:{}", addr.port())
+    } else {
+        addr.to_string()
+    };
+    let origin = format!("http://{host}");
+    let signer = Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?;
+    let verifier =
+        Verifier::from_pem(signer.public_key_pem()).map_err(|e| StartError::Setup(e.to_string()))?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| StartError::Setup(e.to_string()))?;
+    let (events, _) = broadcast::channel(1024);
+    let public_key_pem = signer.public_key_pem().to_string();
+    let state = Arc::new(SandboxState {
+        store: Store::default(),
+        keys: Keys {
+            sandbox: config.api_key.clone(),
+            live: config.live_api_key.clone(),
+        },
+        brand_id: config.brand_id.clone(),
+        brand_name: "Paysecure Explorer Demo Shop".into(),
+        origin: origin.clone(),
+        signer,
+        verifier,
+        http,
+        events,
+        event_log: Mutex::new(Vec::new()),
+    });
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let app = routes::router(Arc::clone(&state));
+    let task = tokio::spawn(server::serve(listener, app, shutdown_rx));
+    Ok(SandboxHandle {
+        base_url: format!("{origin}/api/v1"),
+        control_url: format!("{origin}/_sandbox"),
+        origin,
+        api_key: config.api_key,
+        live_api_key: config.live_api_key,
+        brand_id: config.brand_id,
+        public_key_pem,
+        addr,
+        state,
+        shutdown,
+        task: Mutex::new(Some(task)),
+    })
+}

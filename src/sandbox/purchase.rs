@@ -1,0 +1,252 @@
+//! The sandbox's purchase record and its JSON form (the "full purchase object").
+
+use serde_json::{Map, Value, json};
+
+use super::scenarios::{Auth, Outcome};
+
+/// Which kind of API key made a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// A sandbox-type key.
+    Sandbox,
+    /// A live-type key.
+    Live,
+}
+
+/// Purchase statuses the sandbox uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Created,
+    PendingExecute,
+    Overdue,
+    PaymentInProcess,
+    Paid,
+    Error,
+    Cancelled,
+    Expired,
+    RefundInProcess,
+    Refunded,
+    PartialRefunded,
+}
+
+impl Status {
+    /// Upper case, as in the top-level `status`.
+    pub fn upper(self) -> &'static str {
+        match self {
+            Status::Created => "CREATED",
+            Status::PendingExecute => "PENDING_EXECUTE",
+            Status::Overdue => "OVERDUE",
+            Status::PaymentInProcess => "PAYMENT_IN_PROCESS",
+            Status::Paid => "PAID",
+            Status::Error => "ERROR",
+            Status::Cancelled => "CANCELLED",
+            Status::Expired => "EXPIRED",
+            Status::RefundInProcess => "REFUND_IN_PROCESS",
+            Status::Refunded => "REFUNDED",
+            Status::PartialRefunded => "PARTIAL_REFUNDED",
+        }
+    }
+
+    /// Lower case, as in `status_history` and webhooks.
+    pub fn lower(self) -> String {
+        self.upper().to_ascii_lowercase()
+    }
+
+    /// Maps an outcome's upper-case status back to the enum.
+    pub fn of_outcome(outcome: Outcome) -> Status {
+        match outcome {
+            Outcome::Success | Outcome::RefundFails => Status::Paid,
+            Outcome::Declined(_) => Status::Error,
+            Outcome::Pending => Status::PaymentInProcess,
+            Outcome::Expired => Status::Expired,
+        }
+    }
+}
+
+/// An accepted S2S payment waiting for the customer's browser at the callback URL.
+#[derive(Debug, Clone)]
+pub struct PendingPayment {
+    /// First 6 / last 4; the full PAN is never kept.
+    pub masked_pan: String,
+    /// `VISA`, `MASTER`, …
+    pub card_brand: String,
+    /// What the callback applies.
+    pub outcome: Outcome,
+    /// Frictionless or challenge.
+    pub auth: Auth,
+}
+
+/// One purchase as the sandbox remembers it.
+#[derive(Debug, Clone)]
+pub struct Purchase {
+    pub id: String,
+    pub status: Status,
+    pub history: Vec<(String, i64)>,
+    pub created_on: i64,
+    pub updated_on: i64,
+    pub key_type: KeyType,
+    pub brand_id: String,
+    pub merchant_ref: String,
+    pub payment_method: String,
+    pub client: Value,
+    pub purchase: Value,
+    pub currency: String,
+    pub total: f64,
+    pub success_redirect: String,
+    pub failure_redirect: String,
+    pub pending_redirect: Option<String>,
+    pub cancel_redirect: Option<String>,
+    pub success_callback: Option<String>,
+    pub failure_callback: Option<String>,
+    pub extra_param: Option<Value>,
+    pub skip_capture: bool,
+    pub created_from_ip: String,
+    /// S2S calls that reached the attempt counter (§4 step 4).
+    pub attempts_used: u32,
+    /// A 202 pending was given at some point (an OVERDUE purchase with one is not payable).
+    pub had_pending: bool,
+    /// An S2S call is being processed right now (for `already_in_process`).
+    pub in_flight: bool,
+    pub pending: Option<PendingPayment>,
+    pub attempts: Vec<Value>,
+    pub card_extra: Option<Value>,
+    pub error_msg: String,
+    pub trx_type: Option<&'static str>,
+    pub paid_on: Option<i64>,
+    pub viewed_on: Option<i64>,
+    pub refunded_amount: f64,
+    pub refund_fails: bool,
+    pub refunds: Vec<Value>,
+}
+
+impl Purchase {
+    /// Moves to `status` at `now`, appending to the history.
+    pub fn set_status(&mut self, status: Status, now: i64) {
+        self.status = status;
+        self.updated_on = now;
+        self.history.push((status.lower(), now));
+    }
+
+    /// Whether an S2S payment may be initiated (§4 step 3).
+    pub fn is_payable(&self) -> bool {
+        match self.status {
+            Status::Created => true,
+            Status::Overdue => !self.had_pending,
+            _ => false,
+        }
+    }
+
+    /// Whether the callback URL may complete a payment (§5).
+    pub fn awaits_callback(&self) -> bool {
+        self.pending.is_some() && matches!(self.status, Status::PendingExecute | Status::Overdue)
+    }
+
+    /// What is left to refund.
+    pub fn refundable(&self) -> f64 {
+        match self.status {
+            Status::Paid | Status::PartialRefunded => round2(self.total - self.refunded_amount),
+            _ => 0.0,
+        }
+    }
+
+    /// The full purchase object, as the API returns it. `origin` is `scheme://host:port`.
+    pub fn to_json(&self, origin: &str) -> Value {
+        let base = format!("{origin}/api/v1");
+        let history: Vec<Value> = self
+            .history
+            .iter()
+            .map(|(s, t)| json!({"status": s, "timestamp": t}))
+            .collect();
+        let mut obj = json!({
+            "purchaseId": self.id,
+            "type": "purchase",
+            "status": self.status.upper(),
+            "brand_id": self.brand_id,
+            "merchantRef": self.merchant_ref,
+            "paymentMethod": self.payment_method,
+            "amountUnit": "MAJOR",
+            "client": self.client,
+            "purchase": self.purchase,
+            "checkout_url": format!("{origin}/payments/{}/", self.id),
+            "direct_post_url": format!("{base}/p/{}/", self.id),
+            "success_redirect": self.success_redirect,
+            "failure_redirect": self.failure_redirect,
+            "pending_redirect": self.pending_redirect,
+            "cancel_redirect": self.cancel_redirect,
+            "success_callback": self.success_callback,
+            "failure_callback": self.failure_callback,
+            "transaction_data": {
+                "payment_method": self.card_extra.as_ref().and_then(|e| e.get("card_brand")).cloned().unwrap_or(json!("")),
+                "flow": "payform",
+                "extra": self.card_extra.clone().unwrap_or_else(|| json!({})),
+                "country": "",
+                "attempts": self.attempts,
+            },
+            "status_history": history,
+            "created_on": self.created_on,
+            "updated_on": self.updated_on,
+            "issued": crate::clock::iso_date(self.created_on),
+            "due": self.created_on + 7200,
+            "viewedOn": self.viewed_on,
+            "is_test": true,
+            "is_recurring_token": false,
+            "force_recurring": false,
+            "skip_capture": self.skip_capture,
+            "send_receipt": false,
+            "reference_generated": format!("PS{}", &self.id[18..]),
+            "refund_availability": if self.refundable() > 0.0 { "FULL_AND_PARTIAL" } else { "NONE" },
+            "refundable_amount": self.refundable(),
+            "refund_upto": self.paid_on.map_or(0, |p| p + 180 * 86_400 - 3600),
+            "cc_descriptor": "PAYSECURE*SANDBOX",
+            "errorMsg": self.error_msg,
+            "errorCode": if self.error_msg.is_empty() { "NA" } else { "transaction_error" },
+            "platform": "API",
+            "created_from_ip": self.created_from_ip,
+            "payoutProcess": false,
+        });
+        if let Some(map) = obj.as_object_mut() {
+            if let Some(extra) = &self.extra_param {
+                map.insert("extraParam".into(), extra.clone());
+            }
+            if let Some(trx) = self.trx_type {
+                map.insert("trxType".into(), json!(trx));
+            }
+            if let Some(paid_on) = self.paid_on {
+                map.insert("payment".into(), self.payment_json(paid_on));
+            }
+        }
+        obj
+    }
+
+    fn payment_json(&self, paid_on: i64) -> Value {
+        json!({
+            "is_outgoing": false, "payment_type": "PURCHASE", "amount": self.total,
+            "currency": self.currency, "net_amount": self.total, "fee_amount": 0,
+            "pending_amount": 0, "pending_unfreeze_on": null, "description": "",
+            "paid_on": paid_on, "remote_paid_on": paid_on,
+        })
+    }
+
+    /// The webhook body: `{"message": <purchase>, "status": <lower>}` with both brand spellings.
+    pub fn webhook_body(&self, origin: &str) -> Value {
+        let mut message = self.to_json(origin);
+        if let Some(map) = message.as_object_mut() {
+            map.insert("brandId".into(), json!(self.brand_id));
+        }
+        json!({"message": message, "status": self.status.lower()})
+    }
+}
+
+/// Rounds a major-unit amount to cents (refund arithmetic must not drift).
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// A copy of `client` with the echo fields Paysecure adds.
+pub fn echo_client(client: &Map<String, Value>) -> Value {
+    let mut c = client.clone();
+    c.entry("customerId").or_insert(json!("NA"));
+    c.entry("cc").or_insert(json!([]));
+    c.entry("bcc").or_insert(json!([]));
+    Value::Object(c)
+}

@@ -1,0 +1,215 @@
+//! Taking an API request apart in the contract's order (§2): auth, content type, size,
+//! then JSON. The first failure wins.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
+use serde_json::{Map, Value};
+use tokio::sync::Notify;
+
+use super::errors::Coded;
+use super::purchase::KeyType;
+
+/// Bodies larger than this are refused with 413 before parsing.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Per-connection facts the server loop attaches to each request.
+#[derive(Clone, Debug)]
+pub struct ConnInfo {
+    /// The peer's address.
+    pub peer: SocketAddr,
+    /// Notified to drop the connection without a response (the fault card).
+    pub kill: Arc<Notify>,
+}
+
+/// The two API keys of the sandbox.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    pub sandbox: String,
+    pub live: String,
+}
+
+/// An authenticated API call.
+#[derive(Debug)]
+pub struct ApiCall {
+    /// Which key type made the call.
+    pub key_type: KeyType,
+    /// The body as a JSON object, when the endpoint reads one.
+    pub body: Option<Map<String, Value>>,
+    /// The caller's IP, for the `remote_ip` check.
+    pub peer_ip: IpAddr,
+    /// `scheme://host` as the caller addressed us.
+    pub origin: String,
+    /// Raw query string.
+    pub query: String,
+}
+
+/// Whether the endpoint parses a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyUse {
+    /// The body must be a JSON object.
+    Required,
+    /// A body is size- and type-checked but not parsed.
+    Ignored,
+}
+
+/// Authenticates and reads a request in the contract's order.
+pub async fn extract(
+    keys: &Keys,
+    fallback_origin: &str,
+    parts: &Parts,
+    body: Body,
+    use_body: BodyUse,
+) -> Result<ApiCall, Coded> {
+    let key_type = authenticate(keys, &parts.headers)?;
+    let carries_body = carries_body(&parts.method, &parts.headers);
+    if carries_body && !is_json_content_type(&parts.headers) {
+        let ct = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("none");
+        return Err(Coded::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("Unsupported media type \"{ct}\" in request."),
+        ));
+    }
+    let bytes = read_limited(&parts.headers, body).await?;
+    let body = match use_body {
+        BodyUse::Required => Some(parse_object(&bytes)?),
+        BodyUse::Ignored => None,
+    };
+    Ok(ApiCall {
+        key_type,
+        body,
+        peer_ip: peer_ip(parts),
+        origin: origin_of(&parts.headers, fallback_origin),
+        query: parts.uri.query().unwrap_or("").to_string(),
+    })
+}
+
+/// Step 1 of §2: the Bearer key.
+pub fn authenticate(keys: &Keys, headers: &HeaderMap) -> Result<KeyType, Coded> {
+    let unauthorized = |m: &str| Coded::new(StatusCode::UNAUTHORIZED, "authentication_failed", m);
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or("");
+    let Some(key) = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+    else {
+        return Err(unauthorized("Authorization header missing"));
+    };
+    // Paysecure lets `<key>##<METHOD>` override the payment method; the key is before `##`.
+    let key = key.trim().split("##").next().unwrap_or("");
+    if key.is_empty() {
+        Err(unauthorized("Authorization header missing"))
+    } else if key == keys.sandbox {
+        Ok(KeyType::Sandbox)
+    } else if key == keys.live {
+        Ok(KeyType::Live)
+    } else {
+        Err(unauthorized("Incorrect secret_key"))
+    }
+}
+
+/// Whether the request carries a body at all (a length above zero, or chunked).
+pub fn carries_body(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD) && !headers.contains_key(header::CONTENT_LENGTH)
+    {
+        return headers.contains_key(header::TRANSFER_ENCODING);
+    }
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match length {
+        Some(n) => n > 0,
+        None => headers.contains_key(header::TRANSFER_ENCODING),
+    }
+}
+
+/// `application/json` or any `+json` type, parameters allowed.
+pub fn is_json_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
+}
+
+/// Reads the body, refusing more than [`MAX_BODY_BYTES`] (by header first, then by count).
+pub async fn read_limited(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Coded> {
+    let too_large = || {
+        Coded::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Request body too large",
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => Ok(bytes.to_vec()),
+        Err(e) => {
+            // `to_bytes` reports both "over the limit" and transport errors the same way;
+            // the source chain tells them apart.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                text.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            if text.to_ascii_lowercase().contains("length limit") {
+                Err(too_large())
+            } else {
+                Err(Coded::invalid_json())
+            }
+        }
+    }
+}
+
+/// Parses a JSON object, or answers `invalid_json`.
+pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Coded> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(Coded::invalid_json()),
+    }
+}
+
+/// The connecting peer's IP (IPv4-mapped IPv6 folded to IPv4).
+pub fn peer_ip(parts: &Parts) -> IpAddr {
+    let ip = parts
+        .extensions
+        .get::<ConnInfo>()
+        .map(|c| c.peer.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+/// `http://{Host}` as the caller addressed the sandbox, so URLs we hand out work for them.
+pub fn origin_of(headers: &HeaderMap, fallback: &str) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_else(|| fallback.to_string())
+}

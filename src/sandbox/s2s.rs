@@ -1,0 +1,355 @@
+//! `POST /p/{id}/?s2s=true`: the S2S check order of `sandbox-scenarios.md` §4, first
+//! failure wins, then 202 pending (3D mode) or the outcome inline (2D mode).
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::create::text;
+use super::errors::{Coded, json_response};
+use super::purchase::{KeyType, PendingPayment, Status};
+use super::request::{BodyUse, ConnInfo, extract};
+use super::routes::PathParam;
+use super::scenarios::{self, CardBehaviour, Fault, Outcome};
+use super::state::SandboxState;
+use super::transitions::{AttemptRecord, apply_outcome, record_attempt};
+use super::webhook::{job_for, spawn_delivery};
+use crate::card;
+use crate::clock::year_month_of;
+
+/// "Only purchases that can be paid for can be initiated for payment."
+pub const MSG_NOT_PAYABLE: &str = "Only purchases that can be paid for can be initiated for payment.";
+
+/// Facts read under the lock before the body is judged.
+struct Admitted {
+    created_with: KeyType,
+    client_email: String,
+    mode_2d: bool,
+    timeout_s: u64,
+    now: i64,
+}
+
+/// The verdict on the body (steps 5-14).
+enum Verdict {
+    Reject { err: Coded, kills: bool },
+    Accept(PendingPayment),
+    Fault(Fault),
+}
+
+/// Clears the purchase's in-flight mark however the handler ends, even if the caller
+/// disconnects and the future is dropped mid-hang.
+struct InFlight {
+    state: Arc<SandboxState>,
+    id: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(p) = self.state.store.lock().purchases.get_mut(&self.id) {
+            p.in_flight = false;
+        }
+    }
+}
+
+/// The S2S handler.
+pub async fn s2s(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(id): PathParam,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let call = match extract(&state.keys, &state.origin, &parts, body, BodyUse::Required).await {
+        Ok(call) => call,
+        Err(e) => return e.into_response(),
+    };
+    let is_s2s = form_urlencoded::parse(call.query.as_bytes())
+        .any(|(k, v)| k == "s2s" && v.eq_ignore_ascii_case("true"));
+    if !is_s2s {
+        return Coded::new(
+            StatusCode::BAD_REQUEST,
+            "Invalid_Parameter",
+            "s2s=true is required for a server-to-server payment",
+        )
+        .into_response();
+    }
+    let admitted = match admit(&state, &id) {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
+    };
+    let guard = InFlight {
+        state: Arc::clone(&state),
+        id: id.clone(),
+    };
+    let body = call.body.unwrap_or_default();
+    let verdict = judge(&body, &admitted, call.peer_ip, call.key_type);
+    let client_ip = text(&body, "remote_ip").unwrap_or_default();
+    let pending = match verdict {
+        Verdict::Reject { err, kills } => {
+            reject(&state, &id, &body, &client_ip, &err, kills, &call.origin);
+            return err.into_response();
+        }
+        Verdict::Accept(pending) => pending,
+        Verdict::Fault(fault) => match fault_response(&state, &admitted, fault, &parts).await {
+            Ok(resp) => return resp,
+            Err(pending) => pending,
+        },
+    };
+    let resp = accept(&state, &id, pending, &client_ip, &admitted, &call.origin);
+    drop(guard);
+    resp
+}
+
+/// Steps 2-4 under the lock: exists, payable, not in flight, attempt counted.
+fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
+    let mut inner = state.store.lock();
+    if inner.age(id) {
+        // An expiry noticed here still owes its webhook.
+        if let Some(job) = inner.purchases.get(id).and_then(|p| job_for(p, &state.origin)) {
+            spawn_delivery(state, job);
+        }
+    }
+    let now = inner.now();
+    let settings = inner.settings.clone();
+    let p = inner
+        .purchases
+        .get_mut(id)
+        .ok_or_else(Coded::purchase_not_found)?;
+    if p.in_flight && p.is_payable() {
+        return Err(Coded::new(
+            StatusCode::BAD_REQUEST,
+            "already_in_process",
+            "Some Processing is running on this purchaseId",
+        ));
+    }
+    if !p.is_payable() {
+        return Err(Coded::transaction(MSG_NOT_PAYABLE));
+    }
+    p.attempts_used += 1;
+    if p.attempts_used > settings.attempt_limit {
+        return Err(Coded::transaction(scenarios::MSG_ATTEMPTS));
+    }
+    p.in_flight = true;
+    Ok(Admitted {
+        created_with: p.key_type,
+        client_email: p
+            .client
+            .get("email")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        mode_2d: settings.mode.eq_ignore_ascii_case("2d"),
+        timeout_s: settings.timeout_s,
+        now,
+    })
+}
+
+/// Steps 5-14, pure: what the body deserves.
+fn judge(body: &Map<String, Value>, a: &Admitted, peer: IpAddr, key: KeyType) -> Verdict {
+    let reject = |err: Coded, kills: bool| Verdict::Reject { err, kills };
+    for field in ["remote_ip", "user_agent", "accept_header"] {
+        if text(body, field).is_none() {
+            let err = Coded::new(
+                StatusCode::BAD_REQUEST,
+                "Invalid_Parameter",
+                format!("{field} cannot be null"),
+            );
+            return reject(err, false);
+        }
+    }
+    let remote_ip = text(body, "remote_ip").unwrap_or_default();
+    let same_ip = remote_ip
+        .parse::<IpAddr>()
+        .map(|ip| ip == peer)
+        .unwrap_or(remote_ip == peer.to_string());
+    if same_ip {
+        return reject(Coded::transaction(scenarios::MSG_IP_MATCH), false);
+    }
+    let card_fields = ["cardholder_name", "card_number", "cvc", "expires", "remember_card"];
+    if card_fields.iter().any(|f| text(body, f).is_none()) {
+        return reject(Coded::transaction("Card Detail is missing"), true);
+    }
+    let number = text(body, "card_number").unwrap_or_default();
+    if !card::is_valid_pan(&number) {
+        return reject(Coded::transaction("Invalid card Number (Luhn algo)"), false);
+    }
+    if !card::cvc_is_valid(&text(body, "cvc").unwrap_or_default()) {
+        return reject(Coded::transaction(scenarios::MSG_INVALID_CARD_INFO), false);
+    }
+    let expires = text(body, "expires").unwrap_or_default();
+    if !card::expiry_is_valid(&expires, year_month_of(a.now)) {
+        return reject(Coded::transaction(scenarios::MSG_BAD_EXPIRY), true);
+    }
+    if key != a.created_with {
+        return reject(Coded::transaction(scenarios::MSG_KEY_TYPE), false);
+    }
+    let domain = a.client_email.rsplit('@').next().unwrap_or("");
+    if domain.eq_ignore_ascii_case("blocked.example") {
+        return reject(Coded::transaction(scenarios::MSG_CUSTOMER_BLOCKED), false);
+    }
+    match scenarios::behaviour_of(&number) {
+        Some(CardBehaviour::Rejected { message, kills }) => {
+            reject(Coded::transaction(message), kills)
+        }
+        Some(CardBehaviour::Fault(fault)) => Verdict::Fault(fault),
+        Some(CardBehaviour::Accepted { outcome, auth }) => Verdict::Accept(PendingPayment {
+            masked_pan: card::mask_pan(&number),
+            card_brand: card::brand(&number).to_string(),
+            outcome,
+            auth,
+        }),
+        None => reject(Coded::transaction("Invalid card details"), true),
+    }
+}
+
+/// Records a rejected attempt; `kills` moves the purchase to ERROR (with its webhook).
+fn reject(
+    state: &Arc<SandboxState>,
+    id: &str,
+    body: &Map<String, Value>,
+    client_ip: &str,
+    err: &Coded,
+    kills: bool,
+    origin: &str,
+) {
+    let number = text(body, "card_number").unwrap_or_default();
+    let mut inner = state.store.lock();
+    let now = inner.now();
+    let Some(p) = inner.purchases.get_mut(id) else {
+        return;
+    };
+    record_attempt(
+        p,
+        AttemptRecord {
+            card_brand: card::brand(&number),
+            masked_pan: &card::mask_pan(&number),
+            client_ip,
+            successful: Some(false),
+            error: Some((err.code, &err.message)),
+            now,
+        },
+    );
+    if kills {
+        p.error_msg = err.message.clone();
+        p.set_status(Status::Error, now);
+        if let Some(job) = job_for(p, origin) {
+            spawn_delivery(state, job);
+        }
+    }
+}
+
+/// The fault cards. `Err` carries the pending payment of the slow-success card, which goes
+/// on as an accepted card after its delay.
+async fn fault_response(
+    state: &Arc<SandboxState>,
+    admitted: &Admitted,
+    fault: Fault,
+    parts: &axum::http::request::Parts,
+) -> Result<Response, PendingPayment> {
+    let _ = state;
+    match fault {
+        Fault::HangThenGatewayTimeout => {
+            tokio::time::sleep(Duration::from_secs(admitted.timeout_s)).await;
+            Ok(Coded::new(StatusCode::GATEWAY_TIMEOUT, "exception", "Gateway Timeout").into_response())
+        }
+        Fault::InternalError => Ok(Coded::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "exception",
+            "something went wrong",
+        )
+        .into_response()),
+        Fault::TooManyRequests => Ok(Coded::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "Too many requests",
+        )
+        .into_response()),
+        Fault::DropConnection => {
+            if let Some(conn) = parts.extensions.get::<ConnInfo>() {
+                conn.kill.notify_one();
+                // The connection task drops us; never answer.
+                std::future::pending::<()>().await;
+            }
+            // Not served by our loop (an in-process test): the closest we can do.
+            Ok(Response::builder()
+                .status(StatusCode::BAD_GATEWAY)
+                .body(Body::empty())
+                .unwrap_or_default())
+        }
+        Fault::SlowSuccess => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            let as_card = scenarios::slow_success_card();
+            match scenarios::accepted_card(as_card) {
+                Some(CardBehaviour::Accepted { outcome, auth }) => Err(PendingPayment {
+                    masked_pan: card::mask_pan("4999000000000336"),
+                    card_brand: card::brand(as_card).to_string(),
+                    outcome,
+                    auth,
+                }),
+                _ => Ok(Coded::transaction("Invalid card details").into_response()),
+            }
+        }
+    }
+}
+
+/// Accepts the payment: 202 pending (3D mode) or the outcome inline (2D mode).
+fn accept(
+    state: &Arc<SandboxState>,
+    id: &str,
+    pending: PendingPayment,
+    client_ip: &str,
+    admitted: &Admitted,
+    origin: &str,
+) -> Response {
+    let mut inner = state.store.lock();
+    let now = inner.now();
+    let Some(p) = inner.purchases.get_mut(id) else {
+        return Coded::purchase_not_found().into_response();
+    };
+    record_attempt(
+        p,
+        AttemptRecord {
+            card_brand: &pending.card_brand,
+            masked_pan: &pending.masked_pan,
+            client_ip,
+            successful: None,
+            error: None,
+            now,
+        },
+    );
+    p.card_extra = Some(json!({
+        "masked_pan": pending.masked_pan,
+        "card_brand": pending.card_brand,
+        "card_issuer_country": "US",
+        "amount": p.total,
+    }));
+    p.had_pending = true;
+    if admitted.mode_2d {
+        let outcome: Outcome = pending.outcome;
+        p.set_status(Status::PendingExecute, now);
+        apply_outcome(p, outcome, now);
+        p.trx_type = Some("2D");
+        let mut body = p.to_json(origin);
+        if let Some(map) = body.as_object_mut() {
+            map.insert("callback_url".into(), json!("no_need"));
+        }
+        if let Some(job) = job_for(p, origin) {
+            spawn_delivery(state, job);
+        }
+        return json_response(StatusCode::ACCEPTED, &body);
+    }
+    p.trx_type = Some("3D");
+    p.set_status(Status::PendingExecute, now);
+    p.pending = Some(pending);
+    let body = json!({
+        "status": "pending",
+        "callback_url": format!("{origin}/api/v1/payment/{id}/"),
+        "method": "GET",
+    });
+    json_response(StatusCode::ACCEPTED, &body)
+}

@@ -1,0 +1,85 @@
+//! What every sandbox handler shares: the store, credentials, the signer and the
+//! merchant stub's event feed.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use super::request::Keys;
+use super::signing::{Signer, Verifier};
+use super::store::Store;
+
+/// Most merchant-stub events kept for `/_sandbox/merchant/events` (oldest dropped first).
+const EVENT_LOG_CAP: usize = 10_000;
+
+/// Something the merchant stub received.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MerchantEvent {
+    /// A webhook delivery to `POST /merchant/webhook`.
+    Webhook {
+        purchase_id: String,
+        status: String,
+        signature_valid: bool,
+        received_at_ms: i64,
+        body: Value,
+    },
+    /// The customer's browser landed on a redirect page.
+    Landing {
+        page: String,
+        purchase_id: Option<String>,
+        received_at_ms: i64,
+    },
+}
+
+impl MerchantEvent {
+    /// The purchase the event is about, if known.
+    pub fn purchase_id(&self) -> Option<&str> {
+        match self {
+            MerchantEvent::Webhook { purchase_id, .. } => Some(purchase_id),
+            MerchantEvent::Landing { purchase_id, .. } => purchase_id.as_deref(),
+        }
+    }
+}
+
+/// Shared state of one running sandbox.
+#[derive(Debug)]
+pub struct SandboxState {
+    pub store: Store,
+    pub keys: Keys,
+    pub brand_id: String,
+    pub brand_name: String,
+    /// `http://127.0.0.1:PORT`, used when a request has no usable `Host`.
+    pub origin: String,
+    pub signer: Signer,
+    pub verifier: Verifier,
+    /// Outgoing client for webhook deliveries.
+    pub http: reqwest::Client,
+    pub events: broadcast::Sender<MerchantEvent>,
+    pub event_log: Mutex<Vec<MerchantEvent>>,
+}
+
+impl SandboxState {
+    /// Records and broadcasts a merchant-stub event.
+    pub fn publish(&self, event: MerchantEvent) {
+        {
+            let mut log = self.event_log.lock().unwrap_or_else(|p| p.into_inner());
+            if log.len() >= EVENT_LOG_CAP {
+                log.remove(0);
+            }
+            log.push(event.clone());
+        }
+        // No subscriber is fine: the log keeps it.
+        let _ = self.events.send(event);
+    }
+
+    /// A copy of the merchant-stub event log.
+    pub fn events_snapshot(&self) -> Vec<MerchantEvent> {
+        self.event_log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}

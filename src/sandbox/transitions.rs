@@ -1,0 +1,85 @@
+//! Status changes that several surfaces share: applying a card's outcome (callback,
+//! 2D mode, settle) and recording S2S attempts.
+
+use serde_json::{Value, json};
+
+use super::purchase::{Purchase, Status};
+use super::scenarios::Outcome;
+
+/// Applies `outcome` to a purchase at `now`; the purchase leaves the callback stage.
+pub fn apply_outcome(p: &mut Purchase, outcome: Outcome, now: i64) {
+    p.pending = None;
+    let status = Status::of_outcome(outcome);
+    p.error_msg = match outcome {
+        Outcome::Declined(msg) => msg.to_string(),
+        Outcome::Expired => "Transaction Expired".to_string(),
+        _ => String::new(),
+    };
+    p.refund_fails = matches!(outcome, Outcome::RefundFails);
+    if status == Status::Paid {
+        p.paid_on = Some(now);
+    }
+    if status == Status::PaymentInProcess && p.status == Status::PaymentInProcess {
+        return;
+    }
+    p.set_status(status, now);
+    finish_last_attempt(p, outcome);
+}
+
+/// Marks the latest successful-so-far S2S attempt with the final result.
+fn finish_last_attempt(p: &mut Purchase, outcome: Outcome) {
+    let Some(Value::Object(attempt)) = p.attempts.last_mut() else {
+        return;
+    };
+    if attempt.get("successful") != Some(&Value::Null) {
+        return;
+    }
+    match outcome {
+        Outcome::Success | Outcome::RefundFails => {
+            attempt.insert("successful".into(), json!(true));
+        }
+        Outcome::Pending => {}
+        Outcome::Declined(msg) => {
+            attempt.insert("successful".into(), json!(false));
+            attempt.insert(
+                "error".into(),
+                json!({"message": msg, "code": "transaction_error"}),
+            );
+        }
+        Outcome::Expired => {
+            attempt.insert("successful".into(), json!(false));
+            attempt.insert(
+                "error".into(),
+                json!({"message": "Expired card", "code": "transaction_error"}),
+            );
+        }
+    }
+}
+
+/// Facts of one S2S attempt for the purchase's `transaction_data.attempts`.
+pub struct AttemptRecord<'a> {
+    pub card_brand: &'a str,
+    pub masked_pan: &'a str,
+    pub client_ip: &'a str,
+    /// `None` while the outcome waits for the callback.
+    pub successful: Option<bool>,
+    pub error: Option<(&'a str, &'a str)>,
+    pub now: i64,
+}
+
+/// Appends an S2S attempt (masked card only).
+pub fn record_attempt(p: &mut Purchase, r: AttemptRecord<'_>) {
+    let mut attempt = json!({
+        "type": "execute",
+        "payment_method": r.card_brand,
+        "flow": "payform",
+        "successful": r.successful,
+        "client_ip": r.client_ip,
+        "processing_time": r.now,
+        "extra": {"masked_pan": r.masked_pan, "card_brand": r.card_brand},
+    });
+    if let (Some((code, message)), Some(map)) = (r.error, attempt.as_object_mut()) {
+        map.insert("error".into(), json!({"message": message, "code": code}));
+    }
+    p.attempts.push(attempt);
+}
