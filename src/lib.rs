@@ -3,6 +3,9 @@
 //! `sandbox` is the embedded emulator, `api` the typed client, `flow` the three steps
 //! shared by the headless `flow` command and the terminal UI, `cli` the commands.
 
+pub mod api;
 pub mod card;
+pub mod cli;
 pub mod clock;
+pub mod flow;
 pub mod sandbox;

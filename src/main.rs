@@ -1,1 +1,22 @@
-fn main() {}
+//! `paysecure-explorer`: see `cli` for the commands.
+
+use clap::Parser as _;
+use paysecure_explorer::cli::{self, Cli};
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("paysecure-explorer: could not start the async runtime: {e}");
+            std::process::exit(2);
+        }
+    };
+    let code = runtime.block_on(cli::run(cli));
+    // Background tasks (webhook deliveries, hung fault-card calls) must not delay exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    std::process::exit(code);
+}

@@ -91,6 +91,8 @@ pub struct Caller<'a> {
     pub brand_id: &'a str,
     pub now: i64,
     pub id: String,
+    /// `reference_generated`.
+    pub reference: String,
 }
 
 /// Validates a create-purchase body and builds the record (not yet stored; the caller
@@ -185,6 +187,7 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
     let merchant_ref = text(body, "merchantRef").unwrap_or_else(|| caller.id.clone());
     Ok(Purchase {
         id: caller.id,
+        reference: caller.reference,
         status: Status::Created,
         history: vec![("created".into(), caller.now)],
         created_on: caller.now,

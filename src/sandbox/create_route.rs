@@ -27,6 +27,7 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
         brand_id: &state.brand_id,
         now: inner.now(),
         id,
+        reference: format!("PS{}", inner.order.len() + 1),
     };
     let purchase = match build_purchase(&body, caller) {
         Ok(p) => p,

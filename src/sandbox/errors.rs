@@ -96,10 +96,17 @@ pub fn json_response(status: StatusCode, value: &serde_json::Value) -> Response 
     resp
 }
 
-/// Whether the request's `Accept` header names `text/html`.
+/// Whether the caller prefers HTML: `text/html` is listed, and before any JSON type
+/// (a browser lists HTML first; the explorer acting as a browser lists JSON first).
 pub fn accepts_html(headers: &HeaderMap) -> bool {
-    headers
+    let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"))
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match (accept.find("text/html"), accept.find("json")) {
+        (Some(html), Some(json)) => html < json,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }

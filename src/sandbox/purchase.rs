@@ -80,6 +80,8 @@ pub struct PendingPayment {
 #[derive(Debug, Clone)]
 pub struct Purchase {
     pub id: String,
+    /// `reference_generated`, e.g. `PS12`.
+    pub reference: String,
     pub status: Status,
     pub history: Vec<(String, i64)>,
     pub created_on: i64,
@@ -193,7 +195,7 @@ impl Purchase {
             "force_recurring": false,
             "skip_capture": self.skip_capture,
             "send_receipt": false,
-            "reference_generated": format!("PS{}", &self.id[18..]),
+            "reference_generated": self.reference,
             "refund_availability": if self.refundable() > 0.0 { "FULL_AND_PARTIAL" } else { "NONE" },
             "refundable_amount": self.refundable(),
             "refund_upto": self.paid_on.map_or(0, |p| p + 180 * 86_400 - 3600),

@@ -1,0 +1,303 @@
+//! The reqwest-based Paysecure client. Every exchange, success or failure, is reported
+//! (redacted) to the recorder, so history can be built on it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, TransportKind};
+use super::exchange::{Exchange, ExchangeKind, Recorder};
+use super::redact;
+use super::types::{CreatePurchase, Purchase, Refund, S2sOutcome};
+use crate::clock::now_epoch_millis;
+
+/// Default per-request timeout: above the sandbox's default 30 s hang, so the hang fault
+/// card shows its 504 unless the user shortens it.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(40);
+
+/// Where and how to call.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// e.g. `https://api.paysecure.net/api/v1` (no trailing slash needed).
+    pub base_url: String,
+    pub api_key: String,
+    pub timeout: Duration,
+}
+
+/// A response as it came (browser-style calls need status, headers and `Location`).
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// `Location`, on redirects.
+    pub location: Option<String>,
+}
+
+/// The Paysecure client.
+#[derive(Clone)]
+pub struct PaysecureClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: String,
+    recorder: Option<Arc<dyn Recorder>>,
+}
+
+impl std::fmt::Debug for PaysecureClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaysecureClient")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PaysecureClient {
+    /// Builds a client. Redirects are never followed: the app shows each hop.
+    pub fn new(config: ClientConfig) -> Result<PaysecureClient, ApiError> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("paysecure-explorer/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::from_reqwest(&e))?;
+        Ok(PaysecureClient {
+            http,
+            base_url: config.base_url.trim_end_matches('/').to_string(),
+            api_key: config.api_key,
+            recorder: None,
+        })
+    }
+
+    /// Reports every exchange to `recorder`.
+    pub fn with_recorder(mut self, recorder: Arc<dyn Recorder>) -> PaysecureClient {
+        self.recorder = Some(recorder);
+        self
+    }
+
+    /// The base URL in use.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `POST /purchases/`.
+    pub async fn create_purchase(&self, body: &CreatePurchase) -> Result<Purchase, ApiError> {
+        let value = serde_json::to_value(body).unwrap_or_default();
+        self.create_purchase_json(&value).await
+    }
+
+    /// `POST /purchases/` with any JSON (forms may send what the types would refuse).
+    pub async fn create_purchase_json(&self, body: &Value) -> Result<Purchase, ApiError> {
+        let value = self.call(Method::POST, "/purchases/", Some(body)).await?;
+        typed(value)
+    }
+
+    /// `POST /p/{id}/?s2s=true`.
+    pub async fn s2s(&self, purchase_id: &str, body: &Value) -> Result<S2sOutcome, ApiError> {
+        let path = format!("/p/{}/?s2s=true", segment(purchase_id));
+        let value = self.call(Method::POST, &path, Some(body)).await?;
+        S2sOutcome::from_body(&value).ok_or_else(|| ApiError::Transport {
+            kind: TransportKind::NonJson,
+            http_status: None,
+            detail: "the S2S reply is neither {status:pending, callback_url} nor a purchase"
+                .into(),
+        })
+    }
+
+    /// `GET /purchases/{id}/`.
+    pub async fn status(&self, purchase_id: &str) -> Result<Purchase, ApiError> {
+        let path = format!("/purchases/{}/", segment(purchase_id));
+        typed(self.call(Method::GET, &path, None).await?)
+    }
+
+    /// `GET /purchases/{id}/cancel/`.
+    pub async fn cancel(&self, purchase_id: &str) -> Result<Purchase, ApiError> {
+        let path = format!("/purchases/{}/cancel/", segment(purchase_id));
+        typed(self.call(Method::GET, &path, None).await?)
+    }
+
+    /// `GET /purchases/{id}/refund/`: the full (remaining) amount.
+    pub async fn refund_full(&self, purchase_id: &str) -> Result<Purchase, ApiError> {
+        let path = format!("/purchases/{}/refund/", segment(purchase_id));
+        typed(self.call(Method::GET, &path, None).await?)
+    }
+
+    /// `POST /purchases/{id}/refund/` with `{amount, reason}`.
+    pub async fn refund_partial(
+        &self,
+        purchase_id: &str,
+        amount: f64,
+        reason: &str,
+    ) -> Result<Refund, ApiError> {
+        let path = format!("/purchases/{}/refund/", segment(purchase_id));
+        let body = json!({"amount": amount, "reason": reason});
+        typed(self.call(Method::POST, &path, Some(&body)).await?)
+    }
+
+    /// An authenticated API call: success JSON (200 or 202 alike), or the error.
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, ApiError> {
+        let url = format!("{}{path}", self.base_url);
+        let body_text = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+        let resp = self
+            .exchange(ExchangeKind::Api, method, &url, body_text, "application/json", true)
+            .await?;
+        let parsed: Option<Value> = serde_json::from_str(&resp.body).ok();
+        let success = (200..300).contains(&resp.status);
+        match parsed {
+            Some(value) if success => Ok(value),
+            Some(value) => {
+                let field = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
+                match (field("message"), field("code")) {
+                    (Some(message), Some(code)) => Err(ApiError::Coded {
+                        http_status: resp.status,
+                        code,
+                        message,
+                    }),
+                    _ => Err(non_json(resp.status, &resp.body)),
+                }
+            }
+            None => Err(non_json(resp.status, &resp.body)),
+        }
+    }
+
+    /// The app as the customer's browser: a GET with no key, redirects not followed.
+    pub async fn browser_get(&self, url: &str) -> Result<RawResponse, ApiError> {
+        self.exchange(ExchangeKind::Browser, Method::GET, url, None, "", false)
+            .await
+    }
+
+    /// The app as the customer's browser submitting a form.
+    pub async fn browser_post_form(&self, url: &str, pairs: &[(&str, &str)]) -> Result<RawResponse, ApiError> {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            form.append_pair(k, v);
+        }
+        let body = form.finish();
+        self.exchange(
+            ExchangeKind::Browser,
+            Method::POST,
+            url,
+            Some(body),
+            "application/x-www-form-urlencoded",
+            false,
+        )
+        .await
+    }
+
+    /// One HTTP exchange, recorded whatever its result.
+    async fn exchange(
+        &self,
+        kind: ExchangeKind,
+        method: Method,
+        url: &str,
+        body: Option<String>,
+        content_type: &str,
+        authenticated: bool,
+    ) -> Result<RawResponse, ApiError> {
+        let accept = if authenticated {
+            "application/json"
+        } else {
+            "application/json, text/html;q=0.9"
+        };
+        let mut request_headers = vec![("accept".to_string(), accept.to_string())];
+        let mut builder = self.http.request(method.clone(), url).header("accept", accept);
+        if authenticated {
+            builder = builder.bearer_auth(&self.api_key);
+        }
+        if let Some(body) = &body {
+            request_headers.push(("content-type".into(), content_type.into()));
+            builder = builder.header("content-type", content_type).body(body.clone());
+        }
+        let started_at_ms = now_epoch_millis();
+        let started = Instant::now();
+        let result = async {
+            let resp = builder.send().await?;
+            let status = resp.status().as_u16();
+            let headers: Vec<(String, String)> = resp
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect();
+            let body = resp.text().await?;
+            Ok::<_, reqwest::Error>((status, headers, body))
+        }
+        .await;
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let mut record = Exchange {
+            kind,
+            started_at_ms,
+            method: method.to_string(),
+            url: url.to_string(),
+            request_headers: redact::headers(&request_headers),
+            request_body: body.as_deref().map(redact::body),
+            status: None,
+            response_headers: Vec::new(),
+            response_body: None,
+            latency_ms,
+            error: None,
+        };
+        let outcome = match result {
+            Ok((status, headers, text)) => {
+                record.status = Some(status);
+                record.response_headers = redact::headers(&headers);
+                record.response_body = Some(redact::body(&text));
+                let location = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+                    .map(|(_, v)| v.clone());
+                Ok(RawResponse {
+                    status,
+                    headers,
+                    body: text,
+                    location,
+                })
+            }
+            Err(e) => {
+                let err = ApiError::from_reqwest(&e);
+                record.error = Some(err.to_string());
+                Err(err)
+            }
+        };
+        if let Some(recorder) = &self.recorder {
+            recorder.record(&record);
+        }
+        outcome
+    }
+}
+
+fn non_json(status: u16, body: &str) -> ApiError {
+    let snippet: String = body.chars().take(200).collect();
+    ApiError::Transport {
+        kind: TransportKind::NonJson,
+        http_status: Some(status),
+        detail: if snippet.is_empty() {
+            "empty body".into()
+        } else {
+            format!("body starts: {snippet}")
+        },
+    }
+}
+
+fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(|e| ApiError::Transport {
+        kind: TransportKind::NonJson,
+        http_status: None,
+        detail: format!("unexpected JSON shape: {e}"),
+    })
+}
+
+/// Percent-encodes a path segment so a typed id can never change the path.
+fn segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! One error type for every call: a coded API error, or a transport failure.
+
+use std::fmt;
+
+/// What went wrong below the API level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportKind {
+    /// No response within the per-request timeout.
+    Timeout,
+    /// Nothing listens at the address.
+    ConnectionRefused,
+    /// The server closed the connection without (a complete) response.
+    ConnectionClosed,
+    /// A response came, but its body is not the JSON the API speaks.
+    NonJson,
+    /// The TLS handshake failed.
+    Tls,
+    /// Anything else (DNS, a bad URL, …).
+    Other,
+}
+
+impl TransportKind {
+    /// Short human name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            TransportKind::Timeout => "timeout",
+            TransportKind::ConnectionRefused => "connection refused",
+            TransportKind::ConnectionClosed => "connection closed",
+            TransportKind::NonJson => "non-JSON response",
+            TransportKind::Tls => "TLS failure",
+            TransportKind::Other => "transport error",
+        }
+    }
+}
+
+/// A failed call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The API answered with `{"message","code"}` and a non-success status.
+    Coded {
+        http_status: u16,
+        code: String,
+        message: String,
+    },
+    /// The exchange itself failed.
+    Transport {
+        kind: TransportKind,
+        /// HTTP status, when a response arrived (e.g. a non-JSON 502 page).
+        http_status: Option<u16>,
+        detail: String,
+    },
+}
+
+impl ApiError {
+    /// Whether this is a transport failure (exit code 3 in `flow`).
+    pub fn is_transport(&self) -> bool {
+        matches!(self, ApiError::Transport { .. })
+    }
+
+    /// Classifies a reqwest error.
+    pub fn from_reqwest(e: &reqwest::Error) -> ApiError {
+        let chain = error_chain(e);
+        let lower = chain.to_ascii_lowercase();
+        let kind = if e.is_timeout() || lower.contains("timed out") {
+            TransportKind::Timeout
+        } else if lower.contains("connection refused") {
+            TransportKind::ConnectionRefused
+        } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+        {
+            TransportKind::Tls
+        } else if lower.contains("connection closed")
+            || lower.contains("incomplete")
+            || lower.contains("connection reset")
+            || lower.contains("broken pipe")
+            || lower.contains("unexpected eof")
+        {
+            TransportKind::ConnectionClosed
+        } else {
+            TransportKind::Other
+        };
+        ApiError::Transport {
+            kind,
+            http_status: e.status().map(|s| s.as_u16()),
+            detail: chain,
+        }
+    }
+}
+
+/// `e` and its sources joined, so the root cause (e.g. "Connection refused") shows.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        let part = inner.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = inner.source();
+    }
+    text
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Coded {
+                http_status,
+                code,
+                message,
+            } => write!(f, "HTTP {http_status} {code}: {message}"),
+            ApiError::Transport {
+                kind,
+                http_status,
+                detail,
+            } => match http_status {
+                Some(s) => write!(f, "{} (HTTP {s}): {detail}", kind.label()),
+                None => write!(f, "{}: {detail}", kind.label()),
+            },
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,0 +1,14 @@
+//! The Paysecure wire protocol: typed requests and responses, the HTTP client, the error
+//! type, the exchange-recording hook (with redaction) and the catalog of error explanations.
+
+pub mod catalog;
+pub mod client;
+pub mod error;
+pub mod exchange;
+pub mod redact;
+pub mod types;
+
+pub use client::{ClientConfig, PaysecureClient};
+pub use error::{ApiError, TransportKind};
+pub use exchange::{Exchange, ExchangeKind, Recorder};
+pub use types::*;

@@ -1,0 +1,317 @@
+//! Request and response types. Unknown fields are kept (`extra`) so nothing the server
+//! sends is lost, and statuses are compared case-insensitively, as the real API needs.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// `client` of a purchase.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Client {
+    pub email: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub full_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+    #[serde(default)]
+    pub street_address: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub zip_code: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(rename = "stateCode", default)]
+    pub state_code: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One product line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Product {
+    pub name: String,
+    #[serde(default = "one")]
+    pub quantity: u32,
+    pub price: f64,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// `purchase` of a purchase: currency and products.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PurchaseDetails {
+    pub currency: String,
+    pub products: Vec<Product>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl PurchaseDetails {
+    /// The total Paysecure computes: the sum of product prices.
+    pub fn total(&self) -> f64 {
+        let sum: f64 = self.products.iter().map(|p| p.price).sum();
+        (sum * 100.0).round() / 100.0
+    }
+}
+
+/// The body of `POST /purchases/`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreatePurchase {
+    pub client: Client,
+    pub purchase: PurchaseDetails,
+    pub brand_id: String,
+    #[serde(rename = "merchantRef", skip_serializing_if = "Option::is_none")]
+    pub merchant_ref: Option<String>,
+    #[serde(rename = "paymentMethod", skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
+    pub success_redirect: String,
+    pub failure_redirect: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_redirect: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_callback: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_callback: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The body of `POST /p/{id}/?s2s=true`: the seed document's 16 fields (+ token).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct S2sPayment {
+    pub cardholder_name: String,
+    pub card_number: String,
+    pub expires: String,
+    pub cvc: String,
+    pub remember_card: String,
+    pub remote_ip: String,
+    pub user_agent: String,
+    pub accept_header: String,
+    pub language: String,
+    pub java_enabled: bool,
+    pub javascript_enabled: bool,
+    pub color_depth: i64,
+    pub utc_offset: i64,
+    pub screen_width: i64,
+    pub screen_height: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_reference: Option<String>,
+}
+
+/// One `status_history` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusEntry {
+    pub status: String,
+    #[serde(default)]
+    pub timestamp: Value,
+}
+
+/// A purchase object as returned by create, status, cancel, full refund, 2D S2S.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Purchase {
+    #[serde(rename = "purchaseId", alias = "id")]
+    pub id: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_post_url: Option<String>,
+    #[serde(default)]
+    pub status_history: Vec<StatusEntry>,
+    #[serde(rename = "errorMsg", default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Purchase {
+    /// The status, parsed case-insensitively.
+    pub fn status(&self) -> PurchaseStatus {
+        PurchaseStatus::parse(&self.status)
+    }
+}
+
+/// Purchase statuses, compared case-insensitively (`PAID`, `paid`, `PENDINGEXECUTE`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PurchaseStatus {
+    Created,
+    Viewed,
+    PendingExecute,
+    Overdue,
+    PaymentInProcess,
+    Paid,
+    Error,
+    Cancelled,
+    Expired,
+    RefundInProcess,
+    Refunded,
+    PartialRefunded,
+    /// Anything else, kept as sent.
+    Other(String),
+}
+
+impl PurchaseStatus {
+    /// Parses any casing, with or without underscores.
+    pub fn parse(text: &str) -> PurchaseStatus {
+        let folded: String = text
+            .chars()
+            .filter(|c| *c != '_' && *c != '-' && *c != ' ')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match folded.as_str() {
+            "created" => PurchaseStatus::Created,
+            "viewed" => PurchaseStatus::Viewed,
+            "pendingexecute" => PurchaseStatus::PendingExecute,
+            "overdue" => PurchaseStatus::Overdue,
+            "paymentinprocess" => PurchaseStatus::PaymentInProcess,
+            "paid" => PurchaseStatus::Paid,
+            "error" | "paymentfailed" => PurchaseStatus::Error,
+            "cancelled" | "canceled" => PurchaseStatus::Cancelled,
+            "expired" => PurchaseStatus::Expired,
+            "refundinprocess" => PurchaseStatus::RefundInProcess,
+            "refunded" => PurchaseStatus::Refunded,
+            "partialrefunded" => PurchaseStatus::PartialRefunded,
+            _ => PurchaseStatus::Other(text.to_string()),
+        }
+    }
+
+    /// Lower-case snake name, as in history and webhooks.
+    pub fn as_lower(&self) -> String {
+        match self {
+            PurchaseStatus::Created => "created".into(),
+            PurchaseStatus::Viewed => "viewed".into(),
+            PurchaseStatus::PendingExecute => "pending_execute".into(),
+            PurchaseStatus::Overdue => "overdue".into(),
+            PurchaseStatus::PaymentInProcess => "payment_in_process".into(),
+            PurchaseStatus::Paid => "paid".into(),
+            PurchaseStatus::Error => "error".into(),
+            PurchaseStatus::Cancelled => "cancelled".into(),
+            PurchaseStatus::Expired => "expired".into(),
+            PurchaseStatus::RefundInProcess => "refund_in_process".into(),
+            PurchaseStatus::Refunded => "refunded".into(),
+            PurchaseStatus::PartialRefunded => "partial_refunded".into(),
+            PurchaseStatus::Other(s) => s.to_ascii_lowercase(),
+        }
+    }
+
+    /// Whether the payment has reached a state that will not change by itself.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            PurchaseStatus::Paid
+                | PurchaseStatus::Error
+                | PurchaseStatus::Cancelled
+                | PurchaseStatus::Expired
+                | PurchaseStatus::Refunded
+                | PurchaseStatus::PartialRefunded
+        )
+    }
+}
+
+/// The two success shapes of the S2S call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum S2sOutcome {
+    /// 3D: send the customer's browser to `callback_url`.
+    Pending { callback_url: String, method: String },
+    /// 2D: the purchase came back with its final status inline (`callback_url: "no_need"`).
+    Inline(Purchase),
+}
+
+impl S2sOutcome {
+    /// Reads either shape from a success body; `None` when it is neither.
+    pub fn from_body(body: &Value) -> Option<S2sOutcome> {
+        let status = body.get("status").and_then(Value::as_str).unwrap_or("");
+        let callback = body
+            .get("callback_url")
+            .and_then(Value::as_str)
+            .filter(|u| !u.is_empty() && !u.eq_ignore_ascii_case("no_need"));
+        if let (true, Some(url)) = (status.eq_ignore_ascii_case("pending"), callback) {
+            let method = body
+                .get("method")
+                .and_then(Value::as_str)
+                .unwrap_or("GET")
+                .to_string();
+            return Some(S2sOutcome::Pending {
+                callback_url: url.to_string(),
+                method,
+            });
+        }
+        serde_json::from_value::<Purchase>(body.clone())
+            .ok()
+            .map(S2sOutcome::Inline)
+    }
+}
+
+/// The reply of a partial refund.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refund {
+    #[serde(rename = "refundId", default)]
+    pub refund_id: String,
+    #[serde(rename = "purchaseId", default)]
+    pub purchase_id: String,
+    #[serde(default)]
+    pub amount: f64,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn statuses_parse_in_any_case() {
+        assert_eq!(PurchaseStatus::parse("PAID"), PurchaseStatus::Paid);
+        assert_eq!(PurchaseStatus::parse("paid"), PurchaseStatus::Paid);
+        assert_eq!(
+            PurchaseStatus::parse("PENDINGEXECUTE"),
+            PurchaseStatus::PendingExecute
+        );
+        assert_eq!(
+            PurchaseStatus::parse("pending_execute"),
+            PurchaseStatus::PendingExecute
+        );
+        assert_eq!(
+            PurchaseStatus::parse("HOLD"),
+            PurchaseStatus::Other("HOLD".into())
+        );
+    }
+
+    #[test]
+    fn both_s2s_shapes() {
+        let pending = json!({"status": "pending", "callback_url": "http://x/api/v1/payment/1/", "method": "GET"});
+        assert!(matches!(
+            S2sOutcome::from_body(&pending),
+            Some(S2sOutcome::Pending { .. })
+        ));
+        let inline = json!({"purchaseId": "abc", "status": "PAID", "trxType": "2D", "callback_url": "no_need"});
+        match S2sOutcome::from_body(&inline) {
+            Some(S2sOutcome::Inline(p)) => {
+                assert_eq!(p.status(), PurchaseStatus::Paid);
+                assert_eq!(p.extra.get("trxType"), Some(&json!("2D")));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(S2sOutcome::from_body(&json!({"hello": 1})), None);
+    }
+
+    #[test]
+    fn unknown_fields_survive_a_round_trip() {
+        let body = json!({"purchaseId": "a", "status": "CREATED", "brand_new_field": [1, 2]});
+        let p: Purchase = serde_json::from_value(body).expect("parse");
+        let back = serde_json::to_value(&p).expect("serialise");
+        assert_eq!(back["brand_new_field"], json!([1, 2]));
+    }
+}

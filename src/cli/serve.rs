@@ -1,0 +1,129 @@
+//! `paysecure-explorer serve`: the sandbox alone, until Ctrl-C.
+
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+
+use clap::Args;
+use serde_json::json;
+
+use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8089)]
+    pub port: u16,
+    /// Address to bind. Loopback by default; anything else exposes the sandbox to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Print one JSON line with the credentials and URLs before serving.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `serve`; returns the exit code.
+pub async fn run(args: ServeArgs) -> i32 {
+    let config = SandboxConfig {
+        bind: SocketAddr::new(args.bind, args.port),
+        ..SandboxConfig::default()
+    };
+    let handle = match sandbox::start(config).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("paysecure-explorer serve: {e}");
+            if args.port != 0 {
+                eprintln!("(is port {} in use? `--port 0` picks a free one)", args.port);
+            }
+            return 2;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let printed = if args.json {
+        writeln!(out, "{}", facts(&handle))
+    } else {
+        write!(out, "{}", banner(&handle))
+    };
+    // A closed stdout (a pipe that went away) is no reason to stop serving.
+    let _ = printed.and_then(|_| out.flush());
+    drop(out);
+    wait_for_stop_signal().await;
+    handle.shutdown().await;
+    0
+}
+
+/// The JSON line: everything a client needs to talk to this sandbox.
+pub fn facts(handle: &SandboxHandle) -> serde_json::Value {
+    json!({
+        "base_url": handle.base_url,
+        "api_key": handle.api_key,
+        "live_api_key": handle.live_api_key,
+        "brand_id": handle.brand_id,
+        "public_key_pem": handle.public_key_pem,
+        "control_url": handle.control_url,
+        "merchant_webhook_url": handle.merchant_webhook_url(),
+        "merchant_return_url": handle.merchant_return_url("{success|failure|pending}"),
+    })
+}
+
+fn banner(h: &SandboxHandle) -> String {
+    let example = json!({
+        "client": {"email": "buyer@example.com", "street_address": "1 Test St", "city": "Berlin",
+                   "zip_code": "10115", "country": "DE", "stateCode": "BE"},
+        "purchase": {"currency": "EUR", "products": [{"name": "Order 1001", "price": 20.0}]},
+        "brand_id": h.brand_id,
+        "success_redirect": h.merchant_return_url("success"),
+        "failure_redirect": h.merchant_return_url("failure"),
+        "success_callback": h.merchant_webhook_url(),
+        "failure_callback": h.merchant_webhook_url(),
+    });
+    format!(
+        "Paysecure sandbox (paysecure-explorer) listening on {origin}\n\n\
+         \x20 base URL        {base}\n\
+         \x20 API key         {key}   (sandbox type)\n\
+         \x20 live API key    {live}   (live type: paying with the other type gives \"Different Type of key\")\n\
+         \x20 brand id        {brand}\n\
+         \x20 control plane   {control}   (settings, clock, webhooks, reset; loopback only)\n\
+         \x20 merchant stub   {origin}/merchant/return/{{success,failure,pending}}, POST {webhook}\n\n\
+         Webhooks carry `paysecure-sign`: Base64 RSA-SHA256 over {{purchaseId}}|{{STATUS}}|{{brandId}}, verify with:\n\
+         {pem}\n\
+         Try it:\n\
+         \x20 curl -s -X POST {base}/purchases/ \\\n\
+         \x20   -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\\n\
+         \x20   -d '{example}'\n\n\
+         Test cards: see README (4444333322221111 pays after the 3DS challenge; OTP 123456).\n\
+         Ctrl-C stops.\n",
+        origin = h.origin,
+        base = h.base_url,
+        key = h.api_key,
+        live = h.live_api_key,
+        brand = h.brand_id,
+        control = h.control_url,
+        webhook = h.merchant_webhook_url(),
+        pem = h.public_key_pem.trim_end(),
+        example = example,
+    )
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

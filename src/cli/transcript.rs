@@ -1,0 +1,117 @@
+//! The readable output of `flow`: one line per exchange as it happens, then a summary
+//! with the catalog's explanation under any coded error.
+
+use crate::api::catalog::{self, Explanation};
+use crate::api::{ApiError, Exchange, ExchangeKind};
+use crate::flow::machine::Outcome;
+use crate::flow::runner::{FlowReport, landed_name};
+use crate::flow::target::Target;
+
+/// What the run is talking to.
+pub fn header(target: &Target) -> String {
+    if target.is_embedded() {
+        format!("● embedded sandbox {}\n", target.base_url)
+    } else {
+        format!(
+            "▲ LIVE ENDPOINT {} (real Paysecure: requests go over the network)\n",
+            target.base_url
+        )
+    }
+}
+
+fn step_name(ex: &Exchange) -> &'static str {
+    let path = ex.path();
+    match ex.kind {
+        ExchangeKind::Browser if path.contains("/merchant/") || !path.contains("/payment/") => {
+            "③ redirect landing"
+        }
+        ExchangeKind::Browser if ex.method == "POST" => "③ 3DS challenge answer",
+        ExchangeKind::Browser => "③ open callback_url",
+        _ if path.contains("s2s=true") => "② S2S payment",
+        _ if path.ends_with("/purchases/") => "① create purchase",
+        _ => "   status GET",
+    }
+}
+
+/// `① create purchase   POST /api/v1/purchases/ → 202 (3 ms)`.
+pub fn exchange_line(ex: &Exchange) -> String {
+    let result = match (ex.status, &ex.error) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(e)) => format!("failed: {e}"),
+        (None, None) => "no answer".into(),
+    };
+    format!(
+        "{:<24} {} {} → {} ({:.0} ms)",
+        step_name(ex),
+        ex.method,
+        ex.path(),
+        result,
+        ex.latency_ms
+    )
+}
+
+fn explanation_block(x: &Explanation) -> String {
+    format!(
+        "  {}\n  what it means : {}\n  likely cause  : {}\n  still payable : {}\n  try next      : {}\n",
+        x.title,
+        x.meaning,
+        x.cause,
+        x.payable.label(),
+        x.next
+    )
+}
+
+/// The closing summary.
+pub fn summary(report: &FlowReport) -> String {
+    let mut out = String::from("\n");
+    if let Some(id) = report.flow.purchase_id() {
+        out.push_str(&format!("purchase  {id}\n"));
+    }
+    if let Some(url) = &report.flow.callback_url {
+        out.push_str(&format!("callback  {url}\n"));
+    }
+    if let Some(status) = report.status() {
+        out.push_str(&format!("status    {}\n", status.to_ascii_uppercase()));
+    }
+    if let Some(landed) = landed_name(report.flow.landed) {
+        out.push_str(&format!("landed    {landed} redirect\n"));
+    }
+    if let Some(w) = &report.webhook {
+        let verdict = if w.signature_valid { "valid" } else { "INVALID" };
+        out.push_str(&format!("webhook   {} (signature {verdict})\n", w.status));
+    }
+    if let Some(decline) = report
+        .flow
+        .purchase
+        .as_ref()
+        .and_then(|p| p.error_msg.as_deref())
+        .filter(|m| !m.is_empty())
+    {
+        out.push_str(&format!("errorMsg  {decline}\n"));
+        if let Some(x) = catalog::explain_decline(decline) {
+            out.push_str(&explanation_block(&x));
+        }
+    }
+    match &report.error {
+        Some(ApiError::Coded {
+            http_status,
+            code,
+            message,
+        }) => {
+            out.push_str(&format!("\nerror     HTTP {http_status} {code}: {message}\n"));
+            out.push_str(&explanation_block(&catalog::explain(code, message)));
+        }
+        Some(err @ ApiError::Transport { .. }) => {
+            out.push_str(&format!("\ntransport failure: {err}\n"));
+            out.push_str("  the request did not get an API answer; check the endpoint and retry\n");
+        }
+        None => {}
+    }
+    if matches!(report.flow.outcome, Some(Outcome::Pending { .. })) {
+        out.push_str(
+            "\nThe payment waits for the customer's browser: open the callback URL \
+             (3DS challenge, OTP 123456 in the sandbox), or rerun with --otp 123456.\n",
+        );
+    }
+    out
+}

@@ -1,0 +1,253 @@
+//! The three steps as a plain state machine: ① purchase → ② card & device → ③ result.
+//! No I/O and no terminal code: the headless `flow` command and the TUI both feed it
+//! the results of their requests and read what to show and what may come next.
+
+use serde::Serialize;
+
+use super::browser::{BrowserResult, Landed};
+use crate::api::{ApiError, Purchase, PurchaseStatus, S2sOutcome};
+
+/// Which step the user is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Step {
+    Purchase,
+    Card,
+    Result,
+}
+
+/// What step ③ shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// 202 pending: the customer's browser must open `callback_url`.
+    Pending { callback_url: String },
+    /// The purchase reached a status (final, or parked in process).
+    Settled { status: PurchaseStatus },
+    /// A coded API error on create or S2S.
+    Coded(ApiError),
+    /// The exchange failed below the API.
+    Transport(ApiError),
+}
+
+/// The flow's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub step: Step,
+    /// The purchase once created (its latest known form).
+    pub purchase: Option<Purchase>,
+    pub outcome: Option<Outcome>,
+    pub callback_url: Option<String>,
+    pub landed: Option<Landed>,
+    /// Status last read from the API (lower case).
+    pub status: Option<PurchaseStatus>,
+}
+
+impl Default for Flow {
+    fn default() -> Self {
+        Flow::new()
+    }
+}
+
+impl Flow {
+    /// A new flow at step ①.
+    pub fn new() -> Flow {
+        Flow {
+            step: Step::Purchase,
+            purchase: None,
+            outcome: None,
+            callback_url: None,
+            landed: None,
+            status: None,
+        }
+    }
+
+    /// The purchase id, once created.
+    pub fn purchase_id(&self) -> Option<&str> {
+        self.purchase.as_ref().map(|p| p.id.as_str())
+    }
+
+    fn fail(&mut self, err: ApiError) {
+        self.outcome = Some(if err.is_transport() {
+            Outcome::Transport(err)
+        } else {
+            Outcome::Coded(err)
+        });
+    }
+
+    /// Step ① answered.
+    pub fn on_created(&mut self, result: Result<Purchase, ApiError>) {
+        match result {
+            Ok(purchase) => {
+                self.status = Some(purchase.status());
+                self.purchase = Some(purchase);
+                self.outcome = None;
+                self.callback_url = None;
+                self.landed = None;
+                self.step = Step::Card;
+            }
+            Err(err) => self.fail(err),
+        }
+    }
+
+    /// Step ② answered.
+    pub fn on_s2s(&mut self, result: Result<S2sOutcome, ApiError>) {
+        self.step = Step::Result;
+        match result {
+            Ok(S2sOutcome::Pending { callback_url, .. }) => {
+                self.status = Some(PurchaseStatus::PendingExecute);
+                self.callback_url = Some(callback_url.clone());
+                self.outcome = Some(Outcome::Pending { callback_url });
+            }
+            Ok(S2sOutcome::Inline(purchase)) => {
+                let status = purchase.status();
+                self.status = Some(status.clone());
+                self.purchase = Some(purchase);
+                self.outcome = Some(Outcome::Settled { status });
+            }
+            Err(err) => self.fail(err),
+        }
+    }
+
+    /// The browser step (callback, challenge, redirect) answered.
+    pub fn on_browser(&mut self, result: Result<BrowserResult, ApiError>) {
+        match result {
+            Ok(done) => self.landed = done.landed,
+            Err(err) => self.fail(err),
+        }
+    }
+
+    /// A status GET answered.
+    pub fn on_status(&mut self, result: Result<Purchase, ApiError>) {
+        match result {
+            Ok(purchase) => {
+                let status = purchase.status();
+                self.status = Some(status.clone());
+                self.purchase = Some(purchase);
+                let keep_error = matches!(
+                    self.outcome,
+                    Some(Outcome::Coded(_) | Outcome::Transport(_))
+                );
+                let settled = status.is_final() || status == PurchaseStatus::PaymentInProcess;
+                if settled && !keep_error {
+                    self.outcome = Some(Outcome::Settled { status });
+                }
+            }
+            // A failed status GET after an outcome does not replace the outcome.
+            Err(err) if self.outcome.is_none() => self.fail(err),
+            Err(_) => {}
+        }
+    }
+
+    /// Whether the S2S call may be retried on the same purchase (it is still CREATED).
+    pub fn can_retry_same_purchase(&self) -> bool {
+        self.purchase.is_some() && self.status == Some(PurchaseStatus::Created)
+    }
+
+    /// Back to step ② to edit the card and retry on the same purchase.
+    pub fn edit_card(&mut self) {
+        if self.purchase.is_some() {
+            self.step = Step::Card;
+            self.outcome = None;
+        }
+    }
+
+    /// Back to step ① for a new purchase.
+    pub fn restart(&mut self) {
+        *self = Flow::new();
+    }
+
+    /// Whether polling the status can still change what is shown.
+    pub fn awaits_final_status(&self) -> bool {
+        match &self.status {
+            Some(status) => {
+                !status.is_final()
+                    && !(status == &PurchaseStatus::PaymentInProcess
+                        && self.landed == Some(Landed::Pending))
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn purchase(status: &str) -> Purchase {
+        serde_json::from_value(serde_json::json!({"purchaseId": "p1", "status": status}))
+            .expect("purchase")
+    }
+
+    #[test]
+    fn happy_path_walks_the_three_steps() {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(purchase("CREATED")));
+        assert_eq!(flow.step, Step::Card);
+        assert!(flow.can_retry_same_purchase());
+        flow.on_s2s(Ok(S2sOutcome::Pending {
+            callback_url: "http://x/cb".into(),
+            method: "GET".into(),
+        }));
+        assert_eq!(flow.step, Step::Result);
+        assert!(matches!(flow.outcome, Some(Outcome::Pending { .. })));
+        assert!(flow.awaits_final_status());
+        flow.on_browser(Ok(BrowserResult {
+            landing_url: "http://x/ok".into(),
+            landed: Some(Landed::Success),
+            challenged: true,
+        }));
+        flow.on_status(Ok(purchase("PAID")));
+        assert_eq!(
+            flow.outcome,
+            Some(Outcome::Settled {
+                status: PurchaseStatus::Paid
+            })
+        );
+        assert!(!flow.awaits_final_status());
+    }
+
+    #[test]
+    fn coded_error_keeps_purchase_for_retry() {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(purchase("CREATED")));
+        flow.on_s2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        }));
+        assert!(matches!(flow.outcome, Some(Outcome::Coded(_))));
+        flow.on_status(Ok(purchase("CREATED")));
+        assert!(matches!(flow.outcome, Some(Outcome::Coded(_))), "error stays shown");
+        assert!(flow.can_retry_same_purchase());
+        flow.edit_card();
+        assert_eq!(flow.step, Step::Card);
+        assert_eq!(flow.outcome, None);
+    }
+
+    #[test]
+    fn transport_failure_is_its_own_outcome() {
+        let mut flow = Flow::new();
+        flow.on_created(Err(ApiError::Transport {
+            kind: crate::api::TransportKind::ConnectionRefused,
+            http_status: None,
+            detail: "refused".into(),
+        }));
+        assert_eq!(flow.step, Step::Purchase);
+        assert!(matches!(flow.outcome, Some(Outcome::Transport(_))));
+        flow.restart();
+        assert_eq!(flow, Flow::new());
+    }
+
+    #[test]
+    fn inline_2d_purchase_settles_at_once() {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(purchase("CREATED")));
+        flow.on_s2s(Ok(S2sOutcome::Inline(purchase("paid"))));
+        assert_eq!(
+            flow.outcome,
+            Some(Outcome::Settled {
+                status: PurchaseStatus::Paid
+            })
+        );
+        assert_eq!(flow.callback_url, None);
+    }
+}

@@ -1,0 +1,9 @@
+//! The three-step flow shared by the headless `flow` command and the terminal UI:
+//! presets, the state machine, the browser step, the endpoint choice and a runner.
+//! No terminal code here.
+
+pub mod browser;
+pub mod machine;
+pub mod presets;
+pub mod runner;
+pub mod target;

@@ -1,0 +1,177 @@
+//! The three steps run headless, end to end: create, S2S, then (with an OTP) the
+//! browser step and the wait for the final status and the webhook.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use super::browser::{self, Landed};
+use super::machine::{Flow, Outcome};
+use super::presets::MerchantUrls;
+use crate::api::{ApiError, PaysecureClient, PurchaseStatus};
+use crate::sandbox::{MerchantEvent, SandboxHandle};
+
+/// Delays between status GETs while waiting for a final status (bounded: ~7.5 s in all).
+pub const POLL_SCHEDULE_MS: &[u64] = &[0, 100, 200, 400, 800, 1000, 2000, 3000];
+
+/// How long to wait for the merchant stub's webhook after the outcome.
+pub const WEBHOOK_WAIT: Duration = Duration::from_secs(3);
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct FlowPlan {
+    /// The create-purchase body.
+    pub purchase: Value,
+    /// The S2S body.
+    pub payment: Value,
+    /// Complete the callback as the customer with this OTP; `None` stops at pending.
+    pub otp: Option<String>,
+    pub urls: MerchantUrls,
+    /// Load the merchant landing page after the redirect (embedded sandbox only).
+    pub fetch_landing: bool,
+}
+
+/// The webhook the merchant stub received for the purchase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookSeen {
+    pub status: String,
+    pub signature_valid: bool,
+}
+
+/// How the run ended.
+#[derive(Debug, Clone)]
+pub struct FlowReport {
+    pub flow: Flow,
+    pub error: Option<ApiError>,
+    pub webhook: Option<WebhookSeen>,
+}
+
+impl FlowReport {
+    /// The final status in lower case.
+    pub fn status(&self) -> Option<String> {
+        self.flow.status.as_ref().map(PurchaseStatus::as_lower)
+    }
+
+    /// `0` paid, `3` transport failure, `1` anything else.
+    pub fn exit_code(&self) -> i32 {
+        if self.flow.status == Some(PurchaseStatus::Paid) && self.error.is_none() {
+            0
+        } else if self.error.as_ref().is_some_and(ApiError::is_transport) {
+            3
+        } else {
+            1
+        }
+    }
+}
+
+/// Runs the plan. With the embedded sandbox's handle the run also reports the webhook
+/// its merchant stub received.
+pub async fn run(
+    client: &PaysecureClient,
+    plan: &FlowPlan,
+    sandbox: Option<&SandboxHandle>,
+) -> FlowReport {
+    // Subscribe before anything is sent, so no delivery can slip past.
+    let mut events = sandbox.map(SandboxHandle::subscribe);
+    let mut flow = Flow::new();
+    flow.on_created(client.create_purchase_json(&plan.purchase).await);
+    let Some(id) = flow.purchase_id().map(str::to_string) else {
+        return finish(flow, None);
+    };
+    flow.on_s2s(client.s2s(&id, &plan.payment).await);
+    match flow.outcome.clone() {
+        Some(Outcome::Pending { callback_url }) => {
+            let Some(otp) = &plan.otp else {
+                return finish(flow, None);
+            };
+            let done =
+                browser::complete(client, &callback_url, otp, &plan.urls, plan.fetch_landing).await;
+            flow.on_browser(done);
+            if matches!(flow.outcome, Some(Outcome::Pending { .. })) {
+                poll_status(client, &id, &mut flow).await;
+            }
+        }
+        Some(Outcome::Coded(_) | Outcome::Transport(_)) => {
+            // What did the error do to the purchase? (CREATED, or ERROR for some.)
+            flow.on_status(client.status(&id).await);
+        }
+        _ => {}
+    }
+    let webhook = match (sandbox, &mut events, flow.status.as_ref()) {
+        (Some(handle), Some(rx), Some(status)) if status.is_final() => {
+            wait_for_webhook(rx, &handle.merchant_events(), &id, WEBHOOK_WAIT).await
+        }
+        _ => None,
+    };
+    finish(flow, webhook)
+}
+
+fn finish(flow: Flow, webhook: Option<WebhookSeen>) -> FlowReport {
+    let error = match &flow.outcome {
+        Some(Outcome::Coded(e) | Outcome::Transport(e)) => Some(e.clone()),
+        _ => None,
+    };
+    FlowReport {
+        flow,
+        error,
+        webhook,
+    }
+}
+
+/// Polls the status GET on [`POLL_SCHEDULE_MS`] until it is final (or parked pending).
+pub async fn poll_status(client: &PaysecureClient, id: &str, flow: &mut Flow) {
+    for delay in POLL_SCHEDULE_MS {
+        tokio::time::sleep(Duration::from_millis(*delay)).await;
+        flow.on_status(client.status(id).await);
+        if !flow.awaits_final_status() || matches!(flow.outcome, Some(Outcome::Transport(_))) {
+            return;
+        }
+    }
+}
+
+/// The first webhook for `id`: from what was already seen, else as it arrives.
+pub async fn wait_for_webhook(
+    rx: &mut broadcast::Receiver<MerchantEvent>,
+    seen: &[MerchantEvent],
+    id: &str,
+    wait: Duration,
+) -> Option<WebhookSeen> {
+    let matches = |event: &MerchantEvent| match event {
+        MerchantEvent::Webhook {
+            purchase_id,
+            status,
+            signature_valid,
+            ..
+        } if purchase_id == id => Some(WebhookSeen {
+            status: status.clone(),
+            signature_valid: *signature_valid,
+        }),
+        _ => None,
+    };
+    if let Some(found) = seen.iter().find_map(matches) {
+        return Some(found);
+    }
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Ok(event)) => {
+                if let Some(found) = matches(&event) {
+                    return Some(found);
+                }
+            }
+            Ok(Err(broadcast::error::RecvError::Lagged(_))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// `landed` as the JSON result names it.
+pub fn landed_name(landed: Option<Landed>) -> Option<&'static str> {
+    landed.map(|l| match l {
+        Landed::Success => "success",
+        Landed::Failure => "failure",
+        Landed::Pending => "pending",
+    })
+}
