@@ -102,8 +102,7 @@ impl PaysecureClient {
         S2sOutcome::from_body(&value).ok_or_else(|| ApiError::Transport {
             kind: TransportKind::NonJson,
             http_status: None,
-            detail: "the S2S reply is neither {status:pending, callback_url} nor a purchase"
-                .into(),
+            detail: "the S2S reply is neither {status:pending, callback_url} nor a purchase".into(),
         })
     }
 
@@ -138,11 +137,23 @@ impl PaysecureClient {
     }
 
     /// An authenticated API call: success JSON (200 or 202 alike), or the error.
-    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, ApiError> {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
         let url = format!("{}{path}", self.base_url);
         let body_text = body.map(|b| serde_json::to_string(b).unwrap_or_default());
         let resp = self
-            .exchange(ExchangeKind::Api, method, &url, body_text, "application/json", true)
+            .exchange(
+                ExchangeKind::Api,
+                method,
+                &url,
+                body_text,
+                "application/json",
+                true,
+            )
             .await?;
         let parsed: Option<Value> = serde_json::from_str(&resp.body).ok();
         let success = (200..300).contains(&resp.status);
@@ -170,7 +181,11 @@ impl PaysecureClient {
     }
 
     /// The app as the customer's browser submitting a form.
-    pub async fn browser_post_form(&self, url: &str, pairs: &[(&str, &str)]) -> Result<RawResponse, ApiError> {
+    pub async fn browser_post_form(
+        &self,
+        url: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<RawResponse, ApiError> {
         let mut form = form_urlencoded::Serializer::new(String::new());
         for (k, v) in pairs {
             form.append_pair(k, v);
@@ -203,13 +218,18 @@ impl PaysecureClient {
             "application/json, text/html;q=0.9"
         };
         let mut request_headers = vec![("accept".to_string(), accept.to_string())];
-        let mut builder = self.http.request(method.clone(), url).header("accept", accept);
+        let mut builder = self
+            .http
+            .request(method.clone(), url)
+            .header("accept", accept);
         if authenticated {
             builder = builder.bearer_auth(&self.api_key);
         }
         if let Some(body) = &body {
             request_headers.push(("content-type".into(), content_type.into()));
-            builder = builder.header("content-type", content_type).body(body.clone());
+            builder = builder
+                .header("content-type", content_type)
+                .body(body.clone());
         }
         let started_at_ms = now_epoch_millis();
         let started = Instant::now();
@@ -219,7 +239,12 @@ impl PaysecureClient {
             let headers: Vec<(String, String)> = resp
                 .headers()
                 .iter()
-                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect();
             let body = resp.text().await?;
             Ok::<_, reqwest::Error>((status, headers, body))

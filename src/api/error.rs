@@ -65,7 +65,9 @@ impl ApiError {
             TransportKind::Timeout
         } else if lower.contains("connection refused") {
             TransportKind::ConnectionRefused
-        } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+        } else if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake")
         {
             TransportKind::Tls
         } else if lower.contains("connection closed")

@@ -6,7 +6,12 @@ use serde_json::Value;
 use crate::card::{luhn_ok, mask_pan};
 
 /// Header names never recorded.
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
 
 /// JSON keys whose values are card numbers.
 const PAN_KEYS: &[&str] = &["card_number", "cardNumber", "pan", "card_num"];
@@ -106,7 +111,9 @@ mod tests {
 
     #[test]
     fn json_bodies_lose_pan_and_cvc() {
-        let out = body(r#"{"card_number":"4444333322221111","cvc":"345","token_reference":"tok_1","nested":{"cvv":"1"}}"#);
+        let out = body(
+            r#"{"card_number":"4444333322221111","cvc":"345","token_reference":"tok_1","nested":{"cvv":"1"}}"#,
+        );
         assert!(out.contains("444433******1111"));
         assert!(!out.contains("4444333322221111"));
         assert!(!out.contains("345"));
@@ -122,7 +129,10 @@ mod tests {
         );
         // A timestamp is not a card (fails Luhn or length).
         assert_eq!(redact_text("1690295205"), "1690295205");
-        assert_eq!(body("otp=123456&cvc=999&action=submit"), "otp=123456&action=submit");
+        assert_eq!(
+            body("otp=123456&cvc=999&action=submit"),
+            "otp=123456&action=submit"
+        );
     }
 
     #[test]
@@ -131,6 +141,9 @@ mod tests {
             ("Authorization".into(), "Bearer sk".into()),
             ("content-type".into(), "application/json".into()),
         ]);
-        assert_eq!(h, vec![("content-type".to_string(), "application/json".to_string())]);
+        assert_eq!(
+            h,
+            vec![("content-type".to_string(), "application/json".to_string())]
+        );
     }
 }

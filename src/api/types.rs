@@ -217,7 +217,10 @@ impl PurchaseStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum S2sOutcome {
     /// 3D: send the customer's browser to `callback_url`.
-    Pending { callback_url: String, method: String },
+    Pending {
+        callback_url: String,
+        method: String,
+    },
     /// 2D: the purchase came back with its final status inline (`callback_url: "no_need"`).
     Inline(Purchase),
 }

@@ -21,14 +21,14 @@ pub enum Command {
     /// Run the embedded Paysecure sandbox alone, for your own integration (Ctrl-C stops).
     Serve(serve::ServeArgs),
     /// Run create → S2S → (3DS) headless, against the embedded sandbox or PAYSECURE_* env.
-    Flow(flow_cmd::FlowArgs),
+    Flow(Box<flow_cmd::FlowArgs>),
 }
 
 /// Runs the CLI; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Serve(args)) => serve::run(args).await,
-        Some(Command::Flow(args)) => flow_cmd::run(args).await,
+        Some(Command::Flow(args)) => flow_cmd::run(*args).await,
         None => {
             eprintln!(
                 "paysecure-explorer: the full-screen explorer is not built yet.\n\

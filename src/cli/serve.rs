@@ -33,7 +33,10 @@ pub async fn run(args: ServeArgs) -> i32 {
         Err(e) => {
             eprintln!("paysecure-explorer serve: {e}");
             if args.port != 0 {
-                eprintln!("(is port {} in use? `--port 0` picks a free one)", args.port);
+                eprintln!(
+                    "(is port {} in use? `--port 0` picks a free one)",
+                    args.port
+                );
             }
             return 2;
         }

@@ -77,7 +77,11 @@ pub fn summary(report: &FlowReport) -> String {
         out.push_str(&format!("landed    {landed} redirect\n"));
     }
     if let Some(w) = &report.webhook {
-        let verdict = if w.signature_valid { "valid" } else { "INVALID" };
+        let verdict = if w.signature_valid {
+            "valid"
+        } else {
+            "INVALID"
+        };
         out.push_str(&format!("webhook   {} (signature {verdict})\n", w.status));
     }
     if let Some(decline) = report
@@ -98,7 +102,9 @@ pub fn summary(report: &FlowReport) -> String {
             code,
             message,
         }) => {
-            out.push_str(&format!("\nerror     HTTP {http_status} {code}: {message}\n"));
+            out.push_str(&format!(
+                "\nerror     HTTP {http_status} {code}: {message}\n"
+            ));
             out.push_str(&explanation_block(&catalog::explain(code, message)));
         }
         Some(err @ ApiError::Transport { .. }) => {

@@ -30,11 +30,20 @@ pub struct BrowserResult {
 
 /// Which of the purchase's redirects `location` is (query ignored).
 pub fn classify_landing(location: &str, urls: &MerchantUrls) -> Option<Landed> {
-    let bare = |u: &str| u.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_string();
+    let bare = |u: &str| {
+        u.split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_string()
+    };
     let here = bare(location);
     let candidates = [
         (urls.failure_redirect.as_str(), Landed::Failure),
-        (urls.pending_redirect.as_deref().unwrap_or(""), Landed::Pending),
+        (
+            urls.pending_redirect.as_deref().unwrap_or(""),
+            Landed::Pending,
+        ),
         (urls.success_redirect.as_str(), Landed::Success),
     ];
     candidates
@@ -157,7 +166,10 @@ mod tests {
     #[test]
     fn challenge_form_action_is_found() {
         let html = r#"<input id="otp"><form method="post" action="/api/v1/payment/abc/">"#;
-        assert_eq!(challenge_action(html).as_deref(), Some("/api/v1/payment/abc/"));
+        assert_eq!(
+            challenge_action(html).as_deref(),
+            Some("/api/v1/payment/abc/")
+        );
         assert_eq!(challenge_action("<html>no form</html>"), None);
     }
 }

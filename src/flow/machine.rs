@@ -159,9 +159,9 @@ impl Flow {
     pub fn awaits_final_status(&self) -> bool {
         match &self.status {
             Some(status) => {
-                !status.is_final()
-                    && !(status == &PurchaseStatus::PaymentInProcess
-                        && self.landed == Some(Landed::Pending))
+                let parked = status == &PurchaseStatus::PaymentInProcess
+                    && self.landed == Some(Landed::Pending);
+                !(status.is_final() || parked)
             }
             None => false,
         }
@@ -216,7 +216,10 @@ mod tests {
         }));
         assert!(matches!(flow.outcome, Some(Outcome::Coded(_))));
         flow.on_status(Ok(purchase("CREATED")));
-        assert!(matches!(flow.outcome, Some(Outcome::Coded(_))), "error stays shown");
+        assert!(
+            matches!(flow.outcome, Some(Outcome::Coded(_))),
+            "error stays shown"
+        );
         assert!(flow.can_retry_same_purchase());
         flow.edit_card();
         assert_eq!(flow.step, Step::Card);

@@ -20,7 +20,11 @@ pub struct RemoteCredentials {
 pub fn remote_from_env(
     get: impl Fn(&str) -> Option<String>,
 ) -> Result<Option<RemoteCredentials>, String> {
-    let read = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let read = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     match (read("PAYSECURE_API_KEY"), read("PAYSECURE_BRAND_ID")) {
         (None, None) => Ok(None),
         (Some(api_key), Some(brand_id)) => Ok(Some(RemoteCredentials {
@@ -119,15 +123,23 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        move |k| owned.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone())
+        move |k| {
+            owned
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        }
     }
 
     #[test]
     fn env_selects_target() {
         assert_eq!(remote_from_env(env(&[])), Ok(None));
-        let creds = remote_from_env(env(&[("PAYSECURE_API_KEY", "k"), ("PAYSECURE_BRAND_ID", "b")]))
-            .expect("ok")
-            .expect("remote");
+        let creds = remote_from_env(env(&[
+            ("PAYSECURE_API_KEY", "k"),
+            ("PAYSECURE_BRAND_ID", "b"),
+        ]))
+        .expect("ok")
+        .expect("remote");
         assert_eq!(creds.base_url, PAYSECURE_BASE_URL);
         let custom = remote_from_env(env(&[
             ("PAYSECURE_API_KEY", "k"),
@@ -138,6 +150,12 @@ mod tests {
         .expect("remote");
         assert_eq!(custom.base_url, "http://127.0.0.1:9/api/v1");
         assert!(remote_from_env(env(&[("PAYSECURE_API_KEY", "k")])).is_err());
-        assert!(remote_from_env(env(&[("PAYSECURE_BRAND_ID", "b"), ("PAYSECURE_API_KEY", " ")])).is_err());
+        assert!(
+            remote_from_env(env(&[
+                ("PAYSECURE_BRAND_ID", "b"),
+                ("PAYSECURE_API_KEY", " ")
+            ]))
+            .is_err()
+        );
     }
 }

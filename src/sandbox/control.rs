@@ -164,10 +164,7 @@ pub async fn webhooks(State(state): State<Arc<SandboxState>>) -> Response {
 }
 
 /// `POST /_sandbox/webhooks/{n}/replay`: sends the same body and signature again.
-pub async fn replay(
-    State(state): State<Arc<SandboxState>>,
-    PathParam(n): PathParam,
-) -> Response {
+pub async fn replay(State(state): State<Arc<SandboxState>>, PathParam(n): PathParam) -> Response {
     let job = {
         let inner = state.store.lock();
         n.parse::<usize>()
@@ -187,8 +184,12 @@ pub async fn replay(
             })
     };
     let Some(job) = job else {
-        return Coded::new(StatusCode::NOT_FOUND, "not_found", "No webhook delivery with that number")
-            .into_response();
+        return Coded::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No webhook delivery with that number",
+        )
+        .into_response();
     };
     let delivery = deliver(&state, job).await;
     json_response(StatusCode::OK, &json!(delivery))

@@ -121,20 +121,28 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
             "Please submit Valid Alpha2 Country Code Ex:(AF,IN) in \"country\" parameter",
         ));
     }
-    let currency = text(details, "currency").ok_or_else(|| Coded::transaction("Currency is required"))?;
+    let currency =
+        text(details, "currency").ok_or_else(|| Coded::transaction("Currency is required"))?;
     match text(client, "stateCode") {
         None if matches!(currency.as_str(), "EUR" | "GBP") => {
             client_echo.insert("stateCode".into(), json!("NA"));
         }
         Some(s)
             if (1..=3).contains(&s.len())
-                && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) => {}
+                && s.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) => {}
         _ => return Err(Coded::transaction("Please pass Valid State Code")),
     }
     let required = [
-        ("street_address", "Please pass valid street address in \"street_address\" parameter"),
+        (
+            "street_address",
+            "Please pass valid street address in \"street_address\" parameter",
+        ),
         ("city", "Please pass valid city name in \"city\" parameter"),
-        ("zip_code", "Please pass valid postal Code name in \"zip_code\" parameter"),
+        (
+            "zip_code",
+            "Please pass valid postal Code name in \"zip_code\" parameter",
+        ),
     ];
     for (field, message) in required {
         if text(client, field).is_none() {
@@ -149,7 +157,9 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         ));
     }
     if !CURRENCIES.contains(&currency.as_str()) {
-        return Err(Coded::transaction(format!("Currency {currency} is Not Allowed")));
+        return Err(Coded::transaction(format!(
+            "Currency {currency} is Not Allowed"
+        )));
     }
     let (products, total) = products(details)?;
     if total < MIN_AMOUNT {
@@ -207,7 +217,10 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         success_callback,
         failure_callback,
         extra_param,
-        skip_capture: body.get("skip_capture").and_then(Value::as_bool).unwrap_or(false),
+        skip_capture: body
+            .get("skip_capture")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         created_from_ip: caller.ip,
         attempts_used: 0,
         had_pending: false,
@@ -282,7 +295,17 @@ mod tests {
         for ok in ["buyer@example.com", "a+c.b@x-y.example.org", "_a@b.co"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "a@b", "a@b.c", "a..b@x.com", "a@@x.com", "a b@x.com", "a@x.c0m", "@x.com", "a.b+c@x.com"] {
+        for bad in [
+            "",
+            "a@b",
+            "a@b.c",
+            "a..b@x.com",
+            "a@@x.com",
+            "a b@x.com",
+            "a@x.c0m",
+            "@x.com",
+            "a.b+c@x.com",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

@@ -16,7 +16,13 @@ use super::store::Inner;
 use super::webhook::{job_for, spawn_delivery};
 
 /// Reads the call, then runs `f` on the purchase under the lock.
-async fn with_purchase<F>(state: &Arc<SandboxState>, id: &str, req: Request, body: BodyUse, f: F) -> Response
+async fn with_purchase<F>(
+    state: &Arc<SandboxState>,
+    id: &str,
+    req: Request,
+    body: BodyUse,
+    f: F,
+) -> Response
 where
     F: FnOnce(&mut Purchase, &ApiCall, i64) -> Result<Response, Coded>,
 {
@@ -68,7 +74,10 @@ pub async fn cancel(
             ));
         }
         p.set_status(Status::Cancelled, now);
-        Ok(json_response(StatusCode::ACCEPTED, &p.to_json(&call.origin)))
+        Ok(json_response(
+            StatusCode::ACCEPTED,
+            &p.to_json(&call.origin),
+        ))
     })
     .await
 }
@@ -76,7 +85,9 @@ pub async fn cancel(
 /// Checks common to both refunds.
 fn refundable(p: &Purchase) -> Result<f64, Coded> {
     match p.status {
-        Status::Refunded => Err(Coded::transaction("This Purchase was already fully refunded.")),
+        Status::Refunded => Err(Coded::transaction(
+            "This Purchase was already fully refunded.",
+        )),
         Status::Paid | Status::PartialRefunded => {
             if p.refund_fails {
                 Err(Coded::transaction(
@@ -118,7 +129,10 @@ pub async fn refund_full(
     with_purchase(&state, &id, req, BodyUse::Ignored, |p, call, now| {
         let left = refundable(p)?;
         refund(p, left, now);
-        Ok(json_response(StatusCode::ACCEPTED, &p.to_json(&call.origin)))
+        Ok(json_response(
+            StatusCode::ACCEPTED,
+            &p.to_json(&call.origin),
+        ))
     })
     .await
 }
@@ -151,7 +165,9 @@ pub async fn refund_partial(
         let reason = super::create::text(&body, "reason")
             .ok_or_else(|| Coded::transaction("reason for refund is required"))?;
         if amount <= 0.0 {
-            return Err(Coded::transaction("Refund amount must be greater than zero."));
+            return Err(Coded::transaction(
+                "Refund amount must be greater than zero.",
+            ));
         }
         let left = refundable(p)?;
         if round2(amount) > left {

@@ -55,7 +55,11 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
         Ok(b) => Value::Object(b),
         Err(e) => return e.into_response(),
     };
-    let field = |path: &str| body.pointer(path).and_then(Value::as_str).map(str::to_string);
+    let field = |path: &str| {
+        body.pointer(path)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let Some(purchase_id) = field("/message/purchaseId") else {
         return Coded::missing("message.purchaseId is missing").into_response();
     };

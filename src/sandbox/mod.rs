@@ -172,8 +172,8 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
     };
     let origin = format!("http://{host}");
     let signer = Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?;
-    let verifier =
-        Verifier::from_pem(signer.public_key_pem()).map_err(|e| StartError::Setup(e.to_string()))?;
+    let verifier = Verifier::from_pem(signer.public_key_pem())
+        .map_err(|e| StartError::Setup(e.to_string()))?;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))

@@ -83,7 +83,10 @@ pub fn landing_page(kind: &str, purchase_id: Option<&str>) -> String {
         _ => ("Payment pending", "The payment is still being processed."),
     };
     let id = purchase_id.map_or(String::new(), |id| {
-        format!("<p>Purchase <code id=\"purchase-id\">{}</code></p>", escape(id))
+        format!(
+            "<p>Purchase <code id=\"purchase-id\">{}</code></p>",
+            escape(id)
+        )
     });
     let body = format!(
         "<h1 id=\"result\" data-result=\"{kind}\">{title}</h1><p>{line}</p>{id}\

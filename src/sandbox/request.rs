@@ -120,7 +120,8 @@ pub fn authenticate(keys: &Keys, headers: &HeaderMap) -> Result<KeyType, Coded> 
 
 /// Whether the request carries a body at all (a length above zero, or chunked).
 pub fn carries_body(method: &Method, headers: &HeaderMap) -> bool {
-    if matches!(*method, Method::GET | Method::HEAD) && !headers.contains_key(header::CONTENT_LENGTH)
+    if matches!(*method, Method::GET | Method::HEAD)
+        && !headers.contains_key(header::CONTENT_LENGTH)
     {
         return headers.contains_key(header::TRANSFER_ENCODING);
     }
@@ -139,7 +140,13 @@ pub fn is_json_content_type(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
 }
 

@@ -24,7 +24,8 @@ use crate::card;
 use crate::clock::year_month_of;
 
 /// "Only purchases that can be paid for can be initiated for payment."
-pub const MSG_NOT_PAYABLE: &str = "Only purchases that can be paid for can be initiated for payment.";
+pub const MSG_NOT_PAYABLE: &str =
+    "Only purchases that can be paid for can be initiated for payment.";
 
 /// Facts read under the lock before the body is judged.
 struct Admitted {
@@ -95,7 +96,7 @@ pub async fn s2s(
             return err.into_response();
         }
         Verdict::Accept(pending) => pending,
-        Verdict::Fault(fault) => match fault_response(&state, &admitted, fault, &parts).await {
+        Verdict::Fault(fault) => match fault_response(&admitted, fault, &parts).await {
             Ok(resp) => return resp,
             Err(pending) => pending,
         },
@@ -110,7 +111,11 @@ fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
     let mut inner = state.store.lock();
     if inner.age(id) {
         // An expiry noticed here still owes its webhook.
-        if let Some(job) = inner.purchases.get(id).and_then(|p| job_for(p, &state.origin)) {
+        if let Some(job) = inner
+            .purchases
+            .get(id)
+            .and_then(|p| job_for(p, &state.origin))
+        {
             spawn_delivery(state, job);
         }
     }
@@ -170,7 +175,13 @@ fn judge(body: &Map<String, Value>, a: &Admitted, peer: IpAddr, key: KeyType) ->
     if same_ip {
         return reject(Coded::transaction(scenarios::MSG_IP_MATCH), false);
     }
-    let card_fields = ["cardholder_name", "card_number", "cvc", "expires", "remember_card"];
+    let card_fields = [
+        "cardholder_name",
+        "card_number",
+        "cvc",
+        "expires",
+        "remember_card",
+    ];
     if card_fields.iter().any(|f| text(body, f).is_none()) {
         return reject(Coded::transaction("Card Detail is missing"), true);
     }
@@ -246,16 +257,17 @@ fn reject(
 /// The fault cards. `Err` carries the pending payment of the slow-success card, which goes
 /// on as an accepted card after its delay.
 async fn fault_response(
-    state: &Arc<SandboxState>,
     admitted: &Admitted,
     fault: Fault,
     parts: &axum::http::request::Parts,
 ) -> Result<Response, PendingPayment> {
-    let _ = state;
     match fault {
         Fault::HangThenGatewayTimeout => {
             tokio::time::sleep(Duration::from_secs(admitted.timeout_s)).await;
-            Ok(Coded::new(StatusCode::GATEWAY_TIMEOUT, "exception", "Gateway Timeout").into_response())
+            Ok(
+                Coded::new(StatusCode::GATEWAY_TIMEOUT, "exception", "Gateway Timeout")
+                    .into_response(),
+            )
         }
         Fault::InternalError => Ok(Coded::new(
             StatusCode::INTERNAL_SERVER_ERROR,

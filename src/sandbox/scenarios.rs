@@ -56,67 +56,122 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
         label: "Success",
         description: "Pays: status PAID, success redirect, paid webhook",
         outcome: Outcome::Success,
-        cards: ["5116213113429327", "5141922635866282", "4079722589318630", "4878397953290146"],
+        cards: [
+            "5116213113429327",
+            "5141922635866282",
+            "4079722589318630",
+            "4878397953290146",
+        ],
     },
     OutcomeRow {
         label: "Authorisation failed",
         description: "Declined at the callback: ERROR, Transaction Failed",
         outcome: Outcome::Declined("Transaction Failed"),
-        cards: ["5112857124909935", "5169811636324572", "4125485445527190", "4195258724913240"],
+        cards: [
+            "5112857124909935",
+            "5169811636324572",
+            "4125485445527190",
+            "4195258724913240",
+        ],
     },
     OutcomeRow {
         label: "Insufficient funds",
         description: "Declined at the callback: ERROR, Insufficient fund",
         outcome: Outcome::Declined("Insufficient fund"),
-        cards: ["5143312606271514", "5156216152193051", "4662922293431520", "4984823599573265"],
+        cards: [
+            "5143312606271514",
+            "5156216152193051",
+            "4662922293431520",
+            "4984823599573265",
+        ],
     },
     OutcomeRow {
         label: "Pending",
         description: "Parks in PAYMENT_IN_PROCESS until settled via the control plane",
         outcome: Outcome::Pending,
-        cards: ["5199805409482512", "5170361568993009", "4710793097358785", "4994455060632359"],
+        cards: [
+            "5199805409482512",
+            "5170361568993009",
+            "4710793097358785",
+            "4994455060632359",
+        ],
     },
     OutcomeRow {
         label: "Bad expiry (issuer)",
         description: "Issuer rejects the expiry: ERROR, expiry_date_error",
         outcome: Outcome::Declined("expiry_date_error"),
-        cards: ["5146669487735546", "5559161923541480", "4460652052832634", "4500682811540204"],
+        cards: [
+            "5146669487735546",
+            "5559161923541480",
+            "4460652052832634",
+            "4500682811540204",
+        ],
     },
     OutcomeRow {
         label: "Bad CVV (issuer)",
         description: "Issuer rejects the CVV: ERROR, Cvv_error",
         outcome: Outcome::Declined("Cvv_error"),
-        cards: ["5110339832985475", "5151735930865446", "4935648707390280", "4383025225665997"],
+        cards: [
+            "5110339832985475",
+            "5151735930865446",
+            "4935648707390280",
+            "4383025225665997",
+        ],
     },
     OutcomeRow {
         label: "Processor timeout",
         description: "Processor times out: ERROR, Transaction declined - try again",
         outcome: Outcome::Declined("Transaction declined - try again"),
-        cards: ["5136528486494418", "5185151885032695", "4568730114361775", "4163340122068617"],
+        cards: [
+            "5136528486494418",
+            "5185151885032695",
+            "4568730114361775",
+            "4163340122068617",
+        ],
     },
     OutcomeRow {
         label: "Refund fails",
         description: "Pays, but a later refund is refused",
         outcome: Outcome::RefundFails,
-        cards: ["5149446104369687", "5162164630471008", "4405935956954713", "4241214813524459"],
+        cards: [
+            "5149446104369687",
+            "5162164630471008",
+            "4405935956954713",
+            "4241214813524459",
+        ],
     },
     OutcomeRow {
         label: "Expired",
         description: "Purchase ends EXPIRED",
         outcome: Outcome::Expired,
-        cards: ["5140378358642890", "5127160683722580", "4945208335596614", "4566329901944380"],
+        cards: [
+            "5140378358642890",
+            "5127160683722580",
+            "4945208335596614",
+            "4566329901944380",
+        ],
     },
     OutcomeRow {
         label: "Risk check failed",
         description: "Risk engine blocks: ERROR, Customer/Ip is Blocked",
         outcome: Outcome::Declined("Customer/Ip is Blocked"),
-        cards: ["5192488343990234", "5159971600530380", "4588381711517694", "4342346318195134"],
+        cards: [
+            "5192488343990234",
+            "5159971600530380",
+            "4588381711517694",
+            "4342346318195134",
+        ],
     },
     OutcomeRow {
         label: "Issuer decline",
         description: "Issuer declines: ERROR, Issuing bank - do not honer",
         outcome: Outcome::Declined("Issuing bank - do not honer"),
-        cards: ["5198134892284199", "5115438560834809", "4401279985739470", "4618889598319798"],
+        cards: [
+            "5198134892284199",
+            "5115438560834809",
+            "4401279985739470",
+            "4618889598319798",
+        ],
     },
 ];
 
@@ -184,20 +239,79 @@ const fn rejected(message: &'static str, kills: bool) -> CardBehaviour {
 
 /// §4's `4999…` magic cards and §7's fault cards.
 pub const MAGIC_CARDS: &[MagicCard] = &[
-    MagicCard { number: "4999000000000104", label: "IP mismatch", behaviour: rejected(MSG_IP_MATCH, false) },
-    MagicCard { number: "4999000000000112", label: "Invalid card information", behaviour: rejected(MSG_INVALID_CARD_INFO, false) },
-    MagicCard { number: "4999000000000120", label: "Card is blocked", behaviour: rejected("Card is Blocked", false) },
-    MagicCard { number: "4999000000000138", label: "Different key type", behaviour: rejected(MSG_KEY_TYPE, false) },
-    MagicCard { number: "4999000000000146", label: "Charges setting incomplete", behaviour: rejected("You charges setting is incomplete. Please Contact to administrator", false) },
-    MagicCard { number: "4999000000000153", label: "Attempts consumed (message only)", behaviour: rejected(MSG_ATTEMPTS, false) },
-    MagicCard { number: "4999000000000161", label: "Invalid expiry", behaviour: rejected(MSG_BAD_EXPIRY, true) },
-    MagicCard { number: "4999000000000179", label: "Customer profile blocked", behaviour: rejected(MSG_CUSTOMER_BLOCKED, false) },
-    MagicCard { number: "4999000000000187", label: "Customer/card not allowed", behaviour: rejected("Customer/Card not allowed for transaction", false) },
-    MagicCard { number: "4999000000000302", label: "Fault: hang then 504", behaviour: CardBehaviour::Fault(Fault::HangThenGatewayTimeout) },
-    MagicCard { number: "4999000000000310", label: "Fault: 500 exception", behaviour: CardBehaviour::Fault(Fault::InternalError) },
-    MagicCard { number: "4999000000000328", label: "Fault: connection dropped", behaviour: CardBehaviour::Fault(Fault::DropConnection) },
-    MagicCard { number: "4999000000000336", label: "Fault: slow success (3 s)", behaviour: CardBehaviour::Fault(Fault::SlowSuccess) },
-    MagicCard { number: "4999000000000344", label: "Fault: 429 too many requests", behaviour: CardBehaviour::Fault(Fault::TooManyRequests) },
+    MagicCard {
+        number: "4999000000000104",
+        label: "IP mismatch",
+        behaviour: rejected(MSG_IP_MATCH, false),
+    },
+    MagicCard {
+        number: "4999000000000112",
+        label: "Invalid card information",
+        behaviour: rejected(MSG_INVALID_CARD_INFO, false),
+    },
+    MagicCard {
+        number: "4999000000000120",
+        label: "Card is blocked",
+        behaviour: rejected("Card is Blocked", false),
+    },
+    MagicCard {
+        number: "4999000000000138",
+        label: "Different key type",
+        behaviour: rejected(MSG_KEY_TYPE, false),
+    },
+    MagicCard {
+        number: "4999000000000146",
+        label: "Charges setting incomplete",
+        behaviour: rejected(
+            "You charges setting is incomplete. Please Contact to administrator",
+            false,
+        ),
+    },
+    MagicCard {
+        number: "4999000000000153",
+        label: "Attempts consumed (message only)",
+        behaviour: rejected(MSG_ATTEMPTS, false),
+    },
+    MagicCard {
+        number: "4999000000000161",
+        label: "Invalid expiry",
+        behaviour: rejected(MSG_BAD_EXPIRY, true),
+    },
+    MagicCard {
+        number: "4999000000000179",
+        label: "Customer profile blocked",
+        behaviour: rejected(MSG_CUSTOMER_BLOCKED, false),
+    },
+    MagicCard {
+        number: "4999000000000187",
+        label: "Customer/card not allowed",
+        behaviour: rejected("Customer/Card not allowed for transaction", false),
+    },
+    MagicCard {
+        number: "4999000000000302",
+        label: "Fault: hang then 504",
+        behaviour: CardBehaviour::Fault(Fault::HangThenGatewayTimeout),
+    },
+    MagicCard {
+        number: "4999000000000310",
+        label: "Fault: 500 exception",
+        behaviour: CardBehaviour::Fault(Fault::InternalError),
+    },
+    MagicCard {
+        number: "4999000000000328",
+        label: "Fault: connection dropped",
+        behaviour: CardBehaviour::Fault(Fault::DropConnection),
+    },
+    MagicCard {
+        number: "4999000000000336",
+        label: "Fault: slow success (3 s)",
+        behaviour: CardBehaviour::Fault(Fault::SlowSuccess),
+    },
+    MagicCard {
+        number: "4999000000000344",
+        label: "Fault: 429 too many requests",
+        behaviour: CardBehaviour::Fault(Fault::TooManyRequests),
+    },
 ];
 
 /// What the sandbox does with `number` at step 13-14 of the S2S check order.

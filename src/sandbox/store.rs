@@ -140,7 +140,10 @@ mod tests {
         let a = store.new_id();
         let b = store.new_id();
         assert_eq!(a.len(), 24);
-        assert!(a.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        );
         assert_ne!(a, b);
     }
 }
