@@ -65,10 +65,7 @@ impl ApiError {
             TransportKind::Timeout
         } else if lower.contains("connection refused") {
             TransportKind::ConnectionRefused
-        } else if lower.contains("certificate")
-            || lower.contains("tls")
-            || lower.contains("handshake")
-        {
+        } else if TLS_MARKERS.iter().any(|m| lower.contains(m)) {
             TransportKind::Tls
         } else if lower.contains("connection closed")
             || lower.contains("incomplete")
@@ -87,6 +84,18 @@ impl ApiError {
         }
     }
 }
+
+/// Phrases rustls and hyper-rustls use for handshake failures (the error types are not
+/// exposed through reqwest, so the text is what we can read).
+const TLS_MARKERS: &[&str] = &[
+    "certificate",
+    "tls",
+    "handshake",
+    "corrupt message",
+    "invalidcontenttype",
+    "peer is incompatible",
+    "received fatal alert",
+];
 
 /// `e` and its sources joined, so the root cause (e.g. "Connection refused") shows.
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -1,0 +1,315 @@
+//! The real binary: `flow` (JSON and readable, exit codes, both endpoint modes) and `serve`.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
+
+fn flow(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("flow").args(args);
+    for var in [
+        "PAYSECURE_API_KEY",
+        "PAYSECURE_BRAND_ID",
+        "PAYSECURE_BASE_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("binary runs")
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn result(out: &Output) -> Value {
+    let all = lines(out);
+    let last = all.last().expect("a result line").clone();
+    assert_eq!(last["kind"], "result");
+    last
+}
+
+#[test]
+fn json_flow_with_otp_ends_paid_with_a_valid_webhook() {
+    let out = flow(&["--json", "--otp", "123456"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = lines(&out);
+    let exchanges: Vec<&Value> = all.iter().filter(|l| l["kind"] == "exchange").collect();
+    assert!(
+        exchanges.len() >= 5,
+        "create, s2s, callback, otp, landing, status"
+    );
+    for ex in &exchanges {
+        for key in [
+            "method",
+            "url",
+            "status",
+            "latency_ms",
+            "request",
+            "response",
+        ] {
+            assert!(ex.get(key).is_some(), "{key} missing in {ex}");
+        }
+    }
+    assert_eq!(exchanges[1]["request"]["card_number"], "444433******1111");
+    assert!(exchanges[1]["request"].get("cvc").is_none());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("4444333322221111"));
+    let r = result(&out);
+    assert_eq!(r["status"], "paid");
+    assert_eq!(r["landed"], "success");
+    assert_eq!(r["error"], Value::Null);
+    assert_eq!(
+        r["webhook"],
+        json!({"status": "paid", "signature_valid": true})
+    );
+    assert!(r["purchase_id"].as_str().is_some_and(|id| id.len() == 24));
+    assert!(
+        r["callback_url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/api/v1/payment/"))
+    );
+}
+
+#[test]
+fn json_flow_without_otp_stops_at_pending() {
+    let out = flow(&["--json"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = result(&out);
+    assert_eq!(r["status"], "pending_execute");
+    assert_eq!(r["landed"], Value::Null);
+    assert!(r["callback_url"].is_string());
+    assert_eq!(r["webhook"], Value::Null);
+}
+
+#[test]
+fn coded_error_is_reported_and_explained() {
+    let out = flow(&["--json", "--card", "4999000000000120"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = result(&out);
+    assert_eq!(
+        r["error"],
+        json!({"http_status": 400, "code": "transaction_error", "message": "Card is Blocked"})
+    );
+    assert_eq!(r["status"], "created");
+    let out = flow(&["--card", "4999000000000120"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("HTTP 400 transaction_error: Card is Blocked"),
+        "{text}"
+    );
+    assert!(text.contains("what it means"), "{text}");
+    assert!(text.contains("still payable"), "{text}");
+}
+
+#[test]
+fn decline_after_the_challenge_ends_in_error_with_webhook() {
+    let out = flow(
+        &["--json", "--card", "4984823599573265", "--otp", "123456"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let r = result(&out);
+    assert_eq!(r["status"], "error");
+    assert_eq!(r["landed"], "failure");
+    assert_eq!(
+        r["webhook"],
+        json!({"status": "error", "signature_valid": true})
+    );
+}
+
+#[test]
+fn readable_transcript_names_each_step() {
+    let out = flow(&["--otp", "123456"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "embedded sandbox",
+        "① create purchase",
+        "② S2S payment",
+        "③ 3DS challenge answer",
+        "status    PAID",
+        "webhook   paid (signature valid)",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in:\n{text}");
+    }
+}
+
+#[test]
+fn half_configured_environment_is_a_usage_error() {
+    let out = flow(&["--json"], &[("PAYSECURE_API_KEY", "sk_x")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PAYSECURE_BRAND_ID"));
+    let out = flow(&["--amount", "lots"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn unreachable_endpoint_is_a_transport_failure() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let env = [
+        ("PAYSECURE_API_KEY", "k"),
+        ("PAYSECURE_BRAND_ID", "b"),
+        ("PAYSECURE_BASE_URL", base.as_str()),
+    ];
+    let out = flow(&["--json"], &env);
+    assert_eq!(out.status.code(), Some(3));
+    let r = result(&out);
+    assert_eq!(r["error"]["code"], "transport");
+    assert_eq!(r["error"]["kind"], "connection refused");
+    let out = flow(&[], &env);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("LIVE ENDPOINT"));
+}
+
+#[test]
+fn dropped_connection_fault_card_is_exit_3() {
+    let out = flow(&["--json", "--card", "4999000000000328"], &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(result(&out)["error"]["kind"], "connection closed");
+}
+
+/// `serve` in the background; killed on drop.
+struct Served {
+    child: Child,
+    facts: Value,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Served {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("a line");
+    let facts = serde_json::from_str(&line).expect("one JSON line");
+    Served { child, facts }
+}
+
+#[test]
+fn serve_prints_its_facts_as_one_json_line_and_serves() {
+    let served = serve();
+    for key in [
+        "base_url",
+        "api_key",
+        "live_api_key",
+        "brand_id",
+        "public_key_pem",
+        "control_url",
+    ] {
+        assert!(served.facts[key].is_string(), "{key} missing");
+    }
+    let base = served.facts["base_url"].as_str().expect("base");
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/api/v1"));
+    let settings = raw_http::get_json(&format!(
+        "{}/settings",
+        served.facts["control_url"].as_str().expect("control")
+    ));
+    assert_eq!(settings["attempt_limit"], 3);
+}
+
+#[test]
+fn flow_against_a_served_sandbox_as_a_remote_endpoint() {
+    let served = serve();
+    let facts = &served.facts;
+    let env = [
+        ("PAYSECURE_API_KEY", facts["api_key"].as_str().expect("key")),
+        (
+            "PAYSECURE_BRAND_ID",
+            facts["brand_id"].as_str().expect("brand"),
+        ),
+        (
+            "PAYSECURE_BASE_URL",
+            facts["base_url"].as_str().expect("base"),
+        ),
+    ];
+    let out = flow(&["--json", "--otp", "123456"], &env);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let r = result(&out);
+    assert_eq!(r["status"], "paid");
+    assert_eq!(r["landed"], "success");
+    assert_eq!(
+        r["webhook"],
+        Value::Null,
+        "no merchant stub on a remote endpoint"
+    );
+}
+
+#[test]
+fn serve_banner_is_readable_with_a_curl_example() {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut text = String::new();
+    while !text.contains("Ctrl-C stops") {
+        let mut line = String::new();
+        if reader.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        text.push_str(&line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for needle in [
+        "base URL",
+        "API key",
+        "brand id",
+        "BEGIN PUBLIC KEY",
+        "curl -s -X POST",
+        "Ctrl-C stops",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in:\n{text}");
+    }
+}
+
+mod raw_http {
+    /// A tiny blocking GET returning JSON, so this test file needs no async runtime.
+    pub fn get_json(url: &str) -> serde_json::Value {
+        use std::io::{Read as _, Write as _};
+        let rest = url.strip_prefix("http://").expect("http url");
+        let (host, path) = rest.split_once('/').expect("path");
+        let mut s = std::net::TcpStream::connect(host).expect("connect");
+        write!(
+            s,
+            "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("write");
+        let mut text = String::new();
+        s.read_to_string(&mut text).expect("read");
+        let body = text.split("\r\n\r\n").nth(1).expect("body");
+        serde_json::from_str(body).expect("json")
+    }
+}
