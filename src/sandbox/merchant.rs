@@ -44,7 +44,8 @@ pub async fn landing(
     }
 }
 
-/// `POST /merchant/webhook`: verifies and records a delivery; answers 200 fast.
+/// `POST /merchant/webhook`: verifies and records a delivery; answers 200 fast when the
+/// signature verifies, 401 `invalid_signature` when it does not.
 pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let bytes = match read_limited(&parts.headers, body).await {
@@ -81,10 +82,21 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
         received_at_ms: now_epoch_millis(),
         body,
     });
-    json_response(
-        StatusCode::OK,
-        &json!({"received": true, "signature_valid": signature_valid}),
-    )
+    if signature_valid {
+        json_response(
+            StatusCode::OK,
+            &json!({"received": true, "signature_valid": true}),
+        )
+    } else {
+        // A merchant must not act on an unverified webhook; saying so makes it visible
+        // in the sandbox's delivery log too.
+        Coded::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_signature",
+            "paysecure-sign is missing or does not verify with the public key",
+        )
+        .into_response()
+    }
 }
 
 /// The signature header; Paysecure spells it `paysecure-sign`, some deliveries `paysecure_sign`.

@@ -279,3 +279,20 @@ async fn landing_pages_answer_html_or_json() {
         .await;
     assert_eq!(a.status, 404);
 }
+
+#[tokio::test]
+async fn merchant_stub_refuses_unsigned_or_forged_webhooks() {
+    let env = Env::start().await;
+    let body =
+        json!({"message": {"purchaseId": "abc", "brandId": env.sb.brand_id}, "status": "paid"});
+    for signature in [None, Some("Zm9yZ2Vk")] {
+        let mut req = env.http.post(env.sb.merchant_webhook_url()).json(&body);
+        if let Some(sig) = signature {
+            req = req.header("paysecure-sign", sig);
+        }
+        let resp = req.send().await.expect("post");
+        assert_eq!(resp.status(), 401);
+    }
+    let (status, valid, _) = env.webhook_for("abc").await.expect("recorded anyway");
+    assert_eq!((status.as_str(), valid), ("paid", false));
+}
