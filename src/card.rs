@@ -25,7 +25,7 @@ pub fn luhn_ok(number: &str) -> bool {
         }
         sum += d;
     }
-    !number.is_empty() && sum % 10 == 0
+    !number.is_empty() && sum.is_multiple_of(10)
 }
 
 /// The card scheme as Paysecure names it (`VISA`, `MASTER`, …), from the number's prefix.

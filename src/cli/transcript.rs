@@ -90,6 +90,8 @@ pub fn summary(report: &FlowReport) -> String {
         .as_ref()
         .and_then(|p| p.error_msg.as_deref())
         .filter(|m| !m.is_empty())
+        // A synchronous error that killed the purchase is explained once, below.
+        .filter(|m| !matches!(&report.error, Some(ApiError::Coded { message, .. }) if message == m))
     {
         out.push_str(&format!("errorMsg  {decline}\n"));
         if let Some(x) = catalog::explain_decline(decline) {

@@ -171,31 +171,8 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         addr.to_string()
     };
     let origin = format!("http://{host}");
-    let signer = Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?;
-    let verifier = Verifier::from_pem(signer.public_key_pem())
-        .map_err(|e| StartError::Setup(e.to_string()))?;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(5))
-        .build()
-        .map_err(|e| StartError::Setup(e.to_string()))?;
-    let (events, _) = broadcast::channel(1024);
-    let public_key_pem = signer.public_key_pem().to_string();
-    let state = Arc::new(SandboxState {
-        store: Store::default(),
-        keys: Keys {
-            sandbox: config.api_key.clone(),
-            live: config.live_api_key.clone(),
-        },
-        brand_id: config.brand_id.clone(),
-        brand_name: "Paysecure Explorer Demo Shop".into(),
-        origin: origin.clone(),
-        signer,
-        verifier,
-        http,
-        events,
-        event_log: Mutex::new(Vec::new()),
-    });
+    let state = build_state(&config, origin.clone())?;
+    let public_key_pem = state.signer.public_key_pem().to_string();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let app = routes::router(Arc::clone(&state));
     let task = tokio::spawn(server::serve(listener, app, shutdown_rx));
@@ -212,4 +189,70 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         shutdown,
         task: Mutex::new(Some(task)),
     })
+}
+
+/// The shared state of a sandbox answering at `origin`.
+fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxState>, StartError> {
+    let signer = Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?;
+    let verifier = Verifier::from_pem(signer.public_key_pem())
+        .map_err(|e| StartError::Setup(e.to_string()))?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| StartError::Setup(e.to_string()))?;
+    let (events, _) = broadcast::channel(1024);
+    Ok(Arc::new(SandboxState {
+        store: Store::default(),
+        keys: Keys {
+            sandbox: config.api_key.clone(),
+            live: config.live_api_key.clone(),
+        },
+        brand_id: config.brand_id.clone(),
+        brand_name: "Paysecure Explorer Demo Shop".into(),
+        origin,
+        signer,
+        verifier,
+        http,
+        events,
+        event_log: Mutex::new(Vec::new()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+
+    use super::request::ConnInfo;
+    use super::*;
+
+    async fn settings_from(peer: &str) -> u16 {
+        let state =
+            build_state(&SandboxConfig::default(), "http://127.0.0.1:1".into()).expect("state");
+        let app = routes::router(state);
+        let mut req = Request::get("/_sandbox/settings")
+            .body(Body::empty())
+            .expect("request");
+        req.extensions_mut().insert(ConnInfo {
+            peer: peer.parse::<SocketAddr>().expect("addr"),
+            kill: Arc::new(tokio::sync::Notify::new()),
+        });
+        app.oneshot(req)
+            .await
+            .expect("infallible")
+            .status()
+            .as_u16()
+    }
+
+    #[tokio::test]
+    async fn control_plane_answers_loopback_only() {
+        assert_eq!(settings_from("127.0.0.1:5000").await, 200);
+        assert_eq!(settings_from("[::1]:5000").await, 200);
+        assert_eq!(settings_from("203.0.113.7:5000").await, 403);
+        assert_eq!(settings_from("[2001:db8::1]:5000").await, 403);
+    }
 }
