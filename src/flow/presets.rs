@@ -79,24 +79,17 @@ pub fn future_expiry() -> String {
 
 /// The seed document's card payload, with a future expiry.
 pub fn seed_payment() -> S2sPayment {
-    S2sPayment {
+    let mut payment = S2sPayment {
         cardholder_name: "dk".into(),
         card_number: scenarios::SEED_CARD.into(),
         expires: future_expiry(),
         cvc: "345".into(),
         remember_card: "on".into(),
         remote_ip: SEED_REMOTE_IP.into(),
-        user_agent: SEED_USER_AGENT.into(),
-        accept_header: "text/html".into(),
-        language: "en-US".into(),
-        java_enabled: false,
-        javascript_enabled: true,
-        color_depth: 24,
-        utc_offset: 0,
-        screen_width: 1920,
-        screen_height: 1080,
-        token_reference: None,
-    }
+        ..S2sPayment::default()
+    };
+    SEED_DEVICE.apply(&mut payment);
+    payment
 }
 
 /// A browser profile for the device fields.
@@ -114,20 +107,23 @@ pub struct DevicePreset {
     pub screen_height: i64,
 }
 
+/// The seed document's browser.
+pub const SEED_DEVICE: DevicePreset = DevicePreset {
+    name: "Seed example (Chrome 51, Linux)",
+    user_agent: SEED_USER_AGENT,
+    accept_header: "text/html",
+    language: "en-US",
+    java_enabled: false,
+    javascript_enabled: true,
+    color_depth: 24,
+    utc_offset: 0,
+    screen_width: 1920,
+    screen_height: 1080,
+};
+
 /// Device presets the card form offers.
 pub const DEVICE_PRESETS: &[DevicePreset] = &[
-    DevicePreset {
-        name: "Seed example (Chrome 51, Linux)",
-        user_agent: SEED_USER_AGENT,
-        accept_header: "text/html",
-        language: "en-US",
-        java_enabled: false,
-        javascript_enabled: true,
-        color_depth: 24,
-        utc_offset: 0,
-        screen_width: 1920,
-        screen_height: 1080,
-    },
+    SEED_DEVICE,
     DevicePreset {
         name: "Desktop Chrome (Windows)",
         user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
