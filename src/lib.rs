@@ -9,3 +9,4 @@ pub mod cli;
 pub mod clock;
 pub mod flow;
 pub mod sandbox;
+pub mod tui;

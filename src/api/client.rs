@@ -186,11 +186,14 @@ impl PaysecureClient {
         url: &str,
         pairs: &[(&str, &str)],
     ) -> Result<RawResponse, ApiError> {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in pairs {
-            form.append_pair(k, v);
-        }
-        let body = form.finish();
+        // The serializer is not Send; finish it before any await.
+        let body = {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in pairs {
+                form.append_pair(k, v);
+            }
+            form.finish()
+        };
         self.exchange(
             ExchangeKind::Browser,
             Method::POST,
@@ -263,6 +266,7 @@ impl PaysecureClient {
             response_body: None,
             latency_ms,
             error: None,
+            note: None,
         };
         let outcome = match result {
             Ok((status, headers, text)) => {

@@ -34,6 +34,9 @@ pub struct Exchange {
     pub latency_ms: f64,
     /// A transport failure, described.
     pub error: Option<String>,
+    /// A short remark for display (e.g. a webhook's signature verdict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Exchange {

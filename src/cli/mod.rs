@@ -1,4 +1,4 @@
-//! The command line: no subcommand opens the explorer; `serve` runs the sandbox alone;
+//! The command line: no subcommand opens the full-screen explorer; `serve` runs the sandbox alone;
 //! `flow` runs the three steps headless.
 
 pub mod flow_cmd;
@@ -13,6 +13,13 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Colour theme of the explorer: dark, light, high-contrast, colorblind, or a file
+    /// NAME.toml in ~/.config/paysecure-explorer/themes/ (F9 switches at run time).
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Per-request timeout of the explorer, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 40.0)]
+    pub timeout: f64,
 }
 
 /// The subcommands.
@@ -30,15 +37,15 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Serve(args)) => serve::run(args).await,
         Some(Command::Flow(args)) => flow_cmd::run(*args).await,
         None => {
-            eprintln!(
-                "paysecure-explorer: the full-screen explorer is not built yet.\n\
-                 Try the headless flow against the embedded sandbox:\n  \
-                 paysecure-explorer flow --otp 123456\n\
-                 or run the sandbox for your own code:\n  \
-                 paysecure-explorer serve\n\
-                 (`paysecure-explorer --help` lists everything)"
-            );
-            2
+            if !(cli.timeout.is_finite() && cli.timeout > 0.0 && cli.timeout <= 3600.0) {
+                eprintln!("paysecure-explorer: --timeout must be between 0 and 3600 seconds");
+                return 2;
+            }
+            crate::tui::run(crate::tui::TuiOptions {
+                theme: cli.theme,
+                timeout: Some(std::time::Duration::from_secs_f64(cli.timeout)),
+            })
+            .await
         }
     }
 }

@@ -1,0 +1,226 @@
+//! The explorer's whole state, owned by the event loop and changed only by `update`.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+use serde_json::Value;
+
+use super::form::{Form, Kind};
+use super::forms;
+use super::history::History;
+use super::keys::Context;
+use super::theme::Theme;
+use crate::api::{ApiError, Exchange, Purchase, S2sOutcome};
+use crate::flow::browser::BrowserResult;
+use crate::flow::machine::{Flow, Step};
+use crate::flow::presets::{MerchantUrls, default_purchase, seed_payment};
+use crate::flow::runner::WebhookSeen;
+use crate::sandbox::MerchantEvent;
+
+/// Everything that can happen: input, timers and background results.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Spinner tick, sent only while a request is in flight.
+    Tick,
+    Created(Result<Purchase, ApiError>),
+    S2s(Result<S2sOutcome, ApiError>),
+    Browser(Result<BrowserResult, ApiError>),
+    Status(Result<Purchase, ApiError>),
+    Exchange(Box<Exchange>),
+    Merchant(Box<MerchantEvent>),
+    /// The system browser was (or could not be) opened.
+    Opened(Result<(), String>),
+    /// A resent history request finished.
+    Resent(Result<Value, ApiError>),
+}
+
+/// Work for the event loop to run in the background; results come back as [`Msg`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    CreatePurchase(Value),
+    S2s { purchase_id: String, body: Value },
+    /// Act as the customer's browser: open `url`, answer with `otp`, follow the redirect.
+    CompleteInTerminal { url: String, otp: String },
+    PollStatus { purchase_id: String, after: Duration },
+    OpenBrowser(String),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    Resend { method: String, url: String, body: Option<String> },
+}
+
+/// An overlay over the main screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help { scroll: u16 },
+    /// The test-card picker; `selected` indexes `presets::test_cards()`.
+    Cards { selected: usize },
+    Devices { selected: usize },
+    /// Full detail of a history entry (`index` counts from the newest).
+    Detail { index: usize, scroll: u16 },
+    /// The OTP prompt of the in-terminal 3DS completion.
+    Otp { input: String },
+}
+
+/// What is in flight (one request at a time drives the spinner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Busy {
+    Creating,
+    Paying,
+    Browsing,
+    Polling,
+    Resending,
+}
+
+impl Busy {
+    /// Spinner text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Busy::Creating => "creating purchase",
+            Busy::Paying => "sending card",
+            Busy::Browsing => "completing 3-D Secure",
+            Busy::Polling => "following the purchase",
+            Busy::Resending => "resending",
+        }
+    }
+}
+
+/// How a notice is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Step,
+    History,
+}
+
+/// What the header says about the endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    pub base_url: String,
+    pub embedded: bool,
+}
+
+/// How the status GET is followed after the browser step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollPlan {
+    /// The app completed 3DS itself: the short bounded schedule.
+    InTerminal,
+    /// The user's browser has the callback: every 2 s, up to 5 minutes.
+    ExternalBrowser,
+}
+
+/// The application state.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub endpoint: Endpoint,
+    pub flow: Flow,
+    pub purchase_form: Form,
+    pub card_form: Form,
+    pub pane: Pane,
+    pub overlay: Option<Overlay>,
+    pub history: History,
+    pub notice: Option<(Level, String)>,
+    pub busy: Option<Busy>,
+    pub spinner: usize,
+    /// Set by a first Ctrl+S over warnings: the next one sends anyway.
+    pub send_anyway: bool,
+    pub webhook: Option<WebhookSeen>,
+    pub theme: Theme,
+    pub theme_names: Vec<String>,
+    pub urls: MerchantUrls,
+    pub poll_plan: PollPlan,
+    pub poll_attempt: usize,
+    pub show_raw: bool,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl App {
+    /// A fresh app at step ①, forms pre-filled so that sending them as-is works.
+    pub fn new(endpoint: Endpoint, brand_id: &str, urls: MerchantUrls, theme: Theme, theme_names: Vec<String>) -> App {
+        App {
+            endpoint,
+            flow: Flow::new(),
+            purchase_form: forms::purchase_form(&default_purchase(brand_id, &urls)),
+            card_form: forms::card_form(&seed_payment()),
+            pane: Pane::Step,
+            overlay: None,
+            history: History::default(),
+            notice: None,
+            busy: None,
+            spinner: 0,
+            send_anyway: false,
+            webhook: None,
+            theme,
+            theme_names,
+            urls,
+            poll_plan: PollPlan::InTerminal,
+            poll_attempt: 0,
+            show_raw: false,
+            size: (120, 40),
+            quit: false,
+        }
+    }
+
+    /// Whether the result panel is shown (step ③, or an error on any step).
+    pub fn shows_result(&self) -> bool {
+        self.flow.step == Step::Result || self.flow.outcome.is_some()
+    }
+
+    /// The form of the current step.
+    pub fn current_form(&self) -> &Form {
+        match self.flow.step {
+            Step::Purchase => &self.purchase_form,
+            _ => &self.card_form,
+        }
+    }
+
+    /// The form of the current step, mutably.
+    pub fn current_form_mut(&mut self) -> &mut Form {
+        match self.flow.step {
+            Step::Purchase => &mut self.purchase_form,
+            _ => &mut self.card_form,
+        }
+    }
+
+    /// Where the keyboard is.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => return Context::Help,
+            Some(Overlay::Cards { .. } | Overlay::Devices { .. }) => return Context::Picker,
+            Some(Overlay::Detail { .. }) => return Context::Detail,
+            Some(Overlay::Otp { .. }) => return Context::Otp,
+            None => {}
+        }
+        if self.pane == Pane::History {
+            Context::History
+        } else if self.shows_result() {
+            Context::Result
+        } else if self.flow.step == Step::Purchase {
+            Context::PurchaseForm
+        } else {
+            Context::CardForm
+        }
+    }
+
+    /// Whether typed characters go into a text field now.
+    pub fn in_text(&self) -> bool {
+        match self.context() {
+            Context::Otp => true,
+            Context::PurchaseForm | Context::CardForm => self
+                .current_form()
+                .focused()
+                .is_some_and(|f| !matches!(f.kind, Kind::Bool | Kind::OnOff)),
+            _ => false,
+        }
+    }
+}

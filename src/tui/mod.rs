@@ -1,0 +1,174 @@
+//! The full-screen explorer: one owner of state (`App`), messages in, effects out.
+//! Input, timers and background results arrive on one channel; `update` changes the
+//! state; views draw it only when a message came (no redraw and no CPU when idle).
+
+pub mod app;
+pub mod curl;
+pub mod effects;
+pub mod form;
+pub mod forms;
+pub mod history;
+pub mod keys;
+pub mod layout;
+pub mod merchant_rows;
+pub mod sanitize;
+pub mod theme;
+pub mod update;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use tokio::sync::mpsc;
+
+use app::{App, Endpoint, Level, Msg};
+use crate::api::exchange::FnRecorder;
+use crate::api::{ClientConfig, PaysecureClient};
+use crate::flow::target::Target;
+
+/// Options from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    /// Theme name (`--theme`).
+    pub theme: Option<String>,
+    /// Per-request timeout.
+    pub timeout: Option<Duration>,
+}
+
+/// Runs the explorer until the user quits; returns the exit code.
+pub async fn run(opts: TuiOptions) -> i32 {
+    let target = match Target::from_env().await {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("paysecure-explorer: {e}");
+            return 2;
+        }
+    };
+    let user_dir = theme::user_theme_dir();
+    let theme_name = opts.theme.clone().unwrap_or_else(|| "dark".into());
+    let (chosen_theme, theme_notice) = match theme::load(&theme_name, user_dir.as_deref()) {
+        Ok(t) => (t, None),
+        Err(e) => (theme::default_theme(), Some(e)),
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let recorder_tx = tx.clone();
+    let recorder = FnRecorder(move |ex: &crate::api::Exchange| {
+        let _ = recorder_tx.send(Msg::Exchange(Box::new(ex.clone())));
+    });
+    let client = match PaysecureClient::new(ClientConfig {
+        base_url: target.base_url.clone(),
+        api_key: target.api_key.clone(),
+        timeout: opts.timeout.unwrap_or(crate::api::client::DEFAULT_TIMEOUT),
+    }) {
+        Ok(c) => Arc::new(c.with_recorder(Arc::new(recorder))),
+        Err(e) => {
+            eprintln!("paysecure-explorer: {e}");
+            return 2;
+        }
+    };
+    if let Some(sandbox) = &target.sandbox {
+        let mut events = sandbox.subscribe();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(e) => {
+                        if tx.send(Msg::Merchant(Box::new(e))).is_err() {
+                            return;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => return,
+                }
+            }
+        });
+    }
+    let urls = target.default_urls();
+    let mut app = App::new(
+        Endpoint { base_url: target.base_url.clone(), embedded: target.is_embedded() },
+        &target.brand_id,
+        urls.clone(),
+        chosen_theme,
+        theme::names(user_dir.as_deref()),
+    );
+    if let Some(n) = theme_notice {
+        app.notice = Some((Level::Warn, n));
+    }
+    let runner = effects::Runner { client, tx: tx.clone(), urls, fetch_landing: target.is_embedded() };
+    let code = match event_loop(&mut app, &runner, &mut rx, tx).await {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("paysecure-explorer: terminal error: {e}");
+            1
+        }
+    };
+    if let Some(sandbox) = &target.sandbox {
+        sandbox.shutdown().await;
+    }
+    code
+}
+
+/// Reads terminal events on a plain thread (crossterm's `read` blocks) into the channel.
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
+    std::thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(k)) => Msg::Key(k),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => return,
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+async fn event_loop(
+    app: &mut App,
+    runner: &effects::Runner,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    tx: mpsc::UnboundedSender<Msg>,
+) -> std::io::Result<()> {
+    // ratatui's init installs a panic hook that restores the terminal; we add mouse
+    // capture and take it back on every way out.
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous_hook(info);
+    }));
+    let result = async {
+        let size = terminal.size()?;
+        app.size = (size.width, size.height);
+        spawn_input(tx);
+        terminal.draw(|f| views::draw(f, app))?;
+        while !app.quit {
+            let msg = if app.busy.is_some() {
+                tokio::select! {
+                    m = rx.recv() => m,
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => Some(Msg::Tick),
+                }
+            } else {
+                rx.recv().await
+            };
+            let Some(msg) = msg else { break };
+            for effect in update::update(app, msg) {
+                runner.spawn(effect);
+            }
+            if !app.quit {
+                terminal.draw(|f| views::draw(f, app))?;
+            }
+        }
+        Ok::<(), std::io::Error>(())
+    }
+    .await;
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}

@@ -1,0 +1,46 @@
+//! The notice line (spinner, messages) and the footer of keys that work where focus is.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fit;
+use crate::tui::app::{App, Level};
+use crate::tui::keys::hints;
+use crate::tui::sanitize::clean;
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let width = area.width as usize;
+    let line = if let Some(busy) = app.busy {
+        Line::styled(format!(" {} {}…", SPINNER[app.spinner % SPINNER.len()], busy.label()), Style::default().fg(t.accent))
+    } else if let Some((level, text)) = &app.notice {
+        let colour = match level {
+            Level::Info => t.text,
+            Level::Warn => t.warn,
+            Level::Error => t.error,
+        };
+        Line::styled(fit(&format!(" {}", clean(text)), width), Style::default().fg(colour))
+    } else {
+        Line::raw("")
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (keys, help)) in hints(app.context(), app.in_text()).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", Style::default().fg(t.muted)));
+        }
+        spans.push(Span::styled(keys, Style::default().fg(t.accent).add_modifier(Modifier::BOLD)));
+        spans.push(Span::styled(format!(" {help}"), Style::default().fg(t.muted)));
+    }
+    spans.push(Span::styled(" · Ctrl+C quit", Style::default().fg(t.muted)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,88 @@
+//! The history pane: newest first, one row per exchange, only the visible rows drawn.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{fit, panel};
+use crate::api::{Exchange, ExchangeKind};
+use crate::clock::clock_time;
+use crate::tui::app::{App, Pane};
+use crate::tui::sanitize::clean;
+
+/// The compact path of an exchange: `/api/v1` dropped, long ids shortened.
+pub fn short_path(ex: &Exchange) -> String {
+    let path = ex.path();
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    clean(
+        &path
+            .split('/')
+            .map(|seg| {
+                let (head, query) = seg.split_once('?').map_or((seg, None), |(h, q)| (h, Some(q)));
+                let head = if head.len() == 24 && head.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    super::short_id(head)
+                } else {
+                    head.to_string()
+                };
+                query.map_or(head.clone(), |q| format!("{head}?{q}"))
+            })
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// One row's text (without selection styling).
+pub fn row_text(ex: &Exchange, width: usize) -> (String, String) {
+    let time = clock_time(ex.started_at_ms);
+    let what = match (ex.kind, &ex.note) {
+        (ExchangeKind::Webhook | ExchangeKind::Landing, Some(note)) => format!("⇐ {}", clean(note)),
+        _ => format!("{:<4} {}", ex.method, short_path(ex)),
+    };
+    let status = match (ex.status, &ex.error) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(_)) => "ERR".into(),
+        (None, None) => "…".into(),
+    };
+    let tail = format!("{status:>4} {:>5.0} ms", ex.latency_ms);
+    // 1 for the selection marker, 9 for the time and its space, 1 before the tail.
+    let what_width = width.saturating_sub(1 + 9 + tail.chars().count() + 1);
+    (format!("{time} {:<what_width$} ", fit(&what, what_width)), tail)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let focused = app.pane == Pane::History && app.overlay.is_none();
+    let title = format!("History · {} (newest first{})", app.history.len(), if focused { ", Enter opens" } else { ", h to focus" });
+    let block = panel(title, focused, t);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.history.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("No exchanges yet: Ctrl+S sends the first.", Style::default().fg(t.muted))), inner);
+        return;
+    }
+    let width = inner.width as usize;
+    let lines: Vec<Line> = app
+        .history
+        .window(inner.height as usize)
+        .map(|(i, ex)| {
+            let (head, tail) = row_text(ex, width);
+            let status_style = match ex.status {
+                Some(s) if s < 300 => Style::default().fg(t.ok),
+                Some(s) if s < 400 => Style::default().fg(t.accent),
+                _ => Style::default().fg(t.error),
+            };
+            let selected = i == app.history.selected;
+            let (head_style, tail_style) = if selected {
+                let sel = Style::default().fg(t.selection_fg).bg(t.selection_bg);
+                (sel, sel)
+            } else {
+                (Style::default().fg(t.text), status_style)
+            };
+            let marker = if selected { "▶" } else { " " };
+            Line::from(vec![Span::styled(marker, head_style), Span::styled(head, head_style), Span::styled(tail, tail_style)])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

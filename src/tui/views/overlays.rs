@@ -1,0 +1,120 @@
+//! Overlays: help, test-card and device pickers, the full exchange detail, the OTP prompt.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::{centered, fit, panel};
+use crate::flow::presets::{DEVICE_PRESETS, test_cards};
+use crate::tui::app::{App, Overlay};
+use crate::tui::keys::BINDINGS;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help(frame, area, app, *scroll),
+        Some(Overlay::Cards { selected }) => cards(frame, area, app, *selected),
+        Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
+        Some(Overlay::Detail { index, scroll }) => detail(frame, area, app, *index, *scroll),
+        Some(Overlay::Otp { input }) => otp(frame, area, app, input),
+    }
+}
+
+fn frame_box(frame: &mut Frame, area: Rect, app: &App, title: &str, w: u16, h: u16) -> Rect {
+    let r = centered(area, w, h);
+    frame.render_widget(Clear, r);
+    let block = panel(title, true, &app.theme).style(Style::default().bg(app.theme.background).fg(app.theme.text));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    inner
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
+    let t = &app.theme;
+    let inner = frame_box(frame, area, app, "Keys — Esc closes", area.width.saturating_sub(8).min(96), area.height.saturating_sub(4));
+    let mut lines = vec![Line::styled("Every key, and where it works (from the same table the footer uses):", Style::default().fg(t.muted))];
+    for b in BINDINGS {
+        let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+        let ctx = if b.contexts.is_empty() {
+            "everywhere".to_string()
+        } else {
+            b.contexts.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<16}", keys.join(" / ")), Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+            Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
+            Span::styled(ctx, Style::default().fg(t.muted)),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("In a text field every printable key is text; Ctrl-chords, F-keys, Tab, Enter and Esc act.", Style::default().fg(t.muted)));
+    lines.push(Line::styled("Mouse: click a field or a history row; the wheel scrolls.", Style::default().fg(t.muted)));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
+    let t = &app.theme;
+    let all = test_cards();
+    let inner = frame_box(frame, area, app, "Test cards — Enter fills the card · Esc", area.width.saturating_sub(6).min(110), area.height.saturating_sub(4));
+    let rows = inner.height as usize;
+    let offset = selected.saturating_sub(rows.saturating_sub(1));
+    let width = inner.width as usize;
+    let mut last_group = "";
+    let lines: Vec<Line> = all
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, c)| {
+            let group = if c.group != last_group || i == offset { c.group } else { "" };
+            last_group = c.group;
+            let text = fit(&format!("{:<22} {}  {}", group, c.number, c.description), width);
+            if i == selected {
+                Line::styled(text, Style::default().fg(t.selection_fg).bg(t.selection_bg))
+            } else {
+                Line::styled(text, Style::default().fg(t.text))
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
+    let t = &app.theme;
+    let inner = frame_box(frame, area, app, "Device presets — Enter applies · Esc", 90, DEVICE_PRESETS.len() as u16 * 2 + 2);
+    let mut lines = Vec::new();
+    for (i, d) in DEVICE_PRESETS.iter().enumerate() {
+        let style = if i == selected { Style::default().fg(t.selection_fg).bg(t.selection_bg) } else { Style::default().fg(t.text) };
+        lines.push(Line::styled(format!("{}  ({}×{}, {}, utc_offset {})", d.name, d.screen_width, d.screen_height, d.language, d.utc_offset), style));
+        lines.push(Line::styled(format!("  {}", fit(d.user_agent, inner.width.saturating_sub(2) as usize)), Style::default().fg(t.muted)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
+    let t = &app.theme;
+    let inner = frame_box(frame, area, app, "Exchange — r resend · c copy as curl · ↑↓ scroll · Esc", area.width.saturating_sub(4), area.height.saturating_sub(2));
+    let lines = match app.history.newest(index) {
+        Some(ex) => super::detail::lines(ex, t, true),
+        None => vec![Line::raw("That exchange is gone.")],
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
+}
+
+fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
+    let t = &app.theme;
+    let inner = frame_box(frame, area, app, "3-D Secure challenge", 64, 7);
+    let lines = vec![
+        Line::raw("The app acts as the customer's browser: it opens the callback,"),
+        Line::raw("answers the issuer's challenge with this code and follows the redirect."),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("OTP: ", Style::default().fg(t.muted)),
+            Span::styled(format!("{input}▏"), Style::default().fg(t.selection_fg).bg(t.selection_bg)),
+            Span::styled("   Enter submits · Esc cancels", Style::default().fg(t.muted)),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}
