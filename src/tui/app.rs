@@ -41,27 +41,51 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     CreatePurchase(Value),
-    S2s { purchase_id: String, body: Value },
+    S2s {
+        purchase_id: String,
+        body: Value,
+    },
     /// Act as the customer's browser: open `url`, answer with `otp`, follow the redirect.
-    CompleteInTerminal { url: String, otp: String },
-    PollStatus { purchase_id: String, after: Duration },
+    CompleteInTerminal {
+        url: String,
+        otp: String,
+    },
+    PollStatus {
+        purchase_id: String,
+        after: Duration,
+    },
     OpenBrowser(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
-    Resend { method: String, url: String, body: Option<String> },
+    Resend {
+        method: String,
+        url: String,
+        body: Option<String>,
+    },
 }
 
 /// An overlay over the main screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     /// The test-card picker; `selected` indexes `presets::test_cards()`.
-    Cards { selected: usize },
-    Devices { selected: usize },
+    Cards {
+        selected: usize,
+    },
+    Devices {
+        selected: usize,
+    },
     /// Full detail of a history entry (`index` counts from the newest).
-    Detail { index: usize, scroll: u16 },
+    Detail {
+        index: usize,
+        scroll: u16,
+    },
     /// The OTP prompt of the in-terminal 3DS completion.
-    Otp { input: String },
+    Otp {
+        input: String,
+    },
 }
 
 /// What is in flight (one request at a time drives the spinner).
@@ -146,7 +170,13 @@ pub struct App {
 
 impl App {
     /// A fresh app at step ①, forms pre-filled so that sending them as-is works.
-    pub fn new(endpoint: Endpoint, brand_id: &str, urls: MerchantUrls, theme: Theme, theme_names: Vec<String>) -> App {
+    pub fn new(
+        endpoint: Endpoint,
+        brand_id: &str,
+        urls: MerchantUrls,
+        theme: Theme,
+        theme_names: Vec<String>,
+    ) -> App {
         App {
             endpoint,
             flow: Flow::new(),

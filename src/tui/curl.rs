@@ -9,7 +9,13 @@ pub fn shell_quote(text: &str) -> String {
 
 /// The curl command for an exchange.
 pub fn to_curl(ex: &Exchange) -> String {
-    let mut parts = vec!["curl".to_string(), "-sS".into(), "-X".into(), ex.method.clone(), shell_quote(&ex.url)];
+    let mut parts = vec![
+        "curl".to_string(),
+        "-sS".into(),
+        "-X".into(),
+        ex.method.clone(),
+        shell_quote(&ex.url),
+    ];
     if ex.kind == ExchangeKind::Api {
         parts.push("-H".into());
         parts.push("\"Authorization: Bearer $PAYSECURE_API_KEY\"".into());
@@ -47,6 +53,9 @@ mod tests {
         };
         let curl = to_curl(&ex);
         assert!(curl.contains("\"Authorization: Bearer $PAYSECURE_API_KEY\""));
-        assert!(curl.contains(r#"--data-raw '{"name":"O'\''Brien"}'"#), "{curl}");
+        assert!(
+            curl.contains(r#"--data-raw '{"name":"O'\''Brien"}'"#),
+            "{curl}"
+        );
     }
 }

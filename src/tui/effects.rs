@@ -44,19 +44,27 @@ impl Runner {
 
     async fn run(self, effect: Effect) {
         let msg = match effect {
-            Effect::CreatePurchase(body) => Msg::Created(self.client.create_purchase_json(&body).await),
-            Effect::S2s { purchase_id, body } => Msg::S2s(self.client.s2s(&purchase_id, &body).await),
-            Effect::CompleteInTerminal { url, otp } => {
-                Msg::Browser(browser::complete(&self.client, &url, &otp, &self.urls, self.fetch_landing).await)
+            Effect::CreatePurchase(body) => {
+                Msg::Created(self.client.create_purchase_json(&body).await)
             }
+            Effect::S2s { purchase_id, body } => {
+                Msg::S2s(self.client.s2s(&purchase_id, &body).await)
+            }
+            Effect::CompleteInTerminal { url, otp } => Msg::Browser(
+                browser::complete(&self.client, &url, &otp, &self.urls, self.fetch_landing).await,
+            ),
             Effect::PollStatus { purchase_id, after } => {
                 tokio::time::sleep(after).await;
                 Msg::Status(self.client.status(&purchase_id).await)
             }
             Effect::Resend { method, url, body } => {
                 let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
-                let path = url.strip_prefix(self.client.base_url()).unwrap_or(&url).to_string();
-                let body: Option<Value> = body.as_deref().and_then(|b| serde_json::from_str(b).ok());
+                let path = url
+                    .strip_prefix(self.client.base_url())
+                    .unwrap_or(&url)
+                    .to_string();
+                let body: Option<Value> =
+                    body.as_deref().and_then(|b| serde_json::from_str(b).ok());
                 Msg::Resent(self.client.call(method, &path, body.as_ref()).await)
             }
             Effect::Copy(_) | Effect::OpenBrowser(_) => return,

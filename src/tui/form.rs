@@ -49,7 +49,12 @@ pub struct Field {
 
 impl Field {
     /// A field.
-    pub fn new(path: impl Into<String>, label: impl Into<String>, kind: Kind, value: impl Into<String>) -> Field {
+    pub fn new(
+        path: impl Into<String>,
+        label: impl Into<String>,
+        kind: Kind,
+        value: impl Into<String>,
+    ) -> Field {
         Field {
             path: path.into(),
             label: label.into(),
@@ -120,7 +125,12 @@ impl Field {
         let v = self.value.trim();
         match self.kind {
             Kind::Text | Kind::Url { required: false } if v.is_empty() => None,
-            Kind::Decimal => Some(v.parse::<f64>().ok().filter(|f| f.is_finite()).map_or_else(|| json!(v), |f| json!(f))),
+            Kind::Decimal => Some(
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map_or_else(|| json!(v), |f| json!(f)),
+            ),
             Kind::Integer => Some(v.parse::<i64>().map_or_else(|_| json!(v), |i| json!(i))),
             Kind::Bool => Some(json!(v == "true")),
             _ => Some(json!(v)),
@@ -225,8 +235,16 @@ fn insert_path(root: &mut Value, path: &str, value: Value) {
     let segments: Vec<&str> = path.split('.').collect();
     for (i, seg) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
-        let next_is_index = segments.get(i + 1).is_some_and(|s| s.parse::<usize>().is_ok());
-        let fresh = || if next_is_index { Value::Array(Vec::new()) } else { Value::Object(Map::new()) };
+        let next_is_index = segments
+            .get(i + 1)
+            .is_some_and(|s| s.parse::<usize>().is_ok());
+        let fresh = || {
+            if next_is_index {
+                Value::Array(Vec::new())
+            } else {
+                Value::Object(Map::new())
+            }
+        };
         node = match seg.parse::<usize>() {
             Ok(index) => {
                 let Value::Array(items) = node else { return };
@@ -272,7 +290,12 @@ mod tests {
 
     #[test]
     fn warnings_never_block_but_are_listed() {
-        let mut f = Field::new("card_number", "card_number", Kind::CardNumber, "4444333322221111");
+        let mut f = Field::new(
+            "card_number",
+            "card_number",
+            Kind::CardNumber,
+            "4444333322221111",
+        );
         assert_eq!(f.warning(), None);
         assert_eq!(f.hint().as_deref(), Some("VISA ✓ Luhn"));
         assert_eq!(f.display(), "4444 3333 2222 1111");

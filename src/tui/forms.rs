@@ -19,25 +19,75 @@ pub fn purchase_form(p: &CreatePurchase) -> Form {
         Field::new("client.email", "email", Kind::Email, &c.email),
         Field::new("client.full_name", "full name", Kind::Text, &c.full_name),
         Field::new("client.phone", "phone", Kind::Text, &c.phone),
-        Field::new("client.street_address", "street", Kind::Required, &c.street_address),
+        Field::new(
+            "client.street_address",
+            "street",
+            Kind::Required,
+            &c.street_address,
+        ),
         Field::new("client.city", "city", Kind::Required, &c.city),
         Field::new("client.zip_code", "zip", Kind::Required, &c.zip_code),
         Field::new("client.country", "country", Kind::Country, &c.country),
         Field::new("client.stateCode", "state code", Kind::Text, &c.state_code),
-        Field::new("purchase.currency", "currency", Kind::Required, &p.purchase.currency),
+        Field::new(
+            "purchase.currency",
+            "currency",
+            Kind::Required,
+            &p.purchase.currency,
+        ),
     ];
     for (i, product) in p.purchase.products.iter().enumerate() {
-        fields.extend(product_row(i, &product.name, &product.quantity.to_string(), &format!("{:.2}", product.price)));
+        fields.extend(product_row(
+            i,
+            &product.name,
+            &product.quantity.to_string(),
+            &format!("{:.2}", product.price),
+        ));
     }
     fields.extend([
         Field::new("brand_id", "brand_id", Kind::Required, &p.brand_id),
-        Field::new("merchantRef", "merchantRef", Kind::Text, p.merchant_ref.clone().unwrap_or_default()),
-        Field::new("paymentMethod", "paymentMethod", Kind::Text, p.payment_method.clone().unwrap_or_default()),
-        Field::new("success_redirect", "success_redirect", Kind::Url { required: true }, &p.success_redirect),
-        Field::new("failure_redirect", "failure_redirect", Kind::Url { required: true }, &p.failure_redirect),
-        Field::new("pending_redirect", "pending_redirect", Kind::Url { required: false }, p.pending_redirect.clone().unwrap_or_default()),
-        Field::new("success_callback", "success_callback", Kind::Url { required: false }, p.success_callback.clone().unwrap_or_default()),
-        Field::new("failure_callback", "failure_callback", Kind::Url { required: false }, p.failure_callback.clone().unwrap_or_default()),
+        Field::new(
+            "merchantRef",
+            "merchantRef",
+            Kind::Text,
+            p.merchant_ref.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            "paymentMethod",
+            "paymentMethod",
+            Kind::Text,
+            p.payment_method.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            "success_redirect",
+            "success_redirect",
+            Kind::Url { required: true },
+            &p.success_redirect,
+        ),
+        Field::new(
+            "failure_redirect",
+            "failure_redirect",
+            Kind::Url { required: true },
+            &p.failure_redirect,
+        ),
+        Field::new(
+            "pending_redirect",
+            "pending_redirect",
+            Kind::Url { required: false },
+            p.pending_redirect.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            "success_callback",
+            "success_callback",
+            Kind::Url { required: false },
+            p.success_callback.clone().unwrap_or_default(),
+        ),
+        Field::new(
+            "failure_callback",
+            "failure_callback",
+            Kind::Url { required: false },
+            p.failure_callback.clone().unwrap_or_default(),
+        ),
     ]);
     Form::new(fields)
 }
@@ -108,22 +158,77 @@ pub fn refresh_merchant_ref(form: &mut Form) {
 /// Step ②: the seed document's 16 fields plus the optional `token_reference`.
 pub fn card_form(p: &S2sPayment) -> Form {
     Form::new(vec![
-        Field::new("cardholder_name", "cardholder_name", Kind::Required, &p.cardholder_name),
-        Field::new("card_number", "card_number", Kind::CardNumber, &p.card_number),
+        Field::new(
+            "cardholder_name",
+            "cardholder_name",
+            Kind::Required,
+            &p.cardholder_name,
+        ),
+        Field::new(
+            "card_number",
+            "card_number",
+            Kind::CardNumber,
+            &p.card_number,
+        ),
         Field::new("expires", "expires", Kind::Expiry, &p.expires),
         Field::new("cvc", "cvc", Kind::Cvc, &p.cvc),
-        Field::new("remember_card", "remember_card", Kind::OnOff, &p.remember_card),
+        Field::new(
+            "remember_card",
+            "remember_card",
+            Kind::OnOff,
+            &p.remember_card,
+        ),
         Field::new("remote_ip", "remote_ip", Kind::Required, &p.remote_ip),
         Field::new("user_agent", "user_agent", Kind::Required, &p.user_agent),
-        Field::new("accept_header", "accept_header", Kind::Required, &p.accept_header),
+        Field::new(
+            "accept_header",
+            "accept_header",
+            Kind::Required,
+            &p.accept_header,
+        ),
         Field::new("language", "language", Kind::Text, &p.language),
-        Field::new("java_enabled", "java_enabled", Kind::Bool, p.java_enabled.to_string()),
-        Field::new("javascript_enabled", "javascript_enabled", Kind::Bool, p.javascript_enabled.to_string()),
-        Field::new("color_depth", "color_depth", Kind::Integer, p.color_depth.to_string()),
-        Field::new("utc_offset", "utc_offset", Kind::Integer, p.utc_offset.to_string()),
-        Field::new("screen_width", "screen_width", Kind::Integer, p.screen_width.to_string()),
-        Field::new("screen_height", "screen_height", Kind::Integer, p.screen_height.to_string()),
-        Field::new("token_reference", "token_reference", Kind::Text, p.token_reference.clone().unwrap_or_default()),
+        Field::new(
+            "java_enabled",
+            "java_enabled",
+            Kind::Bool,
+            p.java_enabled.to_string(),
+        ),
+        Field::new(
+            "javascript_enabled",
+            "javascript_enabled",
+            Kind::Bool,
+            p.javascript_enabled.to_string(),
+        ),
+        Field::new(
+            "color_depth",
+            "color_depth",
+            Kind::Integer,
+            p.color_depth.to_string(),
+        ),
+        Field::new(
+            "utc_offset",
+            "utc_offset",
+            Kind::Integer,
+            p.utc_offset.to_string(),
+        ),
+        Field::new(
+            "screen_width",
+            "screen_width",
+            Kind::Integer,
+            p.screen_width.to_string(),
+        ),
+        Field::new(
+            "screen_height",
+            "screen_height",
+            Kind::Integer,
+            p.screen_height.to_string(),
+        ),
+        Field::new(
+            "token_reference",
+            "token_reference",
+            Kind::Text,
+            p.token_reference.clone().unwrap_or_default(),
+        ),
     ])
 }
 
@@ -161,12 +266,21 @@ mod tests {
         assert_eq!(form.warnings(), vec![]);
         let json = form.to_json();
         assert_eq!(json["client"]["email"], "buyer@example.com");
-        assert_eq!(json["purchase"]["products"][0], json!({"name": "Order 1001", "quantity": 1, "price": 20.0}));
+        assert_eq!(
+            json["purchase"]["products"][0],
+            json!({"name": "Order 1001", "quantity": 1, "price": 20.0})
+        );
         assert_eq!(json["brand_id"], "brd");
-        assert!(json.get("pending_redirect").is_none(), "empty optional URLs are left out");
+        assert!(
+            json.get("pending_redirect").is_none(),
+            "empty optional URLs are left out"
+        );
         let card = card_form(&seed_payment());
         assert_eq!(card.warnings(), vec![]);
-        assert_eq!(card.to_json(), serde_json::to_value(seed_payment()).expect("json"));
+        assert_eq!(
+            card.to_json(),
+            serde_json::to_value(seed_payment()).expect("json")
+        );
     }
 
     #[test]
@@ -175,7 +289,10 @@ mod tests {
         add_product(&mut form);
         assert_eq!(product_count(&form), 2);
         assert_eq!(total(&form), Some(21.0));
-        assert_eq!(form.focused().map(|f| f.path.as_str()), Some("purchase.products.1.name"));
+        assert_eq!(
+            form.focused().map(|f| f.path.as_str()),
+            Some("purchase.products.1.name")
+        );
         remove_product(&mut form);
         remove_product(&mut form);
         assert_eq!(product_count(&form), 1, "one row always stays");

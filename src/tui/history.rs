@@ -35,7 +35,10 @@ impl History {
 
     /// Entry `i` counted from the newest.
     pub fn newest(&self, i: usize) -> Option<&Exchange> {
-        self.entries.len().checked_sub(i + 1).and_then(|j| self.entries.get(j))
+        self.entries
+            .len()
+            .checked_sub(i + 1)
+            .and_then(|j| self.entries.get(j))
     }
 
     /// The selected entry.
@@ -73,7 +76,8 @@ impl History {
 
     /// The visible window: `(row index from newest, entry)` for `height` rows.
     pub fn window(&self, height: usize) -> impl Iterator<Item = (usize, &Exchange)> {
-        (self.offset..self.entries.len().min(self.offset + height)).filter_map(|i| self.newest(i).map(|e| (i, e)))
+        (self.offset..self.entries.len().min(self.offset + height))
+            .filter_map(|i| self.newest(i).map(|e| (i, e)))
     }
 }
 
@@ -107,9 +111,15 @@ mod tests {
         }
         assert_eq!(h.newest(0).map(|e| e.url.as_str()), Some("http://h/4"));
         h.move_by(2, 10);
-        assert_eq!(h.selected_entry().map(|e| e.url.as_str()), Some("http://h/2"));
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/2")
+        );
         h.push(ex(5));
-        assert_eq!(h.selected_entry().map(|e| e.url.as_str()), Some("http://h/2"));
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/2")
+        );
     }
 
     #[test]

@@ -58,10 +58,16 @@ pub struct Key {
 }
 
 const fn plain(code: KeyCode) -> Key {
-    Key { code, mods: KeyModifiers::NONE }
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
 }
 const fn ctrl(c: char) -> Key {
-    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
 }
 const fn ch(c: char) -> Key {
     plain(KeyCode::Char(c))
@@ -75,7 +81,9 @@ impl Key {
             _ => event.modifiers,
         };
         let code = match event.code {
-            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
             other => other,
         };
         code == self.code && mods == self.mods
@@ -127,37 +135,254 @@ const LISTS: &[Context] = &[History, Detail, Picker, Help];
 
 /// The table. Order matters: the first binding that matches wins.
 pub const BINDINGS: &[Binding] = &[
-    Binding { keys: &[ctrl('c')], action: Action::ForceQuit, help: "quit", contexts: &[], in_text: true, hint: false },
-    Binding { keys: &[ctrl('s'), plain(KeyCode::F(5))], action: Action::Send, help: "send this step", contexts: FORMS, in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::Tab)], action: Action::NextField, help: "next field", contexts: FORMS, in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::BackTab)], action: Action::PrevField, help: "previous field", contexts: FORMS, in_text: true, hint: false },
-    Binding { keys: &[plain(KeyCode::Enter)], action: Action::NextFieldEnter, help: "next field", contexts: FORMS, in_text: true, hint: false },
-    Binding { keys: &[ch(' ')], action: Action::Toggle, help: "toggle a true/false or on/off field", contexts: FORMS, in_text: false, hint: false },
-    Binding { keys: &[ctrl('u')], action: Action::ClearField, help: "clear the field", contexts: FORMS, in_text: true, hint: false },
-    Binding { keys: &[plain(KeyCode::F(2))], action: Action::TestCards, help: "test cards", contexts: &[CardForm], in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::F(3))], action: Action::DevicePresets, help: "device presets", contexts: &[CardForm], in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::F(4))], action: Action::AddProduct, help: "add product row", contexts: &[PurchaseForm], in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::F(8))], action: Action::RemoveProduct, help: "remove last product row", contexts: &[PurchaseForm], in_text: true, hint: false },
-    Binding { keys: &[plain(KeyCode::Esc)], action: Action::Close, help: "close / back", contexts: &[Detail, Picker, Otp, Help, History], in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::Enter)], action: Action::Select, help: "open / choose", contexts: &[History, Picker, Otp], in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::Up), ch('k')], action: Action::Up, help: "move up", contexts: LISTS, in_text: false, hint: false },
-    Binding { keys: &[plain(KeyCode::Down), ch('j')], action: Action::Down, help: "move down", contexts: LISTS, in_text: false, hint: false },
-    Binding { keys: &[plain(KeyCode::Up)], action: Action::Up, help: "previous field", contexts: FORMS, in_text: true, hint: false },
-    Binding { keys: &[plain(KeyCode::Down)], action: Action::Down, help: "next field", contexts: FORMS, in_text: true, hint: false },
-    Binding { keys: &[plain(KeyCode::PageUp)], action: Action::PageUp, help: "page up", contexts: LISTS, in_text: true, hint: false },
-    Binding { keys: &[plain(KeyCode::PageDown)], action: Action::PageDown, help: "page down", contexts: LISTS, in_text: true, hint: false },
-    Binding { keys: &[ch('o')], action: Action::OpenBrowser, help: "open callback in browser", contexts: &[Result], in_text: false, hint: true },
-    Binding { keys: &[ch('b')], action: Action::CompleteHere, help: "complete 3DS here", contexts: &[Result], in_text: false, hint: true },
-    Binding { keys: &[ch('e')], action: Action::EditRetry, help: "edit & retry", contexts: &[Result], in_text: false, hint: true },
-    Binding { keys: &[ch('n')], action: Action::NewPurchase, help: "new purchase", contexts: &[Result], in_text: false, hint: true },
-    Binding { keys: &[ch('r')], action: Action::Retry, help: "retry the request", contexts: &[Result], in_text: false, hint: false },
-    Binding { keys: &[ch('v')], action: Action::RawBody, help: "raw response body", contexts: &[Result], in_text: false, hint: true },
-    Binding { keys: &[ch('r')], action: Action::Resend, help: "resend", contexts: &[Detail], in_text: false, hint: true },
-    Binding { keys: &[ch('c')], action: Action::CopyCurl, help: "copy as curl", contexts: &[Detail], in_text: false, hint: true },
-    Binding { keys: &[plain(KeyCode::F(6)), ch('h')], action: Action::SwitchPane, help: "history ⇄ step", contexts: &[PurchaseForm, CardForm, Result, History], in_text: true, hint: true },
-    Binding { keys: &[plain(KeyCode::F(9))], action: Action::NextTheme, help: "next theme", contexts: &[], in_text: true, hint: false },
-    Binding { keys: &[plain(KeyCode::F(1)), ch('?')], action: Action::Help, help: "help", contexts: &[], in_text: true, hint: true },
-    Binding { keys: &[ch('q')], action: Action::Quit, help: "quit", contexts: &[PurchaseForm, CardForm, Result, History], in_text: false, hint: true },
+    Binding {
+        keys: &[ctrl('c')],
+        action: Action::ForceQuit,
+        help: "quit",
+        contexts: &[],
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[ctrl('s'), plain(KeyCode::F(5))],
+        action: Action::Send,
+        help: "send this step",
+        contexts: FORMS,
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Tab)],
+        action: Action::NextField,
+        help: "next field",
+        contexts: FORMS,
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::BackTab)],
+        action: Action::PrevField,
+        help: "previous field",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::NextFieldEnter,
+        help: "next field",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[ch(' ')],
+        action: Action::Toggle,
+        help: "toggle a true/false or on/off field",
+        contexts: FORMS,
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[ctrl('u')],
+        action: Action::ClearField,
+        help: "clear the field",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(2))],
+        action: Action::TestCards,
+        help: "test cards",
+        contexts: &[CardForm],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(3))],
+        action: Action::DevicePresets,
+        help: "device presets",
+        contexts: &[CardForm],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(4))],
+        action: Action::AddProduct,
+        help: "add product row",
+        contexts: &[PurchaseForm],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(8))],
+        action: Action::RemoveProduct,
+        help: "remove last product row",
+        contexts: &[PurchaseForm],
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
+        action: Action::Close,
+        help: "close / back",
+        contexts: &[Detail, Picker, Otp, Help, History],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::Select,
+        help: "open / choose",
+        contexts: &[History, Picker, Otp],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Up), ch('k')],
+        action: Action::Up,
+        help: "move up",
+        contexts: LISTS,
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Down), ch('j')],
+        action: Action::Down,
+        help: "move down",
+        contexts: LISTS,
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Up)],
+        action: Action::Up,
+        help: "previous field",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Down)],
+        action: Action::Down,
+        help: "next field",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::PageUp)],
+        action: Action::PageUp,
+        help: "page up",
+        contexts: LISTS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::PageDown)],
+        action: Action::PageDown,
+        help: "page down",
+        contexts: LISTS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[ch('o')],
+        action: Action::OpenBrowser,
+        help: "open callback in browser",
+        contexts: &[Result],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('b')],
+        action: Action::CompleteHere,
+        help: "complete 3DS here",
+        contexts: &[Result],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('e')],
+        action: Action::EditRetry,
+        help: "edit & retry",
+        contexts: &[Result],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('n')],
+        action: Action::NewPurchase,
+        help: "new purchase",
+        contexts: &[Result],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: Action::Retry,
+        help: "retry",
+        contexts: &[Result],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('v')],
+        action: Action::RawBody,
+        help: "raw response body",
+        contexts: &[Result],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: Action::Resend,
+        help: "resend",
+        contexts: &[Detail],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('c')],
+        action: Action::CopyCurl,
+        help: "copy as curl",
+        contexts: &[Detail],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(6)), ch('h')],
+        action: Action::SwitchPane,
+        help: "history ⇄ step",
+        contexts: &[PurchaseForm, CardForm, Result, History],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(9))],
+        action: Action::NextTheme,
+        help: "next theme",
+        contexts: &[],
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(1)), ch('?')],
+        action: Action::Help,
+        help: "help",
+        contexts: &[],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('q')],
+        action: Action::Quit,
+        help: "quit",
+        contexts: &[PurchaseForm, CardForm, Result, History],
+        in_text: false,
+        hint: true,
+    },
 ];
 
 /// Whether a key may act as a command while text is being typed.
@@ -181,8 +406,8 @@ pub fn action_for(context: Context, event: &KeyEvent, in_text: bool) -> Option<A
         })
 }
 
-/// `(keys, help)` hints for the footer in `context`.
-pub fn hints(context: Context, in_text: bool) -> Vec<(String, &'static str)> {
+/// `(keys, action, help)` hints for the footer in `context`.
+pub fn hints(context: Context, in_text: bool) -> Vec<(String, Action, &'static str)> {
     BINDINGS
         .iter()
         .filter(|b| b.hint && (b.contexts.is_empty() || b.contexts.contains(&context)))
@@ -193,7 +418,7 @@ pub fn hints(context: Context, in_text: bool) -> Vec<(String, &'static str)> {
                 .filter(|k| !in_text || allowed_in_text(k))
                 .map(Key::label)
                 .collect();
-            (!keys.is_empty()).then(|| (keys.join("/"), b.help))
+            (!keys.is_empty()).then(|| (keys.join("/"), b.action, b.help))
         })
         .collect()
 }
@@ -210,33 +435,97 @@ mod tests {
     fn printable_keys_are_text_in_a_text_field() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(action_for(Context::PurchaseForm, &q, true), None);
-        assert_eq!(action_for(Context::PurchaseForm, &q, false), Some(Action::Quit));
+        assert_eq!(
+            action_for(Context::PurchaseForm, &q, false),
+            Some(Action::Quit)
+        );
         let help = key(KeyCode::Char('?'), KeyModifiers::SHIFT);
         assert_eq!(action_for(Context::CardForm, &help, true), None);
-        assert_eq!(action_for(Context::Result, &help, false), Some(Action::Help));
+        assert_eq!(
+            action_for(Context::Result, &help, false),
+            Some(Action::Help)
+        );
     }
 
     #[test]
     fn contract_keys() {
         let ctrl_s = key(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(action_for(Context::PurchaseForm, &ctrl_s, true), Some(Action::Send));
-        assert_eq!(action_for(Context::CardForm, &key(KeyCode::F(5), KeyModifiers::NONE), true), Some(Action::Send));
-        assert_eq!(action_for(Context::CardForm, &key(KeyCode::BackTab, KeyModifiers::SHIFT), true), Some(Action::PrevField));
+        assert_eq!(
+            action_for(Context::PurchaseForm, &ctrl_s, true),
+            Some(Action::Send)
+        );
+        assert_eq!(
+            action_for(
+                Context::CardForm,
+                &key(KeyCode::F(5), KeyModifiers::NONE),
+                true
+            ),
+            Some(Action::Send)
+        );
+        assert_eq!(
+            action_for(
+                Context::CardForm,
+                &key(KeyCode::BackTab, KeyModifiers::SHIFT),
+                true
+            ),
+            Some(Action::PrevField)
+        );
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for ctx in [Context::PurchaseForm, Context::Result, Context::Detail, Context::Otp, Context::Help] {
+        for ctx in [
+            Context::PurchaseForm,
+            Context::Result,
+            Context::Detail,
+            Context::Otp,
+            Context::Help,
+        ] {
             assert_eq!(action_for(ctx, &ctrl_c, true), Some(Action::ForceQuit));
         }
-        assert_eq!(action_for(Context::Result, &key(KeyCode::Char('o'), KeyModifiers::NONE), false), Some(Action::OpenBrowser));
-        assert_eq!(action_for(Context::Result, &key(KeyCode::Char('b'), KeyModifiers::NONE), false), Some(Action::CompleteHere));
-        assert_eq!(action_for(Context::Detail, &key(KeyCode::Esc, KeyModifiers::NONE), false), Some(Action::Close));
-        assert_eq!(action_for(Context::PurchaseForm, &key(KeyCode::F(1), KeyModifiers::NONE), true), Some(Action::Help));
+        assert_eq!(
+            action_for(
+                Context::Result,
+                &key(KeyCode::Char('o'), KeyModifiers::NONE),
+                false
+            ),
+            Some(Action::OpenBrowser)
+        );
+        assert_eq!(
+            action_for(
+                Context::Result,
+                &key(KeyCode::Char('b'), KeyModifiers::NONE),
+                false
+            ),
+            Some(Action::CompleteHere)
+        );
+        assert_eq!(
+            action_for(
+                Context::Detail,
+                &key(KeyCode::Esc, KeyModifiers::NONE),
+                false
+            ),
+            Some(Action::Close)
+        );
+        assert_eq!(
+            action_for(
+                Context::PurchaseForm,
+                &key(KeyCode::F(1), KeyModifiers::NONE),
+                true
+            ),
+            Some(Action::Help)
+        );
     }
 
     #[test]
     fn footer_hints_come_from_the_table() {
         let hints = hints(Context::CardForm, true);
-        assert!(hints.iter().any(|(k, h)| k == "Ctrl+S/F5" && *h == "send this step"));
-        assert!(hints.iter().any(|(k, _)| k == "F2"));
-        assert!(!hints.iter().any(|(k, _)| k == "q"), "q is text in a text field");
+        assert!(
+            hints
+                .iter()
+                .any(|(k, _, h)| k == "Ctrl+S/F5" && *h == "send this step")
+        );
+        assert!(hints.iter().any(|(k, _, _)| k == "F2"));
+        assert!(
+            !hints.iter().any(|(k, _, _)| k == "q"),
+            "q is text in a text field"
+        );
     }
 }

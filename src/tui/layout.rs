@@ -88,12 +88,34 @@ pub fn compute(size: (u16, u16), _app: &App) -> Areas {
     ])
     .areas(full);
     if size.0 >= WIDE {
-        let [step, right] = Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(body);
-        let [history, detail] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
-        Areas { full, header, step, history, detail: Some(detail), notice, footer, too_small }
+        let [step, right] =
+            Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
+                .areas(body);
+        let [history, detail] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
+        Areas {
+            full,
+            header,
+            step,
+            history,
+            detail: Some(detail),
+            notice,
+            footer,
+            too_small,
+        }
     } else {
         let history_height = (body.height / 3).max(5);
-        let [step, history] = Layout::vertical([Constraint::Min(4), Constraint::Length(history_height)]).areas(body);
-        Areas { full, header, step, history, detail: None, notice, footer, too_small }
+        let [step, history] =
+            Layout::vertical([Constraint::Min(4), Constraint::Length(history_height)]).areas(body);
+        Areas {
+            full,
+            header,
+            step,
+            history,
+            detail: None,
+            notice,
+            footer,
+            too_small,
+        }
     }
 }

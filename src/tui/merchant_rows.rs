@@ -6,12 +6,21 @@ use crate::sandbox::MerchantEvent;
 /// A merchant-stub event as an [`Exchange`] (body redacted like any other).
 pub fn to_exchange(event: &MerchantEvent) -> Exchange {
     match event {
-        MerchantEvent::Webhook { purchase_id, status, signature_valid, received_at_ms, body } => Exchange {
+        MerchantEvent::Webhook {
+            purchase_id,
+            status,
+            signature_valid,
+            received_at_ms,
+            body,
+        } => Exchange {
             kind: ExchangeKind::Webhook,
             started_at_ms: *received_at_ms,
             method: "POST".into(),
             url: "/merchant/webhook".into(),
-            request_headers: vec![("paysecure-sign".into(), "(verified by the merchant stub)".into())],
+            request_headers: vec![(
+                "paysecure-sign".into(),
+                "(verified by the merchant stub)".into(),
+            )],
             request_body: Some(redact::body(&body.to_string())),
             status: Some(if *signature_valid { 200 } else { 401 }),
             response_headers: vec![],
@@ -20,11 +29,23 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
             error: None,
             note: Some(format!(
                 "webhook {status} · signature {}{}",
-                if *signature_valid { "✓" } else { "✗ INVALID" },
-                if purchase_id.is_empty() { String::new() } else { format!(" · {purchase_id}") }
+                if *signature_valid {
+                    "✓"
+                } else {
+                    "✗ INVALID"
+                },
+                if purchase_id.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {purchase_id}")
+                }
             )),
         },
-        MerchantEvent::Landing { page, purchase_id, received_at_ms } => Exchange {
+        MerchantEvent::Landing {
+            page,
+            purchase_id,
+            received_at_ms,
+        } => Exchange {
             kind: ExchangeKind::Landing,
             started_at_ms: *received_at_ms,
             method: "GET".into(),
@@ -38,7 +59,10 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
             error: None,
             note: Some(format!(
                 "landing {page}{}",
-                purchase_id.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+                purchase_id
+                    .as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default()
             )),
         },
     }

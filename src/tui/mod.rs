@@ -5,6 +5,7 @@
 pub mod app;
 pub mod curl;
 pub mod effects;
+pub mod fixture;
 pub mod form;
 pub mod forms;
 pub mod history;
@@ -16,6 +17,9 @@ pub mod theme;
 pub mod update;
 pub mod views;
 
+#[cfg(test)]
+mod update_tests;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,10 +27,10 @@ use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, E
 use ratatui::crossterm::execute;
 use tokio::sync::mpsc;
 
-use app::{App, Endpoint, Level, Msg};
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, PaysecureClient};
 use crate::flow::target::Target;
+use app::{App, Endpoint, Level, Msg};
 
 /// Options from the command line.
 #[derive(Debug, Clone, Default)]
@@ -87,7 +91,10 @@ pub async fn run(opts: TuiOptions) -> i32 {
     }
     let urls = target.default_urls();
     let mut app = App::new(
-        Endpoint { base_url: target.base_url.clone(), embedded: target.is_embedded() },
+        Endpoint {
+            base_url: target.base_url.clone(),
+            embedded: target.is_embedded(),
+        },
         &target.brand_id,
         urls.clone(),
         chosen_theme,
@@ -96,7 +103,12 @@ pub async fn run(opts: TuiOptions) -> i32 {
     if let Some(n) = theme_notice {
         app.notice = Some((Level::Warn, n));
     }
-    let runner = effects::Runner { client, tx: tx.clone(), urls, fetch_landing: target.is_embedded() };
+    let runner = effects::Runner {
+        client,
+        tx: tx.clone(),
+        urls,
+        fetch_landing: target.is_embedded(),
+    };
     let code = match event_loop(&mut app, &runner, &mut rx, tx).await {
         Ok(()) => 0,
         Err(e) => {

@@ -11,7 +11,10 @@ use serde::Deserialize;
 pub const SHIPPED: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
     ("colorblind", include_str!("../../themes/colorblind.toml")),
 ];
 
@@ -141,7 +144,8 @@ pub fn names(user_dir: Option<&std::path::Path>) -> Vec<String> {
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let path = e.path();
-                (path.extension()? == "toml").then(|| path.file_stem()?.to_str().map(str::to_string))?
+                (path.extension()? == "toml")
+                    .then(|| path.file_stem()?.to_str().map(str::to_string))?
             })
             .filter(|n| !names.contains(n))
             .collect();
@@ -158,11 +162,18 @@ pub fn load(name: &str, user_dir: Option<&std::path::Path>) -> Result<Theme, Str
         let path = dir.join(format!("{name}.toml"));
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                return parse(name, &text)
-                    .map_err(|e| format!("theme file {}: {e}; using the default theme", path.display()));
+                return parse(name, &text).map_err(|e| {
+                    format!(
+                        "theme file {}: {e}; using the default theme",
+                        path.display()
+                    )
+                });
             }
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(format!("theme file {}: {e}; using the default theme", path.display()));
+                return Err(format!(
+                    "theme file {}: {e}; using the default theme",
+                    path.display()
+                ));
             }
             Err(_) => {}
         }
@@ -171,7 +182,11 @@ pub fn load(name: &str, user_dir: Option<&std::path::Path>) -> Result<Theme, Str
         Some((n, text)) => parse(n, text),
         None => Err(format!(
             "no theme named \"{name}\" (shipped: {}); using the default theme",
-            SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            SHIPPED
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::app::{App, Busy, Effect, Level, Msg, Overlay, Pane, PollPlan};
 use super::form::Kind;
@@ -40,7 +42,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice = None;
             let ok = result.is_ok();
             app.flow.on_browser(result);
-            if ok { start_polling(app, PollPlan::InTerminal) } else { vec![] }
+            if ok {
+                start_polling(app, PollPlan::InTerminal)
+            } else {
+                vec![]
+            }
         }
         Msg::Status(result) => on_status(app, result),
         Msg::Exchange(exchange) => {
@@ -49,21 +55,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Merchant(event) => on_merchant(app, *event),
         Msg::Opened(Ok(())) => {
-            app.notice = Some((Level::Info, "Opened the callback URL in your browser; following the purchase…".into()));
+            app.notice = Some((
+                Level::Info,
+                "Opened the callback URL in your browser; following the purchase…".into(),
+            ));
             vec![]
         }
         Msg::Opened(Err(why)) => {
             let url = app.flow.callback_url.clone().unwrap_or_default();
             app.notice = Some((
                 Level::Warn,
-                format!("No browser could be opened ({why}). The URL is copied to your clipboard (OSC 52): {url}"),
+                format!(
+                    "No browser could be opened ({why}). The URL is copied to your clipboard (OSC 52): {url}"
+                ),
             ));
             vec![Effect::Copy(url)]
         }
         Msg::Resent(result) => {
             app.busy = None;
             app.notice = Some(match result {
-                Ok(_) => (Level::Info, "Resent; the new exchange is at the top of the history.".into()),
+                Ok(_) => (
+                    Level::Info,
+                    "Resent; the new exchange is at the top of the history.".into(),
+                ),
                 Err(e) => (Level::Warn, format!("Resent: {e}")),
             });
             vec![]
@@ -79,7 +93,10 @@ fn on_created(app: &mut App, result: Result<crate::api::Purchase, ApiError>) -> 
         app.webhook = None;
         app.card_form.focus = 0;
         forms::refresh_merchant_ref(&mut app.purchase_form);
-        app.notice = Some((Level::Info, "Purchase created. Step ②: check the card and device, then Ctrl+S.".into()));
+        app.notice = Some((
+            Level::Info,
+            "Purchase created. Step ②: check the card and device, then Ctrl+S.".into(),
+        ));
     }
     vec![]
 }
@@ -91,7 +108,10 @@ fn on_s2s(app: &mut App, result: Result<crate::api::S2sOutcome, ApiError>) -> Ve
     app.notice = None;
     match (&app.flow.outcome, app.flow.purchase_id()) {
         // What did the error do to the purchase? (CREATED can be retried; ERROR cannot.)
-        (_, Some(id)) if coded => vec![Effect::PollStatus { purchase_id: id.to_string(), after: Duration::ZERO }],
+        (_, Some(id)) if coded => vec![Effect::PollStatus {
+            purchase_id: id.to_string(),
+            after: Duration::ZERO,
+        }],
         (Some(Outcome::Pending { .. }), _) => {
             app.notice = Some((Level::Info, "202 pending: press b to complete 3-D Secure here, or o to open the callback in your browser.".into()));
             vec![]
@@ -106,7 +126,10 @@ fn start_polling(app: &mut App, plan: PollPlan) -> Vec<Effect> {
     match app.flow.purchase_id() {
         Some(id) => {
             app.busy = Some(Busy::Polling);
-            vec![Effect::PollStatus { purchase_id: id.to_string(), after: Duration::ZERO }]
+            vec![Effect::PollStatus {
+                purchase_id: id.to_string(),
+                after: Duration::ZERO,
+            }]
         }
         None => vec![],
     }
@@ -126,13 +149,20 @@ fn on_status(app: &mut App, result: Result<crate::api::Purchase, ApiError>) -> V
                 PollPlan::InTerminal => POLL_SCHEDULE_MS[app.poll_attempt],
                 PollPlan::ExternalBrowser => 2000,
             };
-            vec![Effect::PollStatus { purchase_id: id.to_string(), after: Duration::from_millis(after) }]
+            vec![Effect::PollStatus {
+                purchase_id: id.to_string(),
+                after: Duration::from_millis(after),
+            }]
         }
         _ => {
             if app.busy == Some(Busy::Polling) {
                 app.busy = None;
                 if app.flow.awaits_final_status() {
-                    app.notice = Some((Level::Warn, "The purchase has not reached a final status yet; press r to check again.".into()));
+                    app.notice = Some((
+                        Level::Warn,
+                        "The purchase has not reached a final status yet; press r to check again."
+                            .into(),
+                    ));
                 }
             }
             vec![]
@@ -142,8 +172,19 @@ fn on_status(app: &mut App, result: Result<crate::api::Purchase, ApiError>) -> V
 
 fn on_merchant(app: &mut App, event: MerchantEvent) -> Vec<Effect> {
     let mine = event.purchase_id().is_some() && event.purchase_id() == app.flow.purchase_id();
-    if let (true, MerchantEvent::Webhook { status, signature_valid, .. }) = (mine, &event) {
-        app.webhook = Some(WebhookSeen { status: status.clone(), signature_valid: *signature_valid });
+    if let (
+        true,
+        MerchantEvent::Webhook {
+            status,
+            signature_valid,
+            ..
+        },
+    ) = (mine, &event)
+    {
+        app.webhook = Some(WebhookSeen {
+            status: status.clone(),
+            signature_valid: *signature_valid,
+        });
     }
     app.history.push(super::merchant_rows::to_exchange(&event));
     vec![]
@@ -165,14 +206,20 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 fn type_into(app: &mut App, context: Context, key: KeyEvent) {
     let text: &mut String = match (context, &mut app.overlay) {
         (Context::Otp, Some(Overlay::Otp { input })) => input,
-        (Context::PurchaseForm | Context::CardForm, _) => match app.current_form_mut().focused_mut() {
-            Some(field) => &mut field.value,
-            None => return,
-        },
+        (Context::PurchaseForm | Context::CardForm, _) => {
+            match app.current_form_mut().focused_mut() {
+                Some(field) => &mut field.value,
+                None => return,
+            }
+        }
         _ => return,
     };
     match key.code {
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
             text.push(c);
         }
         KeyCode::Backspace => {
@@ -210,15 +257,23 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             vec![]
         }
         Action::SwitchPane => {
-            app.pane = if app.pane == Pane::History { Pane::Step } else { Pane::History };
+            app.pane = if app.pane == Pane::History {
+                Pane::Step
+            } else {
+                Pane::History
+            };
             vec![]
         }
         Action::Send => send(app),
-        Action::NextField | Action::NextFieldEnter | Action::Down if matches!(context, Context::PurchaseForm | Context::CardForm) => {
+        Action::NextField | Action::NextFieldEnter | Action::Down
+            if matches!(context, Context::PurchaseForm | Context::CardForm) =>
+        {
             app.current_form_mut().next();
             vec![]
         }
-        Action::PrevField | Action::Up if matches!(context, Context::PurchaseForm | Context::CardForm) => {
+        Action::PrevField | Action::Up
+            if matches!(context, Context::PurchaseForm | Context::CardForm) =>
+        {
             app.current_form_mut().prev();
             vec![]
         }
@@ -262,15 +317,23 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
                 effects
             }
             _ => {
-                app.notice = Some((Level::Warn, "There is no pending callback URL to open.".into()));
+                app.notice = Some((
+                    Level::Warn,
+                    "There is no pending callback URL to open.".into(),
+                ));
                 vec![]
             }
         },
         Action::CompleteHere => {
             if pending(app) {
-                app.overlay = Some(Overlay::Otp { input: String::new() });
+                app.overlay = Some(Overlay::Otp {
+                    input: String::new(),
+                });
             } else {
-                app.notice = Some((Level::Warn, "Nothing to complete: the purchase is not waiting for 3-D Secure.".into()));
+                app.notice = Some((
+                    Level::Warn,
+                    "Nothing to complete: the purchase is not waiting for 3-D Secure.".into(),
+                ));
             }
             vec![]
         }
@@ -291,7 +354,10 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             app.webhook = None;
             app.show_raw = false;
             app.purchase_form.focus = 0;
-            app.notice = Some((Level::Info, "New purchase: step ① (a fresh merchantRef is filled in).".into()));
+            app.notice = Some((
+                Level::Info,
+                "New purchase: step ① (a fresh merchantRef is filled in).".into(),
+            ));
             vec![]
         }
         Action::Retry => retry(app),
@@ -301,11 +367,17 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         }
         Action::Resend => resend(app),
         Action::CopyCurl => {
-            let Some(Overlay::Detail { index, .. }) = app.overlay else { return vec![] };
+            let Some(Overlay::Detail { index, .. }) = app.overlay else {
+                return vec![];
+            };
             match app.history.newest(index) {
                 Some(ex) => {
                     let curl = super::curl::to_curl(ex);
-                    app.notice = Some((Level::Info, "Copied as curl (key as $PAYSECURE_API_KEY; card masked as in history).".into()));
+                    app.notice = Some((
+                        Level::Info,
+                        "Copied as curl (key as $PAYSECURE_API_KEY; card masked as in history)."
+                            .into(),
+                    ));
                     vec![Effect::Copy(curl)]
                 }
                 None => vec![],
@@ -328,7 +400,13 @@ fn send(app: &mut App) -> Vec<Effect> {
     let warnings = app.current_form().warnings();
     if !warnings.is_empty() && !app.send_anyway {
         let list: Vec<String> = warnings.iter().map(|(f, w)| format!("{f}: {w}")).collect();
-        app.notice = Some((Level::Warn, format!("{} — Ctrl+S again sends anyway (watch the server's answer).", list.join("; "))));
+        app.notice = Some((
+            Level::Warn,
+            format!(
+                "{} — Ctrl+S again sends anyway (watch the server's answer).",
+                list.join("; ")
+            ),
+        ));
         app.send_anyway = true;
         return vec![];
     }
@@ -362,14 +440,23 @@ fn retry(app: &mut App) -> Vec<Effect> {
 }
 
 fn resend(app: &mut App) -> Vec<Effect> {
-    let Some(Overlay::Detail { index, .. }) = app.overlay else { return vec![] };
+    let Some(Overlay::Detail { index, .. }) = app.overlay else {
+        return vec![];
+    };
     match app.history.newest(index) {
         Some(ex) if ex.kind == ExchangeKind::Api => {
             app.busy = Some(Busy::Resending);
-            vec![Effect::Resend { method: ex.method.clone(), url: ex.url.clone(), body: ex.request_body.clone() }]
+            vec![Effect::Resend {
+                method: ex.method.clone(),
+                url: ex.url.clone(),
+                body: ex.request_body.clone(),
+            }]
         }
         Some(_) => {
-            app.notice = Some((Level::Warn, "Only API calls can be resent (browser steps and webhooks cannot).".into()));
+            app.notice = Some((
+                Level::Warn,
+                "Only API calls can be resent (browser steps and webhooks cannot).".into(),
+            ));
             vec![]
         }
         None => vec![],
@@ -379,13 +466,22 @@ fn resend(app: &mut App) -> Vec<Effect> {
 fn select(app: &mut App, context: Context) -> Vec<Effect> {
     match (context, app.overlay.clone()) {
         (Context::History, _) if !app.history.is_empty() => {
-            app.overlay = Some(Overlay::Detail { index: app.history.selected, scroll: 0 });
+            app.overlay = Some(Overlay::Detail {
+                index: app.history.selected,
+                scroll: 0,
+            });
             vec![]
         }
         (_, Some(Overlay::Cards { selected })) => {
             if let Some(card) = test_cards().get(selected) {
                 app.card_form.set("card_number", card.number);
-                app.notice = Some((Level::Info, format!("Card {} — {}: {}", card.number, card.group, card.description)));
+                app.notice = Some((
+                    Level::Info,
+                    format!(
+                        "Card {} — {}: {}",
+                        card.number, card.group, card.description
+                    ),
+                ));
             }
             app.overlay = None;
             vec![]
@@ -423,7 +519,9 @@ fn move_in_list(app: &mut App, action: Action) {
     let height = history_height(app);
     match &mut app.overlay {
         Some(Overlay::Cards { selected }) => *selected = step(*selected, delta, test_cards().len()),
-        Some(Overlay::Devices { selected }) => *selected = step(*selected, delta, DEVICE_PRESETS.len()),
+        Some(Overlay::Devices { selected }) => {
+            *selected = step(*selected, delta, DEVICE_PRESETS.len())
+        }
         Some(Overlay::Detail { scroll, .. }) | Some(Overlay::Help { scroll }) => {
             *scroll = (*scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
         }
@@ -433,13 +531,20 @@ fn move_in_list(app: &mut App, action: Action) {
 }
 
 fn step(current: usize, delta: isize, len: usize) -> usize {
-    current.saturating_add_signed(delta).min(len.saturating_sub(1))
+    current
+        .saturating_add_signed(delta)
+        .min(len.saturating_sub(1))
 }
 
 fn next_theme(app: &mut App) {
     let names = &app.theme_names;
-    let i = names.iter().position(|n| *n == app.theme.name).map_or(0, |i| (i + 1) % names.len().max(1));
-    let Some(name) = names.get(i).cloned() else { return };
+    let i = names
+        .iter()
+        .position(|n| *n == app.theme.name)
+        .map_or(0, |i| (i + 1) % names.len().max(1));
+    let Some(name) = names.get(i).cloned() else {
+        return;
+    };
     match theme::load(&name, theme::user_theme_dir().as_deref()) {
         Ok(t) => {
             app.theme = t;
@@ -454,7 +559,11 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
     let height = areas.history_rows();
     match mouse.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let delta = if mouse.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+            let delta = if mouse.kind == MouseEventKind::ScrollDown {
+                3
+            } else {
+                -3
+            };
             match &mut app.overlay {
                 Some(Overlay::Detail { scroll, .. }) | Some(Overlay::Help { scroll }) => {
                     *scroll = (*scroll as isize + delta).max(0) as u16;
@@ -478,5 +587,7 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
 
 /// Whether the focused field is a toggle (for tests and views).
 pub fn focused_is_toggle(app: &App) -> bool {
-    app.current_form().focused().is_some_and(|f| matches!(f.kind, Kind::Bool | Kind::OnOff))
+    app.current_form()
+        .focused()
+        .is_some_and(|f| matches!(f.kind, Kind::Bool | Kind::OnOff))
 }

@@ -16,23 +16,43 @@ use crate::tui::theme::Theme;
 /// Every line of an exchange's detail: request line, headers, bodies.
 pub fn lines(ex: &Exchange, t: &Theme, with_headers: bool) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    let status = ex.status.map_or_else(|| "no response".to_string(), |s| s.to_string());
+    let status = ex
+        .status
+        .map_or_else(|| "no response".to_string(), |s| s.to_string());
     out.push(Line::from(vec![
-        Span::styled(format!("{} {}", ex.method, clean(&ex.url)), Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!("{} {}", ex.method, clean(&ex.url)),
+            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+        ),
         Span::raw("  "),
-        Span::styled(format!("{status} · {:.1} ms", ex.latency_ms), Style::default().fg(t.text)),
+        Span::styled(
+            format!("{status} · {:.1} ms", ex.latency_ms),
+            Style::default().fg(t.text),
+        ),
     ]));
     if let Some(note) = &ex.note {
         out.push(Line::styled(clean(note), Style::default().fg(t.muted)));
     }
     if let Some(err) = &ex.error {
-        out.push(Line::styled(format!("transport failure: {}", clean(err)), Style::default().fg(t.error)));
+        out.push(Line::styled(
+            format!("transport failure: {}", clean(err)),
+            Style::default().fg(t.error),
+        ));
     }
-    for (title, headers, body) in [("request", &ex.request_headers, &ex.request_body), ("response", &ex.response_headers, &ex.response_body)] {
-        out.push(Line::styled(format!("▾ {title}"), Style::default().fg(t.muted)));
+    for (title, headers, body) in [
+        ("request", &ex.request_headers, &ex.request_body),
+        ("response", &ex.response_headers, &ex.response_body),
+    ] {
+        out.push(Line::styled(
+            format!("▾ {title}"),
+            Style::default().fg(t.muted),
+        ));
         if with_headers {
             for (k, v) in headers.iter() {
-                out.push(Line::from(vec![Span::styled(format!("  {}: ", clean(k)), Style::default().fg(t.json_key)), Span::raw(clean(v))]));
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {}: ", clean(k)), Style::default().fg(t.json_key)),
+                    Span::raw(clean(v)),
+                ]));
             }
         }
         match body {
@@ -55,7 +75,10 @@ pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(block, area);
     let content = match app.history.selected_entry() {
         Some(ex) => lines(ex, t, false),
-        None => vec![Line::styled("Select an exchange in the history.", Style::default().fg(t.muted))],
+        None => vec![Line::styled(
+            "Select an exchange in the history.",
+            Style::default().fg(t.muted),
+        )],
     };
     frame.render_widget(Paragraph::new(content).wrap(Wrap { trim: false }), inner);
 }

@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fit;
+use crate::flow::machine::Outcome;
 use crate::tui::app::{App, Level};
-use crate::tui::keys::hints;
+use crate::tui::keys::{Action, hints};
 use crate::tui::sanitize::clean;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -17,14 +18,24 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let width = area.width as usize;
     let line = if let Some(busy) = app.busy {
-        Line::styled(format!(" {} {}…", SPINNER[app.spinner % SPINNER.len()], busy.label()), Style::default().fg(t.accent))
+        Line::styled(
+            format!(
+                " {} {}…",
+                SPINNER[app.spinner % SPINNER.len()],
+                busy.label()
+            ),
+            Style::default().fg(t.accent),
+        )
     } else if let Some((level, text)) = &app.notice {
         let colour = match level {
             Level::Info => t.text,
             Level::Warn => t.warn,
             Level::Error => t.error,
         };
-        Line::styled(fit(&format!(" {}", clean(text)), width), Style::default().fg(colour))
+        Line::styled(
+            fit(&format!(" {}", clean(text)), width),
+            Style::default().fg(colour),
+        )
     } else {
         Line::raw("")
     };
@@ -34,13 +45,39 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    for (i, (keys, help)) in hints(app.context(), app.in_text()).into_iter().enumerate() {
+    let shown = hints(app.context(), app.in_text())
+        .into_iter()
+        .filter(|(_, action, _)| applies(app, *action))
+        .map(|(keys, _, help)| (keys, help));
+    for (i, (keys, help)) in shown.enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", Style::default().fg(t.muted)));
         }
-        spans.push(Span::styled(keys, Style::default().fg(t.accent).add_modifier(Modifier::BOLD)));
-        spans.push(Span::styled(format!(" {help}"), Style::default().fg(t.muted)));
+        spans.push(Span::styled(
+            keys,
+            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(
+            format!(" {help}"),
+            Style::default().fg(t.muted),
+        ));
     }
     spans.push(Span::styled(" · Ctrl+C quit", Style::default().fg(t.muted)));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Whether a result-screen key means something in the current state (hints only show
+/// keys that do).
+fn applies(app: &App, action: Action) -> bool {
+    let outcome = &app.flow.outcome;
+    match action {
+        Action::OpenBrowser | Action::CompleteHere => {
+            matches!(outcome, Some(Outcome::Pending { .. }))
+        }
+        Action::EditRetry | Action::RawBody => {
+            matches!(outcome, Some(Outcome::Coded(_) | Outcome::Transport(_)))
+        }
+        Action::Retry => matches!(outcome, Some(Outcome::Transport(_))),
+        _ => true,
+    }
 }

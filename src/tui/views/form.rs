@@ -49,15 +49,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
             (None, None) => (String::new(), Style::default()),
         };
         let note_width = note.chars().count();
-        let value_width = width.saturating_sub(LABEL_WIDTH + 1 + note_width + 1).max(8);
+        let value_width = width
+            .saturating_sub(LABEL_WIDTH + 1 + note_width + 1)
+            .max(8);
         let value_style = if focused {
             Style::default().fg(t.selection_fg).bg(t.selection_bg)
         } else {
             Style::default().fg(t.text)
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<LABEL_WIDTH$} ", fit(&field.label, LABEL_WIDTH)), label_style),
-            Span::styled(format!("{:<value_width$}", fit(&value, value_width)), value_style),
+            Span::styled(
+                format!("{:<LABEL_WIDTH$} ", fit(&field.label, LABEL_WIDTH)),
+                label_style,
+            ),
+            Span::styled(
+                format!("{:<value_width$}", fit(&value, value_width)),
+                value_style,
+            ),
             Span::raw(" "),
             Span::styled(note, note_style),
         ]));
@@ -67,16 +75,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
     }
     let footer = match app.flow.step {
         Step::Purchase => {
-            let total = forms::total(&app.purchase_form)
-                .map_or("total: a price is not a number".to_string(), |t| {
-                    let currency = app.purchase_form.get("purchase.currency").map_or("", |f| f.value.as_str());
+            let total = forms::total(&app.purchase_form).map_or(
+                "total: a price is not a number".to_string(),
+                |t| {
+                    let currency = app
+                        .purchase_form
+                        .get("purchase.currency")
+                        .map_or("", |f| f.value.as_str());
                     format!("total {currency} {t:.2} (sum of prices)")
-                });
+                },
+            );
             format!("{total} · F4 add product · F8 remove · Ctrl+S create")
         }
         _ => "F2 test cards · F3 device presets · Space toggles · Ctrl+S pay".to_string(),
     };
-    lines.push(Line::from(Span::styled(fit(&footer, width), Style::default().fg(t.muted))));
+    lines.push(Line::from(Span::styled(
+        fit(&footer, width),
+        Style::default().fg(t.muted),
+    )));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -85,5 +101,9 @@ fn toggle_text(kind: &Kind, value: &str) -> String {
         Kind::OnOff => ("off", "on"),
         _ => ("false", "true"),
     };
-    if value == b { format!(" {a} [{b}]") } else { format!("[{a}] {b} ") }
+    if value == b {
+        format!(" {a} [{b}]")
+    } else {
+        format!("[{a}] {b} ")
+    }
 }

@@ -11,22 +11,57 @@ use crate::tui::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    // Narrow terminals show the endpoint's host only.
+    let url = if area.width < super::super::layout::WIDE {
+        let bare = app
+            .endpoint
+            .base_url
+            .split("://")
+            .nth(1)
+            .unwrap_or(&app.endpoint.base_url);
+        bare.split('/').next().unwrap_or(bare).to_string()
+    } else {
+        app.endpoint.base_url.clone()
+    };
     let endpoint = if app.endpoint.embedded {
-        Span::styled(format!("● embedded sandbox {}", app.endpoint.base_url), Style::default().fg(t.ok))
+        Span::styled(
+            format!("● embedded sandbox {url}"),
+            Style::default().fg(t.ok),
+        )
     } else {
         Span::styled(
-            format!(" ▲ LIVE ENDPOINT {} ", app.endpoint.base_url),
-            Style::default().fg(t.background).bg(t.live).add_modifier(Modifier::BOLD),
+            format!(" ▲ LIVE ENDPOINT {url} "),
+            Style::default()
+                .fg(t.background)
+                .bg(t.live)
+                .add_modifier(Modifier::BOLD),
         )
     };
-    let purchase = app.flow.purchase_id().map_or("no purchase yet".to_string(), |id| format!("purchase {id}"));
+    // Narrow terminals: the purchase id is shortened first, then the theme name dropped.
+    let width = area.width as usize;
+    let fixed = 20 + endpoint.content.chars().count();
+    let theme_text = format!("   theme: {}", app.theme.name);
+    let purchase = |short: bool| match app.flow.purchase_id() {
+        Some(id) if short => format!("   purchase {}", super::short_id(id)),
+        Some(id) => format!("   purchase {id}"),
+        None => "   no purchase yet".to_string(),
+    };
+    let (purchase, theme_text) =
+        if fixed + purchase(false).chars().count() + theme_text.chars().count() <= width {
+            (purchase(false), theme_text)
+        } else if fixed + purchase(true).chars().count() + theme_text.chars().count() <= width {
+            (purchase(true), theme_text)
+        } else {
+            (purchase(true), String::new())
+        };
     let first = Line::from(vec![
-        Span::styled(" paysecure-explorer ", Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+        Span::styled(
+            " paysecure-explorer ",
+            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+        ),
         endpoint,
-        Span::raw("   "),
         Span::styled(purchase, Style::default().fg(t.text)),
-        Span::raw("   "),
-        Span::styled(format!("theme: {}", app.theme.name), Style::default().fg(t.muted)),
+        Span::styled(theme_text, Style::default().fg(t.muted)),
     ]);
     let step = app.flow.step;
     let done = |s: Step| match (s, step) {
@@ -38,7 +73,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let (sym, style) = if done(s) {
             ("✓", Style::default().fg(t.ok))
         } else if s == step {
-            ("●", Style::default().fg(t.accent).add_modifier(Modifier::BOLD))
+            (
+                "●",
+                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+            )
         } else {
             ("○", Style::default().fg(t.muted))
         };

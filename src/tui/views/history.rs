@@ -20,7 +20,9 @@ pub fn short_path(ex: &Exchange) -> String {
         &path
             .split('/')
             .map(|seg| {
-                let (head, query) = seg.split_once('?').map_or((seg, None), |(h, q)| (h, Some(q)));
+                let (head, query) = seg
+                    .split_once('?')
+                    .map_or((seg, None), |(h, q)| (h, Some(q)));
                 let head = if head.len() == 24 && head.bytes().all(|b| b.is_ascii_hexdigit()) {
                     super::short_id(head)
                 } else {
@@ -48,18 +50,35 @@ pub fn row_text(ex: &Exchange, width: usize) -> (String, String) {
     let tail = format!("{status:>4} {:>5.0} ms", ex.latency_ms);
     // 1 for the selection marker, 9 for the time and its space, 1 before the tail.
     let what_width = width.saturating_sub(1 + 9 + tail.chars().count() + 1);
-    (format!("{time} {:<what_width$} ", fit(&what, what_width)), tail)
+    (
+        format!("{time} {:<what_width$} ", fit(&what, what_width)),
+        tail,
+    )
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let focused = app.pane == Pane::History && app.overlay.is_none();
-    let title = format!("History · {} (newest first{})", app.history.len(), if focused { ", Enter opens" } else { ", h to focus" });
+    let title = format!(
+        "History · {} (newest first{})",
+        app.history.len(),
+        if focused {
+            ", Enter opens"
+        } else {
+            ", h to focus"
+        }
+    );
     let block = panel(title, focused, t);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.history.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled("No exchanges yet: Ctrl+S sends the first.", Style::default().fg(t.muted))), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "No exchanges yet: Ctrl+S sends the first.",
+                Style::default().fg(t.muted),
+            )),
+            inner,
+        );
         return;
     }
     let width = inner.width as usize;
@@ -81,7 +100,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 (Style::default().fg(t.text), status_style)
             };
             let marker = if selected { "▶" } else { " " };
-            Line::from(vec![Span::styled(marker, head_style), Span::styled(head, head_style), Span::styled(tail, tail_style)])
+            Line::from(vec![
+                Span::styled(marker, head_style),
+                Span::styled(head, head_style),
+                Span::styled(tail, tail_style),
+            ])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

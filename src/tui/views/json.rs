@@ -30,7 +30,10 @@ fn colour_line(line: &str, theme: &Theme) -> Line<'static> {
         None => (None, rest),
     };
     if let Some(k) = key {
-        spans.push(Span::styled(k.to_string(), Style::default().fg(theme.json_key)));
+        spans.push(Span::styled(
+            k.to_string(),
+            Style::default().fg(theme.json_key),
+        ));
         spans.push(Span::raw(": "));
     }
     let trimmed = value.trim_end_matches(',');

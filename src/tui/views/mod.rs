@@ -29,7 +29,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
             "Terminal too small ({}×{}). paysecure-explorer needs at least {MIN_WIDTH}×{MIN_HEIGHT}: enlarge it, or Ctrl+C to quit.",
             area.width, area.height
         );
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).alignment(Alignment::Center).style(base), area);
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .alignment(Alignment::Center)
+                .style(base),
+            area,
+        );
         return;
     }
     header::draw(frame, areas.header, app);
@@ -49,13 +55,25 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 /// A bordered block, highlighted when focused.
 pub fn panel<'a>(title: impl Into<String>, focused: bool, theme: &Theme) -> Block<'a> {
-    let colour = if focused { theme.focus_border } else { theme.border };
+    let colour = if focused {
+        theme.focus_border
+    } else {
+        theme.border
+    };
     Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
         .border_style(Style::default().fg(colour))
         .title(format!(" {} ", title.into()))
-        .title_style(Style::default().fg(theme.accent).add_modifier(Modifier::BOLD))
+        .title_style(
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        )
 }
 
 /// A rectangle of `w`×`h` centred in `r` (clamped to it).

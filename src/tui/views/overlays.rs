@@ -25,7 +25,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 fn frame_box(frame: &mut Frame, area: Rect, app: &App, title: &str, w: u16, h: u16) -> Rect {
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
-    let block = panel(title, true, &app.theme).style(Style::default().bg(app.theme.background).fg(app.theme.text));
+    let block = panel(title, true, &app.theme)
+        .style(Style::default().bg(app.theme.background).fg(app.theme.text));
     let inner = block.inner(r);
     frame.render_widget(block, r);
     inner
@@ -33,31 +34,61 @@ fn frame_box(frame: &mut Frame, area: Rect, app: &App, title: &str, w: u16, h: u
 
 fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let t = &app.theme;
-    let inner = frame_box(frame, area, app, "Keys — Esc closes", area.width.saturating_sub(8).min(96), area.height.saturating_sub(4));
-    let mut lines = vec![Line::styled("Every key, and where it works (from the same table the footer uses):", Style::default().fg(t.muted))];
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        "Keys — Esc closes",
+        area.width.saturating_sub(8).min(96),
+        area.height.saturating_sub(4),
+    );
+    let mut lines = vec![Line::styled(
+        "Every key, and where it works (from the same table the footer uses):",
+        Style::default().fg(t.muted),
+    )];
     for b in BINDINGS {
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         let ctx = if b.contexts.is_empty() {
             "everywhere".to_string()
         } else {
-            b.contexts.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+            b.contexts
+                .iter()
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<16}", keys.join(" / ")), Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                format!("{:<16}", keys.join(" / ")),
+                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+            ),
             Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
             Span::styled(ctx, Style::default().fg(t.muted)),
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("In a text field every printable key is text; Ctrl-chords, F-keys, Tab, Enter and Esc act.", Style::default().fg(t.muted)));
-    lines.push(Line::styled("Mouse: click a field or a history row; the wheel scrolls.", Style::default().fg(t.muted)));
+    lines.push(Line::styled(
+        "In a text field every printable key is text; Ctrl-chords, F-keys, Tab, Enter and Esc act.",
+        Style::default().fg(t.muted),
+    ));
+    lines.push(Line::styled(
+        "Mouse: click a field or a history row; the wheel scrolls.",
+        Style::default().fg(t.muted),
+    ));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
 fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
     let all = test_cards();
-    let inner = frame_box(frame, area, app, "Test cards — Enter fills the card · Esc", area.width.saturating_sub(6).min(110), area.height.saturating_sub(4));
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        "Test cards — Enter fills the card · Esc",
+        area.width.saturating_sub(6).min(110),
+        area.height.saturating_sub(4),
+    );
     let rows = inner.height as usize;
     let offset = selected.saturating_sub(rows.saturating_sub(1));
     let width = inner.width as usize;
@@ -68,9 +99,16 @@ fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
         .skip(offset)
         .take(rows)
         .map(|(i, c)| {
-            let group = if c.group != last_group || i == offset { c.group } else { "" };
+            let group = if c.group != last_group || i == offset {
+                c.group
+            } else {
+                ""
+            };
             last_group = c.group;
-            let text = fit(&format!("{:<22} {}  {}", group, c.number, c.description), width);
+            let text = fit(
+                &format!("{:<22} {}  {}", group, c.number, c.description),
+                width,
+            );
             if i == selected {
                 Line::styled(text, Style::default().fg(t.selection_fg).bg(t.selection_bg))
             } else {
@@ -83,24 +121,59 @@ fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
 
 fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
-    let inner = frame_box(frame, area, app, "Device presets — Enter applies · Esc", 90, DEVICE_PRESETS.len() as u16 * 2 + 2);
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        "Device presets — Enter applies · Esc",
+        90,
+        DEVICE_PRESETS.len() as u16 * 2 + 2,
+    );
     let mut lines = Vec::new();
     for (i, d) in DEVICE_PRESETS.iter().enumerate() {
-        let style = if i == selected { Style::default().fg(t.selection_fg).bg(t.selection_bg) } else { Style::default().fg(t.text) };
-        lines.push(Line::styled(format!("{}  ({}×{}, {}, utc_offset {})", d.name, d.screen_width, d.screen_height, d.language, d.utc_offset), style));
-        lines.push(Line::styled(format!("  {}", fit(d.user_agent, inner.width.saturating_sub(2) as usize)), Style::default().fg(t.muted)));
+        let style = if i == selected {
+            Style::default().fg(t.selection_fg).bg(t.selection_bg)
+        } else {
+            Style::default().fg(t.text)
+        };
+        lines.push(Line::styled(
+            format!(
+                "{}  ({}×{}, {}, utc_offset {})",
+                d.name, d.screen_width, d.screen_height, d.language, d.utc_offset
+            ),
+            style,
+        ));
+        lines.push(Line::styled(
+            format!(
+                "  {}",
+                fit(d.user_agent, inner.width.saturating_sub(2) as usize)
+            ),
+            Style::default().fg(t.muted),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
     let t = &app.theme;
-    let inner = frame_box(frame, area, app, "Exchange — r resend · c copy as curl · ↑↓ scroll · Esc", area.width.saturating_sub(4), area.height.saturating_sub(2));
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        "Exchange — r resend · c copy as curl · ↑↓ scroll · Esc",
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
     let lines = match app.history.newest(index) {
         Some(ex) => super::detail::lines(ex, t, true),
         None => vec![Line::raw("That exchange is gone.")],
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
 }
 
 fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
@@ -112,8 +185,14 @@ fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
         Line::raw(""),
         Line::from(vec![
             Span::styled("OTP: ", Style::default().fg(t.muted)),
-            Span::styled(format!("{input}▏"), Style::default().fg(t.selection_fg).bg(t.selection_bg)),
-            Span::styled("   Enter submits · Esc cancels", Style::default().fg(t.muted)),
+            Span::styled(
+                format!("{input}▏"),
+                Style::default().fg(t.selection_fg).bg(t.selection_bg),
+            ),
+            Span::styled(
+                "   Enter submits · Esc cancels",
+                Style::default().fg(t.muted),
+            ),
         ]),
     ];
     frame.render_widget(Paragraph::new(lines), inner);

@@ -1,0 +1,173 @@
+//! Deterministic app states for tests, snapshots and benchmarks: fixed endpoint, ids,
+//! times and expiry, reached through `update` the way the real loop reaches them.
+
+use serde_json::json;
+
+use super::app::{App, Endpoint, Msg};
+use super::theme;
+use super::update::update;
+use crate::api::{ApiError, Exchange, ExchangeKind, Purchase, S2sOutcome};
+use crate::flow::presets::MerchantUrls;
+
+/// The fixed origin used by fixtures.
+pub const ORIGIN: &str = "http://127.0.0.1:41873";
+/// The fixed purchase id used by fixtures.
+pub const PURCHASE_ID: &str = "64bfdb7df63e36669499e82f";
+/// 2026-11-25 00:01:03 UTC, in milliseconds.
+pub const T0_MS: i64 = 1_795_996_863_000 - 5 * 86_400_000;
+
+/// A fresh app at step ① with fixed values.
+pub fn app(width: u16, height: u16) -> App {
+    let urls = MerchantUrls {
+        success_redirect: format!("{ORIGIN}/merchant/return/success"),
+        failure_redirect: format!("{ORIGIN}/merchant/return/failure"),
+        pending_redirect: Some(format!("{ORIGIN}/merchant/return/pending")),
+        success_callback: Some(format!("{ORIGIN}/merchant/webhook")),
+        failure_callback: Some(format!("{ORIGIN}/merchant/webhook")),
+    };
+    let mut app = App::new(
+        Endpoint {
+            base_url: format!("{ORIGIN}/api/v1"),
+            embedded: true,
+        },
+        "brd_sandbox_explorer",
+        urls,
+        theme::default_theme(),
+        theme::SHIPPED.iter().map(|(n, _)| n.to_string()).collect(),
+    );
+    app.purchase_form.set("merchantRef", "order-1001");
+    app.card_form.set("expires", "10/29");
+    app.size = (width, height);
+    app
+}
+
+/// A purchase object with `status`.
+pub fn purchase(status: &str) -> Purchase {
+    serde_json::from_value(json!({
+        "purchaseId": PURCHASE_ID, "status": status,
+        "direct_post_url": format!("{ORIGIN}/api/v1/p/{PURCHASE_ID}/"),
+    }))
+    .unwrap_or_else(|_| unreachable_purchase())
+}
+
+fn unreachable_purchase() -> Purchase {
+    Purchase {
+        id: PURCHASE_ID.into(),
+        status: String::new(),
+        checkout_url: None,
+        direct_post_url: None,
+        status_history: vec![],
+        error_msg: None,
+        extra: Default::default(),
+    }
+}
+
+/// An API exchange at `T0_MS + offset_ms`.
+pub fn exchange(method: &str, path: &str, status: u16, offset_ms: i64, response: &str) -> Exchange {
+    Exchange {
+        kind: ExchangeKind::Api,
+        started_at_ms: T0_MS + offset_ms,
+        method: method.into(),
+        url: format!("{ORIGIN}/api/v1{path}"),
+        request_headers: vec![
+            ("accept".into(), "application/json".into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        request_body: Some(
+            r#"{"card_number":"444433******1111","remote_ip":"157.38.242.7"}"#.into(),
+        ),
+        status: Some(status),
+        response_headers: vec![("content-type".into(), "application/json".into())],
+        response_body: Some(response.into()),
+        latency_ms: 9.0,
+        error: None,
+        note: None,
+    }
+}
+
+/// Step ② after a created purchase, with its history row.
+pub fn at_card_step(width: u16, height: u16) -> App {
+    let mut app = app(width, height);
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(exchange(
+            "POST",
+            "/purchases/",
+            202,
+            0,
+            r#"{"purchaseId":"64bfdb7df63e36669499e82f","status":"CREATED"}"#,
+        ))),
+    );
+    update(&mut app, Msg::Created(Ok(purchase("CREATED"))));
+    app
+}
+
+/// Step ③ with 202 pending.
+pub fn pending(width: u16, height: u16) -> App {
+    let mut app = at_card_step(width, height);
+    let callback = format!("{ORIGIN}/api/v1/payment/{PURCHASE_ID}/");
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(exchange(
+            "POST",
+            &format!("/p/{PURCHASE_ID}/?s2s=true"),
+            202,
+            6000,
+            &format!(r#"{{"status":"pending","callback_url":"{callback}","method":"GET"}}"#),
+        ))),
+    );
+    update(
+        &mut app,
+        Msg::S2s(Ok(S2sOutcome::Pending {
+            callback_url: callback,
+            method: "GET".into(),
+        })),
+    );
+    app
+}
+
+/// Step ③ with the coded "Card is Blocked" error.
+pub fn blocked(width: u16, height: u16) -> App {
+    let mut app = at_card_step(width, height);
+    let body = r#"{"message":"Card is Blocked","code":"transaction_error"}"#;
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(exchange(
+            "POST",
+            &format!("/p/{PURCHASE_ID}/?s2s=true"),
+            400,
+            6000,
+            body,
+        ))),
+    );
+    update(
+        &mut app,
+        Msg::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        })),
+    );
+    update(&mut app, Msg::Status(Ok(purchase("CREATED"))));
+    app
+}
+
+/// An app whose history holds `n` exchanges.
+pub fn with_history(width: u16, height: u16, n: usize) -> App {
+    let mut app = app(width, height);
+    for i in 0..n {
+        let path = if i % 2 == 0 {
+            "/purchases/".to_string()
+        } else {
+            format!("/p/{PURCHASE_ID}/?s2s=true")
+        };
+        app.history.push(exchange(
+            "POST",
+            &path,
+            202,
+            i as i64 * 10,
+            r#"{"status":"pending"}"#,
+        ));
+    }
+    app
+}

@@ -1,0 +1,402 @@
+//! Unit tests of `update()`: each step transition, validation and error path.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use super::app::{Busy, Effect, Msg, Overlay, Pane};
+use super::fixture::{self, PURCHASE_ID};
+use super::keys::Context;
+use super::update::update;
+use crate::api::{ApiError, PurchaseStatus, TransportKind};
+use crate::flow::browser::{BrowserResult, Landed};
+use crate::flow::machine::{Outcome, Step};
+use crate::sandbox::MerchantEvent;
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+fn typed(app: &mut super::app::App, text: &str) {
+    for c in text.chars() {
+        update(app, key(KeyCode::Char(c)));
+    }
+}
+
+#[test]
+fn ctrl_s_on_step_one_creates_the_purchase_from_the_form() {
+    let mut app = fixture::app(120, 40);
+    let effects = update(&mut app, ctrl('s'));
+    let [Effect::CreatePurchase(body)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(body["client"]["email"], "buyer@example.com");
+    assert_eq!(body["merchantRef"], "order-1001");
+    assert_eq!(app.busy, Some(Busy::Creating));
+    assert!(
+        update(&mut app, ctrl('s')).is_empty(),
+        "no double send while in flight"
+    );
+}
+
+#[test]
+fn created_moves_to_step_two_and_refreshes_merchant_ref() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('s'));
+    update(&mut app, Msg::Created(Ok(fixture::purchase("CREATED"))));
+    assert_eq!(app.flow.step, Step::Card);
+    assert_eq!(app.context(), Context::CardForm);
+    assert_eq!(app.busy, None);
+    assert_ne!(
+        app.purchase_form
+            .get("merchantRef")
+            .map(|f| f.value.as_str()),
+        Some("order-1001")
+    );
+}
+
+#[test]
+fn f5_on_step_two_pays_the_created_purchase() {
+    let mut app = fixture::at_card_step(120, 40);
+    let effects = update(&mut app, key(KeyCode::F(5)));
+    let [Effect::S2s { purchase_id, body }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(purchase_id, PURCHASE_ID);
+    assert_eq!(body["card_number"], "4444333322221111");
+    assert_eq!(body["java_enabled"], false);
+    assert_eq!(body["color_depth"], 24);
+}
+
+#[test]
+fn warnings_ask_before_sending_anyway() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, ctrl('u'));
+    typed(&mut app, "4444333322221112");
+    assert!(update(&mut app, ctrl('s')).is_empty(), "first Ctrl+S warns");
+    let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
+    assert!(notice.contains("card_number: fails Luhn"), "{notice}");
+    let effects = update(&mut app, ctrl('s'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::S2s { body, .. }] if body["card_number"] == "4444333322221112")
+    );
+}
+
+#[test]
+fn typing_goes_into_fields_and_q_is_text_there() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('u'));
+    typed(&mut app, "q@x.io");
+    assert!(!app.quit);
+    assert_eq!(
+        app.purchase_form
+            .get("client.email")
+            .map(|f| f.value.as_str()),
+        Some("q@x.io")
+    );
+    update(&mut app, key(KeyCode::Backspace));
+    assert_eq!(
+        app.purchase_form
+            .get("client.email")
+            .map(|f| f.value.as_str()),
+        Some("q@x.i")
+    );
+}
+
+#[test]
+fn tab_shift_tab_enter_move_between_fields() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.purchase_form.focus, 2);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+    );
+    assert_eq!(app.purchase_form.focus, 1);
+}
+
+#[test]
+fn toggles_take_space_and_q_quits_there() {
+    let mut app = fixture::at_card_step(120, 40);
+    app.card_form.focus = 9; // java_enabled
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(
+        app.card_form.get("java_enabled").map(|f| f.value.as_str()),
+        Some("true")
+    );
+    update(&mut app, key(KeyCode::Char('q')));
+    assert!(app.quit, "q quits when no text field has focus");
+}
+
+#[test]
+fn pending_then_b_and_otp_completes_in_terminal_and_polls_to_paid() {
+    let mut app = fixture::pending(120, 40);
+    assert_eq!(app.context(), Context::Result);
+    update(&mut app, key(KeyCode::Char('b')));
+    assert!(matches!(app.overlay, Some(Overlay::Otp { .. })));
+    typed(&mut app, "123456");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [Effect::CompleteInTerminal { otp, url }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(otp, "123456");
+    assert!(url.ends_with(&format!("/payment/{PURCHASE_ID}/")));
+    let effects = update(
+        &mut app,
+        Msg::Browser(Ok(BrowserResult {
+            landing_url: "x".into(),
+            landed: Some(Landed::Success),
+            challenged: true,
+        })),
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::PollStatus { after, .. }] if *after == Duration::ZERO)
+    );
+    let effects = update(
+        &mut app,
+        Msg::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::PollStatus { after, .. }] if *after > Duration::ZERO),
+        "keeps polling"
+    );
+    let effects = update(&mut app, Msg::Status(Ok(fixture::purchase("PAID"))));
+    assert!(effects.is_empty());
+    assert_eq!(
+        app.flow.outcome,
+        Some(Outcome::Settled {
+            status: PurchaseStatus::Paid
+        })
+    );
+    assert_eq!(app.busy, None);
+}
+
+#[test]
+fn polling_is_bounded() {
+    let mut app = fixture::pending(120, 40);
+    update(
+        &mut app,
+        Msg::Browser(Ok(BrowserResult {
+            landing_url: "x".into(),
+            landed: None,
+            challenged: false,
+        })),
+    );
+    let mut polls = 0;
+    loop {
+        let effects = update(
+            &mut app,
+            Msg::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
+        );
+        if effects.is_empty() {
+            break;
+        }
+        polls += 1;
+        assert!(polls < 100, "unbounded");
+    }
+    assert_eq!(app.busy, None);
+    assert!(app.notice.is_some(), "says it gave up waiting");
+}
+
+#[test]
+fn open_browser_failure_shows_and_copies_the_url() {
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, key(KeyCode::Char('o')));
+    assert!(matches!(effects.first(), Some(Effect::OpenBrowser(u)) if u.contains("/payment/")));
+    assert!(
+        matches!(effects.get(1), Some(Effect::PollStatus { .. })),
+        "follows the purchase"
+    );
+    let effects = update(&mut app, Msg::Opened(Err("no browser".into())));
+    assert!(matches!(effects.as_slice(), [Effect::Copy(u)] if u.contains("/payment/")));
+    let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
+    assert!(
+        notice.contains("no browser") && notice.contains("/payment/"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn coded_error_asks_for_status_then_edit_retry_returns_to_the_card() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    let effects = update(
+        &mut app,
+        Msg::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        })),
+    );
+    assert!(matches!(effects.as_slice(), [Effect::PollStatus { .. }]));
+    update(&mut app, Msg::Status(Ok(fixture::purchase("CREATED"))));
+    assert!(matches!(app.flow.outcome, Some(Outcome::Coded(_))));
+    update(&mut app, key(KeyCode::Char('v')));
+    assert!(app.show_raw);
+    update(&mut app, key(KeyCode::Char('e')));
+    assert_eq!(app.context(), Context::CardForm);
+    assert!(app.flow.can_retry_same_purchase());
+}
+
+#[test]
+fn transport_failure_retries_with_r_and_new_purchase_with_n() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('s'));
+    update(
+        &mut app,
+        Msg::Created(Err(ApiError::Transport {
+            kind: TransportKind::ConnectionRefused,
+            http_status: None,
+            detail: "refused".into(),
+        })),
+    );
+    assert_eq!(app.context(), Context::Result);
+    let effects = update(&mut app, key(KeyCode::Char('r')));
+    assert!(matches!(effects.as_slice(), [Effect::CreatePurchase(_)]));
+    update(
+        &mut app,
+        Msg::Created(Err(ApiError::Transport {
+            kind: TransportKind::Timeout,
+            http_status: None,
+            detail: "t".into(),
+        })),
+    );
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.context(), Context::PurchaseForm);
+    assert_eq!(app.flow.outcome, None);
+}
+
+#[test]
+fn webhooks_for_this_purchase_are_shown_and_all_events_reach_history() {
+    let mut app = fixture::pending(120, 40);
+    let before = app.history.len();
+    update(
+        &mut app,
+        Msg::Merchant(Box::new(MerchantEvent::Webhook {
+            purchase_id: PURCHASE_ID.into(),
+            status: "paid".into(),
+            signature_valid: true,
+            received_at_ms: 0,
+            body: serde_json::json!({}),
+        })),
+    );
+    update(
+        &mut app,
+        Msg::Merchant(Box::new(MerchantEvent::Landing {
+            page: "success".into(),
+            purchase_id: Some("other".into()),
+            received_at_ms: 0,
+        })),
+    );
+    assert_eq!(app.history.len(), before + 2);
+    assert_eq!(
+        app.webhook
+            .as_ref()
+            .map(|w| (w.status.as_str(), w.signature_valid)),
+        Some(("paid", true))
+    );
+}
+
+#[test]
+fn history_focus_detail_copy_and_resend() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::F(6)));
+    assert_eq!(app.pane, Pane::History);
+    update(&mut app, key(KeyCode::Down));
+    assert_eq!(app.history.selected, 1);
+    update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Detail { index: 1, .. })
+    ));
+    let effects = update(&mut app, key(KeyCode::Char('c')));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Copy(c)] if c.starts_with("curl") && c.contains("$PAYSECURE_API_KEY"))
+    );
+    let effects = update(&mut app, key(KeyCode::Char('r')));
+    assert!(matches!(effects.as_slice(), [Effect::Resend { method, .. }] if method == "POST"));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn picker_fills_the_card_and_presets_fill_the_device() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, key(KeyCode::F(2)));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.card_form.get("card_number").map(|f| f.value.as_str()),
+        Some("5116213113429327")
+    );
+    update(&mut app, key(KeyCode::F(3)));
+    for _ in 0..3 {
+        update(&mut app, key(KeyCode::Down));
+    }
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.card_form.get("screen_width").map(|f| f.value.as_str()),
+        Some("390")
+    );
+}
+
+#[test]
+fn help_opens_with_f1_anywhere_and_question_mark_outside_text() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, key(KeyCode::Char('?')));
+    assert_eq!(app.overlay, None, "? is text in a field");
+    update(&mut app, key(KeyCode::F(1)));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ctrl('c'));
+    assert!(app.quit);
+}
+
+#[test]
+fn theme_switches_at_run_time() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, key(KeyCode::F(9)));
+    assert_eq!(app.theme.name, "light");
+}
+
+#[test]
+fn mouse_clicks_focus_fields_and_history_rows() {
+    let mut app = fixture::pending(120, 40);
+    app.flow.edit_card();
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.card_form.focus, 2, "third field row");
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 80,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.pane, Pane::History);
+    assert_eq!(app.history.selected, 1);
+}
+
+#[test]
+fn product_rows_are_added_and_removed() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, key(KeyCode::F(4)));
+    assert_eq!(super::forms::product_count(&app.purchase_form), 2);
+    update(&mut app, key(KeyCode::F(8)));
+    assert_eq!(super::forms::product_count(&app.purchase_form), 1);
+}

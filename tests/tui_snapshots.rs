@@ -1,0 +1,113 @@
+//! Snapshots of each screen at 120x40 and 80x24 (ratatui's TestBackend + insta).
+//! Fixtures fix ids, times, ports and the expiry, so snapshots are stable.
+
+use paysecure_explorer::tui::app::{App, Msg, Overlay};
+use paysecure_explorer::tui::fixture;
+use paysecure_explorer::tui::update::update;
+use paysecure_explorer::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn render(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| views::draw(f, app)).expect("draw");
+    format!("{}", terminal.backend())
+}
+
+fn both(name: &str, build: impl Fn(u16, u16) -> App) {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let app = build(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app));
+    }
+}
+
+#[test]
+fn purchase_form() {
+    both("purchase_form", fixture::app);
+}
+
+#[test]
+fn card_form_with_picker_open() {
+    both("card_form_picker", |w, h| {
+        let mut app = fixture::at_card_step(w, h);
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)),
+        );
+        app
+    });
+}
+
+#[test]
+fn card_form() {
+    both("card_form", fixture::at_card_step);
+}
+
+#[test]
+fn pending_result() {
+    both("pending_result", fixture::pending);
+}
+
+#[test]
+fn coded_error() {
+    both("coded_error", fixture::blocked);
+}
+
+#[test]
+fn history_detail() {
+    both("history_detail", |w, h| {
+        let mut app = fixture::pending(w, h);
+        app.overlay = Some(Overlay::Detail {
+            index: 0,
+            scroll: 0,
+        });
+        app
+    });
+}
+
+#[test]
+fn help() {
+    both("help", |w, h| {
+        let mut app = fixture::app(w, h);
+        app.overlay = Some(Overlay::Help { scroll: 0 });
+        app
+    });
+}
+
+#[test]
+fn too_small_terminal_shows_a_notice() {
+    let app = fixture::app(40, 10);
+    let screen = render(&app);
+    assert!(screen.contains("Terminal too small"), "{screen}");
+}
+
+#[test]
+fn server_text_cannot_inject_control_characters() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(
+        &mut app,
+        Msg::S2s(Err(paysecure_explorer::api::ApiError::Coded {
+            http_status: 400,
+            code: "x\u{1b}[2J".into(),
+            message: "evil\u{1b}]52;c;AAAA\u{7}text".into(),
+        })),
+    );
+    let screen = render(&app);
+    assert!(!screen.contains('\u{1b}'));
+    assert!(screen.contains("evil]52;c;AAAAtext"));
+}
+
+#[test]
+fn every_theme_renders() {
+    for name in ["dark", "light", "high-contrast", "colorblind"] {
+        let mut app = fixture::pending(120, 40);
+        app.theme = paysecure_explorer::tui::theme::load(name, None).expect("theme");
+        let screen = render(&app);
+        assert!(
+            screen.contains(&format!("theme: {name}")),
+            "{name}: {screen}"
+        );
+    }
+}
