@@ -7,11 +7,11 @@ use crate::sandbox::MerchantEvent;
 pub fn to_exchange(event: &MerchantEvent) -> Exchange {
     match event {
         MerchantEvent::Webhook {
-            purchase_id,
             status,
             signature_valid,
             received_at_ms,
             body,
+            ..
         } => Exchange {
             kind: ExchangeKind::Webhook,
             started_at_ms: *received_at_ms,
@@ -27,17 +27,13 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
             response_body: None,
             latency_ms: 0.0,
             error: None,
+            // The purchase id is in the body (detail view), so the row stays short.
             note: Some(format!(
-                "webhook {status} · signature {}{}",
+                "webhook {status} · signature {}",
                 if *signature_valid {
                     "✓"
                 } else {
                     "✗ INVALID"
-                },
-                if purchase_id.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · {purchase_id}")
                 }
             )),
         },
@@ -59,10 +55,11 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
             error: None,
             note: Some(format!(
                 "landing {page}{}",
-                purchase_id
-                    .as_deref()
-                    .map(|p| format!(" ({p})"))
-                    .unwrap_or_default()
+                if purchase_id.is_some() {
+                    " (merchant stub)"
+                } else {
+                    ""
+                }
             )),
         },
     }

@@ -1,0 +1,145 @@
+//! Frame render time with 100,000 history entries, and start-up to first frame
+//! (embedded sandbox + app + first draw), both into ratatui's TestBackend.
+//!
+//! `cargo bench --bench tui_render`
+
+use std::time::Instant;
+
+use paysecure_explorer::flow::target::Target;
+use paysecure_explorer::tui::app::{App, Endpoint};
+use paysecure_explorer::tui::{fixture, theme, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn frames(label: &str, mut app: App, n: usize) {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n {
+        // Move the selection every frame so each frame differs, as when scrolling.
+        app.history.move_by(if i % 200 < 100 { 1 } else { -1 }, 30);
+        let started = Instant::now();
+        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+        times.push(started.elapsed().as_secs_f64() * 1e6);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "{label}: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs over {n} frames",
+        pct(&times, 0.5),
+        pct(&times, 0.99),
+        times[n - 1]
+    );
+}
+
+fn main() {
+    for (w, h) in [(120u16, 40u16), (80, 24)] {
+        frames(
+            &format!("frame {w}x{h}, 10 history rows"),
+            fixture::with_history(w, h, 10),
+            2000,
+        );
+        frames(
+            &format!("frame {w}x{h}, 100,000 history rows"),
+            fixture::with_history(w, h, 100_000),
+            2000,
+        );
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        let first = rt.block_on(async {
+            let target = Target::embedded().await.expect("sandbox");
+            let app = App::new(
+                Endpoint {
+                    base_url: target.base_url.clone(),
+                    embedded: true,
+                },
+                &target.brand_id,
+                target.default_urls(),
+                theme::default_theme(),
+                theme::names(None),
+            );
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            terminal.draw(|f| views::draw(f, &app)).expect("draw");
+            let elapsed = started.elapsed().as_secs_f64() * 1e3;
+            if let Some(s) = &target.sandbox {
+                s.shutdown().await;
+            }
+            elapsed
+        });
+        times.push(first);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    real_binary_first_frame();
+    println!(
+        "start-up to first frame (sandbox + app + draw, in-process): p50 {:.2} ms, max {:.2} ms over 30 starts",
+        pct(&times, 0.5),
+        times[times.len() - 1]
+    );
+}
+
+/// The release binary in tmux: from spawning it to its first frame on the pane. An upper
+/// bound: it includes tmux's own start and the polling of `capture-pane` (every 1 ms).
+fn real_binary_first_frame() {
+    use std::process::Command;
+    let bin = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/target/release/paysecure-explorer"
+    );
+    if Command::new("tmux").arg("-V").output().is_err() || !std::path::Path::new(bin).exists() {
+        println!(
+            "start-up to first frame (release binary in tmux): skipped (needs tmux and `cargo build --release`)"
+        );
+        return;
+    }
+    let socket = format!("pse-bench-{}", std::process::id());
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        let _ = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-s",
+                "b",
+                bin,
+            ])
+            .status();
+        loop {
+            let out = Command::new("tmux")
+                .args(["-L", &socket, "capture-pane", "-p", "-t", "b"])
+                .output();
+            if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("① Purchase")) {
+                break;
+            }
+            if started.elapsed().as_secs() > 10 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+        let _ = Command::new("tmux")
+            .args(["-L", &socket, "kill-server"])
+            .output();
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "start-up to first frame (release binary in tmux, upper bound): p50 {:.1} ms, max {:.1} ms over 10 starts",
+        pct(&times, 0.5),
+        times[times.len() - 1]
+    );
+}

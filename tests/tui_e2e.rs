@@ -1,0 +1,189 @@
+//! The real binary in a pseudo-terminal (tmux), driven by keystrokes, reading the screen.
+//! Skips with a notice when tmux is missing, except under `CI=true`.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
+
+/// A tmux server of our own (private socket), killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, width: u16, height: u16) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+                "CI=true: tmux must be installed (.ci/run installs it)"
+            );
+            eprintln!(
+                "NOTICE: tmux not found; skipping the end-to-end TUI test (apt-get install tmux)"
+            );
+            return None;
+        }
+        let socket = format!("pse-{name}-{}", std::process::id());
+        let command = format!(
+            "env -u PAYSECURE_API_KEY -u PAYSECURE_BRAND_ID -u PAYSECURE_BASE_URL TERM=xterm-256color {BIN}"
+        );
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                "-s",
+                "e2e",
+                &command,
+            ])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success());
+        Some(Tmux { socket })
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["-L", &self.socket, "send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(
+            Command::new("tmux")
+                .args(&args)
+                .status()
+                .expect("send-keys")
+                .success()
+        );
+    }
+
+    fn literal(&self, text: &str) {
+        assert!(
+            Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text])
+                .status()
+                .expect("send-keys")
+                .success()
+        );
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"])
+            .output()
+            .expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen contains every needle; panics with the screen otherwise.
+    fn wait_for(&self, needles: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if needles.iter().all(|n| screen.contains(n)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {needles:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "e2e"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn happy_path_ends_paid_with_history_rows() {
+    let Some(t) = Tmux::start("happy", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase", "embedded sandbox", "Ctrl+S/F5"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●", "card_number"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending", "callback_url"]);
+    t.keys(&["b"]);
+    t.wait_for(&["OTP:"]);
+    t.literal("123456");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&["✔ PAID", "webhook", "signature ✓"]);
+    for row in [
+        "POST /purchases/",
+        "?s2s=true",
+        "GET  /payment/",
+        "POST /payment/",
+        "⇐ webhook paid",
+    ] {
+        assert!(screen.contains(row), "history lacks {row:?}:\n{screen}");
+    }
+    t.keys(&["C-c"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while t.alive() {
+        assert!(Instant::now() < deadline, "Ctrl+C did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn blocked_card_is_explained() {
+    let Some(t) = Tmux::start("blocked", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["Tab", "C-u"]);
+    t.literal("4999000000000120");
+    t.wait_for(&["4999 0000 0000 0120"]);
+    t.keys(&["C-s"]);
+    let screen = t.wait_for(&["Card is Blocked", "what it means", "still payable"]);
+    assert!(screen.contains("HTTP 400"), "{screen}");
+    t.keys(&["q"]);
+}
+
+#[test]
+fn small_terminal_shows_a_notice_and_resizing_recovers() {
+    let Some(t) = Tmux::start("small", 50, 12) else {
+        return;
+    };
+    t.wait_for(&["Terminal too small"]);
+    assert!(
+        Command::new("tmux")
+            .args([
+                "-L",
+                &t.socket,
+                "resize-window",
+                "-t",
+                "e2e",
+                "-x",
+                "100",
+                "-y",
+                "30"
+            ])
+            .status()
+            .expect("resize")
+            .success()
+    );
+    t.wait_for(&["① Purchase", "History"]);
+    t.keys(&["F1"]);
+    t.wait_for(&["Keys — Esc closes"]);
+    t.keys(&["Escape"]);
+    t.keys(&["C-c"]);
+}
