@@ -61,6 +61,7 @@ fn main() {
                 Endpoint {
                     base_url: target.base_url.clone(),
                     embedded: true,
+                    local: true,
                 },
                 &target.brand_id,
                 target.default_urls(),

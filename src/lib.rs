@@ -7,6 +7,8 @@ pub mod api;
 pub mod card;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod flow;
+pub mod history;
 pub mod sandbox;
 pub mod tui;

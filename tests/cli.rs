@@ -7,9 +7,17 @@ use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
 
+/// A private data and config dir per test process, so tests never touch $HOME.
+fn isolate(cmd: &mut Command) {
+    let base = std::env::temp_dir().join(format!("pse-cli-{}", std::process::id()));
+    cmd.env("PAYSECURE_EXPLORER_DATA_DIR", base.join("data"));
+    cmd.env("PAYSECURE_EXPLORER_CONFIG_DIR", base.join("config"));
+}
+
 fn flow(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.arg("flow").args(args);
+    isolate(&mut cmd);
     for var in [
         "PAYSECURE_API_KEY",
         "PAYSECURE_BRAND_ID",

@@ -13,6 +13,15 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, width: u16, height: u16) -> Option<Tmux> {
+        Tmux::start_with(name, width, height, "", "")
+    }
+
+    /// The dirs of test `name` (config and data), so a test can prepare a config file.
+    fn dirs(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("pse-e2e-{name}-{}", std::process::id()))
+    }
+
+    fn start_with(name: &str, width: u16, height: u16, env: &str, args: &str) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             assert!(
                 std::env::var("CI").map(|v| v != "true").unwrap_or(true),
@@ -24,8 +33,10 @@ impl Tmux {
             return None;
         }
         let socket = format!("pse-{name}-{}", std::process::id());
+        let dirs = Tmux::dirs(name);
         let command = format!(
-            "env -u PAYSECURE_API_KEY -u PAYSECURE_BRAND_ID -u PAYSECURE_BASE_URL TERM=xterm-256color {BIN}"
+            "env -u PAYSECURE_API_KEY -u PAYSECURE_BRAND_ID -u PAYSECURE_BASE_URL TERM=xterm-256color PAYSECURE_EXPLORER_DATA_DIR={d}/data PAYSECURE_EXPLORER_CONFIG_DIR={d}/config {env} {BIN} {args}",
+            d = dirs.display()
         );
         let status = Command::new("tmux")
             .args([
@@ -186,4 +197,54 @@ fn small_terminal_shows_a_notice_and_resizing_recovers() {
     t.wait_for(&["Keys — Esc closes"]);
     t.keys(&["Escape"]);
     t.keys(&["C-c"]);
+}
+
+#[test]
+fn profile_of_a_served_sandbox_shows_live_banner_and_completes_by_polling() {
+    use std::io::BufRead as _;
+    if Command::new("tmux").arg("-V").output().is_err() {
+        let _ = Tmux::start("remote-probe", 80, 24); // prints the notice (or fails under CI)
+        return;
+    }
+    let mut served = Command::new(BIN)
+        .args(["serve", "--port", "0", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(served.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("line");
+    let facts: serde_json::Value = serde_json::from_str(&line).expect("json");
+    let base = facts["base_url"].as_str().expect("base");
+    let origin = base.trim_end_matches("/api/v1");
+    let config = Tmux::dirs("remote").join("config");
+    std::fs::create_dir_all(&config).expect("dir");
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "[profiles.local]\nbase_url = \"{base}\"\nbrand_id = \"{}\"\napi_key_env = \"LOCAL_KEY\"\nsuccess_redirect = \"{origin}/merchant/return/success\"\nfailure_redirect = \"{origin}/merchant/return/failure\"\n",
+            facts["brand_id"].as_str().expect("brand")
+        ),
+    )
+    .expect("config");
+    let env = format!("LOCAL_KEY={}", facts["api_key"].as_str().expect("key"));
+    let t = Tmux::start_with("remote", 120, 40, &env, "--profile local").expect("tmux");
+    t.wait_for(&["LIVE ENDPOINT", "① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["OTP:"]);
+    t.literal("123456");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&["✔ PAID"]);
+    assert!(
+        !screen.contains("⇐ webhook"),
+        "no merchant stub on a remote endpoint:\n{screen}"
+    );
+    t.keys(&["C-c"]);
+    let _ = served.kill();
+    let _ = served.wait();
 }

@@ -7,11 +7,13 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::context::{Context, Globals};
 use super::transcript;
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, Exchange, PaysecureClient};
 use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{self, FlowPlan, FlowReport, landed_name};
+use crate::flow::scenario::{self, Scenario};
 use crate::flow::target::Target;
 
 /// Options of `flow`. Defaults reproduce the seed document's example payload.
@@ -57,15 +59,32 @@ pub struct FlowArgs {
     /// failure_redirect (default: the embedded merchant stub).
     #[arg(long)]
     pub failure_redirect: Option<String>,
+    /// Start from a saved scenario (shipped ones: happy-3ds, frictionless, blocked-card, …);
+    /// the other options override it.
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
 }
 
 /// Runs `flow`; returns the exit code.
-pub async fn run(args: FlowArgs) -> i32 {
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
+    if !super::valid_timeout(args.timeout) {
         eprintln!("paysecure-explorer flow: --timeout must be between 0 and 3600 seconds");
         return 2;
     }
-    let target = match Target::from_env().await {
+    for w in &ctx.warnings {
+        eprintln!("warning: {w}");
+    }
+    let scenario = match &args.scenario {
+        Some(name) => match scenario::load(name, scenario::user_dir().as_deref()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("paysecure-explorer flow: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let target = match Target::select(globals.profile.as_deref(), &ctx.config).await {
         Ok(t) => t,
         Err(e) => {
             eprintln!("paysecure-explorer flow: {e}");
@@ -73,7 +92,11 @@ pub async fn run(args: FlowArgs) -> i32 {
         }
     };
     let json_mode = args.json;
+    let sink = ctx.sink.clone();
     let recorder = FnRecorder(move |ex: &Exchange| {
+        if let Some(sink) = &sink {
+            sink.append(ex);
+        }
         let mut out = std::io::stdout().lock();
         let line = if json_mode {
             exchange_line(ex).to_string()
@@ -96,8 +119,19 @@ pub async fn run(args: FlowArgs) -> i32 {
     if !json_mode {
         println!("{}", transcript::header(&target));
     }
-    let plan = plan(&args, &target);
+    let plan = plan(&args, &target, scenario.as_ref());
     let report = runner::run(&client, &plan, target.sandbox.as_ref()).await;
+    if let (Some(sandbox), Some(sink)) = (&target.sandbox, &ctx.sink) {
+        // The merchant stub's side (webhooks, landings) belongs in history too.
+        let id = report.flow.purchase_id();
+        for event in sandbox
+            .merchant_events()
+            .iter()
+            .filter(|e| e.purchase_id() == id)
+        {
+            sink.append(&crate::history::merchant::to_exchange(event));
+        }
+    }
     if json_mode {
         println!("{}", result_line(&report));
     } else {
@@ -110,8 +144,8 @@ pub async fn run(args: FlowArgs) -> i32 {
     report.exit_code()
 }
 
-/// The request bodies and options from the arguments.
-pub fn plan(args: &FlowArgs, target: &Target) -> FlowPlan {
+/// The request bodies: defaults, then the scenario's overrides, then explicit options.
+pub fn plan(args: &FlowArgs, target: &Target, scenario: Option<&Scenario>) -> FlowPlan {
     let mut urls = target.default_urls();
     if let Some(u) = &args.success_redirect {
         urls.success_redirect = u.clone();
@@ -119,35 +153,52 @@ pub fn plan(args: &FlowArgs, target: &Target) -> FlowPlan {
     if let Some(u) = &args.failure_redirect {
         urls.failure_redirect = u.clone();
     }
-    let mut purchase = default_purchase(&target.brand_id, &urls);
-    if let Some(amount) = args.amount
-        && let Some(product) = purchase.purchase.products.first_mut()
-    {
-        product.price = amount;
+    let mut purchase =
+        serde_json::to_value(default_purchase(&target.brand_id, &urls)).unwrap_or_default();
+    let mut payment = serde_json::to_value(seed_payment()).unwrap_or_default();
+    if let Some(s) = scenario {
+        scenario::apply(&mut purchase, &s.purchase);
+        scenario::apply(&mut payment, &s.payment);
     }
-    if let Some(c) = &args.currency {
-        purchase.purchase.currency = c.clone();
-    }
-    if let Some(e) = &args.email {
-        purchase.client.email = e.clone();
-    }
-    let mut payment = seed_payment();
-    let overrides = [
-        (&args.card, &mut payment.card_number),
-        (&args.expires, &mut payment.expires),
-        (&args.cvc, &mut payment.cvc),
-        (&args.name, &mut payment.cardholder_name),
-        (&args.remote_ip, &mut payment.remote_ip),
+    let set = |body: &mut Value, pointer: &str, value: Option<Value>| {
+        if let (Some(v), Some(slot)) = (value, body.pointer_mut(pointer)) {
+            *slot = v;
+        }
+    };
+    set(
+        &mut purchase,
+        "/purchase/products/0/price",
+        args.amount.map(|a| json!(a)),
+    );
+    set(
+        &mut purchase,
+        "/purchase/currency",
+        args.currency.clone().map(Value::String),
+    );
+    set(
+        &mut purchase,
+        "/client/email",
+        args.email.clone().map(Value::String),
+    );
+    let card_options = [
+        ("card_number", &args.card),
+        ("expires", &args.expires),
+        ("cvc", &args.cvc),
+        ("cardholder_name", &args.name),
+        ("remote_ip", &args.remote_ip),
     ];
-    for (given, field) in overrides {
-        if let Some(value) = given {
-            *field = value.clone();
+    for (field, given) in card_options {
+        if let (Some(v), Some(map)) = (given, payment.as_object_mut()) {
+            map.insert(field.into(), Value::String(v.clone()));
         }
     }
     FlowPlan {
-        purchase: serde_json::to_value(&purchase).unwrap_or_default(),
-        payment: serde_json::to_value(&payment).unwrap_or_default(),
-        otp: args.otp.clone(),
+        purchase,
+        payment,
+        otp: args
+            .otp
+            .clone()
+            .or_else(|| scenario.and_then(|s| s.otp.clone())),
         urls,
         fetch_landing: target.is_embedded(),
     }

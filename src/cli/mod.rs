@@ -1,11 +1,18 @@
-//! The command line: no subcommand opens the full-screen explorer; `serve` runs the sandbox alone;
-//! `flow` runs the three steps headless.
+//! The command line: no subcommand opens the full-screen explorer; `serve` runs the sandbox
+//! alone; `flow` runs the three steps headless; `history` and `config` manage what lasts.
 
+pub mod config_cmd;
+pub mod context;
 pub mod flow_cmd;
+pub mod history_cmd;
 pub mod serve;
 pub mod transcript;
 
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand};
+
+use context::{Context, Globals};
 
 /// Learn, demo and debug Paysecure's card Server-to-Server API from the terminal.
 #[derive(Debug, Parser)]
@@ -13,13 +20,19 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Colour theme of the explorer: dark, light, high-contrast, colorblind, or a file
-    /// NAME.toml in ~/.config/paysecure-explorer/themes/ (F9 switches at run time).
+    /// Colour theme of the explorer: dark, light, high-contrast, colorblind, or NAME for
+    /// themes/NAME.toml in the config dir (F9 switches at run time).
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
-    /// Per-request timeout of the explorer, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 40.0)]
-    pub timeout: f64,
+    /// Per-request timeout of the explorer, in seconds (default 40, or the config's).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Endpoint profile from the config file (`embedded` is always the embedded sandbox).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Where history is kept (default: PAYSECURE_EXPLORER_DATA_DIR, else the platform data dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -27,23 +40,42 @@ pub struct Cli {
 pub enum Command {
     /// Run the embedded Paysecure sandbox alone, for your own integration (Ctrl-C stops).
     Serve(serve::ServeArgs),
-    /// Run create → S2S → (3DS) headless, against the embedded sandbox or PAYSECURE_* env.
+    /// Run create → S2S → (3DS) headless, against the embedded sandbox, a profile or PAYSECURE_* env.
     Flow(Box<flow_cmd::FlowArgs>),
+    /// List the persisted history; export it as curl or HAR.
+    History(history_cmd::HistoryArgs),
+    /// Where the config file is; write a commented default.
+    Config(config_cmd::ConfigArgs),
+}
+
+/// Checks a timeout given in seconds.
+pub fn valid_timeout(secs: f64) -> bool {
+    secs.is_finite() && secs > 0.0 && secs <= 3600.0
 }
 
 /// Runs the CLI; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
+    let globals = Globals {
+        profile: cli.profile.clone(),
+        data_dir: cli.data_dir.clone(),
+    };
     match cli.command {
         Some(Command::Serve(args)) => serve::run(args).await,
-        Some(Command::Flow(args)) => flow_cmd::run(*args).await,
+        Some(Command::Config(args)) => config_cmd::run(args),
+        Some(Command::History(args)) => history_cmd::run(args, &Context::open(&globals)),
+        Some(Command::Flow(args)) => flow_cmd::run(*args, Context::open(&globals), &globals).await,
         None => {
-            if !(cli.timeout.is_finite() && cli.timeout > 0.0 && cli.timeout <= 3600.0) {
-                eprintln!("paysecure-explorer: --timeout must be between 0 and 3600 seconds");
+            let ctx = Context::open(&globals);
+            let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
+            if !valid_timeout(timeout) {
+                eprintln!("paysecure-explorer: the timeout must be between 0 and 3600 seconds");
                 return 2;
             }
             crate::tui::run(crate::tui::TuiOptions {
-                theme: cli.theme,
-                timeout: Some(std::time::Duration::from_secs_f64(cli.timeout)),
+                theme: cli.theme.or_else(|| ctx.config.theme.clone()),
+                timeout: Some(std::time::Duration::from_secs_f64(timeout)),
+                profile: globals.profile.clone(),
+                context: Some(ctx),
             })
             .await
         }

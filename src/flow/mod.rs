@@ -6,4 +6,5 @@ pub mod browser;
 pub mod machine;
 pub mod presets;
 pub mod runner;
+pub mod scenario;
 pub mod target;

@@ -2,17 +2,98 @@
 //! endpoint when `PAYSECURE_API_KEY` and `PAYSECURE_BRAND_ID` are set.
 
 use super::presets::MerchantUrls;
+use crate::config::Config;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 
 /// Paysecure's base URL (sandbox and production share it; the key picks the environment).
 pub const PAYSECURE_BASE_URL: &str = "https://api.paysecure.net/api/v1";
 
-/// Credentials read from the environment.
+/// Credentials of a real (or `serve`d) endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteCredentials {
     pub base_url: String,
     pub api_key: String,
     pub brand_id: String,
+    /// Redirects and callbacks from a profile; `None` uses placeholders.
+    pub urls: Option<MerchantUrls>,
+    /// Where the credentials came from, for messages (`environment`, `profile NAME`).
+    pub source: String,
+}
+
+/// Profile name that always means the embedded sandbox.
+pub const EMBEDDED_PROFILE: &str = "embedded";
+
+/// The endpoint choice: `--profile` (or the config's default profile), else the
+/// `PAYSECURE_*` variables, else the embedded sandbox.
+pub fn choose(
+    profile: Option<&str>,
+    config: &Config,
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<Option<RemoteCredentials>, String> {
+    let named = profile
+        .map(str::to_string)
+        .or_else(|| config.profile.clone());
+    let Some(name) = named else {
+        return remote_from_env(get);
+    };
+    if name == EMBEDDED_PROFILE {
+        return Ok(None);
+    }
+    let Some(p) = config.profiles.get(&name) else {
+        let known: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+        return Err(format!(
+            "no profile \"{name}\" in the config file (profiles: {}; `embedded` is always there)",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ));
+    };
+    let var = p
+        .api_key_env
+        .clone()
+        .unwrap_or_else(|| "PAYSECURE_API_KEY".into());
+    let api_key = get(&var)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .or_else(|| p.api_key.clone())
+        .ok_or_else(|| format!("profile \"{name}\": set ${var} to the API key"))?;
+    let defaults = placeholder_urls();
+    let urls = MerchantUrls {
+        success_redirect: p
+            .success_redirect
+            .clone()
+            .unwrap_or(defaults.success_redirect),
+        failure_redirect: p
+            .failure_redirect
+            .clone()
+            .unwrap_or(defaults.failure_redirect),
+        pending_redirect: p.pending_redirect.clone().or(defaults.pending_redirect),
+        success_callback: p.success_callback.clone(),
+        failure_callback: p.failure_callback.clone(),
+    };
+    Ok(Some(RemoteCredentials {
+        base_url: p
+            .base_url
+            .clone()
+            .unwrap_or_else(|| PAYSECURE_BASE_URL.into()),
+        api_key,
+        brand_id: p.brand_id.clone(),
+        urls: Some(urls),
+        source: format!("profile {name}"),
+    }))
+}
+
+/// Redirects for a real endpoint without a profile: placeholders to override.
+pub fn placeholder_urls() -> MerchantUrls {
+    MerchantUrls {
+        success_redirect: "https://merchant.example/paysecure/return/success".into(),
+        failure_redirect: "https://merchant.example/paysecure/return/failure".into(),
+        pending_redirect: Some("https://merchant.example/paysecure/return/pending".into()),
+        success_callback: None,
+        failure_callback: None,
+    }
 }
 
 /// Reads `PAYSECURE_API_KEY`, `PAYSECURE_BRAND_ID`, `PAYSECURE_BASE_URL` through `get`.
@@ -31,6 +112,8 @@ pub fn remote_from_env(
             base_url: read("PAYSECURE_BASE_URL").unwrap_or_else(|| PAYSECURE_BASE_URL.into()),
             api_key,
             brand_id,
+            urls: None,
+            source: "environment".into(),
         })),
         (Some(_), None) => Err("PAYSECURE_API_KEY is set but PAYSECURE_BRAND_ID is not; set both to use a real endpoint, or neither for the embedded sandbox".into()),
         (None, Some(_)) => Err("PAYSECURE_BRAND_ID is set but PAYSECURE_API_KEY is not; set both to use a real endpoint, or neither for the embedded sandbox".into()),
@@ -44,6 +127,8 @@ pub struct Target {
     pub brand_id: String,
     /// Present for the embedded sandbox.
     pub sandbox: Option<SandboxHandle>,
+    /// A remote endpoint's redirects and callbacks from its profile.
+    pub urls: Option<MerchantUrls>,
 }
 
 impl std::fmt::Debug for Target {
@@ -66,6 +151,7 @@ impl Target {
             api_key: handle.api_key.clone(),
             brand_id: handle.brand_id.clone(),
             sandbox: Some(handle),
+            urls: None,
         })
     }
 
@@ -76,15 +162,33 @@ impl Target {
             api_key: creds.api_key,
             brand_id: creds.brand_id,
             sandbox: None,
+            urls: creds.urls,
         }
     }
 
     /// The environment's choice: remote when both variables are set, else embedded.
     pub async fn from_env() -> Result<Target, String> {
-        match remote_from_env(|k| std::env::var(k).ok())? {
+        Target::select(None, &Config::default()).await
+    }
+
+    /// The endpoint for `--profile`, the config and the environment (see [`choose`]).
+    pub async fn select(profile: Option<&str>, config: &Config) -> Result<Target, String> {
+        match choose(profile, config, |k| std::env::var(k).ok())? {
             Some(creds) => Ok(Target::remote(creds)),
             None => Target::embedded().await,
         }
+    }
+
+    /// Whether the endpoint runs on this machine (embedded, or a `serve`d sandbox), where
+    /// the app can answer the challenge page itself.
+    pub fn is_local(&self) -> bool {
+        self.is_embedded()
+            || reqwest::Url::parse(&self.base_url).is_ok_and(|u| match u.host() {
+                Some(url::Host::Domain(d)) => d == "localhost",
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            })
     }
 
     /// Whether this is the embedded sandbox.
@@ -103,13 +207,7 @@ impl Target {
                 success_callback: Some(s.merchant_webhook_url()),
                 failure_callback: Some(s.merchant_webhook_url()),
             },
-            None => MerchantUrls {
-                success_redirect: "https://merchant.example/paysecure/return/success".into(),
-                failure_redirect: "https://merchant.example/paysecure/return/failure".into(),
-                pending_redirect: Some("https://merchant.example/paysecure/return/pending".into()),
-                success_callback: None,
-                failure_callback: None,
-            },
+            None => self.urls.clone().unwrap_or_else(placeholder_urls),
         }
     }
 }
@@ -129,6 +227,36 @@ mod tests {
                 .find(|(key, _)| key == k)
                 .map(|(_, v)| v.clone())
         }
+    }
+
+    #[test]
+    fn profiles_take_their_key_from_the_named_variable() {
+        let config: Config = toml::from_str(
+            "[profiles.ps]\nbrand_id = \"brd\"\napi_key_env = \"MY_KEY\"\nsuccess_redirect = \"https://s/ok\"\n",
+        )
+        .expect("config");
+        let creds = choose(Some("ps"), &config, env(&[("MY_KEY", "sk_1")]))
+            .expect("ok")
+            .expect("remote");
+        assert_eq!(creds.api_key, "sk_1");
+        assert_eq!(creds.base_url, PAYSECURE_BASE_URL);
+        assert_eq!(creds.urls.expect("urls").success_redirect, "https://s/ok");
+        assert!(
+            choose(Some("ps"), &config, env(&[]))
+                .expect_err("no key")
+                .contains("$MY_KEY")
+        );
+        assert!(
+            choose(Some("nope"), &config, env(&[]))
+                .expect_err("unknown")
+                .contains("ps")
+        );
+        let embedded = choose(
+            Some("embedded"),
+            &config,
+            env(&[("PAYSECURE_API_KEY", "k"), ("PAYSECURE_BRAND_ID", "b")]),
+        );
+        assert_eq!(embedded, Ok(None));
     }
 
     #[test]

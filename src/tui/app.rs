@@ -1,5 +1,6 @@
 //! The explorer's whole state, owned by the event loop and changed only by `update`.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
@@ -15,6 +16,7 @@ use crate::flow::browser::BrowserResult;
 use crate::flow::machine::{Flow, Step};
 use crate::flow::presets::{MerchantUrls, default_purchase, seed_payment};
 use crate::flow::runner::WebhookSeen;
+use crate::flow::scenario::Scenario;
 use crate::sandbox::MerchantEvent;
 
 /// Everything that can happen: input, timers and background results.
@@ -35,6 +37,10 @@ pub enum Msg {
     Opened(Result<(), String>),
     /// A resent history request finished.
     Resent(Result<Value, ApiError>),
+    /// A scenario was read (name, scenario) or could not be.
+    ScenarioLoaded(Result<(String, Scenario), String>),
+    /// A file was written (what to say), or could not be.
+    Saved(Result<String, String>),
 }
 
 /// Work for the event loop to run in the background; results come back as [`Msg`]s.
@@ -62,6 +68,16 @@ pub enum Effect {
         url: String,
         body: Option<String>,
     },
+    /// Write these exchanges as HAR 1.2 to `path`.
+    ExportHar {
+        path: PathBuf,
+        exchanges: Vec<Exchange>,
+    },
+    LoadScenario(String),
+    SaveScenario {
+        name: String,
+        scenario: Scenario,
+    },
 }
 
 /// An overlay over the main screen.
@@ -86,6 +102,30 @@ pub enum Overlay {
     Otp {
         input: String,
     },
+    /// The history filter prompt (`/`).
+    Filter {
+        input: String,
+    },
+    /// The scenario picker; `selected` indexes `App::scenario_names`.
+    Scenarios {
+        selected: usize,
+    },
+    /// The name prompt for saving the current payloads as a scenario.
+    SaveScenario {
+        input: String,
+    },
+}
+
+impl Overlay {
+    /// The text being typed, for prompt overlays.
+    pub fn input_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Overlay::Otp { input }
+            | Overlay::Filter { input }
+            | Overlay::SaveScenario { input } => Some(input),
+            _ => None,
+        }
+    }
 }
 
 /// What is in flight (one request at a time drives the spinner).
@@ -131,6 +171,8 @@ pub enum Pane {
 pub struct Endpoint {
     pub base_url: String,
     pub embedded: bool,
+    /// On this machine (embedded or a `serve`d sandbox): the app can answer the challenge.
+    pub local: bool,
 }
 
 /// How the status GET is followed after the browser step.
@@ -166,6 +208,12 @@ pub struct App {
     pub show_raw: bool,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The brand the forms are filled with (scenarios keep it out of their files).
+    pub brand_id: String,
+    /// Where HAR exports go.
+    pub export_dir: Option<PathBuf>,
+    /// Scenarios offered by F7.
+    pub scenario_names: Vec<String>,
 }
 
 impl App {
@@ -198,6 +246,12 @@ impl App {
             show_raw: false,
             size: (120, 40),
             quit: false,
+            brand_id: brand_id.to_string(),
+            export_dir: None,
+            scenario_names: crate::flow::scenario::SHIPPED
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect(),
         }
     }
 
@@ -226,9 +280,13 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.overlay {
             Some(Overlay::Help { .. }) => return Context::Help,
-            Some(Overlay::Cards { .. } | Overlay::Devices { .. }) => return Context::Picker,
+            Some(Overlay::Cards { .. } | Overlay::Devices { .. } | Overlay::Scenarios { .. }) => {
+                return Context::Picker;
+            }
             Some(Overlay::Detail { .. }) => return Context::Detail,
-            Some(Overlay::Otp { .. }) => return Context::Otp,
+            Some(Overlay::Otp { .. } | Overlay::Filter { .. } | Overlay::SaveScenario { .. }) => {
+                return Context::Prompt;
+            }
             None => {}
         }
         if self.pane == Pane::History {
@@ -245,7 +303,7 @@ impl App {
     /// Whether typed characters go into a text field now.
     pub fn in_text(&self) -> bool {
         match self.context() {
-            Context::Otp => true,
+            Context::Prompt => true,
             Context::PurchaseForm | Context::CardForm => self
                 .current_form()
                 .focused()

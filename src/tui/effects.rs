@@ -67,6 +67,41 @@ impl Runner {
                     body.as_deref().and_then(|b| serde_json::from_str(b).ok());
                 Msg::Resent(self.client.call(method, &path, body.as_ref()).await)
             }
+            Effect::ExportHar { path, exchanges } => {
+                let doc = crate::history::har::document(exchanges.iter());
+                let result = serde_json::to_string_pretty(&doc)
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| {
+                        if let Some(dir) = path.parent() {
+                            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                        }
+                        std::fs::write(&path, text).map_err(|e| e.to_string())
+                    });
+                Msg::Saved(
+                    result
+                        .map(|()| {
+                            format!(
+                                "Exported {} exchanges as HAR: {}",
+                                exchanges.len(),
+                                path.display()
+                            )
+                        })
+                        .map_err(|e| format!("HAR export to {} failed: {e}", path.display())),
+                )
+            }
+            Effect::LoadScenario(name) => {
+                let dir = crate::flow::scenario::user_dir();
+                Msg::ScenarioLoaded(
+                    crate::flow::scenario::load(&name, dir.as_deref()).map(|s| (name, s)),
+                )
+            }
+            Effect::SaveScenario { name, scenario } => match crate::flow::scenario::user_dir() {
+                Some(dir) => Msg::Saved(
+                    crate::flow::scenario::save(&name, &scenario, &dir)
+                        .map(|p| format!("Scenario saved: {} (no key, no CVC)", p.display())),
+                ),
+                None => Msg::Saved(Err("no config directory to save scenarios in".into())),
+            },
             Effect::Copy(_) | Effect::OpenBrowser(_) => return,
         };
         let _ = self.tx.send(msg);

@@ -29,6 +29,7 @@ pub fn app(width: u16, height: u16) -> App {
         Endpoint {
             base_url: format!("{ORIGIN}/api/v1"),
             embedded: true,
+            local: true,
         },
         "brd_sandbox_explorer",
         urls,

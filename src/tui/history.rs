@@ -2,11 +2,15 @@
 //! stays on the same entry as new ones arrive. Only the visible window is ever drawn.
 
 use crate::api::Exchange;
+use crate::history::record::matches_exchange;
 
-/// Exchanges in arrival order, plus the selection (counted from the newest).
+/// Exchanges in arrival order, plus the selection (counted from the newest) and an
+/// optional filter (`/`), applied once when set and to each new entry as it arrives.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     entries: Vec<Exchange>,
+    /// The filter text (lower case) and the indices of matching entries (ascending).
+    filter: Option<(String, Vec<usize>)>,
     /// Selected row, 0 = newest.
     pub selected: usize,
     /// First visible row, 0 = newest.
@@ -16,29 +20,81 @@ pub struct History {
 impl History {
     /// Appends an exchange; a selection below the top keeps pointing at the same entry.
     pub fn push(&mut self, exchange: Exchange) {
+        let index = self.entries.len();
+        let shown = match &mut self.filter {
+            Some((needle, visible)) => {
+                let hit = matches_exchange(&exchange, needle);
+                if hit {
+                    visible.push(index);
+                }
+                hit
+            }
+            None => true,
+        };
         self.entries.push(exchange);
-        if self.selected > 0 {
+        if shown && self.selected > 0 {
             self.selected += 1;
             self.offset += 1;
         }
     }
 
-    /// How many entries.
+    /// How many entries are shown (all, or those matching the filter).
     pub fn len(&self) -> usize {
+        self.filter
+            .as_ref()
+            .map_or(self.entries.len(), |(_, v)| v.len())
+    }
+
+    /// How many entries exist, filtered or not.
+    pub fn total(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+    /// The filter text, if one is set.
+    pub fn filter_text(&self) -> Option<&str> {
+        self.filter.as_ref().map(|(t, _)| t.as_str())
     }
 
-    /// Entry `i` counted from the newest.
+    /// Sets (or with an empty text, clears) the filter; the selection goes to the top.
+    pub fn set_filter(&mut self, text: &str) {
+        let needle = text.trim().to_ascii_lowercase();
+        self.filter = (!needle.is_empty()).then(|| {
+            let visible = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| matches_exchange(e, &needle))
+                .map(|(i, _)| i)
+                .collect();
+            (needle, visible)
+        });
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    /// The shown entries, oldest first.
+    pub fn shown(&self) -> Vec<&Exchange> {
+        match &self.filter {
+            Some((_, visible)) => visible
+                .iter()
+                .filter_map(|i| self.entries.get(*i))
+                .collect(),
+            None => self.entries.iter().collect(),
+        }
+    }
+
+    /// Whether none are shown.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Shown entry `i` counted from the newest.
     pub fn newest(&self, i: usize) -> Option<&Exchange> {
-        self.entries
-            .len()
-            .checked_sub(i + 1)
-            .and_then(|j| self.entries.get(j))
+        let j = self.len().checked_sub(i + 1)?;
+        match &self.filter {
+            Some((_, visible)) => visible.get(j).and_then(|k| self.entries.get(*k)),
+            None => self.entries.get(j),
+        }
     }
 
     /// The selected entry.
@@ -48,10 +104,10 @@ impl History {
 
     /// Moves the selection by `delta` rows, keeping it inside a window of `height` rows.
     pub fn move_by(&mut self, delta: isize, height: usize) {
-        if self.entries.is_empty() {
+        if self.is_empty() {
             return;
         }
-        let max = self.entries.len() - 1;
+        let max = self.len() - 1;
         self.selected = self.selected.saturating_add_signed(delta).min(max);
         self.scroll_into_view(height);
     }
@@ -59,7 +115,7 @@ impl History {
     /// Selects row `row` of the visible window.
     pub fn click(&mut self, row: usize) {
         let target = self.offset + row;
-        if target < self.entries.len() {
+        if target < self.len() {
             self.selected = target;
         }
     }
@@ -76,7 +132,7 @@ impl History {
 
     /// The visible window: `(row index from newest, entry)` for `height` rows.
     pub fn window(&self, height: usize) -> impl Iterator<Item = (usize, &Exchange)> {
-        (self.offset..self.entries.len().min(self.offset + height))
+        (self.offset..self.len().min(self.offset + height))
             .filter_map(|i| self.newest(i).map(|e| (i, e)))
     }
 }
@@ -120,6 +176,23 @@ mod tests {
             h.selected_entry().map(|e| e.url.as_str()),
             Some("http://h/2")
         );
+    }
+
+    #[test]
+    fn filter_selects_matches_and_follows_new_entries() {
+        let mut h = History::default();
+        for n in 0..10 {
+            h.push(ex(n));
+        }
+        h.set_filter("h/7");
+        assert_eq!(h.len(), 1);
+        assert_eq!(h.total(), 10);
+        assert_eq!(h.newest(0).map(|e| e.url.as_str()), Some("http://h/7"));
+        h.push(ex(7));
+        h.push(ex(8));
+        assert_eq!(h.len(), 2, "new matching entries join the filtered view");
+        h.set_filter("");
+        assert_eq!(h.len(), 12);
     }
 
     #[test]

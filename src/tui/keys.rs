@@ -35,6 +35,10 @@ pub enum Action {
     Select,
     Resend,
     CopyCurl,
+    Filter,
+    Export,
+    Scenarios,
+    SaveScenario,
 }
 
 /// Where the user is.
@@ -46,7 +50,7 @@ pub enum Context {
     History,
     Detail,
     Picker,
-    Otp,
+    Prompt,
     Help,
 }
 
@@ -146,7 +150,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[ctrl('s'), plain(KeyCode::F(5))],
         action: Action::Send,
-        help: "send this step",
+        help: "send",
         contexts: FORMS,
         in_text: true,
         hint: true,
@@ -210,7 +214,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[plain(KeyCode::F(4))],
         action: Action::AddProduct,
-        help: "add product row",
+        help: "add product",
         contexts: &[PurchaseForm],
         in_text: true,
         hint: true,
@@ -227,7 +231,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::Esc)],
         action: Action::Close,
         help: "close / back",
-        contexts: &[Detail, Picker, Otp, Help, History],
+        contexts: &[Detail, Picker, Prompt, Help, History],
         in_text: true,
         hint: true,
     },
@@ -235,7 +239,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::Enter)],
         action: Action::Select,
         help: "open / choose",
-        contexts: &[History, Picker, Otp],
+        contexts: &[History, Picker, Prompt],
         in_text: true,
         hint: true,
     },
@@ -360,6 +364,38 @@ pub const BINDINGS: &[Binding] = &[
         hint: true,
     },
     Binding {
+        keys: &[ch('/')],
+        action: Action::Filter,
+        help: "filter history",
+        contexts: &[History],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('x')],
+        action: Action::Export,
+        help: "export shown rows as HAR",
+        contexts: &[History],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(7))],
+        action: Action::Scenarios,
+        help: "scenarios",
+        contexts: FORMS,
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(10))],
+        action: Action::SaveScenario,
+        help: "save as scenario",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
         keys: &[plain(KeyCode::F(9))],
         action: Action::NextTheme,
         help: "next theme",
@@ -475,7 +511,7 @@ mod tests {
             Context::PurchaseForm,
             Context::Result,
             Context::Detail,
-            Context::Otp,
+            Context::Prompt,
             Context::Help,
         ] {
             assert_eq!(action_for(ctx, &ctrl_c, true), Some(Action::ForceQuit));
@@ -520,7 +556,7 @@ mod tests {
         assert!(
             hints
                 .iter()
-                .any(|(k, _, h)| k == "Ctrl+S/F5" && *h == "send this step")
+                .any(|(k, _, h)| k == "Ctrl+S/F5" && *h == "send")
         );
         assert!(hints.iter().any(|(k, _, _)| k == "F2"));
         assert!(

@@ -3,7 +3,6 @@
 //! state; views draw it only when a message came (no redraw and no CPU when idle).
 
 pub mod app;
-pub mod curl;
 pub mod effects;
 pub mod fixture;
 pub mod form;
@@ -11,7 +10,6 @@ pub mod forms;
 pub mod history;
 pub mod keys;
 pub mod layout;
-pub mod merchant_rows;
 pub mod sanitize;
 pub mod theme;
 pub mod update;
@@ -33,17 +31,24 @@ use crate::flow::target::Target;
 use app::{App, Endpoint, Level, Msg};
 
 /// Options from the command line.
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TuiOptions {
     /// Theme name (`--theme`).
     pub theme: Option<String>,
     /// Per-request timeout.
     pub timeout: Option<Duration>,
+    /// Endpoint profile (`--profile`).
+    pub profile: Option<String>,
+    /// Config and history, opened by the CLI.
+    pub context: Option<crate::cli::context::Context>,
 }
 
 /// Runs the explorer until the user quits; returns the exit code.
 pub async fn run(opts: TuiOptions) -> i32 {
-    let target = match Target::from_env().await {
+    let ctx = opts
+        .context
+        .unwrap_or_else(|| crate::cli::context::Context::open(&Default::default()));
+    let target = match Target::select(opts.profile.as_deref(), &ctx.config).await {
         Ok(t) => t,
         Err(e) => {
             eprintln!("paysecure-explorer: {e}");
@@ -58,7 +63,11 @@ pub async fn run(opts: TuiOptions) -> i32 {
     };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let recorder_tx = tx.clone();
+    let sink = ctx.sink.clone();
     let recorder = FnRecorder(move |ex: &crate::api::Exchange| {
+        if let Some(sink) = &sink {
+            sink.append(ex);
+        }
         let _ = recorder_tx.send(Msg::Exchange(Box::new(ex.clone())));
     });
     let client = match PaysecureClient::new(ClientConfig {
@@ -75,10 +84,14 @@ pub async fn run(opts: TuiOptions) -> i32 {
     if let Some(sandbox) = &target.sandbox {
         let mut events = sandbox.subscribe();
         let tx = tx.clone();
+        let sink = ctx.sink.clone();
         tokio::spawn(async move {
             loop {
                 match events.recv().await {
                     Ok(e) => {
+                        if let Some(sink) = &sink {
+                            sink.append(&crate::history::merchant::to_exchange(&e));
+                        }
                         if tx.send(Msg::Merchant(Box::new(e))).is_err() {
                             return;
                         }
@@ -94,14 +107,31 @@ pub async fn run(opts: TuiOptions) -> i32 {
         Endpoint {
             base_url: target.base_url.clone(),
             embedded: target.is_embedded(),
+            local: target.is_local(),
         },
         &target.brand_id,
         urls.clone(),
         chosen_theme,
         theme::names(user_dir.as_deref()),
     );
-    if let Some(n) = theme_notice {
-        app.notice = Some((Level::Warn, n));
+    // History from earlier sessions, oldest first, so the pane shows the newest on top.
+    for record in &ctx.loaded.records {
+        app.history.push(record.exchange.clone());
+    }
+    app.export_dir = ctx.data_dir.as_ref().map(|d| d.join("exports"));
+    app.scenario_names = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
+    let mut warnings: Vec<String> = ctx.warnings.clone();
+    warnings.extend(theme_notice);
+    if !warnings.is_empty() {
+        app.notice = Some((Level::Warn, warnings.join(" · ")));
+    } else if !ctx.loaded.records.is_empty() {
+        app.notice = Some((
+            Level::Info,
+            format!(
+                "{} exchanges from earlier sessions are in the history (/ filters).",
+                ctx.loaded.records.len()
+            ),
+        ));
     }
     let runner = effects::Runner {
         client,

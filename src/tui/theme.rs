@@ -125,13 +125,9 @@ pub fn default_theme() -> Theme {
     })
 }
 
-/// Where user themes live.
+/// Where user themes live: `themes/` in the config dir.
 pub fn user_theme_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("paysecure-explorer").join("themes"))
+    crate::config::paths::config_dir().map(|d| d.join("themes"))
 }
 
 /// Names of every theme: shipped ones, then user-only ones.

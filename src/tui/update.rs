@@ -71,6 +71,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             ));
             vec![Effect::Copy(url)]
         }
+        Msg::ScenarioLoaded(Ok((name, scenario))) => {
+            load_scenario(app, &name, &scenario);
+            vec![]
+        }
+        Msg::ScenarioLoaded(Err(e)) | Msg::Saved(Err(e)) => {
+            app.notice = Some((Level::Error, e));
+            vec![]
+        }
+        Msg::Saved(Ok(what)) => {
+            app.notice = Some((Level::Info, what));
+            vec![]
+        }
         Msg::Resent(result) => {
             app.busy = None;
             app.notice = Some(match result {
@@ -186,7 +198,8 @@ fn on_merchant(app: &mut App, event: MerchantEvent) -> Vec<Effect> {
             signature_valid: *signature_valid,
         });
     }
-    app.history.push(super::merchant_rows::to_exchange(&event));
+    app.history
+        .push(crate::history::merchant::to_exchange(&event));
     vec![]
 }
 
@@ -205,7 +218,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 /// Printable keys and Backspace edit the focused text.
 fn type_into(app: &mut App, context: Context, key: KeyEvent) {
     let text: &mut String = match (context, &mut app.overlay) {
-        (Context::Otp, Some(Overlay::Otp { input })) => input,
+        (Context::Prompt, Some(overlay)) => match overlay.input_mut() {
+            Some(input) => input,
+            None => return,
+        },
         (Context::PurchaseForm | Context::CardForm, _) => {
             match app.current_form_mut().focused_mut() {
                 Some(field) => &mut field.value,
@@ -325,7 +341,12 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             }
         },
         Action::CompleteHere => {
-            if pending(app) {
+            if !app.endpoint.local {
+                app.notice = Some((
+                    Level::Warn,
+                    "A real issuer's challenge must be answered in a browser: press o. (b works with the embedded or a local `serve`d sandbox.)".into(),
+                ));
+            } else if pending(app) {
                 app.overlay = Some(Overlay::Otp {
                     input: String::new(),
                 });
@@ -366,13 +387,29 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             vec![]
         }
         Action::Resend => resend(app),
+        Action::Filter => {
+            let input = app.history.filter_text().unwrap_or("").to_string();
+            app.overlay = Some(Overlay::Filter { input });
+            vec![]
+        }
+        Action::Export => export(app),
+        Action::Scenarios => {
+            app.overlay = Some(Overlay::Scenarios { selected: 0 });
+            vec![]
+        }
+        Action::SaveScenario => {
+            app.overlay = Some(Overlay::SaveScenario {
+                input: String::new(),
+            });
+            vec![]
+        }
         Action::CopyCurl => {
             let Some(Overlay::Detail { index, .. }) = app.overlay else {
                 return vec![];
             };
             match app.history.newest(index) {
                 Some(ex) => {
-                    let curl = super::curl::to_curl(ex);
+                    let curl = crate::history::curl::to_curl(ex);
                     app.notice = Some((
                         Level::Info,
                         "Copied as curl (key as $PAYSECURE_API_KEY; card masked as in history)."
@@ -494,6 +531,50 @@ fn select(app: &mut App, context: Context) -> Vec<Effect> {
             app.overlay = None;
             vec![]
         }
+        (_, Some(Overlay::Filter { input })) => {
+            app.overlay = None;
+            app.history.set_filter(&input);
+            app.pane = Pane::History;
+            app.notice = Some((
+                Level::Info,
+                match app.history.filter_text() {
+                    Some(f) => format!(
+                        "History filtered by \"{f}\": {} of {} rows (/ then Enter on an empty filter clears it)",
+                        app.history.len(),
+                        app.history.total()
+                    ),
+                    None => "History filter cleared.".into(),
+                },
+            ));
+            vec![]
+        }
+        (_, Some(Overlay::Scenarios { selected })) => {
+            app.overlay = None;
+            match app.scenario_names.get(selected) {
+                Some(name) => vec![Effect::LoadScenario(name.clone())],
+                None => vec![],
+            }
+        }
+        (_, Some(Overlay::SaveScenario { input })) => {
+            app.overlay = None;
+            let name = input.trim().to_string();
+            if !crate::flow::scenario::valid_name(&name) {
+                app.notice = Some((
+                    Level::Warn,
+                    "A scenario name is letters, digits, - and _.".into(),
+                ));
+                return vec![];
+            }
+            let scenario = crate::flow::scenario::from_bodies(
+                &format!("Saved from the explorer as {name}"),
+                &app.purchase_form.to_json(),
+                &app.card_form.to_json(),
+            );
+            if !app.scenario_names.contains(&name) {
+                app.scenario_names.push(name.clone());
+            }
+            vec![Effect::SaveScenario { name, scenario }]
+        }
         (_, Some(Overlay::Otp { input })) => {
             app.overlay = None;
             match app.flow.callback_url.clone() {
@@ -525,7 +606,10 @@ fn move_in_list(app: &mut App, action: Action) {
         Some(Overlay::Detail { scroll, .. }) | Some(Overlay::Help { scroll }) => {
             *scroll = (*scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
         }
-        Some(Overlay::Otp { .. }) => {}
+        Some(Overlay::Scenarios { selected }) => {
+            *selected = step(*selected, delta, app.scenario_names.len())
+        }
+        Some(Overlay::Otp { .. } | Overlay::Filter { .. } | Overlay::SaveScenario { .. }) => {}
         None => app.history.move_by(delta, height),
     }
 }
@@ -590,4 +674,79 @@ pub fn focused_is_toggle(app: &App) -> bool {
     app.current_form()
         .focused()
         .is_some_and(|f| matches!(f.kind, Kind::Bool | Kind::OnOff))
+}
+
+/// `x` in history: the shown rows (all, or the filter's) as a HAR file in the data dir.
+fn export(app: &mut App) -> Vec<Effect> {
+    let Some(dir) = app.export_dir.clone() else {
+        app.notice = Some((
+            Level::Warn,
+            "No data directory to export into (set --data-dir).".into(),
+        ));
+        return vec![];
+    };
+    if app.history.is_empty() {
+        app.notice = Some((
+            Level::Warn,
+            "Nothing to export: the history shown is empty.".into(),
+        ));
+        return vec![];
+    }
+    let stamp =
+        crate::history::har::iso8601(crate::clock::now_epoch_millis()).replace([':', '.'], "-");
+    let scope = app
+        .history
+        .filter_text()
+        .map(|f| {
+            f.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(24)
+                .collect::<String>()
+        })
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "session".into());
+    let path = dir.join(format!("paysecure-{scope}-{stamp}.har"));
+    let exchanges = app.history.shown().into_iter().cloned().collect();
+    vec![Effect::ExportHar { path, exchanges }]
+}
+
+/// Fills both forms from a scenario (defaults, then its overrides) and starts over at ①.
+fn load_scenario(app: &mut App, name: &str, scenario: &crate::flow::scenario::Scenario) {
+    use crate::flow::presets::{default_purchase, seed_payment};
+    use crate::flow::scenario::apply;
+    let mut purchase =
+        serde_json::to_value(default_purchase(&app.brand_id, &app.urls)).unwrap_or_default();
+    apply(&mut purchase, &scenario.purchase);
+    let mut payment = serde_json::to_value(seed_payment()).unwrap_or_default();
+    apply(&mut payment, &scenario.payment);
+    match (
+        serde_json::from_value(purchase),
+        serde_json::from_value(payment),
+    ) {
+        (Ok(p), Ok(c)) => {
+            app.purchase_form = forms::purchase_form(&p);
+            app.card_form = forms::card_form(&c);
+            app.flow.restart();
+            app.webhook = None;
+            app.pane = Pane::Step;
+            let otp = scenario
+                .otp
+                .as_deref()
+                .map(|o| format!(" — answer the challenge with {o}"))
+                .unwrap_or_default();
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "Scenario {name}: {}{otp}. Ctrl+S to start.",
+                    scenario.description
+                ),
+            ));
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            app.notice = Some((
+                Level::Error,
+                format!("Scenario {name} does not fit the forms: {e}"),
+            ));
+        }
+    }
 }

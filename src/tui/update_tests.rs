@@ -400,3 +400,79 @@ fn product_rows_are_added_and_removed() {
     update(&mut app, key(KeyCode::F(8)));
     assert_eq!(super::forms::product_count(&app.purchase_form), 1);
 }
+
+#[test]
+fn slash_filters_history_and_x_exports_what_is_shown() {
+    let mut app = fixture::pending(120, 40);
+    app.export_dir = Some(std::path::PathBuf::from("/tmp/pse-exports"));
+    update(&mut app, key(KeyCode::F(6)));
+    update(&mut app, key(KeyCode::Char('/')));
+    assert!(matches!(app.overlay, Some(Overlay::Filter { .. })));
+    typed(&mut app, "s2s");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.history.len(), 1);
+    assert_eq!(app.history.total(), 2);
+    let effects = update(&mut app, key(KeyCode::Char('x')));
+    let [Effect::ExportHar { path, exchanges }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(exchanges.len(), 1);
+    assert!(
+        path.to_string_lossy().contains("paysecure-s2s-"),
+        "{}",
+        path.display()
+    );
+    update(&mut app, key(KeyCode::Char('/')));
+    update(&mut app, ctrl('u'));
+    for _ in 0..3 {
+        update(&mut app, key(KeyCode::Backspace));
+    }
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.history.len(), 2, "an empty filter clears");
+}
+
+#[test]
+fn scenarios_load_into_the_forms_and_save_without_secrets() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, key(KeyCode::F(7)));
+    assert!(matches!(app.overlay, Some(Overlay::Scenarios { .. })));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(effects, vec![Effect::LoadScenario("happy-3ds".into())]);
+    let blocked = crate::flow::scenario::load("blocked-customer", None).expect("shipped");
+    update(
+        &mut app,
+        Msg::ScenarioLoaded(Ok(("blocked-customer".into(), blocked))),
+    );
+    assert_eq!(
+        app.flow.step,
+        Step::Purchase,
+        "a scenario starts over at step one"
+    );
+    assert_eq!(
+        app.purchase_form
+            .get("client.email")
+            .map(|f| f.value.as_str()),
+        Some("someone@blocked.example")
+    );
+    update(&mut app, key(KeyCode::F(10)));
+    typed(&mut app, "my-case");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [Effect::SaveScenario { name, scenario }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(name, "my-case");
+    assert!(scenario.payment.get("cvc").is_none());
+    assert!(scenario.purchase.get("merchantRef").is_none());
+    assert!(app.scenario_names.contains(&"my-case".to_string()));
+}
+
+#[test]
+fn in_terminal_3ds_is_offered_only_where_it_can_work() {
+    let mut app = fixture::pending(120, 40);
+    app.endpoint.local = false;
+    app.endpoint.embedded = false;
+    update(&mut app, key(KeyCode::Char('b')));
+    assert_eq!(app.overlay, None);
+    let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
+    assert!(notice.contains("press o"), "{notice}");
+}

@@ -19,6 +19,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
         Some(Overlay::Detail { index, scroll }) => detail(frame, area, app, *index, *scroll),
         Some(Overlay::Otp { input }) => otp(frame, area, app, input),
+        Some(Overlay::Filter { input }) => prompt(
+            frame,
+            area,
+            app,
+            "Filter history",
+            "path, status, purchase id, error code or card last four; empty clears",
+            input,
+        ),
+        Some(Overlay::SaveScenario { input }) => prompt(
+            frame,
+            area,
+            app,
+            "Save as scenario",
+            "name (letters, digits, - _); saved without key or CVC",
+            input,
+        ),
+        Some(Overlay::Scenarios { selected }) => scenarios(frame, area, app, *selected),
     }
 }
 
@@ -195,5 +212,64 @@ fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
             ),
         ]),
     ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, input: &str) {
+    let t = &app.theme;
+    let inner = frame_box(frame, area, app, title, 72, 6);
+    let lines = vec![
+        Line::styled(help.to_string(), Style::default().fg(t.muted)),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("> ", Style::default().fg(t.accent)),
+            Span::styled(
+                format!("{input}▏"),
+                Style::default().fg(t.selection_fg).bg(t.selection_bg),
+            ),
+        ]),
+        Line::styled("Enter applies · Esc cancels", Style::default().fg(t.muted)),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
+    let t = &app.theme;
+    let height = (app.scenario_names.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        "Scenarios — Enter loads into the forms · Esc",
+        80,
+        height,
+    );
+    let rows = inner.height as usize;
+    let offset = selected.saturating_sub(rows.saturating_sub(1));
+    let shipped: Vec<&str> = crate::flow::scenario::SHIPPED
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    let lines: Vec<Line> = app
+        .scenario_names
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, name)| {
+            let origin = if shipped.contains(&name.as_str()) {
+                "shipped"
+            } else {
+                "yours"
+            };
+            let text = fit(&format!("{name:<28} {origin}"), inner.width as usize);
+            let style = if i == selected {
+                Style::default().fg(t.selection_fg).bg(t.selection_bg)
+            } else {
+                Style::default().fg(t.text)
+            };
+            Line::styled(text, style)
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -122,6 +122,14 @@ fn follow_lines(lines: &mut Vec<Line>, app: &App) {
                 Style::default().fg(t.muted),
             ));
         }
+        None if !app.endpoint.embedded => {
+            lines.push(kv(
+                t,
+                "webhook",
+                "not observed: Paysecure cannot reach this app's merchant stub; the status comes from polling".into(),
+                Style::default().fg(t.muted),
+            ));
+        }
         None => {}
     }
 }

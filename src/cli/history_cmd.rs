@@ -1,0 +1,101 @@
+//! `paysecure-explorer history`: the persisted history, headless; curl and HAR exports.
+
+use clap::Args;
+
+use super::context::Context;
+use crate::clock::clock_time;
+use crate::history::record::Record;
+use crate::history::{curl, har};
+
+/// Options of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// One JSON record per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most N records (the newest).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Only records about this purchase.
+    #[arg(long, value_name = "ID")]
+    pub purchase: Option<String>,
+    /// Write the selected records as HAR 1.2 to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_har: Option<std::path::PathBuf>,
+    /// Print record N as a curl command (the key as $PAYSECURE_API_KEY).
+    #[arg(long, value_name = "N")]
+    pub curl: Option<u64>,
+}
+
+/// Runs `history`; returns the exit code.
+pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
+    for w in &ctx.warnings {
+        eprintln!("warning: {w}");
+    }
+    let records = &ctx.loaded.records;
+    if let Some(n) = args.curl {
+        return match records.iter().find(|r| r.id == n) {
+            Some(r) => {
+                println!("{}", curl::to_curl(&r.exchange));
+                0
+            }
+            None => {
+                eprintln!("paysecure-explorer history: no record {n}");
+                2
+            }
+        };
+    }
+    let mut selected: Vec<&Record> = records
+        .iter()
+        .filter(|r| {
+            args.purchase
+                .as_ref()
+                .is_none_or(|p| r.purchase_id.as_deref() == Some(p.as_str()))
+        })
+        .collect();
+    if let Some(limit) = args.limit {
+        let skip = selected.len().saturating_sub(limit);
+        selected.drain(..skip);
+    }
+    if let Some(path) = &args.export_har {
+        let doc = har::document(selected.iter().map(|r| &r.exchange));
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        return match std::fs::write(path, text) {
+            Ok(()) => {
+                eprintln!("wrote {} entries to {}", selected.len(), path.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("paysecure-explorer history: {}: {e}", path.display());
+                2
+            }
+        };
+    }
+    for r in selected.iter().rev() {
+        if args.json {
+            println!("{}", serde_json::to_string(r).unwrap_or_default());
+        } else {
+            let ex = &r.exchange;
+            let status = ex.status.map_or("ERR".to_string(), |s| s.to_string());
+            let what = ex.note.clone().unwrap_or_else(|| ex.path().to_string());
+            println!(
+                "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",
+                r.id,
+                clock_time(ex.started_at_ms),
+                ex.method,
+                what,
+                status,
+                ex.latency_ms
+            );
+        }
+    }
+    if selected.is_empty() && !args.json {
+        eprintln!(
+            "no history yet{}",
+            ctx.data_dir
+                .as_ref()
+                .map_or(String::new(), |d| format!(" in {}", d.display()))
+        );
+    }
+    0
+}

@@ -1,0 +1,243 @@
+//! The config file (`config.toml` in the platform config dir): theme, timeout, history
+//! limits and named profiles of real endpoints. Everything is optional; a malformed file
+//! gives a message naming the line and the defaults, never a panic.
+
+pub mod paths;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::history::store::Limits;
+
+/// The whole file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Default theme.
+    pub theme: Option<String>,
+    /// Default per-request timeout, seconds.
+    pub timeout_s: Option<f64>,
+    /// Profile used when `--profile` is not given.
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub history: HistoryConfig,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// `[history]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Rotate the history file past this many bytes.
+    pub max_bytes: Option<u64>,
+    /// Rotated files kept.
+    pub keep_files: Option<u32>,
+}
+
+impl HistoryConfig {
+    /// The store's limits.
+    pub fn limits(&self) -> Limits {
+        let d = Limits::default();
+        Limits {
+            max_bytes: self.max_bytes.unwrap_or(d.max_bytes).max(4096),
+            keep_files: self.keep_files.unwrap_or(d.keep_files).min(100),
+        }
+    }
+}
+
+/// `[profiles.NAME]`: a real (or `serve`d) endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub base_url: Option<String>,
+    pub brand_id: String,
+    /// Name of the environment variable holding the key (default `PAYSECURE_API_KEY`).
+    pub api_key_env: Option<String>,
+    /// The key itself: discouraged (the file must then be readable by you only).
+    pub api_key: Option<String>,
+    pub success_redirect: Option<String>,
+    pub failure_redirect: Option<String>,
+    pub pending_redirect: Option<String>,
+    pub success_callback: Option<String>,
+    pub failure_callback: Option<String>,
+}
+
+/// The config and what to tell the user about it.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub warnings: Vec<String>,
+    pub path: Option<PathBuf>,
+}
+
+/// Reads the config file at the platform path (absent is fine).
+pub fn load() -> Loaded {
+    match paths::config_file() {
+        Some(path) => load_from(&path),
+        None => Loaded::default(),
+    }
+}
+
+/// Reads a config file; a malformed one yields the defaults and a warning with its line.
+pub fn load_from(path: &Path) -> Loaded {
+    let mut loaded = Loaded {
+        path: Some(path.to_path_buf()),
+        ..Loaded::default()
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return loaded,
+        Err(e) => {
+            loaded
+                .warnings
+                .push(format!("config {}: {e}; using defaults", path.display()));
+            return loaded;
+        }
+    };
+    match toml::from_str::<Config>(&text) {
+        Ok(config) => {
+            if holds_a_key(&config) && readable_by_others(path) {
+                loaded.warnings.push(format!(
+                    "config {} holds an API key and is readable by other users: chmod 600 it, or use api_key_env",
+                    path.display()
+                ));
+            }
+            loaded.config = config;
+        }
+        Err(e) => loaded.warnings.push(format!(
+            "config {}: {}; using defaults",
+            path.display(),
+            e.to_string().trim().replace('\n', " ")
+        )),
+    }
+    loaded
+}
+
+fn holds_a_key(config: &Config) -> bool {
+    config
+        .profiles
+        .values()
+        .any(|p| p.api_key.as_deref().is_some_and(|k| !k.trim().is_empty()))
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_path: &Path) -> bool {
+    false
+}
+
+/// The commented default config `config --init` writes.
+pub const TEMPLATE: &str = r#"# paysecure-explorer configuration. Every setting is optional.
+
+# Colour theme: dark, light, high-contrast, colorblind, or NAME for themes/NAME.toml
+# beside this file.
+# theme = "dark"
+
+# Per-request timeout in seconds.
+# timeout_s = 40
+
+# Profile used when --profile is not given (otherwise: PAYSECURE_* variables, else the
+# embedded sandbox). `--profile embedded` always picks the embedded sandbox.
+# profile = "paysecure-sandbox"
+
+[history]
+# The history file rotates past this size; this many rotated files are kept.
+# max_bytes = 20971520
+# keep_files = 2
+
+# A real endpoint. The key is read from the environment variable named by api_key_env
+# (default PAYSECURE_API_KEY): keep keys out of this file. Paysecure cannot reach the
+# explorer's merchant stub, so give redirects (and callbacks) your dashboard accepts.
+# [profiles.paysecure-sandbox]
+# base_url = "https://api.paysecure.net/api/v1"
+# brand_id = "your-brand-id"
+# api_key_env = "PAYSECURE_API_KEY"
+# success_redirect = "https://shop.example/pay/ok"
+# failure_redirect = "https://shop.example/pay/fail"
+# pending_redirect = "https://shop.example/pay/pending"
+# success_callback = "https://shop.example/hooks/paysecure"
+# failure_callback = "https://shop.example/hooks/paysecure"
+"#;
+
+/// Writes [`TEMPLATE`] to the config path unless a file is there (or `force`).
+pub fn init(force: bool) -> Result<PathBuf, String> {
+    let path = paths::config_file().ok_or("no config directory (set HOME or XDG_CONFIG_HOME)")?;
+    if path.exists() && !force {
+        return Err(format!(
+            "{} exists; pass --force to overwrite it",
+            path.display()
+        ));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, TEMPLATE).map_err(|e| format!("{}: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("pse-config-{name}-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&d);
+        d.join("config.toml")
+    }
+
+    #[test]
+    fn template_parses_to_defaults() {
+        let config: Config = toml::from_str(TEMPLATE).expect("template");
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn malformed_config_names_the_line() {
+        let path = tmp("bad");
+        std::fs::write(&path, "theme = \"dark\"\n\n[profiles.x]\nbrand_id = \n").expect("write");
+        let loaded = load_from(&path);
+        assert_eq!(loaded.config, Config::default());
+        assert!(
+            loaded.warnings[0].contains("line 4"),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_too() {
+        let path = tmp("unknown");
+        std::fs::write(&path, "colour = \"red\"\n").expect("write");
+        assert!(load_from(&path).warnings[0].contains("colour"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_in_a_world_readable_file_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = tmp("perm");
+        std::fs::write(&path, "[profiles.p]\nbrand_id = \"b\"\napi_key = \"sk\"\n").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        assert!(
+            load_from(&path)
+                .warnings
+                .iter()
+                .any(|w| w.contains("readable by other users"))
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(load_from(&path).warnings.is_empty());
+    }
+}

@@ -1,0 +1,37 @@
+//! Where the explorer keeps things: the platform config and data dirs (XDG on Linux),
+//! each overridable for tests and for people who want them elsewhere.
+
+use std::path::PathBuf;
+
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+fn xdg(var: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| home().map(|h| h.join(fallback)))
+}
+
+/// `PAYSECURE_EXPLORER_CONFIG_DIR`, else `$XDG_CONFIG_HOME/paysecure-explorer`, else
+/// `~/.config/paysecure-explorer`.
+pub fn config_dir() -> Option<PathBuf> {
+    std::env::var_os("PAYSECURE_EXPLORER_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| xdg("XDG_CONFIG_HOME", ".config").map(|d| d.join("paysecure-explorer")))
+}
+
+/// `--data-dir`, else `PAYSECURE_EXPLORER_DATA_DIR`, else `$XDG_DATA_HOME/paysecure-explorer`,
+/// else `~/.local/share/paysecure-explorer`.
+pub fn data_dir(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| std::env::var_os("PAYSECURE_EXPLORER_DATA_DIR").map(PathBuf::from))
+        .or_else(|| xdg("XDG_DATA_HOME", ".local/share").map(|d| d.join("paysecure-explorer")))
+}
+
+/// The config file.
+pub fn config_file() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("config.toml"))
+}

@@ -1,0 +1,9 @@
+//! History that lasts: redacted records persisted as JSONL, loaded at start-up, listed
+//! and filtered, exported as curl and HAR 1.2.
+
+pub mod curl;
+pub mod har;
+pub mod merchant;
+pub mod record;
+pub mod sink;
+pub mod store;

@@ -1,0 +1,88 @@
+//! One persisted history record: an exchange (already redacted) with its sequence number,
+//! the purchase it concerns and the endpoint it went to.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Exchange, redact};
+
+/// Format version of a record line.
+pub const RECORD_VERSION: u32 = 1;
+
+/// A line of `history.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Format version.
+    pub v: u32,
+    /// Sequence number, unique within the store.
+    pub id: u64,
+    /// The purchase the exchange concerns, when it can be told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_id: Option<String>,
+    #[serde(flatten)]
+    pub exchange: Exchange,
+}
+
+impl Record {
+    /// A record for `exchange`, redacted once more before it can reach the disk (the
+    /// client already redacts; this makes the store safe whatever feeds it).
+    pub fn new(id: u64, mut exchange: Exchange) -> Record {
+        exchange.request_headers = redact::headers(&exchange.request_headers);
+        exchange.response_headers = redact::headers(&exchange.response_headers);
+        exchange.request_body = exchange.request_body.as_deref().map(redact::body);
+        exchange.response_body = exchange.response_body.as_deref().map(redact::body);
+        exchange.url = redact::redact_text(&exchange.url);
+        Record {
+            v: RECORD_VERSION,
+            id,
+            purchase_id: purchase_id_of(&exchange),
+            exchange,
+        }
+    }
+
+    /// Text searched by the history filter: path, status, bodies (error codes, masked
+    /// cards with their last four, purchase ids) and the note.
+    pub fn matches(&self, needle_lower: &str) -> bool {
+        matches_exchange(&self.exchange, needle_lower)
+    }
+}
+
+/// Whether an exchange matches a lower-case filter.
+pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
+    if needle_lower.is_empty() {
+        return true;
+    }
+    let status = ex.status.map(|s| s.to_string()).unwrap_or_default();
+    [
+        Some(ex.url.as_str()),
+        Some(status.as_str()),
+        Some(ex.method.as_str()),
+        ex.note.as_deref(),
+        ex.request_body.as_deref(),
+        ex.response_body.as_deref(),
+        ex.error.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|hay| hay.to_ascii_lowercase().contains(needle_lower))
+}
+
+/// A 24-hex-digit id in the URL path, else `purchaseId` in the response or request body.
+pub fn purchase_id_of(ex: &Exchange) -> Option<String> {
+    let from_path = ex
+        .url
+        .split(['/', '?'])
+        .find(|seg| seg.len() == 24 && seg.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string);
+    from_path.or_else(|| {
+        [&ex.response_body, &ex.request_body]
+            .into_iter()
+            .flatten()
+            .find_map(|body| {
+                let v: serde_json::Value = serde_json::from_str(body).ok()?;
+                v.get("purchaseId")
+                    .or_else(|| v.pointer("/message/purchaseId"))
+                    .and_then(|p| p.as_str())
+                    .map(str::to_string)
+            })
+    })
+}

@@ -1,0 +1,390 @@
+//! History that lasts, exports, scenarios, config and profiles — through the real binary,
+//! each test in its own data and config dirs.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
+
+struct Dirs {
+    base: PathBuf,
+}
+
+impl Dirs {
+    fn new(name: &str) -> Dirs {
+        let base = std::env::temp_dir().join(format!("pse-hist-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("config")).expect("dirs");
+        Dirs { base }
+    }
+    fn data(&self) -> PathBuf {
+        self.base.join("data")
+    }
+    fn config(&self) -> PathBuf {
+        self.base.join("config")
+    }
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env("PAYSECURE_EXPLORER_DATA_DIR", self.data())
+            .env("PAYSECURE_EXPLORER_CONFIG_DIR", self.config())
+            .env_remove("PAYSECURE_API_KEY")
+            .env_remove("PAYSECURE_BRAND_ID")
+            .env_remove("PAYSECURE_BASE_URL");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("runs")
+    }
+}
+
+impl Drop for Dirs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.base);
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+fn result(o: &Output) -> Value {
+    let text = stdout(o);
+    serde_json::from_str(text.lines().last().expect("a line")).expect("json")
+}
+
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(all_files(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn flows_persist_history_with_no_card_cvc_or_key_on_disk() {
+    let d = Dirs::new("redact");
+    let cards = [
+        "4444333322221111",
+        "4999000000000120",
+        "4111111111111111",
+        "4984823599573265",
+    ];
+    for card in cards {
+        d.run(
+            &[
+                "flow", "--json", "--card", card, "--cvc", "987", "--otp", "123456",
+            ],
+            &[],
+        );
+    }
+    d.run(&["flow", "--json", "--scenario", "happy-3ds"], &[]);
+    let files = all_files(&d.data());
+    assert!(!files.is_empty(), "history was written");
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("text");
+        for card in cards {
+            assert!(!text.contains(card), "{card} in {}", f.display());
+        }
+        assert!(!text.contains("\"cvc\""), "a CVC field in {}", f.display());
+        assert!(
+            !text.contains("sk_test_sandbox_paysecure_explorer"),
+            "the API key in {}",
+            f.display()
+        );
+        assert!(
+            !text.to_ascii_lowercase().contains("authorization"),
+            "an Authorization header in {}",
+            f.display()
+        );
+    }
+    let listed = d.run(&["history", "--json"], &[]);
+    let records: Vec<Value> = stdout(&listed)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert!(records.len() >= 5 * 3, "{} records", records.len());
+    assert!(
+        records.iter().any(|r| r["kind"] == "webhook"),
+        "merchant-stub deliveries are recorded"
+    );
+    assert!(records.iter().any(|r| {
+        r["request_body"]
+            .as_str()
+            .is_some_and(|b| b.contains("444433******1111"))
+    }));
+}
+
+#[test]
+fn history_lists_filters_limits_and_exports_har() {
+    let d = Dirs::new("list");
+    let out = d.run(&["flow", "--json", "--otp", "123456"], &[]);
+    let id = result(&out)["purchase_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    d.run(&["flow", "--json", "--card", "4999000000000120"], &[]);
+    let mine = d.run(&["history", "--json", "--purchase", &id], &[]);
+    let rows: Vec<Value> = stdout(&mine)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert!(rows.len() >= 5);
+    assert!(rows.iter().all(|r| r["purchase_id"] == id.as_str()));
+    let two = d.run(&["history", "--json", "--limit", "2"], &[]);
+    assert_eq!(stdout(&two).lines().count(), 2);
+    let readable = d.run(&["history"], &[]);
+    assert!(stdout(&readable).contains("POST /api/v1/purchases/"));
+    let har_path = d.base.join("out.har");
+    let har = d.run(
+        &[
+            "history",
+            "--purchase",
+            &id,
+            "--export-har",
+            har_path.to_str().expect("path"),
+        ],
+        &[],
+    );
+    assert_eq!(har.status.code(), Some(0), "{}", stderr(&har));
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&har_path).expect("har")).expect("json");
+    assert_eq!(doc["log"]["version"], "1.2");
+    let entries = doc["log"]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), rows.len());
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["request"]["method"].is_string() && e["response"]["status"].is_number())
+    );
+}
+
+#[test]
+fn damaged_store_is_read_around_and_left_as_it_was() {
+    let d = Dirs::new("damaged");
+    d.run(&["flow", "--json"], &[]);
+    let path = d.data().join("history.jsonl");
+    let mut text = std::fs::read_to_string(&path).expect("history");
+    let good = text.lines().count();
+    text.push_str("not json at all\n{\"v\":1,\"id\":999,\"kind\":\"api\",\"trunc");
+    std::fs::write(&path, &text).expect("damage");
+    let out = d.run(&["history", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).lines().count(), good);
+    assert!(
+        stderr(&out).contains("2 unreadable record(s) skipped"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("history"),
+        text,
+        "the file is untouched"
+    );
+}
+
+#[test]
+fn unusable_data_dir_does_not_stop_a_flow() {
+    let d = Dirs::new("unusable");
+    let blocker = d.base.join("file-not-dir");
+    std::fs::write(&blocker, "x").expect("file");
+    let out = d.run(
+        &[
+            "--data-dir",
+            blocker.to_str().expect("path"),
+            "flow",
+            "--json",
+            "--otp",
+            "123456",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("history not saved"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn rotation_follows_the_config() {
+    let d = Dirs::new("rotate");
+    std::fs::write(
+        d.config().join("config.toml"),
+        "[history]\nmax_bytes = 8192\nkeep_files = 1\n",
+    )
+    .expect("config");
+    for _ in 0..6 {
+        d.run(&["flow", "--json", "--otp", "123456"], &[]);
+    }
+    assert!(d.data().join("history.1.jsonl").exists());
+    assert!(!d.data().join("history.2.jsonl").exists());
+    let total: u64 = all_files(&d.data())
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    assert!(total < 3 * 8192 + 16_384, "{total}");
+}
+
+#[test]
+fn shipped_scenarios_end_as_they_say() {
+    let d = Dirs::new("scenarios");
+    for (name, expect) in [
+        ("happy-3ds", "paid"),
+        ("frictionless", "paid"),
+        ("insufficient-funds", "error"),
+        ("wrong-otp", "error"),
+        ("blocked-card", "created"),
+        ("expired-card", "error"),
+        ("attempts-consumed", "created"),
+        ("blocked-customer", "created"),
+        ("fault-500", "created"),
+        ("pending-settlement", "payment_in_process"),
+    ] {
+        let out = d.run(&["flow", "--json", "--scenario", name], &[]);
+        assert_eq!(result(&out)["status"], expect, "{name}: {}", stdout(&out));
+    }
+    let out = d.run(&["flow", "--scenario", "no-such"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("happy-3ds"), "lists the known ones");
+}
+
+#[test]
+fn config_path_init_and_malformed_config() {
+    let d = Dirs::new("config");
+    let out = d.run(&["config", "--path"], &[]);
+    assert_eq!(
+        stdout(&out).trim(),
+        d.config().join("config.toml").display().to_string()
+    );
+    assert_eq!(d.run(&["config", "--init"], &[]).status.code(), Some(0));
+    let text = std::fs::read_to_string(d.config().join("config.toml")).expect("written");
+    assert!(text.contains("[profiles.paysecure-sandbox]"));
+    assert_eq!(
+        d.run(&["config", "--init"], &[]).status.code(),
+        Some(2),
+        "no silent overwrite"
+    );
+    std::fs::write(
+        d.config().join("config.toml"),
+        "theme = \"dark\"\n[history\n",
+    )
+    .expect("bad");
+    let out = d.run(&["flow", "--json"], &[]);
+    assert!(stderr(&out).contains("line 2"), "{}", stderr(&out));
+    assert_eq!(
+        result(&out)["status"],
+        "pending_execute",
+        "the flow still runs on defaults"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_in_a_shared_config_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dirs::new("perm");
+    let path = d.config().join("config.toml");
+    std::fs::write(&path, "[profiles.p]\nbrand_id = \"b\"\napi_key = \"sk\"\n").expect("config");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = d.run(&["config"], &[]);
+    assert!(
+        stderr(&out).contains("readable by other users"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `serve` as a remote endpoint.
+struct Served(Child, Value);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve() -> Served {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("line");
+    Served(child, serde_json::from_str(&line).expect("json"))
+}
+
+#[test]
+fn profile_targets_a_served_sandbox_and_curl_reproduces_the_status() {
+    let served = serve();
+    let facts = &served.1;
+    let d = Dirs::new("profile");
+    let base = facts["base_url"].as_str().expect("base");
+    let origin = base.trim_end_matches("/api/v1");
+    std::fs::write(
+        d.config().join("config.toml"),
+        format!(
+            "[profiles.local]\nbase_url = \"{base}\"\nbrand_id = \"{}\"\napi_key_env = \"LOCAL_KEY\"\nsuccess_redirect = \"{origin}/merchant/return/success\"\nfailure_redirect = \"{origin}/merchant/return/failure\"\n",
+            facts["brand_id"].as_str().expect("brand")
+        ),
+    )
+    .expect("config");
+    let key = facts["api_key"].as_str().expect("key");
+    let out = d.run(
+        &["--profile", "local", "flow", "--json", "--otp", "123456"],
+        &[("LOCAL_KEY", key)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(result(&out)["landed"], "success");
+    let missing = d.run(&["--profile", "local", "flow", "--json"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("$LOCAL_KEY"));
+    // The recorded status GET, replayed with curl, answers the same status.
+    let rows = d.run(&["history", "--json"], &[]);
+    let status_get = stdout(&rows)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .find(|r| {
+            r["method"] == "GET" && r["url"].as_str().is_some_and(|u| u.contains("/purchases/"))
+        })
+        .expect("a status GET");
+    let curl = d.run(&["history", "--curl", &status_get["id"].to_string()], &[]);
+    let command = stdout(&curl);
+    assert!(command.contains("$PAYSECURE_API_KEY") && !command.contains(key));
+    let ran = Command::new("sh")
+        .args([
+            "-c",
+            &format!("{} -o /dev/null -w '%{{http_code}}'", command.trim()),
+        ])
+        .env("PAYSECURE_API_KEY", key)
+        .output()
+        .expect("curl");
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        status_get["status"].to_string()
+    );
+}
