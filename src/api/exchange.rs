@@ -40,6 +40,24 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// An exchange with no headers, bodies, status or timing yet.
+    pub fn new(kind: ExchangeKind, method: &str, url: &str, started_at_ms: i64) -> Exchange {
+        Exchange {
+            kind,
+            started_at_ms,
+            method: method.to_string(),
+            url: url.to_string(),
+            request_headers: Vec::new(),
+            request_body: None,
+            status: None,
+            response_headers: Vec::new(),
+            response_body: None,
+            latency_ms: 0.0,
+            error: None,
+            note: None,
+        }
+    }
+
     /// The path and query of the URL, for compact display.
     pub fn path(&self) -> &str {
         match self.url.find("://") {

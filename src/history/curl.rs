@@ -38,18 +38,10 @@ mod tests {
     #[test]
     fn curl_uses_the_env_key_and_quotes_safely() {
         let ex = Exchange {
-            kind: ExchangeKind::Api,
-            started_at_ms: 0,
-            method: "POST".into(),
-            url: "http://h/api/v1/purchases/".into(),
             request_headers: vec![("content-type".into(), "application/json".into())],
             request_body: Some(r#"{"name":"O'Brien"}"#.into()),
             status: Some(202),
-            response_headers: vec![],
-            response_body: None,
-            latency_ms: 1.0,
-            error: None,
-            note: None,
+            ..Exchange::new(ExchangeKind::Api, "POST", "http://h/api/v1/purchases/", 0)
         };
         let curl = to_curl(&ex);
         assert!(curl.contains("\"Authorization: Bearer $PAYSECURE_API_KEY\""));

@@ -127,18 +127,17 @@ mod tests {
     #[test]
     fn entries_have_the_required_har_fields() {
         let ex = Exchange {
-            kind: ExchangeKind::Api,
-            started_at_ms: 0,
-            method: "POST".into(),
-            url: "http://h/api/v1/p/x/?s2s=true".into(),
             request_headers: vec![("content-type".into(), "application/json".into())],
             request_body: Some("{}".into()),
             status: Some(202),
-            response_headers: vec![],
             response_body: Some("{\"status\":\"pending\"}".into()),
             latency_ms: 3.5,
-            error: None,
-            note: None,
+            ..Exchange::new(
+                ExchangeKind::Api,
+                "POST",
+                "http://h/api/v1/p/x/?s2s=true",
+                0,
+            )
         };
         let doc = document([&ex]);
         let e = &doc["log"]["entries"][0];

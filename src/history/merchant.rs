@@ -13,20 +13,12 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
             body,
             ..
         } => Exchange {
-            kind: ExchangeKind::Webhook,
-            started_at_ms: *received_at_ms,
-            method: "POST".into(),
-            url: "/merchant/webhook".into(),
             request_headers: vec![(
                 "paysecure-sign".into(),
                 "(verified by the merchant stub)".into(),
             )],
             request_body: Some(redact::body(&body.to_string())),
             status: Some(if *signature_valid { 200 } else { 401 }),
-            response_headers: vec![],
-            response_body: None,
-            latency_ms: 0.0,
-            error: None,
             // The purchase id is in the body (detail view), so the row stays short.
             note: Some(format!(
                 "webhook {status} · signature {}",
@@ -36,23 +28,19 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
                     "✗ INVALID"
                 }
             )),
+            ..Exchange::new(
+                ExchangeKind::Webhook,
+                "POST",
+                "/merchant/webhook",
+                *received_at_ms,
+            )
         },
         MerchantEvent::Landing {
             page,
             purchase_id,
             received_at_ms,
         } => Exchange {
-            kind: ExchangeKind::Landing,
-            started_at_ms: *received_at_ms,
-            method: "GET".into(),
-            url: format!("/merchant/return/{page}"),
-            request_headers: vec![],
-            request_body: None,
             status: Some(200),
-            response_headers: vec![],
-            response_body: None,
-            latency_ms: 0.0,
-            error: None,
             note: Some(format!(
                 "landing {page}{}",
                 if purchase_id.is_some() {
@@ -61,6 +49,12 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
                     ""
                 }
             )),
+            ..Exchange::new(
+                ExchangeKind::Landing,
+                "GET",
+                &format!("/merchant/return/{page}"),
+                *received_at_ms,
+            )
         },
     }
 }

@@ -203,18 +203,15 @@ mod tests {
 
     fn ex(body: &str) -> Exchange {
         Exchange {
-            kind: ExchangeKind::Api,
-            started_at_ms: 1,
-            method: "POST".into(),
-            url: "http://h/api/v1/p/64bfdb7df63e36669499e82f/?s2s=true".into(),
             request_headers: vec![("Authorization".into(), "Bearer sk_live_x".into())],
             request_body: Some(body.into()),
             status: Some(202),
-            response_headers: vec![],
-            response_body: None,
-            latency_ms: 1.0,
-            error: None,
-            note: None,
+            ..Exchange::new(
+                ExchangeKind::Api,
+                "POST",
+                "http://h/api/v1/p/64bfdb7df63e36669499e82f/?s2s=true",
+                1,
+            )
         }
     }
 

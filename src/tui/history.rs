@@ -144,18 +144,8 @@ mod tests {
 
     fn ex(n: usize) -> Exchange {
         Exchange {
-            kind: ExchangeKind::Api,
-            started_at_ms: n as i64,
-            method: "GET".into(),
-            url: format!("http://h/{n}"),
-            request_headers: vec![],
-            request_body: None,
             status: Some(200),
-            response_headers: vec![],
-            response_body: None,
-            latency_ms: 1.0,
-            error: None,
-            note: None,
+            ..Exchange::new(ExchangeKind::Api, "GET", &format!("http://h/{n}"), n as i64)
         }
     }
 
