@@ -273,3 +273,26 @@ pub async fn reset(State(state): State<Arc<SandboxState>>) -> Response {
 pub async fn merchant_events(State(state): State<Arc<SandboxState>>) -> Response {
     json_response(StatusCode::OK, &json!(state.events_snapshot()))
 }
+
+/// `GET /_sandbox/stats`: counts that let a load test account for every purchase without
+/// downloading them all — totals by status, purchases paid more than once (must be 0),
+/// webhook deliveries by response.
+pub async fn stats(State(state): State<Arc<SandboxState>>) -> Response {
+    let inner = state.store.lock();
+    let mut by_status: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut double_paid = 0;
+    for p in inner.purchases.values() {
+        *by_status.entry(p.status.upper().to_string()).or_default() += 1;
+        if p.history.iter().filter(|(s, _)| s == "paid").count() > 1 {
+            double_paid += 1;
+        }
+    }
+    let delivered = inner.deliveries.iter().filter(|d| d.response_status.is_some_and(|s| s < 300)).count();
+    let body = json!({
+        "purchases": inner.purchases.len(),
+        "by_status": by_status,
+        "double_paid": double_paid,
+        "webhooks": {"total": inner.deliveries.len(), "delivered_2xx": delivered},
+    });
+    json_response(StatusCode::OK, &body)
+}

@@ -87,6 +87,7 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             get(control::get_settings).put(control::put_settings),
         )
         .route("/_sandbox/reset", post(control::reset))
+        .route("/_sandbox/stats", get(control::stats))
         .route("/_sandbox/merchant/events", get(control::merchant_events))
         .route_layer(middleware::from_fn(control::loopback_only));
     let merchant = Router::new()

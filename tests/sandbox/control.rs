@@ -167,6 +167,20 @@ async fn failed_delivery_is_logged_with_its_error() {
 }
 
 #[tokio::test]
+async fn stats_account_for_every_purchase() {
+    let env = Env::start().await;
+    let (paid, callback) = env.pending("4079722589318630").await;
+    env.complete(&callback, "123456").await;
+    env.create().await;
+    env.deliveries_for(&paid, 1).await;
+    let s = env.control(Method::GET, "/stats", None).await.json();
+    assert_eq!(s["purchases"], 2);
+    assert_eq!(s["by_status"], json!({"CREATED": 1, "PAID": 1}));
+    assert_eq!(s["double_paid"], 0);
+    assert_eq!(s["webhooks"], json!({"total": 1, "delivered_2xx": 1}));
+}
+
+#[tokio::test]
 async fn public_key_is_pem_text() {
     let env = Env::start().await;
     let a = env.control(Method::GET, "/public-key", None).await;
