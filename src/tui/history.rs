@@ -4,11 +4,16 @@
 use crate::api::Exchange;
 use crate::history::record::matches_exchange;
 
+/// Rows kept in memory by default; older ones stay on disk (`paysecure-explorer history`).
+pub const DEFAULT_MEMORY_ROWS: usize = 100_000;
+
 /// Exchanges in arrival order, plus the selection (counted from the newest) and an
 /// optional filter (`/`), applied once when set and to each new entry as it arrives.
-#[derive(Debug, Clone, Default)]
+/// At most `cap` rows (plus a tenth, dropped in one batch) stay in memory.
+#[derive(Debug, Clone)]
 pub struct History {
     entries: Vec<Exchange>,
+    cap: usize,
     /// The filter text (lower case) and the indices of matching entries (ascending).
     filter: Option<(String, Vec<usize>)>,
     /// Selected row, 0 = newest.
@@ -17,7 +22,41 @@ pub struct History {
     pub offset: usize,
 }
 
+impl Default for History {
+    fn default() -> Self {
+        History::with_cap(DEFAULT_MEMORY_ROWS)
+    }
+}
+
 impl History {
+    /// An empty history keeping about `cap` rows in memory.
+    pub fn with_cap(cap: usize) -> History {
+        History {
+            entries: Vec::new(),
+            cap: cap.max(10),
+            filter: None,
+            selected: 0,
+            offset: 0,
+        }
+    }
+
+    /// Drops the oldest tenth once the history is a tenth over its cap (batching keeps
+    /// the cost per push constant on average).
+    fn trim(&mut self) {
+        let batch = (self.cap / 10).max(1);
+        if self.entries.len() < self.cap + batch {
+            return;
+        }
+        self.entries.drain(..batch);
+        if let Some((_, visible)) = &mut self.filter {
+            visible.retain(|i| *i >= batch);
+            visible.iter_mut().for_each(|i| *i -= batch);
+        }
+        let max = self.len().saturating_sub(1);
+        self.selected = self.selected.min(max);
+        self.offset = self.offset.min(self.selected);
+    }
+
     /// Appends an exchange; a selection below the top keeps pointing at the same entry.
     pub fn push(&mut self, exchange: Exchange) {
         let index = self.entries.len();
@@ -32,6 +71,7 @@ impl History {
             None => true,
         };
         self.entries.push(exchange);
+        self.trim();
         if shown && self.selected > 0 {
             self.selected += 1;
             self.offset += 1;
@@ -183,6 +223,26 @@ mod tests {
         assert_eq!(h.len(), 2, "new matching entries join the filtered view");
         h.set_filter("");
         assert_eq!(h.len(), 12);
+    }
+
+    #[test]
+    fn memory_is_capped_in_batches() {
+        let mut h = History::with_cap(100);
+        for n in 0..1_000 {
+            h.push(ex(n));
+        }
+        assert!(h.total() <= 110, "{}", h.total());
+        assert_eq!(h.newest(0).map(|e| e.url.as_str()), Some("http://h/999"));
+        h.set_filter("h/11");
+        for n in 1_000..1_200 {
+            h.push(ex(n));
+        }
+        assert!(h.total() <= 110);
+        assert!(h.len() > 0);
+        for i in 0..h.len() {
+            let url = h.newest(i).map(|e| e.url.clone()).unwrap_or_default();
+            assert!(url.contains("h/11"), "filter indices stay valid: {url}");
+        }
     }
 
     #[test]

@@ -476,3 +476,15 @@ fn in_terminal_3ds_is_offered_only_where_it_can_work() {
     let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
     assert!(notice.contains("press o"), "{notice}");
 }
+
+#[test]
+fn scripted_flows_end_every_request_and_keep_memory_bounded() {
+    let mut app = fixture::app(120, 40);
+    app.history = super::history::History::with_cap(500);
+    for n in 0..300 {
+        fixture::scripted_flow(&mut app, n);
+        assert_eq!(app.busy, None, "flow {n} left a request in flight");
+    }
+    assert!(app.history.total() <= 550, "{}", app.history.total());
+    assert_eq!(app.context(), Context::PurchaseForm);
+}
