@@ -15,7 +15,11 @@ use ratatui::backend::TestBackend;
 
 fn rss_mib() -> f64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0.0);
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
     pages * 4096.0 / (1024.0 * 1024.0)
 }
 
@@ -30,7 +34,10 @@ fn main() {
     let mut app = fixture::with_history(120, 40, 100_000);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let start_rss = rss_mib();
-    println!("start: history {} rows, RSS {start_rss:.1} MiB", app.history.total());
+    println!(
+        "start: history {} rows, RSS {start_rss:.1} MiB",
+        app.history.total()
+    );
     let started = Instant::now();
     let mut peak = start_rss;
     for n in 0..flows {
@@ -42,7 +49,11 @@ fn main() {
         if n % 1000 == 999 {
             let rss = rss_mib();
             peak = peak.max(rss);
-            println!("after {:>6} flows: history {} rows in memory, RSS {rss:.1} MiB", n + 1, app.history.total());
+            println!(
+                "after {:>6} flows: history {} rows in memory, RSS {rss:.1} MiB",
+                n + 1,
+                app.history.total()
+            );
         }
     }
     let elapsed = started.elapsed().as_secs_f64();

@@ -58,6 +58,13 @@ pub fn json_in_place(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(json_in_place),
         Value::String(s) => *s = redact_text(s),
+        // A card number sent as a bare JSON number (13-19 digits, Luhn-valid).
+        Value::Number(n) if n.is_u64() => {
+            let digits = n.to_string();
+            if (13..=19).contains(&digits.len()) && luhn_ok(&digits) {
+                *value = Value::String(mask_pan(&digits));
+            }
+        }
         _ => {}
     }
 }

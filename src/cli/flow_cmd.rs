@@ -138,6 +138,9 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         print!("{}", transcript::summary(&report));
     }
     let _ = std::io::stdout().flush();
+    if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {
+        eprintln!("warning: {e}");
+    }
     if let Some(sandbox) = &target.sandbox {
         sandbox.shutdown().await;
     }

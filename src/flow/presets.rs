@@ -23,13 +23,16 @@ pub struct MerchantUrls {
     pub failure_callback: Option<String>,
 }
 
-/// A fresh, unique merchantRef (Paysecure refuses duplicates).
+/// A fresh, unique merchantRef (Paysecure refuses duplicates). No run of 13 or more
+/// digits, so history's card-number scan never mistakes it for a PAN.
 pub fn fresh_merchant_ref() -> String {
     let mut random = [0u8; 3];
     let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut random);
+    let ms = now_epoch_millis();
     format!(
-        "order-{}-{:02x}{:02x}{:02x}",
-        now_epoch_millis(),
+        "order-{}-{:03}-{:02x}{:02x}{:02x}",
+        ms / 1000,
+        ms % 1000,
         random[0],
         random[1],
         random[2]

@@ -69,9 +69,14 @@ pub fn load(dir: &Path, limits: Limits) -> Loaded {
         .collect();
     paths.push(live_path(dir));
     for path in paths {
+        // Only regular files: a device or FIFO in the store's place (e.g. /dev/full, which
+        // reads as endless zeros) must not be read.
         let Ok(file) = File::open(&path) else {
             continue;
         };
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            continue;
+        }
         for line in BufReader::new(file).split(b'\n') {
             let Ok(line) = line else {
                 loaded.skipped += 1;

@@ -279,7 +279,8 @@ pub async fn merchant_events(State(state): State<Arc<SandboxState>>) -> Response
 /// webhook deliveries by response.
 pub async fn stats(State(state): State<Arc<SandboxState>>) -> Response {
     let inner = state.store.lock();
-    let mut by_status: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut by_status: std::collections::BTreeMap<String, usize> =
+        std::collections::BTreeMap::new();
     let mut double_paid = 0;
     for p in inner.purchases.values() {
         *by_status.entry(p.status.upper().to_string()).or_default() += 1;
@@ -287,7 +288,11 @@ pub async fn stats(State(state): State<Arc<SandboxState>>) -> Response {
             double_paid += 1;
         }
     }
-    let delivered = inner.deliveries.iter().filter(|d| d.response_status.is_some_and(|s| s < 300)).count();
+    let delivered = inner
+        .deliveries
+        .iter()
+        .filter(|d| d.response_status.is_some_and(|s| s < 300))
+        .count();
     let body = json!({
         "purchases": inner.purchases.len(),
         "by_status": by_status,

@@ -184,18 +184,52 @@ pub fn scripted_flow(app: &mut App, n: u64) {
     let ctrl_s = Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let t = T0_MS + n as i64 * 1000;
     update(app, ctrl_s);
-    update(app, Msg::Exchange(Box::new(exchange("POST", "/purchases/", 202, t - T0_MS, r#"{"status":"CREATED"}"#))));
+    update(
+        app,
+        Msg::Exchange(Box::new(exchange(
+            "POST",
+            "/purchases/",
+            202,
+            t - T0_MS,
+            r#"{"status":"CREATED"}"#,
+        ))),
+    );
     update(app, Msg::Created(Ok(purchase("CREATED"))));
-    update(app, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
     let callback = format!("{ORIGIN}/api/v1/payment/{PURCHASE_ID}/");
-    update(app, Msg::Exchange(Box::new(exchange("POST", &format!("/p/{PURCHASE_ID}/?s2s=true"), 202, t - T0_MS + 1, r#"{"status":"pending"}"#))));
-    update(app, Msg::S2s(Ok(S2sOutcome::Pending { callback_url: callback, method: "GET".into() })));
+    update(
+        app,
+        Msg::Exchange(Box::new(exchange(
+            "POST",
+            &format!("/p/{PURCHASE_ID}/?s2s=true"),
+            202,
+            t - T0_MS + 1,
+            r#"{"status":"pending"}"#,
+        ))),
+    );
+    update(
+        app,
+        Msg::S2s(Ok(S2sOutcome::Pending {
+            callback_url: callback,
+            method: "GET".into(),
+        })),
+    );
     update(app, key(KeyCode::Char('b')));
     for c in "123456".chars() {
         update(app, key(KeyCode::Char(c)));
     }
     update(app, key(KeyCode::Enter));
-    update(app, Msg::Browser(Ok(BrowserResult { landing_url: "x".into(), landed: Some(Landed::Success), challenged: true })));
+    update(
+        app,
+        Msg::Browser(Ok(BrowserResult {
+            landing_url: "x".into(),
+            landed: Some(Landed::Success),
+            challenged: true,
+        })),
+    );
     update(app, Msg::Status(Ok(purchase("PAID"))));
     update(
         app,

@@ -238,7 +238,7 @@ mod tests {
             h.push(ex(n));
         }
         assert!(h.total() <= 110);
-        assert!(h.len() > 0);
+        assert!(!h.is_empty());
         for i in 0..h.len() {
             let url = h.newest(i).map(|e| e.url.clone()).unwrap_or_default();
             assert!(url.contains("h/11"), "filter indices stay valid: {url}");

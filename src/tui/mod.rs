@@ -64,9 +64,17 @@ pub async fn run(opts: TuiOptions) -> i32 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let recorder_tx = tx.clone();
     let sink = ctx.sink.clone();
+    let write_failure_told = std::sync::atomic::AtomicBool::new(false);
     let recorder = FnRecorder(move |ex: &crate::api::Exchange| {
         if let Some(sink) = &sink {
             sink.append(ex);
+            // Say once that history is not being saved (disk full, read-only, …); the
+            // session goes on in memory.
+            if let Some(e) = sink.last_error()
+                && !write_failure_told.swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                let _ = recorder_tx.send(Msg::Saved(Err(e)));
+            }
         }
         let _ = recorder_tx.send(Msg::Exchange(Box::new(ex.clone())));
     });

@@ -488,3 +488,173 @@ fn scripted_flows_end_every_request_and_keep_memory_bounded() {
     assert!(app.history.total() <= 550, "{}", app.history.total());
     assert_eq!(app.context(), Context::PurchaseForm);
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::api::{Purchase, S2sOutcome};
+    use crate::tui::app::App;
+
+    /// A user action or a network outcome.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Key(KeyCode, bool),
+        Resolve { ok: bool, which: usize },
+        Resize(u16, u16),
+    }
+
+    fn keys() -> impl Strategy<Value = (KeyCode, bool)> {
+        let codes = prop_oneof![
+            Just(KeyCode::Tab),
+            Just(KeyCode::BackTab),
+            Just(KeyCode::Enter),
+            Just(KeyCode::Esc),
+            Just(KeyCode::Up),
+            Just(KeyCode::Down),
+            Just(KeyCode::PageDown),
+            Just(KeyCode::Backspace),
+            Just(KeyCode::F(1)),
+            Just(KeyCode::F(2)),
+            Just(KeyCode::F(3)),
+            Just(KeyCode::F(4)),
+            Just(KeyCode::F(5)),
+            Just(KeyCode::F(6)),
+            Just(KeyCode::F(7)),
+            Just(KeyCode::F(8)),
+            Just(KeyCode::F(9)),
+            Just(KeyCode::F(10)),
+            prop::char::range(' ', '~').prop_map(KeyCode::Char),
+        ];
+        (codes, prop::bool::weighted(0.1))
+    }
+
+    fn steps() -> impl Strategy<Value = Vec<Step>> {
+        prop::collection::vec(
+            prop_oneof![
+                6 => keys().prop_map(|(k, ctrl)| Step::Key(k, ctrl)),
+                3 => (any::<bool>(), 0usize..4).prop_map(|(ok, which)| Step::Resolve { ok, which }),
+                1 => (20u16..160, 8u16..60).prop_map(|(w, h)| Step::Resize(w, h)),
+            ],
+            0..80,
+        )
+    }
+
+    fn purchase(status: &str) -> Purchase {
+        fixture::purchase(status)
+    }
+
+    /// The message a finished effect sends back, good or bad.
+    fn answer(effect: &Effect, ok: bool) -> Option<Msg> {
+        let fail = || ApiError::Transport {
+            kind: TransportKind::Timeout,
+            http_status: None,
+            detail: "t".into(),
+        };
+        Some(match effect {
+            Effect::CreatePurchase(_) => Msg::Created(if ok {
+                Ok(purchase("CREATED"))
+            } else {
+                Err(fail())
+            }),
+            Effect::S2s { .. } => Msg::S2s(if ok {
+                Ok(S2sOutcome::Pending {
+                    callback_url: "http://127.0.0.1:9/api/v1/payment/x/".into(),
+                    method: "GET".into(),
+                })
+            } else {
+                Err(ApiError::Coded {
+                    http_status: 400,
+                    code: "transaction_error".into(),
+                    message: "Card is Blocked".into(),
+                })
+            }),
+            Effect::CompleteInTerminal { .. } => Msg::Browser(if ok {
+                Ok(BrowserResult {
+                    landing_url: "x".into(),
+                    landed: Some(Landed::Success),
+                    challenged: true,
+                })
+            } else {
+                Err(fail())
+            }),
+            Effect::PollStatus { .. } => Msg::Status(if ok {
+                Ok(purchase("PAID"))
+            } else {
+                Ok(purchase("PENDING_EXECUTE"))
+            }),
+            Effect::OpenBrowser(_) => {
+                Msg::Opened(if ok { Ok(()) } else { Err("no browser".into()) })
+            }
+            Effect::Resend { .. } => Msg::Resent(if ok {
+                Ok(serde_json::json!({}))
+            } else {
+                Err(fail())
+            }),
+            Effect::ExportHar { .. } | Effect::SaveScenario { .. } => Msg::Saved(if ok {
+                Ok("ok".into())
+            } else {
+                Err("disk full".into())
+            }),
+            Effect::LoadScenario(name) => Msg::ScenarioLoaded(
+                crate::flow::scenario::load(name, None).map(|s| (name.clone(), s)),
+            ),
+            Effect::Copy(_) => return None,
+        })
+    }
+
+    fn draw(app: &App) {
+        let (w, h) = app.size;
+        let mut terminal = Terminal::new(TestBackend::new(w.max(1), h.max(1))).expect("terminal");
+        terminal
+            .draw(|f| crate::tui::views::draw(f, app))
+            .expect("draw");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Any sequence of user actions and network outcomes leaves a drawable state, and
+        /// once every outstanding request is answered nothing is left in flight.
+        #[test]
+        fn any_sequence_stays_drawable_and_every_request_ends(steps in steps()) {
+            let mut app = fixture::app(120, 40);
+            let mut pending: Vec<Effect> = Vec::new();
+            for step in steps {
+                let effects = match step {
+                    Step::Key(code, ctrl_mod) => {
+                        let mods = if ctrl_mod { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
+                        update(&mut app, Msg::Key(KeyEvent::new(code, mods)))
+                    }
+                    Step::Resolve { ok, which } if !pending.is_empty() => {
+                        let effect = pending.remove(which % pending.len());
+                        match answer(&effect, ok) {
+                            Some(msg) => update(&mut app, msg),
+                            None => vec![],
+                        }
+                    }
+                    Step::Resolve { .. } => vec![],
+                    Step::Resize(w, h) => update(&mut app, Msg::Resize(w, h)),
+                };
+                pending.extend(effects);
+                if app.quit {
+                    return Ok(());
+                }
+                draw(&app);
+            }
+            // Answer everything still outstanding (and what those answers start).
+            let mut rounds = 0;
+            while let Some(effect) = pending.pop() {
+                rounds += 1;
+                prop_assert!(rounds < 1000, "requests never end");
+                if let Some(msg) = answer(&effect, true) {
+                    pending.extend(update(&mut app, msg));
+                }
+            }
+            prop_assert_eq!(app.busy, None);
+            draw(&app);
+        }
+    }
+}
