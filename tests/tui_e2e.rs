@@ -248,3 +248,30 @@ fn profile_of_a_served_sandbox_shows_live_banner_and_completes_by_polling() {
     let _ = served.kill();
     let _ = served.wait();
 }
+
+#[test]
+fn history_from_an_earlier_session_is_shown_and_filterable() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        let _ = Tmux::start("earlier-probe", 80, 24);
+        return;
+    }
+    let dirs = Tmux::dirs("earlier");
+    let out = Command::new(BIN)
+        .args(["flow", "--json", "--card", "4999000000000120"])
+        .env("PAYSECURE_EXPLORER_DATA_DIR", dirs.join("data"))
+        .env("PAYSECURE_EXPLORER_CONFIG_DIR", dirs.join("config"))
+        .env_remove("PAYSECURE_API_KEY")
+        .env_remove("PAYSECURE_BRAND_ID")
+        .output()
+        .expect("flow");
+    assert_eq!(out.status.code(), Some(1));
+    let t = Tmux::start("earlier", 120, 40).expect("tmux");
+    t.wait_for(&["exchanges from earlier sessions", "?s2s=true"]);
+    t.keys(&["F6", "/"]);
+    t.wait_for(&["Filter history"]);
+    t.literal("0120");
+    t.keys(&["Enter"]);
+    // The S2S call (masked card in its request) and the status GET (masked_pan in its attempts).
+    t.wait_for(&["History · 2 ", "of 3 rows"]);
+    t.keys(&["C-c"]);
+}

@@ -25,14 +25,27 @@ pub struct Context {
 impl Context {
     /// Loads the config (warnings collected, never fatal) and opens the history store.
     pub fn open(globals: &Globals) -> Context {
+        Context::open_with(globals, true)
+    }
+
+    /// Like [`Context::open`]; with `read_history` false the store is only opened for
+    /// appending and `loaded` stays empty (the explorer reads it in the background).
+    pub fn open_with(globals: &Globals, read_history: bool) -> Context {
         let loaded_config = config::load();
         let mut warnings = loaded_config.warnings;
         let data_dir = paths::data_dir(globals.data_dir.clone());
         let (sink, loaded) = match &data_dir {
-            Some(dir) => {
+            Some(dir) if read_history => {
                 let (sink, loaded) = Sink::open(dir, loaded_config.config.history.limits());
                 (Some(sink), loaded)
             }
+            Some(dir) => (
+                Some(Sink::open_lazily(
+                    dir,
+                    loaded_config.config.history.limits(),
+                )),
+                Loaded::default(),
+            ),
             None => {
                 warnings.push("no data directory (set HOME, XDG_DATA_HOME or --data-dir): history is not saved".into());
                 (None, Loaded::default())

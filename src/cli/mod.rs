@@ -65,7 +65,7 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::History(args)) => history_cmd::run(args, &Context::open(&globals)),
         Some(Command::Flow(args)) => flow_cmd::run(*args, Context::open(&globals), &globals).await,
         None => {
-            let ctx = Context::open(&globals);
+            let ctx = Context::open_with(&globals, false);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {
                 eprintln!("paysecure-explorer: the timeout must be between 0 and 3600 seconds");

@@ -26,6 +26,14 @@ impl Sink {
         )
     }
 
+    /// Opens the store in `dir` for appending only; reading it is left to the caller
+    /// (the explorer reads it in the background, after its first frame).
+    pub fn open_lazily(dir: &Path, limits: Limits) -> Sink {
+        Sink {
+            store: Arc::new(Mutex::new(Store::open_lazily(dir, limits))),
+        }
+    }
+
     /// Persists one exchange; a failed write is remembered in [`Sink::last_error`].
     pub fn append(&self, exchange: &Exchange) -> Record {
         self.store

@@ -94,6 +94,39 @@ pub fn load(dir: &Path, limits: Limits) -> Loaded {
     loaded
 }
 
+/// The id of the newest record, read from the tail of the newest non-empty file (0 when
+/// there is none): enough to continue the sequence without loading everything.
+pub fn last_id(dir: &Path, limits: Limits) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut paths = vec![live_path(dir)];
+    paths.extend((1..=limits.keep_files.max(1)).map(|n| rotated_path(dir, n)));
+    for path in paths {
+        let Ok(mut file) = File::open(&path) else {
+            continue;
+        };
+        let Ok(meta) = file.metadata() else { continue };
+        if !meta.is_file() || meta.len() == 0 {
+            continue;
+        }
+        let tail = meta.len().min(256 * 1024);
+        let mut buf = Vec::new();
+        if file.seek(SeekFrom::End(-(tail as i64))).is_err()
+            || file.take(tail).read_to_end(&mut buf).is_err()
+        {
+            continue;
+        }
+        let found = buf
+            .split(|b| *b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<serde_json::Value>(line).ok())
+            .filter_map(|v| v.get("id").and_then(serde_json::Value::as_u64))
+            .max();
+        if let Some(id) = found {
+            return id;
+        }
+    }
+    0
+}
+
 impl Store {
     /// Opens (creating) the store in `dir`; `next_id` continues after `loaded`.
     /// An unwritable dir or file is not fatal: `last_error` says why, writes are dropped.
@@ -104,6 +137,16 @@ impl Store {
             .map(|r| r.id)
             .max()
             .map_or(1, |m| m + 1);
+        Store::open_at(dir, limits, next_id)
+    }
+
+    /// Opens the store without reading it all: ids continue after the last record found
+    /// at the end of the newest file (see [`last_id`]).
+    pub fn open_lazily(dir: &Path, limits: Limits) -> Store {
+        Store::open_at(dir, limits, last_id(dir, limits) + 1)
+    }
+
+    fn open_at(dir: &Path, limits: Limits, next_id: u64) -> Store {
         let mut store = Store {
             dir: dir.to_path_buf(),
             limits,
@@ -260,6 +303,19 @@ mod tests {
         );
         let store = Store::open(&dir, Limits::default(), &loaded);
         assert_eq!(store.next_id, 3);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn lazy_open_continues_the_sequence() {
+        let dir = tmp("lazy");
+        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        for _ in 0..5 {
+            store.append(ex("{}"));
+        }
+        drop(store);
+        let mut again = Store::open_lazily(&dir, Limits::default());
+        assert_eq!(again.append(ex("{}")).id, 6);
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -41,6 +41,11 @@ pub enum Msg {
     ScenarioLoaded(Result<(String, Scenario), String>),
     /// A file was written (what to say), or could not be.
     Saved(Result<String, String>),
+    /// History of earlier sessions, read in the background (oldest first).
+    HistoryLoaded {
+        entries: Vec<Exchange>,
+        skipped: usize,
+    },
 }
 
 /// Work for the event loop to run in the background; results come back as [`Msg`]s.

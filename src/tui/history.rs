@@ -78,6 +78,22 @@ impl History {
         }
     }
 
+    /// Puts older entries (oldest first) before the current ones, keeping the newest
+    /// within the cap; the selection, counted from the newest, is unchanged.
+    pub fn prepend(&mut self, older: Vec<Exchange>) {
+        let mut all = older;
+        all.append(&mut self.entries);
+        let excess = all.len().saturating_sub(self.cap);
+        all.drain(..excess);
+        self.entries = all;
+        if let Some((needle, _)) = self.filter.take() {
+            let (selected, offset) = (self.selected, self.offset);
+            self.set_filter(&needle);
+            self.selected = selected.min(self.len().saturating_sub(1));
+            self.offset = offset.min(self.selected);
+        }
+    }
+
     /// How many entries are shown (all, or those matching the filter).
     pub fn len(&self) -> usize {
         self.filter
@@ -243,6 +259,16 @@ mod tests {
             let url = h.newest(i).map(|e| e.url.clone()).unwrap_or_default();
             assert!(url.contains("h/11"), "filter indices stay valid: {url}");
         }
+    }
+
+    #[test]
+    fn prepended_history_goes_below_the_session() {
+        let mut h = History::with_cap(100);
+        h.push(ex(1000));
+        h.prepend((0..150).map(ex).collect());
+        assert_eq!(h.total(), 100);
+        assert_eq!(h.newest(0).map(|e| e.url.as_str()), Some("http://h/1000"));
+        assert_eq!(h.newest(1).map(|e| e.url.as_str()), Some("http://h/149"));
     }
 
     #[test]

@@ -122,9 +122,18 @@ pub async fn run(opts: TuiOptions) -> i32 {
         chosen_theme,
         theme::names(user_dir.as_deref()),
     );
-    // History from earlier sessions, oldest first, so the pane shows the newest on top.
-    for record in &ctx.loaded.records {
-        app.history.push(record.exchange.clone());
+    // History from earlier sessions is read in the background, after the first frame.
+    if let Some(dir) = ctx.data_dir.clone() {
+        let limits = ctx.config.history.limits();
+        let tx = tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let loaded = crate::history::store::load(&dir, limits);
+            let entries = loaded.records.into_iter().map(|r| r.exchange).collect();
+            let _ = tx.send(Msg::HistoryLoaded {
+                entries,
+                skipped: loaded.skipped,
+            });
+        });
     }
     app.export_dir = ctx.data_dir.as_ref().map(|d| d.join("exports"));
     app.scenario_names = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
@@ -132,14 +141,6 @@ pub async fn run(opts: TuiOptions) -> i32 {
     warnings.extend(theme_notice);
     if !warnings.is_empty() {
         app.notice = Some((Level::Warn, warnings.join(" · ")));
-    } else if !ctx.loaded.records.is_empty() {
-        app.notice = Some((
-            Level::Info,
-            format!(
-                "{} exchanges from earlier sessions are in the history (/ filters).",
-                ctx.loaded.records.len()
-            ),
-        ));
     }
     let runner = effects::Runner {
         client,

@@ -79,6 +79,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice = Some((Level::Error, e));
             vec![]
         }
+        Msg::HistoryLoaded { entries, skipped } => {
+            let count = entries.len();
+            app.history.prepend(entries);
+            if skipped > 0 {
+                app.notice = Some((
+                    Level::Warn,
+                    format!(
+                        "History: {skipped} unreadable record(s) skipped; the file is left as it was."
+                    ),
+                ));
+            } else if count > 0 && app.notice.is_none() {
+                app.notice = Some((
+                    Level::Info,
+                    format!(
+                        "{count} exchanges from earlier sessions are in the history (/ filters)."
+                    ),
+                ));
+            }
+            vec![]
+        }
         Msg::Saved(Ok(what)) => {
             app.notice = Some((Level::Info, what));
             vec![]

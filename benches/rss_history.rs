@@ -1,0 +1,153 @@
+//! The release binary in a 120x40 tmux pane: resident memory and time to first frame with
+//! 0, 10,000 and 100,000 history rows on disk, and CPU used over 10 s of idling.
+//!
+//! `cargo build --release && cargo bench --bench rss_history` (needs tmux).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use paysecure_explorer::api::{Exchange, ExchangeKind};
+use paysecure_explorer::history::store::{Limits, Loaded, Store};
+
+const BIN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/release/paysecure-explorer"
+);
+
+/// A realistic record: an S2S call with a purchase-sized response (about 1.6 KB).
+fn exchange(n: usize) -> Exchange {
+    let response = format!(
+        r#"{{"purchaseId":"64bfdb7df63e36669499{n:04x}","status":"PAID","client":{{"email":"buyer@example.com","full_name":"Test Buyer","street_address":"1 Test St","city":"Berlin","zip_code":"10115","country":"DE"}},"purchase":{{"currency":"EUR","products":[{{"name":"Order 1001","quantity":1,"price":20.0}}],"total":20.0}},"transaction_data":{{"extra":{{"masked_pan":"444433******1111","card_brand":"VISA"}},"attempts":[{{"type":"execute","successful":true}}]}},"status_history":[{{"status":"created","timestamp":1795502994}},{{"status":"pending_execute","timestamp":1795502995}},{{"status":"paid","timestamp":1795502996}}],"is_test":true,"refundable_amount":20.0,"errorMsg":"","errorCode":"NA","padding":"{}"}}"#,
+        "x".repeat(600)
+    );
+    Exchange {
+        request_headers: vec![("content-type".into(), "application/json".into())],
+        request_body: Some(
+            r#"{"card_number":"444433******1111","remote_ip":"157.38.242.7"}"#.into(),
+        ),
+        status: Some(200),
+        response_body: Some(response),
+        latency_ms: 1.0,
+        ..Exchange::new(
+            ExchangeKind::Api,
+            "GET",
+            &format!("http://127.0.0.1:1/api/v1/purchases/64bfdb7df63e36669499{n:04x}/"),
+            1_795_502_994_000 + n as i64,
+        )
+    }
+}
+
+fn prepare(dir: &Path, rows: usize) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("config")).expect("dir");
+    std::fs::write(
+        dir.join("config/config.toml"),
+        "[history]\nmax_bytes = 1000000000\n",
+    )
+    .expect("config");
+    let limits = Limits {
+        max_bytes: 1_000_000_000,
+        keep_files: 2,
+    };
+    let mut store = Store::open(dir, limits, &Loaded::default());
+    for n in 0..rows {
+        store.append(exchange(n));
+    }
+}
+
+fn tmux(socket: &str, args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .arg("-L")
+        .arg(socket)
+        .args(args)
+        .output()
+        .expect("tmux");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn ticks(pid: &str) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
+}
+
+fn rss_kib(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    if Command::new("tmux").arg("-V").output().is_err() || !Path::new(BIN).exists() {
+        println!("skipped: needs tmux and `cargo build --release`");
+        return;
+    }
+    for rows in [0usize, 10_000, 100_000] {
+        let dir = std::env::temp_dir().join(format!("pse-rss-{rows}"));
+        prepare(&dir, rows);
+        let size_mb = std::fs::metadata(dir.join("history.jsonl"))
+            .map(|m| m.len() as f64 / 1e6)
+            .unwrap_or(0.0);
+        let socket = format!("pse-rss-{}", std::process::id());
+        let command = format!(
+            "env -u PAYSECURE_API_KEY PAYSECURE_EXPLORER_DATA_DIR={d} PAYSECURE_EXPLORER_CONFIG_DIR={d}/config {BIN}",
+            d = dir.display()
+        );
+        let started = Instant::now();
+        tmux(
+            &socket,
+            &[
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-s",
+                "r",
+                &command,
+            ],
+        );
+        while !tmux(&socket, &["capture-pane", "-p", "-t", "r"]).contains("① Purchase") {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no first frame"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let first_frame = started.elapsed().as_secs_f64() * 1e3;
+        let pid = tmux(&socket, &["display", "-p", "-t", "r", "#{pane_pid}"])
+            .trim()
+            .to_string();
+        // Wait until the background load has put every row in the pane's title.
+        let title = format!("History · {rows} ");
+        while !tmux(&socket, &["capture-pane", "-p", "-t", "r"]).contains(&title) {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "history never loaded"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let loaded = started.elapsed().as_secs_f64() * 1e3;
+        std::thread::sleep(Duration::from_millis(300));
+        let rss = rss_kib(&pid) as f64 / 1024.0;
+        let idle = if rows == 0 {
+            let before = ticks(&pid);
+            std::thread::sleep(Duration::from_secs(10));
+            format!(", idle CPU over 10 s: {} clock ticks", ticks(&pid) - before)
+        } else {
+            String::new()
+        };
+        println!(
+            "{rows:>7} history rows ({size_mb:.0} MB on disk): first frame {first_frame:.0} ms, all rows loaded {loaded:.0} ms (tmux upper bounds), RSS {rss:.1} MiB{idle}"
+        );
+        tmux(&socket, &["kill-server"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
