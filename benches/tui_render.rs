@@ -1,5 +1,6 @@
 //! Frame render time with 100,000 history entries, and start-up to first frame
-//! (embedded sandbox + app + first draw), both into ratatui's TestBackend.
+//! (embedded sandbox + app + first draw), both into ratatui's TestBackend. The real
+//! binary's first frame in a terminal is measured by `benches/rss_history.rs`.
 //!
 //! `cargo bench --bench tui_render`
 
@@ -79,67 +80,8 @@ fn main() {
         times.push(first);
     }
     times.sort_by(|a, b| a.total_cmp(b));
-    real_binary_first_frame();
     println!(
         "start-up to first frame (sandbox + app + draw, in-process): p50 {:.2} ms, max {:.2} ms over 30 starts",
-        pct(&times, 0.5),
-        times[times.len() - 1]
-    );
-}
-
-/// The release binary in tmux: from spawning it to its first frame on the pane. An upper
-/// bound: it includes tmux's own start and the polling of `capture-pane` (every 1 ms).
-fn real_binary_first_frame() {
-    use std::process::Command;
-    let bin = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/target/release/paysecure-explorer"
-    );
-    if Command::new("tmux").arg("-V").output().is_err() || !std::path::Path::new(bin).exists() {
-        println!(
-            "start-up to first frame (release binary in tmux): skipped (needs tmux and `cargo build --release`)"
-        );
-        return;
-    }
-    let socket = format!("pse-bench-{}", std::process::id());
-    let mut times = Vec::new();
-    for _ in 0..10 {
-        let started = Instant::now();
-        let _ = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "new-session",
-                "-d",
-                "-x",
-                "120",
-                "-y",
-                "40",
-                "-s",
-                "b",
-                bin,
-            ])
-            .status();
-        loop {
-            let out = Command::new("tmux")
-                .args(["-L", &socket, "capture-pane", "-p", "-t", "b"])
-                .output();
-            if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("① Purchase")) {
-                break;
-            }
-            if started.elapsed().as_secs() > 10 {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        times.push(started.elapsed().as_secs_f64() * 1e3);
-        let _ = Command::new("tmux")
-            .args(["-L", &socket, "kill-server"])
-            .output();
-    }
-    times.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "start-up to first frame (release binary in tmux, upper bound): p50 {:.1} ms, max {:.1} ms over 10 starts",
         pct(&times, 0.5),
         times[times.len() - 1]
     );
