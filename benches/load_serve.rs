@@ -6,6 +6,9 @@
 //! `cargo build --release && cargo bench --bench load_serve` (options after `--`:
 //! `--purchases N`, `--concurrency N`). It stops by itself after at most 10 minutes.
 
+mod common;
+use common::arg;
+
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -15,15 +18,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 const DEADLINE: Duration = Duration::from_secs(600);
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() {
     let purchases = arg("--purchases", 100_000);

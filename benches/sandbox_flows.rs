@@ -4,6 +4,9 @@
 //! `cargo bench --bench sandbox_flows` (options after `--`: `--flows N`, `--concurrency N`).
 //! Client and sandbox share the process and the machine's cores, as in the explorer.
 
+mod common;
+use common::{arg, pct};
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,23 +38,6 @@ struct Timings {
     create: Vec<f64>,
     s2s: Vec<f64>,
     callback: Vec<f64>,
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
 }
 
 async fn one_flow(

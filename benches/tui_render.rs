@@ -4,6 +4,9 @@
 //!
 //! `cargo bench --bench tui_render`
 
+mod common;
+use common::pct;
+
 use std::time::Instant;
 
 use paysecure_explorer::flow::target::Target;
@@ -11,10 +14,6 @@ use paysecure_explorer::tui::app::{App, Endpoint};
 use paysecure_explorer::tui::{fixture, theme, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 fn frames(label: &str, mut app: App, n: usize) {
     let (w, h) = app.size;

@@ -5,6 +5,8 @@
 //!
 //! `cargo bench --bench tui_soak` (options after `--`: `--flows N`).
 
+mod common;
+
 use std::time::Instant;
 
 use paysecure_explorer::tui::fixture;
@@ -24,13 +26,7 @@ fn rss_mib() -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let flows: u64 = args
-        .iter()
-        .position(|a| a == "--flows")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let flows = common::arg("--flows", 10_000) as u64;
     let mut app = fixture::with_history(120, 40, 100_000);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let start_rss = rss_mib();

@@ -63,7 +63,10 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Serve(args)) => serve::run(args).await,
         Some(Command::Config(args)) => config_cmd::run(args),
         Some(Command::History(args)) => history_cmd::run(args, &Context::open(&globals)),
-        Some(Command::Flow(args)) => flow_cmd::run(*args, Context::open(&globals), &globals).await,
+        // `flow` only appends to history: reading it all would be work for nothing.
+        Some(Command::Flow(args)) => {
+            flow_cmd::run(*args, Context::open_with(&globals, false), &globals).await
+        }
         None => {
             let ctx = Context::open_with(&globals, false);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
