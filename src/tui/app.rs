@@ -219,6 +219,8 @@ pub struct App {
     pub export_dir: Option<PathBuf>,
     /// Scenarios offered by F7.
     pub scenario_names: Vec<String>,
+    /// Why the last `o` could not open a browser (shown with the URL on the result).
+    pub open_failure: Option<String>,
 }
 
 impl App {
@@ -251,6 +253,7 @@ impl App {
             show_raw: false,
             size: (120, 40),
             quit: false,
+            open_failure: None,
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED

@@ -30,9 +30,14 @@ impl Runner {
         match effect {
             Effect::Copy(text) => copy_osc52(&text),
             Effect::OpenBrowser(url) => {
-                // `open` blocks until the opener returns; keep it off the loop.
+                // The opener's exit status says whether a browser took the URL (a detached
+                // start would report success even when none exists); it may block, so it
+                // runs off the loop.
                 tokio::task::spawn_blocking(move || {
-                    let result = open::that_detached(&url).map_err(|e| e.to_string());
+                    let result = match no_graphical_session() {
+                        Some(why) => Err(why),
+                        None => open::that(&url).map_err(|e| e.to_string()),
+                    };
                     let _ = me.tx.send(Msg::Opened(result));
                 });
             }
@@ -106,6 +111,17 @@ impl Runner {
         };
         let _ = self.tx.send(msg);
     }
+}
+
+/// Why no browser can be opened here, when that is known without trying: on Linux and
+/// the BSDs a browser needs a graphical session (over SSH there is none).
+fn no_graphical_session() -> Option<String> {
+    let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
+    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    (unix_desktop && !has_display)
+        .then(|| "no graphical session: DISPLAY and WAYLAND_DISPLAY are unset".to_string())
 }
 
 /// Puts `text` on the clipboard with the OSC 52 escape (works over SSH and in most

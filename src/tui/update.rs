@@ -69,6 +69,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     "No browser could be opened ({why}). The URL is copied to your clipboard (OSC 52): {url}"
                 ),
             ));
+            app.open_failure = Some(why);
             vec![Effect::Copy(url)]
         }
         Msg::ScenarioLoaded(Ok((name, scenario))) => {
@@ -391,6 +392,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             vec![]
         }
         Action::NewPurchase => {
+            app.open_failure = None;
             app.flow.restart();
             app.webhook = None;
             app.show_raw = false;

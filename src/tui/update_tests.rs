@@ -220,6 +220,11 @@ fn open_browser_failure_shows_and_copies_the_url() {
         notice.contains("no browser") && notice.contains("/payment/"),
         "{notice}"
     );
+    assert_eq!(
+        app.open_failure.as_deref(),
+        Some("no browser"),
+        "the result screen says it too"
+    );
 }
 
 #[test]

@@ -17,28 +17,33 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let width = area.width as usize;
-    let line = if let Some(busy) = app.busy {
-        Line::styled(
+    // A spinner while a request is in flight; a notice beside it, so that what the app
+    // has to say (e.g. "no browser: the URL is copied") is never hidden by the spinner.
+    let mut spans = Vec::new();
+    if let Some(busy) = app.busy {
+        spans.push(Span::styled(
             format!(
                 " {} {}…",
                 SPINNER[app.spinner % SPINNER.len()],
                 busy.label()
             ),
             Style::default().fg(t.accent),
-        )
-    } else if let Some((level, text)) = &app.notice {
+        ));
+    }
+    if let Some((level, text)) = &app.notice {
         let colour = match level {
             Level::Info => t.text,
             Level::Warn => t.warn,
             Level::Error => t.error,
         };
-        Line::styled(
-            fit(&format!(" {}", clean(text)), width),
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let sep = if spans.is_empty() { " " } else { " · " };
+        spans.push(Span::styled(
+            fit(&format!("{sep}{}", clean(text)), width.saturating_sub(used)),
             Style::default().fg(colour),
-        )
-    } else {
-        Line::raw("")
-    };
+        ));
+    }
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line), area);
 }
 

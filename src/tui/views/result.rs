@@ -87,6 +87,22 @@ fn pending(lines: &mut Vec<Line>, app: &App, url: &str) {
             Style::default().fg(t.muted),
         ));
     }
+    if let Some(why) = &app.open_failure {
+        let warn = Style::default().fg(t.warn);
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("No browser could be opened here: {}.", clean(why)),
+            warn.add_modifier(Modifier::BOLD),
+        ));
+        lines.push(Line::styled(
+            "The URL above is copied to your clipboard (OSC 52): paste it into a",
+            warn,
+        ));
+        lines.push(Line::styled(
+            "browser on any machine that reaches it, or press b to complete it here.",
+            warn,
+        ));
+    }
     follow_lines(lines, app);
 }
 
