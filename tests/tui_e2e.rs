@@ -162,7 +162,7 @@ fn blocked_card_is_explained() {
     t.wait_for(&["② Card & device ●"]);
     t.keys(&["Tab", "C-u"]);
     t.literal("4999000000000120");
-    t.wait_for(&["4999 0000 0000 0120"]);
+    t.wait_for(&["4999000000000120", "VISA ✓ Luhn"]);
     t.keys(&["C-s"]);
     let screen = t.wait_for(&["Card is Blocked", "what it means", "still payable"]);
     assert!(screen.contains("HTTP 400"), "{screen}");

@@ -221,6 +221,9 @@ pub struct App {
     pub scenario_names: Vec<String>,
     /// Why the last `o` could not open a browser (shown with the URL on the result).
     pub open_failure: Option<String>,
+    /// The text cursor, in characters back from the end of the text being edited
+    /// (0: at the end). Any command puts it back at the end.
+    pub cursor_back: usize,
 }
 
 impl App {
@@ -254,6 +257,7 @@ impl App {
             size: (120, 40),
             quit: false,
             open_failure: None,
+            cursor_back: 0,
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED

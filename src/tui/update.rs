@@ -228,6 +228,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let context = app.context();
     let in_text = app.in_text();
     if let Some(action) = action_for(context, &key, in_text) {
+        app.cursor_back = 0;
         return on_action(app, action, context);
     }
     if in_text {
@@ -238,6 +239,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// Printable keys and Backspace edit the focused text.
 fn type_into(app: &mut App, context: Context, key: KeyEvent) {
+    let mut cursor_back = app.cursor_back;
     let text: &mut String = match (context, &mut app.overlay) {
         (Context::Prompt, Some(overlay)) => match overlay.input_mut() {
             Some(input) => input,
@@ -251,19 +253,39 @@ fn type_into(app: &mut App, context: Context, key: KeyEvent) {
         }
         _ => return,
     };
+    let len = text.chars().count();
+    let back = cursor_back.min(len);
+    let pos = len - back;
+    let byte_at = |text: &String, chars: usize| {
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| i)
+    };
     match key.code {
         KeyCode::Char(c)
             if !key
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
-            text.push(c);
+            let at = byte_at(text, pos);
+            text.insert(at, c);
         }
-        KeyCode::Backspace => {
-            text.pop();
+        KeyCode::Backspace if pos > 0 => {
+            let at = byte_at(text, pos - 1);
+            text.remove(at);
         }
+        KeyCode::Delete if back > 0 => {
+            let at = byte_at(text, pos);
+            text.remove(at);
+            cursor_back = back - 1;
+        }
+        KeyCode::Left => cursor_back = (back + 1).min(len),
+        KeyCode::Right => cursor_back = back.saturating_sub(1),
+        KeyCode::Home => cursor_back = len,
+        KeyCode::End => cursor_back = 0,
         _ => return,
     }
+    app.cursor_back = cursor_back;
     app.send_anyway = false;
 }
 

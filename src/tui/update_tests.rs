@@ -663,3 +663,38 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn the_cursor_moves_and_edits_in_the_middle() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('u'));
+    typed(&mut app, "ab@x.io");
+    for _ in 0..5 {
+        update(&mut app, key(KeyCode::Left));
+    }
+    typed(&mut app, "Z");
+    update(&mut app, key(KeyCode::Delete));
+    assert_eq!(
+        app.purchase_form
+            .get("client.email")
+            .map(|f| f.value.as_str()),
+        Some("abZx.io")
+    );
+    update(&mut app, key(KeyCode::Home));
+    update(&mut app, key(KeyCode::Backspace));
+    typed(&mut app, ">");
+    update(&mut app, key(KeyCode::End));
+    typed(&mut app, "!");
+    assert_eq!(
+        app.purchase_form
+            .get("client.email")
+            .map(|f| f.value.as_str()),
+        Some(">abZx.io!")
+    );
+    update(&mut app, key(KeyCode::Left));
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(
+        app.cursor_back, 0,
+        "a command puts the cursor back at the end"
+    );
+}

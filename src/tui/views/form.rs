@@ -36,13 +36,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
         } else {
             Style::default().fg(t.muted)
         };
-        let mut value = match field.kind {
+        // The field being edited shows its raw text with the cursor; others their display
+        // form (the card grouped in fours, the CVC as bullets).
+        let value = match field.kind {
             Kind::Bool | Kind::OnOff => toggle_text(&field.kind, &field.value),
+            _ if focused => {
+                super::with_cursor(&field.value, app.cursor_back, field.kind == Kind::Cvc)
+            }
             _ => field.display(),
         };
-        if focused && !matches!(field.kind, Kind::Bool | Kind::OnOff) {
-            value.push('▏');
-        }
         let (note, note_style) = match (field.warning(), field.hint()) {
             (Some(w), _) => (format!("⚠ {w}"), Style::default().fg(t.warn)),
             (None, Some(h)) => (h, Style::default().fg(t.ok)),

@@ -203,7 +203,7 @@ fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
         Line::from(vec![
             Span::styled("OTP: ", Style::default().fg(t.muted)),
             Span::styled(
-                format!("{input}▏"),
+                super::with_cursor(input, app.cursor_back, false),
                 Style::default().fg(t.selection_fg).bg(t.selection_bg),
             ),
             Span::styled(
@@ -224,7 +224,7 @@ fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, inp
         Line::from(vec![
             Span::styled("> ", Style::default().fg(t.accent)),
             Span::styled(
-                format!("{input}▏"),
+                super::with_cursor(input, app.cursor_back, false),
                 Style::default().fg(t.selection_fg).bg(t.selection_bg),
             ),
         ]),
