@@ -89,6 +89,10 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
         Style::default().fg(t.muted),
     ));
     lines.push(Line::styled(
+        "Editing: ←/→ and Home/End move the cursor; Backspace/Delete erase; Ctrl+U clears.",
+        Style::default().fg(t.muted),
+    ));
+    lines.push(Line::styled(
         "Mouse: click a field or a history row; the wheel scrolls.",
         Style::default().fg(t.muted),
     ));
