@@ -375,6 +375,14 @@ fn profile_targets_a_served_sandbox_and_curl_reproduces_the_status() {
     let curl = d.run(&["history", "--curl", &status_get["id"].to_string()], &[]);
     let command = stdout(&curl);
     assert!(command.contains("$PAYSECURE_API_KEY") && !command.contains(key));
+    if Command::new("curl").arg("--version").output().is_err() {
+        assert!(
+            std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+            "CI=true: curl must be installed (.ci/run installs it)"
+        );
+        eprintln!("NOTICE: curl not found; skipping the replay of the recorded curl command");
+        return;
+    }
     let ran = Command::new("sh")
         .args([
             "-c",
