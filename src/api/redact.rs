@@ -86,7 +86,8 @@ fn redact_form_or_text(text: &str) -> String {
     kept.join("&")
 }
 
-/// Masks any run of 13-19 digits that passes Luhn (a PAN in free text).
+/// Masks any run of 13-19 digits that passes Luhn (a PAN in free text). A run touching a
+/// letter is part of a longer token (a hex purchase id, a reference) and is left alone.
 pub fn redact_text(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -98,7 +99,12 @@ pub fn redact_text(text: &str) -> String {
                 i += 1;
             }
             let run = &text[start..i];
-            if (13..=19).contains(&run.len()) && luhn_ok(run) {
+            let touches_letter = start
+                .checked_sub(1)
+                .and_then(|j| bytes.get(j))
+                .is_some_and(u8::is_ascii_alphabetic)
+                || bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+            if (13..=19).contains(&run.len()) && luhn_ok(run) && !touches_letter {
                 out.push_str(&mask_pan(run));
             } else {
                 out.push_str(run);
@@ -136,6 +142,12 @@ mod tests {
         );
         // A timestamp is not a card (fails Luhn or length).
         assert_eq!(redact_text("1690295205"), "1690295205");
+        // Digits inside a hex id are not a card, even when they happen to pass Luhn.
+        assert_eq!(
+            redact_text("/p/6b05a4444333322221111f/"),
+            "/p/6b05a4444333322221111f/"
+        );
+        assert_eq!(redact_text("/p/4444333322221111/"), "/p/444433******1111/");
         assert_eq!(
             body("otp=123456&cvc=999&action=submit"),
             "otp=123456&action=submit"

@@ -36,6 +36,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Created(result) => on_created(app, result),
+        // Answers about a purchase the user has already left (n, a scenario) are stale:
+        // dropped, but the request they answer has ended.
+        Msg::S2s(_) if app.flow.purchase.is_none() => end_stale(app, Busy::Paying),
+        Msg::Browser(_) if app.flow.purchase.is_none() => end_stale(app, Busy::Browsing),
+        Msg::Status(Ok(p)) if app.flow.purchase_id() != Some(p.id.as_str()) => {
+            end_stale(app, Busy::Polling)
+        }
+        Msg::Status(Err(_)) if app.flow.purchase.is_none() => end_stale(app, Busy::Polling),
         Msg::S2s(result) => on_s2s(app, result),
         Msg::Browser(result) => {
             app.busy = None;
@@ -116,6 +124,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// Ends the in-flight mark of a request whose answer came too late to matter.
+fn end_stale(app: &mut App, kind: Busy) -> Vec<Effect> {
+    if app.busy == Some(kind) {
+        app.busy = None;
+    }
+    vec![]
 }
 
 fn on_created(app: &mut App, result: Result<crate::api::Purchase, ApiError>) -> Vec<Effect> {
@@ -414,6 +430,10 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             vec![]
         }
         Action::NewPurchase => {
+            // Following the old purchase stops here; its late answers are dropped.
+            if app.busy == Some(Busy::Polling) {
+                app.busy = None;
+            }
             app.open_failure = None;
             app.flow.restart();
             app.webhook = None;

@@ -698,3 +698,37 @@ fn the_cursor_moves_and_edits_in_the_middle() {
         "a command puts the cursor back at the end"
     );
 }
+
+#[test]
+fn late_answers_about_a_left_purchase_are_dropped() {
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, key(KeyCode::Char('o')));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::PollStatus { .. }))
+    );
+    assert_eq!(app.busy, Some(Busy::Polling));
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.busy, None, "following stops with the new purchase");
+    let effects = update(&mut app, Msg::Status(Ok(fixture::purchase("PAID"))));
+    assert!(effects.is_empty());
+    assert_eq!(
+        app.context(),
+        Context::PurchaseForm,
+        "the stale PAID does not take over the screen"
+    );
+    assert_eq!(app.flow.purchase, None);
+    update(
+        &mut app,
+        Msg::S2s(Ok(crate::api::S2sOutcome::Pending {
+            callback_url: "x".into(),
+            method: "GET".into(),
+        })),
+    );
+    assert_eq!(app.flow.step, Step::Purchase);
+    assert!(
+        !update(&mut app, ctrl('s')).is_empty(),
+        "a new purchase can be sent"
+    );
+}
