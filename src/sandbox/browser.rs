@@ -14,6 +14,7 @@ use super::request::{origin_of, read_limited};
 use super::routes::PathParam;
 use super::s2s::MSG_NOT_PAYABLE;
 use super::scenarios::{Auth, Outcome};
+use super::lifecycle::expire_if_due;
 use super::state::SandboxState;
 use super::store::Inner;
 use super::transitions::apply_outcome;
@@ -104,11 +105,7 @@ fn awaiting_purchase<'a>(
     id: &str,
     origin: &str,
 ) -> Result<&'a mut Purchase, Coded> {
-    if inner.age(id)
-        && let Some(job) = inner.purchases.get(id).and_then(|p| job_for(p, origin))
-    {
-        spawn_delivery(state, job);
-    }
+    expire_if_due(state, inner, id, origin);
     let p = inner
         .purchases
         .get_mut(id)

@@ -17,6 +17,7 @@ use super::purchase::{KeyType, PendingPayment, Status};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::scenarios::{self, CardBehaviour, Fault, Outcome};
+use super::lifecycle::expire_if_due;
 use super::state::SandboxState;
 use super::transitions::{AttemptRecord, apply_outcome, record_attempt};
 use super::webhook::{job_for, spawn_delivery};
@@ -109,16 +110,7 @@ pub async fn s2s(
 /// Steps 2-4 under the lock: exists, payable, not in flight, attempt counted.
 fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
     let mut inner = state.store.lock();
-    if inner.age(id) {
-        // An expiry noticed here still owes its webhook.
-        if let Some(job) = inner
-            .purchases
-            .get(id)
-            .and_then(|p| job_for(p, &state.origin))
-        {
-            spawn_delivery(state, job);
-        }
-    }
+    expire_if_due(state, &mut inner, id, &state.origin);
     let now = inner.now();
     let settings = inner.settings.clone();
     let p = inner
