@@ -8,17 +8,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::errors::Coded;
+use super::lifecycle::expire_if_due;
 use super::pages::{ChallengeView, challenge_page};
 use super::purchase::{Purchase, Status};
 use super::request::{origin_of, read_limited};
 use super::routes::PathParam;
 use super::s2s::MSG_NOT_PAYABLE;
 use super::scenarios::{Auth, Outcome};
-use super::lifecycle::expire_if_due;
 use super::state::SandboxState;
 use super::store::Inner;
 use super::transitions::apply_outcome;
-use super::webhook::{job_for, spawn_delivery};
+use super::webhook::notify;
 
 /// The OTP the sandbox issuer accepts.
 pub const SANDBOX_OTP: &str = "123456";
@@ -126,9 +126,7 @@ fn finish(
     now: i64,
 ) -> Response {
     apply_outcome(p, outcome, now);
-    if let Some(job) = job_for(p, origin) {
-        spawn_delivery(state, job);
-    }
+    notify(state, p, origin);
     redirect_to(&redirect_target(p))
 }
 

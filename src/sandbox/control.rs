@@ -17,7 +17,7 @@ use super::scenarios::Outcome;
 use super::state::SandboxState;
 use super::store::Settings;
 use super::transitions::apply_outcome;
-use super::webhook::{WebhookJob, deliver, job_for, spawn_delivery};
+use super::webhook::{WebhookJob, deliver, notify};
 
 /// Refuses control-plane calls from anywhere but loopback.
 pub async fn loopback_only(req: Request, next: Next) -> Response {
@@ -123,9 +123,7 @@ pub async fn settle(
             .into_response();
     }
     apply_outcome(p, outcome, now);
-    if let Some(job) = job_for(p, &origin) {
-        spawn_delivery(&state, job);
-    }
+    notify(&state, p, &origin);
     json_response(StatusCode::OK, &p.to_json(&origin))
 }
 

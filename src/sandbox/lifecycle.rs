@@ -13,7 +13,7 @@ use super::request::{ApiCall, BodyUse, extract};
 use super::routes::PathParam;
 use super::state::SandboxState;
 use super::store::Inner;
-use super::webhook::{job_for, spawn_delivery};
+use super::webhook::notify;
 
 /// Reads the call, then runs `f` on the purchase under the lock.
 async fn with_purchase<F>(
@@ -43,9 +43,9 @@ where
 /// Ages a purchase on access, sending the `expired` webhook if it just expired.
 pub fn expire_if_due(state: &Arc<SandboxState>, inner: &mut Inner, id: &str, origin: &str) {
     if inner.age(id)
-        && let Some(job) = inner.purchases.get(id).and_then(|p| job_for(p, origin))
+        && let Some(p) = inner.purchases.get(id)
     {
-        spawn_delivery(state, job);
+        notify(state, p, origin);
     }
 }
 

@@ -13,14 +13,14 @@ use serde_json::{Map, Value, json};
 
 use super::create::text;
 use super::errors::{Coded, json_response};
+use super::lifecycle::expire_if_due;
 use super::purchase::{KeyType, PendingPayment, Status};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::scenarios::{self, CardBehaviour, Fault, Outcome};
-use super::lifecycle::expire_if_due;
 use super::state::SandboxState;
 use super::transitions::{AttemptRecord, apply_outcome, record_attempt};
-use super::webhook::{job_for, spawn_delivery};
+use super::webhook::notify;
 use crate::card;
 use crate::clock::year_month_of;
 
@@ -240,9 +240,7 @@ fn reject(
     if kills {
         p.error_msg = err.message.clone();
         p.set_status(Status::Error, now);
-        if let Some(job) = job_for(p, origin) {
-            spawn_delivery(state, job);
-        }
+        notify(state, p, origin);
     }
 }
 
@@ -342,9 +340,7 @@ fn accept(
         if let Some(map) = body.as_object_mut() {
             map.insert("callback_url".into(), json!("no_need"));
         }
-        if let Some(job) = job_for(p, origin) {
-            spawn_delivery(state, job);
-        }
+        notify(state, p, origin);
         return json_response(StatusCode::ACCEPTED, &body);
     }
     p.trx_type = Some("3D");

@@ -43,6 +43,13 @@ pub fn job_for(purchase: &Purchase, origin: &str) -> Option<WebhookJob> {
     })
 }
 
+/// Sends the webhook the purchase's status calls for, if any, in the background.
+pub fn notify(state: &Arc<SandboxState>, purchase: &Purchase, origin: &str) {
+    if let Some(job) = job_for(purchase, origin) {
+        spawn_delivery(state, job);
+    }
+}
+
 /// Sends the job in the background.
 pub fn spawn_delivery(state: &Arc<SandboxState>, job: WebhookJob) {
     let state = Arc::clone(state);
