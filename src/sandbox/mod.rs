@@ -215,7 +215,7 @@ fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxStat
         verifier,
         http,
         events,
-        event_log: Mutex::new(Vec::new()),
+        event_log: Mutex::new(std::collections::VecDeque::new()),
     }))
 }
 

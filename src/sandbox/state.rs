@@ -1,6 +1,7 @@
 //! What every sandbox handler shares: the store, credentials, the signer and the
 //! merchant stub's event feed.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use serde::Serialize;
@@ -58,7 +59,8 @@ pub struct SandboxState {
     /// Outgoing client for webhook deliveries.
     pub http: reqwest::Client,
     pub events: broadcast::Sender<MerchantEvent>,
-    pub event_log: Mutex<Vec<MerchantEvent>>,
+    /// Bounded: the oldest event goes first (a deque, so that costs O(1)).
+    pub event_log: Mutex<VecDeque<MerchantEvent>>,
 }
 
 impl SandboxState {
@@ -67,9 +69,9 @@ impl SandboxState {
         {
             let mut log = self.event_log.lock().unwrap_or_else(|p| p.into_inner());
             if log.len() >= EVENT_LOG_CAP {
-                log.remove(0);
+                log.pop_front();
             }
-            log.push(event.clone());
+            log.push_back(event.clone());
         }
         // No subscriber is fine: the log keeps it.
         let _ = self.events.send(event);
@@ -80,6 +82,8 @@ impl SandboxState {
         self.event_log
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 }
