@@ -166,11 +166,6 @@ impl Target {
         }
     }
 
-    /// The environment's choice: remote when both variables are set, else embedded.
-    pub async fn from_env() -> Result<Target, String> {
-        Target::select(None, &Config::default()).await
-    }
-
     /// The endpoint for `--profile`, the config and the environment (see [`choose`]).
     pub async fn select(profile: Option<&str>, config: &Config) -> Result<Target, String> {
         match choose(profile, config, |k| std::env::var(k).ok())? {

@@ -38,15 +38,10 @@ impl Record {
             exchange,
         }
     }
-
-    /// Text searched by the history filter: path, status, bodies (error codes, masked
-    /// cards with their last four, purchase ids) and the note.
-    pub fn matches(&self, needle_lower: &str) -> bool {
-        matches_exchange(&self.exchange, needle_lower)
-    }
 }
 
-/// Whether an exchange matches a lower-case filter.
+/// Whether an exchange matches a lower-case filter: path, status, method, note, bodies
+/// (error codes, masked cards with their last four, purchase ids) and errors.
 pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
     if needle_lower.is_empty() {
         return true;

@@ -141,16 +141,6 @@ impl SandboxHandle {
             let _ = task.await;
         }
     }
-
-    /// Waits until the server stops (used by `serve`).
-    pub async fn wait(&self) {
-        let mut rx = self.shutdown.subscribe();
-        while !*rx.borrow_and_update() {
-            if rx.changed().await.is_err() {
-                return;
-            }
-        }
-    }
 }
 
 impl Drop for SandboxHandle {

@@ -7,7 +7,6 @@ use ratatui::crossterm::event::{
 };
 
 use super::app::{App, Busy, Effect, Level, Msg, Overlay, Pane, PollPlan};
-use super::form::Kind;
 use super::forms;
 use super::keys::{Action, Context, action_for};
 use super::layout;
@@ -731,13 +730,6 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
         _ => {}
     }
     vec![]
-}
-
-/// Whether the focused field is a toggle (for tests and views).
-pub fn focused_is_toggle(app: &App) -> bool {
-    app.current_form()
-        .focused()
-        .is_some_and(|f| matches!(f.kind, Kind::Bool | Kind::OnOff))
 }
 
 /// `x` in history: the shown rows (all, or the filter's) as a HAR file in the data dir.
