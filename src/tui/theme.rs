@@ -62,6 +62,18 @@ struct ThemeFile {
     json_literal: String,
 }
 
+impl Theme {
+    /// A list row's style: highlighted when selected, plain text otherwise.
+    pub fn row(&self, selected: bool) -> ratatui::style::Style {
+        let style = ratatui::style::Style::default();
+        if selected {
+            style.fg(self.selection_fg).bg(self.selection_bg)
+        } else {
+            style.fg(self.text)
+        }
+    }
+}
+
 /// Parses `#rrggbb` or a colour name.
 pub fn parse_color(text: &str) -> Result<Color, String> {
     let t = text.trim();

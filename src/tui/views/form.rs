@@ -54,11 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
         let value_width = width
             .saturating_sub(LABEL_WIDTH + 1 + note_width + 1)
             .max(8);
-        let value_style = if focused {
-            Style::default().fg(t.selection_fg).bg(t.selection_bg)
-        } else {
-            Style::default().fg(t.text)
-        };
+        let value_style = t.row(focused);
         lines.push(Line::from(vec![
             Span::styled(
                 format!("{:<LABEL_WIDTH$} ", fit(&field.label, LABEL_WIDTH)),

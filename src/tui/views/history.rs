@@ -93,12 +93,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 _ => Style::default().fg(t.error),
             };
             let selected = i == app.history.selected;
-            let (head_style, tail_style) = if selected {
-                let sel = Style::default().fg(t.selection_fg).bg(t.selection_bg);
-                (sel, sel)
-            } else {
-                (Style::default().fg(t.text), status_style)
-            };
+            let head_style = t.row(selected);
+            let tail_style = if selected { head_style } else { status_style };
             let marker = if selected { "▶" } else { " " };
             Line::from(vec![
                 Span::styled(marker, head_style),

@@ -130,11 +130,7 @@ fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
                 &format!("{:<22} {}  {}", group, c.number, c.description),
                 width,
             );
-            if i == selected {
-                Line::styled(text, Style::default().fg(t.selection_fg).bg(t.selection_bg))
-            } else {
-                Line::styled(text, Style::default().fg(t.text))
-            }
+            Line::styled(text, t.row(i == selected))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
@@ -152,11 +148,7 @@ fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     );
     let mut lines = Vec::new();
     for (i, d) in DEVICE_PRESETS.iter().enumerate() {
-        let style = if i == selected {
-            Style::default().fg(t.selection_fg).bg(t.selection_bg)
-        } else {
-            Style::default().fg(t.text)
-        };
+        let style = t.row(i == selected);
         lines.push(Line::styled(
             format!(
                 "{}  ({}×{}, {}, utc_offset {})",
@@ -208,7 +200,7 @@ fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
             Span::styled("OTP: ", Style::default().fg(t.muted)),
             Span::styled(
                 super::with_cursor(input, app.cursor_back, false),
-                Style::default().fg(t.selection_fg).bg(t.selection_bg),
+                t.row(true),
             ),
             Span::styled(
                 "   Enter submits · Esc cancels",
@@ -229,7 +221,7 @@ fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, inp
             Span::styled("> ", Style::default().fg(t.accent)),
             Span::styled(
                 super::with_cursor(input, app.cursor_back, false),
-                Style::default().fg(t.selection_fg).bg(t.selection_bg),
+                t.row(true),
             ),
         ]),
         Line::styled("Enter applies · Esc cancels", Style::default().fg(t.muted)),
@@ -267,11 +259,7 @@ fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
                 "yours"
             };
             let text = fit(&format!("{name:<28} {origin}"), inner.width as usize);
-            let style = if i == selected {
-                Style::default().fg(t.selection_fg).bg(t.selection_bg)
-            } else {
-                Style::default().fg(t.text)
-            };
+            let style = t.row(i == selected);
             Line::styled(text, style)
         })
         .collect();
