@@ -653,14 +653,14 @@ fn select(app: &mut App, context: Context) -> Vec<Effect> {
 }
 
 fn move_in_list(app: &mut App, action: Action) {
-    let page = history_height(app).max(1) as isize;
+    let height = history_height(app);
+    let page = height.max(1) as isize;
     let delta: isize = match action {
         Action::Up => -1,
         Action::Down => 1,
         Action::PageUp => -page,
         _ => page,
     };
-    let height = history_height(app);
     match &mut app.overlay {
         Some(Overlay::Cards { selected }) => *selected = step(*selected, delta, test_cards().len()),
         Some(Overlay::Devices { selected }) => {
