@@ -8,6 +8,7 @@ pub mod card;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod error_text;
 pub mod flow;
 pub mod history;
 pub mod sandbox;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error_text::error_chain;
+
 /// What went wrong below the API level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportKind {
@@ -96,21 +98,6 @@ const TLS_MARKERS: &[&str] = &[
     "peer is incompatible",
     "received fatal alert",
 ];
-
-/// `e` and its sources joined, so the root cause (e.g. "Connection refused") shows.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(inner) = source {
-        let part = inner.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = inner.source();
-    }
-    text
-}
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -171,12 +171,7 @@ pub async fn read_limited(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Co
         Err(e) => {
             // `to_bytes` reports both "over the limit" and transport errors the same way;
             // the source chain tells them apart.
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(inner) = source {
-                text.push_str(&inner.to_string());
-                source = inner.source();
-            }
+            let text = crate::error_text::error_chain(&e);
             if text.to_ascii_lowercase().contains("length limit") {
                 Err(too_large())
             } else {
