@@ -164,8 +164,16 @@ fn blocked_card_is_explained() {
     t.literal("4999000000000120");
     t.wait_for(&["4999000000000120", "VISA ✓ Luhn"]);
     t.keys(&["C-s"]);
-    let screen = t.wait_for(&["Card is Blocked", "what it means", "still payable"]);
+    let screen = t.wait_for(&[
+        "Card is Blocked",
+        "Sandbox trigger: card 4999000000000120",
+        "still payable",
+        "yes: the status GET says CREATED",
+    ]);
     assert!(screen.contains("HTTP 400"), "{screen}");
+    // v shows the failed exchange's own body, not the newest history row (the status GET).
+    t.keys(&["v"]);
+    t.wait_for(&["response body of POST", "\"code\"", "transaction_error"]);
     t.keys(&["q"]);
 }
 

@@ -1,7 +1,7 @@
 //! Snapshots of each screen at 120x40 and 80x24 (ratatui's TestBackend + insta).
 //! Fixtures fix ids, times, ports and the expiry, so snapshots are stable.
 
-use paysecure_explorer::tui::app::{App, Msg, Overlay};
+use paysecure_explorer::tui::app::{Answer, App, Msg, Overlay};
 use paysecure_explorer::tui::fixture;
 use paysecure_explorer::tui::update::update;
 use paysecure_explorer::tui::views;
@@ -86,9 +86,9 @@ fn too_small_terminal_shows_a_notice() {
 #[test]
 fn server_text_cannot_inject_control_characters() {
     let mut app = fixture::at_card_step(120, 40);
-    update(
+    fixture::reply(
         &mut app,
-        Msg::S2s(Err(paysecure_explorer::api::ApiError::Coded {
+        Answer::S2s(Err(paysecure_explorer::api::ApiError::Coded {
             http_status: 400,
             code: "x\u{1b}[2J".into(),
             message: "evil\u{1b}]52;c;AAAA\u{7}text".into(),

@@ -181,6 +181,11 @@ impl PurchaseStatus {
     }
 
     /// Lower-case snake name, as in history and webhooks.
+    /// Upper case, as `status` is spelt in replies.
+    pub fn as_upper(&self) -> String {
+        self.as_lower().to_ascii_uppercase()
+    }
+
     pub fn as_lower(&self) -> String {
         match self {
             PurchaseStatus::Created => "created".into(),

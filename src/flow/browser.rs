@@ -26,6 +26,8 @@ pub struct BrowserResult {
     pub landed: Option<Landed>,
     /// Whether a challenge page was answered.
     pub challenged: bool,
+    /// Whether the merchant page was loaded (only where it is reachable from here).
+    pub landing_loaded: bool,
 }
 
 /// Which of the purchase's redirects `location` is (query ignored).
@@ -99,8 +101,84 @@ fn page_error(status: u16, body: &str) -> ApiError {
     }
 }
 
-/// Opens `callback_url`, answers a challenge with `otp`, follows the redirect.
-/// `fetch_landing` also loads the merchant page (only useful where it is reachable).
+/// What opening the callback URL led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallbackPage {
+    /// Frictionless: the issuer did not challenge; the redirect was followed.
+    Redirected(BrowserResult),
+    /// The issuer served a challenge page whose form posts to `form_url`.
+    Challenge { form_url: String },
+}
+
+/// Opens `callback_url` as the customer's browser: a redirect is followed at once
+/// (frictionless); a challenge page is returned for the OTP to be asked.
+pub async fn open_callback(
+    client: &PaysecureClient,
+    callback_url: &str,
+    urls: &MerchantUrls,
+    fetch_landing: bool,
+) -> Result<CallbackPage, ApiError> {
+    let first = client.browser_get(callback_url).await?;
+    match (first.status, first.location.as_deref()) {
+        (301..=303 | 307 | 308, Some(loc)) => {
+            let location = resolve(callback_url, loc)?;
+            Ok(CallbackPage::Redirected(
+                land(client, location, urls, fetch_landing, false).await,
+            ))
+        }
+        (200, _) => match challenge_action(&first.body) {
+            Some(action) => Ok(CallbackPage::Challenge {
+                form_url: resolve(callback_url, &action)?,
+            }),
+            None => Err(page_error(first.status, &first.body)),
+        },
+        (status, _) => Err(page_error(status, &first.body)),
+    }
+}
+
+/// Answers the challenge page's form with `otp` and follows the redirect.
+pub async fn answer_challenge(
+    client: &PaysecureClient,
+    form_url: &str,
+    otp: &str,
+    urls: &MerchantUrls,
+    fetch_landing: bool,
+) -> Result<BrowserResult, ApiError> {
+    let answer = client
+        .browser_post_form(form_url, &[("otp", otp), ("action", "submit")])
+        .await?;
+    match (answer.status, answer.location.as_deref()) {
+        (301..=303 | 307 | 308, Some(loc)) => {
+            let location = resolve(form_url, loc)?;
+            Ok(land(client, location, urls, fetch_landing, true).await)
+        }
+        (status, _) => Err(page_error(status, &answer.body)),
+    }
+}
+
+/// Where the redirect pointed; `fetch_landing` also loads the merchant page (only
+/// useful where it is reachable). The landing page's own answer does not change the
+/// outcome; a failure to load it is recorded in history but not fatal.
+async fn land(
+    client: &PaysecureClient,
+    location: String,
+    urls: &MerchantUrls,
+    fetch_landing: bool,
+    challenged: bool,
+) -> BrowserResult {
+    if fetch_landing {
+        let _ = client.browser_get(&location).await;
+    }
+    BrowserResult {
+        landed: classify_landing(&location, urls),
+        landing_url: location,
+        challenged,
+        landing_loaded: fetch_landing,
+    }
+}
+
+/// Opens `callback_url`, answers a challenge with `otp` if one is served, follows the
+/// redirect.
 pub async fn complete(
     client: &PaysecureClient,
     callback_url: &str,
@@ -108,36 +186,12 @@ pub async fn complete(
     urls: &MerchantUrls,
     fetch_landing: bool,
 ) -> Result<BrowserResult, ApiError> {
-    let first = client.browser_get(callback_url).await?;
-    let mut challenged = false;
-    let location = match (first.status, first.location.as_deref()) {
-        (301..=303 | 307 | 308, Some(loc)) => resolve(callback_url, loc)?,
-        (200, _) => {
-            let Some(action) = challenge_action(&first.body) else {
-                return Err(page_error(first.status, &first.body));
-            };
-            challenged = true;
-            let form_url = resolve(callback_url, &action)?;
-            let answer = client
-                .browser_post_form(&form_url, &[("otp", otp), ("action", "submit")])
-                .await?;
-            match (answer.status, answer.location.as_deref()) {
-                (301..=303 | 307 | 308, Some(loc)) => resolve(&form_url, loc)?,
-                (status, _) => return Err(page_error(status, &answer.body)),
-            }
+    match open_callback(client, callback_url, urls, fetch_landing).await? {
+        CallbackPage::Redirected(done) => Ok(done),
+        CallbackPage::Challenge { form_url } => {
+            answer_challenge(client, &form_url, otp, urls, fetch_landing).await
         }
-        (status, _) => return Err(page_error(status, &first.body)),
-    };
-    if fetch_landing {
-        // The landing page's own answer does not change the outcome; a failure to load it
-        // is recorded in history but not fatal.
-        let _ = client.browser_get(&location).await;
     }
-    Ok(BrowserResult {
-        landed: classify_landing(&location, urls),
-        landing_url: location,
-        challenged,
-    })
 }
 
 #[cfg(test)]

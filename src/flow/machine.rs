@@ -37,6 +37,8 @@ pub struct Flow {
     pub outcome: Option<Outcome>,
     pub callback_url: Option<String>,
     pub landed: Option<Landed>,
+    /// How the browser step went (frictionless or challenged; landing loaded or not).
+    pub browser: Option<BrowserResult>,
     /// Status last read from the API (lower case).
     pub status: Option<PurchaseStatus>,
 }
@@ -56,6 +58,7 @@ impl Flow {
             outcome: None,
             callback_url: None,
             landed: None,
+            browser: None,
             status: None,
         }
     }
@@ -82,6 +85,7 @@ impl Flow {
                 self.outcome = None;
                 self.callback_url = None;
                 self.landed = None;
+                self.browser = None;
                 self.step = Step::Card;
             }
             Err(err) => self.fail(err),
@@ -110,7 +114,10 @@ impl Flow {
     /// The browser step (callback, challenge, redirect) answered.
     pub fn on_browser(&mut self, result: Result<BrowserResult, ApiError>) {
         match result {
-            Ok(done) => self.landed = done.landed,
+            Ok(done) => {
+                self.landed = done.landed;
+                self.browser = Some(done);
+            }
             Err(err) => self.fail(err),
         }
     }
@@ -194,6 +201,7 @@ mod tests {
             landing_url: "http://x/ok".into(),
             landed: Some(Landed::Success),
             challenged: true,
+            landing_loaded: true,
         }));
         flow.on_status(Ok(purchase("PAID")));
         assert_eq!(

@@ -3,6 +3,7 @@
 //! No terminal code here.
 
 pub mod browser;
+pub mod diagnosis;
 pub mod machine;
 pub mod presets;
 pub mod runner;

@@ -10,9 +10,10 @@ use super::form::{Form, Kind};
 use super::forms;
 use super::history::History;
 use super::keys::Context;
+use super::requests::{RequestId, Requests};
 use super::theme::Theme;
 use crate::api::{ApiError, Exchange, Purchase, S2sOutcome};
-use crate::flow::browser::BrowserResult;
+use crate::flow::browser::{BrowserResult, CallbackPage};
 use crate::flow::machine::{Flow, Step};
 use crate::flow::presets::{MerchantUrls, default_purchase, seed_payment};
 use crate::flow::runner::WebhookSeen;
@@ -27,16 +28,17 @@ pub enum Msg {
     Resize(u16, u16),
     /// Spinner tick, sent only while a request is in flight.
     Tick,
-    Created(Result<Purchase, ApiError>),
-    S2s(Result<S2sOutcome, ApiError>),
-    Browser(Result<BrowserResult, ApiError>),
-    Status(Result<Purchase, ApiError>),
+    /// A request of the table answered (or failed); dropped unless `id` is in flight.
+    Answer {
+        id: RequestId,
+        answer: Answer,
+        /// The last exchange the request made, so the outcome can show its own body.
+        exchange: Option<Box<Exchange>>,
+    },
     Exchange(Box<Exchange>),
     Merchant(Box<MerchantEvent>),
     /// The system browser was (or could not be) opened.
     Opened(Result<(), String>),
-    /// A resent history request finished.
-    Resent(Result<Value, ApiError>),
     /// A scenario was read (name, scenario) or could not be.
     ScenarioLoaded(Result<(String, Scenario), String>),
     /// A file was written (what to say), or could not be.
@@ -48,31 +50,62 @@ pub enum Msg {
     },
 }
 
-/// Work for the event loop to run in the background; results come back as [`Msg`]s.
+/// What a request of the table answered.
+#[derive(Debug)]
+pub enum Answer {
+    Created(Result<Purchase, ApiError>),
+    S2s(Result<S2sOutcome, ApiError>),
+    /// The callback URL opened: a frictionless redirect (done), or a challenge to answer.
+    Callback(Result<CallbackPage, ApiError>),
+    /// The challenge answered and the redirect followed.
+    Browser(Result<BrowserResult, ApiError>),
+    Status(Result<Purchase, ApiError>),
+    Resent(Result<Value, ApiError>),
+}
+
+/// A network call, run as one cancellable task.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
+pub enum Call {
     CreatePurchase(Value),
     S2s {
         purchase_id: String,
         body: Value,
     },
-    /// Act as the customer's browser: open `url`, answer with `otp`, follow the redirect.
-    CompleteInTerminal {
+    /// Act as the customer's browser: open the callback URL.
+    OpenCallback {
         url: String,
+    },
+    /// Act as the customer's browser: answer the challenge with `otp`, follow the redirect.
+    AnswerChallenge {
+        form_url: String,
         otp: String,
     },
     PollStatus {
         purchase_id: String,
         after: Duration,
     },
-    OpenBrowser(String),
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
     Resend {
         method: String,
         url: String,
         body: Option<String>,
     },
+}
+
+/// Work for the event loop to run in the background; results come back as [`Msg`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Run request `id`.
+    Call {
+        id: RequestId,
+        call: Call,
+    },
+    /// Abort request `id`'s task (its answer, if any, is dropped anyway).
+    Cancel(RequestId),
+    /// Record an exchange the client did not make itself (a cancelled request).
+    Record(Box<Exchange>),
+    OpenBrowser(String),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
     /// Write these exchanges as HAR 1.2 to `path`.
     ExportHar {
         path: PathBuf,
@@ -103,9 +136,11 @@ pub enum Overlay {
         index: usize,
         scroll: u16,
     },
-    /// The OTP prompt of the in-terminal 3DS completion.
+    /// The OTP prompt of the in-terminal 3DS completion: the issuer served a challenge
+    /// page whose form posts to `form_url`.
     Otp {
         input: String,
+        form_url: String,
     },
     /// The history filter prompt (`/`).
     Filter {
@@ -125,33 +160,10 @@ impl Overlay {
     /// The text being typed, for prompt overlays.
     pub fn input_mut(&mut self) -> Option<&mut String> {
         match self {
-            Overlay::Otp { input }
+            Overlay::Otp { input, .. }
             | Overlay::Filter { input }
             | Overlay::SaveScenario { input } => Some(input),
             _ => None,
-        }
-    }
-}
-
-/// What is in flight (one request at a time drives the spinner).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Busy {
-    Creating,
-    Paying,
-    Browsing,
-    Polling,
-    Resending,
-}
-
-impl Busy {
-    /// Spinner text.
-    pub fn label(self) -> &'static str {
-        match self {
-            Busy::Creating => "creating purchase",
-            Busy::Paying => "sending card",
-            Busy::Browsing => "completing 3-D Secure",
-            Busy::Polling => "following the purchase",
-            Busy::Resending => "resending",
         }
     }
 }
@@ -200,7 +212,10 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub history: History,
     pub notice: Option<(Level, String)>,
-    pub busy: Option<Busy>,
+    /// Requests in flight.
+    pub requests: Requests,
+    /// The client's per-request timeout (shown against the elapsed time).
+    pub timeout: Duration,
     pub spinner: usize,
     /// Set by a first Ctrl+S over warnings: the next one sends anyway.
     pub send_anyway: bool,
@@ -208,8 +223,6 @@ pub struct App {
     pub theme: Theme,
     pub theme_names: Vec<String>,
     pub urls: MerchantUrls,
-    pub poll_plan: PollPlan,
-    pub poll_attempt: usize,
     pub show_raw: bool,
     pub size: (u16, u16),
     pub quit: bool,
@@ -221,6 +234,10 @@ pub struct App {
     pub scenario_names: Vec<String>,
     /// Why the last `o` could not open a browser (shown with the URL on the result).
     pub open_failure: Option<String>,
+    /// The exchange whose failure the result screen shows (`v` shows its body).
+    pub failed_exchange: Option<Box<Exchange>>,
+    /// What the last create or S2S body carried (no secrets), to explain its answer.
+    pub sent: Option<crate::flow::diagnosis::SentFacts>,
     /// The text cursor, in characters back from the end of the text being edited
     /// (0: at the end). Any command puts it back at the end.
     pub cursor_back: usize,
@@ -244,19 +261,20 @@ impl App {
             overlay: None,
             history: History::default(),
             notice: None,
-            busy: None,
+            requests: Requests::default(),
+            timeout: crate::api::client::DEFAULT_TIMEOUT,
             spinner: 0,
             send_anyway: false,
             webhook: None,
             theme,
             theme_names,
             urls,
-            poll_plan: PollPlan::InTerminal,
-            poll_attempt: 0,
             show_raw: false,
             size: (120, 40),
             quit: false,
             open_failure: None,
+            failed_exchange: None,
+            sent: None,
             cursor_back: 0,
             brand_id: brand_id.to_string(),
             export_dir: None,

@@ -1,26 +1,48 @@
 //! Runs effects as tokio tasks; each reports back as a message on the loop's channel.
 
+use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use reqwest::Method;
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
 
-use super::app::{Effect, Msg};
-use crate::api::PaysecureClient;
+use super::app::{Answer, Call, Effect, Msg};
+use super::requests::RequestId;
+use crate::api::{Exchange, PaysecureClient, Recorder};
 use crate::flow::browser;
 use crate::flow::presets::MerchantUrls;
 
 /// What effects need.
 #[derive(Clone)]
 pub struct Runner {
+    /// The client, reporting to `recorder`.
     pub client: Arc<PaysecureClient>,
+    /// Where every exchange goes (history file and pane).
+    pub recorder: Arc<dyn Recorder>,
     pub tx: UnboundedSender<Msg>,
     pub urls: MerchantUrls,
     /// Load the merchant landing page after the redirect (embedded sandbox).
     pub fetch_landing: bool,
+    /// Abort handles of the requests in flight, by id.
+    pub tasks: Arc<Mutex<HashMap<RequestId, AbortHandle>>>,
+}
+
+/// Forwards every exchange and keeps the last one, so an answer can carry the exchange
+/// that produced it.
+struct Capture {
+    inner: Arc<dyn Recorder>,
+    last: Mutex<Option<Exchange>>,
+}
+
+impl Recorder for Capture {
+    fn record(&self, exchange: &Exchange) {
+        self.inner.record(exchange);
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(exchange.clone());
+    }
 }
 
 impl Runner {
@@ -29,6 +51,12 @@ impl Runner {
         let me = self.clone();
         match effect {
             Effect::Copy(text) => copy_osc52(&text),
+            Effect::Record(exchange) => self.recorder.record(&exchange),
+            Effect::Cancel(id) => {
+                if let Some(task) = self.lock_tasks().remove(&id) {
+                    task.abort();
+                }
+            }
             Effect::OpenBrowser(url) => {
                 // The opener's exit status says whether a browser took the URL (a detached
                 // start would report success even when none exists); it may block, so it
@@ -41,37 +69,70 @@ impl Runner {
                     let _ = me.tx.send(Msg::Opened(result));
                 });
             }
+            Effect::Call { id, call } => {
+                // Hold the lock across spawn and insert, so the task's own removal (at
+                // its end) cannot run before the insert.
+                let mut tasks = self.lock_tasks();
+                let task = tokio::spawn(async move { me.call(id, call).await });
+                tasks.insert(id, task.abort_handle());
+            }
             other => {
                 tokio::spawn(async move { me.run(other).await });
             }
         }
     }
 
-    async fn run(self, effect: Effect) {
-        let msg = match effect {
-            Effect::CreatePurchase(body) => {
-                Msg::Created(self.client.create_purchase_json(&body).await)
-            }
-            Effect::S2s { purchase_id, body } => {
-                Msg::S2s(self.client.s2s(&purchase_id, &body).await)
-            }
-            Effect::CompleteInTerminal { url, otp } => Msg::Browser(
-                browser::complete(&self.client, &url, &otp, &self.urls, self.fetch_landing).await,
+    fn lock_tasks(&self) -> std::sync::MutexGuard<'_, HashMap<RequestId, AbortHandle>> {
+        self.tasks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    async fn call(self, id: RequestId, call: Call) {
+        let capture = Arc::new(Capture {
+            inner: self.recorder.clone(),
+            last: Mutex::new(None),
+        });
+        let client = (*self.client).clone().with_recorder(capture.clone());
+        let answer = match call {
+            Call::CreatePurchase(body) => Answer::Created(client.create_purchase_json(&body).await),
+            Call::S2s { purchase_id, body } => Answer::S2s(client.s2s(&purchase_id, &body).await),
+            Call::OpenCallback { url } => Answer::Callback(
+                browser::open_callback(&client, &url, &self.urls, self.fetch_landing).await,
             ),
-            Effect::PollStatus { purchase_id, after } => {
+            Call::AnswerChallenge { form_url, otp } => Answer::Browser(
+                browser::answer_challenge(&client, &form_url, &otp, &self.urls, self.fetch_landing)
+                    .await,
+            ),
+            Call::PollStatus { purchase_id, after } => {
                 tokio::time::sleep(after).await;
-                Msg::Status(self.client.status(&purchase_id).await)
+                Answer::Status(client.status(&purchase_id).await)
             }
-            Effect::Resend { method, url, body } => {
+            Call::Resend { method, url, body } => {
                 let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
                 let path = url
-                    .strip_prefix(self.client.base_url())
+                    .strip_prefix(client.base_url())
                     .unwrap_or(&url)
                     .to_string();
                 let body: Option<Value> =
                     body.as_deref().and_then(|b| serde_json::from_str(b).ok());
-                Msg::Resent(self.client.call(method, &path, body.as_ref()).await)
+                Answer::Resent(client.call(method, &path, body.as_ref()).await)
             }
+        };
+        let exchange = capture
+            .last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .map(Box::new);
+        self.lock_tasks().remove(&id);
+        let _ = self.tx.send(Msg::Answer {
+            id,
+            answer,
+            exchange,
+        });
+    }
+
+    async fn run(self, effect: Effect) {
+        let msg = match effect {
             Effect::ExportHar { path, exchanges } => {
                 let doc = crate::history::har::document(exchanges.iter());
                 let result = serde_json::to_string_pretty(&doc)
@@ -107,7 +168,11 @@ impl Runner {
                 ),
                 None => Msg::Saved(Err("no config directory to save scenarios in".into())),
             },
-            Effect::Copy(_) | Effect::OpenBrowser(_) => return,
+            Effect::Copy(_)
+            | Effect::OpenBrowser(_)
+            | Effect::Record(_)
+            | Effect::Cancel(_)
+            | Effect::Call { .. } => return,
         };
         let _ = self.tx.send(msg);
     }

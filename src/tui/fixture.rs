@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::app::{App, Endpoint, Msg};
+use super::app::{Answer, App, Effect, Endpoint, Msg};
+use super::requests::{CheckReason, Purpose};
 use super::theme;
 use super::update::update;
 use crate::api::{ApiError, Exchange, ExchangeKind, Purchase, S2sOutcome};
@@ -99,7 +100,7 @@ pub fn at_card_step(width: u16, height: u16) -> App {
             r#"{"purchaseId":"64bfdb7df63e36669499e82f","status":"CREATED"}"#,
         ))),
     );
-    update(&mut app, Msg::Created(Ok(purchase("CREATED"))));
+    reply(&mut app, Answer::Created(Ok(purchase("CREATED"))));
     app
 }
 
@@ -117,9 +118,9 @@ pub fn pending(width: u16, height: u16) -> App {
             &format!(r#"{{"status":"pending","callback_url":"{callback}","method":"GET"}}"#),
         ))),
     );
-    update(
+    reply(
         &mut app,
-        Msg::S2s(Ok(S2sOutcome::Pending {
+        Answer::S2s(Ok(S2sOutcome::Pending {
             callback_url: callback,
             method: "GET".into(),
         })),
@@ -141,15 +142,25 @@ pub fn blocked(width: u16, height: u16) -> App {
             body,
         ))),
     );
-    update(
+    app.sent = Some(crate::flow::diagnosis::SentFacts::of(
+        &json!({"card_number": "4999000000000120"}),
+    ));
+    reply_with(
         &mut app,
-        Msg::S2s(Err(ApiError::Coded {
+        Answer::S2s(Err(ApiError::Coded {
             http_status: 400,
             code: "transaction_error".into(),
             message: "Card is Blocked".into(),
         })),
+        Some(exchange(
+            "POST",
+            &format!("/p/{PURCHASE_ID}/?s2s=true"),
+            400,
+            6000,
+            body,
+        )),
     );
-    update(&mut app, Msg::Status(Ok(purchase("CREATED"))));
+    reply(&mut app, Answer::Status(Ok(purchase("CREATED"))));
     app
 }
 
@@ -177,7 +188,7 @@ pub fn with_history(width: u16, height: u16, n: usize) -> App {
 /// pay, complete 3DS in the terminal, poll to PAID, receive the webhook, start over.
 /// Every effect is answered, so every request ends.
 pub fn scripted_flow(app: &mut App, n: u64) {
-    use crate::flow::browser::{BrowserResult, Landed};
+    use crate::flow::browser::{BrowserResult, CallbackPage, Landed};
     use crate::sandbox::MerchantEvent;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
@@ -194,7 +205,7 @@ pub fn scripted_flow(app: &mut App, n: u64) {
             r#"{"status":"CREATED"}"#,
         ))),
     );
-    update(app, Msg::Created(Ok(purchase("CREATED"))));
+    reply(app, Answer::Created(Ok(purchase("CREATED"))));
     update(
         app,
         Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
@@ -210,27 +221,32 @@ pub fn scripted_flow(app: &mut App, n: u64) {
             r#"{"status":"pending"}"#,
         ))),
     );
-    update(
+    reply(
         app,
-        Msg::S2s(Ok(S2sOutcome::Pending {
-            callback_url: callback,
+        Answer::S2s(Ok(S2sOutcome::Pending {
+            callback_url: callback.clone(),
             method: "GET".into(),
         })),
     );
     update(app, key(KeyCode::Char('b')));
+    reply(
+        app,
+        Answer::Callback(Ok(CallbackPage::Challenge { form_url: callback })),
+    );
     for c in "123456".chars() {
         update(app, key(KeyCode::Char(c)));
     }
     update(app, key(KeyCode::Enter));
-    update(
+    reply(
         app,
-        Msg::Browser(Ok(BrowserResult {
+        Answer::Browser(Ok(BrowserResult {
             landing_url: "x".into(),
             landed: Some(Landed::Success),
             challenged: true,
+            landing_loaded: true,
         })),
     );
-    update(app, Msg::Status(Ok(purchase("PAID"))));
+    reply(app, Answer::Status(Ok(purchase("PAID"))));
     update(
         app,
         Msg::Merchant(Box::new(MerchantEvent::Webhook {
@@ -242,4 +258,47 @@ pub fn scripted_flow(app: &mut App, n: u64) {
         })),
     );
     update(app, key(KeyCode::Char('n')));
+}
+
+/// The purpose of the request an answer belongs to.
+fn purpose_of(answer: &Answer) -> &'static [Purpose] {
+    match answer {
+        Answer::Created(_) => &[Purpose::Create],
+        Answer::S2s(_) => &[Purpose::Pay],
+        Answer::Callback(_) => &[Purpose::Callback],
+        Answer::Browser(_) => &[Purpose::Challenge],
+        Answer::Resent(_) => &[Purpose::Resend],
+        Answer::Status(_) => &[
+            Purpose::Follow(super::app::PollPlan::InTerminal),
+            Purpose::Follow(super::app::PollPlan::ExternalBrowser),
+            Purpose::Check(CheckReason::AfterFailure),
+            Purpose::Check(CheckReason::AfterCancel),
+            Purpose::Check(CheckReason::Refresh),
+        ],
+    }
+}
+
+/// Answers the request in flight that `answer` belongs to, as the runner would; when
+/// none is in flight (a fixture that skips the key press), one is started first.
+pub fn reply_with(app: &mut App, answer: Answer, exchange: Option<Exchange>) -> Vec<Effect> {
+    let purposes = purpose_of(&answer);
+    let id = match app.requests.find(|p| purposes.contains(&p)) {
+        Some(request) => request.id,
+        None => app
+            .requests
+            .start(purposes[0], std::time::Duration::from_secs(40)),
+    };
+    update(
+        app,
+        Msg::Answer {
+            id,
+            answer,
+            exchange: exchange.map(Box::new),
+        },
+    )
+}
+
+/// [`reply_with`] without an exchange.
+pub fn reply(app: &mut App, answer: Answer) -> Vec<Effect> {
+    reply_with(app, answer, None)
 }

@@ -20,6 +20,8 @@ pub struct History {
     pub selected: usize,
     /// First visible row, 0 = newest.
     pub offset: usize,
+    /// The newest entry folds this many status GETs of a follow-up (see [`History::fold_poll`]).
+    folded_polls: usize,
 }
 
 impl Default for History {
@@ -37,6 +39,7 @@ impl History {
             filter: None,
             selected: 0,
             offset: 0,
+            folded_polls: 0,
         }
     }
 
@@ -57,8 +60,43 @@ impl History {
         self.offset = self.offset.min(self.selected);
     }
 
+    /// A status GET of a follow-up: replaces the newest row when that is the previous GET
+    /// of the same URL, counting them (`GET status ×37 · last 12:01:09 · 3 min left`).
+    pub fn fold_poll(&mut self, mut exchange: Exchange, time_left: &str) {
+        let same = self.folded_polls > 0
+            && self
+                .entries
+                .last()
+                .is_some_and(|e| e.method == exchange.method && e.url == exchange.url);
+        let count = if same { self.folded_polls + 1 } else { 1 };
+        let clock = crate::history::har::iso8601(exchange.started_at_ms);
+        let time = clock.get(11..19).unwrap_or(&clock);
+        exchange.note = Some(format!(
+            "GET status ×{count} · last {time} UTC · {time_left} left"
+        ));
+        if same {
+            let index = self.entries.len() - 1;
+            self.entries[index] = exchange;
+            if let Some((needle, visible)) = &mut self.filter {
+                let hit = matches_exchange(&self.entries[index], needle);
+                let listed = visible.last() == Some(&index);
+                match (hit, listed) {
+                    (true, false) => visible.push(index),
+                    (false, true) => {
+                        visible.pop();
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            self.push(exchange);
+        }
+        self.folded_polls = count;
+    }
+
     /// Appends an exchange; a selection below the top keeps pointing at the same entry.
     pub fn push(&mut self, exchange: Exchange) {
+        self.folded_polls = 0;
         let index = self.entries.len();
         let shown = match &mut self.filter {
             Some((needle, visible)) => {

@@ -39,6 +39,8 @@ pub enum Action {
     Export,
     Scenarios,
     SaveScenario,
+    /// Esc with no overlay: cancel the request in flight.
+    Cancel,
 }
 
 /// Where the user is.
@@ -232,6 +234,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Close,
         help: "close / back",
         contexts: &[Detail, Picker, Prompt, Help, History],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
+        action: Action::Cancel,
+        help: "cancel the request in flight",
+        contexts: &[PurchaseForm, CardForm, Result],
         in_text: true,
         hint: true,
     },

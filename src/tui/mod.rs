@@ -10,6 +10,7 @@ pub mod forms;
 pub mod history;
 pub mod keys;
 pub mod layout;
+pub mod requests;
 pub mod sanitize;
 pub mod theme;
 pub mod update;
@@ -78,12 +79,14 @@ pub async fn run(opts: TuiOptions) -> i32 {
         }
         let _ = recorder_tx.send(Msg::Exchange(Box::new(ex.clone())));
     });
+    let recorder: Arc<dyn crate::api::Recorder> = Arc::new(recorder);
+    let timeout = opts.timeout.unwrap_or(crate::api::client::DEFAULT_TIMEOUT);
     let client = match PaysecureClient::new(ClientConfig {
         base_url: target.base_url.clone(),
         api_key: target.api_key.clone(),
-        timeout: opts.timeout.unwrap_or(crate::api::client::DEFAULT_TIMEOUT),
+        timeout,
     }) {
-        Ok(c) => Arc::new(c.with_recorder(Arc::new(recorder))),
+        Ok(c) => Arc::new(c.with_recorder(recorder.clone())),
         Err(e) => {
             eprintln!("paysecure-explorer: {e}");
             return 2;
@@ -135,6 +138,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
             });
         });
     }
+    app.timeout = timeout;
     app.export_dir = ctx.data_dir.as_ref().map(|d| d.join("exports"));
     app.scenario_names = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
     let mut warnings: Vec<String> = ctx.warnings.clone();
@@ -144,6 +148,8 @@ pub async fn run(opts: TuiOptions) -> i32 {
     }
     let runner = effects::Runner {
         client,
+        recorder,
+        tasks: Default::default(),
         tx: tx.clone(),
         urls,
         fetch_landing: target.is_embedded(),
@@ -200,7 +206,7 @@ async fn event_loop(
         spawn_input(tx);
         terminal.draw(|f| views::draw(f, app))?;
         while !app.quit {
-            let msg = if app.busy.is_some() {
+            let msg = if !app.requests.is_empty() {
                 tokio::select! {
                     m = rx.recv() => m,
                     _ = tokio::time::sleep(Duration::from_millis(100)) => Some(Msg::Tick),

@@ -6,19 +6,23 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::app::{App, Busy, Effect, Level, Msg, Overlay, Pane, PollPlan};
+use super::app::{Answer, App, Call, Effect, Level, Msg, Overlay, Pane, PollPlan};
 use super::forms;
 use super::keys::{Action, Context, action_for};
 use super::layout;
+use super::requests::{CheckReason, InFlight, Purpose, RequestId, human};
 use super::theme;
-use crate::api::{ApiError, ExchangeKind, PurchaseStatus};
+use crate::api::{ApiError, Exchange, ExchangeKind, PurchaseStatus, TransportKind, redact};
+use crate::flow::browser::CallbackPage;
 use crate::flow::machine::{Outcome, Step};
 use crate::flow::presets::{DEVICE_PRESETS, test_cards};
 use crate::flow::runner::{POLL_SCHEDULE_MS, WebhookSeen};
 use crate::sandbox::MerchantEvent;
 
-/// Polls of the external-browser plan (every 2 s: five minutes).
-const EXTERNAL_POLLS: usize = 150;
+/// How long the app follows a purchase whose callback is in the user's browser.
+const EXTERNAL_FOLLOW: Duration = Duration::from_secs(300);
+/// Between two status GETs of that follow-up.
+const EXTERNAL_POLL_EVERY: Duration = Duration::from_secs(2);
 
 /// Applies one message.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -34,30 +38,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.spinner = app.spinner.wrapping_add(1);
             vec![]
         }
-        Msg::Created(result) => on_created(app, result),
-        // Answers about a purchase the user has already left (n, a scenario) are stale:
-        // dropped, but the request they answer has ended.
-        Msg::S2s(_) if app.flow.purchase.is_none() => end_stale(app, Busy::Paying),
-        Msg::Browser(_) if app.flow.purchase.is_none() => end_stale(app, Busy::Browsing),
-        Msg::Status(Ok(p)) if app.flow.purchase_id() != Some(p.id.as_str()) => {
-            end_stale(app, Busy::Polling)
-        }
-        Msg::Status(Err(_)) if app.flow.purchase.is_none() => end_stale(app, Busy::Polling),
-        Msg::S2s(result) => on_s2s(app, result),
-        Msg::Browser(result) => {
-            app.busy = None;
-            app.notice = None;
-            let ok = result.is_ok();
-            app.flow.on_browser(result);
-            if ok {
-                start_polling(app, PollPlan::InTerminal)
-            } else {
-                vec![]
-            }
-        }
-        Msg::Status(result) => on_status(app, result),
+        Msg::Answer {
+            id,
+            answer,
+            exchange,
+        } => on_answer(app, id, answer, exchange),
         Msg::Exchange(exchange) => {
-            app.history.push(*exchange);
+            on_exchange(app, *exchange);
             vec![]
         }
         Msg::Merchant(event) => on_merchant(app, *event),
@@ -111,8 +98,52 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice = Some((Level::Info, what));
             vec![]
         }
-        Msg::Resent(result) => {
-            app.busy = None;
+    }
+}
+
+/// Starts a request: puts it in the table and returns the effect that runs it.
+fn start(app: &mut App, purpose: Purpose, call: Call) -> Effect {
+    let limit = match purpose {
+        Purpose::Follow(PollPlan::ExternalBrowser) => EXTERNAL_FOLLOW,
+        Purpose::Follow(PollPlan::InTerminal) => {
+            Duration::from_millis(POLL_SCHEDULE_MS.iter().sum()) + app.timeout
+        }
+        _ => app.timeout,
+    };
+    let id = app.requests.start(purpose, limit);
+    Effect::Call { id, call }
+}
+
+/// An answer is applied only while its request is in the table: a cancelled request,
+/// or one about a purchase the user has left, ends there.
+fn on_answer(
+    app: &mut App,
+    id: RequestId,
+    answer: Answer,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    let Some(request) = app.requests.end(id) else {
+        return vec![];
+    };
+    match (request.purpose, answer) {
+        (Purpose::Create, Answer::Created(result)) => on_created(app, result, exchange),
+        (Purpose::Pay, Answer::S2s(result)) => on_s2s(app, result, exchange),
+        (Purpose::Callback, Answer::Callback(result)) => on_callback(app, result, exchange),
+        (Purpose::Challenge, Answer::Browser(result)) => {
+            let ok = result.is_ok();
+            if !ok {
+                app.failed_exchange = exchange;
+            }
+            app.flow.on_browser(result);
+            if ok {
+                start_follow(app, PollPlan::InTerminal)
+            } else {
+                vec![]
+            }
+        }
+        (Purpose::Follow(plan), Answer::Status(result)) => on_follow(app, request, plan, result),
+        (Purpose::Check(reason), Answer::Status(result)) => on_check(app, reason, result),
+        (Purpose::Resend, Answer::Resent(result)) => {
             app.notice = Some(match result {
                 Ok(_) => (
                     Level::Info,
@@ -122,20 +153,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             });
             vec![]
         }
+        // An answer of another kind than its request cannot happen; nothing to apply.
+        _ => vec![],
     }
 }
 
-/// Ends the in-flight mark of a request whose answer came too late to matter.
-fn end_stale(app: &mut App, kind: Busy) -> Vec<Effect> {
-    if app.busy == Some(kind) {
-        app.busy = None;
-    }
-    vec![]
-}
-
-fn on_created(app: &mut App, result: Result<crate::api::Purchase, ApiError>) -> Vec<Effect> {
-    app.busy = None;
+fn on_created(
+    app: &mut App,
+    result: Result<crate::api::Purchase, ApiError>,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
     let ok = result.is_ok();
+    if !ok {
+        app.failed_exchange = exchange;
+    }
     app.flow.on_created(result);
     if ok {
         app.webhook = None;
@@ -149,17 +180,36 @@ fn on_created(app: &mut App, result: Result<crate::api::Purchase, ApiError>) -> 
     vec![]
 }
 
-fn on_s2s(app: &mut App, result: Result<crate::api::S2sOutcome, ApiError>) -> Vec<Effect> {
-    app.busy = None;
-    let coded = matches!(result, Err(ApiError::Coded { .. }));
+fn on_s2s(
+    app: &mut App,
+    result: Result<crate::api::S2sOutcome, ApiError>,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    // A refused connection never reached the server: nothing to ask it.
+    let check = match &result {
+        Err(ApiError::Transport { kind, .. }) => *kind != TransportKind::ConnectionRefused,
+        Err(ApiError::Coded { .. }) => true,
+        Ok(_) => false,
+    };
+    if result.is_err() {
+        app.failed_exchange = exchange;
+    }
     app.flow.on_s2s(result);
     app.notice = None;
     match (&app.flow.outcome, app.flow.purchase_id()) {
-        // What did the error do to the purchase? (CREATED can be retried; ERROR cannot.)
-        (_, Some(id)) if coded => vec![Effect::PollStatus {
-            purchase_id: id.to_string(),
-            after: Duration::ZERO,
-        }],
+        // What did the failure do to the purchase? (CREATED can be retried; ERROR cannot.)
+        (_, Some(id)) if check => {
+            let purchase_id = id.to_string();
+            app.flow.status = None;
+            vec![start(
+                app,
+                Purpose::Check(CheckReason::AfterFailure),
+                Call::PollStatus {
+                    purchase_id,
+                    after: Duration::ZERO,
+                },
+            )]
+        }
         (Some(Outcome::Pending { .. }), _) => {
             app.notice = Some((Level::Info, "202 pending: press b to complete 3-D Secure here, or o to open the callback in your browser.".into()));
             vec![]
@@ -168,53 +218,241 @@ fn on_s2s(app: &mut App, result: Result<crate::api::S2sOutcome, ApiError>) -> Ve
     }
 }
 
-fn start_polling(app: &mut App, plan: PollPlan) -> Vec<Effect> {
-    app.poll_plan = plan;
-    app.poll_attempt = 0;
-    match app.flow.purchase_id() {
-        Some(id) => {
-            app.busy = Some(Busy::Polling);
-            vec![Effect::PollStatus {
-                purchase_id: id.to_string(),
+fn on_callback(
+    app: &mut App,
+    result: Result<CallbackPage, ApiError>,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    match result {
+        Ok(CallbackPage::Redirected(done)) => {
+            app.notice = Some((
+                Level::Info,
+                "Frictionless: the issuer did not challenge; following the redirect…".into(),
+            ));
+            app.flow.on_browser(Ok(done));
+            start_follow(app, PollPlan::InTerminal)
+        }
+        Ok(CallbackPage::Challenge { form_url }) => {
+            app.overlay = Some(Overlay::Otp {
+                input: String::new(),
+                form_url,
+            });
+            vec![]
+        }
+        Err(e) => {
+            app.failed_exchange = exchange;
+            app.flow.on_browser(Err(e));
+            vec![]
+        }
+    }
+}
+
+/// Follows the purchase with status GETs until it is final; one follow-up at a time
+/// (a new one replaces the old, whose late answers are dropped).
+fn start_follow(app: &mut App, plan: PollPlan) -> Vec<Effect> {
+    let mut effects = stop_follow(app);
+    if let Some(id) = app.flow.purchase_id() {
+        let purchase_id = id.to_string();
+        effects.push(start(
+            app,
+            Purpose::Follow(plan),
+            Call::PollStatus {
+                purchase_id,
                 after: Duration::ZERO,
-            }]
+            },
+        ));
+    }
+    effects
+}
+
+/// Ends the follow-up in flight, if any.
+fn stop_follow(app: &mut App) -> Vec<Effect> {
+    match app
+        .requests
+        .find(|p| matches!(p, Purpose::Follow(_)))
+        .map(|r| r.id)
+    {
+        Some(id) => {
+            app.requests.end(id);
+            vec![Effect::Cancel(id)]
         }
         None => vec![],
     }
 }
 
-fn on_status(app: &mut App, result: Result<crate::api::Purchase, ApiError>) -> Vec<Effect> {
+fn on_follow(
+    app: &mut App,
+    mut request: InFlight,
+    plan: PollPlan,
+    result: Result<crate::api::Purchase, ApiError>,
+) -> Vec<Effect> {
+    if result
+        .as_ref()
+        .is_ok_and(|p| app.flow.purchase_id() != Some(p.id.as_str()))
+    {
+        return vec![];
+    }
     app.flow.on_status(result);
-    app.poll_attempt += 1;
-    let budget = match app.poll_plan {
-        PollPlan::InTerminal => POLL_SCHEDULE_MS.len(),
-        PollPlan::ExternalBrowser => EXTERNAL_POLLS,
+    request.polls += 1;
+    let (budget, after) = match plan {
+        PollPlan::InTerminal => (
+            POLL_SCHEDULE_MS.len(),
+            Duration::from_millis(POLL_SCHEDULE_MS.get(request.polls).copied().unwrap_or(0)),
+        ),
+        PollPlan::ExternalBrowser => (
+            (EXTERNAL_FOLLOW.as_secs() / EXTERNAL_POLL_EVERY.as_secs()) as usize,
+            EXTERNAL_POLL_EVERY,
+        ),
     };
-    let waiting = app.flow.awaits_final_status() && app.busy == Some(Busy::Polling);
     match app.flow.purchase_id() {
-        Some(id) if waiting && app.poll_attempt < budget => {
-            let after = match app.poll_plan {
-                PollPlan::InTerminal => POLL_SCHEDULE_MS[app.poll_attempt],
-                PollPlan::ExternalBrowser => 2000,
-            };
-            vec![Effect::PollStatus {
-                purchase_id: id.to_string(),
-                after: Duration::from_millis(after),
+        Some(id) if app.flow.awaits_final_status() && request.polls < budget => {
+            let purchase_id = id.to_string();
+            let id = request.id;
+            app.requests.resume(request);
+            vec![Effect::Call {
+                id,
+                call: Call::PollStatus { purchase_id, after },
             }]
         }
         _ => {
-            if app.busy == Some(Busy::Polling) {
-                app.busy = None;
-                if app.flow.awaits_final_status() {
-                    app.notice = Some((
-                        Level::Warn,
-                        "The purchase has not reached a final status yet; press r to check again."
-                            .into(),
-                    ));
-                }
+            if app.flow.awaits_final_status() {
+                app.notice = Some((
+                    Level::Warn,
+                    "The purchase has not reached a final status yet; press r to check again."
+                        .into(),
+                ));
             }
             vec![]
         }
+    }
+}
+
+/// One status GET answered: what a failed or cancelled call did, or a refresh after a
+/// webhook or landing.
+fn on_check(
+    app: &mut App,
+    reason: CheckReason,
+    result: Result<crate::api::Purchase, ApiError>,
+) -> Vec<Effect> {
+    if result
+        .as_ref()
+        .is_ok_and(|p| app.flow.purchase_id() != Some(p.id.as_str()))
+    {
+        return vec![];
+    }
+    let status = result.as_ref().ok().map(|p| p.status());
+    app.flow.on_status(result);
+    if reason == CheckReason::AfterCancel {
+        app.notice = Some(match status {
+            Some(PurchaseStatus::Created) => (
+                Level::Info,
+                "The status GET says the purchase is still CREATED: safe to retry (Ctrl+S).".into(),
+            ),
+            Some(s) => (
+                Level::Warn,
+                format!(
+                    "The status GET says the purchase is now {}: the cancelled call did reach the server. n starts a new purchase.",
+                    s.as_upper()
+                ),
+            ),
+            None => (
+                Level::Warn,
+                "The status GET failed too: what the cancelled call did is unknown.".into(),
+            ),
+        });
+    }
+    vec![]
+}
+
+/// Esc while something is in flight: the newest request ends now; its task is aborted
+/// and any late answer dropped. A create or S2S call that was cut off is recorded as
+/// such, and the purchase's status is asked for so the screen can say what is known.
+fn cancel_newest(app: &mut App) -> Vec<Effect> {
+    let Some(request) = app.requests.newest().cloned() else {
+        return vec![];
+    };
+    app.requests.end(request.id);
+    let mut effects = vec![Effect::Cancel(request.id)];
+    let waited = human(request.started.elapsed(), true);
+    if let Some(mut record) = request.request.clone() {
+        record.latency_ms = request.started.elapsed().as_secs_f64() * 1000.0;
+        record.error = Some(format!(
+            "cancelled by the user after {waited}: no answer was read"
+        ));
+        effects.push(Effect::Record(record));
+    }
+    let what = request.purpose.label();
+    match request.purpose {
+        Purpose::Pay => {
+            app.flow.step = Step::Card;
+            app.flow.outcome = None;
+            app.notice = Some((
+                Level::Warn,
+                format!("Cancelled {what} after {waited}; asking the purchase's status…"),
+            ));
+            if let Some(id) = app.flow.purchase_id() {
+                let purchase_id = id.to_string();
+                effects.push(start(
+                    app,
+                    Purpose::Check(CheckReason::AfterCancel),
+                    Call::PollStatus {
+                        purchase_id,
+                        after: Duration::ZERO,
+                    },
+                ));
+            }
+        }
+        Purpose::Create => {
+            app.notice = Some((
+                Level::Warn,
+                format!(
+                    "Cancelled {what} after {waited}. If the server got it, a purchase may exist (no id was read); Ctrl+S sends again with a fresh merchantRef."
+                ),
+            ));
+            forms::refresh_merchant_ref(&mut app.purchase_form);
+        }
+        Purpose::Callback | Purpose::Challenge => {
+            app.notice = Some((
+                Level::Warn,
+                format!(
+                    "Stopped {what} after {waited}; the purchase may still be pending: b or o to try again, r to check its status."
+                ),
+            ));
+        }
+        Purpose::Follow(_) | Purpose::Check(_) => {
+            app.notice = Some((
+                Level::Info,
+                format!("Stopped {what} after {waited}; r checks the status again."),
+            ));
+        }
+        Purpose::Resend => {
+            app.notice = Some((Level::Info, format!("Stopped {what} after {waited}.")));
+        }
+    }
+    effects
+}
+
+/// A new exchange for the pane. The status GETs of a follow-up fold into one row that
+/// counts them, so a five-minute follow-up does not push everything else away.
+fn on_exchange(app: &mut App, exchange: Exchange) {
+    let following = app
+        .requests
+        .find(|p| matches!(p, Purpose::Follow(_)))
+        .cloned();
+    let status_url = app
+        .flow
+        .purchase_id()
+        .map(|id| format!("{}/purchases/{id}/", app.endpoint.base_url));
+    match (following, status_url) {
+        (Some(follow), Some(url))
+            if exchange.kind == ExchangeKind::Api
+                && exchange.method == "GET"
+                && exchange.url == url =>
+        {
+            let left = follow.limit.saturating_sub(follow.started.elapsed());
+            app.history.fold_poll(exchange, &human(left, false));
+        }
+        _ => app.history.push(exchange),
     }
 }
 
@@ -236,7 +474,26 @@ fn on_merchant(app: &mut App, event: MerchantEvent) -> Vec<Effect> {
     }
     app.history
         .push(crate::history::merchant::to_exchange(&event));
-    vec![]
+    // A webhook or landing says the purchase moved: read its status, so the headline
+    // never contradicts the webhook line.
+    let checking = app
+        .requests
+        .find(|p| matches!(p, Purpose::Check(_) | Purpose::Follow(_)))
+        .is_some();
+    match app.flow.purchase_id() {
+        Some(id) if mine && !checking => {
+            let purchase_id = id.to_string();
+            vec![start(
+                app,
+                Purpose::Check(CheckReason::Refresh),
+                Call::PollStatus {
+                    purchase_id,
+                    after: Duration::ZERO,
+                },
+            )]
+        }
+        _ => vec![],
+    }
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -321,11 +578,15 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         Action::Close => {
             if app.overlay.is_some() {
                 app.overlay = None;
+                vec![]
+            } else if !app.requests.is_empty() {
+                cancel_newest(app)
             } else {
                 app.pane = Pane::Step;
+                vec![]
             }
-            vec![]
         }
+        Action::Cancel => cancel_newest(app),
         Action::NextTheme => {
             next_theme(app);
             vec![]
@@ -387,7 +648,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         Action::OpenBrowser => match app.flow.callback_url.clone() {
             Some(url) if pending(app) => {
                 let mut effects = vec![Effect::OpenBrowser(url)];
-                effects.extend(start_polling(app, PollPlan::ExternalBrowser));
+                effects.extend(start_follow(app, PollPlan::ExternalBrowser));
                 effects
             }
             _ => {
@@ -404,10 +665,14 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
                     Level::Warn,
                     "A real issuer's challenge must be answered in a browser: press o. (b works with the embedded or a local `serve`d sandbox.)".into(),
                 ));
-            } else if pending(app) {
-                app.overlay = Some(Overlay::Otp {
-                    input: String::new(),
-                });
+            } else if app.requests.step_in_flight() {
+                app.notice = Some((
+                    Level::Warn,
+                    "A request is already in flight (Esc cancels it).".into(),
+                ));
+            } else if let (Some(url), true) = (app.flow.callback_url.clone(), pending(app)) {
+                // Open the callback first: only a challenge page asks for the OTP.
+                return vec![start(app, Purpose::Callback, Call::OpenCallback { url })];
             } else {
                 app.notice = Some((
                     Level::Warn,
@@ -429,11 +694,16 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             vec![]
         }
         Action::NewPurchase => {
-            // Following the old purchase stops here; its late answers are dropped.
-            if app.busy == Some(Busy::Polling) {
-                app.busy = None;
-            }
+            // Every request about the old purchase ends here; their late answers are
+            // dropped. A resend is about a history row, not the purchase: it goes on.
+            let effects: Vec<Effect> = app
+                .requests
+                .end_where(|p| p != Purpose::Resend)
+                .into_iter()
+                .map(Effect::Cancel)
+                .collect();
             app.open_failure = None;
+            app.failed_exchange = None;
             app.flow.restart();
             app.webhook = None;
             app.show_raw = false;
@@ -442,7 +712,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
                 Level::Info,
                 "New purchase: step ① (a fresh merchantRef is filled in).".into(),
             ));
-            vec![]
+            effects
         }
         Action::Retry => retry(app),
         Action::RawBody => {
@@ -493,8 +763,11 @@ fn pending(app: &App) -> bool {
 }
 
 fn send(app: &mut App) -> Vec<Effect> {
-    if app.busy.is_some() {
-        app.notice = Some((Level::Warn, "A request is already in flight.".into()));
+    if app.requests.step_in_flight() {
+        app.notice = Some((
+            Level::Warn,
+            "A request is already in flight (Esc cancels it).".into(),
+        ));
         return vec![];
     }
     let warnings = app.current_form().warnings();
@@ -513,19 +786,43 @@ fn send(app: &mut App) -> Vec<Effect> {
     app.send_anyway = false;
     app.notice = None;
     let body = app.current_form().to_json();
-    match (app.flow.step, app.flow.purchase_id()) {
-        (Step::Purchase, _) => {
-            app.busy = Some(Busy::Creating);
-            vec![Effect::CreatePurchase(body)]
-        }
+    app.failed_exchange = None;
+    let base = app.endpoint.base_url.clone();
+    let (purpose, url, call) = match (app.flow.step, app.flow.purchase_id()) {
+        (Step::Purchase, _) => (
+            Purpose::Create,
+            format!("{base}/purchases/"),
+            Call::CreatePurchase(body.clone()),
+        ),
         (_, Some(id)) => {
-            let purchase_id = id.to_string();
-            app.busy = Some(Busy::Paying);
             app.webhook = None;
-            vec![Effect::S2s { purchase_id, body }]
+            (
+                Purpose::Pay,
+                format!("{base}/p/{id}/?s2s=true"),
+                Call::S2s {
+                    purchase_id: id.to_string(),
+                    body: body.clone(),
+                },
+            )
         }
-        (_, None) => vec![],
+        (_, None) => return vec![],
+    };
+    app.sent = Some(crate::flow::diagnosis::SentFacts::of(&body));
+    let effect = start(app, purpose, call);
+    if let Effect::Call { id, .. } = &effect
+        && let Some(request) = app.requests.get_mut(*id)
+    {
+        // What to record should the user cancel it before an answer.
+        let mut record = Exchange::new(
+            ExchangeKind::Api,
+            "POST",
+            &url,
+            crate::clock::now_epoch_millis(),
+        );
+        record.request_body = Some(redact::body(&body.to_string()));
+        request.request = Some(Box::new(record));
     }
+    vec![effect]
 }
 
 /// `r` on the result screen: repeat what failed, or check the status again.
@@ -535,7 +832,7 @@ fn retry(app: &mut App) -> Vec<Effect> {
             app.flow.outcome = None;
             send(app)
         }
-        _ => start_polling(app, app.poll_plan),
+        _ => start_follow(app, PollPlan::InTerminal),
     }
 }
 
@@ -545,12 +842,12 @@ fn resend(app: &mut App) -> Vec<Effect> {
     };
     match app.history.newest(index) {
         Some(ex) if ex.kind == ExchangeKind::Api => {
-            app.busy = Some(Busy::Resending);
-            vec![Effect::Resend {
+            let call = Call::Resend {
                 method: ex.method.clone(),
                 url: ex.url.clone(),
                 body: ex.request_body.clone(),
-            }]
+            };
+            vec![start(app, Purpose::Resend, call)]
         }
         Some(_) => {
             app.notice = Some((
@@ -638,15 +935,23 @@ fn select(app: &mut App, context: Context) -> Vec<Effect> {
             }
             vec![Effect::SaveScenario { name, scenario }]
         }
-        (_, Some(Overlay::Otp { input })) => {
-            app.overlay = None;
-            match app.flow.callback_url.clone() {
-                Some(url) => {
-                    app.busy = Some(Busy::Browsing);
-                    vec![Effect::CompleteInTerminal { url, otp: input }]
-                }
-                None => vec![],
+        (_, Some(Overlay::Otp { input, form_url })) => {
+            if input.trim().is_empty() {
+                app.notice = Some((
+                    Level::Warn,
+                    "Type the one-time code first (the sandbox's is 123456); Esc leaves the challenge unanswered.".into(),
+                ));
+                return vec![];
             }
+            app.overlay = None;
+            vec![start(
+                app,
+                Purpose::Challenge,
+                Call::AnswerChallenge {
+                    form_url,
+                    otp: input,
+                },
+            )]
         }
         _ => vec![],
     }

@@ -6,12 +6,13 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Busy, Effect, Msg, Overlay, Pane};
+use super::app::{Answer, Call, Effect, Msg, Overlay, Pane};
 use super::fixture::{self, PURCHASE_ID};
 use super::keys::Context;
+use super::requests::Purpose;
 use super::update::update;
 use crate::api::{ApiError, PurchaseStatus, TransportKind};
-use crate::flow::browser::{BrowserResult, Landed};
+use crate::flow::browser::{BrowserResult, CallbackPage, Landed};
 use crate::flow::machine::{Outcome, Step};
 use crate::sandbox::MerchantEvent;
 
@@ -31,12 +32,18 @@ fn typed(app: &mut super::app::App, text: &str) {
 fn ctrl_s_on_step_one_creates_the_purchase_from_the_form() {
     let mut app = fixture::app(120, 40);
     let effects = update(&mut app, ctrl('s'));
-    let [Effect::CreatePurchase(body)] = effects.as_slice() else {
+    let [
+        Effect::Call {
+            call: Call::CreatePurchase(body),
+            ..
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(body["client"]["email"], "buyer@example.com");
     assert_eq!(body["merchantRef"], "order-1001");
-    assert_eq!(app.busy, Some(Busy::Creating));
+    assert!(app.requests.find(|p| p == Purpose::Create).is_some());
     assert!(
         update(&mut app, ctrl('s')).is_empty(),
         "no double send while in flight"
@@ -47,10 +54,10 @@ fn ctrl_s_on_step_one_creates_the_purchase_from_the_form() {
 fn created_moves_to_step_two_and_refreshes_merchant_ref() {
     let mut app = fixture::app(120, 40);
     update(&mut app, ctrl('s'));
-    update(&mut app, Msg::Created(Ok(fixture::purchase("CREATED"))));
+    fixture::reply(&mut app, Answer::Created(Ok(fixture::purchase("CREATED"))));
     assert_eq!(app.flow.step, Step::Card);
     assert_eq!(app.context(), Context::CardForm);
-    assert_eq!(app.busy, None);
+    assert!(app.requests.is_empty(), "{:?}", app.requests);
     assert_ne!(
         app.purchase_form
             .get("merchantRef")
@@ -63,7 +70,13 @@ fn created_moves_to_step_two_and_refreshes_merchant_ref() {
 fn f5_on_step_two_pays_the_created_purchase() {
     let mut app = fixture::at_card_step(120, 40);
     let effects = update(&mut app, key(KeyCode::F(5)));
-    let [Effect::S2s { purchase_id, body }] = effects.as_slice() else {
+    let [
+        Effect::Call {
+            call: Call::S2s { purchase_id, body },
+            ..
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(purchase_id, PURCHASE_ID);
@@ -83,7 +96,7 @@ fn warnings_ask_before_sending_anyway() {
     assert!(notice.contains("card_number: fails Luhn"), "{notice}");
     let effects = update(&mut app, ctrl('s'));
     assert!(
-        matches!(effects.as_slice(), [Effect::S2s { body, .. }] if body["card_number"] == "4444333322221112")
+        matches!(effects.as_slice(), [Effect::Call { call: Call::S2s { body, .. }, .. }] if body["card_number"] == "4444333322221112")
     );
 }
 
@@ -138,35 +151,62 @@ fn toggles_take_space_and_q_quits_there() {
 fn pending_then_b_and_otp_completes_in_terminal_and_polls_to_paid() {
     let mut app = fixture::pending(120, 40);
     assert_eq!(app.context(), Context::Result);
-    update(&mut app, key(KeyCode::Char('b')));
+    let effects = update(&mut app, key(KeyCode::Char('b')));
+    let [
+        Effect::Call {
+            call: Call::OpenCallback { url },
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("b opens the callback first: {effects:?}")
+    };
+    assert_eq!(app.overlay, None, "no OTP before the issuer challenges");
+    let form_url = url.clone();
+    fixture::reply(
+        &mut app,
+        Answer::Callback(Ok(CallbackPage::Challenge { form_url })),
+    );
     assert!(matches!(app.overlay, Some(Overlay::Otp { .. })));
+    update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Otp { .. })),
+        "an empty OTP is not sent"
+    );
     typed(&mut app, "123456");
     let effects = update(&mut app, key(KeyCode::Enter));
-    let [Effect::CompleteInTerminal { otp, url }] = effects.as_slice() else {
+    let [
+        Effect::Call {
+            call: Call::AnswerChallenge { otp, form_url },
+            ..
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(otp, "123456");
-    assert!(url.ends_with(&format!("/payment/{PURCHASE_ID}/")));
-    let effects = update(
+    assert!(form_url.ends_with(&format!("/payment/{PURCHASE_ID}/")));
+    let effects = fixture::reply(
         &mut app,
-        Msg::Browser(Ok(BrowserResult {
+        Answer::Browser(Ok(BrowserResult {
             landing_url: "x".into(),
             landed: Some(Landed::Success),
             challenged: true,
+            landing_loaded: true,
         })),
     );
     assert!(
-        matches!(effects.as_slice(), [Effect::PollStatus { after, .. }] if *after == Duration::ZERO)
+        matches!(effects.as_slice(), [Effect::Call { call: Call::PollStatus { after, .. }, .. }] if *after == Duration::ZERO)
     );
-    let effects = update(
+    let effects = fixture::reply(
         &mut app,
-        Msg::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
+        Answer::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
     );
     assert!(
-        matches!(effects.as_slice(), [Effect::PollStatus { after, .. }] if *after > Duration::ZERO),
+        matches!(effects.as_slice(), [Effect::Call { call: Call::PollStatus { after, .. }, .. }] if *after > Duration::ZERO),
         "keeps polling"
     );
-    let effects = update(&mut app, Msg::Status(Ok(fixture::purchase("PAID"))));
+    let effects = fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
     assert!(effects.is_empty());
     assert_eq!(
         app.flow.outcome,
@@ -174,25 +214,26 @@ fn pending_then_b_and_otp_completes_in_terminal_and_polls_to_paid() {
             status: PurchaseStatus::Paid
         })
     );
-    assert_eq!(app.busy, None);
+    assert!(app.requests.is_empty(), "{:?}", app.requests);
 }
 
 #[test]
 fn polling_is_bounded() {
     let mut app = fixture::pending(120, 40);
-    update(
+    fixture::reply(
         &mut app,
-        Msg::Browser(Ok(BrowserResult {
+        Answer::Browser(Ok(BrowserResult {
             landing_url: "x".into(),
             landed: None,
             challenged: false,
+            landing_loaded: true,
         })),
     );
     let mut polls = 0;
     loop {
-        let effects = update(
+        let effects = fixture::reply(
             &mut app,
-            Msg::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
+            Answer::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
         );
         if effects.is_empty() {
             break;
@@ -200,7 +241,7 @@ fn polling_is_bounded() {
         polls += 1;
         assert!(polls < 100, "unbounded");
     }
-    assert_eq!(app.busy, None);
+    assert!(app.requests.is_empty(), "{:?}", app.requests);
     assert!(app.notice.is_some(), "says it gave up waiting");
 }
 
@@ -210,7 +251,13 @@ fn open_browser_failure_shows_and_copies_the_url() {
     let effects = update(&mut app, key(KeyCode::Char('o')));
     assert!(matches!(effects.first(), Some(Effect::OpenBrowser(u)) if u.contains("/payment/")));
     assert!(
-        matches!(effects.get(1), Some(Effect::PollStatus { .. })),
+        matches!(
+            effects.get(1),
+            Some(Effect::Call {
+                call: Call::PollStatus { .. },
+                ..
+            })
+        ),
         "follows the purchase"
     );
     let effects = update(&mut app, Msg::Opened(Err("no browser".into())));
@@ -231,16 +278,22 @@ fn open_browser_failure_shows_and_copies_the_url() {
 fn coded_error_asks_for_status_then_edit_retry_returns_to_the_card() {
     let mut app = fixture::at_card_step(120, 40);
     update(&mut app, ctrl('s'));
-    let effects = update(
+    let effects = fixture::reply(
         &mut app,
-        Msg::S2s(Err(ApiError::Coded {
+        Answer::S2s(Err(ApiError::Coded {
             http_status: 400,
             code: "transaction_error".into(),
             message: "Card is Blocked".into(),
         })),
     );
-    assert!(matches!(effects.as_slice(), [Effect::PollStatus { .. }]));
-    update(&mut app, Msg::Status(Ok(fixture::purchase("CREATED"))));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Call {
+            call: Call::PollStatus { .. },
+            ..
+        }]
+    ));
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert!(matches!(app.flow.outcome, Some(Outcome::Coded(_))));
     update(&mut app, key(KeyCode::Char('v')));
     assert!(app.show_raw);
@@ -253,9 +306,9 @@ fn coded_error_asks_for_status_then_edit_retry_returns_to_the_card() {
 fn transport_failure_retries_with_r_and_new_purchase_with_n() {
     let mut app = fixture::app(120, 40);
     update(&mut app, ctrl('s'));
-    update(
+    fixture::reply(
         &mut app,
-        Msg::Created(Err(ApiError::Transport {
+        Answer::Created(Err(ApiError::Transport {
             kind: TransportKind::ConnectionRefused,
             http_status: None,
             detail: "refused".into(),
@@ -263,10 +316,16 @@ fn transport_failure_retries_with_r_and_new_purchase_with_n() {
     );
     assert_eq!(app.context(), Context::Result);
     let effects = update(&mut app, key(KeyCode::Char('r')));
-    assert!(matches!(effects.as_slice(), [Effect::CreatePurchase(_)]));
-    update(
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Call {
+            call: Call::CreatePurchase(_),
+            ..
+        }]
+    ));
+    fixture::reply(
         &mut app,
-        Msg::Created(Err(ApiError::Transport {
+        Answer::Created(Err(ApiError::Transport {
             kind: TransportKind::Timeout,
             http_status: None,
             detail: "t".into(),
@@ -325,7 +384,9 @@ fn history_focus_detail_copy_and_resend() {
         matches!(effects.as_slice(), [Effect::Copy(c)] if c.starts_with("curl") && c.contains("$PAYSECURE_API_KEY"))
     );
     let effects = update(&mut app, key(KeyCode::Char('r')));
-    assert!(matches!(effects.as_slice(), [Effect::Resend { method, .. }] if method == "POST"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Call { call: Call::Resend { method, .. }, .. }] if method == "POST")
+    );
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.overlay, None);
 }
@@ -488,7 +549,7 @@ fn scripted_flows_end_every_request_and_keep_memory_bounded() {
     app.history = super::history::History::with_cap(500);
     for n in 0..300 {
         fixture::scripted_flow(&mut app, n);
-        assert_eq!(app.busy, None, "flow {n} left a request in flight");
+        assert!(app.requests.is_empty(), "flow {n} left a request in flight");
     }
     assert!(app.history.total() <= 550, "{}", app.history.total());
     assert_eq!(app.context(), Context::PurchaseForm);
@@ -558,46 +619,64 @@ mod properties {
             http_status: None,
             detail: "t".into(),
         };
+        let reply = |id: u64, answer: Answer| Msg::Answer {
+            id,
+            answer,
+            exchange: None,
+        };
         Some(match effect {
-            Effect::CreatePurchase(_) => Msg::Created(if ok {
-                Ok(purchase("CREATED"))
-            } else {
-                Err(fail())
-            }),
-            Effect::S2s { .. } => Msg::S2s(if ok {
-                Ok(S2sOutcome::Pending {
-                    callback_url: "http://127.0.0.1:9/api/v1/payment/x/".into(),
-                    method: "GET".into(),
-                })
-            } else {
-                Err(ApiError::Coded {
-                    http_status: 400,
-                    code: "transaction_error".into(),
-                    message: "Card is Blocked".into(),
-                })
-            }),
-            Effect::CompleteInTerminal { .. } => Msg::Browser(if ok {
-                Ok(BrowserResult {
-                    landing_url: "x".into(),
-                    landed: Some(Landed::Success),
-                    challenged: true,
-                })
-            } else {
-                Err(fail())
-            }),
-            Effect::PollStatus { .. } => Msg::Status(if ok {
-                Ok(purchase("PAID"))
-            } else {
-                Ok(purchase("PENDING_EXECUTE"))
-            }),
+            Effect::Call { id, call } => reply(
+                *id,
+                match call {
+                    Call::CreatePurchase(_) => Answer::Created(if ok {
+                        Ok(purchase("CREATED"))
+                    } else {
+                        Err(fail())
+                    }),
+                    Call::S2s { .. } => Answer::S2s(if ok {
+                        Ok(S2sOutcome::Pending {
+                            callback_url: "http://127.0.0.1:9/api/v1/payment/x/".into(),
+                            method: "GET".into(),
+                        })
+                    } else {
+                        Err(ApiError::Coded {
+                            http_status: 400,
+                            code: "transaction_error".into(),
+                            message: "Card is Blocked".into(),
+                        })
+                    }),
+                    Call::OpenCallback { url } => Answer::Callback(if ok {
+                        Ok(CallbackPage::Challenge {
+                            form_url: url.clone(),
+                        })
+                    } else {
+                        Err(fail())
+                    }),
+                    Call::AnswerChallenge { .. } => Answer::Browser(if ok {
+                        Ok(BrowserResult {
+                            landing_url: "x".into(),
+                            landed: Some(Landed::Success),
+                            challenged: true,
+                            landing_loaded: true,
+                        })
+                    } else {
+                        Err(fail())
+                    }),
+                    Call::PollStatus { .. } => Answer::Status(if ok {
+                        Ok(purchase("PAID"))
+                    } else {
+                        Ok(purchase("PENDING_EXECUTE"))
+                    }),
+                    Call::Resend { .. } => Answer::Resent(if ok {
+                        Ok(serde_json::json!({}))
+                    } else {
+                        Err(fail())
+                    }),
+                },
+            ),
             Effect::OpenBrowser(_) => {
                 Msg::Opened(if ok { Ok(()) } else { Err("no browser".into()) })
             }
-            Effect::Resend { .. } => Msg::Resent(if ok {
-                Ok(serde_json::json!({}))
-            } else {
-                Err(fail())
-            }),
             Effect::ExportHar { .. } | Effect::SaveScenario { .. } => Msg::Saved(if ok {
                 Ok("ok".into())
             } else {
@@ -606,7 +685,7 @@ mod properties {
             Effect::LoadScenario(name) => Msg::ScenarioLoaded(
                 crate::flow::scenario::load(name, None).map(|s| (name.clone(), s)),
             ),
-            Effect::Copy(_) => return None,
+            Effect::Copy(_) | Effect::Cancel(_) | Effect::Record(_) => return None,
         })
     }
 
@@ -658,7 +737,7 @@ mod properties {
                     pending.extend(update(&mut app, msg));
                 }
             }
-            prop_assert_eq!(app.busy, None);
+            prop_assert!(app.requests.is_empty(), "{:?}", app.requests);
             draw(&app);
         }
     }
@@ -703,15 +782,29 @@ fn the_cursor_moves_and_edits_in_the_middle() {
 fn late_answers_about_a_left_purchase_are_dropped() {
     let mut app = fixture::pending(120, 40);
     let effects = update(&mut app, key(KeyCode::Char('o')));
+    let Some(follow) = effects.iter().find_map(|e| match e {
+        Effect::Call {
+            id,
+            call: Call::PollStatus { .. },
+        } => Some(*id),
+        _ => None,
+    }) else {
+        panic!("{effects:?}")
+    };
+    let effects = update(&mut app, key(KeyCode::Char('n')));
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::PollStatus { .. }))
+        effects.contains(&Effect::Cancel(follow)),
+        "following stops with the new purchase: {effects:?}"
     );
-    assert_eq!(app.busy, Some(Busy::Polling));
-    update(&mut app, key(KeyCode::Char('n')));
-    assert_eq!(app.busy, None, "following stops with the new purchase");
-    let effects = update(&mut app, Msg::Status(Ok(fixture::purchase("PAID"))));
+    assert!(app.requests.is_empty());
+    let effects = update(
+        &mut app,
+        Msg::Answer {
+            id: follow,
+            answer: Answer::Status(Ok(fixture::purchase("PAID"))),
+            exchange: None,
+        },
+    );
     assert!(effects.is_empty());
     assert_eq!(
         app.context(),
@@ -719,14 +812,6 @@ fn late_answers_about_a_left_purchase_are_dropped() {
         "the stale PAID does not take over the screen"
     );
     assert_eq!(app.flow.purchase, None);
-    update(
-        &mut app,
-        Msg::S2s(Ok(crate::api::S2sOutcome::Pending {
-            callback_url: "x".into(),
-            method: "GET".into(),
-        })),
-    );
-    assert_eq!(app.flow.step, Step::Purchase);
     assert!(
         !update(&mut app, ctrl('s')).is_empty(),
         "a new purchase can be sent"

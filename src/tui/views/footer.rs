@@ -20,12 +20,17 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
     // A spinner while a request is in flight; a notice beside it, so that what the app
     // has to say (e.g. "no browser: the URL is copied") is never hidden by the spinner.
     let mut spans = Vec::new();
-    if let Some(busy) = app.busy {
+    if let Some(request) = app.requests.newest() {
+        let others = match app.requests.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
         spans.push(Span::styled(
             format!(
-                " {} {}…",
+                " {} {}… {}{others} · Esc cancels",
                 SPINNER[app.spinner % SPINNER.len()],
-                busy.label()
+                request.purpose.label(),
+                request.progress(std::time::Instant::now()),
             ),
             Style::default().fg(t.accent),
         ));
@@ -83,6 +88,8 @@ fn applies(app: &App, action: Action) -> bool {
             matches!(outcome, Some(Outcome::Coded(_) | Outcome::Transport(_)))
         }
         Action::Retry => matches!(outcome, Some(Outcome::Transport(_))),
+        // The spinner line says "Esc cancels" while something is in flight.
+        Action::Cancel => false,
         _ => true,
     }
 }

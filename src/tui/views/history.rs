@@ -40,10 +40,13 @@ pub fn row_text(ex: &Exchange, width: usize) -> (String, String) {
     let time = clock_time(ex.started_at_ms);
     let what = match (ex.kind, &ex.note) {
         (ExchangeKind::Webhook | ExchangeKind::Landing, Some(note)) => format!("⇐ {}", clean(note)),
+        // Folded status GETs of a follow-up.
+        (ExchangeKind::Api, Some(note)) => clean(note),
         _ => format!("{:<4} {}", ex.method, short_path(ex)),
     };
     let status = match (ex.status, &ex.error) {
         (Some(s), _) => s.to_string(),
+        (None, Some(e)) if e.starts_with("cancelled") => "CXL".into(),
         (None, Some(_)) => "ERR".into(),
         (None, None) => "…".into(),
     };

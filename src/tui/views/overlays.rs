@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Cards { selected }) => cards(frame, area, app, *selected),
         Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
         Some(Overlay::Detail { index, scroll }) => detail(frame, area, app, *index, *scroll),
-        Some(Overlay::Otp { input }) => otp(frame, area, app, input),
+        Some(Overlay::Otp { input, .. }) => otp(frame, area, app, input),
         Some(Overlay::Filter { input }) => prompt(
             frame,
             area,

@@ -8,10 +8,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::panel;
 use crate::api::catalog::{self, Explanation};
-use crate::api::{ApiError, PurchaseStatus};
+use crate::api::{ApiError, PurchaseStatus, TransportKind};
 use crate::flow::browser::Landed;
+use crate::flow::diagnosis;
 use crate::flow::machine::Outcome;
 use crate::tui::app::{App, Pane};
+use crate::tui::requests::Purpose;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
 
@@ -29,20 +31,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Outcome::Pending { callback_url }) => pending(&mut lines, app, callback_url),
         Some(Outcome::Settled { status }) => settled(&mut lines, app, status),
         Some(Outcome::Coded(err)) => coded(&mut lines, app, err),
-        Some(Outcome::Transport(err)) => transport(&mut lines, t, err),
+        Some(Outcome::Transport(err)) => transport(&mut lines, app, err),
         None => lines.push(Line::raw("Waiting…")),
     }
     if app.show_raw {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            "raw response body (v hides):",
-            Style::default().fg(t.muted),
-        ));
-        let raw = app
-            .history
-            .newest(0)
-            .and_then(|e| e.response_body.clone())
-            .unwrap_or_else(|| "(no body)".into());
+        // The body of the exchange that failed, never whatever history row is newest.
+        let (title, raw) = match &app.failed_exchange {
+            Some(ex) => (
+                format!(
+                    "response body of {} {} (v hides):",
+                    ex.method,
+                    clean(ex.path())
+                ),
+                ex.response_body
+                    .clone()
+                    .unwrap_or_else(|| "(no body: the request got no answer)".into()),
+            ),
+            None => (
+                "response body (v hides):".to_string(),
+                "(no failed exchange to show)".into(),
+            ),
+        };
+        lines.push(Line::styled(title, Style::default().fg(t.muted)));
         lines.extend(super::json::body_lines(&raw, t));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
@@ -79,7 +90,7 @@ fn pending(lines: &mut Vec<Line>, app: &App, url: &str) {
         "  o  open it in your browser (3-D Secure, then the redirect)",
     ));
     lines.push(Line::raw(
-        "  b  complete it here: the app acts as the browser and asks for the OTP",
+        "  b  complete it here: the app acts as the browser (an OTP only if the issuer challenges)",
     ));
     if app.endpoint.embedded {
         lines.push(Line::styled(
@@ -108,27 +119,47 @@ fn pending(lines: &mut Vec<Line>, app: &App, url: &str) {
 
 fn follow_lines(lines: &mut Vec<Line>, app: &App) {
     let t = &app.theme;
+    if let Some(browser) = &app.flow.browser {
+        let how = if browser.challenged {
+            "challenge answered"
+        } else {
+            "frictionless: the issuer did not challenge"
+        };
+        lines.push(kv(t, "3-D Secure", how.into(), Style::default().fg(t.text)));
+    }
     if let Some(landed) = app.flow.landed {
         let page = match landed {
             Landed::Success => "success",
             Landed::Failure => "failure",
             Landed::Pending => "pending",
         };
-        lines.push(kv(
-            t,
-            "redirect",
-            format!("landed on the {page} page"),
-            Style::default().fg(t.text),
-        ));
+        let loaded = app.flow.browser.as_ref().is_none_or(|b| b.landing_loaded);
+        let text = if loaded {
+            format!("landed on the {page} page")
+        } else {
+            format!("redirected to {page}_redirect (not loaded)")
+        };
+        lines.push(kv(t, "redirect", text, Style::default().fg(t.text)));
     }
     match &app.webhook {
         Some(w) => {
-            let (verdict, style) = if w.signature_valid {
-                ("signature ✓ valid", Style::default().fg(t.ok))
-            } else {
-                ("signature ✗ INVALID", Style::default().fg(t.error))
+            // The outcome and the signature are two facts, coloured each by its own.
+            let outcome = match w.status.as_str() {
+                "paid" => t.ok,
+                "error" | "expired" | "cancelled" => t.error,
+                _ => t.warn,
             };
-            lines.push(kv(t, "webhook", format!("{} · {verdict}", w.status), style));
+            let (verdict, verdict_colour) = if w.signature_valid {
+                ("signature ✓ valid", t.ok)
+            } else {
+                ("signature ✗ INVALID", t.error)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<16}", "webhook"), Style::default().fg(t.muted)),
+                Span::styled(clean(&w.status), Style::default().fg(outcome)),
+                Span::styled(" · ", Style::default().fg(t.muted)),
+                Span::styled(verdict, Style::default().fg(verdict_colour)),
+            ]));
         }
         None if app.endpoint.embedded && app.flow.landed.is_some() => {
             lines.push(kv(
@@ -186,14 +217,42 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
     if let Some(msg) = &error_msg {
         lines.push(kv(t, "errorMsg", clean(msg), Style::default().fg(t.error)));
     }
-    follow_lines(lines, app);
-    if let Some(x) = error_msg.as_deref().and_then(catalog::explain_decline) {
-        lines.push(Line::raw(""));
-        explanation(lines, t, &x);
+    if two_d(app) {
+        lines.push(kv(
+            t,
+            "2D",
+            "decided inside the S2S call (trxType \"2D\", callback_url \"no_need\"): no 3-D Secure, no browser step".into(),
+            Style::default().fg(t.text),
+        ));
     }
-    if *status == PurchaseStatus::PaymentInProcess && app.endpoint.embedded {
+    follow_lines(lines, app);
+    let trigger = diagnosis::outcome_trigger(app.sent.as_ref(), app.endpoint.local);
+    let decline = error_msg.as_deref().and_then(catalog::explain_decline);
+    if trigger.is_some() || decline.is_some() {
+        lines.push(Line::raw(""));
+    }
+    if let Some(trigger) = &trigger {
         lines.push(Line::styled(
-            "settle it: POST /_sandbox/purchases/{id}/settle {\"status\":\"paid\"}, then r",
+            trigger.clone(),
+            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(x) = decline {
+        explanation(lines, t, &x, trigger.is_some());
+    }
+    if *status == PurchaseStatus::PaymentInProcess
+        && app.endpoint.local
+        && let Some(id) = app.flow.purchase_id()
+    {
+        let origin = app
+            .endpoint
+            .base_url
+            .trim_end_matches('/')
+            .trim_end_matches("/api/v1");
+        lines.push(Line::styled(
+            format!(
+                "settle it: curl -X POST {origin}/_sandbox/purchases/{id}/settle -H 'content-type: application/json' -d '{{\"status\":\"paid\"}}'"
+            ),
             Style::default().fg(t.muted),
         ));
     }
@@ -204,35 +263,33 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
     ));
 }
 
-fn explanation(lines: &mut Vec<Line>, t: &Theme, x: &Explanation) {
+/// The catalog's production meaning. After a sandbox trigger, the cause is labelled as
+/// what it would be in production, so it never reads as the cause of this error.
+fn explanation(lines: &mut Vec<Line>, t: &Theme, x: &Explanation, triggered: bool) {
     lines.push(Line::styled(
         x.title.to_string(),
         Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
     ));
+    let (meaning, cause) = if triggered {
+        ("in production", "usual cause")
+    } else {
+        ("what it means", "likely cause")
+    };
     lines.push(kv(
         t,
-        "what it means",
+        meaning,
         x.meaning.into(),
         Style::default().fg(t.text),
     ));
-    lines.push(kv(
-        t,
-        "likely cause",
-        x.cause.into(),
-        Style::default().fg(t.text),
-    ));
-    lines.push(kv(
-        t,
-        "still payable",
-        x.payable.label().into(),
-        Style::default().fg(t.text),
-    ));
-    lines.push(kv(
-        t,
-        "try next",
-        x.next.into(),
-        Style::default().fg(t.text),
-    ));
+    lines.push(kv(t, cause, x.cause.into(), Style::default().fg(t.text)));
+}
+
+/// Whether the S2S call answered with a purchase decided in 2D mode.
+fn two_d(app: &App) -> bool {
+    app.flow.purchase.as_ref().is_some_and(|p| {
+        p.extra.get("trxType").and_then(|v| v.as_str()) == Some("2D")
+            || p.extra.get("callback_url").and_then(|v| v.as_str()) == Some("no_need")
+    })
 }
 
 fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
@@ -245,34 +302,75 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
     else {
         return;
     };
+    let at_create = app.flow.purchase.is_none();
     lines.push(Line::styled(
-        format!("✘ HTTP {http_status} · {}", clean(code)),
+        format!(
+            "✘ HTTP {http_status} · {} — {}",
+            clean(code),
+            if at_create {
+                "the purchase was not created"
+            } else {
+                "the payment call was refused"
+            }
+        ),
         Style::default().fg(t.error).add_modifier(Modifier::BOLD),
     ));
     lines.push(Line::styled(clean(message), Style::default().fg(t.error)));
     lines.push(Line::raw(""));
-    explanation(lines, t, &catalog::explain(code, message));
-    if let Some(status) = &app.flow.status {
+    let d = diagnosis::diagnose(
+        code,
+        message,
+        diagnosis::Context {
+            sent: app.sent.as_ref(),
+            purchase: app.flow.purchase.as_ref(),
+            status: app.flow.status.as_ref(),
+            checking: app
+                .requests
+                .find(|p| matches!(p, Purpose::Check(_)))
+                .is_some(),
+            sandbox: app.endpoint.local,
+        },
+    );
+    if let Some(trigger) = &d.trigger {
+        lines.push(Line::styled(
+            trigger.clone(),
+            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(fired) = &d.fired {
         lines.push(kv(
             t,
-            "purchase now",
-            status.as_lower().to_ascii_uppercase(),
+            "in this request",
+            clean(fired),
             Style::default().fg(t.text),
         ));
     }
-    lines.push(Line::raw(""));
-    let retry = if app.flow.can_retry_same_purchase() {
-        "e edit & retry on this purchase"
-    } else {
-        "e edit"
-    };
-    lines.push(Line::styled(
-        format!("{retry} · n new purchase · v raw body"),
-        Style::default().fg(t.muted),
+    explanation(lines, t, &d.explanation, d.trigger.is_some());
+    lines.push(kv(
+        t,
+        "still payable",
+        d.payable.label(),
+        Style::default().fg(if d.payable.is_yes() { t.ok } else { t.warn }),
     ));
+    lines.push(kv(
+        t,
+        "try next",
+        d.explanation.next.into(),
+        Style::default().fg(t.text),
+    ));
+    lines.push(Line::raw(""));
+    let keys = if at_create {
+        "e edit the purchase & send again · v raw body"
+    } else if d.payable.is_yes() {
+        "e edit & retry on this purchase · n new purchase · v raw body"
+    } else {
+        "n new purchase · e edit the card form · v raw body"
+    };
+    lines.push(Line::styled(keys, Style::default().fg(t.muted)));
 }
 
-fn transport(lines: &mut Vec<Line>, t: &Theme, err: &ApiError) {
+fn transport(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
+    let t = &app.theme;
     let ApiError::Transport {
         kind,
         http_status,
@@ -295,9 +393,46 @@ fn transport(lines: &mut Vec<Line>, t: &Theme, err: &ApiError) {
     }
     lines.push(kv(t, "detail", clean(detail), Style::default().fg(t.text)));
     lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        "The request did not get a Paysecure answer, so nothing is known about its effect.",
-    ));
+    let checking = app
+        .requests
+        .find(|p| matches!(p, Purpose::Check(_)))
+        .is_some();
+    let (known, style) = if *kind == TransportKind::ConnectionRefused {
+        (
+            "The connection was refused: the request never reached the server, so nothing changed."
+                .to_string(),
+            t.text,
+        )
+    } else if app.flow.purchase.is_none() {
+        (
+            "If the server got the request, a purchase may exist, but no id was read.".into(),
+            t.warn,
+        )
+    } else if checking {
+        (
+            "Asking the purchase's status to learn what the call did…".into(),
+            t.muted,
+        )
+    } else {
+        match &app.flow.status {
+            Some(PurchaseStatus::Created) => (
+                "The status GET says the purchase is still CREATED: safe to retry.".into(),
+                t.ok,
+            ),
+            Some(status) => (
+                format!(
+                    "The status GET says the purchase is now {}: the call did reach the server.",
+                    status.as_upper()
+                ),
+                t.warn,
+            ),
+            None => (
+                "The status GET failed too: nothing is known about the call's effect.".into(),
+                t.warn,
+            ),
+        }
+    };
+    lines.push(Line::styled(known, Style::default().fg(style)));
     lines.push(Line::raw(
         "Check the endpoint (header), then r to retry, e to edit, n for a new purchase.",
     ));

@@ -1,0 +1,414 @@
+//! Why an error fired, from the facts: the request that was actually sent, the sandbox
+//! trigger it carried, and the purchase's real status after it. The catalog says what an
+//! error means in production; this module says what caused *this* one, so the screen
+//! never blames a field that was fine.
+
+use serde_json::Value;
+
+use crate::api::catalog::{self, Explanation};
+use crate::api::{Purchase, PurchaseStatus};
+use crate::sandbox::scenarios::{
+    CardBehaviour, Fault, MAGIC_CARDS, MSG_ATTEMPTS, MSG_CUSTOMER_BLOCKED, OUTCOME_ROWS,
+    Outcome as CardOutcome,
+};
+
+/// The five card fields the S2S call requires (sandbox contract §4 step 7).
+pub const CARD_FIELDS: [&str; 5] = [
+    "cardholder_name",
+    "card_number",
+    "cvc",
+    "expires",
+    "remember_card",
+];
+
+/// The domain whose customers the sandbox blocks (§4 step 12).
+const BLOCKED_DOMAIN: &str = "@blocked.example";
+
+/// What the app remembers of a body it sent: enough to explain the answer, nothing
+/// secret (no CVC; a card number only when it is a public sandbox test card).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentFacts {
+    /// The card number, when it is one of the sandbox's published or magic test cards.
+    pub test_card: Option<&'static str>,
+    /// Which of [`CARD_FIELDS`] were absent, null or empty.
+    pub missing_card_fields: Vec<&'static str>,
+    /// `remote_ip` as sent.
+    pub remote_ip: Option<String>,
+    /// `expires` as sent.
+    pub expires: Option<String>,
+}
+
+impl SentFacts {
+    /// The facts of a create or S2S body.
+    pub fn of(body: &Value) -> SentFacts {
+        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
+        let empty = |k: &str| match body.get(k) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s.trim().is_empty(),
+            Some(_) => false,
+        };
+        let digits: Option<String> = body.get("card_number").map(|v| match v {
+            Value::String(s) => s.chars().filter(char::is_ascii_digit).collect(),
+            other => other.to_string(),
+        });
+        SentFacts {
+            test_card: digits.as_deref().and_then(public_test_card),
+            missing_card_fields: if body.get("card_number").is_some()
+                || body.get("cvc").is_some()
+                || body.get("remote_ip").is_some()
+            {
+                CARD_FIELDS.into_iter().filter(|k| empty(k)).collect()
+            } else {
+                Vec::new()
+            },
+            remote_ip: text("remote_ip"),
+            expires: text("expires"),
+        }
+    }
+}
+
+/// The number as a `&'static` entry of the sandbox's tables, if it is one.
+fn public_test_card(number: &str) -> Option<&'static str> {
+    MAGIC_CARDS
+        .iter()
+        .map(|m| m.number)
+        .chain(OUTCOME_ROWS.iter().flat_map(|r| r.cards.iter().copied()))
+        .find(|c| *c == number)
+}
+
+/// Whether the purchase can still be paid, as its real status says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payable {
+    /// The error came at create time: there is no purchase.
+    NoPurchase,
+    /// The status GET is in flight.
+    Checking,
+    /// The status GET failed: nobody knows.
+    Unknown,
+    /// The status GET says CREATED (or OVERDUE never sent to 3DS): retry on it.
+    Yes(PurchaseStatus),
+    /// The status is CREATED but the purchase's attempts are used up.
+    AttemptsUsedUp,
+    /// The status GET says the purchase moved on.
+    No(PurchaseStatus),
+}
+
+impl Payable {
+    /// The line the result screen shows.
+    pub fn label(&self) -> String {
+        match self {
+            Payable::NoPurchase => {
+                "no purchase exists yet: fix the purchase form and send ① again".into()
+            }
+            Payable::Checking => "checking: the status GET is in flight…".into(),
+            Payable::Unknown => "unknown: the status GET failed; r asks again".into(),
+            Payable::Yes(s) => format!(
+                "yes: the status GET says {}; e to edit & retry on this purchase",
+                s.as_upper()
+            ),
+            Payable::AttemptsUsedUp => "no: the status GET says CREATED, but this purchase's attempts are used up; n for a new purchase".into(),
+            Payable::No(s) => format!(
+                "no: the status GET says {}; n for a new purchase",
+                s.as_upper()
+            ),
+        }
+    }
+
+    /// Whether a retry on the same purchase can work.
+    pub fn is_yes(&self) -> bool {
+        matches!(self, Payable::Yes(_))
+    }
+}
+
+/// What the result screen says about a coded error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnosis {
+    /// The sandbox trigger that forced it, said first when there is one.
+    pub trigger: Option<String>,
+    /// What fired in the request itself, when the facts show it (named fields, values).
+    pub fired: Option<String>,
+    /// What the error means in production.
+    pub explanation: Explanation,
+    pub payable: Payable,
+}
+
+/// Where the error came from and what is known of the purchase since.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The body sent, as remembered.
+    pub sent: Option<&'a SentFacts>,
+    /// The purchase (its latest form) if one exists.
+    pub purchase: Option<&'a Purchase>,
+    /// The status the last status GET returned; `None` while unknown.
+    pub status: Option<&'a PurchaseStatus>,
+    /// A status GET is in flight.
+    pub checking: bool,
+    /// The endpoint is this project's sandbox (embedded, or `serve` on this machine),
+    /// where the test cards are triggers.
+    pub sandbox: bool,
+}
+
+/// Explains a coded error (`code`, `message`) with the facts of `ctx`.
+pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
+    let explanation = catalog::explain(code, message);
+    let trigger = ctx.sandbox.then(|| trigger(message, ctx)).flatten();
+    let fired = fired(message, ctx);
+    let payable = match (ctx.purchase, ctx.status) {
+        (None, _) => Payable::NoPurchase,
+        (Some(_), None) if ctx.checking => Payable::Checking,
+        (Some(_), None) => Payable::Unknown,
+        (Some(_), Some(status)) if payable_status(status) => {
+            // The attempt-limit message is true (attempts are used up) unless the magic
+            // card that only says it fired.
+            if message.contains(MSG_ATTEMPTS) && trigger.is_none() {
+                Payable::AttemptsUsedUp
+            } else {
+                Payable::Yes(status.clone())
+            }
+        }
+        (Some(_), Some(status)) => Payable::No(status.clone()),
+    };
+    Diagnosis {
+        trigger,
+        fired,
+        explanation,
+        payable,
+    }
+}
+
+fn payable_status(status: &PurchaseStatus) -> bool {
+    matches!(status, PurchaseStatus::Created | PurchaseStatus::Overdue)
+}
+
+/// The sandbox trigger behind `message`, if the request carried one.
+fn trigger(message: &str, ctx: Context) -> Option<String> {
+    let card = ctx.sent.and_then(|s| s.test_card);
+    if let Some(card) = card
+        && let Some(magic) = MAGIC_CARDS.iter().find(|m| m.number == card)
+    {
+        let fires = match magic.behaviour {
+            CardBehaviour::Rejected { message: m, .. } => message.contains(m),
+            CardBehaviour::Fault(Fault::HangThenGatewayTimeout) => {
+                message.contains("Gateway Timeout")
+            }
+            CardBehaviour::Fault(Fault::InternalError) => message.contains("something went wrong"),
+            CardBehaviour::Fault(Fault::TooManyRequests) => message.contains("Too many requests"),
+            _ => false,
+        };
+        if fires {
+            return Some(format!(
+                "Sandbox trigger: card {card} ({}) forces this error.",
+                magic.label
+            ));
+        }
+    }
+    let email = ctx.purchase.and_then(client_email);
+    if message.contains(MSG_CUSTOMER_BLOCKED)
+        && let Some(email) = email.filter(|e| e.to_ascii_lowercase().ends_with(BLOCKED_DOMAIN))
+    {
+        return Some(format!(
+            "Sandbox trigger: the purchase's email {email} is at blocked.example, which forces this error."
+        ));
+    }
+    None
+}
+
+/// What in the request caused the error, when the remembered facts show it.
+fn fired(message: &str, ctx: Context) -> Option<String> {
+    let sent = ctx.sent?;
+    if message.contains("Card Detail is missing") && !sent.missing_card_fields.is_empty() {
+        let names = sent.missing_card_fields.join(", ");
+        let mut text = format!("Missing or empty in the request sent: {names}.");
+        if sent.missing_card_fields.contains(&"remember_card") {
+            text.push_str(" Paysecure's own request examples omit remember_card, but the backend requires it (\"on\" or \"off\").");
+        }
+        return Some(text);
+    }
+    if message.contains("Client Ip could not be match")
+        && sent.test_card.is_none_or(|c| !c.starts_with("4999"))
+        && let Some(ip) = &sent.remote_ip
+    {
+        return Some(format!(
+            "remote_ip sent: {ip}, the address the API call itself came from."
+        ));
+    }
+    if message.contains("Invalid Card Expiry")
+        && sent.test_card.is_none_or(|c| !c.starts_with("4999"))
+        && let Some(expires) = &sent.expires
+    {
+        return Some(format!(
+            "expires sent: \"{expires}\" (MM/YY, later than this month)."
+        ));
+    }
+    None
+}
+
+fn client_email(purchase: &Purchase) -> Option<String> {
+    purchase
+        .extra
+        .get("client")
+        .and_then(|c| c.get("email"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// Why a purchase ended as it did at the callback, when a sandbox test card decided it
+/// (`Expired`, `Pending`, a decline row): said before the production meaning.
+pub fn outcome_trigger(sent: Option<&SentFacts>, sandbox: bool) -> Option<String> {
+    let card = sent?.test_card?;
+    if !sandbox {
+        return None;
+    }
+    let row = OUTCOME_ROWS.iter().find(|r| r.cards.contains(&card))?;
+    match row.outcome {
+        CardOutcome::Success => None,
+        _ => Some(format!(
+            "Sandbox trigger: test card {card} (row \"{}\") forces this outcome at the callback: {}.",
+            row.label, row.description
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn purchase(email: &str) -> Purchase {
+        serde_json::from_value(
+            json!({"purchaseId": "p1", "status": "CREATED", "client": {"email": email}}),
+        )
+        .expect("purchase")
+    }
+
+    #[test]
+    fn missing_card_fields_are_named_with_remember_card_noted() {
+        let sent = SentFacts::of(&json!({
+            "cardholder_name": "A", "card_number": "4444333322221111", "cvc": "",
+            "expires": "10/29", "remote_ip": "1.2.3.4"
+        }));
+        assert_eq!(sent.missing_card_fields, vec!["cvc", "remember_card"]);
+        let p = purchase("a@b.io");
+        let d = diagnose(
+            "transaction_error",
+            "Card Detail is missing",
+            Context {
+                sent: Some(&sent),
+                purchase: Some(&p),
+                status: Some(&PurchaseStatus::Error),
+                checking: false,
+                sandbox: true,
+            },
+        );
+        let fired = d.fired.unwrap_or_default();
+        assert!(fired.contains("cvc, remember_card"), "{fired}");
+        assert!(fired.contains("examples omit remember_card"), "{fired}");
+        assert_eq!(d.payable, Payable::No(PurchaseStatus::Error));
+        assert_eq!(d.trigger, None);
+    }
+
+    #[test]
+    fn magic_card_is_named_and_attempt_message_does_not_lie() {
+        let sent = SentFacts::of(&json!({"card_number": "4999 0000 0000 0153"}));
+        assert_eq!(sent.test_card, Some("4999000000000153"));
+        let p = purchase("a@b.io");
+        let ctx = Context {
+            sent: Some(&sent),
+            purchase: Some(&p),
+            status: Some(&PurchaseStatus::Created),
+            checking: false,
+            sandbox: true,
+        };
+        let d = diagnose("transaction_error", MSG_ATTEMPTS, ctx);
+        assert!(
+            d.trigger
+                .as_deref()
+                .is_some_and(|t| t.contains("card 4999000000000153"))
+        );
+        assert!(d.payable.is_yes(), "{:?}", d.payable);
+        // Without the trigger, the same message means what it says.
+        let real = SentFacts::of(&json!({"card_number": "4444333322221111"}));
+        let d = diagnose(
+            "transaction_error",
+            MSG_ATTEMPTS,
+            Context {
+                sent: Some(&real),
+                ..ctx
+            },
+        );
+        assert_eq!(d.payable, Payable::AttemptsUsedUp);
+        // Against a real endpoint the test cards are no triggers.
+        let d = diagnose(
+            "transaction_error",
+            MSG_ATTEMPTS,
+            Context {
+                sandbox: false,
+                ..ctx
+            },
+        );
+        assert_eq!(d.trigger, None);
+    }
+
+    #[test]
+    fn blocked_email_is_the_trigger_only_when_it_was_used() {
+        let sent = SentFacts::of(&json!({"card_number": "4444333322221111"}));
+        let blocked = purchase("x@blocked.example");
+        let ctx = Context {
+            sent: Some(&sent),
+            purchase: Some(&blocked),
+            status: Some(&PurchaseStatus::Created),
+            checking: false,
+            sandbox: true,
+        };
+        let d = diagnose("transaction_error", MSG_CUSTOMER_BLOCKED, ctx);
+        assert!(
+            d.trigger
+                .as_deref()
+                .is_some_and(|t| t.contains("x@blocked.example"))
+        );
+        let fine = purchase("a@b.io");
+        let magic = SentFacts::of(&json!({"card_number": "4999000000000179"}));
+        let d = diagnose(
+            "transaction_error",
+            MSG_CUSTOMER_BLOCKED,
+            Context {
+                sent: Some(&magic),
+                purchase: Some(&fine),
+                ..ctx
+            },
+        );
+        let t = d.trigger.unwrap_or_default();
+        assert!(
+            t.contains("4999000000000179") && !t.contains("email"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn create_time_errors_have_no_purchase() {
+        let d = diagnose(
+            "Invalid_Parameter",
+            "client.email is missing",
+            Context {
+                sent: None,
+                purchase: None,
+                status: None,
+                checking: false,
+                sandbox: true,
+            },
+        );
+        assert_eq!(d.payable, Payable::NoPurchase);
+    }
+
+    #[test]
+    fn expired_row_card_names_itself() {
+        let sent = SentFacts::of(&json!({"card_number": "5140378358642890"}));
+        let t = outcome_trigger(Some(&sent), true).unwrap_or_default();
+        assert!(
+            t.contains("5140378358642890") && t.contains("Expired"),
+            "{t}"
+        );
+        let paid = SentFacts::of(&json!({"card_number": "5116213113429327"}));
+        assert_eq!(outcome_trigger(Some(&paid), true), None);
+    }
+}
