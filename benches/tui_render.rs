@@ -62,6 +62,7 @@ fn main() {
                     base_url: target.base_url.clone(),
                     embedded: true,
                     local: true,
+                    banner: target.banner(),
                 },
                 &target.brand_id,
                 target.default_urls(),

@@ -183,7 +183,7 @@ fn unreachable_endpoint_is_a_transport_failure() {
     assert_eq!(r["error"]["code"], "transport");
     assert_eq!(r["error"]["kind"], "connection refused");
     let out = flow(&[], &env);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("LIVE ENDPOINT"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("REMOTE SANDBOX (test key)"));
 }
 
 #[test]

@@ -208,7 +208,7 @@ fn small_terminal_shows_a_notice_and_resizing_recovers() {
 }
 
 #[test]
-fn profile_of_a_served_sandbox_shows_live_banner_and_completes_by_polling() {
+fn profile_of_a_served_sandbox_shows_remote_sandbox_banner_and_completes_by_polling() {
     use std::io::BufRead as _;
     if Command::new("tmux").arg("-V").output().is_err() {
         let _ = Tmux::start("remote-probe", 80, 24); // prints the notice (or fails under CI)
@@ -238,7 +238,11 @@ fn profile_of_a_served_sandbox_shows_live_banner_and_completes_by_polling() {
     .expect("config");
     let env = format!("LOCAL_KEY={}", facts["api_key"].as_str().expect("key"));
     let t = Tmux::start_with("remote", 120, 40, &env, "--profile local").expect("tmux");
-    t.wait_for(&["LIVE ENDPOINT", "① Purchase"]);
+    let screen = t.wait_for(&["REMOTE SANDBOX (test key)", "① Purchase"]);
+    assert!(
+        !screen.contains("LIVE") && !screen.contains("real Paysecure"),
+        "a loopback serve with the test key is no live endpoint:\n{screen}"
+    );
     t.keys(&["C-s"]);
     t.wait_for(&["② Card & device ●"]);
     t.keys(&["C-s"]);
@@ -282,4 +286,78 @@ fn history_from_an_earlier_session_is_shown_and_filterable() {
     // The S2S call (masked card in its request) and the status GET (masked_pan in its attempts).
     t.wait_for(&["History · 2 ", "of 3 rows"]);
     t.keys(&["C-c"]);
+}
+
+#[test]
+fn hang_card_then_esc_is_editable_within_a_second() {
+    let Some(t) = Tmux::start_with("hang", 120, 40, "", "--timeout 40") else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["Tab", "C-u"]);
+    t.literal("4999000000000302");
+    t.wait_for(&["4999000000000302"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["sending card…", "/ 40 s", "Esc cancels"]);
+    let pressed = Instant::now();
+    t.keys(&["Escape"]);
+    let screen = t.wait_for(&["Cancelled sending card", "② Card & device ●"]);
+    assert!(
+        pressed.elapsed() < Duration::from_secs(1),
+        "Esc took {:?}:\n{screen}",
+        pressed.elapsed()
+    );
+    // The status GET that follows says what is known, then nothing is in flight.
+    let screen = t.wait_for(&["still CREATED: safe to retry", "CXL"]);
+    assert!(!screen.contains("Esc cancels"), "{screen}");
+    t.keys(&["C-c"]);
+}
+
+#[test]
+fn frictionless_card_reaches_paid_without_an_otp_prompt() {
+    let Some(t) = Tmux::start("frictionless", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["Tab", "C-u"]);
+    t.literal("5116213113429327");
+    t.wait_for(&["5116213113429327", "MASTER ✓ Luhn"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    let screen = t.wait_for(&["✔ PAID", "frictionless: the issuer did not challenge"]);
+    assert!(!screen.contains("OTP:"), "no OTP prompt:\n{screen}");
+    t.keys(&["C-c"]);
+}
+
+#[test]
+fn ctrl_u_on_remember_card_sends_on_or_off() {
+    let Some(t) = Tmux::start("remember", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["Tab", "Tab", "Tab", "Tab", "C-u", "C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["C-c"]);
+    let history = std::fs::read_dir(Tmux::dirs("remember").join("data"))
+        .expect("data dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".jsonl"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<String>();
+    let sent = history
+        .lines()
+        .find(|l| l.contains("s2s=true"))
+        .expect("the S2S call is in history");
+    assert!(
+        sent.contains(r#"\"remember_card\":\"on\""#)
+            || sent.contains(r#"\"remember_card\":\"off\""#),
+        "{sent}"
+    );
 }

@@ -9,14 +9,9 @@ use crate::flow::target::Target;
 
 /// What the run is talking to.
 pub fn header(target: &Target) -> String {
-    if target.is_embedded() {
-        format!("● embedded sandbox {}\n", target.base_url)
-    } else {
-        format!(
-            "▲ LIVE ENDPOINT {} (real Paysecure: requests go over the network)\n",
-            target.base_url
-        )
-    }
+    let banner = target.banner();
+    let mark = if banner.loud { "▲" } else { "●" };
+    format!("{mark} {} {}\n", banner.text, target.base_url)
 }
 
 fn step_name(ex: &Exchange) -> &'static str {

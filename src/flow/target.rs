@@ -20,6 +20,60 @@ pub struct RemoteCredentials {
     pub source: String,
 }
 
+/// What a key's text says about it. Paysecure's dashboard decides a key's type; the
+/// keys this project's sandbox prints say `test` or `live` in their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Test,
+    Live,
+    Unknown,
+}
+
+impl KeyKind {
+    /// Reads the kind from the key's text.
+    pub fn of(key: &str) -> KeyKind {
+        let lower = key.to_ascii_lowercase();
+        if lower.contains("live") {
+            KeyKind::Live
+        } else if lower.contains("test") || lower.contains("sandbox") {
+            KeyKind::Test
+        } else {
+            KeyKind::Unknown
+        }
+    }
+}
+
+/// The endpoint banner: chosen from the key type and the host, loud only where real
+/// money can move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    pub text: &'static str,
+    /// Shown as a warning (a live key, or a remote host with a key of unknown type).
+    pub loud: bool,
+}
+
+/// The banner for an endpoint.
+pub fn banner(embedded: bool, local: bool, key: &str) -> Banner {
+    match (embedded, KeyKind::of(key), local) {
+        (true, _, _) => Banner {
+            text: "embedded sandbox",
+            loud: false,
+        },
+        (false, KeyKind::Live, _) => Banner {
+            text: "LIVE KEY — real money",
+            loud: true,
+        },
+        (false, KeyKind::Test, _) | (false, KeyKind::Unknown, true) => Banner {
+            text: "REMOTE SANDBOX (test key)",
+            loud: false,
+        },
+        (false, KeyKind::Unknown, false) => Banner {
+            text: "REMOTE ENDPOINT (key type unknown: a live key moves real money)",
+            loud: true,
+        },
+    }
+}
+
 /// Profile name that always means the embedded sandbox.
 pub const EMBEDDED_PROFILE: &str = "embedded";
 
@@ -186,6 +240,11 @@ impl Target {
             })
     }
 
+    /// The banner for this endpoint.
+    pub fn banner(&self) -> Banner {
+        banner(self.is_embedded(), self.is_local(), &self.api_key)
+    }
+
     /// Whether this is the embedded sandbox.
     pub fn is_embedded(&self) -> bool {
         self.sandbox.is_some()
@@ -279,6 +338,24 @@ mod tests {
                 ("PAYSECURE_API_KEY", " ")
             ]))
             .is_err()
+        );
+    }
+
+    #[test]
+    fn banners_follow_the_key_type_and_the_host() {
+        assert_eq!(banner(true, true, "sk_live_x").text, "embedded sandbox");
+        let served = banner(false, true, "sk_test_sandbox_paysecure_explorer");
+        assert_eq!(served.text, "REMOTE SANDBOX (test key)");
+        assert!(!served.loud);
+        let live = banner(false, true, "sk_live_sandbox_paysecure_explorer");
+        assert!(live.loud && live.text.starts_with("LIVE KEY"));
+        assert!(
+            banner(false, false, "abc123").loud,
+            "unknown key on a remote host"
+        );
+        assert!(
+            !banner(false, true, "abc123").loud,
+            "never alarming on loopback"
         );
     }
 }

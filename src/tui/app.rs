@@ -190,6 +190,8 @@ pub struct Endpoint {
     pub embedded: bool,
     /// On this machine (embedded or a `serve`d sandbox): the app can answer the challenge.
     pub local: bool,
+    /// The header's banner (from the key type and the host).
+    pub banner: crate::flow::target::Banner,
 }
 
 /// How the status GET is followed after the browser step.

@@ -31,6 +31,7 @@ pub fn app(width: u16, height: u16) -> App {
             base_url: format!("{ORIGIN}/api/v1"),
             embedded: true,
             local: true,
+            banner: crate::flow::target::banner(true, true, "sk_test"),
         },
         "brd_sandbox_explorer",
         urls,

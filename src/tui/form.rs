@@ -45,6 +45,8 @@ pub struct Field {
     pub label: String,
     pub kind: Kind,
     pub value: String,
+    /// What a toggle goes back to on Ctrl+U (a toggle never holds a value it cannot show).
+    pub default: String,
 }
 
 impl Field {
@@ -55,12 +57,25 @@ impl Field {
         kind: Kind,
         value: impl Into<String>,
     ) -> Field {
+        let value: String = value.into();
+        let default = match (kind, value.as_str()) {
+            (Kind::Bool, "true" | "false") | (Kind::OnOff, "on" | "off") => value.clone(),
+            (Kind::Bool, _) => "false".into(),
+            (Kind::OnOff, _) => "off".into(),
+            _ => String::new(),
+        };
         Field {
             path: path.into(),
             label: label.into(),
             kind,
-            value: value.into(),
+            value,
+            default,
         }
+    }
+
+    /// Ctrl+U: text is emptied; a toggle goes back to its default.
+    pub fn clear(&mut self) {
+        self.value = self.default.clone();
     }
 
     /// Whether Space toggles instead of typing.
@@ -84,6 +99,8 @@ impl Field {
         let v = self.value.trim();
         let now = year_month_of(now_epoch());
         match self.kind {
+            Kind::Bool if !matches!(v, "true" | "false") => Some("true or false".into()),
+            Kind::OnOff if !matches!(v, "on" | "off") => Some("on or off".into()),
             Kind::Text | Kind::Bool | Kind::OnOff => None,
             Kind::Required if v.is_empty() => Some("required".into()),
             Kind::Required => None,

@@ -119,6 +119,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
             base_url: target.base_url.clone(),
             embedded: target.is_embedded(),
             local: target.is_local(),
+            banner: target.banner(),
         },
         &target.brand_id,
         urls.clone(),

@@ -620,7 +620,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         }
         Action::ClearField => {
             if let Some(f) = app.current_form_mut().focused_mut() {
-                f.value.clear();
+                f.clear();
             }
             vec![]
         }
@@ -708,9 +708,16 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             app.webhook = None;
             app.show_raw = false;
             app.purchase_form.focus = 0;
+            let card = app
+                .card_form
+                .get("card_number")
+                .map(|f| crate::api::redact::redact_text(f.value.trim()))
+                .unwrap_or_default();
             app.notice = Some((
                 Level::Info,
-                "New purchase: step ① (a fresh merchantRef is filled in).".into(),
+                format!(
+                    "New purchase: step ① (a fresh merchantRef is filled in). The card form is kept from the last purchase (card {card}); F7 → happy-3ds resets both forms, F2 picks another card."
+                ),
             ));
             effects
         }
@@ -841,12 +848,32 @@ fn resend(app: &mut App) -> Vec<Effect> {
         return vec![];
     };
     match app.history.newest(index) {
+        Some(ex)
+            if ex.kind == ExchangeKind::Api
+                && ex.method == "POST"
+                && (ex.url.contains("s2s=true") || ex.path().ends_with("/purchases/")) =>
+        {
+            app.notice = Some((
+                Level::Warn,
+                "A create or S2S record cannot be replayed as recorded: its card is masked, the CVC was never stored and merchantRef must be unique. Use the forms instead: n for a new purchase, e to edit the card, then Ctrl+S.".into(),
+            ));
+            vec![]
+        }
         Some(ex) if ex.kind == ExchangeKind::Api => {
+            let (url, moved) = rebase(&ex.url, &app.endpoint.base_url);
             let call = Call::Resend {
                 method: ex.method.clone(),
-                url: ex.url.clone(),
+                url: url.clone(),
                 body: ex.request_body.clone(),
             };
+            if moved {
+                app.notice = Some((
+                    Level::Info,
+                    format!(
+                        "Recorded against another endpoint; resending to the current one: {url}"
+                    ),
+                ));
+            }
             vec![start(app, Purpose::Resend, call)]
         }
         Some(_) => {
@@ -858,6 +885,22 @@ fn resend(app: &mut App) -> Vec<Effect> {
         }
         None => vec![],
     }
+}
+
+/// A recorded URL under the current base URL: its path after `/api/v1` (or its whole
+/// path) joined to `base`; `true` when that changed the endpoint.
+fn rebase(url: &str, base: &str) -> (String, bool) {
+    if url.starts_with(base) {
+        return (url.to_string(), false);
+    }
+    let path = match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map_or("/", |j| &url[i + 3 + j..]),
+        None => url,
+    };
+    let rest = path
+        .find("/api/v1")
+        .map_or(path, |i| &path[i + "/api/v1".len()..]);
+    (format!("{}{rest}", base.trim_end_matches('/')), true)
 }
 
 fn select(app: &mut App, context: Context) -> Vec<Effect> {

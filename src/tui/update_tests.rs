@@ -385,7 +385,12 @@ fn history_focus_detail_copy_and_resend() {
     );
     let effects = update(&mut app, key(KeyCode::Char('r')));
     assert!(
-        matches!(effects.as_slice(), [Effect::Call { call: Call::Resend { method, .. }, .. }] if method == "POST")
+        effects.is_empty()
+            && app
+                .notice
+                .as_ref()
+                .is_some_and(|(_, t)| t.contains("cannot be replayed as recorded")),
+        "a create record is not replayed with a masked card: {effects:?}"
     );
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.overlay, None);
@@ -815,5 +820,280 @@ fn late_answers_about_a_left_purchase_are_dropped() {
     assert!(
         !update(&mut app, ctrl('s')).is_empty(),
         "a new purchase can be sent"
+    );
+}
+
+fn s2s_id(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Call {
+                id,
+                call: Call::S2s { .. },
+            } => Some(*id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no S2S call in {effects:?}"))
+}
+
+fn notice(app: &super::app::App) -> String {
+    app.notice.clone().map(|(_, t)| t).unwrap_or_default()
+}
+
+#[test]
+fn esc_cancels_the_payment_records_it_and_asks_the_status() {
+    let mut app = fixture::at_card_step(120, 40);
+    let effects = update(&mut app, ctrl('s'));
+    let pay = s2s_id(&effects);
+    let line = {
+        let r = app.requests.newest().expect("in flight");
+        r.progress(r.started)
+    };
+    assert_eq!(line, "0.0 s / 40 s");
+    let effects = update(&mut app, key(KeyCode::Esc));
+    assert!(effects.contains(&Effect::Cancel(pay)), "{effects:?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Record(r)
+            if r.error.as_deref().is_some_and(|t| t.starts_with("cancelled"))
+            && r.url.ends_with("?s2s=true")
+            && r.request_body.as_deref().is_some_and(|b| b.contains("444433******1111")))),
+        "the cut-off call is recorded, card masked: {effects:?}"
+    );
+    assert_eq!(app.context(), Context::CardForm, "editable at once");
+    assert!(
+        app.requests.find(|p| p == Purpose::Pay).is_none(),
+        "the payment is no longer in flight"
+    );
+    // A late answer of the cancelled call changes nothing.
+    update(
+        &mut app,
+        Msg::Answer {
+            id: pay,
+            answer: Answer::S2s(Err(ApiError::Coded {
+                http_status: 504,
+                code: "exception".into(),
+                message: "Gateway Timeout".into(),
+            })),
+            exchange: None,
+        },
+    );
+    assert_eq!(app.flow.outcome, None);
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    assert!(
+        notice(&app).contains("still CREATED: safe to retry"),
+        "{}",
+        notice(&app)
+    );
+    assert!(app.requests.is_empty());
+}
+
+#[test]
+fn a_resend_during_the_follow_up_does_not_end_it() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('o')));
+    let follow = app
+        .requests
+        .find(|p| matches!(p, Purpose::Follow(_)))
+        .map(|r| r.id)
+        .expect("following");
+    // A status GET recorded against another endpoint (an earlier session's row).
+    app.history.push(fixture::exchange(
+        "GET",
+        &format!("/purchases/{PURCHASE_ID}/"),
+        200,
+        9000,
+        "{}",
+    ));
+    let mut old = fixture::exchange("GET", "/purchases/x/", 200, 9500, "{}");
+    old.url = "http://127.0.0.1:1/api/v1/purchases/x/".into();
+    app.history.push(old);
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        scroll: 0,
+    });
+    let effects = update(&mut app, key(KeyCode::Char('r')));
+    let [
+        Effect::Call {
+            call: Call::Resend { url, .. },
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        url,
+        &format!("{}/purchases/x/", app.endpoint.base_url),
+        "rebased on the current endpoint, not concatenated"
+    );
+    assert!(notice(&app).contains("resending to the current one"));
+    fixture::reply(&mut app, Answer::Resent(Ok(serde_json::json!({}))));
+    assert!(app.requests.get(follow).is_some(), "the follow-up goes on");
+}
+
+#[test]
+fn transport_failures_say_what_is_known() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    let effects = fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Transport {
+            kind: TransportKind::ConnectionClosed,
+            http_status: None,
+            detail: "closed".into(),
+        })),
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Call {
+                call: Call::PollStatus { .. },
+                ..
+            }]
+        ),
+        "a dropped call is followed by a status GET: {effects:?}"
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    assert_eq!(app.flow.status, Some(PurchaseStatus::Created));
+    let screen = render(&app);
+    assert!(screen.contains("still CREATED: safe to"), "{screen}");
+
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    let effects = fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Transport {
+            kind: TransportKind::ConnectionRefused,
+            http_status: None,
+            detail: "refused".into(),
+        })),
+    );
+    assert!(effects.is_empty(), "nothing to ask a server never reached");
+    let screen = render(&app);
+    assert!(screen.contains("never reached the"), "{screen}");
+}
+
+fn render(app: &super::app::App) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    terminal.draw(|f| super::views::draw(f, app)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    buffer
+        .content()
+        .chunks(120)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn ctrl_u_on_a_toggle_restores_its_default() {
+    let mut app = fixture::at_card_step(120, 40);
+    app.card_form.focus = app
+        .card_form
+        .fields
+        .iter()
+        .position(|f| f.path == "remember_card")
+        .expect("remember_card");
+    update(&mut app, key(KeyCode::Char(' ')));
+    update(&mut app, ctrl('u'));
+    let value = app.card_form.to_json()["remember_card"].clone();
+    assert!(value == "on" || value == "off", "{value}");
+    assert_eq!(
+        value,
+        app.card_form.fields[app.card_form.focus].default.as_str()
+    );
+}
+
+#[test]
+fn frictionless_callback_asks_no_otp_and_says_so() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('b')));
+    let effects = fixture::reply(
+        &mut app,
+        Answer::Callback(Ok(CallbackPage::Redirected(BrowserResult {
+            landing_url: "x".into(),
+            landed: Some(Landed::Success),
+            challenged: false,
+            landing_loaded: true,
+        }))),
+    );
+    assert_eq!(app.overlay, None, "no OTP prompt");
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Call {
+            call: Call::PollStatus { .. },
+            ..
+        }]
+    ));
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    let screen = render(&app);
+    assert!(
+        screen.contains("frictionless: the issuer did not challenge"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_webhook_refreshes_the_headline_and_polls_fold_into_one_row() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('o')));
+    let rows = app.history.total();
+    for i in 0..3 {
+        update(
+            &mut app,
+            Msg::Exchange(Box::new(fixture::exchange(
+                "GET",
+                &format!("/purchases/{PURCHASE_ID}/"),
+                200,
+                10_000 + i,
+                "{}",
+            ))),
+        );
+    }
+    assert_eq!(app.history.total(), rows + 1, "three polls, one row");
+    let note = app
+        .history
+        .newest(0)
+        .and_then(|e| e.note.clone())
+        .unwrap_or_default();
+    assert!(note.starts_with("GET status ×3 · last "), "{note}");
+    assert!(note.contains("left"), "{note}");
+    update(&mut app, key(KeyCode::Char('n')));
+    let mut app = fixture::pending(120, 40);
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PAYMENT_IN_PROCESS"))),
+    );
+    // The follow-up gave up (parked in process); the settlement comes later.
+    app.requests.end_where(|_| true);
+    let effects = update(
+        &mut app,
+        Msg::Merchant(Box::new(MerchantEvent::Webhook {
+            purchase_id: PURCHASE_ID.into(),
+            status: "paid".into(),
+            signature_valid: true,
+            received_at_ms: 0,
+            body: serde_json::json!({}),
+        })),
+    );
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Call {
+            call: Call::PollStatus { .. },
+            ..
+        }]
+    ));
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    assert_eq!(app.flow.status, Some(PurchaseStatus::Paid));
+}
+
+#[test]
+fn new_purchase_says_the_card_form_was_kept() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('n')));
+    let text = notice(&app);
+    assert!(
+        text.contains("card form is kept") && text.contains("444433******1111"),
+        "{text}"
     );
 }

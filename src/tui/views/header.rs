@@ -23,14 +23,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         app.endpoint.base_url.clone()
     };
-    let endpoint = if app.endpoint.embedded {
+    let banner = &app.endpoint.banner;
+    let endpoint = if !banner.loud {
         Span::styled(
-            format!("● embedded sandbox {url}"),
+            format!("● {} {url}", banner.text),
             Style::default().fg(t.ok),
         )
     } else {
         Span::styled(
-            format!(" ▲ LIVE ENDPOINT {url} "),
+            format!(" ▲ {} {url} ", banner.text),
             Style::default()
                 .fg(t.background)
                 .bg(t.live)
