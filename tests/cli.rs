@@ -321,3 +321,78 @@ mod raw_http {
         serde_json::from_str(body).expect("json")
     }
 }
+
+/// Runs the binary with stdout a pipe whose reader is already gone, so its first write
+/// fails with EPIPE (deterministic, unlike racing a `head -1`).
+fn into_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).stdout(writer).stderr(Stdio::piped());
+    isolate(&mut cmd);
+    for var in [
+        "PAYSECURE_API_KEY",
+        "PAYSECURE_BRAND_ID",
+        "PAYSECURE_BASE_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.output().expect("binary runs")
+}
+
+fn assert_quiet(out: &Output, expected_code: i32, what: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    for noise in ["panicked", "backtrace", "Broken pipe", "standard output"] {
+        assert!(!err.contains(noise), "{what}: {noise:?} on stderr:\n{err}");
+    }
+    assert_eq!(out.status.code(), Some(expected_code), "{what}: {err}");
+}
+
+#[test]
+fn every_command_ends_quietly_on_a_closed_stdout() {
+    // Something in history to list, and a record number for --curl.
+    let first = flow(&["--json", "--otp", "123456"], &[]);
+    assert_eq!(first.status.code(), Some(0));
+    // The flow's own exit code stands (0 paid, 1 stopped at pending): the run goes on
+    // without a reader and is recorded.
+    assert_quiet(
+        &into_closed_pipe(&["flow", "--json", "--otp", "123456"]),
+        0,
+        "flow --json --otp",
+    );
+    assert_quiet(&into_closed_pipe(&["flow"]), 1, "flow");
+    assert_quiet(&into_closed_pipe(&["history"]), 0, "history");
+    assert_quiet(
+        &into_closed_pipe(&["history", "--json"]),
+        0,
+        "history --json",
+    );
+    assert_quiet(
+        &into_closed_pipe(&["history", "--curl", "1"]),
+        0,
+        "history --curl",
+    );
+    assert_quiet(&into_closed_pipe(&["config", "--path"]), 0, "config --path");
+    assert_quiet(&into_closed_pipe(&["--help"]), 0, "--help");
+}
+
+#[test]
+fn history_piped_into_head_stops_after_the_first_line() {
+    // Enough output to outgrow a pipe buffer, so the reader leaving is certain to be seen.
+    for _ in 0..4 {
+        flow(&["--json", "--otp", "123456"], &[]);
+    }
+    let mut cmd = Command::new(BIN);
+    cmd.args(["history", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    isolate(&mut cmd);
+    let mut child = cmd.spawn().expect("history runs");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a line");
+    assert!(serde_json::from_str::<Value>(&first).is_ok(), "{first}");
+    drop(reader);
+    let out = child.wait_with_output().expect("exits");
+    assert_quiet(&out, 0, "history --json | head -1");
+}

@@ -1,6 +1,5 @@
 //! `paysecure-explorer flow`: the three steps headless.
 
-use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +7,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::context::{Context, Globals};
+use super::out;
 use super::transcript;
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, Exchange, PaysecureClient};
@@ -97,13 +97,12 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         if let Some(sink) = &sink {
             sink.append(ex);
         }
-        let mut out = std::io::stdout().lock();
-        let line = if json_mode {
+        // Printing stops quietly if the reader goes away; the run and its history go on.
+        out::line(&if json_mode {
             exchange_line(ex).to_string()
         } else {
             transcript::exchange_line(ex)
-        };
-        let _ = writeln!(out, "{line}");
+        });
     });
     let client = match PaysecureClient::new(ClientConfig {
         base_url: target.base_url.clone(),
@@ -117,7 +116,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         }
     };
     if !json_mode {
-        println!("{}", transcript::header(&target));
+        out::line(&transcript::header(&target));
     }
     let plan = plan(&args, &target, scenario.as_ref());
     let report = runner::run(&client, &plan, target.sandbox.as_ref()).await;
@@ -133,11 +132,10 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         }
     }
     if json_mode {
-        println!("{}", result_line(&report));
+        out::line(&result_line(&report).to_string());
     } else {
-        print!("{}", transcript::summary(&report));
+        out::text(&transcript::summary(&report));
     }
-    let _ = std::io::stdout().flush();
     if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {
         eprintln!("warning: {e}");
     }

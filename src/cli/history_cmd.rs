@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::context::Context;
+use super::out;
 use crate::clock::clock_time;
 use crate::history::record::Record;
 use crate::history::{curl, har};
@@ -36,7 +37,7 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
     if let Some(n) = args.curl {
         return match records.iter().find(|r| r.id == n) {
             Some(r) => {
-                println!("{}", curl::to_curl(&r.exchange));
+                out::line(&curl::to_curl(&r.exchange));
                 0
             }
             None => {
@@ -72,13 +73,13 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         };
     }
     for r in selected.iter().rev() {
-        if args.json {
-            println!("{}", serde_json::to_string(r).unwrap_or_default());
+        let line = if args.json {
+            serde_json::to_string(r).unwrap_or_default()
         } else {
             let ex = &r.exchange;
             let status = ex.status.map_or("ERR".to_string(), |s| s.to_string());
             let what = ex.note.clone().unwrap_or_else(|| ex.path().to_string());
-            println!(
+            format!(
                 "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",
                 r.id,
                 clock_time(ex.started_at_ms),
@@ -86,7 +87,11 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
                 what,
                 status,
                 ex.latency_ms
-            );
+            )
+        };
+        // The reader went away (`| head`): the rest would go nowhere.
+        if !out::line(&line) {
+            break;
         }
     }
     if selected.is_empty() && !args.json {
