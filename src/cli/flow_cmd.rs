@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::context::{Context, Globals};
 use super::out;
+use super::pending_note::pending_note;
 use super::transcript;
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, Exchange, PaysecureClient};
@@ -15,6 +16,7 @@ use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{self, FlowPlan, FlowReport, landed_name};
 use crate::flow::scenario::{self, Scenario};
 use crate::flow::target::Target;
+use crate::tui::sanitize::{clean, clean_lines};
 
 /// Options of `flow`. Defaults reproduce the seed document's example payload.
 #[derive(Debug, Args)]
@@ -101,7 +103,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         out::line(&if json_mode {
             exchange_line(ex).to_string()
         } else {
-            transcript::exchange_line(ex)
+            clean(&transcript::exchange_line(ex))
         });
     });
     let client = match PaysecureClient::new(ClientConfig {
@@ -116,7 +118,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         }
     };
     if !json_mode {
-        out::line(&transcript::header(&target));
+        out::line(&clean_lines(&transcript::header(&target)));
     }
     let plan = plan(&args, &target, scenario.as_ref());
     let report = runner::run(&client, &plan, target.sandbox.as_ref()).await;
@@ -131,10 +133,11 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
             sink.append(&crate::history::merchant::to_exchange(event));
         }
     }
+    let note = pending_note(&report, target.is_embedded());
     if json_mode {
-        out::line(&result_line(&report).to_string());
+        out::line(&result_line(&report, note.as_deref()).to_string());
     } else {
-        out::text(&transcript::summary(&report));
+        out::text(&clean_lines(&transcript::summary(&report, note.as_deref())));
     }
     if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {
         eprintln!("warning: {e}");
@@ -230,8 +233,8 @@ pub fn exchange_line(ex: &Exchange) -> Value {
     line
 }
 
-/// `{"kind":"result",…}`.
-pub fn result_line(report: &FlowReport) -> Value {
+/// `{"kind":"result",…}`; `note` says what to do about a run stopped at pending.
+pub fn result_line(report: &FlowReport, note: Option<&str>) -> Value {
     let error = report.error.as_ref().map(|e| match e {
         crate::api::ApiError::Coded {
             http_status,
@@ -252,5 +255,6 @@ pub fn result_line(report: &FlowReport) -> Value {
         "callback_url": report.flow.callback_url,
         "error": error,
         "webhook": report.webhook,
+        "note": note,
     })
 }

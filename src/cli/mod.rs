@@ -6,6 +6,7 @@ pub mod context;
 pub mod flow_cmd;
 pub mod history_cmd;
 pub mod out;
+pub mod pending_note;
 pub mod serve;
 pub mod transcript;
 
