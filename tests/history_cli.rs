@@ -171,6 +171,104 @@ fn history_lists_filters_limits_and_exports_har() {
     );
 }
 
+fn json_rows(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
+}
+
+#[test]
+fn history_purchase_takes_an_id_prefix_and_refuses_an_ambiguous_one() {
+    let d = Dirs::new("prefix");
+    let first = result(&d.run(&["flow", "--json", "--otp", "123456"], &[]))["purchase_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let second = result(&d.run(&["flow", "--json"], &[]))["purchase_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let full = json_rows(&d.run(&["history", "--json", "--purchase", &first], &[]));
+    assert!(full.len() >= 5);
+    // The shortest prefix that tells the two apart, upper-cased as someone might paste it.
+    let common = first
+        .chars()
+        .zip(second.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let prefix = first[..=common].to_ascii_uppercase();
+    let by_prefix = json_rows(&d.run(&["history", "--json", "--purchase", &prefix], &[]));
+    assert_eq!(
+        by_prefix, full,
+        "{prefix} selects the same records as the id"
+    );
+    // Ids begin with their creation time in hex, so two made a moment apart share a start.
+    assert!(common >= 1, "{first} / {second}");
+    let ambiguous = d.run(&["history", "--purchase", &first[..common]], &[]);
+    assert_eq!(ambiguous.status.code(), Some(2));
+    let err = stderr(&ambiguous);
+    assert!(
+        err.contains(&first) && err.contains(&second),
+        "names both: {err}"
+    );
+    let none = d.run(&["history", "--purchase", "ffffffffff"], &[]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("no purchase"), "{}", stderr(&none));
+}
+
+#[test]
+fn landings_are_listed_with_their_purchase() {
+    let d = Dirs::new("landing");
+    let id = result(&d.run(&["flow", "--json", "--otp", "123456"], &[]))["purchase_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let rows = json_rows(&d.run(&["history", "--json", "--purchase", &id], &[]));
+    let landing = rows
+        .iter()
+        .find(|r| r["kind"] == "landing")
+        .expect("the merchant stub's landing is among the purchase's records");
+    assert_eq!(landing["purchase_id"], id.as_str());
+    let url = landing["url"].as_str().expect("url");
+    assert!(
+        url.starts_with("http://127.0.0.1:")
+            && url.ends_with(&format!("/merchant/return/success?purchaseId={id}")),
+        "{url}"
+    );
+    let webhook = rows
+        .iter()
+        .find(|r| r["kind"] == "webhook")
+        .expect("the webhook too");
+    assert!(
+        webhook["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://127.0.0.1:") && u.ends_with("/merchant/webhook")),
+        "{webhook}"
+    );
+}
+
+#[test]
+fn the_listing_shows_date_and_time_in_utc() {
+    let d = Dirs::new("dates");
+    d.run(&["flow", "--json"], &[]);
+    let rows = json_rows(&d.run(&["history", "--json"], &[]));
+    let newest = rows.first().expect("a record");
+    let ms = newest["started_at_ms"].as_i64().expect("started_at_ms");
+    let expected = format!(
+        "{} {} UTC",
+        paysecure_explorer::clock::iso_date(ms.div_euclid(1000)),
+        paysecure_explorer::clock::clock_time(ms)
+    );
+    let listing = stdout(&d.run(&["history"], &[]));
+    let line = listing.lines().next().expect("a line");
+    assert!(
+        line.trim_start()
+            .starts_with(&format!("{}  {expected}  ", newest["id"])),
+        "{line} should show {expected}"
+    );
+}
+
 #[test]
 fn damaged_store_is_read_around_and_left_as_it_was() {
     let d = Dirs::new("damaged");
