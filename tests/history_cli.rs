@@ -494,3 +494,95 @@ fn profile_targets_a_served_sandbox_and_curl_reproduces_the_status() {
         status_get["status"].to_string()
     );
 }
+
+/// `tests/node`, with `har-validator` installed (by `npm ci` here if need be); `None`
+/// (after a notice) when node or npm is missing, which fails under `CI=true`.
+fn har_validator() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let works = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !works("node") || !works("npm") {
+        assert!(
+            !ci,
+            "CI=true: node and npm must be installed (.ci/run installs them)"
+        );
+        eprintln!("NOTICE: node or npm not found; skipping the HAR 1.2 schema validation");
+        return None;
+    }
+    if !dir.join("node_modules/har-validator").is_dir() {
+        let installed = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .output()
+            .expect("npm runs");
+        if !installed.status.success() {
+            assert!(
+                !ci,
+                "CI=true: npm ci in tests/node failed: {}",
+                stderr(&installed)
+            );
+            eprintln!(
+                "NOTICE: npm ci in tests/node failed; skipping the HAR 1.2 schema validation\n{}",
+                stderr(&installed)
+            );
+            return None;
+        }
+    }
+    Some(dir)
+}
+
+#[test]
+fn har_export_validates_against_the_har_1_2_schema() {
+    let d = Dirs::new("har-schema");
+    // create, S2S, callback page, challenge answer, landing, status, webhook, stub landing;
+    // then a coded error and a transport failure (no response at all).
+    d.run(&["flow", "--json", "--otp", "123456"], &[]);
+    d.run(&["flow", "--json", "--card", "4999000000000120"], &[]);
+    d.run(&["flow", "--json", "--card", "4999000000000328"], &[]);
+    let path = d.base.join("all.har");
+    let export = d.run(
+        &["history", "--export-har", path.to_str().expect("path")],
+        &[],
+    );
+    assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("har")).expect("json");
+    let urls: Vec<&str> = doc["log"]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["request"]["url"].as_str())
+        .collect();
+    for (row, part) in [
+        ("create", "/api/v1/purchases/"),
+        ("S2S", "?s2s=true"),
+        ("callback", "/api/v1/payment/"),
+        ("webhook", "/merchant/webhook"),
+        ("landing", "/merchant/return/success?purchaseId="),
+    ] {
+        assert!(
+            urls.iter()
+                .any(|u| u.starts_with("http://127.0.0.1:") && u.contains(part)),
+            "a {row} entry with an absolute URL in {urls:?}"
+        );
+    }
+    let Some(validator) = har_validator() else {
+        return;
+    };
+    let checked = Command::new("node")
+        .arg(validator.join("validate-har.js"))
+        .arg(&path)
+        .output()
+        .expect("node runs");
+    assert!(
+        checked.status.success(),
+        "har-validator rejects the export:\n{}{}",
+        stdout(&checked),
+        stderr(&checked)
+    );
+}

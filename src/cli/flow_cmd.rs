@@ -125,13 +125,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     if let (Some(sandbox), Some(sink)) = (&target.sandbox, &ctx.sink) {
         // The merchant stub's side (webhooks, landings) belongs in history too.
         let id = report.flow.purchase_id();
-        for event in sandbox
-            .merchant_events()
-            .iter()
-            .filter(|e| e.purchase_id() == id)
-        {
-            sink.append(&crate::history::merchant::to_exchange(event));
-        }
+        crate::history::merchant::record(&sandbox.merchant_events(), id, sink);
     }
     let note = pending_note(&report, target.is_embedded());
     if json_mode {

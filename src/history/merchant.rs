@@ -2,8 +2,16 @@
 //! Each row keeps the absolute URL the stub was reached at and, for a webhook, the
 //! `paysecure-sign` it came with, so its curl replays it and its HAR entry is complete.
 
+use super::sink::Sink;
 use crate::api::{Exchange, ExchangeKind, redact};
 use crate::sandbox::MerchantEvent;
+
+/// Appends the events about `purchase_id` to history (what `flow` does after its run).
+pub fn record(events: &[MerchantEvent], purchase_id: Option<&str>, sink: &Sink) {
+    for event in events.iter().filter(|e| e.purchase_id() == purchase_id) {
+        sink.append(&to_exchange(event));
+    }
+}
 
 /// A merchant-stub event as an [`Exchange`] (body redacted like any other).
 pub fn to_exchange(event: &MerchantEvent) -> Exchange {
@@ -14,13 +22,17 @@ pub fn to_exchange(event: &MerchantEvent) -> Exchange {
             received_at_ms,
             url,
             signature,
+            content_type,
             body,
             ..
         } => Exchange {
-            request_headers: signature
-                .iter()
-                .map(|sig| ("paysecure-sign".to_string(), sig.clone()))
-                .collect(),
+            request_headers: [
+                ("content-type", content_type),
+                ("paysecure-sign", signature),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.to_string(), value.clone()?)))
+            .collect(),
             request_body: Some(redact::body(&body.to_string())),
             status: Some(if *signature_valid { 200 } else { 401 }),
             // The purchase id is in the body (detail view), so the row stays short.
@@ -70,17 +82,21 @@ mod tests {
             received_at_ms: 5,
             url: "http://127.0.0.1:9/merchant/webhook".into(),
             signature: Some("c2lnbmF0dXJl+/==".into()),
+            content_type: Some("application/json".into()),
             body: serde_json::json!({"message": {"purchaseId": id}}),
         });
         assert_eq!(webhook.url, "http://127.0.0.1:9/merchant/webhook");
         assert_eq!(
             webhook.request_headers,
-            vec![("paysecure-sign".to_string(), "c2lnbmF0dXJl+/==".to_string())]
+            vec![
+                ("content-type".to_string(), "application/json".to_string()),
+                ("paysecure-sign".to_string(), "c2lnbmF0dXJl+/==".to_string())
+            ]
         );
         let stored = Record::new(1, webhook);
         assert_eq!(stored.purchase_id.as_deref(), Some(id));
         assert_eq!(
-            stored.exchange.request_headers[0].1, "c2lnbmF0dXJl+/==",
+            stored.exchange.request_headers[1].1, "c2lnbmF0dXJl+/==",
             "the store keeps the signature"
         );
         let landing = to_exchange(&MerchantEvent::Landing {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -84,6 +84,11 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
         received_at_ms: now_epoch_millis(),
         url: reached_at(&state, &parts.headers, &parts.uri),
         signature,
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
         body,
     });
     if signature_valid {

@@ -30,6 +30,8 @@ pub enum MerchantEvent {
         /// The `paysecure-sign` value it came with (a signature, not a secret: a replay
         /// needs it to verify).
         signature: Option<String>,
+        /// The `content-type` it came with.
+        content_type: Option<String>,
         body: Value,
     },
     /// The customer's browser landed on a redirect page.

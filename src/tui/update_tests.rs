@@ -290,6 +290,7 @@ fn webhooks_for_this_purchase_are_shown_and_all_events_reach_history() {
             received_at_ms: 0,
             url: "http://127.0.0.1:1/merchant/webhook".into(),
             signature: None,
+            content_type: None,
             body: serde_json::json!({}),
         })),
     );
