@@ -75,6 +75,16 @@ pub fn clock_time(epoch_millis: i64) -> String {
     format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
+/// `YYYY-MM-DD HH:MM:SS UTC` of `epoch` milliseconds, for listings read on another day
+/// or in another time zone than they were recorded.
+pub fn utc_datetime(epoch_millis: i64) -> String {
+    format!(
+        "{} {} UTC",
+        iso_date(epoch_millis.div_euclid(1000)),
+        clock_time(epoch_millis)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +116,7 @@ mod tests {
     #[test]
     fn clock_time_formats() {
         assert_eq!(clock_time(3_723_000), "01:02:03");
+        assert_eq!(utc_datetime(1_690_295_205_123), "2023-07-25 14:26:45 UTC");
+        assert_eq!(utc_datetime(-1), "1969-12-31 23:59:59 UTC");
     }
 }

@@ -103,6 +103,73 @@ fn json_flow_without_otp_stops_at_pending() {
 }
 
 #[test]
+fn pending_on_the_embedded_sandbox_says_the_callback_is_gone_and_how_to_keep_one() {
+    let out = flow(&["--json"], &[]);
+    let r = result(&out);
+    let callback = r["callback_url"].as_str().expect("callback_url");
+    assert_ne!(
+        raw_http::status_of(callback),
+        Some(200),
+        "the embedded sandbox stopped with the command"
+    );
+    let note = r["note"].as_str().expect("a note in the JSON result");
+    for needle in [
+        "stopped with the command",
+        "paysecure-explorer serve",
+        "PAYSECURE_BASE_URL=http://127.0.0.1:8089/api/v1",
+        "--otp 123456",
+    ] {
+        assert!(note.contains(needle), "{needle} missing in: {note}");
+    }
+    let readable = flow(&[], &[]);
+    let text = String::from_utf8_lossy(&readable.stdout);
+    assert!(text.contains(note), "the same note, readable:\n{text}");
+    // A run that did not stop at pending has nothing to add.
+    let paid = flow(&["--json", "--otp", "123456"], &[]);
+    assert_eq!(result(&paid)["note"], Value::Null);
+}
+
+#[test]
+fn the_noted_serve_command_keeps_the_callback_url_alive() {
+    let note = result(&flow(&["--json"], &[]))["note"]
+        .as_str()
+        .expect("note")
+        .to_string();
+    let command = note
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("PAYSECURE_BASE_URL="))
+        .expect("a command line in the note");
+    // The note names serve's default port; this test's sandbox runs on a free one.
+    let served = serve();
+    let base = served.facts["base_url"].as_str().expect("base");
+    let host = base
+        .trim_start_matches("http://")
+        .trim_end_matches("/api/v1");
+    let command = command.replace("127.0.0.1:8089", host).replacen(
+        "paysecure-explorer flow",
+        &format!("'{BIN}' flow --json"),
+        1,
+    );
+    let mut sh = Command::new("sh");
+    sh.args(["-c", &command]);
+    isolate(&mut sh);
+    let out = sh.output().expect("sh runs");
+    let r = result(&out);
+    assert_eq!(r["status"], "pending_execute", "{r}");
+    assert_eq!(
+        r["note"].as_str().map(|n| n.contains("stopped")),
+        Some(false)
+    );
+    let callback = r["callback_url"].as_str().expect("callback_url");
+    assert!(
+        callback.starts_with(&format!("http://{host}/")),
+        "{callback}"
+    );
+    assert_eq!(raw_http::status_of(callback), Some(200), "{callback}");
+}
+
+#[test]
 fn coded_error_is_reported_and_explained() {
     let out = flow(&["--json", "--card", "4999000000000120"], &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -304,6 +371,22 @@ fn serve_banner_is_readable_with_a_curl_example() {
 }
 
 mod raw_http {
+    /// The status of a GET, `None` when nothing answers.
+    pub fn status_of(url: &str) -> Option<u16> {
+        use std::io::{Read as _, Write as _};
+        let rest = url.strip_prefix("http://")?;
+        let (host, path) = rest.split_once('/')?;
+        let mut s = std::net::TcpStream::connect(host).ok()?;
+        write!(
+            s,
+            "GET /{path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/html\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut text = String::new();
+        s.read_to_string(&mut text).ok()?;
+        text.split(' ').nth(1)?.parse().ok()
+    }
+
     /// A tiny blocking GET returning JSON, so this test file needs no async runtime.
     pub fn get_json(url: &str) -> serde_json::Value {
         use std::io::{Read as _, Write as _};
@@ -320,4 +403,79 @@ mod raw_http {
         let body = text.split("\r\n\r\n").nth(1).expect("body");
         serde_json::from_str(body).expect("json")
     }
+}
+
+/// Runs the binary with stdout a pipe whose reader is already gone, so its first write
+/// fails with EPIPE (deterministic, unlike racing a `head -1`).
+fn into_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).stdout(writer).stderr(Stdio::piped());
+    isolate(&mut cmd);
+    for var in [
+        "PAYSECURE_API_KEY",
+        "PAYSECURE_BRAND_ID",
+        "PAYSECURE_BASE_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.output().expect("binary runs")
+}
+
+fn assert_quiet(out: &Output, expected_code: i32, what: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    for noise in ["panicked", "backtrace", "Broken pipe", "standard output"] {
+        assert!(!err.contains(noise), "{what}: {noise:?} on stderr:\n{err}");
+    }
+    assert_eq!(out.status.code(), Some(expected_code), "{what}: {err}");
+}
+
+#[test]
+fn every_command_ends_quietly_on_a_closed_stdout() {
+    // Something in history to list, and a record number for --curl.
+    let first = flow(&["--json", "--otp", "123456"], &[]);
+    assert_eq!(first.status.code(), Some(0));
+    // The flow's own exit code stands (0 paid, 1 stopped at pending): the run goes on
+    // without a reader and is recorded.
+    assert_quiet(
+        &into_closed_pipe(&["flow", "--json", "--otp", "123456"]),
+        0,
+        "flow --json --otp",
+    );
+    assert_quiet(&into_closed_pipe(&["flow"]), 1, "flow");
+    assert_quiet(&into_closed_pipe(&["history"]), 0, "history");
+    assert_quiet(
+        &into_closed_pipe(&["history", "--json"]),
+        0,
+        "history --json",
+    );
+    assert_quiet(
+        &into_closed_pipe(&["history", "--curl", "1"]),
+        0,
+        "history --curl",
+    );
+    assert_quiet(&into_closed_pipe(&["config", "--path"]), 0, "config --path");
+    assert_quiet(&into_closed_pipe(&["--help"]), 0, "--help");
+}
+
+#[test]
+fn history_piped_into_head_stops_after_the_first_line() {
+    // Enough output to outgrow a pipe buffer, so the reader leaving is certain to be seen.
+    for _ in 0..4 {
+        flow(&["--json", "--otp", "123456"], &[]);
+    }
+    let mut cmd = Command::new(BIN);
+    cmd.args(["history", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    isolate(&mut cmd);
+    let mut child = cmd.spawn().expect("history runs");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a line");
+    assert!(serde_json::from_str::<Value>(&first).is_ok(), "{first}");
+    drop(reader);
+    let out = child.wait_with_output().expect("exits");
+    assert_quiet(&out, 0, "history --json | head -1");
 }

@@ -171,6 +171,104 @@ fn history_lists_filters_limits_and_exports_har() {
     );
 }
 
+fn json_rows(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
+}
+
+#[test]
+fn history_purchase_takes_an_id_prefix_and_refuses_an_ambiguous_one() {
+    let d = Dirs::new("prefix");
+    let first = result(&d.run(&["flow", "--json", "--otp", "123456"], &[]))["purchase_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let second = result(&d.run(&["flow", "--json"], &[]))["purchase_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let full = json_rows(&d.run(&["history", "--json", "--purchase", &first], &[]));
+    assert!(full.len() >= 5);
+    // The shortest prefix that tells the two apart, upper-cased as someone might paste it.
+    let common = first
+        .chars()
+        .zip(second.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let prefix = first[..=common].to_ascii_uppercase();
+    let by_prefix = json_rows(&d.run(&["history", "--json", "--purchase", &prefix], &[]));
+    assert_eq!(
+        by_prefix, full,
+        "{prefix} selects the same records as the id"
+    );
+    // Ids begin with their creation time in hex, so two made a moment apart share a start.
+    assert!(common >= 1, "{first} / {second}");
+    let ambiguous = d.run(&["history", "--purchase", &first[..common]], &[]);
+    assert_eq!(ambiguous.status.code(), Some(2));
+    let err = stderr(&ambiguous);
+    assert!(
+        err.contains(&first) && err.contains(&second),
+        "names both: {err}"
+    );
+    let none = d.run(&["history", "--purchase", "ffffffffff"], &[]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("no purchase"), "{}", stderr(&none));
+}
+
+#[test]
+fn landings_are_listed_with_their_purchase() {
+    let d = Dirs::new("landing");
+    let id = result(&d.run(&["flow", "--json", "--otp", "123456"], &[]))["purchase_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let rows = json_rows(&d.run(&["history", "--json", "--purchase", &id], &[]));
+    let landing = rows
+        .iter()
+        .find(|r| r["kind"] == "landing")
+        .expect("the merchant stub's landing is among the purchase's records");
+    assert_eq!(landing["purchase_id"], id.as_str());
+    let url = landing["url"].as_str().expect("url");
+    assert!(
+        url.starts_with("http://127.0.0.1:")
+            && url.ends_with(&format!("/merchant/return/success?purchaseId={id}")),
+        "{url}"
+    );
+    let webhook = rows
+        .iter()
+        .find(|r| r["kind"] == "webhook")
+        .expect("the webhook too");
+    assert!(
+        webhook["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://127.0.0.1:") && u.ends_with("/merchant/webhook")),
+        "{webhook}"
+    );
+}
+
+#[test]
+fn the_listing_shows_date_and_time_in_utc() {
+    let d = Dirs::new("dates");
+    d.run(&["flow", "--json"], &[]);
+    let rows = json_rows(&d.run(&["history", "--json"], &[]));
+    let newest = rows.first().expect("a record");
+    let ms = newest["started_at_ms"].as_i64().expect("started_at_ms");
+    let expected = format!(
+        "{} {} UTC",
+        paysecure_explorer::clock::iso_date(ms.div_euclid(1000)),
+        paysecure_explorer::clock::clock_time(ms)
+    );
+    let listing = stdout(&d.run(&["history"], &[]));
+    let line = listing.lines().next().expect("a line");
+    assert!(
+        line.trim_start()
+            .starts_with(&format!("{}  {expected}  ", newest["id"])),
+        "{line} should show {expected}"
+    );
+}
+
 #[test]
 fn damaged_store_is_read_around_and_left_as_it_was() {
     let d = Dirs::new("damaged");
@@ -394,5 +492,97 @@ fn profile_targets_a_served_sandbox_and_curl_reproduces_the_status() {
     assert_eq!(
         String::from_utf8_lossy(&ran.stdout),
         status_get["status"].to_string()
+    );
+}
+
+/// `tests/node`, with `har-validator` installed (by `npm ci` here if need be); `None`
+/// (after a notice) when node or npm is missing, which fails under `CI=true`.
+fn har_validator() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let works = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !works("node") || !works("npm") {
+        assert!(
+            !ci,
+            "CI=true: node and npm must be installed (.ci/run installs them)"
+        );
+        eprintln!("NOTICE: node or npm not found; skipping the HAR 1.2 schema validation");
+        return None;
+    }
+    if !dir.join("node_modules/har-validator").is_dir() {
+        let installed = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .output()
+            .expect("npm runs");
+        if !installed.status.success() {
+            assert!(
+                !ci,
+                "CI=true: npm ci in tests/node failed: {}",
+                stderr(&installed)
+            );
+            eprintln!(
+                "NOTICE: npm ci in tests/node failed; skipping the HAR 1.2 schema validation\n{}",
+                stderr(&installed)
+            );
+            return None;
+        }
+    }
+    Some(dir)
+}
+
+#[test]
+fn har_export_validates_against_the_har_1_2_schema() {
+    let d = Dirs::new("har-schema");
+    // create, S2S, callback page, challenge answer, landing, status, webhook, stub landing;
+    // then a coded error and a transport failure (no response at all).
+    d.run(&["flow", "--json", "--otp", "123456"], &[]);
+    d.run(&["flow", "--json", "--card", "4999000000000120"], &[]);
+    d.run(&["flow", "--json", "--card", "4999000000000328"], &[]);
+    let path = d.base.join("all.har");
+    let export = d.run(
+        &["history", "--export-har", path.to_str().expect("path")],
+        &[],
+    );
+    assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("har")).expect("json");
+    let urls: Vec<&str> = doc["log"]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["request"]["url"].as_str())
+        .collect();
+    for (row, part) in [
+        ("create", "/api/v1/purchases/"),
+        ("S2S", "?s2s=true"),
+        ("callback", "/api/v1/payment/"),
+        ("webhook", "/merchant/webhook"),
+        ("landing", "/merchant/return/success?purchaseId="),
+    ] {
+        assert!(
+            urls.iter()
+                .any(|u| u.starts_with("http://127.0.0.1:") && u.contains(part)),
+            "a {row} entry with an absolute URL in {urls:?}"
+        );
+    }
+    let Some(validator) = har_validator() else {
+        return;
+    };
+    let checked = Command::new("node")
+        .arg(validator.join("validate-har.js"))
+        .arg(&path)
+        .output()
+        .expect("node runs");
+    assert!(
+        checked.status.success(),
+        "har-validator rejects the export:\n{}{}",
+        stdout(&checked),
+        stderr(&checked)
     );
 }

@@ -23,7 +23,7 @@ pub fn run(args: ConfigArgs) -> i32 {
     if args.init {
         return match config::init(args.force) {
             Ok(path) => {
-                println!("wrote {}", path.display());
+                super::out::line(&format!("wrote {}", path.display()));
                 0
             }
             Err(e) => {
@@ -34,7 +34,7 @@ pub fn run(args: ConfigArgs) -> i32 {
     }
     match paths::config_file() {
         Some(path) => {
-            println!("{}", path.display());
+            super::out::line(&path.display().to_string());
             if !args.path {
                 let loaded = config::load_from(&path);
                 for w in &loaded.warnings {

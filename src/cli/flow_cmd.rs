@@ -1,6 +1,5 @@
 //! `paysecure-explorer flow`: the three steps headless.
 
-use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +7,8 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::context::{Context, Globals};
+use super::out;
+use super::pending_note::pending_note;
 use super::transcript;
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, Exchange, PaysecureClient};
@@ -15,6 +16,7 @@ use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{self, FlowPlan, FlowReport, landed_name};
 use crate::flow::scenario::{self, Scenario};
 use crate::flow::target::Target;
+use crate::tui::sanitize::{clean, clean_lines};
 
 /// Options of `flow`. Defaults reproduce the seed document's example payload.
 #[derive(Debug, Args)]
@@ -97,13 +99,12 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         if let Some(sink) = &sink {
             sink.append(ex);
         }
-        let mut out = std::io::stdout().lock();
-        let line = if json_mode {
+        // Printing stops quietly if the reader goes away; the run and its history go on.
+        out::line(&if json_mode {
             exchange_line(ex).to_string()
         } else {
-            transcript::exchange_line(ex)
-        };
-        let _ = writeln!(out, "{line}");
+            clean(&transcript::exchange_line(ex))
+        });
     });
     let client = match PaysecureClient::new(ClientConfig {
         base_url: target.base_url.clone(),
@@ -117,27 +118,21 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         }
     };
     if !json_mode {
-        println!("{}", transcript::header(&target));
+        out::line(&clean_lines(&transcript::header(&target)));
     }
     let plan = plan(&args, &target, scenario.as_ref());
     let report = runner::run(&client, &plan, target.sandbox.as_ref()).await;
     if let (Some(sandbox), Some(sink)) = (&target.sandbox, &ctx.sink) {
         // The merchant stub's side (webhooks, landings) belongs in history too.
         let id = report.flow.purchase_id();
-        for event in sandbox
-            .merchant_events()
-            .iter()
-            .filter(|e| e.purchase_id() == id)
-        {
-            sink.append(&crate::history::merchant::to_exchange(event));
-        }
+        crate::history::merchant::record(&sandbox.merchant_events(), id, sink);
     }
+    let note = pending_note(&report, target.is_embedded());
     if json_mode {
-        println!("{}", result_line(&report));
+        out::line(&result_line(&report, note.as_deref()).to_string());
     } else {
-        print!("{}", transcript::summary(&report));
+        out::text(&clean_lines(&transcript::summary(&report, note.as_deref())));
     }
-    let _ = std::io::stdout().flush();
     if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {
         eprintln!("warning: {e}");
     }
@@ -232,8 +227,8 @@ pub fn exchange_line(ex: &Exchange) -> Value {
     line
 }
 
-/// `{"kind":"result",…}`.
-pub fn result_line(report: &FlowReport) -> Value {
+/// `{"kind":"result",…}`; `note` says what to do about a run stopped at pending.
+pub fn result_line(report: &FlowReport, note: Option<&str>) -> Value {
     let error = report.error.as_ref().map(|e| match e {
         crate::api::ApiError::Coded {
             http_status,
@@ -254,5 +249,6 @@ pub fn result_line(report: &FlowReport) -> Value {
         "callback_url": report.flow.callback_url,
         "error": error,
         "webhook": report.webhook,
+        "note": note,
     })
 }

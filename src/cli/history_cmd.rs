@@ -3,9 +3,12 @@
 use clap::Args;
 
 use super::context::Context;
-use crate::clock::clock_time;
+use super::out;
+use crate::clock::utc_datetime;
+use crate::history::lookup::{Lookup, resolve_purchase};
 use crate::history::record::Record;
 use crate::history::{curl, har};
+use crate::tui::sanitize::clean;
 
 /// Options of `history`.
 #[derive(Debug, Args)]
@@ -16,7 +19,7 @@ pub struct HistoryArgs {
     /// Show at most N records (the newest).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-    /// Only records about this purchase.
+    /// Only records about this purchase: its id, or enough leading digits to tell it apart.
     #[arg(long, value_name = "ID")]
     pub purchase: Option<String>,
     /// Write the selected records as HAR 1.2 to FILE.
@@ -36,7 +39,7 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
     if let Some(n) = args.curl {
         return match records.iter().find(|r| r.id == n) {
             Some(r) => {
-                println!("{}", curl::to_curl(&r.exchange));
+                out::line(&curl::to_curl(&r.exchange));
                 0
             }
             None => {
@@ -45,12 +48,27 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
             }
         };
     }
+    let purchase = match args
+        .purchase
+        .as_deref()
+        .map(|p| resolve_purchase(records, p))
+    {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(why)) => {
+            eprintln!(
+                "paysecure-explorer history: {}",
+                explain_lookup(&args, &why)
+            );
+            return if why == Lookup::NoMatch { 1 } else { 2 };
+        }
+    };
     let mut selected: Vec<&Record> = records
         .iter()
         .filter(|r| {
-            args.purchase
-                .as_ref()
-                .is_none_or(|p| r.purchase_id.as_deref() == Some(p.as_str()))
+            purchase
+                .as_deref()
+                .is_none_or(|p| r.purchase_id.as_deref() == Some(p))
         })
         .collect();
     if let Some(limit) = args.limit {
@@ -72,21 +90,25 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         };
     }
     for r in selected.iter().rev() {
-        if args.json {
-            println!("{}", serde_json::to_string(r).unwrap_or_default());
+        let line = if args.json {
+            serde_json::to_string(r).unwrap_or_default()
         } else {
             let ex = &r.exchange;
             let status = ex.status.map_or("ERR".to_string(), |s| s.to_string());
-            let what = ex.note.clone().unwrap_or_else(|| ex.path().to_string());
-            println!(
+            let what = clean(ex.note.as_deref().unwrap_or_else(|| ex.path()));
+            format!(
                 "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",
                 r.id,
-                clock_time(ex.started_at_ms),
-                ex.method,
+                utc_datetime(ex.started_at_ms),
+                clean(&ex.method),
                 what,
                 status,
                 ex.latency_ms
-            );
+            )
+        };
+        // The reader went away (`| head`): the rest would go nowhere.
+        if !out::line(&line) {
+            break;
         }
     }
     if selected.is_empty() && !args.json {
@@ -98,4 +120,26 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         );
     }
     0
+}
+
+/// The message for a `--purchase` that names no single purchase.
+fn explain_lookup(args: &HistoryArgs, why: &Lookup) -> String {
+    let given = clean(args.purchase.as_deref().unwrap_or_default());
+    match why {
+        Lookup::NoMatch => format!("no purchase in history has an id starting with {given}"),
+        Lookup::Ambiguous(ids) => {
+            let shown: Vec<String> = ids.iter().take(5).map(|id| clean(id)).collect();
+            let more = ids.len().saturating_sub(shown.len());
+            format!(
+                "{given} fits {} purchases ({}{}); give more of the id",
+                ids.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        }
+    }
 }

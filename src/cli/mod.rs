@@ -5,6 +5,8 @@ pub mod config_cmd;
 pub mod context;
 pub mod flow_cmd;
 pub mod history_cmd;
+pub mod out;
+pub mod pending_note;
 pub mod serve;
 pub mod transcript;
 
@@ -61,12 +63,14 @@ pub async fn run(cli: Cli) -> i32 {
     };
     match cli.command {
         Some(Command::Serve(args)) => serve::run(args).await,
-        Some(Command::Config(args)) => config_cmd::run(args),
-        Some(Command::History(args)) => history_cmd::run(args, &Context::open(&globals)),
-        // `flow` only appends to history: reading it all would be work for nothing.
-        Some(Command::Flow(args)) => {
-            flow_cmd::run(*args, Context::open_with(&globals, false), &globals).await
+        Some(Command::Config(args)) => out::exit_code(config_cmd::run(args)),
+        Some(Command::History(args)) => {
+            out::exit_code(history_cmd::run(args, &Context::open(&globals)))
         }
+        // `flow` only appends to history: reading it all would be work for nothing.
+        Some(Command::Flow(args)) => out::exit_code(
+            flow_cmd::run(*args, Context::open_with(&globals, false), &globals).await,
+        ),
         None => {
             let ctx = Context::open_with(&globals, false);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);

@@ -8,11 +8,14 @@ use serde_json::json;
 
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 
+/// Port `serve` listens on unless told otherwise (other commands' hints name it too).
+pub const DEFAULT_PORT: u16 = 8089;
+
 /// Options of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 8089)]
+    #[arg(long, default_value_t = DEFAULT_PORT)]
     pub port: u16,
     /// Address to bind. Loopback by default; anything else exposes the sandbox to the network.
     #[arg(long, default_value = "127.0.0.1")]

@@ -3,7 +3,6 @@
 
 use crate::api::catalog::{self, Explanation};
 use crate::api::{ApiError, Exchange, ExchangeKind};
-use crate::flow::machine::Outcome;
 use crate::flow::runner::{FlowReport, landed_name};
 use crate::flow::target::Target;
 
@@ -56,8 +55,8 @@ fn explanation_block(x: &Explanation) -> String {
     )
 }
 
-/// The closing summary.
-pub fn summary(report: &FlowReport) -> String {
+/// The closing summary, with `note` (see [`super::pending_note`]) last.
+pub fn summary(report: &FlowReport, note: Option<&str>) -> String {
     let mut out = String::from("\n");
     if let Some(id) = report.flow.purchase_id() {
         out.push_str(&format!("purchase  {id}\n"));
@@ -110,11 +109,8 @@ pub fn summary(report: &FlowReport) -> String {
         }
         None => {}
     }
-    if matches!(report.flow.outcome, Some(Outcome::Pending { .. })) {
-        out.push_str(
-            "\nThe payment waits for the customer's browser: open the callback URL \
-             (3DS challenge, OTP 123456 in the sandbox), or rerun with --otp 123456.\n",
-        );
+    if let Some(note) = note {
+        out.push_str(&format!("\n{note}\n"));
     }
     out
 }

@@ -3,6 +3,7 @@
 
 pub mod curl;
 pub mod har;
+pub mod lookup;
 pub mod merchant;
 pub mod record;
 pub mod sink;

@@ -61,14 +61,20 @@ pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
     .any(|hay| hay.to_ascii_lowercase().contains(needle_lower))
 }
 
-/// A 24-hex-digit id in the URL path, else `purchaseId` in the response or request body.
+/// A 24-hex-digit id in the URL path, else a `purchaseId` query parameter (the merchant
+/// stub's landing pages), else `purchaseId` in the response or request body.
 pub fn purchase_id_of(ex: &Exchange) -> Option<String> {
-    let from_path = ex
-        .url
-        .split(['/', '?'])
+    let (path, query) = ex.url.split_once('?').unwrap_or((&ex.url, ""));
+    let from_path = path
+        .split('/')
         .find(|seg| seg.len() == 24 && seg.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_string);
-    from_path.or_else(|| {
+    let from_query = || {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, v)| k == "purchaseId" && !v.is_empty())
+            .map(|(_, v)| v.into_owned())
+    };
+    from_path.or_else(from_query).or_else(|| {
         [&ex.response_body, &ex.request_body]
             .into_iter()
             .flatten()
@@ -80,4 +86,30 @@ pub fn purchase_id_of(ex: &Exchange) -> Option<String> {
                     .map(str::to_string)
             })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ExchangeKind;
+
+    #[test]
+    fn the_purchase_is_found_in_the_path_the_landing_query_or_the_body() {
+        let id = "6b0e1058eae5d6bae9000000";
+        let at = |url: &str| purchase_id_of(&Exchange::new(ExchangeKind::Api, "GET", url, 0));
+        assert_eq!(
+            at(&format!("http://h/api/v1/p/{id}/?s2s=true")).as_deref(),
+            Some(id)
+        );
+        assert_eq!(
+            at(&format!("http://h/merchant/return/success?purchaseId={id}")).as_deref(),
+            Some(id)
+        );
+        assert_eq!(at("http://h/merchant/return/success?purchaseId="), None);
+        let created = Exchange {
+            response_body: Some(format!(r#"{{"purchaseId":"{id}"}}"#)),
+            ..Exchange::new(ExchangeKind::Api, "POST", "http://h/api/v1/purchases/", 0)
+        };
+        assert_eq!(purchase_id_of(&created).as_deref(), Some(id));
+    }
 }

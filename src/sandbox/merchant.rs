@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::{Coded, accepts_html, json_response};
 use super::pages::landing_page;
-use super::request::{parse_object, read_limited};
+use super::request::{origin_of, parse_object, read_limited};
 use super::routes::PathParam;
 use super::signing::signed_string;
 use super::state::{MerchantEvent, SandboxState};
@@ -33,6 +33,7 @@ pub async fn landing(
         page: page.clone(),
         purchase_id: purchase_id.clone(),
         received_at_ms: now_epoch_millis(),
+        url: reached_at(&state, req.headers(), req.uri()),
     });
     if accepts_html(req.headers()) {
         Html(landing_page(&page, purchase_id.as_deref())).into_response()
@@ -70,16 +71,24 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
     let brand = field("/message/brandId")
         .or_else(|| field("/message/brand_id"))
         .unwrap_or_default();
-    let signature_valid = signature_of(&parts.headers).is_some_and(|sig| {
+    let signature = signature_of(&parts.headers);
+    let signature_valid = signature.as_deref().is_some_and(|sig| {
         state
             .verifier
-            .verify(&signed_string(&purchase_id, &status, &brand), &sig)
+            .verify(&signed_string(&purchase_id, &status, &brand), sig)
     });
     state.publish(MerchantEvent::Webhook {
         purchase_id,
         status: status.to_ascii_lowercase(),
         signature_valid,
         received_at_ms: now_epoch_millis(),
+        url: reached_at(&state, &parts.headers, &parts.uri),
+        signature,
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
         body,
     });
     if signature_valid {
@@ -97,6 +106,13 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
         )
         .into_response()
     }
+}
+
+/// The absolute URL a request reached the stub at: its `Host` (else the sandbox's own
+/// origin) with the path and query.
+fn reached_at(state: &SandboxState, headers: &HeaderMap, uri: &Uri) -> String {
+    let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    format!("{}{path}", origin_of(headers, &state.origin))
 }
 
 /// The signature header; Paysecure spells it `paysecure-sign`, some deliveries `paysecure_sign`.

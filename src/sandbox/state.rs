@@ -25,6 +25,13 @@ pub enum MerchantEvent {
         status: String,
         signature_valid: bool,
         received_at_ms: i64,
+        /// The absolute URL the delivery was posted to, so a replay can reach it.
+        url: String,
+        /// The `paysecure-sign` value it came with (a signature, not a secret: a replay
+        /// needs it to verify).
+        signature: Option<String>,
+        /// The `content-type` it came with.
+        content_type: Option<String>,
         body: Value,
     },
     /// The customer's browser landed on a redirect page.
@@ -32,6 +39,8 @@ pub enum MerchantEvent {
         page: String,
         purchase_id: Option<String>,
         received_at_ms: i64,
+        /// The absolute URL the browser landed on, query included.
+        url: String,
     },
 }
 

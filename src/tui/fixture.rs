@@ -255,6 +255,9 @@ pub fn scripted_flow(app: &mut App, n: u64) {
             status: "paid".into(),
             signature_valid: true,
             received_at_ms: t + 2,
+            url: "http://127.0.0.1:1/merchant/webhook".into(),
+            signature: None,
+            content_type: None,
             body: json!({}),
         })),
     );

@@ -347,6 +347,9 @@ fn webhooks_for_this_purchase_are_shown_and_all_events_reach_history() {
             status: "paid".into(),
             signature_valid: true,
             received_at_ms: 0,
+            url: "http://127.0.0.1:1/merchant/webhook".into(),
+            signature: None,
+            content_type: None,
             body: serde_json::json!({}),
         })),
     );
@@ -356,6 +359,7 @@ fn webhooks_for_this_purchase_are_shown_and_all_events_reach_history() {
             page: "success".into(),
             purchase_id: Some("other".into()),
             received_at_ms: 0,
+            url: "http://127.0.0.1:1/merchant/return/success?purchaseId=other".into(),
         })),
     );
     assert_eq!(app.history.len(), before + 2);

@@ -1,0 +1,73 @@
+//! What `flow` says when it stops at pending (no `--otp`): the payment waits for the
+//! customer's browser. The embedded sandbox stops with the command, so by the time anyone
+//! reads its callback URL nothing answers there; the note says so and gives the commands
+//! that keep a sandbox running (`serve`) and point `flow` at it.
+
+use super::serve::DEFAULT_PORT;
+use crate::flow::machine::Outcome;
+use crate::flow::runner::FlowReport;
+use crate::sandbox::{DEFAULT_API_KEY, DEFAULT_BRAND_ID};
+
+/// `flow` against the sandbox `serve` runs by default, with the redirects on its merchant
+/// stub (an endpoint from the environment otherwise gets placeholder redirects).
+pub fn flow_against_serve() -> String {
+    let origin = format!("http://127.0.0.1:{DEFAULT_PORT}");
+    format!(
+        "PAYSECURE_BASE_URL={origin}/api/v1 PAYSECURE_API_KEY={DEFAULT_API_KEY} \
+         PAYSECURE_BRAND_ID={DEFAULT_BRAND_ID} paysecure-explorer flow \
+         --success-redirect {origin}/merchant/return/success \
+         --failure-redirect {origin}/merchant/return/failure"
+    )
+}
+
+/// The note for a run that stopped at pending, `None` for any other end.
+pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
+    if !matches!(report.flow.outcome, Some(Outcome::Pending { .. })) {
+        return None;
+    }
+    Some(if embedded {
+        format!(
+            "The payment waits for the customer's browser, but this embedded sandbox stopped \
+             with the command:\nits callback URL no longer answers. To complete it in one go, \
+             rerun with --otp 123456.\nTo open the callback URL yourself, keep a sandbox \
+             running: `paysecure-explorer serve` in another terminal, then\n  {}\n(or a \
+             --profile whose base_url is http://127.0.0.1:{DEFAULT_PORT}/api/v1).",
+            flow_against_serve()
+        )
+    } else {
+        "The payment waits for the customer's browser: open the callback URL (3DS challenge, \
+         OTP 123456 in the sandbox), or rerun with --otp 123456."
+            .to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::machine::Flow;
+
+    fn report(outcome: Option<Outcome>) -> FlowReport {
+        let mut flow = Flow::new();
+        flow.outcome = outcome;
+        FlowReport {
+            flow,
+            error: None,
+            webhook: None,
+        }
+    }
+
+    #[test]
+    fn only_a_pending_run_gets_a_note_and_the_embedded_one_names_serve() {
+        let pending = report(Some(Outcome::Pending {
+            callback_url: "http://127.0.0.1:1/api/v1/payment/x/".into(),
+        }));
+        let embedded = pending_note(&pending, true).expect("a note");
+        assert!(embedded.contains("stopped with the command"), "{embedded}");
+        assert!(embedded.contains("paysecure-explorer serve"), "{embedded}");
+        assert!(embedded.contains(&flow_against_serve()), "{embedded}");
+        assert!(embedded.contains("--otp 123456"), "{embedded}");
+        let remote = pending_note(&pending, false).expect("a note");
+        assert!(!remote.contains("stopped"), "{remote}");
+        assert_eq!(pending_note(&report(None), true), None);
+    }
+}
