@@ -1077,6 +1077,9 @@ fn a_webhook_refreshes_the_headline_and_polls_fold_into_one_row() {
             status: "paid".into(),
             signature_valid: true,
             received_at_ms: 0,
+            url: "http://127.0.0.1:1/merchant/webhook".into(),
+            signature: None,
+            content_type: None,
             body: serde_json::json!({}),
         })),
     );
