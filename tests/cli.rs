@@ -185,8 +185,15 @@ fn coded_error_is_reported_and_explained() {
         text.contains("HTTP 400 transaction_error: Card is Blocked"),
         "{text}"
     );
-    assert!(text.contains("what it means"), "{text}");
-    assert!(text.contains("still payable"), "{text}");
+    assert!(
+        text.contains("Sandbox trigger: card 4999000000000120"),
+        "the trigger is named first: {text}"
+    );
+    assert!(text.contains("in production"), "{text}");
+    assert!(
+        text.contains("still payable : yes: the status GET says CREATED"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ use super::pending_note::pending_note;
 use super::transcript;
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, Exchange, PaysecureClient};
+use crate::flow::diagnosis::SentFacts;
 use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{self, FlowPlan, FlowReport, landed_name};
 use crate::flow::scenario::{self, Scenario};
@@ -131,7 +132,18 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     if json_mode {
         out::line(&result_line(&report, note.as_deref()).to_string());
     } else {
-        out::text(&clean_lines(&transcript::summary(&report, note.as_deref())));
+        // The failing call's body: the payment once a purchase exists, else the create.
+        let sent = SentFacts::of(if report.flow.purchase.is_some() {
+            &plan.payment
+        } else {
+            &plan.purchase
+        });
+        out::text(&clean_lines(&transcript::summary(
+            &report,
+            note.as_deref(),
+            Some(&sent),
+            target.is_local(),
+        )));
     }
     if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {
         eprintln!("warning: {e}");

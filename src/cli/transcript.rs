@@ -3,6 +3,7 @@
 
 use crate::api::catalog::{self, Explanation};
 use crate::api::{ApiError, Exchange, ExchangeKind};
+use crate::flow::diagnosis::{self, SentFacts};
 use crate::flow::runner::{FlowReport, landed_name};
 use crate::flow::target::Target;
 
@@ -46,17 +47,48 @@ pub fn exchange_line(ex: &Exchange) -> String {
 
 fn explanation_block(x: &Explanation) -> String {
     format!(
-        "  {}\n  what it means : {}\n  likely cause  : {}\n  still payable : {}\n  try next      : {}\n",
-        x.title,
-        x.meaning,
-        x.cause,
-        x.payable.label(),
-        x.next
+        "  {}\n  what it means : {}\n  likely cause  : {}\n  try next      : {}\n",
+        x.title, x.meaning, x.cause, x.next
     )
 }
 
+/// A coded error explained from the facts (see [`diagnosis`]): the sandbox trigger first,
+/// what fired in the request, the production meaning, and "still payable" from the
+/// status GET that followed.
+fn diagnosis_block(d: &diagnosis::Diagnosis) -> String {
+    let mut out = String::new();
+    if let Some(trigger) = &d.trigger {
+        out.push_str(&format!("  {trigger}\n"));
+    }
+    if let Some(fired) = &d.fired {
+        out.push_str(&format!("  in this request: {fired}\n"));
+    }
+    let x = &d.explanation;
+    let (meaning, cause) = if d.trigger.is_some() {
+        ("in production", "usual cause  ")
+    } else {
+        ("what it means", "likely cause ")
+    };
+    out.push_str(&format!(
+        "  {}\n  {meaning} : {}\n  {cause} : {}\n  still payable : {}\n  try next      : {}\n",
+        x.title,
+        x.meaning,
+        x.cause,
+        d.payable.label(),
+        x.next
+    ));
+    out
+}
+
 /// The closing summary, with `note` (see [`super::pending_note`]) last.
-pub fn summary(report: &FlowReport, note: Option<&str>) -> String {
+/// `sent` is what the failing call carried; `sandbox` says whether test cards are
+/// triggers here (this project's sandbox, embedded or served on this machine).
+pub fn summary(
+    report: &FlowReport,
+    note: Option<&str>,
+    sent: Option<&SentFacts>,
+    sandbox: bool,
+) -> String {
     let mut out = String::from("\n");
     if let Some(id) = report.flow.purchase_id() {
         out.push_str(&format!("purchase  {id}\n"));
@@ -101,7 +133,18 @@ pub fn summary(report: &FlowReport, note: Option<&str>) -> String {
             out.push_str(&format!(
                 "\nerror     HTTP {http_status} {code}: {message}\n"
             ));
-            out.push_str(&explanation_block(&catalog::explain(code, message)));
+            let d = diagnosis::diagnose(
+                code,
+                message,
+                diagnosis::Context {
+                    sent,
+                    purchase: report.flow.purchase.as_ref(),
+                    status: report.flow.status.as_ref(),
+                    checking: false,
+                    sandbox,
+                },
+            );
+            out.push_str(&diagnosis_block(&d));
         }
         Some(err @ ApiError::Transport { .. }) => {
             out.push_str(&format!("\ntransport failure: {err}\n"));

@@ -103,12 +103,12 @@ impl Payable {
             Payable::Checking => "checking: the status GET is in flight…".into(),
             Payable::Unknown => "unknown: the status GET failed; r asks again".into(),
             Payable::Yes(s) => format!(
-                "yes: the status GET says {}; e to edit & retry on this purchase",
+                "yes: the status GET says {}; retry on this purchase",
                 s.as_upper()
             ),
-            Payable::AttemptsUsedUp => "no: the status GET says CREATED, but this purchase's attempts are used up; n for a new purchase".into(),
+            Payable::AttemptsUsedUp => "no: the status GET says CREATED, but this purchase's attempts are used up; start a new purchase".into(),
             Payable::No(s) => format!(
-                "no: the status GET says {}; n for a new purchase",
+                "no: the status GET says {}; start a new purchase",
                 s.as_upper()
             ),
         }

@@ -94,7 +94,9 @@ pub async fn run(
             }
         }
         Some(Outcome::Coded(_) | Outcome::Transport(_)) => {
-            // What did the error do to the purchase? (CREATED, or ERROR for some.)
+            // What did the error do to the purchase? (CREATED, or ERROR for some.) Until
+            // the status GET answers, the status is unknown, not the one from create.
+            flow.status = None;
             flow.on_status(client.status(&id).await);
         }
         _ => {}
