@@ -198,17 +198,9 @@ fn on_s2s(
     app.notice = None;
     match (&app.flow.outcome, app.flow.purchase_id()) {
         // What did the failure do to the purchase? (CREATED can be retried; ERROR cannot.)
-        (_, Some(id)) if check => {
-            let purchase_id = id.to_string();
+        (_, Some(_)) if check => {
             app.flow.status = None;
-            vec![start(
-                app,
-                Purpose::Check(CheckReason::AfterFailure),
-                Call::PollStatus {
-                    purchase_id,
-                    after: Duration::ZERO,
-                },
-            )]
+            check_status(app, CheckReason::AfterFailure)
         }
         (Some(Outcome::Pending { .. }), _) => {
             app.notice = Some((Level::Info, "202 pending: press b to complete 3-D Secure here, or o to open the callback in your browser.".into()));
@@ -280,16 +272,38 @@ fn stop_follow(app: &mut App) -> Vec<Effect> {
     }
 }
 
+/// A status GET answered for another purchase than the one shown (it was replaced).
+fn about_another_purchase(app: &App, result: &Result<crate::api::Purchase, ApiError>) -> bool {
+    result
+        .as_ref()
+        .is_ok_and(|p| app.flow.purchase_id() != Some(p.id.as_str()))
+}
+
+/// One status GET of the current purchase, for `reason`.
+fn check_status(app: &mut App, reason: CheckReason) -> Vec<Effect> {
+    match app.flow.purchase_id() {
+        Some(id) => {
+            let purchase_id = id.to_string();
+            vec![start(
+                app,
+                Purpose::Check(reason),
+                Call::PollStatus {
+                    purchase_id,
+                    after: Duration::ZERO,
+                },
+            )]
+        }
+        None => vec![],
+    }
+}
+
 fn on_follow(
     app: &mut App,
     mut request: InFlight,
     plan: PollPlan,
     result: Result<crate::api::Purchase, ApiError>,
 ) -> Vec<Effect> {
-    if result
-        .as_ref()
-        .is_ok_and(|p| app.flow.purchase_id() != Some(p.id.as_str()))
-    {
+    if about_another_purchase(app, &result) {
         return vec![];
     }
     app.flow.on_status(result);
@@ -334,10 +348,7 @@ fn on_check(
     reason: CheckReason,
     result: Result<crate::api::Purchase, ApiError>,
 ) -> Vec<Effect> {
-    if result
-        .as_ref()
-        .is_ok_and(|p| app.flow.purchase_id() != Some(p.id.as_str()))
-    {
+    if about_another_purchase(app, &result) {
         return vec![];
     }
     let status = result.as_ref().ok().map(|p| p.status());
@@ -390,17 +401,7 @@ fn cancel_newest(app: &mut App) -> Vec<Effect> {
                 Level::Warn,
                 format!("Cancelled {what} after {waited}; asking the purchase's status…"),
             ));
-            if let Some(id) = app.flow.purchase_id() {
-                let purchase_id = id.to_string();
-                effects.push(start(
-                    app,
-                    Purpose::Check(CheckReason::AfterCancel),
-                    Call::PollStatus {
-                        purchase_id,
-                        after: Duration::ZERO,
-                    },
-                ));
-            }
+            effects.extend(check_status(app, CheckReason::AfterCancel));
         }
         Purpose::Create => {
             app.notice = Some((
@@ -480,19 +481,10 @@ fn on_merchant(app: &mut App, event: MerchantEvent) -> Vec<Effect> {
         .requests
         .find(|p| matches!(p, Purpose::Check(_) | Purpose::Follow(_)))
         .is_some();
-    match app.flow.purchase_id() {
-        Some(id) if mine && !checking => {
-            let purchase_id = id.to_string();
-            vec![start(
-                app,
-                Purpose::Check(CheckReason::Refresh),
-                Call::PollStatus {
-                    purchase_id,
-                    after: Duration::ZERO,
-                },
-            )]
-        }
-        _ => vec![],
+    if mine && !checking {
+        check_status(app, CheckReason::Refresh)
+    } else {
+        vec![]
     }
 }
 
