@@ -12,4 +12,5 @@ pub mod error_text;
 pub mod flow;
 pub mod history;
 pub mod sandbox;
+pub mod term_text;
 pub mod tui;

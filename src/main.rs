@@ -11,7 +11,9 @@ fn main() {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("paysecure-explorer: could not start the async runtime: {e}");
+            paysecure_explorer::cli::out::error(&format!(
+                "paysecure-explorer: could not start the async runtime: {e}"
+            ));
             std::process::exit(2);
         }
     };

@@ -363,3 +363,130 @@ fn ctrl_u_on_remember_card_sends_on_or_off() {
         "{sent}"
     );
 }
+
+/// The explorer started from a shell in tmux, so what is left after it ends can be seen.
+fn shell_session(name: &str) -> Option<(Tmux, std::path::PathBuf)> {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        let _ = Tmux::start(name, 80, 24); // prints the notice (or fails under CI)
+        return None;
+    }
+    let socket = format!("pse-{name}-{}", std::process::id());
+    let dirs = Tmux::dirs(name);
+    let status = Command::new("tmux")
+        .args([
+            "-L",
+            &socket,
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "e2e",
+            "env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='$ ' bash --norc --noprofile",
+        ])
+        .status()
+        .expect("tmux runs");
+    assert!(status.success());
+    Some((Tmux { socket }, dirs))
+}
+
+fn tmux_format(t: &Tmux, format: &str) -> String {
+    let out = Command::new("tmux")
+        .args([
+            "-L",
+            &t.socket,
+            "display-message",
+            "-p",
+            "-t",
+            "e2e",
+            format,
+        ])
+        .output()
+        .expect("display-message");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn signals_restore_the_terminal_and_exit_conventionally() {
+    for (signal, number, mid_request) in [("TERM", 15, true), ("INT", 2, false), ("HUP", 1, false)]
+    {
+        let name = format!("sig{signal}");
+        let Some((t, dirs)) = shell_session(&name) else {
+            return;
+        };
+        let marker = dirs.join("data");
+        t.literal(&format!(
+            "PAYSECURE_EXPLORER_DATA_DIR={} PAYSECURE_EXPLORER_CONFIG_DIR={} {BIN} --timeout 40; echo \"status=$?\"",
+            marker.display(),
+            dirs.join("config").display()
+        ));
+        t.keys(&["Enter"]);
+        t.wait_for(&["① Purchase"]);
+        if mid_request {
+            t.keys(&["C-s"]);
+            t.wait_for(&["② Card & device ●"]);
+            t.keys(&["Tab", "C-u"]);
+            t.literal("4999000000000302");
+            t.keys(&["C-s"]);
+            t.wait_for(&["sending card…"]);
+        }
+        assert_eq!(tmux_format(&t, "#{alternate_on}"), "1", "full screen first");
+        let killed = Command::new("pkill")
+            .args([
+                &format!("-{signal}"),
+                "-f",
+                &format!("PAYSECURE_EXPLORER_DATA_DIR={}", marker.display()),
+            ])
+            .status();
+        // pkill matches the environment only on some systems; fall back to the binary's
+        // pid found through the tmux pane's process tree.
+        if !killed.is_ok_and(|s| s.success()) {
+            let pane_pid = tmux_format(&t, "#{pane_pid}");
+            let child = Command::new("pgrep")
+                .args(["-P", &pane_pid])
+                .output()
+                .expect("pgrep");
+            let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+            assert!(!pid.is_empty(), "the explorer runs under the shell");
+            assert!(
+                Command::new("kill")
+                    .args([&format!("-{signal}"), &pid])
+                    .status()
+                    .expect("kill")
+                    .success()
+            );
+        }
+        t.wait_for(&[&format!("status={}", 128 + number)]);
+        t.literal("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo");
+        t.keys(&["Enter"]);
+        let screen = t.wait_for(&["status="]);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut screen = screen;
+        // The line stty printed: cooked mode and echo back on (not "-icanon -echo").
+        while !screen.lines().any(|l| l.trim() == "icanon echo") {
+            assert!(
+                Instant::now() < deadline,
+                "SIG{signal}: terminal not restored:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+            screen = t.screen();
+        }
+        assert_eq!(
+            tmux_format(&t, "#{alternate_on}"),
+            "0",
+            "SIG{signal}: alternate screen left"
+        );
+        assert_eq!(
+            tmux_format(&t, "#{mouse_any_flag}"),
+            "0",
+            "SIG{signal}: mouse reporting off"
+        );
+        assert_eq!(
+            tmux_format(&t, "#{cursor_flag}"),
+            "1",
+            "SIG{signal}: cursor shown"
+        );
+    }
+}

@@ -96,7 +96,10 @@ fn server_text_cannot_inject_control_characters() {
     );
     let screen = render(&app);
     assert!(!screen.contains('\u{1b}'));
-    assert!(screen.contains("evil]52;c;AAAAtext"));
+    assert!(
+        screen.contains("evil\\u001b]52;c;AAAA\\u0007text"),
+        "{screen}"
+    );
 }
 
 #[test]

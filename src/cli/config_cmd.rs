@@ -1,5 +1,6 @@
 //! `paysecure-explorer config`: where the file is, and a commented default.
 
+use super::out;
 use clap::Args;
 
 use crate::config::{self, paths};
@@ -27,7 +28,7 @@ pub fn run(args: ConfigArgs) -> i32 {
                 0
             }
             Err(e) => {
-                eprintln!("paysecure-explorer config: {e}");
+                out::error(&format!("paysecure-explorer config: {e}"));
                 2
             }
         };
@@ -38,23 +39,23 @@ pub fn run(args: ConfigArgs) -> i32 {
             if !args.path {
                 let loaded = config::load_from(&path);
                 for w in &loaded.warnings {
-                    eprintln!("warning: {w}");
+                    out::error(&format!("warning: {w}"));
                 }
                 let state = if path.exists() {
                     "exists"
                 } else {
                     "not created yet (config --init writes one)"
                 };
-                eprintln!(
+                out::error(&format!(
                     "{state}; data dir: {}",
                     paths::data_dir(None).map_or("none".into(), |d| d.display().to_string())
-                );
+                ));
             }
             0
         }
         None => {
-            eprintln!(
-                "paysecure-explorer config: no config directory (set HOME or XDG_CONFIG_HOME)"
+            out::error(
+                "paysecure-explorer config: no config directory (set HOME or XDG_CONFIG_HOME)",
             );
             2
         }

@@ -71,17 +71,17 @@ pub struct FlowArgs {
 /// Runs `flow`; returns the exit code.
 pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     if !super::valid_timeout(args.timeout) {
-        eprintln!("paysecure-explorer flow: --timeout must be between 0 and 3600 seconds");
+        out::error("paysecure-explorer flow: --timeout must be between 0 and 3600 seconds");
         return 2;
     }
     for w in &ctx.warnings {
-        eprintln!("warning: {w}");
+        out::error(&format!("warning: {w}"));
     }
     let scenario = match &args.scenario {
         Some(name) => match scenario::load(name, scenario::user_dir().as_deref()) {
             Ok(s) => Some(s),
             Err(e) => {
-                eprintln!("paysecure-explorer flow: {e}");
+                out::error(&format!("paysecure-explorer flow: {e}"));
                 return 2;
             }
         },
@@ -90,7 +90,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     let target = match Target::select(globals.profile.as_deref(), &ctx.config).await {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("paysecure-explorer flow: {e}");
+            out::error(&format!("paysecure-explorer flow: {e}"));
             return 2;
         }
     };
@@ -114,7 +114,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     }) {
         Ok(c) => c.with_recorder(Arc::new(recorder)),
         Err(e) => {
-            eprintln!("paysecure-explorer flow: {e}");
+            out::error(&format!("paysecure-explorer flow: {e}"));
             return 2;
         }
     };
@@ -146,7 +146,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         )));
     }
     if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {
-        eprintln!("warning: {e}");
+        out::error(&format!("warning: {e}"));
     }
     if let Some(sandbox) = &target.sandbox {
         sandbox.shutdown().await;

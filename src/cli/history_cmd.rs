@@ -33,7 +33,7 @@ pub struct HistoryArgs {
 /// Runs `history`; returns the exit code.
 pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
     for w in &ctx.warnings {
-        eprintln!("warning: {w}");
+        out::error(&format!("warning: {w}"));
     }
     let records = &ctx.loaded.records;
     if let Some(n) = args.curl {
@@ -43,7 +43,7 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
                 0
             }
             None => {
-                eprintln!("paysecure-explorer history: no record {n}");
+                out::error(&format!("paysecure-explorer history: no record {n}"));
                 2
             }
         };
@@ -56,10 +56,10 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         None => None,
         Some(Ok(id)) => Some(id),
         Some(Err(why)) => {
-            eprintln!(
+            out::error(&format!(
                 "paysecure-explorer history: {}",
                 explain_lookup(&args, &why)
-            );
+            ));
             return if why == Lookup::NoMatch { 1 } else { 2 };
         }
     };
@@ -80,11 +80,18 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         return match std::fs::write(path, text) {
             Ok(()) => {
-                eprintln!("wrote {} entries to {}", selected.len(), path.display());
+                out::error(&format!(
+                    "wrote {} entries to {}",
+                    selected.len(),
+                    path.display()
+                ));
                 0
             }
             Err(e) => {
-                eprintln!("paysecure-explorer history: {}: {e}", path.display());
+                out::error(&format!(
+                    "paysecure-explorer history: {}: {e}",
+                    path.display()
+                ));
                 2
             }
         };
@@ -112,12 +119,12 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         }
     }
     if selected.is_empty() && !args.json {
-        eprintln!(
+        out::error(&format!(
             "no history yet{}",
             ctx.data_dir
                 .as_ref()
                 .map_or(String::new(), |d| format!(" in {}", d.display()))
-        );
+        ));
     }
     0
 }

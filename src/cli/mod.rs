@@ -75,7 +75,9 @@ pub async fn run(cli: Cli) -> i32 {
             let ctx = Context::open_with(&globals, false);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {
-                eprintln!("paysecure-explorer: the timeout must be between 0 and 3600 seconds");
+                crate::cli::out::error(
+                    "paysecure-explorer: the timeout must be between 0 and 3600 seconds",
+                );
                 return 2;
             }
             crate::tui::run(crate::tui::TuiOptions {

@@ -9,6 +9,8 @@
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use crate::term_text::clean_lines;
+
 const OPEN: u8 = 0;
 /// The reader went away: a normal end of a pipeline, nothing to report.
 const CLOSED: u8 = 1;
@@ -40,12 +42,14 @@ pub fn write_to(w: &mut impl Write, text: &str) -> Result<(), (Stopped, std::io:
         })
 }
 
-/// Prints `text` as is; `false` once stdout takes no more (callers may stop early).
+/// Prints `text` through the one sanitiser ([`crate::term_text::clean_lines`]: server
+/// text cannot drive the terminal; JSON lines stay JSON); `false` once stdout takes no
+/// more (callers may stop early).
 pub fn text(text: &str) -> bool {
     if STATE.load(Ordering::Relaxed) != OPEN {
         return false;
     }
-    match write_to(&mut std::io::stdout().lock(), text) {
+    match write_to(&mut std::io::stdout().lock(), &clean_lines(text)) {
         Ok(()) => true,
         Err((Stopped::Closed, _)) => {
             STATE.store(CLOSED, Ordering::Relaxed);
@@ -63,6 +67,14 @@ pub fn text(text: &str) -> bool {
 /// Prints `line` and a newline; see [`text`].
 pub fn line(line: &str) -> bool {
     text(&format!("{line}\n"))
+}
+
+/// Prints an error or warning line on standard error, sanitised like standard output
+/// (error texts quote servers, URLs and files).
+pub fn error(line: &str) {
+    let mut err = std::io::stderr().lock();
+    // Nothing sensible is left to do when standard error itself is gone.
+    let _ = write_to(&mut err, &clean_lines(&format!("{line}\n")));
 }
 
 /// The process exit code for a command that returned `code`: a closed pipe changes

@@ -1,5 +1,7 @@
 //! `paysecure-explorer serve`: the sandbox alone, until Ctrl-C.
 
+use super::out;
+use crate::term_text::clean_lines;
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 
@@ -34,21 +36,23 @@ pub async fn run(args: ServeArgs) -> i32 {
     let handle = match sandbox::start(config).await {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("paysecure-explorer serve: {e}");
+            out::error(&format!("paysecure-explorer serve: {e}"));
             if args.port != 0 {
-                eprintln!(
+                out::error(&format!(
                     "(is port {} in use? `--port 0` picks a free one)",
                     args.port
-                );
+                ));
             }
             return 2;
         }
     };
     let mut out = std::io::stdout().lock();
+    // Through the one sanitiser, like every other output: the banner quotes values a
+    // config could set, and the JSON line stays JSON.
     let printed = if args.json {
-        writeln!(out, "{}", facts(&handle))
+        writeln!(out, "{}", clean_lines(&facts(&handle).to_string()))
     } else {
-        write!(out, "{}", banner(&handle))
+        write!(out, "{}", clean_lines(&banner(&handle)))
     };
     // A closed stdout (a pipe that went away) is no reason to stop serving.
     let _ = printed.and_then(|_| out.flush());

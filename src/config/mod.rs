@@ -110,10 +110,39 @@ pub fn load_from(path: &Path) -> Loaded {
         Err(e) => loaded.warnings.push(format!(
             "config {}: {}; using defaults",
             path.display(),
-            e.to_string().trim().replace('\n', " ")
+            toml_error(&text, &e)
         )),
     }
     loaded
+}
+
+/// A TOML error as one short line: the line number, the parser's message and at most a
+/// short excerpt of the line — never a whole (possibly huge) line, and never the value of
+/// a `…key…` setting.
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    const EXCERPT: usize = 40;
+    let message = e.message().trim().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return message;
+    };
+    let start = span.start.min(text.len());
+    let line_no = text.as_bytes()[..start]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
+    let shown = match line.split_once('=') {
+        Some((name, _)) if name.to_ascii_lowercase().contains("key") => {
+            format!("{}= …", name.trim_end().to_string() + " ")
+        }
+        _ => line.to_string(),
+    };
+    let mut excerpt: String = shown.chars().take(EXCERPT).collect();
+    if shown.chars().count() > EXCERPT {
+        excerpt.push('…');
+    }
+    format!("line {line_no}: {message} (`{excerpt}`)")
 }
 
 fn holds_a_key(config: &Config) -> bool {
@@ -202,6 +231,22 @@ mod tests {
     fn template_parses_to_defaults() {
         let config: Config = toml::from_str(TEMPLATE).expect("template");
         assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn config_errors_show_a_short_excerpt_and_no_key() {
+        let huge = format!("theme = \"{}\n", "x".repeat(100_000));
+        let e = toml::from_str::<Config>(&huge).expect_err("unterminated");
+        let text = toml_error(&huge, &e);
+        assert!(text.starts_with("line 1:"), "{text}");
+        assert!(text.len() < 200, "{} bytes", text.len());
+        let keyed = "[profiles.p]\napi_key = sk_live_secret_value\n";
+        let e = toml::from_str::<Config>(keyed).expect_err("bare value");
+        let text = toml_error(keyed, &e);
+        assert!(
+            text.contains("line 2") && !text.contains("sk_live_secret_value"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -97,11 +97,23 @@ pub fn names(dir: Option<&Path>) -> Vec<String> {
 
 /// Loads `name`: the user's file first, then a shipped one.
 pub fn load(name: &str, dir: Option<&Path>) -> Result<Scenario, String> {
+    // A name is a plain file name: no path can be smuggled in (`../x`, `/etc/y`).
+    if !valid_name(name) {
+        return Err(format!(
+            "a scenario name is letters, digits, - and _ (not {:?})",
+            name.chars().take(64).collect::<String>()
+        ));
+    }
     if let Some(path) = dir.map(|d| d.join(format!("{name}.toml"))) {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                return toml::from_str(&text)
-                    .map_err(|e| format!("scenario {}: {}", path.display(), e.to_string().trim()));
+                return toml::from_str(&text).map_err(|e| {
+                    format!(
+                        "scenario {}: {}",
+                        path.display(),
+                        crate::config::toml_error(&text, &e)
+                    )
+                });
             }
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(format!("scenario {}: {e}", path.display()));
@@ -203,6 +215,16 @@ fn merge(base: &mut Value, over: Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_plain_names_are_loaded() {
+        let dir = std::env::temp_dir().join(format!("pse-scn-{}", std::process::id()));
+        for name in ["../secret", "/etc/passwd", "a/b", "..", "", "x.toml"] {
+            let err = load(name, Some(&dir)).expect_err(name);
+            assert!(err.starts_with("a scenario name is"), "{name}: {err}");
+        }
+        assert!(load("happy-3ds", Some(&dir)).is_ok());
+    }
 
     #[test]
     fn shipped_scenarios_parse_and_name_known_cards() {

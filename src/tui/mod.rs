@@ -52,7 +52,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
     let target = match Target::select(opts.profile.as_deref(), &ctx.config).await {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("paysecure-explorer: {e}");
+            crate::cli::out::error(&format!("paysecure-explorer: {e}"));
             return 2;
         }
     };
@@ -88,7 +88,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
     }) {
         Ok(c) => Arc::new(c.with_recorder(recorder.clone())),
         Err(e) => {
-            eprintln!("paysecure-explorer: {e}");
+            crate::cli::out::error(&format!("paysecure-explorer: {e}"));
             return 2;
         }
     };
@@ -156,9 +156,11 @@ pub async fn run(opts: TuiOptions) -> i32 {
         fetch_landing: target.is_embedded(),
     };
     let code = match event_loop(&mut app, &runner, &mut rx, tx).await {
-        Ok(()) => 0,
+        Ok(None) => 0,
+        // Killed by a signal: the terminal is restored; exit as a shell expects.
+        Ok(Some(signal)) => 128 + signal,
         Err(e) => {
-            eprintln!("paysecure-explorer: terminal error: {e}");
+            crate::cli::out::error(&format!("paysecure-explorer: terminal error: {e}"));
             1
         }
     };
@@ -186,12 +188,47 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
     });
 }
 
+/// Starts watching SIGTERM, SIGINT and SIGHUP now (so none of them finds the default
+/// action, which would kill the process with the terminal still raw); the future
+/// resolves with the number of the first that arrives (never, where they cannot be
+/// watched).
+fn stop_signals() -> impl std::future::Future<Output = i32> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let watch = |kind: SignalKind| signal(kind).ok();
+        let watched = (
+            watch(SignalKind::terminate()),
+            watch(SignalKind::interrupt()),
+            watch(SignalKind::hangup()),
+        );
+        async move {
+            match watched {
+                (Some(mut term), Some(mut int), Some(mut hup)) => tokio::select! {
+                    _ = term.recv() => 15,
+                    _ = int.recv() => 2,
+                    _ = hup.recv() => 1,
+                },
+                _ => std::future::pending().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        std::future::pending()
+    }
+}
+
+/// Runs until the user quits (`None`) or a stop signal arrives (`Some(signal)`); the
+/// terminal is restored on every way out.
 async fn event_loop(
     app: &mut App,
     runner: &effects::Runner,
     rx: &mut mpsc::UnboundedReceiver<Msg>,
     tx: mpsc::UnboundedSender<Msg>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
+    let signal = stop_signals();
+    tokio::pin!(signal);
     // ratatui's init installs a panic hook that restores the terminal; we add mouse
     // capture and take it back on every way out.
     let mut terminal = ratatui::init();
@@ -207,13 +244,11 @@ async fn event_loop(
         spawn_input(tx);
         terminal.draw(|f| views::draw(f, app))?;
         while !app.quit {
-            let msg = if !app.requests.is_empty() {
-                tokio::select! {
-                    m = rx.recv() => m,
-                    _ = tokio::time::sleep(Duration::from_millis(100)) => Some(Msg::Tick),
-                }
-            } else {
-                rx.recv().await
+            let ticking = !app.requests.is_empty();
+            let msg = tokio::select! {
+                n = &mut signal => return Ok(Some(n)),
+                m = rx.recv() => m,
+                _ = tokio::time::sleep(Duration::from_millis(100)), if ticking => Some(Msg::Tick),
             };
             let Some(msg) = msg else { break };
             for effect in update::update(app, msg) {
@@ -223,7 +258,7 @@ async fn event_loop(
                 terminal.draw(|f| views::draw(f, app))?;
             }
         }
-        Ok::<(), std::io::Error>(())
+        Ok::<Option<i32>, std::io::Error>(None)
     }
     .await;
     let _ = execute!(std::io::stdout(), DisableMouseCapture);

@@ -638,11 +638,20 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         }
         Action::Select => select(app, context),
         Action::OpenBrowser => match app.flow.callback_url.clone() {
-            Some(url) if pending(app) => {
-                let mut effects = vec![Effect::OpenBrowser(url)];
-                effects.extend(start_follow(app, PollPlan::ExternalBrowser));
-                effects
-            }
+            Some(url) if pending(app) => match web_url(&url) {
+                Ok(url) => {
+                    let mut effects = vec![Effect::OpenBrowser(url)];
+                    effects.extend(start_follow(app, PollPlan::ExternalBrowser));
+                    effects
+                }
+                Err(why) => {
+                    app.notice = Some((
+                        Level::Error,
+                        format!("Not opened: {why}. The server sent this callback_url: {url}"),
+                    ));
+                    vec![]
+                }
+            },
             _ => {
                 app.notice = Some((
                     Level::Warn,
@@ -876,6 +885,23 @@ fn resend(app: &mut App) -> Vec<Effect> {
             vec![]
         }
         None => vec![],
+    }
+}
+
+/// The URL a browser may be given: only absolute `http://` or `https://` URLs with a
+/// host, written back in their parsed form (so nothing option-like reaches the opener).
+fn web_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('-') {
+        return Err("it looks like a command-line option, not a URL".into());
+    }
+    match reqwest::Url::parse(trimmed) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(u.to_string()),
+        Ok(u) => Err(format!(
+            "only http:// and https:// URLs are opened, not {}:",
+            u.scheme()
+        )),
+        Err(e) => Err(format!("it is not a URL ({e})")),
     }
 }
 

@@ -1104,3 +1104,32 @@ fn new_purchase_says_the_card_form_was_kept() {
         "{text}"
     );
 }
+
+#[test]
+fn o_opens_only_http_and_https_urls() {
+    for hostile in [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "--new-window=evil",
+        "-e http://x",
+        "not a url",
+    ] {
+        let mut app = fixture::pending(120, 40);
+        app.flow.callback_url = Some(hostile.into());
+        app.flow.outcome = Some(Outcome::Pending {
+            callback_url: hostile.into(),
+        });
+        let effects = update(&mut app, key(KeyCode::Char('o')));
+        assert!(effects.is_empty(), "{hostile}: {effects:?}");
+        let text = notice(&app);
+        assert!(
+            text.starts_with("Not opened:") && text.contains(hostile),
+            "{hostile}: {text}"
+        );
+    }
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, key(KeyCode::Char('o')));
+    assert!(
+        matches!(effects.first(), Some(Effect::OpenBrowser(u)) if u.starts_with("http://127.0.0.1"))
+    );
+}

@@ -83,6 +83,6 @@ mod tests {
         let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
         assert_eq!(text, ["{", "  \"a\": 1,", "  \"b\": \"x\\\"y\"", "}"]);
         let plain = body_lines("<h1>\x1b[31mhi</h1>", &theme);
-        assert_eq!(plain[0].to_string(), "<h1>[31mhi</h1>");
+        assert_eq!(plain[0].to_string(), "<h1>\\u001b[31mhi</h1>");
     }
 }
