@@ -68,10 +68,8 @@ fn hostile_server(connections: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
-        for stream in listener.incoming().take(connections) {
-            if let Ok(mut s) = stream {
-                answer(&mut s);
-            }
+        for mut s in listener.incoming().take(connections).flatten() {
+            answer(&mut s);
         }
     });
     format!("http://127.0.0.1:{port}/api/v1")
