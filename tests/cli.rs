@@ -189,7 +189,7 @@ fn coded_error_is_reported_and_explained() {
         text.contains("Sandbox trigger: card 4999000000000120"),
         "the trigger is named first: {text}"
     );
-    assert!(text.contains("in production"), "{text}");
+    assert!(text.contains("In production: Card is blocked"), "{text}");
     assert!(
         text.contains("still payable : yes: the status GET says CREATED"),
         "{text}"

@@ -215,6 +215,7 @@ async fn every_trigger_is_named_and_payable_follows_the_status_get() {
                 purchase: Some(&status),
                 status: Some(&status.status()),
                 checking: false,
+                attempts_made: c.earlier_attempts as u32 + 1,
                 sandbox: true,
             },
         );
@@ -249,7 +250,7 @@ async fn every_trigger_is_named_and_payable_follows_the_status_get() {
         }
         let now = status.status();
         match &d.payable {
-            Payable::Yes(s) | Payable::No(s) => {
+            Payable::Yes(s, _) | Payable::No(s) => {
                 assert_eq!(s, &now, "{}: payable must quote the status GET", c.name)
             }
             Payable::AttemptsUsedUp => {

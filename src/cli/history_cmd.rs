@@ -101,7 +101,7 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
             serde_json::to_string(r).unwrap_or_default()
         } else {
             let ex = &r.exchange;
-            let status = ex.status.map_or("ERR".to_string(), |s| s.to_string());
+            let status = crate::history::record::status_label(ex);
             let what = clean(ex.note.as_deref().unwrap_or_else(|| ex.path()));
             format!(
                 "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",

@@ -22,6 +22,16 @@ pub fn flow_against_serve() -> String {
 
 /// The note for a run that stopped at pending, `None` for any other end.
 pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
+    // A failed payment on the embedded sandbox: "retry on this purchase" cannot be done
+    // from here, the purchase stopped with the command.
+    if embedded && report.error.is_some() && report.flow.purchase.is_some() {
+        return Some(format!(
+            "This embedded sandbox stopped with the command, and the purchase with it. To \
+             retry on a purchase, use the explorer (`paysecure-explorer`), or keep a sandbox \
+             running: `paysecure-explorer serve` in another terminal, then\n  {}",
+            flow_against_serve()
+        ));
+    }
     if !matches!(report.flow.outcome, Some(Outcome::Pending { .. })) {
         return None;
     }

@@ -65,17 +65,21 @@ fn diagnosis_block(d: &diagnosis::Diagnosis) -> String {
     }
     let x = &d.explanation;
     let (meaning, cause) = if d.trigger.is_some() {
-        ("in production", "usual cause  ")
+        ("what it means", "usual cause  ")
     } else {
         ("what it means", "likely cause ")
     };
+    let title = if d.trigger.is_some() {
+        format!("In production: {}", x.title)
+    } else {
+        x.title.to_string()
+    };
     out.push_str(&format!(
-        "  {}\n  {meaning} : {}\n  {cause} : {}\n  still payable : {}\n  try next      : {}\n",
-        x.title,
+        "  {title}\n  {meaning} : {}\n  {cause} : {}\n  still payable : {}\n  try next      : {}\n",
         x.meaning,
         x.cause,
         d.payable.label(),
-        x.next
+        diagnosis::try_next(d)
     ));
     out
 }
@@ -131,7 +135,8 @@ pub fn summary(
             message,
         }) => {
             out.push_str(&format!(
-                "\nerror     HTTP {http_status} {code}: {message}\n"
+                "\nerror     HTTP {http_status} {code}: {message}\n          {}\n",
+                diagnosis::headline(*http_status, report.flow.purchase.is_none())
             ));
             let d = diagnosis::diagnose(
                 code,
@@ -141,14 +146,26 @@ pub fn summary(
                     purchase: report.flow.purchase.as_ref(),
                     status: report.flow.status.as_ref(),
                     checking: false,
+                    attempts_made: 1,
                     sandbox,
                 },
             );
             out.push_str(&diagnosis_block(&d));
         }
-        Some(err @ ApiError::Transport { .. }) => {
+        Some(err @ ApiError::Transport { kind, .. }) => {
             out.push_str(&format!("\ntransport failure: {err}\n"));
-            out.push_str("  the request did not get an API answer; check the endpoint and retry\n");
+            if let Some(trigger) = diagnosis::transport_trigger(kind, sent, sandbox) {
+                out.push_str(&format!("  {trigger}\n"));
+            }
+            out.push_str(&format!(
+                "  {}\n",
+                diagnosis::transport_known(
+                    kind,
+                    report.flow.purchase.is_some(),
+                    report.flow.status.as_ref(),
+                    false
+                )
+            ));
         }
         None => {}
     }

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::api::catalog::{self, Explanation};
-use crate::api::{Purchase, PurchaseStatus};
+use crate::api::{Purchase, PurchaseStatus, TransportKind};
 use crate::sandbox::scenarios::{
     CardBehaviour, Fault, MAGIC_CARDS, MSG_ATTEMPTS, MSG_CUSTOMER_BLOCKED, OUTCOME_ROWS,
     Outcome as CardOutcome,
@@ -85,8 +85,9 @@ pub enum Payable {
     Checking,
     /// The status GET failed: nobody knows.
     Unknown,
-    /// The status GET says CREATED (or OVERDUE never sent to 3DS): retry on it.
-    Yes(PurchaseStatus),
+    /// The status GET says CREATED (or OVERDUE never sent to 3DS): retry on it; the
+    /// count is the S2S calls made on it from here so far.
+    Yes(PurchaseStatus, u32),
     /// The status is CREATED but the purchase's attempts are used up.
     AttemptsUsedUp,
     /// The status GET says the purchase moved on.
@@ -102,9 +103,10 @@ impl Payable {
             }
             Payable::Checking => "checking: the status GET is in flight…".into(),
             Payable::Unknown => "unknown: the status GET failed; r asks again".into(),
-            Payable::Yes(s) => format!(
-                "yes: the status GET says {}; retry on this purchase",
-                s.as_upper()
+            Payable::Yes(s, attempts) => format!(
+                "yes: the status GET says {}; retry on this purchase ({attempts} S2S {} made on it so far; Paysecure limits attempts per purchase, the sandbox to 3)",
+                s.as_upper(),
+                if *attempts == 1 { "call" } else { "calls" }
             ),
             Payable::AttemptsUsedUp => "no: the status GET says CREATED, but this purchase's attempts are used up; start a new purchase".into(),
             Payable::No(s) => format!(
@@ -116,8 +118,80 @@ impl Payable {
 
     /// Whether a retry on the same purchase can work.
     pub fn is_yes(&self) -> bool {
-        matches!(self, Payable::Yes(_))
+        matches!(self, Payable::Yes(..))
     }
+}
+
+/// The headline's verdict for a coded error: what the HTTP status says happened.
+pub fn headline(http_status: u16, at_create: bool) -> &'static str {
+    match (http_status, at_create) {
+        (429, _) => "rate limited: the call was not processed",
+        (504, _) => "the gateway timed out waiting for the processor",
+        (500..=599, _) => "the server failed while processing the call",
+        (_, true) => "the purchase was not created",
+        (_, false) => "the payment call was refused",
+    }
+}
+
+/// What to try next: the catalog's advice is for production; after a sandbox trigger the
+/// next step follows from the purchase's real state instead.
+pub fn try_next(d: &Diagnosis) -> &'static str {
+    match (&d.trigger, &d.payable) {
+        (None, _) => d.explanation.next,
+        (Some(_), Payable::Yes(..)) => {
+            "this was the test card: pick another card (F2 in the explorer) and retry on this purchase"
+        }
+        (Some(_), Payable::NoPurchase) => "fix the purchase and send it again",
+        (Some(_), _) => "start a new purchase with another card",
+    }
+}
+
+/// What is known after a transport failure (no API answer), for the explorer and `flow`:
+/// a refused connection never reached the server; otherwise the status GET decides.
+pub fn transport_known(
+    kind: &TransportKind,
+    purchase_exists: bool,
+    status: Option<&PurchaseStatus>,
+    checking: bool,
+) -> String {
+    if *kind == TransportKind::ConnectionRefused {
+        return "The connection was refused: the request never reached the server, so nothing changed. Check the endpoint, then retry.".into();
+    }
+    if !purchase_exists {
+        return "If the server got the request, a purchase may exist, but no id was read.".into();
+    }
+    if checking {
+        return "Asking the purchase's status to learn what the call did…".into();
+    }
+    match status {
+        Some(PurchaseStatus::Created) => "The status GET says the purchase is still CREATED: a retry can work (the call may still have used one of its attempts).".into(),
+        Some(s) => format!(
+            "The status GET says the purchase is now {}: the call did reach the server.",
+            s.as_upper()
+        ),
+        None => "The status GET failed too: nothing is known about the call's effect.".into(),
+    }
+}
+
+/// The sandbox fault card behind a transport failure, if one was sent.
+pub fn transport_trigger(
+    kind: &TransportKind,
+    sent: Option<&SentFacts>,
+    sandbox: bool,
+) -> Option<String> {
+    let card = sent?.test_card?;
+    let magic = MAGIC_CARDS.iter().find(|m| m.number == card)?;
+    let fires = match magic.behaviour {
+        CardBehaviour::Fault(Fault::DropConnection) => *kind == TransportKind::ConnectionClosed,
+        CardBehaviour::Fault(Fault::HangThenGatewayTimeout) => *kind == TransportKind::Timeout,
+        _ => false,
+    };
+    (sandbox && fires).then(|| {
+        format!(
+            "Sandbox trigger: card {card} ({}) forces this failure.",
+            magic.label
+        )
+    })
 }
 
 /// What the result screen says about a coded error.
@@ -143,6 +217,8 @@ pub struct Context<'a> {
     pub status: Option<&'a PurchaseStatus>,
     /// A status GET is in flight.
     pub checking: bool,
+    /// S2S calls made on this purchase from here (they count against its attempt limit).
+    pub attempts_made: u32,
     /// The endpoint is this project's sandbox (embedded, or `serve` on this machine),
     /// where the test cards are triggers.
     pub sandbox: bool,
@@ -163,7 +239,7 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
             if message.contains(MSG_ATTEMPTS) && trigger.is_none() {
                 Payable::AttemptsUsedUp
             } else {
-                Payable::Yes(status.clone())
+                Payable::Yes(status.clone(), ctx.attempts_made)
             }
         }
         (Some(_), Some(status)) => Payable::No(status.clone()),
@@ -297,14 +373,20 @@ mod tests {
                 purchase: Some(&p),
                 status: Some(&PurchaseStatus::Error),
                 checking: false,
+                attempts_made: 1,
                 sandbox: true,
             },
         );
-        let fired = d.fired.unwrap_or_default();
+        let fired = d.fired.clone().unwrap_or_default();
         assert!(fired.contains("cvc, remember_card"), "{fired}");
         assert!(fired.contains("examples omit remember_card"), "{fired}");
         assert_eq!(d.payable, Payable::No(PurchaseStatus::Error));
         assert_eq!(d.trigger, None);
+        assert_eq!(
+            try_next(&d),
+            d.explanation.next,
+            "no trigger: the catalog's advice"
+        );
     }
 
     #[test]
@@ -317,6 +399,7 @@ mod tests {
             purchase: Some(&p),
             status: Some(&PurchaseStatus::Created),
             checking: false,
+            attempts_made: 1,
             sandbox: true,
         };
         let d = diagnose("transaction_error", MSG_ATTEMPTS, ctx);
@@ -326,6 +409,10 @@ mod tests {
                 .is_some_and(|t| t.contains("card 4999000000000153"))
         );
         assert!(d.payable.is_yes(), "{:?}", d.payable);
+        assert!(
+            try_next(&d).contains("retry on this purchase"),
+            "after a trigger the next step follows the real state"
+        );
         // Without the trigger, the same message means what it says.
         let real = SentFacts::of(&json!({"card_number": "4444333322221111"}));
         let d = diagnose(
@@ -358,6 +445,7 @@ mod tests {
             purchase: Some(&blocked),
             status: Some(&PurchaseStatus::Created),
             checking: false,
+            attempts_made: 1,
             sandbox: true,
         };
         let d = diagnose("transaction_error", MSG_CUSTOMER_BLOCKED, ctx);
@@ -394,10 +482,36 @@ mod tests {
                 purchase: None,
                 status: None,
                 checking: false,
+                attempts_made: 1,
                 sandbox: true,
             },
         );
         assert_eq!(d.payable, Payable::NoPurchase);
+    }
+
+    #[test]
+    fn transport_failures_say_what_is_known_and_name_fault_cards() {
+        let refused = transport_known(&TransportKind::ConnectionRefused, true, None, false);
+        assert!(refused.contains("never reached the server"));
+        let closed = transport_known(
+            &TransportKind::ConnectionClosed,
+            true,
+            Some(&PurchaseStatus::Created),
+            false,
+        );
+        assert!(
+            closed.contains("still CREATED") && !closed.contains("safe"),
+            "{closed}"
+        );
+        let sent = SentFacts::of(&json!({"card_number": "4999000000000328"}));
+        let t = transport_trigger(&TransportKind::ConnectionClosed, Some(&sent), true)
+            .unwrap_or_default();
+        assert!(t.contains("4999000000000328"), "{t}");
+        assert_eq!(
+            transport_trigger(&TransportKind::Timeout, Some(&sent), true),
+            None,
+            "the dropped-connection card does not time out"
+        );
     }
 
     #[test]

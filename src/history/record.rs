@@ -42,6 +42,17 @@ impl Record {
 
 /// Whether an exchange matches a lower-case filter: path, status, method, note, bodies
 /// (error codes, masked cards with their last four, purchase ids) and errors.
+/// The status column of a row, the same in the explorer and `history`: the HTTP status,
+/// `CXL` for a call the user cancelled, `ERR` for any other failure, `…` while pending.
+pub fn status_label(ex: &Exchange) -> String {
+    match (ex.status, &ex.error) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(e)) if e.starts_with("cancelled") => "CXL".into(),
+        (None, Some(_)) => "ERR".into(),
+        (None, None) => "…".into(),
+    }
+}
+
 pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
     if needle_lower.is_empty() {
         return true;

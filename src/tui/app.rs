@@ -238,6 +238,9 @@ pub struct App {
     pub open_failure: Option<String>,
     /// The exchange whose failure the result screen shows (`v` shows its body).
     pub failed_exchange: Option<Box<Exchange>>,
+    /// S2S calls made from here on the current purchase (each counts against its
+    /// attempt limit).
+    pub attempts: u32,
     /// What the last create or S2S body carried (no secrets), to explain its answer.
     pub sent: Option<crate::flow::diagnosis::SentFacts>,
     /// The text cursor, in characters back from the end of the text being edited
@@ -276,6 +279,7 @@ impl App {
             quit: false,
             open_failure: None,
             failed_exchange: None,
+            attempts: 0,
             sent: None,
             cursor_back: 0,
             brand_id: brand_id.to_string(),

@@ -146,6 +146,7 @@ pub fn blocked(width: u16, height: u16) -> App {
     app.sent = Some(crate::flow::diagnosis::SentFacts::of(
         &json!({"card_number": "4999000000000120"}),
     ));
+    app.attempts = 1;
     reply_with(
         &mut app,
         Answer::S2s(Err(ApiError::Coded {

@@ -94,6 +94,22 @@ impl History {
         self.folded_polls = count;
     }
 
+    /// Ends the follow-up's folded row: its "… left" becomes `why` (`final`, `stopped`), so
+    /// a finished follow-up never shows a countdown.
+    pub fn close_fold(&mut self, why: &str) {
+        if self.folded_polls == 0 {
+            return;
+        }
+        if let Some(note) = self.entries.last_mut().and_then(|e| e.note.as_mut())
+            && let Some(at) = note.rfind(" · ")
+            && note.ends_with(" left")
+        {
+            note.truncate(at);
+            note.push_str(&format!(" · {why}"));
+        }
+        self.folded_polls = 0;
+    }
+
     /// Appends an exchange; a selection below the top keeps pointing at the same entry.
     pub fn push(&mut self, exchange: Exchange) {
         self.folded_polls = 0;

@@ -336,7 +336,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[ch('r')],
         action: Action::Retry,
-        help: "retry",
+        help: "retry / check status",
         contexts: &[Result],
         in_text: false,
         hint: true,

@@ -170,6 +170,7 @@ fn on_created(
     app.flow.on_created(result);
     if ok {
         app.webhook = None;
+        app.attempts = 0;
         app.card_form.focus = 0;
         forms::refresh_merchant_ref(&mut app.purchase_form);
         app.notice = Some((
@@ -266,6 +267,7 @@ fn stop_follow(app: &mut App) -> Vec<Effect> {
     {
         Some(id) => {
             app.requests.end(id);
+            app.history.close_fold("stopped");
             vec![Effect::Cancel(id)]
         }
         None => vec![],
@@ -335,6 +337,13 @@ fn on_follow(
                     "The purchase has not reached a final status yet; press r to check again."
                         .into(),
                 ));
+                app.history.close_fold("stopped: not final yet");
+            } else {
+                // What was said while waiting ("following the redirect…") is over.
+                if matches!(app.notice, Some((Level::Info, _))) {
+                    app.notice = None;
+                }
+                app.history.close_fold("final");
             }
             vec![]
         }
@@ -357,7 +366,7 @@ fn on_check(
         app.notice = Some(match status {
             Some(PurchaseStatus::Created) => (
                 Level::Info,
-                "The status GET says the purchase is still CREATED: safe to retry (Ctrl+S).".into(),
+                "The status GET says the purchase is still CREATED: a retry can work (Ctrl+S); the cancelled call may have used one of its attempts.".into(),
             ),
             Some(s) => (
                 Level::Warn,
@@ -421,6 +430,7 @@ fn cancel_newest(app: &mut App) -> Vec<Effect> {
             ));
         }
         Purpose::Follow(_) | Purpose::Check(_) => {
+            app.history.close_fold("stopped");
             app.notice = Some((
                 Level::Info,
                 format!("Stopped {what} after {waited}; r checks the status again."),
@@ -436,9 +446,11 @@ fn cancel_newest(app: &mut App) -> Vec<Effect> {
 /// A new exchange for the pane. The status GETs of a follow-up fold into one row that
 /// counts them, so a five-minute follow-up does not push everything else away.
 fn on_exchange(app: &mut App, exchange: Exchange) {
+    // A resend's answer is its own row, even when it is a GET of the same URL.
     let following = app
         .requests
         .find(|p| matches!(p, Purpose::Follow(_)))
+        .filter(|_| app.requests.find(|p| p == Purpose::Resend).is_none())
         .cloned();
     let status_url = app
         .flow
@@ -571,9 +583,9 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             if app.overlay.is_some() {
                 app.overlay = None;
                 vec![]
-            } else if !app.requests.is_empty() {
-                cancel_newest(app)
             } else {
+                // In the history pane Esc goes back (as the footer says); Esc in the
+                // step pane cancels.
                 app.pane = Pane::Step;
                 vec![]
             }
@@ -684,13 +696,24 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         }
         Action::EditRetry => {
             app.show_raw = false;
-            if app.flow.purchase.is_some() && app.flow.step != Step::Purchase {
-                app.flow.edit_card();
-                if !app.flow.can_retry_same_purchase() {
-                    app.notice = Some((Level::Warn, "This purchase can no longer be paid: Ctrl+S will fail; press n for a new purchase.".into()));
-                }
-            } else {
+            let on_purchase = app.flow.purchase.is_some() && app.flow.step != Step::Purchase;
+            if !on_purchase {
                 app.flow.outcome = None;
+            } else if app.flow.can_retry_same_purchase() {
+                app.flow.edit_card();
+            } else {
+                // Going to a form whose Ctrl+S can only fail would be a trap: say why
+                // and stay where n works.
+                app.notice = Some((
+                    Level::Warn,
+                    match &app.flow.status {
+                        Some(s) => format!(
+                            "This purchase is {}: it can no longer be paid. n starts a new purchase (the card form is kept).",
+                            s.as_upper()
+                        ),
+                        None => "The purchase's status is not known yet (r asks for it); n starts a new purchase.".into(),
+                    },
+                ));
             }
             vec![]
         }
@@ -705,6 +728,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
                 .collect();
             app.open_failure = None;
             app.failed_exchange = None;
+            app.history.close_fold("stopped");
             app.flow.restart();
             app.webhook = None;
             app.show_raw = false;
@@ -717,7 +741,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             app.notice = Some((
                 Level::Info,
                 format!(
-                    "New purchase: step ① (a fresh merchantRef is filled in). The card form is kept from the last purchase (card {card}); F7 → happy-3ds resets both forms, F2 picks another card."
+                    "New purchase, fresh merchantRef. Card form kept ({card}): F2 other card · F7 happy-3ds resets"
                 ),
             ));
             effects
@@ -804,6 +828,7 @@ fn send(app: &mut App) -> Vec<Effect> {
         ),
         (_, Some(id)) => {
             app.webhook = None;
+            app.attempts += 1;
             (
                 Purpose::Pay,
                 format!("{base}/p/{id}/?s2s=true"),
@@ -1005,6 +1030,7 @@ fn select(app: &mut App, context: Context) -> Vec<Effect> {
                 return vec![];
             }
             app.overlay = None;
+            app.notice = None;
             vec![start(
                 app,
                 Purpose::Challenge,

@@ -884,7 +884,7 @@ fn esc_cancels_the_payment_records_it_and_asks_the_status() {
     assert_eq!(app.flow.outcome, None);
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert!(
-        notice(&app).contains("still CREATED: safe to retry"),
+        notice(&app).contains("still CREATED: a retry can work"),
         "{}",
         notice(&app)
     );
@@ -960,7 +960,7 @@ fn transport_failures_say_what_is_known() {
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert_eq!(app.flow.status, Some(PurchaseStatus::Created));
     let screen = render(&app);
-    assert!(screen.contains("still CREATED: safe to"), "{screen}");
+    assert!(screen.contains("still CREATED: a retry"), "{screen}");
 
     let mut app = fixture::at_card_step(120, 40);
     update(&mut app, ctrl('s'));
@@ -1100,7 +1100,7 @@ fn new_purchase_says_the_card_form_was_kept() {
     update(&mut app, key(KeyCode::Char('n')));
     let text = notice(&app);
     assert!(
-        text.contains("card form is kept") && text.contains("444433******1111"),
+        text.contains("Card form kept") && text.contains("444433******1111"),
         "{text}"
     );
 }
@@ -1131,5 +1131,70 @@ fn o_opens_only_http_and_https_urls() {
     let effects = update(&mut app, key(KeyCode::Char('o')));
     assert!(
         matches!(effects.first(), Some(Effect::OpenBrowser(u)) if u.starts_with("http://127.0.0.1"))
+    );
+}
+
+#[test]
+fn e_on_a_purchase_that_cannot_be_paid_stays_where_n_works() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message:
+                "Invalid Card Expiry(Valid Format:MM/YY) must be greater than current month/year"
+                    .into(),
+        })),
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("ERROR"))));
+    update(&mut app, key(KeyCode::Char('e')));
+    assert_eq!(
+        app.context(),
+        Context::Result,
+        "no trap in a form whose Ctrl+S must fail"
+    );
+    assert!(
+        notice(&app).contains("is ERROR: it can no longer be paid"),
+        "{}",
+        notice(&app)
+    );
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.context(), Context::PurchaseForm);
+}
+
+#[test]
+fn a_finished_follow_up_shows_no_countdown_and_esc_in_history_goes_back() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('o')));
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(fixture::exchange(
+            "GET",
+            &format!("/purchases/{PURCHASE_ID}/"),
+            200,
+            10_000,
+            "{}",
+        ))),
+    );
+    update(&mut app, key(KeyCode::F(6)));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.pane, Pane::Step, "Esc in history goes back");
+    assert!(
+        app.requests
+            .find(|p| matches!(p, Purpose::Follow(_)))
+            .is_some(),
+        "and does not cancel the follow-up"
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    let note = app
+        .history
+        .newest(0)
+        .and_then(|e| e.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.ends_with("· final") && !note.contains("left"),
+        "{note}"
     );
 }

@@ -27,10 +27,16 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
         };
         spans.push(Span::styled(
             format!(
-                " {} {}… {}{others} · Esc cancels",
+                " {} {}… {}{others}{}",
                 SPINNER[app.spinner % SPINNER.len()],
                 request.purpose.label(),
                 request.progress(std::time::Instant::now()),
+                // Esc cancels from the step pane; in the history pane it goes back.
+                if app.pane == crate::tui::app::Pane::Step {
+                    " · Esc cancels"
+                } else {
+                    " · F6, then Esc cancels"
+                }
             ),
             Style::default().fg(t.accent),
         ));
@@ -84,10 +90,17 @@ fn applies(app: &App, action: Action) -> bool {
         Action::OpenBrowser | Action::CompleteHere => {
             matches!(outcome, Some(Outcome::Pending { .. }))
         }
-        Action::EditRetry | Action::RawBody => {
+        Action::RawBody => matches!(outcome, Some(Outcome::Coded(_) | Outcome::Transport(_))),
+        // e only where Ctrl+S can work: at create time, or on a purchase still payable.
+        Action::EditRetry => {
             matches!(outcome, Some(Outcome::Coded(_) | Outcome::Transport(_)))
+                && (app.flow.purchase.is_none() || app.flow.can_retry_same_purchase())
         }
-        Action::Retry => matches!(outcome, Some(Outcome::Transport(_))),
+        // r retries a transport failure, else checks the status again.
+        Action::Retry => {
+            matches!(outcome, Some(Outcome::Transport(_)))
+                || (outcome.is_some() && app.flow.purchase.is_some())
+        }
         // The spinner line says "Esc cancels" while something is in flight.
         Action::Cancel => false,
         _ => true,

@@ -44,12 +44,7 @@ pub fn row_text(ex: &Exchange, width: usize) -> (String, String) {
         (ExchangeKind::Api, Some(note)) => clean(note),
         _ => format!("{:<4} {}", ex.method, short_path(ex)),
     };
-    let status = match (ex.status, &ex.error) {
-        (Some(s), _) => s.to_string(),
-        (None, Some(e)) if e.starts_with("cancelled") => "CXL".into(),
-        (None, Some(_)) => "ERR".into(),
-        (None, None) => "…".into(),
-    };
+    let status = crate::history::record::status_label(ex);
     let tail = format!("{status:>4} {:>5.0} ms", ex.latency_ms);
     // 1 for the selection marker, 9 for the time and its space, 1 before the tail.
     let what_width = width.saturating_sub(1 + 9 + tail.chars().count() + 1);

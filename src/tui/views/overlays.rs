@@ -191,10 +191,11 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
 
 fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
     let t = &app.theme;
-    let inner = frame_box(frame, area, app, "3-D Secure challenge", 64, 7);
+    let inner = frame_box(frame, area, app, "3-D Secure challenge", 64, 8);
     let lines = vec![
-        Line::raw("The app acts as the customer's browser: it opens the callback,"),
-        Line::raw("answers the issuer's challenge with this code and follows the redirect."),
+        Line::raw("The issuer served a challenge page. The app, acting as the"),
+        Line::raw("customer's browser, answers it with this code and follows"),
+        Line::raw("the redirect."),
         Line::raw(""),
         Line::from(vec![
             Span::styled("OTP: ", Style::default().fg(t.muted)),

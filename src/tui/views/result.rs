@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::panel;
 use crate::api::catalog::{self, Explanation};
-use crate::api::{ApiError, PurchaseStatus, TransportKind};
+use crate::api::{ApiError, PurchaseStatus};
 use crate::flow::browser::Landed;
 use crate::flow::diagnosis;
 use crate::flow::machine::Outcome;
@@ -266,12 +266,18 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
 /// The catalog's production meaning. After a sandbox trigger, the cause is labelled as
 /// what it would be in production, so it never reads as the cause of this error.
 fn explanation(lines: &mut Vec<Line>, t: &Theme, x: &Explanation, triggered: bool) {
+    // A catalog title names a production cause; after a trigger it is labelled as such.
+    let title = if triggered {
+        format!("In production: {}", x.title)
+    } else {
+        x.title.to_string()
+    };
     lines.push(Line::styled(
-        x.title.to_string(),
+        title,
         Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
     ));
     let (meaning, cause) = if triggered {
-        ("in production", "usual cause")
+        ("what it means", "usual cause")
     } else {
         ("what it means", "likely cause")
     };
@@ -307,11 +313,7 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
         format!(
             "✘ HTTP {http_status} · {} — {}",
             clean(code),
-            if at_create {
-                "the purchase was not created"
-            } else {
-                "the payment call was refused"
-            }
+            diagnosis::headline(*http_status, at_create)
         ),
         Style::default().fg(t.error).add_modifier(Modifier::BOLD),
     ));
@@ -328,6 +330,7 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
                 .requests
                 .find(|p| matches!(p, Purpose::Check(_)))
                 .is_some(),
+            attempts_made: app.attempts,
             sandbox: app.endpoint.local,
         },
     );
@@ -355,7 +358,7 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
     lines.push(kv(
         t,
         "try next",
-        d.explanation.next.into(),
+        diagnosis::try_next(&d).into(),
         Style::default().fg(t.text),
     ));
     lines.push(Line::raw(""));
@@ -397,43 +400,23 @@ fn transport(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
         .requests
         .find(|p| matches!(p, Purpose::Check(_)))
         .is_some();
-    let (known, style) = if *kind == TransportKind::ConnectionRefused {
-        (
-            "The connection was refused: the request never reached the server, so nothing changed."
-                .to_string(),
-            t.text,
-        )
-    } else if app.flow.purchase.is_none() {
-        (
-            "If the server got the request, a purchase may exist, but no id was read.".into(),
-            t.warn,
-        )
-    } else if checking {
-        (
-            "Asking the purchase's status to learn what the call did…".into(),
-            t.muted,
-        )
-    } else {
-        match &app.flow.status {
-            Some(PurchaseStatus::Created) => (
-                "The status GET says the purchase is still CREATED: safe to retry.".into(),
-                t.ok,
-            ),
-            Some(status) => (
-                format!(
-                    "The status GET says the purchase is now {}: the call did reach the server.",
-                    status.as_upper()
-                ),
-                t.warn,
-            ),
-            None => (
-                "The status GET failed too: nothing is known about the call's effect.".into(),
-                t.warn,
-            ),
-        }
+    if let Some(trigger) = diagnosis::transport_trigger(kind, app.sent.as_ref(), app.endpoint.local)
+    {
+        lines.push(Line::styled(
+            trigger,
+            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+        ));
+    }
+    let known = diagnosis::transport_known(
+        kind,
+        app.flow.purchase.is_some(),
+        app.flow.status.as_ref(),
+        checking,
+    );
+    let style = match &app.flow.status {
+        Some(PurchaseStatus::Created) if !checking => t.ok,
+        _ => t.warn,
     };
     lines.push(Line::styled(known, Style::default().fg(style)));
-    lines.push(Line::raw(
-        "Check the endpoint (header), then r to retry, e to edit, n for a new purchase.",
-    ));
+    lines.push(Line::raw("r to retry, e to edit, n for a new purchase."));
 }
