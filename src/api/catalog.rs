@@ -290,7 +290,7 @@ pub const ENTRIES: &[Entry] = &[
         Msg("something went wrong"),
         "Server error",
         "Paysecure hit an internal error (sandbox: card 4999000000000310).",
-        "A backend bug or outage (a missing card_number is a known trigger).",
+        "A backend bug or outage (on the real API a missing card_number is known to cause it).",
         Depends,
         "Check the status GET; retry later with backoff.",
     ),
