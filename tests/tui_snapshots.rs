@@ -68,6 +68,11 @@ fn history_detail() {
 }
 
 #[test]
+fn sandbox_panel() {
+    both("sandbox_panel", fixture::panel);
+}
+
+#[test]
 fn help() {
     both("help", |w, h| {
         let mut app = fixture::app(w, h);

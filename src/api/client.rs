@@ -144,15 +144,36 @@ impl PaysecureClient {
         body: Option<&Value>,
     ) -> Result<Value, ApiError> {
         let url = format!("{}{path}", self.base_url);
+        self.json_call(method, &url, body, true).await
+    }
+
+    /// A call to the sandbox's control plane at `url` (no key: it answers loopback
+    /// callers only): JSON in, JSON out, recorded in history like any other call.
+    pub async fn control(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
+        self.json_call(method, url, body, false).await
+    }
+
+    async fn json_call(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Value>,
+        authenticated: bool,
+    ) -> Result<Value, ApiError> {
         let body_text = body.map(|b| serde_json::to_string(b).unwrap_or_default());
         let resp = self
             .exchange(
                 ExchangeKind::Api,
                 method,
-                &url,
+                url,
                 body_text,
                 "application/json",
-                true,
+                authenticated,
             )
             .await?;
         let parsed: Option<Value> = serde_json::from_str(&resp.body).ok();

@@ -161,8 +161,33 @@ pub async fn webhooks(State(state): State<Arc<SandboxState>>) -> Response {
     json_response(StatusCode::OK, &json!(inner.deliveries))
 }
 
-/// `POST /_sandbox/webhooks/{n}/replay`: sends the same body and signature again.
-pub async fn replay(State(state): State<Arc<SandboxState>>, PathParam(n): PathParam) -> Response {
+/// `POST /_sandbox/webhooks/{n}/replay`: sends the same body and signature again; with
+/// `{"url": "http://…"}` to that URL instead (redeliver to the user's own endpoint).
+pub async fn replay(
+    State(state): State<Arc<SandboxState>>,
+    PathParam(n): PathParam,
+    req: Request,
+) -> Response {
+    let target = match object_body(req).await {
+        Ok((body, _)) => match body.get("url") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(url))
+                if reqwest::Url::parse(url)
+                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host()) =>
+            {
+                Some(url.clone())
+            }
+            Some(_) => {
+                return Coded::new(
+                    StatusCode::BAD_REQUEST,
+                    "Invalid_Parameter",
+                    "url must be an absolute http(s) URL",
+                )
+                .into_response();
+            }
+        },
+        Err(e) => return e.into_response(),
+    };
     let job = {
         let inner = state.store.lock();
         n.parse::<usize>()
@@ -177,7 +202,7 @@ pub async fn replay(State(state): State<Arc<SandboxState>>, PathParam(n): PathPa
                     .and_then(Value::as_str)
                     .unwrap_or(&state.brand_id)
                     .to_string(),
-                url: d.url.clone(),
+                url: target.clone().unwrap_or_else(|| d.url.clone()),
                 body: d.body.clone(),
             })
     };

@@ -61,6 +61,38 @@ pub enum Answer {
     Browser(Result<BrowserResult, ApiError>),
     Status(Result<Purchase, ApiError>),
     Resent(Result<Value, ApiError>),
+    /// A purchase action (refund, cancel) answered with this body.
+    Acted(Result<Value, ApiError>),
+    /// A control-plane call answered.
+    Control(Result<Value, ApiError>),
+}
+
+/// An action on a purchase after payment (a real API call).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Act {
+    /// `GET /purchases/{id}/refund/`: what is left.
+    RefundFull,
+    /// `POST /purchases/{id}/refund/ {amount, reason}`.
+    RefundPartial { amount: f64, reason: String },
+    /// `GET /purchases/{id}/cancel/`.
+    Cancel,
+}
+
+/// What a typed line is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFor {
+    /// `amount reason…` of a partial refund.
+    PartialRefund,
+    /// Minutes to advance the sandbox clock.
+    ClockMinutes,
+    AttemptLimit,
+    LatencyMs,
+    /// The hang card's timeout, in seconds.
+    TimeoutS,
+    /// Where to redeliver the selected webhook.
+    RedeliverUrl,
+    /// The panel's purchase filter.
+    PanelFilter,
 }
 
 /// A network call, run as one cancellable task.
@@ -88,6 +120,17 @@ pub enum Call {
         method: String,
         url: String,
         body: Option<String>,
+    },
+    /// An action on a purchase.
+    Act {
+        purchase_id: String,
+        act: Act,
+    },
+    /// A call to the sandbox's control plane (absolute URL).
+    Control {
+        method: String,
+        url: String,
+        body: Option<Value>,
     },
 }
 
@@ -154,6 +197,13 @@ pub enum Overlay {
     SaveScenario {
         input: String,
     },
+    /// The sandbox panel (its state is `App::panel`).
+    Panel,
+    /// A typed value for a purchase action or a panel lever.
+    Input {
+        what: InputFor,
+        input: String,
+    },
 }
 
 impl Overlay {
@@ -162,7 +212,8 @@ impl Overlay {
         match self {
             Overlay::Otp { input, .. }
             | Overlay::Filter { input }
-            | Overlay::SaveScenario { input } => Some(input),
+            | Overlay::SaveScenario { input }
+            | Overlay::Input { input, .. } => Some(input),
             _ => None,
         }
     }
@@ -238,6 +289,10 @@ pub struct App {
     pub open_failure: Option<String>,
     /// The exchange whose failure the result screen shows (`v` shows its body).
     pub failed_exchange: Option<Box<Exchange>>,
+    /// The sandbox panel's last known state (kept while it is closed).
+    pub panel: super::panel::Panel,
+    /// The control plane's URL, for this project's sandbox (embedded or a local `serve`).
+    pub control_url: Option<String>,
     /// S2S calls made from here on the current purchase (each counts against its
     /// attempt limit).
     pub attempts: u32,
@@ -279,6 +334,8 @@ impl App {
             quit: false,
             open_failure: None,
             failed_exchange: None,
+            panel: Default::default(),
+            control_url: None,
             attempts: 0,
             sent: None,
             cursor_back: 0,
@@ -320,7 +377,13 @@ impl App {
                 return Context::Picker;
             }
             Some(Overlay::Detail { .. }) => return Context::Detail,
-            Some(Overlay::Otp { .. } | Overlay::Filter { .. } | Overlay::SaveScenario { .. }) => {
+            Some(Overlay::Panel) => return Context::Panel,
+            Some(
+                Overlay::Otp { .. }
+                | Overlay::Filter { .. }
+                | Overlay::SaveScenario { .. }
+                | Overlay::Input { .. },
+            ) => {
                 return Context::Prompt;
             }
             None => {}

@@ -10,7 +10,7 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-use super::app::{Answer, Call, Effect, Msg};
+use super::app::{Act, Answer, Call, Effect, Msg};
 use super::requests::RequestId;
 use crate::api::{Exchange, PaysecureClient, Recorder};
 use crate::flow::browser;
@@ -106,6 +106,21 @@ impl Runner {
                 tokio::time::sleep(after).await;
                 Answer::Status(client.status(&purchase_id).await)
             }
+            Call::Act { purchase_id, act } => Answer::Acted(match act {
+                Act::RefundFull => client
+                    .refund_full(&purchase_id)
+                    .await
+                    .and_then(|p| to_value(&p)),
+                Act::RefundPartial { amount, reason } => client
+                    .refund_partial(&purchase_id, amount, &reason)
+                    .await
+                    .and_then(|r| to_value(&r)),
+                Act::Cancel => client.cancel(&purchase_id).await.and_then(|p| to_value(&p)),
+            }),
+            Call::Control { method, url, body } => {
+                let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+                Answer::Control(client.control(method, &url, body.as_ref()).await)
+            }
             Call::Resend { method, url, body } => {
                 let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
                 let path = url
@@ -176,6 +191,15 @@ impl Runner {
         };
         let _ = self.tx.send(msg);
     }
+}
+
+/// A typed answer back as JSON, for the levers that show it.
+fn to_value<T: serde::Serialize>(value: &T) -> Result<Value, crate::api::ApiError> {
+    serde_json::to_value(value).map_err(|e| crate::api::ApiError::Transport {
+        kind: crate::api::TransportKind::NonJson,
+        http_status: None,
+        detail: e.to_string(),
+    })
 }
 
 /// Why no browser can be opened here, when that is known without trying: on Linux and

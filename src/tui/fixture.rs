@@ -41,6 +41,7 @@ pub fn app(width: u16, height: u16) -> App {
     app.purchase_form.set("merchantRef", "order-1001");
     app.card_form.set("expires", "10/29");
     app.size = (width, height);
+    app.control_url = Some(format!("{ORIGIN}/_sandbox"));
     app
 }
 
@@ -273,6 +274,8 @@ fn purpose_of(answer: &Answer) -> &'static [Purpose] {
         Answer::Callback(_) => &[Purpose::Callback],
         Answer::Browser(_) => &[Purpose::Challenge],
         Answer::Resent(_) => &[Purpose::Resend],
+        Answer::Acted(_) => &[Purpose::Act],
+        Answer::Control(_) => &[],
         Answer::Status(_) => &[
             Purpose::Follow(super::app::PollPlan::InTerminal),
             Purpose::Follow(super::app::PollPlan::ExternalBrowser),
@@ -287,11 +290,19 @@ fn purpose_of(answer: &Answer) -> &'static [Purpose] {
 /// none is in flight (a fixture that skips the key press), one is started first.
 pub fn reply_with(app: &mut App, answer: Answer, exchange: Option<Exchange>) -> Vec<Effect> {
     let purposes = purpose_of(&answer);
-    let id = match app.requests.find(|p| purposes.contains(&p)) {
+    let control = matches!(answer, Answer::Control(_));
+    let id = match app
+        .requests
+        .find(|p| purposes.contains(&p) || (control && matches!(p, Purpose::Control(_))))
+    {
         Some(request) => request.id,
-        None => app
-            .requests
-            .start(purposes[0], std::time::Duration::from_secs(40)),
+        None => app.requests.start(
+            purposes
+                .first()
+                .copied()
+                .unwrap_or(Purpose::Control(super::requests::ControlOp::ListPurchases)),
+            std::time::Duration::from_secs(40),
+        ),
     };
     update(
         app,
@@ -306,4 +317,33 @@ pub fn reply_with(app: &mut App, answer: Answer, exchange: Option<Exchange>) -> 
 /// [`reply_with`] without an exchange.
 pub fn reply(app: &mut App, answer: Answer) -> Vec<Effect> {
     reply_with(app, answer, None)
+}
+
+/// The sandbox panel open over a pending purchase, with a fixed list and settings.
+pub fn panel(width: u16, height: u16) -> App {
+    let mut app = pending(width, height);
+    app.overlay = Some(super::app::Overlay::Panel);
+    // Two hours old, so the age column reads the same whatever second the test runs.
+    let two_hours_ago = crate::clock::now_epoch() - 7200;
+    let purchases = [
+        (PURCHASE_ID, "PAYMENT_IN_PROCESS", "499445******2359"),
+        ("6b0e1237dbd8dad2bf000000", "PAID", "444433******1111"),
+        ("6b0e11ba1df5470629000000", "EXPIRED", ""),
+    ];
+    app.panel.rows = purchases
+        .iter()
+        .filter_map(|(id, status, card)| {
+            super::panel::Row::of(&json!({
+                "purchaseId": id, "status": status, "created_on": two_hours_ago,
+                "purchase": {"total": 20.0, "currency": "EUR"},
+                "transaction_data": {"attempts": [{"extra": {"masked_pan": card}}]}
+            }))
+        })
+        .collect();
+    app.panel.settings =
+        Some(json!({"mode": "3d", "attempt_limit": 3, "latency_ms": 0, "timeout_s": 30.0}));
+    app.panel.curl = Some(format!(
+        "curl -X POST {ORIGIN}/_sandbox/purchases/{PURCHASE_ID}/settle -H 'content-type: application/json' -d '{{\"status\":\"paid\"}}'"
+    ));
+    app
 }

@@ -10,6 +10,8 @@ pub mod forms;
 pub mod history;
 pub mod keys;
 pub mod layout;
+pub mod levers;
+pub mod panel;
 pub mod requests;
 pub mod sanitize;
 pub mod theme;
@@ -140,6 +142,18 @@ pub async fn run(opts: TuiOptions) -> i32 {
         });
     }
     app.timeout = timeout;
+    // The control plane of this project's sandbox: embedded, or a `serve` on this machine.
+    app.control_url = match &target.sandbox {
+        Some(s) => Some(s.control_url.clone()),
+        None if target.is_local() => Some(format!(
+            "{}/_sandbox",
+            target
+                .base_url
+                .trim_end_matches('/')
+                .trim_end_matches("/api/v1")
+        )),
+        None => None,
+    };
     app.export_dir = ctx.data_dir.as_ref().map(|d| d.join("exports"));
     app.scenario_names = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
     let mut warnings: Vec<String> = ctx.warnings.clone();

@@ -28,6 +28,34 @@ pub enum Purpose {
     Check(CheckReason),
     /// A history request sent again.
     Resend,
+    /// A refund or cancel on the purchase shown.
+    Act,
+    /// A call to the sandbox's control plane.
+    Control(ControlOp),
+}
+
+/// What a control-plane call is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControlOp {
+    ListPurchases,
+    ListWebhooks,
+    GetSettings,
+    Settle,
+    Clock,
+    PutSettings,
+    Reset,
+    Replay,
+    Redeliver,
+}
+
+impl ControlOp {
+    /// Whether the call changes the sandbox (its curl is shown), rather than reading it.
+    pub fn is_action(self) -> bool {
+        !matches!(
+            self,
+            ControlOp::ListPurchases | ControlOp::ListWebhooks | ControlOp::GetSettings
+        )
+    }
 }
 
 impl Purpose {
@@ -41,6 +69,9 @@ impl Purpose {
             Purpose::Follow(_) => "following the purchase",
             Purpose::Check(_) => "checking the purchase's status",
             Purpose::Resend => "resending",
+            Purpose::Act => "calling the purchase API",
+            Purpose::Control(op) if op.is_action() => "asking the sandbox",
+            Purpose::Control(_) => "reading the sandbox",
         }
     }
 

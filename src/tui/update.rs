@@ -102,7 +102,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 /// Starts a request: puts it in the table and returns the effect that runs it.
-fn start(app: &mut App, purpose: Purpose, call: Call) -> Effect {
+pub(super) fn start(app: &mut App, purpose: Purpose, call: Call) -> Effect {
     let limit = match purpose {
         Purpose::Follow(PollPlan::ExternalBrowser) => EXTERNAL_FOLLOW,
         Purpose::Follow(PollPlan::InTerminal) => {
@@ -152,6 +152,10 @@ fn on_answer(
                 Err(e) => (Level::Warn, format!("Resent: {e}")),
             });
             vec![]
+        }
+        (Purpose::Act, Answer::Acted(result)) => super::levers::on_acted(app, result),
+        (Purpose::Control(op), Answer::Control(result)) => {
+            super::levers::on_control(app, op, result)
         }
         // An answer of another kind than its request cannot happen; nothing to apply.
         _ => vec![],
@@ -436,8 +440,13 @@ fn cancel_newest(app: &mut App) -> Vec<Effect> {
                 format!("Stopped {what} after {waited}; r checks the status again."),
             ));
         }
-        Purpose::Resend => {
-            app.notice = Some((Level::Info, format!("Stopped {what} after {waited}.")));
+        Purpose::Resend | Purpose::Act | Purpose::Control(_) => {
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "Stopped {what} after {waited}; if it reached the server it may have taken effect (r checks the status)."
+                ),
+            ));
         }
     }
     effects
@@ -591,6 +600,25 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             }
         }
         Action::Cancel => cancel_newest(app),
+        Action::OpenPanel => super::levers::open_panel(app),
+        Action::RefundFull | Action::RefundPartial | Action::CancelPurchase => {
+            super::levers::on_purchase_action(app, action)
+        }
+        Action::Filter if context == Context::Panel => super::levers::on_panel_action(app, action),
+        Action::PanelTab
+        | Action::PanelReload
+        | Action::SettlePaid
+        | Action::SettleError
+        | Action::Clock2h
+        | Action::Clock24h
+        | Action::ClockTyped
+        | Action::ToggleMode
+        | Action::SetAttempts
+        | Action::SetLatency
+        | Action::SetTimeout
+        | Action::Reset
+        | Action::Replay
+        | Action::Redeliver => super::levers::on_panel_action(app, action),
         Action::NextTheme => {
             next_theme(app);
             vec![]
@@ -768,6 +796,13 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::CopyCurl if context == Context::Panel => match app.panel.curl.clone() {
+            Some(curl) => {
+                app.notice = Some((Level::Info, "Copied the curl (OSC 52).".into()));
+                vec![Effect::Copy(curl)]
+            }
+            None => vec![],
+        },
         Action::CopyCurl => {
             let Some(Overlay::Detail { index, .. }) = app.overlay else {
                 return vec![];
@@ -948,6 +983,11 @@ fn rebase(url: &str, base: &str) -> (String, bool) {
 
 fn select(app: &mut App, context: Context) -> Vec<Effect> {
     match (context, app.overlay.clone()) {
+        (_, Some(Overlay::Panel)) if app.panel.tab == super::panel::Tab::Purchases => {
+            super::levers::open_selected(app)
+        }
+        (_, Some(Overlay::Panel)) => vec![],
+        (_, Some(Overlay::Input { what, input })) => super::levers::on_input(app, what, &input),
         (Context::History, _) if !app.history.is_empty() => {
             app.overlay = Some(Overlay::Detail {
                 index: app.history.selected,
@@ -1064,7 +1104,16 @@ fn move_in_list(app: &mut App, action: Action) {
         Some(Overlay::Scenarios { selected }) => {
             *selected = step(*selected, delta, app.scenario_names.len())
         }
-        Some(Overlay::Otp { .. } | Overlay::Filter { .. } | Overlay::SaveScenario { .. }) => {}
+        Some(Overlay::Panel) => {
+            let len = app.panel.list_len();
+            app.panel.selected = step(app.panel.selected, delta, len);
+        }
+        Some(
+            Overlay::Otp { .. }
+            | Overlay::Filter { .. }
+            | Overlay::SaveScenario { .. }
+            | Overlay::Input { .. },
+        ) => {}
         None => app.history.move_by(delta, height),
     }
 }

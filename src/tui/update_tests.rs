@@ -681,6 +681,16 @@ mod properties {
                     } else {
                         Err(fail())
                     }),
+                    Call::Act { .. } => Answer::Acted(if ok {
+                        Ok(serde_json::json!({"purchaseId": "x", "status": "REFUNDED"}))
+                    } else {
+                        Err(fail())
+                    }),
+                    Call::Control { .. } => Answer::Control(if ok {
+                        Ok(serde_json::json!([]))
+                    } else {
+                        Err(fail())
+                    }),
                 },
             ),
             Effect::OpenBrowser(_) => {
@@ -1197,4 +1207,204 @@ fn a_finished_follow_up_shows_no_countdown_and_esc_in_history_goes_back() {
         note.ends_with("· final") && !note.contains("left"),
         "{note}"
     );
+}
+
+fn control_calls(effects: &[Effect]) -> Vec<(String, String, Option<serde_json::Value>)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call {
+                call: Call::Control { method, url, body },
+                ..
+            } => Some((method.clone(), url.clone(), body.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer_control(
+    app: &mut super::app::App,
+    effects: &[Effect],
+    path: &str,
+    body: serde_json::Value,
+) -> Vec<Effect> {
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Call {
+                id,
+                call: Call::Control { url, .. },
+            } if url.ends_with(path) => Some(*id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no control call to {path}: {effects:?}"));
+    update(
+        app,
+        Msg::Answer {
+            id,
+            answer: Answer::Control(Ok(body)),
+            exchange: None,
+        },
+    )
+}
+
+#[test]
+fn the_panel_lists_purchases_and_settles_one_with_its_curl() {
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, ctrl('p'));
+    assert_eq!(app.overlay, Some(Overlay::Panel));
+    let calls = control_calls(&effects);
+    assert!(
+        calls
+            .iter()
+            .any(|(m, u, _)| m == "GET" && u.ends_with("/_sandbox/purchases")),
+        "{calls:?}"
+    );
+    answer_control(
+        &mut app,
+        &effects,
+        "/purchases",
+        serde_json::json!([
+            {"purchaseId": PURCHASE_ID, "status": "PAYMENT_IN_PROCESS", "created_on": 0,
+             "purchase": {"total": 20.0, "currency": "EUR"}},
+            {"purchaseId": "bbbbbbbbbbbbbbbbbbbbbbbb", "status": "PAID", "created_on": 0}
+        ]),
+    );
+    assert_eq!(app.panel.rows.len(), 2);
+    let settle = update(&mut app, key(KeyCode::Char('p')));
+    let calls = control_calls(&settle);
+    assert_eq!(
+        calls,
+        vec![(
+            "POST".to_string(),
+            format!(
+                "{}/_sandbox/purchases/{PURCHASE_ID}/settle",
+                fixture::ORIGIN
+            ),
+            Some(serde_json::json!({"status": "paid"}))
+        )]
+    );
+    let curl = app.panel.curl.clone().unwrap_or_default();
+    assert!(
+        curl.starts_with("curl -X POST http://127.0.0.1:41873/_sandbox/purchases/")
+            && curl.contains(r#"{"status":"paid"}"#),
+        "the real id and port: {curl}"
+    );
+    // After the settle, the panel reloads and the purchase shown is read again.
+    let effects = answer_control(&mut app, &settle, "/settle", serde_json::json!({}));
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Call {
+            call: Call::PollStatus { .. },
+            ..
+        }
+    )));
+    // A PAID row cannot be settled: said, nothing sent.
+    app.panel.selected = 1;
+    assert!(control_calls(&update(&mut app, key(KeyCode::Char('p')))).is_empty());
+    assert!(notice(&app).contains("Only a PAYMENT_IN_PROCESS purchase can be settled"));
+}
+
+#[test]
+fn clock_settings_reset_and_redelivery_from_the_panel() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('p'));
+    update(&mut app, key(KeyCode::Tab));
+    let calls = control_calls(&update(&mut app, key(KeyCode::Char('2'))));
+    assert_eq!(
+        calls[0].2,
+        Some(serde_json::json!({"advance_minutes": 120}))
+    );
+    update(&mut app, key(KeyCode::Char('t')));
+    typed(&mut app, "90");
+    let calls = control_calls(&update(&mut app, key(KeyCode::Enter)));
+    assert_eq!(calls[0].2, Some(serde_json::json!({"advance_minutes": 90})));
+    assert_eq!(app.overlay, Some(Overlay::Panel), "back to the panel");
+    let calls = control_calls(&update(&mut app, key(KeyCode::Char('m'))));
+    assert_eq!(calls[0].0, "PUT");
+    assert!(
+        control_calls(&update(&mut app, key(KeyCode::Char('X')))).is_empty(),
+        "asks first"
+    );
+    let calls = control_calls(&update(&mut app, key(KeyCode::Char('X'))));
+    assert!(calls[0].1.ends_with("/_sandbox/reset"));
+    update(&mut app, key(KeyCode::Tab));
+    app.panel.deliveries = vec![super::panel::Delivery {
+        n: 4,
+        purchase_id: PURCHASE_ID.into(),
+        url: "http://x/hook".into(),
+        status: "paid".into(),
+        brand_id: "brd".into(),
+        signature: "sig".into(),
+        response_status: Some(200),
+        error: None,
+    }];
+    update(&mut app, key(KeyCode::Char('u')));
+    typed(&mut app, "file:///etc/passwd");
+    assert!(control_calls(&update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert!(notice(&app).contains("an http:// or https:// URL"));
+    update(&mut app, key(KeyCode::Char('u')));
+    typed(&mut app, "http://127.0.0.1:9999/mine");
+    let calls = control_calls(&update(&mut app, key(KeyCode::Enter)));
+    assert!(calls[0].1.ends_with("/_sandbox/webhooks/4/replay"));
+    assert_eq!(
+        calls[0].2,
+        Some(serde_json::json!({"url": "http://127.0.0.1:9999/mine"}))
+    );
+}
+
+#[test]
+fn refunds_and_cancel_follow_the_real_status() {
+    let mut app = fixture::pending(120, 40);
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    app.requests.end_where(|_| true);
+    assert!(update(&mut app, key(KeyCode::Char('c'))).is_empty());
+    assert!(
+        notice(&app).contains("only a CREATED purchase can be cancelled"),
+        "{}",
+        notice(&app)
+    );
+    update(&mut app, key(KeyCode::Char('p')));
+    assert!(matches!(app.overlay, Some(Overlay::Input { .. })));
+    typed(&mut app, "5.00 damaged item");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Call { call: Call::Act { act: super::app::Act::RefundPartial { amount, reason }, .. }, .. }]
+            if *amount == 5.0 && reason == "damaged item"),
+        "{effects:?}"
+    );
+    let effects = fixture::reply(
+        &mut app,
+        Answer::Acted(Ok(
+            serde_json::json!({"refundId": "r1", "status": "REFUND_IN_PROCESS"}),
+        )),
+    );
+    assert!(notice(&app).contains("REFUND_IN_PROCESS"));
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Call {
+            call: Call::PollStatus { .. },
+            ..
+        }
+    )));
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PARTIAL_REFUNDED"))),
+    );
+    let effects = update(&mut app, key(KeyCode::Char('f')));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Call {
+            call: Call::Act {
+                act: super::app::Act::RefundFull,
+                ..
+            },
+            ..
+        }]
+    ));
+    // Against a real endpoint there is no panel, and it says why.
+    let mut remote = fixture::app(120, 40);
+    remote.control_url = None;
+    assert!(update(&mut remote, ctrl('p')).is_empty());
+    assert!(notice(&remote).contains("no control plane"));
 }

@@ -10,6 +10,7 @@ use super::fit;
 use crate::flow::machine::Outcome;
 use crate::tui::app::{App, Level};
 use crate::tui::keys::{Action, hints};
+use crate::tui::panel::Tab;
 use crate::tui::sanitize::clean;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -103,6 +104,23 @@ fn applies(app: &App, action: Action) -> bool {
         }
         // The spinner line says "Esc cancels" while something is in flight.
         Action::Cancel => false,
+        Action::OpenPanel => app.control_url.is_some(),
+        Action::RefundFull | Action::RefundPartial | Action::CancelPurchase => {
+            app.flow.purchase.is_some() && crate::tui::levers::applies(app, action)
+        }
+        Action::Filter if app.overlay == Some(crate::tui::app::Overlay::Panel) => {
+            app.panel.tab == Tab::Purchases
+        }
+        Action::SettlePaid | Action::SettleError => app.panel.tab == Tab::Purchases,
+        Action::Clock2h
+        | Action::Clock24h
+        | Action::ClockTyped
+        | Action::ToggleMode
+        | Action::SetAttempts
+        | Action::SetLatency
+        | Action::SetTimeout
+        | Action::Reset => app.panel.tab == Tab::ClockAndSettings,
+        Action::Replay | Action::Redeliver => app.panel.tab == Tab::Webhooks,
         _ => true,
     }
 }

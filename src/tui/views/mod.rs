@@ -7,6 +7,7 @@ mod header;
 mod history;
 pub mod json;
 mod overlays;
+mod panel;
 mod result;
 
 use ratatui::Frame;

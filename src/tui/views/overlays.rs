@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{centered, fit, panel};
 use crate::flow::presets::{DEVICE_PRESETS, test_cards};
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::{App, InputFor, Overlay};
 use crate::tui::keys::BINDINGS;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -36,6 +36,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             input,
         ),
         Some(Overlay::Scenarios { selected }) => scenarios(frame, area, app, *selected),
+        Some(Overlay::Panel) => super::panel::draw(frame, area, app),
+        Some(Overlay::Input { what, input }) => {
+            if *what != InputFor::PartialRefund {
+                super::panel::draw(frame, area, app);
+            }
+            let (title, help) = input_text(app, *what);
+            prompt(frame, area, app, &title, &help, input)
+        }
     }
 }
 
@@ -265,4 +273,43 @@ fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Title and help line of a typed value.
+fn input_text(app: &App, what: InputFor) -> (String, String) {
+    match what {
+        InputFor::PartialRefund => (
+            "Partial refund".into(),
+            format!(
+                "amount then reason, e.g. `5.00 damaged item`{}",
+                crate::tui::levers::refundable(app)
+                    .map(|left| format!(" · refundable now: {left:.2}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        InputFor::ClockMinutes => (
+            "Advance the sandbox clock".into(),
+            "minutes (120 → OVERDUE, 1440 → EXPIRED for unpaid purchases)".into(),
+        ),
+        InputFor::AttemptLimit => (
+            "Attempt limit".into(),
+            "S2S attempts allowed per purchase (the sandbox starts at 3)".into(),
+        ),
+        InputFor::LatencyMs => (
+            "Added latency".into(),
+            "milliseconds added to every API answer (0 for none)".into(),
+        ),
+        InputFor::TimeoutS => (
+            "Hang card timeout".into(),
+            "seconds card 4999000000000302 hangs before its 504".into(),
+        ),
+        InputFor::RedeliverUrl => (
+            "Redeliver the webhook".into(),
+            "http(s) URL of your own endpoint; the delivery is signed as the original".into(),
+        ),
+        InputFor::PanelFilter => (
+            "Filter purchases".into(),
+            "status or id part; empty clears".into(),
+        ),
+    }
 }

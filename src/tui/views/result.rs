@@ -13,6 +13,7 @@ use crate::flow::browser::Landed;
 use crate::flow::diagnosis;
 use crate::flow::machine::Outcome;
 use crate::tui::app::{App, Pane};
+use crate::tui::keys::Action;
 use crate::tui::requests::Purpose;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
@@ -193,6 +194,26 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
             format!("… {upper} — waiting for the processor"),
             Style::default().fg(t.warn),
         ),
+        PurchaseStatus::Refunded => (
+            format!("↩ {upper} — paid, then refunded in full"),
+            Style::default().fg(t.warn),
+        ),
+        PurchaseStatus::PartialRefunded => (
+            format!("↩ {upper} — paid, then refunded in part"),
+            Style::default().fg(t.warn),
+        ),
+        PurchaseStatus::Created | PurchaseStatus::Viewed => (
+            format!("○ {upper} — not paid yet"),
+            Style::default().fg(t.text),
+        ),
+        PurchaseStatus::PendingExecute => (
+            format!("… {upper} — waiting for the customer's browser (3-D Secure)"),
+            Style::default().fg(t.warn),
+        ),
+        PurchaseStatus::Overdue => (
+            format!("… {upper} — unpaid past its due time (it expires after 24 h)"),
+            Style::default().fg(t.warn),
+        ),
         _ => (
             format!("✘ {upper} — the payment did not go through"),
             Style::default().fg(t.error),
@@ -256,11 +277,75 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
             Style::default().fg(t.muted),
         ));
     }
+    timeline(lines, app);
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "n new purchase · h history · r check status again",
-        Style::default().fg(t.muted),
-    ));
+    let mut keys = vec!["n new purchase", "r check status again"];
+    if crate::tui::levers::applies(app, Action::RefundFull) {
+        keys.push("f refund in full");
+        keys.push("p partial refund");
+    }
+    if crate::tui::levers::applies(app, Action::CancelPurchase) {
+        keys.push("c cancel");
+    }
+    if app.control_url.is_some() {
+        keys.push("Ctrl+P sandbox panel");
+    }
+    lines.push(Line::styled(keys.join(" · "), Style::default().fg(t.muted)));
+}
+
+/// The purchase's life as the server tells it: `status_history` with times, then the
+/// attempts with their outcome.
+fn timeline(lines: &mut Vec<Line>, app: &App) {
+    let t = &app.theme;
+    let Some(p) = &app.flow.purchase else {
+        return;
+    };
+    if p.status_history.is_empty() {
+        return;
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("timeline", Style::default().fg(t.muted)));
+    for entry in &p.status_history {
+        let when = entry
+            .timestamp
+            .as_i64()
+            .map(|secs| {
+                let iso = crate::history::har::iso8601(secs * 1000);
+                format!("{} UTC", iso.get(..19).unwrap_or(&iso).replace('T', " "))
+            })
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            format!("  {when:<24} {}", clean(&entry.status)),
+            Style::default().fg(t.text),
+        ));
+    }
+    let attempts = p
+        .extra
+        .get("transaction_data")
+        .and_then(|d| d.get("attempts"))
+        .and_then(|a| a.as_array())
+        .cloned()
+        .unwrap_or_default();
+    for (i, a) in attempts.iter().enumerate() {
+        let kind = a.get("type").and_then(|v| v.as_str()).unwrap_or("attempt");
+        let card = a
+            .pointer("/extra/masked_pan")
+            .and_then(|v| v.as_str())
+            .map(|c| format!(" {}", crate::api::redact::redact_text(c)))
+            .unwrap_or_default();
+        let verdict = match a.get("successful").and_then(|v| v.as_bool()) {
+            Some(true) => "ok".to_string(),
+            Some(false) => a
+                .pointer("/error/message")
+                .and_then(|v| v.as_str())
+                .map_or("failed".to_string(), |m| format!("failed: {m}")),
+            None => "pending".to_string(),
+        };
+        lines.push(Line::styled(
+            format!("  attempt {} · {kind}{card} · {}", i + 1, clean(&verdict)),
+            Style::default().fg(t.muted),
+        ));
+    }
 }
 
 /// The catalog's production meaning. After a sandbox trigger, the cause is labelled as

@@ -1,0 +1,519 @@
+//! The whole life of a purchase and the sandbox's levers: refunds and cancel on the result
+//! screen, and the panel over the control plane (purchases, settle, clock, settings,
+//! reset, webhook replay and redelivery). Every lever is a real call recorded in history;
+//! every panel action shows its curl.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::app::{Act, Answer, App, Call, Effect, InputFor, Level, Overlay};
+use super::keys::Action;
+use super::panel::{self, Delivery, Row, Tab};
+use super::requests::{CheckReason, ControlOp, Purpose};
+use super::update::start;
+use crate::api::{ApiError, PurchaseStatus};
+use crate::flow::machine::{Flow, Outcome, Step};
+
+/// Whether `action` can act on the purchase shown, by its real status.
+pub fn applies(app: &App, action: Action) -> bool {
+    let status = app.flow.status.as_ref();
+    match action {
+        Action::RefundFull | Action::RefundPartial => matches!(
+            status,
+            Some(PurchaseStatus::Paid | PurchaseStatus::PartialRefunded)
+        ),
+        Action::CancelPurchase => matches!(status, Some(PurchaseStatus::Created)),
+        _ => true,
+    }
+}
+
+/// `f`, `p`, `c` on the result screen.
+pub fn on_purchase_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(id) = app.flow.purchase_id().map(str::to_string) else {
+        return vec![];
+    };
+    if !applies(app, action) {
+        let status = app
+            .flow
+            .status
+            .as_ref()
+            .map_or("unknown".into(), PurchaseStatus::as_upper);
+        let (what, needs) = match action {
+            Action::CancelPurchase => ("cancelled", "CREATED"),
+            _ => ("refunded", "PAID or PARTIAL_REFUNDED"),
+        };
+        app.notice = Some((
+            Level::Warn,
+            format!(
+                "The purchase is {status}: only a {needs} purchase can be {what}. The call is not sent."
+            ),
+        ));
+        return vec![];
+    }
+    match action {
+        Action::RefundFull => act(app, id, Act::RefundFull),
+        Action::CancelPurchase => act(app, id, Act::Cancel),
+        Action::RefundPartial => {
+            app.overlay = Some(Overlay::Input {
+                what: InputFor::PartialRefund,
+                input: String::new(),
+            });
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn act(app: &mut App, purchase_id: String, act: Act) -> Vec<Effect> {
+    if app.requests.step_in_flight() || app.requests.find(|p| p == Purpose::Act).is_some() {
+        app.notice = Some((
+            Level::Warn,
+            "A request is already in flight (Esc cancels it).".into(),
+        ));
+        return vec![];
+    }
+    vec![start(app, Purpose::Act, Call::Act { purchase_id, act })]
+}
+
+/// What is left to refund, from the purchase object (`refundable_amount`, else the total
+/// less what was refunded).
+pub fn refundable(app: &App) -> Option<f64> {
+    let p = app.flow.purchase.as_ref()?;
+    p.extra
+        .get("refundable_amount")
+        .and_then(Value::as_f64)
+        .or_else(|| {
+            let total = p.extra.get("purchase")?.get("total")?.as_f64()?;
+            let refunded = p
+                .extra
+                .get("totalRefunded")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
+            Some(total - refunded)
+        })
+}
+
+/// The answer of a refund or cancel: the purchase (or refund) it returned, then the status.
+pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
+    match result {
+        Ok(body) => {
+            let refund_status = body
+                .get("refundId")
+                .and(body.get("status"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            app.notice = Some((
+                Level::Info,
+                match refund_status {
+                    Some(s) => format!(
+                        "Refund accepted: the refund says {s}; reading the purchase's status…"
+                    ),
+                    None => "Done; reading the purchase's status…".into(),
+                },
+            ));
+            if let Ok(p) = serde_json::from_value::<crate::api::Purchase>(body) {
+                app.flow.on_status(Ok(p));
+            }
+            check(app, CheckReason::Refresh)
+        }
+        Err(e) => {
+            app.notice = Some((Level::Error, refused(&e)));
+            vec![]
+        }
+    }
+}
+
+/// A refused call, explained by the catalog.
+fn refused(e: &ApiError) -> String {
+    match e {
+        ApiError::Coded {
+            http_status,
+            code,
+            message,
+        } => {
+            let x = crate::api::catalog::explain(code, message);
+            format!(
+                "Refused: HTTP {http_status} {code}: {message} — {}: {} Next: {}",
+                x.title, x.meaning, x.next
+            )
+        }
+        other => format!("No answer: {other}"),
+    }
+}
+
+fn check(app: &mut App, reason: CheckReason) -> Vec<Effect> {
+    match app.flow.purchase_id() {
+        Some(id) => {
+            let purchase_id = id.to_string();
+            vec![start(
+                app,
+                Purpose::Check(reason),
+                Call::PollStatus {
+                    purchase_id,
+                    after: Duration::ZERO,
+                },
+            )]
+        }
+        None => vec![],
+    }
+}
+
+/// A control-plane call: recorded as the panel's last curl.
+fn control(
+    app: &mut App,
+    op: ControlOp,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Vec<Effect> {
+    let Some(base) = app.control_url.clone() else {
+        return vec![];
+    };
+    let url = format!("{base}{path}");
+    if op.is_action() {
+        app.panel.curl = Some(panel::curl(method, &url, body.as_ref()));
+    }
+    vec![start(
+        app,
+        Purpose::Control(op),
+        Call::Control {
+            method: method.into(),
+            url,
+            body,
+        },
+    )]
+}
+
+/// Ctrl+P: opens the panel and reads the control plane.
+pub fn open_panel(app: &mut App) -> Vec<Effect> {
+    if app.control_url.is_none() {
+        app.notice = Some((
+            Level::Warn,
+            "The sandbox panel drives this project's sandbox (embedded, or `serve` on this machine); a real Paysecure endpoint has no control plane.".into(),
+        ));
+        return vec![];
+    }
+    app.overlay = Some(Overlay::Panel);
+    reload(app)
+}
+
+fn reload(app: &mut App) -> Vec<Effect> {
+    let mut effects = control(app, ControlOp::ListPurchases, "GET", "/purchases", None);
+    effects.extend(control(
+        app,
+        ControlOp::ListWebhooks,
+        "GET",
+        "/webhooks",
+        None,
+    ));
+    effects.extend(control(
+        app,
+        ControlOp::GetSettings,
+        "GET",
+        "/settings",
+        None,
+    ));
+    effects
+}
+
+/// A key in the panel.
+pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if action != Action::Reset {
+        app.panel.confirm_reset = false;
+    }
+    let tab = app.panel.tab;
+    match (action, tab) {
+        (Action::PanelTab, _) => {
+            app.panel.tab = tab.next();
+            app.panel.selected = 0;
+            vec![]
+        }
+        (Action::PanelReload, _) => reload(app),
+        (Action::Filter, Tab::Purchases) => input(app, InputFor::PanelFilter),
+        (Action::SettlePaid | Action::SettleError, Tab::Purchases) => {
+            let Some(row) = app.panel.selected_row().cloned() else {
+                return vec![];
+            };
+            if row.status != "PAYMENT_IN_PROCESS" {
+                app.notice = Some((
+                    Level::Warn,
+                    format!(
+                        "Only a PAYMENT_IN_PROCESS purchase can be settled; {} is {}.",
+                        row.id, row.status
+                    ),
+                ));
+                return vec![];
+            }
+            let status = if action == Action::SettlePaid {
+                "paid"
+            } else {
+                "error"
+            };
+            control(
+                app,
+                ControlOp::Settle,
+                "POST",
+                &format!("/purchases/{}/settle", row.id),
+                Some(json!({ "status": status })),
+            )
+        }
+        (Action::Clock2h, Tab::ClockAndSettings) => advance(app, 120),
+        (Action::Clock24h, Tab::ClockAndSettings) => advance(app, 1440),
+        (Action::ClockTyped, Tab::ClockAndSettings) => input(app, InputFor::ClockMinutes),
+        (Action::ToggleMode, Tab::ClockAndSettings) => {
+            let next = if app.panel.setting("mode") == "2d" {
+                "3d"
+            } else {
+                "2d"
+            };
+            put_setting(app, json!({ "mode": next }))
+        }
+        (Action::SetAttempts, Tab::ClockAndSettings) => input(app, InputFor::AttemptLimit),
+        (Action::SetLatency, Tab::ClockAndSettings) => input(app, InputFor::LatencyMs),
+        (Action::SetTimeout, Tab::ClockAndSettings) => input(app, InputFor::TimeoutS),
+        (Action::Reset, Tab::ClockAndSettings) => {
+            if app.panel.confirm_reset {
+                app.panel.confirm_reset = false;
+                control(app, ControlOp::Reset, "POST", "/reset", None)
+            } else {
+                app.panel.confirm_reset = true;
+                app.notice = Some((
+                    Level::Warn,
+                    "Reset clears every purchase, delivery, setting and the clock: press X again to confirm.".into(),
+                ));
+                vec![]
+            }
+        }
+        (Action::Replay, Tab::Webhooks) => match app.panel.selected_delivery().map(|d| d.n) {
+            Some(n) => control(
+                app,
+                ControlOp::Replay,
+                "POST",
+                &format!("/webhooks/{n}/replay"),
+                None,
+            ),
+            None => vec![],
+        },
+        (Action::Redeliver, Tab::Webhooks) => input(app, InputFor::RedeliverUrl),
+        _ => {
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "That key works on another tab (Tab switches; this is {}).",
+                    tab.title()
+                ),
+            ));
+            vec![]
+        }
+    }
+}
+
+fn input(app: &mut App, what: InputFor) -> Vec<Effect> {
+    let input = if what == InputFor::PanelFilter {
+        app.panel.filter.clone()
+    } else {
+        String::new()
+    };
+    app.overlay = Some(Overlay::Input { what, input });
+    vec![]
+}
+
+fn advance(app: &mut App, minutes: i64) -> Vec<Effect> {
+    control(
+        app,
+        ControlOp::Clock,
+        "POST",
+        "/clock",
+        Some(json!({ "advance_minutes": minutes })),
+    )
+}
+
+fn put_setting(app: &mut App, body: Value) -> Vec<Effect> {
+    control(app, ControlOp::PutSettings, "PUT", "/settings", Some(body))
+}
+
+/// Enter on an input line.
+pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
+    let text = text.trim();
+    let back_to_panel = what != InputFor::PartialRefund;
+    app.overlay = back_to_panel.then_some(Overlay::Panel);
+    let number = |t: &str| t.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0);
+    match what {
+        InputFor::PartialRefund => {
+            let (amount, reason) = text.split_once(' ').unwrap_or((text, ""));
+            match (number(amount), app.flow.purchase_id().map(str::to_string)) {
+                (Some(amount), Some(id)) => act(
+                    app,
+                    id,
+                    Act::RefundPartial {
+                        amount,
+                        reason: reason.trim().to_string(),
+                    },
+                ),
+                _ => {
+                    app.notice = Some((
+                        Level::Warn,
+                        format!(
+                            "Type an amount, then a reason (e.g. `5.00 damaged item`), not {text:?}."
+                        ),
+                    ));
+                    vec![]
+                }
+            }
+        }
+        InputFor::PanelFilter => {
+            app.panel.filter = text.to_ascii_lowercase();
+            app.panel.selected = 0;
+            vec![]
+        }
+        InputFor::ClockMinutes => match text.parse::<i64>() {
+            Ok(m) if m > 0 => advance(app, m),
+            _ => invalid(app, "a whole number of minutes above 0", text),
+        },
+        InputFor::AttemptLimit => match text.parse::<u64>() {
+            Ok(n) if n > 0 => put_setting(app, json!({ "attempt_limit": n })),
+            _ => invalid(app, "a whole number above 0", text),
+        },
+        InputFor::LatencyMs => match text.parse::<u64>() {
+            Ok(ms) => put_setting(app, json!({ "latency_ms": ms })),
+            _ => invalid(app, "milliseconds (0 or more)", text),
+        },
+        InputFor::TimeoutS => match number(text) {
+            Some(s) => put_setting(app, json!({ "timeout_s": s })),
+            None => invalid(app, "seconds (0 or more)", text),
+        },
+        InputFor::RedeliverUrl => {
+            let ok = reqwest::Url::parse(text)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+            match (ok, app.panel.selected_delivery().map(|d| d.n)) {
+                (true, Some(n)) => control(
+                    app,
+                    ControlOp::Redeliver,
+                    "POST",
+                    &format!("/webhooks/{n}/replay"),
+                    Some(json!({ "url": text })),
+                ),
+                (false, _) => invalid(app, "an http:// or https:// URL", text),
+                (true, None) => vec![],
+            }
+        }
+    }
+}
+
+fn invalid(app: &mut App, wanted: &str, got: &str) -> Vec<Effect> {
+    app.notice = Some((Level::Warn, format!("Expected {wanted}, not {got:?}.")));
+    vec![]
+}
+
+/// A control-plane answer.
+pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>) -> Vec<Effect> {
+    let body = match result {
+        Ok(body) => body,
+        Err(e) => {
+            app.notice = Some((Level::Error, refused(&e)));
+            return vec![];
+        }
+    };
+    match op {
+        ControlOp::ListPurchases => {
+            app.panel.rows = body
+                .as_array()
+                .map(|a| a.iter().filter_map(Row::of).collect())
+                .unwrap_or_default();
+            app.panel.selected = app
+                .panel
+                .selected
+                .min(app.panel.list_len().saturating_sub(1));
+            vec![]
+        }
+        ControlOp::ListWebhooks => {
+            app.panel.deliveries = body
+                .as_array()
+                .map(|a| a.iter().filter_map(Delivery::of).collect())
+                .unwrap_or_default();
+            vec![]
+        }
+        ControlOp::GetSettings | ControlOp::PutSettings => {
+            app.panel.settings = Some(body);
+            if op == ControlOp::PutSettings {
+                app.notice = Some((Level::Info, "Settings changed.".into()));
+            }
+            vec![]
+        }
+        ControlOp::Clock => {
+            let minutes = body
+                .get("clock_offset_minutes")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "The sandbox clock is {} ahead; purchases older than 2 h are OVERDUE, older than 24 h EXPIRED (with their webhooks).",
+                    super::requests::human(Duration::from_secs(minutes.max(0) as u64 * 60), false)
+                ),
+            ));
+            app.panel.clock = Some(body);
+            after_change(app)
+        }
+        ControlOp::Settle | ControlOp::Reset | ControlOp::Replay | ControlOp::Redeliver => {
+            app.notice = Some((
+                Level::Info,
+                match op {
+                    ControlOp::Settle => "Settled; the webhook follows.".to_string(),
+                    ControlOp::Reset => {
+                        "The sandbox is reset: no purchases, deliveries or settings.".into()
+                    }
+                    _ => format!(
+                        "Delivered: {}",
+                        Delivery::of(&body).map_or_else(String::new, |d| format!(
+                            "{} → {}",
+                            d.url,
+                            d.answer()
+                        ))
+                    ),
+                },
+            ));
+            after_change(app)
+        }
+    }
+}
+
+/// After a lever moved the sandbox: reload the panel, and the status of the purchase
+/// shown, so the result screen follows.
+fn after_change(app: &mut App) -> Vec<Effect> {
+    let mut effects = reload(app);
+    effects.extend(check(app, CheckReason::Refresh));
+    effects
+}
+
+/// Enter on a purchase of the panel: it becomes the purchase shown, at step ③.
+pub fn open_selected(app: &mut App) -> Vec<Effect> {
+    let Some(row) = app.panel.selected_row().cloned() else {
+        return vec![];
+    };
+    app.overlay = None;
+    let mut flow = Flow::new();
+    flow.purchase =
+        serde_json::from_value(json!({"purchaseId": row.id, "status": row.status})).ok();
+    flow.step = Step::Result;
+    flow.status = Some(PurchaseStatus::parse(&row.status));
+    flow.outcome = Some(Outcome::Settled {
+        status: PurchaseStatus::parse(&row.status),
+    });
+    app.flow = flow;
+    app.webhook = None;
+    app.sent = None;
+    app.attempts = 0;
+    app.failed_exchange = None;
+    app.notice = Some((
+        Level::Info,
+        format!("Purchase {} opened from the sandbox panel.", row.id),
+    ));
+    check(app, CheckReason::Refresh)
+}
+
+/// Whether an answer belongs to the levers.
+pub fn is_lever_answer(answer: &Answer) -> bool {
+    matches!(answer, Answer::Acted(_) | Answer::Control(_))
+}

@@ -1,0 +1,234 @@
+//! The sandbox panel over the control plane: purchases, clock and settings, webhooks;
+//! the last action's curl at the bottom so the control plane can be learned.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::{fit, panel, short_id};
+use crate::sandbox::signing::signed_string;
+use crate::tui::app::App;
+use crate::tui::panel::Tab;
+use crate::tui::sanitize::clean;
+
+/// Draws the panel over everything but the header and the two bottom lines.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let r = Rect::new(
+        area.x,
+        area.y + 2,
+        area.width,
+        area.height.saturating_sub(4),
+    );
+    frame.render_widget(Clear, r);
+    let tabs = [Tab::Purchases, Tab::ClockAndSettings, Tab::Webhooks]
+        .iter()
+        .map(|tab| {
+            if *tab == app.panel.tab {
+                format!("[{}]", tab.title())
+            } else {
+                tab.title().to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let block = panel(
+        format!("Sandbox panel · {tabs} · Tab switches · Esc closes"),
+        true,
+        t,
+    )
+    .style(Style::default().bg(t.background).fg(t.text));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let width = inner.width as usize;
+    let rows = inner.height as usize;
+    let mut lines: Vec<Line> = match app.panel.tab {
+        Tab::Purchases => purchases(app, width, rows.saturating_sub(3)),
+        Tab::ClockAndSettings => clock_and_settings(app),
+        Tab::Webhooks => webhooks(app, width, rows.saturating_sub(3)),
+    };
+    // The last action's curl, so every lever teaches its control-plane call: whole, on
+    // up to three lines (y copies it).
+    let curl = app
+        .panel
+        .curl
+        .as_deref()
+        .map_or_else(|| "curl of the last action shows here".to_string(), clean);
+    let chars: Vec<char> = curl.chars().collect();
+    let curl_lines: Vec<String> = chars
+        .chunks(width.max(1))
+        .take(3)
+        .map(|c| c.iter().collect())
+        .collect();
+    let body_rows = rows.saturating_sub(1 + curl_lines.len());
+    lines.truncate(body_rows);
+    while lines.len() < body_rows {
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        "equivalent curl (y copies it):",
+        Style::default().fg(t.muted),
+    ));
+    for l in curl_lines {
+        lines.push(Line::styled(l, Style::default().fg(t.accent)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let shown = app.panel.shown_rows();
+    let filter = if app.panel.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · filter \"{}\" (/ changes)", clean(&app.panel.filter))
+    };
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!(
+                "{} of {} purchases, newest first{filter} · Enter opens · p/x settle paid/error",
+                shown.len(),
+                app.panel.rows.len()
+            ),
+            width,
+        ),
+        Style::default().fg(t.muted),
+    )];
+    if shown.is_empty() {
+        lines.push(Line::raw(if app.panel.rows.is_empty() {
+            "No purchases in the sandbox yet (Ctrl+S on step ① creates one)."
+        } else {
+            "No purchase matches the filter."
+        }));
+        return lines;
+    }
+    let now = crate::clock::now_epoch();
+    let first = app.panel.selected.saturating_sub(room.saturating_sub(2));
+    for (i, row) in shown.iter().enumerate().skip(first).take(room) {
+        let age = crate::tui::requests::human(
+            std::time::Duration::from_secs((now - row.created_on).max(0) as u64),
+            false,
+        );
+        let text = format!(
+            "{} {:<24} {:<20} {:>12} {:<16} {age}",
+            if i == app.panel.selected { "▶" } else { " " },
+            clean(&row.id),
+            clean(&row.status),
+            clean(&row.amount),
+            clean(&row.card),
+        );
+        lines.push(Line::styled(
+            fit(&text, width),
+            t.row(i == app.panel.selected),
+        ));
+    }
+    lines
+}
+
+fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let p = &app.panel;
+    let kv = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<22}"), Style::default().fg(t.muted)),
+            Span::styled(clean(&v), Style::default().fg(t.text)),
+        ])
+    };
+    let clock = p
+        .clock
+        .as_ref()
+        .and_then(|c| c.get("clock_offset_minutes"))
+        .and_then(|m| m.as_i64())
+        .map_or("not moved this session".to_string(), |m| {
+            format!("{m} minutes ahead")
+        });
+    vec![
+        Line::styled(
+            "The clock: CREATED and PENDING_EXECUTE purchases older than 2 h turn OVERDUE, older than 24 h EXPIRED (with their webhooks).",
+            Style::default().fg(t.muted),
+        ),
+        kv("sandbox clock", clock),
+        Line::styled(
+            "  2 +2 h · d +24 h · t typed minutes",
+            Style::default().fg(t.accent),
+        ),
+        Line::raw(""),
+        kv("mode (m)", p.setting("mode")),
+        kv("attempt limit (a)", p.setting("attempt_limit")),
+        kv("added latency ms (l)", p.setting("latency_ms")),
+        kv("hang card timeout s (o)", p.setting("timeout_s")),
+        Line::raw(""),
+        Line::styled(
+            if p.confirm_reset {
+                "X again resets everything (purchases, deliveries, settings, clock)"
+            } else {
+                "X resets the sandbox (asks first) · R reloads"
+            },
+            Style::default()
+                .fg(if p.confirm_reset { t.warn } else { t.muted })
+                .add_modifier(Modifier::BOLD),
+        ),
+    ]
+}
+
+fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let p = &app.panel;
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!(
+                "{} deliveries, newest first · r replays · u redelivers to a URL you type",
+                p.deliveries.len()
+            ),
+            width,
+        ),
+        Style::default().fg(t.muted),
+    )];
+    if p.deliveries.is_empty() {
+        lines.push(Line::raw(
+            "No webhook yet: a purchase that reaches PAID, ERROR or EXPIRED sends one.",
+        ));
+        return lines;
+    }
+    let list_room = room.saturating_sub(6).max(1);
+    for (i, d) in p.deliveries.iter().rev().enumerate().take(list_room) {
+        let text = format!(
+            "{} #{:<3} {:<14} {:<8} → {} · {}",
+            if i == p.selected { "▶" } else { " " },
+            d.n,
+            short_id(&d.purchase_id),
+            clean(&d.status),
+            clean(&d.url),
+            clean(&d.answer())
+        );
+        let failed = d.response_status.is_none_or(|s| !(200..300).contains(&s));
+        let style = if i == p.selected {
+            t.row(true)
+        } else if failed {
+            Style::default().fg(t.error)
+        } else {
+            t.row(false)
+        };
+        lines.push(Line::styled(fit(&text, width), style));
+    }
+    if let Some(d) = p.selected_delivery() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            fit(&format!("paysecure-sign  {}", clean(&d.signature)), width),
+            Style::default().fg(t.text),
+        ));
+        lines.push(Line::styled(
+            fit(
+                &format!(
+                    "signed string   {}   (STATUS upper case; RSA-SHA256, PKCS#1 v1.5)",
+                    clean(&signed_string(&d.purchase_id, &d.status, &d.brand_id))
+                ),
+                width,
+            ),
+            Style::default().fg(t.text),
+        ));
+    }
+    lines
+}
