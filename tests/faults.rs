@@ -78,6 +78,7 @@ async fn sandbox_stopped_mid_flow_is_a_transport_failure_with_history_kept() {
         base_url: sb.base_url.clone(),
         api_key: sb.api_key.clone(),
         timeout: Duration::from_secs(5),
+        max_body_bytes: paysecure_explorer::api::client::DEFAULT_MAX_BODY_BYTES,
     })
     .expect("client")
     .with_recorder(recorder.clone());
