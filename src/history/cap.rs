@@ -43,15 +43,14 @@ pub fn fit(record: &mut Record, max_line: usize) {
         let ex = &mut record.exchange;
         ex.request_headers.clear();
         ex.response_headers.clear();
-        for body in [&mut ex.request_body, &mut ex.response_body] {
-            if let Some(b) = body {
-                truncate(b, 0);
-            }
+        for body in [&mut ex.request_body, &mut ex.response_body]
+            .into_iter()
+            .flatten()
+        {
+            truncate(body, 0);
         }
-        for text in [&mut ex.error, &mut ex.note] {
-            if let Some(t) = text {
-                truncate(t, 64);
-            }
+        for text in [&mut ex.error, &mut ex.note].into_iter().flatten() {
+            truncate(text, 64);
         }
         truncate(&mut ex.url, 256);
     }

@@ -55,9 +55,41 @@ fn refused(path: &Path) -> io::Result<()> {
 /// Never follow a final symlink, never block on a FIFO swapped in after the check.
 fn guard(options: &mut OpenOptions) {
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    {
+        use rustix::fs::OFlags;
+        let flags = (OFlags::NOFOLLOW | OFlags::NONBLOCK).bits();
+        std::os::unix::fs::OpenOptionsExt::custom_flags(options, i32::try_from(flags).unwrap_or(0));
+    }
+    #[cfg(not(unix))]
     let _ = options;
 }
+
+/// Tries to take an exclusive advisory lock on `file` without waiting: `Ok(false)` when
+/// another holder has it.
+#[cfg(unix)]
+pub fn try_lock(file: &File) -> io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Releases the lock taken by [`try_lock`].
+#[cfg(unix)]
+pub fn unlock(file: &File) {
+    let _ = rustix::fs::flock(file, rustix::fs::FlockOperation::Unlock);
+}
+
+/// Without flock, appends are not serialised across processes (ids may repeat there).
+#[cfg(not(unix))]
+pub fn try_lock(_file: &File) -> io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(not(unix))]
+pub fn unlock(_file: &File) {}
 
 /// The opened file must be regular too (the path may have changed since the check).
 fn checked(file: File, path: &Path) -> io::Result<File> {

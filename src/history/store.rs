@@ -280,7 +280,7 @@ impl Store {
         }
         self.seen = identity_at(&self.path());
         if locked && let Some(lock) = &self.lock {
-            let _ = lock.unlock();
+            safe_file::unlock(lock);
         }
         record
     }
@@ -294,10 +294,10 @@ impl Store {
             return false;
         };
         for _ in 0..LOCK_TRIES {
-            match lock.try_lock() {
-                Ok(()) => return true,
-                Err(fs::TryLockError::WouldBlock) => std::thread::sleep(LOCK_WAIT),
-                Err(fs::TryLockError::Error(_)) => return false,
+            match safe_file::try_lock(lock) {
+                Ok(true) => return true,
+                Ok(false) => std::thread::sleep(LOCK_WAIT),
+                Err(_) => return false,
             }
         }
         false
