@@ -597,4 +597,26 @@ mod tests {
         assert_eq!(fs::metadata(&target).expect("target").len(), 0);
         let _ = fs::remove_dir_all(&dir);
     }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_is_reported_not_fatal() {
+        let dir = tmp("enospc");
+        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        store.append(ex("{}"));
+        // The live file as this store left it, but writes going to a full device.
+        store.file = Some(
+            fs::OpenOptions::new()
+                .append(true)
+                .open("/dev/full")
+                .expect("/dev/full"),
+        );
+        let record = store.append(ex("{}"));
+        assert_eq!(record.id, 2, "the record still exists in memory");
+        let error = store.last_error.clone().expect("reported");
+        assert!(error.contains("history not saved") && error.to_lowercase().contains("space"));
+        store.append(ex("{}"));
+        assert_eq!(load(&dir, Limits::default()).records.len(), 2, "reopened");
+        let _ = fs::remove_dir_all(&dir);
+    }
 }
