@@ -22,6 +22,7 @@ async fn setup(timeout: Duration) -> (SandboxHandle, PaysecureClient, Arc<Memory
         base_url: sb.base_url.clone(),
         api_key: sb.api_key.clone(),
         timeout,
+        max_body_bytes: paysecure_explorer::api::client::DEFAULT_MAX_BODY_BYTES,
     })
     .expect("client")
     .with_recorder(recorder.clone());
@@ -153,6 +154,7 @@ fn client_for(base_url: String, timeout: Duration) -> PaysecureClient {
         base_url,
         api_key: "k".into(),
         timeout,
+        max_body_bytes: paysecure_explorer::api::client::DEFAULT_MAX_BODY_BYTES,
     })
     .expect("client")
 }

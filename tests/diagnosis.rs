@@ -138,6 +138,7 @@ fn client(base_url: &str, key: &str) -> PaysecureClient {
         base_url: base_url.into(),
         api_key: key.into(),
         timeout: Duration::from_secs(10),
+        max_body_bytes: paysecure_explorer::api::client::DEFAULT_MAX_BODY_BYTES,
     })
     .expect("client")
 }

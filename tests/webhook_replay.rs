@@ -35,6 +35,7 @@ async fn paid_flow_into_history(sb: &SandboxHandle, dir: &std::path::Path) -> St
         base_url: sb.base_url.clone(),
         api_key: sb.api_key.clone(),
         timeout: Duration::from_secs(10),
+        max_body_bytes: paysecure_explorer::api::client::DEFAULT_MAX_BODY_BYTES,
     })
     .expect("client")
     .with_recorder(Arc::new(FnRecorder(move |ex: &Exchange| {

@@ -10,13 +10,17 @@ use serde_json::{Value, json};
 
 use super::error::{ApiError, TransportKind};
 use super::exchange::{Exchange, ExchangeKind, Recorder};
-use super::redact;
+use super::redact::Redactor;
 use super::types::{CreatePurchase, Purchase, Refund, S2sOutcome};
 use crate::clock::now_epoch_millis;
 
 /// Default per-request timeout: above the sandbox's default 30 s hang, so the hang fault
 /// card shows its 504 unless the user shortens it.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(40);
+
+/// Default cap on a response body: far above any Paysecure answer or challenge page, far
+/// below what would hurt if a misbehaving server streamed gigabytes.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Where and how to call.
 #[derive(Debug, Clone)]
@@ -25,6 +29,9 @@ pub struct ClientConfig {
     pub base_url: String,
     pub api_key: String,
     pub timeout: Duration,
+    /// A longer response body is a transport error ([`TransportKind::BodyTooLarge`]);
+    /// it is read in chunks and never held beyond this.
+    pub max_body_bytes: usize,
 }
 
 /// A response as it came (browser-style calls need status, headers and `Location`).
@@ -43,6 +50,9 @@ pub struct PaysecureClient {
     http: reqwest::Client,
     base_url: String,
     api_key: String,
+    /// Knows the key, so no echo of it reaches a record or an error.
+    redactor: Redactor,
+    max_body_bytes: usize,
     recorder: Option<Arc<dyn Recorder>>,
 }
 
@@ -67,7 +77,9 @@ impl PaysecureClient {
         Ok(PaysecureClient {
             http,
             base_url: config.base_url.trim_end_matches('/').to_string(),
+            redactor: Redactor::new([config.api_key.clone()]),
             api_key: config.api_key,
+            max_body_bytes: config.max_body_bytes,
             recorder: None,
         })
     }
@@ -76,6 +88,11 @@ impl PaysecureClient {
     pub fn with_recorder(mut self, recorder: Arc<dyn Recorder>) -> PaysecureClient {
         self.recorder = Some(recorder);
         self
+    }
+
+    /// The redactor that knows this client's key (for records made beside the client).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// The base URL in use.
@@ -136,8 +153,20 @@ impl PaysecureClient {
         typed(self.call(Method::POST, &path, Some(&body)).await?)
     }
 
-    /// An authenticated API call: success JSON (200 or 202 alike), or the error.
+    /// An authenticated API call: success JSON (200 or 202 alike), or the error (its
+    /// texts redacted: a server may echo a card or the key in its message).
     pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
+        self.call_unredacted(method, path, body)
+            .await
+            .map_err(|e| self.redactor.error(e))
+    }
+
+    async fn call_unredacted(
         &self,
         method: Method,
         path: &str,
@@ -188,10 +217,12 @@ impl PaysecureClient {
                         code,
                         message,
                     }),
-                    _ => Err(non_json(resp.status, &resp.body)),
+                    _ => Err(non_json(resp.status, &self.redactor.body(&resp.body))),
                 }
             }
-            None => Err(non_json(resp.status, &resp.body)),
+            // The snippet is cut from the redacted body: a cut through a card number
+            // would otherwise leave its first digits unmasked.
+            None => Err(non_json(resp.status, &self.redactor.body(&resp.body))),
         }
     }
 
@@ -270,7 +301,7 @@ impl PaysecureClient {
                     )
                 })
                 .collect();
-            let body = resp.text().await?;
+            let body = read_capped(resp, self.max_body_bytes).await?;
             Ok::<_, reqwest::Error>((status, headers, body))
         }
         .await;
@@ -280,8 +311,8 @@ impl PaysecureClient {
             started_at_ms,
             method: method.to_string(),
             url: url.to_string(),
-            request_headers: redact::headers(&request_headers),
-            request_body: body.as_deref().map(redact::body),
+            request_headers,
+            request_body: body,
             status: None,
             response_headers: Vec::new(),
             response_body: None,
@@ -290,10 +321,10 @@ impl PaysecureClient {
             note: None,
         };
         let outcome = match result {
-            Ok((status, headers, text)) => {
+            Ok((status, headers, Ok(text))) => {
                 record.status = Some(status);
-                record.response_headers = redact::headers(&headers);
-                record.response_body = Some(redact::body(&text));
+                record.response_headers = headers.clone();
+                record.response_body = Some(text.clone());
                 let location = headers
                     .iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case("location"))
@@ -305,16 +336,62 @@ impl PaysecureClient {
                     location,
                 })
             }
+            Ok((status, headers, Err(too_large))) => {
+                record.status = Some(status);
+                record.response_headers = headers;
+                let err = ApiError::Transport {
+                    kind: TransportKind::BodyTooLarge,
+                    http_status: Some(status),
+                    detail: too_large,
+                };
+                record.error = Some(err.to_string());
+                Err(err)
+            }
             Err(e) => {
-                let err = ApiError::from_reqwest(&e);
+                let err = self.redactor.error(ApiError::from_reqwest(&e));
                 record.error = Some(err.to_string());
                 Err(err)
             }
         };
+        self.redactor.exchange(&mut record);
         if let Some(recorder) = &self.recorder {
             recorder.record(&record);
         }
         outcome
+    }
+}
+
+/// The body as text, read chunk by chunk; `Err(why)` as soon as it would pass `cap`
+/// (or says it will, in `Content-Length`), so a huge answer is never held in memory.
+async fn read_capped(
+    mut resp: reqwest::Response,
+    cap: usize,
+) -> Result<Result<String, String>, reqwest::Error> {
+    let too_large = || format!("response body over {} (max_body_bytes)", human_bytes(cap));
+    if resp
+        .content_length()
+        .is_some_and(|n| n > u64::try_from(cap).unwrap_or(u64::MAX))
+    {
+        return Ok(Err(too_large()));
+    }
+    let mut body: Vec<u8> = Vec::new();
+    // Each chunk either grows `body` towards `cap` or ends the loop: bounded by `cap`.
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > cap {
+            return Ok(Err(too_large()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Ok(String::from_utf8_lossy(&body).into_owned()))
+}
+
+/// `8 MiB`, `512 KiB`, `100 bytes`.
+fn human_bytes(n: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    match n {
+        n if n >= MIB && n.is_multiple_of(MIB) => format!("{} MiB", n / MIB),
+        n if n >= 1024 && n.is_multiple_of(1024) => format!("{} KiB", n / 1024),
+        n => format!("{n} bytes"),
     }
 }
 

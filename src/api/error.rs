@@ -17,6 +17,8 @@ pub enum TransportKind {
     NonJson,
     /// The TLS handshake failed.
     Tls,
+    /// The response body was longer than the client's `max_body_bytes`.
+    BodyTooLarge,
     /// Anything else (DNS, a bad URL, …).
     Other,
 }
@@ -30,6 +32,7 @@ impl TransportKind {
             TransportKind::ConnectionClosed => "connection closed",
             TransportKind::NonJson => "non-JSON response",
             TransportKind::Tls => "TLS failure",
+            TransportKind::BodyTooLarge => "response too large",
             TransportKind::Other => "transport error",
         }
     }

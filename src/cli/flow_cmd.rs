@@ -111,6 +111,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         base_url: target.base_url.clone(),
         api_key: target.api_key.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
+        max_body_bytes: ctx.config.max_body_bytes(),
     }) {
         Ok(c) => c.with_recorder(Arc::new(recorder)),
         Err(e) => {

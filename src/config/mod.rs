@@ -19,12 +19,25 @@ pub struct Config {
     pub theme: Option<String>,
     /// Default per-request timeout, seconds.
     pub timeout_s: Option<f64>,
+    /// Longest response body accepted, bytes (default 8 MiB).
+    pub max_body_bytes: Option<u64>,
     /// Profile used when `--profile` is not given.
     pub profile: Option<String>,
     #[serde(default)]
     pub history: HistoryConfig,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Config {
+    /// The client's response-body cap: the configured one, at least 64 KiB (a smaller
+    /// cap would refuse ordinary answers), else the default.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+            .map_or(crate::api::client::DEFAULT_MAX_BODY_BYTES, |n| {
+                usize::try_from(n.max(64 * 1024)).unwrap_or(usize::MAX)
+            })
+    }
 }
 
 /// `[history]`.
@@ -172,6 +185,9 @@ pub const TEMPLATE: &str = r#"# paysecure-explorer configuration. Every setting 
 
 # Per-request timeout in seconds.
 # timeout_s = 40
+
+# Longest response body accepted, in bytes; a longer one is a transport error.
+# max_body_bytes = 8388608
 
 # Profile used when --profile is not given (otherwise: PAYSECURE_* variables, else the
 # embedded sandbox). `--profile embedded` always picks the embedded sandbox.

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Exchange, redact};
+use crate::api::Exchange;
+use crate::api::redact::Redactor;
 
 /// Format version of a record line.
 pub const RECORD_VERSION: u32 = 1;
@@ -26,11 +27,7 @@ impl Record {
     /// A record for `exchange`, redacted once more before it can reach the disk (the
     /// client already redacts; this makes the store safe whatever feeds it).
     pub fn new(id: u64, mut exchange: Exchange) -> Record {
-        exchange.request_headers = redact::headers(&exchange.request_headers);
-        exchange.response_headers = redact::headers(&exchange.response_headers);
-        exchange.request_body = exchange.request_body.as_deref().map(redact::body);
-        exchange.response_body = exchange.response_body.as_deref().map(redact::body);
-        exchange.url = redact::redact_text(&exchange.url);
+        Redactor::default().exchange(&mut exchange);
         Record {
             v: RECORD_VERSION,
             id,

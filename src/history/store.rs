@@ -3,14 +3,28 @@
 //! JSONL rather than SQLite: appending a line is one write, a torn or damaged line costs
 //! that line only, the file is readable with `grep`/`jq`, and no C library is needed.
 //! Loading never changes the file: unreadable lines are skipped and counted. Growth is
-//! bounded by rotation (`history.jsonl` → `history.1.jsonl` …, the oldest dropped).
+//! bounded by rotation (`history.jsonl` → `history.1.jsonl` …, the oldest dropped) and
+//! by a cap on each record (see [`super::cap`]).
+//!
+//! Several instances may append to one store. Each append holds an advisory lock on
+//! `history.lock` and, when the live file is not as this instance left it, continues
+//! the id sequence after the newest record on disk: ids stay unique across processes,
+//! so `history --curl N` names one record.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use super::cap;
 use super::record::Record;
+use super::safe_file;
 use crate::api::Exchange;
+
+/// How long an append waits for another instance's lock (it is held for one write):
+/// then it writes anyway rather than lose the record or hang.
+const LOCK_TRIES: u32 = 200;
+const LOCK_WAIT: Duration = Duration::from_millis(5);
 
 /// Rotation limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +33,14 @@ pub struct Limits {
     pub max_bytes: u64,
     /// Rotated files kept besides the live one.
     pub keep_files: u32,
+}
+
+impl Limits {
+    /// The longest line one record may take: a quarter of the rotation size, within
+    /// 1 KiB … 1 MiB, so one record never outgrows a file.
+    pub fn record_bytes(&self) -> usize {
+        usize::try_from((self.max_bytes / 4).clamp(1024, 1024 * 1024)).unwrap_or(1024 * 1024)
+    }
 }
 
 impl Default for Limits {
@@ -37,6 +59,8 @@ pub struct Loaded {
     pub records: Vec<Record>,
     /// Lines that could not be read.
     pub skipped: usize,
+    /// Files refused (a FIFO, a link, a directory in a history file's place), described.
+    pub refused: Vec<String>,
 }
 
 /// An open store.
@@ -47,6 +71,11 @@ pub struct Store {
     next_id: u64,
     file: Option<File>,
     size: u64,
+    /// `history.lock`, opened once.
+    lock: Option<File>,
+    /// The live file as this instance left it (device, inode, length): anything else
+    /// means another instance wrote or rotated since.
+    seen: Option<(u64, u64, u64)>,
     /// Why the last write failed, if it did (the app keeps running in memory).
     pub last_error: Option<String>,
 }
@@ -70,13 +99,15 @@ pub fn load(dir: &Path, limits: Limits) -> Loaded {
     paths.push(live_path(dir));
     for path in paths {
         // Only regular files: a device or FIFO in the store's place (e.g. /dev/full, which
-        // reads as endless zeros) must not be read.
-        let Ok(file) = File::open(&path) else {
-            continue;
+        // reads as endless zeros; a FIFO, whose open would block) must not be read.
+        let file = match safe_file::open_read(&path) {
+            Ok(Some(file)) => file,
+            Ok(None) => continue,
+            Err(e) => {
+                loaded.refused.push(e.to_string());
+                continue;
+            }
         };
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
-            continue;
-        }
         for line in BufReader::new(file).split(b'\n') {
             let Ok(line) = line else {
                 loaded.skipped += 1;
@@ -95,36 +126,60 @@ pub fn load(dir: &Path, limits: Limits) -> Loaded {
 }
 
 /// The id of the newest record, read from the tail of the newest non-empty file (0 when
-/// there is none): enough to continue the sequence without loading everything.
+/// there is none): enough to continue the sequence without loading everything. The tail
+/// grows once to hold a whole record of the largest size (see [`Limits::record_bytes`]).
 pub fn last_id(dir: &Path, limits: Limits) -> u64 {
     use std::io::{Read, Seek, SeekFrom};
     let mut paths = vec![live_path(dir)];
     paths.extend((1..=limits.keep_files.max(1)).map(|n| rotated_path(dir, n)));
     for path in paths {
-        let Ok(mut file) = File::open(&path) else {
+        let Ok(Some(mut file)) = safe_file::open_read(&path) else {
             continue;
         };
         let Ok(meta) = file.metadata() else { continue };
-        if !meta.is_file() || meta.len() == 0 {
-            continue;
-        }
-        let tail = meta.len().min(256 * 1024);
-        let mut buf = Vec::new();
-        if file.seek(SeekFrom::End(-(tail as i64))).is_err()
-            || file.take(tail).read_to_end(&mut buf).is_err()
-        {
-            continue;
-        }
-        let found = buf
-            .split(|b| *b == b'\n')
-            .filter_map(|line| serde_json::from_slice::<serde_json::Value>(line).ok())
-            .filter_map(|v| v.get("id").and_then(serde_json::Value::as_u64))
-            .max();
-        if let Some(id) = found {
-            return id;
+        for tail in [256 * 1024, 2 * 1024 * 1024 + 1] {
+            let tail = meta.len().min(tail);
+            let mut buf = Vec::new();
+            if tail == 0
+                || file.seek(SeekFrom::End(-(tail as i64))).is_err()
+                || (&mut file).take(tail).read_to_end(&mut buf).is_err()
+            {
+                break;
+            }
+            let found = buf
+                .split(|b| *b == b'\n')
+                .filter_map(|line| serde_json::from_slice::<serde_json::Value>(line).ok())
+                .filter_map(|v| v.get("id").and_then(serde_json::Value::as_u64))
+                .max();
+            if let Some(id) = found {
+                return id;
+            }
+            if tail == meta.len() {
+                break;
+            }
         }
     }
     0
+}
+
+/// Device, inode and length of the live file, when it is a regular file.
+fn identity(meta: &fs::Metadata) -> (u64, u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino(), meta.len())
+    }
+    #[cfg(not(unix))]
+    {
+        (0, 0, meta.len())
+    }
+}
+
+fn identity_at(path: &Path) -> Option<(u64, u64, u64)> {
+    fs::symlink_metadata(path)
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .map(|m| identity(&m))
 }
 
 impl Store {
@@ -153,6 +208,8 @@ impl Store {
             next_id,
             file: None,
             size: 0,
+            lock: None,
+            seen: None,
             last_error: None,
         };
         store.reopen();
@@ -160,13 +217,13 @@ impl Store {
     }
 
     fn reopen(&mut self) {
-        let result = fs::create_dir_all(&self.dir).and_then(|_| {
-            let mut options = OpenOptions::new();
-            options.create(true).append(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options.open(live_path(&self.dir))
-        });
+        if let Some(why) = safe_file::refusal(&live_path(&self.dir)) {
+            self.file = None;
+            self.last_error = Some(format!("history not saved: {why}"));
+            return;
+        }
+        let result = fs::create_dir_all(&self.dir)
+            .and_then(|_| safe_file::open_append(&live_path(&self.dir), false));
         match result {
             Ok(file) => {
                 self.size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -188,9 +245,13 @@ impl Store {
         live_path(&self.dir)
     }
 
-    /// Appends an exchange (redacted again) and returns its record.
+    /// Appends an exchange (redacted again, then cut to the record cap) and returns its
+    /// record.
     pub fn append(&mut self, exchange: Exchange) -> Record {
-        let record = Record::new(self.next_id, exchange);
+        let locked = self.lock();
+        self.catch_up();
+        let mut record = Record::new(self.next_id, exchange);
+        cap::fit(&mut record, self.limits.record_bytes());
         self.next_id += 1;
         let mut line = serde_json::to_vec(&record).unwrap_or_default();
         line.push(b'\n');
@@ -217,7 +278,52 @@ impl Store {
                 }
             }
         }
+        self.seen = identity_at(&self.path());
+        if locked && let Some(lock) = &self.lock {
+            safe_file::unlock(lock);
+        }
         record
+    }
+
+    /// Takes `history.lock` (bounded wait); false when it cannot be had.
+    fn lock(&mut self) -> bool {
+        if self.lock.is_none() {
+            self.lock = safe_file::open_append(&self.dir.join("history.lock"), false).ok();
+        }
+        let Some(lock) = &self.lock else {
+            return false;
+        };
+        for _ in 0..LOCK_TRIES {
+            match safe_file::try_lock(lock) {
+                Ok(true) => return true,
+                Ok(false) => std::thread::sleep(LOCK_WAIT),
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
+    /// Under the lock: if the live file is not as this instance left it (another
+    /// instance appended or rotated, or this is the first append), the sequence goes on
+    /// after the newest id on disk and the live file is reopened if it was replaced.
+    fn catch_up(&mut self) {
+        let now = identity_at(&self.path());
+        if now.is_some() && now == self.seen {
+            return;
+        }
+        self.next_id = self.next_id.max(last_id(&self.dir, self.limits) + 1);
+        let ours = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| identity(&m));
+        let same_file = matches!((ours, now), (Some(a), Some(b)) if (a.0, a.1) == (b.0, b.1));
+        if same_file {
+            self.size = now.map_or(0, |n| n.2);
+        } else {
+            self.file = None;
+            self.reopen();
+        }
     }
 
     /// `history.jsonl` → `history.1.jsonl` → … ; the oldest beyond `keep_files` is removed.
@@ -388,5 +494,129 @@ mod tests {
                 .is_some_and(|e| e.contains("history not saved"))
         );
         let _ = fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn concurrent_writers_never_reuse_an_id() {
+        let dir = tmp("concurrent");
+        let limits = Limits {
+            max_bytes: 16 * 1024,
+            keep_files: 100,
+        };
+        // Four stores on one directory, as four processes would have: each its own file
+        // descriptions, so the advisory lock is what keeps them apart.
+        let writers: Vec<_> = (0..4)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || {
+                    let mut store = Store::open_lazily(&dir, limits);
+                    (0..50)
+                        .map(|_| store.append(ex("{}")).id)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut ids: Vec<u64> = writers
+            .into_iter()
+            .flat_map(|w| w.join().expect("writer"))
+            .collect();
+        ids.sort_unstable();
+        let returned = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), returned, "an id was handed out twice");
+        let on_disk: Vec<u64> = load(&dir, limits).records.iter().map(|r| r.id).collect();
+        assert_eq!(on_disk.len(), 200);
+        assert!(on_disk.windows(2).all(|w| w[0] < w[1]), "{on_disk:?}");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_huge_record_is_cut_and_the_rotation_limit_holds() {
+        let dir = tmp("huge");
+        let limits = Limits {
+            max_bytes: 64 * 1024,
+            keep_files: 1,
+        };
+        let mut store = Store::open(&dir, limits, &Loaded::default());
+        let mut big = ex("{}");
+        big.response_body = Some("x".repeat(5 * 1024 * 1024));
+        for _ in 0..3 {
+            let r = store.append(big.clone());
+            let body = r.exchange.response_body.expect("body");
+            assert!(body.ends_with(" bytes]") && body.contains("…[truncated "));
+        }
+        for path in [live_path(&dir), rotated_path(&dir, 1)] {
+            let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            assert!(len <= limits.max_bytes, "{} is {len} bytes", path.display());
+        }
+        let text = fs::read_to_string(live_path(&dir)).expect("file");
+        assert!(text.lines().all(|l| l.len() < limits.record_bytes()));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_link_in_the_history_file_place_is_refused_at_once() {
+        let dir = tmp("fifo");
+        fs::create_dir_all(&dir).expect("dir");
+        let made = std::process::Command::new("mkfifo")
+            .arg(live_path(&dir))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = dir.clone();
+        std::thread::spawn(move || {
+            let loaded = load(&d, Limits::default());
+            let mut store = Store::open(&d, Limits::default(), &loaded);
+            store.append(ex("{}"));
+            let _ = tx.send((loaded.refused, store.last_error.clone()));
+        });
+        let (refused, error) = rx
+            .recv_timeout(Duration::from_secs(1))
+            .expect("no hang on a FIFO");
+        assert!(refused[0].contains("FIFO"), "{refused:?}");
+        let error = error.expect("refused");
+        assert!(
+            error.contains("FIFO") && error.contains("history not saved"),
+            "{error}"
+        );
+        // A symbolic link is not followed: its target stays untouched.
+        fs::remove_file(live_path(&dir)).expect("rm");
+        let target = dir.join("elsewhere");
+        fs::write(&target, "").expect("target");
+        std::os::unix::fs::symlink(&target, live_path(&dir)).expect("link");
+        let mut store = Store::open_lazily(&dir, Limits::default());
+        store.append(ex("{}"));
+        assert!(
+            store
+                .last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("symbolic link"))
+        );
+        assert_eq!(fs::metadata(&target).expect("target").len(), 0);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_is_reported_not_fatal() {
+        let dir = tmp("enospc");
+        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        store.append(ex("{}"));
+        // The live file as this store left it, but writes going to a full device.
+        store.file = Some(
+            fs::OpenOptions::new()
+                .append(true)
+                .open("/dev/full")
+                .expect("/dev/full"),
+        );
+        let record = store.append(ex("{}"));
+        assert_eq!(record.id, 2, "the record still exists in memory");
+        let error = store.last_error.clone().expect("reported");
+        assert!(error.contains("history not saved") && error.to_lowercase().contains("space"));
+        store.append(ex("{}"));
+        assert_eq!(load(&dir, Limits::default()).records.len(), 2, "reopened");
+        let _ = fs::remove_dir_all(&dir);
     }
 }

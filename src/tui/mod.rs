@@ -87,6 +87,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
         base_url: target.base_url.clone(),
         api_key: target.api_key.clone(),
         timeout,
+        max_body_bytes: ctx.config.max_body_bytes(),
     }) {
         Ok(c) => Arc::new(c.with_recorder(recorder.clone())),
         Err(e) => {

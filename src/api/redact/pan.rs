@@ -1,0 +1,255 @@
+//! Card numbers in free text and in JSON numbers.
+//!
+//! A PAN is 13-19 digits passing Luhn. It may be written in one run (`4444333322221111`),
+//! in groups joined by one separator each (space, `-`, `+` or `%20`: how forms and URLs
+//! write a space), glued to letters (`a5500000000000004@example.com`), or as a JSON
+//! number (integer, negative, float). A 24-hex-digit purchase id holds digit runs that
+//! may pass Luhn by chance; it is recognised as a whole word and left intact.
+
+use serde_json::{Number, Value};
+
+use crate::card::{luhn_ok, mask_pan};
+
+/// A maximal run of ASCII digits, as byte offsets `[start, end)`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: usize,
+    end: usize,
+}
+
+/// Separators that may join the groups of one card number.
+const SEPARATORS: &[&[u8]] = &[b" ", b"-", b"+", b"%20"];
+
+/// Masks every card number in `text` (first six and last four digits kept).
+pub fn mask_in_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let runs = digit_runs(bytes);
+    if runs.is_empty() {
+        return text.to_string();
+    }
+    let mut covered = vec![false; runs.len()];
+    for chain in chains(bytes, &runs) {
+        mark_pans(text, &runs, chain, &mut covered);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut i = 0;
+    while i < runs.len() {
+        if !covered[i] {
+            i += 1;
+            continue;
+        }
+        // Covered runs next to each other belong to one chain (see `mark_pans`): the
+        // span from the first to the last is one masked region.
+        let mut j = i;
+        while j + 1 < runs.len() && covered[j + 1] && joined(bytes, runs[j], runs[j + 1]) {
+            j += 1;
+        }
+        let digits: String = runs[i..=j].iter().map(|r| &text[r.start..r.end]).collect();
+        out.push_str(&text[at..runs[i].start]);
+        out.push_str(&mask_pan(&digits));
+        at = runs[j].end;
+        i = j + 1;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The masked form of a JSON number that is a card number (integer, negative or float).
+pub fn masked_number(n: &Number) -> Option<String> {
+    let digits = if let Some(u) = n.as_u64() {
+        u.to_string()
+    } else if let Some(i) = n.as_i64() {
+        i.unsigned_abs().to_string()
+    } else {
+        // `4444333322221111.0` and `4.444333322221111e15` are the same f64: its integer
+        // part, written out, is what a reader of the record would recover.
+        let f = n.as_f64()?.abs().trunc();
+        if !(1e12..1e20).contains(&f) {
+            return None;
+        }
+        format!("{f:.0}")
+    };
+    ((13..=19).contains(&digits.len()) && luhn_ok(&digits)).then(|| mask_pan(&digits))
+}
+
+/// Replaces a JSON number that is a card number by its masked string.
+pub fn mask_number_in_place(value: &mut Value) {
+    if let Value::Number(n) = value
+        && let Some(masked) = masked_number(n)
+    {
+        *value = Value::String(masked);
+    }
+}
+
+fn digit_runs(bytes: &[u8]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_triplet(bytes, i) {
+            // `%20`, `%2F`, …: an escape, not digits (`4444%203333` is two groups).
+            i += 3;
+        } else if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            runs.push(Run { start, end: i });
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
+/// Whether a percent escape (`%` and two hex digits) starts at `i`.
+fn is_triplet(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&b'%')
+        && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+        && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+}
+
+/// Whether the run lies inside a purchase id: a word of exactly 24 hex digits (a word
+/// ends at a percent escape too: `%2F6b05…` is a slash and an id).
+fn in_hex_id(bytes: &[u8], run: Run) -> bool {
+    let mut start = run.start;
+    while start > 0
+        && bytes[start - 1].is_ascii_alphanumeric()
+        && !(start >= 3 && is_triplet(bytes, start - 3))
+    {
+        start -= 1;
+    }
+    let mut end = run.end;
+    while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+        end += 1;
+    }
+    end - start == 24 && bytes[start..end].iter().all(u8::is_ascii_hexdigit)
+}
+
+fn touches_letter_before(bytes: &[u8], run: Run) -> bool {
+    run.start > 0 && bytes[run.start - 1].is_ascii_alphabetic()
+}
+
+fn touches_letter_after(bytes: &[u8], run: Run) -> bool {
+    bytes.get(run.end).is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// Whether exactly one separator lies between two runs.
+fn joined(bytes: &[u8], a: Run, b: Run) -> bool {
+    SEPARATORS.contains(&&bytes[a.end..b.start])
+}
+
+/// Runs grouped into chains (index ranges) of runs joined by single separators. A run in
+/// a hex id stands alone and is never a candidate.
+fn chains(bytes: &[u8], runs: &[Run]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < runs.len() {
+        if in_hex_id(bytes, runs[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < runs.len()
+            && joined(bytes, runs[j - 1], runs[j])
+            && !touches_letter_after(bytes, runs[j - 1])
+            && !touches_letter_before(bytes, runs[j])
+            && !in_hex_id(bytes, runs[j])
+        {
+            j += 1;
+        }
+        out.push(i..j);
+        i = j;
+    }
+    out
+}
+
+/// Marks every run of every sub-chain whose digits form a card number. A sub-chain of
+/// several runs must not be glued to letters at its ends (`a716-446655440000` in a UUID
+/// is not a grouped card); a single run may be (an email's local part).
+fn mark_pans(text: &str, runs: &[Run], chain: std::ops::Range<usize>, covered: &mut [bool]) {
+    let bytes = text.as_bytes();
+    for i in chain.clone() {
+        let mut digits = String::new();
+        for j in i..chain.end {
+            digits.push_str(&text[runs[j].start..runs[j].end]);
+            if digits.len() > 19 {
+                break;
+            }
+            let grouped = j > i;
+            let glued =
+                touches_letter_before(bytes, runs[i]) || touches_letter_after(bytes, runs[j]);
+            if digits.len() >= 13 && luhn_ok(&digits) && !(grouped && glued) {
+                covered[i..=j].iter_mut().for_each(|c| *c = true);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouped_glued_and_plain_cards_are_masked() {
+        for (text, want) in [
+            ("card 4444333322221111 ok", "card 444433******1111 ok"),
+            ("4444 3333 2222 1111", "444433******1111"),
+            ("4444-3333-2222-1111.", "444433******1111."),
+            ("4444%203333%202222%201111", "444433******1111"),
+            ("4444+3333+2222+1111", "444433******1111"),
+            (
+                "a5500000000000004@example.com",
+                "a550000******0004@example.com",
+            ),
+            ("-4444333322221111", "-444433******1111"),
+            ("4444333322221111.0", "444433******1111.0"),
+        ] {
+            assert_eq!(mask_in_text(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn hex_ids_timestamps_and_dates_are_left_alone() {
+        for text in [
+            "/p/6b05a4444333322221111f00/",
+            "/p/6B05A4444333322221111F00/",
+            "/p%2F6b05a4444333322221111f00%2F",
+            "1690295205",
+            "2023-07-25 14:26:45",
+            "550e8400-e29b-41d4-a716-446655440000",
+        ] {
+            assert_eq!(mask_in_text(text), text);
+        }
+        // Next to a hex id (a separator apart), a card is still a card.
+        assert_eq!(
+            mask_in_text("6b05a4444333322221111f00 4444333322221111"),
+            "6b05a4444333322221111f00 444433******1111"
+        );
+    }
+
+    #[test]
+    fn two_cards_in_one_chain_are_both_hidden() {
+        let out = mask_in_text("4444 3333 2222 1111 5555 5555 5555 4444");
+        assert!(!out.contains("3333") && !out.contains("5555 4444"), "{out}");
+    }
+
+    #[test]
+    fn numbers_of_every_json_kind() {
+        for text in [
+            "4444333322221111",
+            "-4444333322221111",
+            "4444333322221111.0",
+            "4.444333322221111e15",
+        ] {
+            let n: Number = serde_json::from_str(text).expect("number");
+            assert_eq!(
+                masked_number(&n).as_deref(),
+                Some("444433******1111"),
+                "{text}"
+            );
+        }
+        let n: Number = serde_json::from_str("1690295205.5").expect("number");
+        assert_eq!(masked_number(&n), None);
+    }
+}
