@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 /// File descriptors kept back from the connection cap: the listener, stdio, history
-/// files and every webhook delivery in flight need one each.
-const RESERVED_FDS: u64 = 64 + DEFAULT_WEBHOOKS_IN_FLIGHT as u64;
+/// files, every webhook delivery in flight and every 503 being written need one each.
+const RESERVED_FDS: u64 =
+    64 + DEFAULT_WEBHOOKS_IN_FLIGHT as u64 + super::server::MAX_REFUSALS_IN_FLIGHT as u64;
 /// The cap never goes below this, even under a tiny open-file limit.
 const MIN_CONNECTIONS: usize = 16;
 /// Webhook deliveries allowed in flight by default.

@@ -23,6 +23,10 @@ pub const MAX_HEADERS: usize = 100;
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How long writing a refusal and draining what the client still sends may take.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
+/// A pause this long in what the client sends ends the draining after a refusal: a client
+/// still writing its request keeps it going, one that sent a byte and stopped (a slow
+/// attacker) costs the refusal no more than this.
+const DRAIN_PAUSE: Duration = Duration::from_millis(100);
 /// Most bytes read and discarded after a refusal, so the client sees the answer instead of
 /// a reset (closing a socket with unread input makes the kernel send RST).
 const DRAIN_LIMIT: usize = 1024 * 1024;
@@ -236,8 +240,8 @@ pub async fn answer_when_asked(stream: TcpStream, coded: &Coded) {
     answer_and_close(stream, coded).await;
 }
 
-/// Writes `coded`, half-closes, and reads what the client still sends (bounded in bytes
-/// and time) so the answer is not lost to a reset; then the stream is dropped.
+/// Writes `coded`, half-closes, and reads what the client still sends (bounded in bytes,
+/// pauses and time) so the answer is not lost to a reset; then the stream is dropped.
 pub async fn answer_and_close(mut stream: TcpStream, coded: &Coded) {
     let bytes = raw_answer(coded);
     let _ = tokio::time::timeout(CLOSE_GRACE, async {
@@ -246,9 +250,10 @@ pub async fn answer_and_close(mut stream: TcpStream, coded: &Coded) {
         let mut sink = [0u8; 8192];
         let mut drained = 0;
         while drained < DRAIN_LIMIT {
-            match stream.read(&mut sink).await? {
-                0 => break,
-                n => drained += n,
+            match tokio::time::timeout(DRAIN_PAUSE, stream.read(&mut sink)).await {
+                Ok(Ok(0)) | Err(_) => break,
+                Ok(Ok(n)) => drained += n,
+                Ok(Err(e)) => return Err(e),
             }
         }
         Ok::<(), io::Error>(())

@@ -34,7 +34,7 @@ use super::routes::fold_trailing_slash;
 
 /// Refusals (503 at the cap) being written at once; past this, extra connections are
 /// closed without a word so refusing cannot itself exhaust descriptors.
-const MAX_REFUSALS_IN_FLIGHT: usize = 32;
+pub const MAX_REFUSALS_IN_FLIGHT: usize = 64;
 
 /// Serves `app` on `listener` until `shutdown` turns true.
 pub async fn serve(
