@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use clap::Args;
 use serde_json::json;
 
+use crate::sandbox::limits::{Limits, raise_open_file_limit};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 
 /// Port `serve` listens on unless told otherwise (other commands' hints name it too).
@@ -25,12 +26,30 @@ pub struct ServeArgs {
     /// Print one JSON line with the credentials and URLs before serving.
     #[arg(long)]
     pub json: bool,
+    /// The origin clients reach the sandbox at (`http://host:port`), when it is not the
+    /// bound address; `callback_url`, `checkout_url` and page links are built from it.
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// Connections served at once; the newest beyond it get a coded 503.
+    #[arg(long, default_value_t = Limits::default().max_connections)]
+    pub max_connections: usize,
 }
+
+/// The open-file limit `serve` asks for at start (the soft limit is raised towards it,
+/// never past the hard one).
+const WANTED_OPEN_FILES: u64 = 8192;
 
 /// Runs `serve`; returns the exit code.
 pub async fn run(args: ServeArgs) -> i32 {
+    // Before binding: the connection cap is sized from the limit in force at start.
+    let _ = raise_open_file_limit(WANTED_OPEN_FILES);
     let config = SandboxConfig {
         bind: SocketAddr::new(args.bind, args.port),
+        public_url: args.public_url.clone(),
+        limits: Limits {
+            max_connections: args.max_connections.max(1),
+            ..Limits::default()
+        },
         ..SandboxConfig::default()
     };
     let handle = match sandbox::start(config).await {

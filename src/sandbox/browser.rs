@@ -11,7 +11,7 @@ use super::errors::Coded;
 use super::lifecycle::expire_if_due;
 use super::pages::{ChallengeView, challenge_page};
 use super::purchase::{Purchase, Status};
-use super::request::{origin_of, read_limited};
+use super::request::read_limited;
 use super::routes::PathParam;
 use super::s2s::MSG_NOT_PAYABLE;
 use super::scenarios::{Auth, Outcome};
@@ -31,7 +31,7 @@ pub async fn callback_get(
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Response {
-    let origin = origin_of(&headers, &state.origin);
+    let origin = state.origin.clone();
     let mut inner = state.store.lock();
     let now = inner.now();
     let p = match awaiting_purchase(&state, &mut inner, &id, &origin) {
@@ -65,12 +65,12 @@ pub async fn callback_post(
     req: Request,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    let headers = parts.headers;
-    let origin = origin_of(&headers, &state.origin);
-    let form = match read_limited(&headers, body).await {
+    let origin = state.origin.clone();
+    let form = match read_limited(&parts, body).await {
         Ok(bytes) => bytes,
-        Err(e) => return e.for_browser(&headers),
+        Err(e) => return e.for_browser(&parts.headers),
     };
+    let headers = parts.headers;
     let mut otp = String::new();
     let mut cancelled = false;
     for (k, v) in form_urlencoded::parse(&form) {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -11,16 +11,20 @@ use serde_json::{Map, Value, json};
 use super::errors::{Coded, json_response};
 use super::lifecycle::expire_if_due;
 use super::purchase::Status;
-use super::request::{origin_of, parse_object, peer_ip, read_limited};
+use super::request::{carries_body, is_json_content_type, parse_object, peer_ip, read_limited};
 use super::routes::PathParam;
 use super::scenarios::Outcome;
 use super::state::SandboxState;
 use super::store::Settings;
 use super::transitions::apply_outcome;
-use super::webhook::{WebhookJob, deliver, notify};
+use super::webhook::{WebhookJob, deliver, notify, take_slot};
 
-/// Refuses control-plane calls from anywhere but loopback.
-pub async fn loopback_only(req: Request, next: Next) -> Response {
+/// Guards the control plane: loopback callers only, no cross-site requests. A web page
+/// the user visits can make their browser send requests to 127.0.0.1; such a request
+/// carries the page's `Origin`, and a form post can only carry a form or text type, so
+/// refusing foreign origins and non-JSON bodies keeps pages from resetting the sandbox or
+/// settling purchases.
+pub async fn guard(State(state): State<Arc<SandboxState>>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     if !peer_ip(&parts).is_loopback() {
         return Coded::new(
@@ -30,14 +34,44 @@ pub async fn loopback_only(req: Request, next: Next) -> Response {
         )
         .into_response();
     }
+    if let Some(origin) = parts.headers.get(header::ORIGIN)
+        && !is_own_origin(origin.as_bytes(), &state.origin)
+    {
+        return Coded::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "The sandbox control plane refuses requests from other origins",
+        )
+        .into_response();
+    }
+    if carries_body(&parts.method, &parts.headers) && !is_json_content_type(&parts.headers) {
+        return Coded::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "The sandbox control plane takes application/json bodies only",
+        )
+        .into_response();
+    }
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Whether an `Origin` value is the sandbox's own (scheme, host and port, any case).
+fn is_own_origin(origin: &[u8], own: &str) -> bool {
+    let origin = String::from_utf8_lossy(origin);
+    origin
+        .trim()
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(own.trim_end_matches('/'))
+}
+
 /// Reads an optional JSON object body (empty means `{}`).
-async fn object_body(req: Request) -> Result<(Map<String, Value>, String), Coded> {
+async fn object_body(
+    state: &SandboxState,
+    req: Request,
+) -> Result<(Map<String, Value>, String), Coded> {
     let (parts, body) = req.into_parts();
-    let origin = origin_of(&parts.headers, "http://127.0.0.1");
-    let bytes = read_limited(&parts.headers, body).await?;
+    let bytes = read_limited(&parts, body).await?;
+    let origin = state.origin.clone();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok((Map::new(), origin));
     }
@@ -45,8 +79,8 @@ async fn object_body(req: Request) -> Result<(Map<String, Value>, String), Coded
 }
 
 /// `GET /_sandbox/purchases`: newest first.
-pub async fn list(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
-    let origin = origin_of(req.headers(), &state.origin);
+pub async fn list(State(state): State<Arc<SandboxState>>) -> Response {
+    let origin = state.origin.clone();
     let mut inner = state.store.lock();
     let ids: Vec<String> = inner.order.iter().rev().cloned().collect();
     let mut out = Vec::with_capacity(ids.len());
@@ -60,12 +94,8 @@ pub async fn list(State(state): State<Arc<SandboxState>>, req: Request) -> Respo
 }
 
 /// `GET /_sandbox/purchases/{id}`: the purchase plus the emulator's bookkeeping.
-pub async fn get_one(
-    State(state): State<Arc<SandboxState>>,
-    PathParam(id): PathParam,
-    req: Request,
-) -> Response {
-    let origin = origin_of(req.headers(), &state.origin);
+pub async fn get_one(State(state): State<Arc<SandboxState>>, PathParam(id): PathParam) -> Response {
+    let origin = state.origin.clone();
     let mut inner = state.store.lock();
     expire_if_due(&state, &mut inner, &id, &origin);
     let limit = inner.settings.attempt_limit;
@@ -97,7 +127,7 @@ pub async fn settle(
     PathParam(id): PathParam,
     req: Request,
 ) -> Response {
-    let (body, origin) = match object_body(req).await {
+    let (body, origin) = match object_body(&state, req).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -129,7 +159,7 @@ pub async fn settle(
 
 /// `POST /_sandbox/clock {"advance_minutes":N}`.
 pub async fn clock(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
-    let (body, origin) = match object_body(req).await {
+    let (body, origin) = match object_body(&state, req).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -168,7 +198,7 @@ pub async fn replay(
     PathParam(n): PathParam,
     req: Request,
 ) -> Response {
-    let target = match object_body(req).await {
+    let target = match object_body(&state, req).await {
         Ok((body, _)) => match body.get("url") {
             None | Some(Value::Null) => None,
             Some(Value::String(url))
@@ -214,7 +244,8 @@ pub async fn replay(
         )
         .into_response();
     };
-    let delivery = deliver(&state, job).await;
+    let slot = take_slot(&state);
+    let delivery = deliver(&state, job, slot).await;
     json_response(StatusCode::OK, &json!(delivery))
 }
 
@@ -235,7 +266,7 @@ pub async fn get_settings(State(state): State<Arc<SandboxState>>) -> Response {
 
 /// `PUT /_sandbox/settings`: any subset of the fields; unknown or ill-typed values refused.
 pub async fn put_settings(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
-    let (body, _) = match object_body(req).await {
+    let (body, _) = match object_body(&state, req).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -279,6 +310,12 @@ fn merge_settings(current: &Settings, body: &Map<String, Value>) -> Result<Setti
                     .as_u64()
                     .filter(|n| *n <= 600)
                     .ok_or_else(|| bad("timeout_s must be 0 to 600"))?;
+            }
+            "webhook_timeout_s" => {
+                next.webhook_timeout_s = value
+                    .as_u64()
+                    .filter(|n| (1..=120).contains(n))
+                    .ok_or_else(|| bad("webhook_timeout_s must be 1 to 120"))?;
             }
             other => return Err(bad(&format!("unknown setting \"{other}\""))),
         }

@@ -15,6 +15,9 @@ use super::state::SandboxState;
 use super::store::Inner;
 use super::webhook::notify;
 
+/// Partial refunds one purchase may take.
+pub const MAX_PARTIAL_REFUNDS: usize = 100;
+
 /// Reads the call, then runs `f` on the purchase under the lock.
 async fn with_purchase<F>(
     state: &Arc<SandboxState>,
@@ -164,12 +167,25 @@ pub async fn refund_partial(
         };
         let reason = super::create::text(&body, "reason")
             .ok_or_else(|| Coded::transaction("reason for refund is required"))?;
-        if amount <= 0.0 {
+        // Judged on the amount as it will be booked: 0.004 rounds to 0.00, which would
+        // add history entries and refund nothing (§10.6).
+        if round2(amount) <= 0.0 {
             return Err(Coded::transaction(
                 "Refund amount must be greater than zero.",
             ));
         }
         let left = refundable(p)?;
+        // Each refund appends to status_history; a cap keeps a loop of tiny refunds from
+        // growing one purchase without bound. The full refund stays open for the rest.
+        if p.refunds.len() >= MAX_PARTIAL_REFUNDS {
+            return Err(Coded::new(
+                StatusCode::BAD_REQUEST,
+                "refund_limit_reached",
+                format!(
+                    "At most {MAX_PARTIAL_REFUNDS} partial refunds per purchase; refund the rest in full"
+                ),
+            ));
+        }
         if round2(amount) > left {
             return Err(Coded::new(
                 StatusCode::BAD_REQUEST,

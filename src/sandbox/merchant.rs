@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::errors::{Coded, accepts_html, json_response};
 use super::pages::landing_page;
-use super::request::{origin_of, parse_object, read_limited};
+use super::request::{parse_object, read_limited};
 use super::routes::PathParam;
 use super::signing::signed_string;
 use super::state::{MerchantEvent, SandboxState};
@@ -33,7 +33,7 @@ pub async fn landing(
         page: page.clone(),
         purchase_id: purchase_id.clone(),
         received_at_ms: now_epoch_millis(),
-        url: reached_at(&state, req.headers(), req.uri()),
+        url: reached_at(&state, req.uri()),
     });
     if accepts_html(req.headers()) {
         Html(landing_page(&page, purchase_id.as_deref())).into_response()
@@ -49,7 +49,7 @@ pub async fn landing(
 /// signature verifies, 401 `invalid_signature` when it does not.
 pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = match read_limited(&parts.headers, body).await {
+    let bytes = match read_limited(&parts, body).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -82,7 +82,7 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
         status: status.to_ascii_lowercase(),
         signature_valid,
         received_at_ms: now_epoch_millis(),
-        url: reached_at(&state, &parts.headers, &parts.uri),
+        url: reached_at(&state, &parts.uri),
         signature,
         content_type: parts
             .headers
@@ -108,11 +108,11 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
     }
 }
 
-/// The absolute URL a request reached the stub at: its `Host` (else the sandbox's own
-/// origin) with the path and query.
-fn reached_at(state: &SandboxState, headers: &HeaderMap, uri: &Uri) -> String {
+/// The absolute URL a request reached the stub at: the sandbox's configured origin (never
+/// the request's `Host`) with the path and query.
+fn reached_at(state: &SandboxState, uri: &Uri) -> String {
     let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
-    format!("{}{path}", origin_of(headers, &state.origin))
+    format!("{}{path}", state.origin)
 }
 
 /// The signature header; Paysecure spells it `paysecure-sign`, some deliveries `paysecure_sign`.

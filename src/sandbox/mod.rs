@@ -9,9 +9,11 @@ pub mod create;
 pub mod create_route;
 pub mod errors;
 pub mod lifecycle;
+pub mod limits;
 pub mod merchant;
 pub mod pages;
 pub mod purchase;
+pub mod refusal;
 pub mod request;
 pub mod routes;
 pub mod s2s;
@@ -52,6 +54,12 @@ pub struct SandboxConfig {
     pub api_key: String,
     pub live_api_key: String,
     pub brand_id: String,
+    /// The origin (`http://host:port`) the URLs handed out (`callback_url`, `checkout_url`,
+    /// `direct_post_url`, page links) are built from, when the bound address is not how
+    /// clients reach the sandbox. Never taken from a request's `Host` (DNS rebinding).
+    pub public_url: Option<String>,
+    /// Connection, timeout and webhook-delivery bounds.
+    pub limits: limits::Limits,
 }
 
 impl Default for SandboxConfig {
@@ -61,6 +69,8 @@ impl Default for SandboxConfig {
             api_key: DEFAULT_API_KEY.into(),
             live_api_key: DEFAULT_LIVE_API_KEY.into(),
             brand_id: DEFAULT_BRAND_ID.into(),
+            public_url: None,
+            limits: limits::Limits::default(),
         }
     }
 }
@@ -160,12 +170,20 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
     } else {
         addr.to_string()
     };
-    let origin = format!("http://{host}");
+    let origin = match &config.public_url {
+        Some(url) => public_origin(url).map_err(StartError::Setup)?,
+        None => format!("http://{host}"),
+    };
     let state = build_state(&config, origin.clone())?;
     let public_key_pem = state.signer.public_key_pem().to_string();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let app = routes::router(Arc::clone(&state));
-    let task = tokio::spawn(server::serve(listener, app, shutdown_rx));
+    let task = tokio::spawn(server::serve(
+        listener,
+        app,
+        config.limits.clone(),
+        shutdown_rx,
+    ));
     Ok(SandboxHandle {
         base_url: format!("{origin}/api/v1"),
         control_url: format!("{origin}/_sandbox"),
@@ -179,6 +197,19 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         shutdown,
         task: Mutex::new(Some(task)),
     })
+}
+
+/// `scheme://host[:port]` of a `--public-url`; a path, query or fragment is refused rather
+/// than silently dropped.
+fn public_origin(url: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("public URL {url:?}: {e}"))?;
+    let bare = parsed.path() == "/" && parsed.query().is_none() && parsed.fragment().is_none();
+    if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() || !bare {
+        return Err(format!(
+            "public URL {url:?} must be http(s)://host[:port] with no path"
+        ));
+    }
+    Ok(parsed.origin().ascii_serialization())
 }
 
 /// The shared state of a sandbox answering at `origin`.
@@ -206,6 +237,10 @@ fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxStat
         http,
         events,
         event_log: Mutex::new(std::collections::VecDeque::new()),
+        webhook_slots: Arc::new(tokio::sync::Semaphore::new(
+            config.limits.max_webhooks_in_flight,
+        )),
+        webhook_slot_count: config.limits.max_webhooks_in_flight,
     }))
 }
 
@@ -230,6 +265,7 @@ mod tests {
         req.extensions_mut().insert(ConnInfo {
             peer: peer.parse::<SocketAddr>().expect("addr"),
             kill: Arc::new(tokio::sync::Notify::new()),
+            body_timeout: Duration::from_secs(1),
         });
         app.oneshot(req)
             .await

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
@@ -22,7 +23,12 @@ pub struct ConnInfo {
     pub peer: SocketAddr,
     /// Notified to drop the connection without a response (the fault card).
     pub kill: Arc<Notify>,
+    /// How long the whole request body may take to arrive.
+    pub body_timeout: Duration,
 }
+
+/// Body deadline when no [`ConnInfo`] is attached (an in-process call).
+const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The two API keys of the sandbox.
 #[derive(Debug, Clone)]
@@ -40,7 +46,8 @@ pub struct ApiCall {
     pub body: Option<Map<String, Value>>,
     /// The caller's IP, for the `remote_ip` check.
     pub peer_ip: IpAddr,
-    /// `scheme://host` as the caller addressed us.
+    /// The sandbox's configured origin, for the URLs we hand out. Never taken from the
+    /// request's `Host`: a DNS-rebinding page could otherwise plant its own host there.
     pub origin: String,
     /// Raw query string.
     pub query: String,
@@ -58,7 +65,7 @@ pub enum BodyUse {
 /// Authenticates and reads a request in the contract's order.
 pub async fn extract(
     keys: &Keys,
-    fallback_origin: &str,
+    origin: &str,
     parts: &Parts,
     body: Body,
     use_body: BodyUse,
@@ -77,7 +84,7 @@ pub async fn extract(
             format!("Unsupported media type \"{ct}\" in request."),
         ));
     }
-    let bytes = read_limited(&parts.headers, body).await?;
+    let bytes = read_limited(parts, body).await?;
     let body = match use_body {
         BodyUse::Required => Some(parse_object(&bytes)?),
         BodyUse::Ignored => None,
@@ -86,7 +93,7 @@ pub async fn extract(
         key_type,
         body,
         peer_ip: peer_ip(parts),
-        origin: origin_of(&parts.headers, fallback_origin),
+        origin: origin.to_string(),
         query: parts.uri.query().unwrap_or("").to_string(),
     })
 }
@@ -150,8 +157,14 @@ pub fn is_json_content_type(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
 }
 
-/// Reads the body, refusing more than [`MAX_BODY_BYTES`] (by header first, then by count).
-pub async fn read_limited(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Coded> {
+/// Reads the body, refusing more than [`MAX_BODY_BYTES`] (by header first, then by count)
+/// and a body that does not arrive in full within the connection's deadline.
+pub async fn read_limited(parts: &Parts, body: Body) -> Result<Vec<u8>, Coded> {
+    let headers = &parts.headers;
+    let deadline = parts
+        .extensions
+        .get::<ConnInfo>()
+        .map_or(DEFAULT_BODY_TIMEOUT, |c| c.body_timeout);
     let too_large = || {
         Coded::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -166,7 +179,18 @@ pub async fn read_limited(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, Co
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(too_large());
     }
-    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let read = tokio::time::timeout(deadline, axum::body::to_bytes(body, MAX_BODY_BYTES)).await;
+    let Ok(read) = read else {
+        return Err(Coded::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            format!(
+                "Request body not received within {} s",
+                deadline.as_secs_f64()
+            ),
+        ));
+    };
+    match read {
         Ok(bytes) => Ok(bytes.to_vec()),
         Err(e) => {
             // `to_bytes` reports both "over the limit" and transport errors the same way;
@@ -200,18 +224,4 @@ pub fn peer_ip(parts: &Parts) -> IpAddr {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
         v4 => v4,
     }
-}
-
-/// `http://{Host}` as the caller addressed the sandbox, so URLs we hand out work for them.
-pub fn origin_of(headers: &HeaderMap, fallback: &str) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        })
-        .map(|h| format!("http://{h}"))
-        .unwrap_or_else(|| fallback.to_string())
 }

@@ -89,7 +89,10 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/_sandbox/reset", post(control::reset))
         .route("/_sandbox/stats", get(control::stats))
         .route("/_sandbox/merchant/events", get(control::merchant_events))
-        .route_layer(middleware::from_fn(control::loopback_only));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            control::guard,
+        ));
     let merchant = Router::new()
         .route("/merchant/return/{page}", get(merchant::landing))
         .route("/merchant/webhook", post(merchant::webhook));

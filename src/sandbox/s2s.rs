@@ -237,7 +237,8 @@ fn reject(
             now,
         },
     );
-    if kills {
+    // Only a purchase that is still payable moves to ERROR (never an EXPIRED one).
+    if kills && p.is_payable() {
         p.error_msg = err.message.clone();
         p.set_status(Status::Error, now);
         notify(state, p, origin);
@@ -309,10 +310,28 @@ fn accept(
     origin: &str,
 ) -> Response {
     let mut inner = state.store.lock();
+    // The slow card awaited before getting here: the clock may have moved (EXPIRED) or the
+    // purchase been decided meanwhile. Judge it again under the lock before applying.
+    expire_if_due(state, &mut inner, id, origin);
     let now = inner.now();
     let Some(p) = inner.purchases.get_mut(id) else {
         return Coded::purchase_not_found().into_response();
     };
+    if !p.is_payable() {
+        let err = Coded::transaction(MSG_NOT_PAYABLE);
+        record_attempt(
+            p,
+            AttemptRecord {
+                card_brand: &pending.card_brand,
+                masked_pan: &pending.masked_pan,
+                client_ip,
+                successful: Some(false),
+                error: Some((err.code, &err.message)),
+                now,
+            },
+        );
+        return err.into_response();
+    }
     record_attempt(
         p,
         AttemptRecord {

@@ -2,11 +2,11 @@
 //! merchant stub's event feed.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use serde_json::Value;
-use tokio::sync::broadcast;
+use tokio::sync::{Semaphore, broadcast};
 
 use super::request::Keys;
 use super::signing::{Signer, Verifier};
@@ -70,6 +70,11 @@ pub struct SandboxState {
     pub events: broadcast::Sender<MerchantEvent>,
     /// Bounded: the oldest event goes first (a deque, so that costs O(1)).
     pub event_log: Mutex<VecDeque<MerchantEvent>>,
+    /// One permit per webhook delivery in flight: a receiver that never answers must not
+    /// pile up sockets until the process runs out of file descriptors.
+    pub webhook_slots: Arc<Semaphore>,
+    /// The number of permits `webhook_slots` started with, for the log message.
+    pub webhook_slot_count: usize,
 }
 
 impl SandboxState {

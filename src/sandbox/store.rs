@@ -15,6 +15,7 @@ use crate::clock::now_epoch;
 
 /// The emulator's knobs (`/_sandbox/settings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// S2S attempts allowed per purchase.
     pub attempt_limit: u32,
@@ -24,6 +25,8 @@ pub struct Settings {
     pub latency_ms: u64,
     /// How long the hang fault card hangs, in seconds.
     pub timeout_s: u64,
+    /// How long one webhook delivery (connect, send, answer head) may take, in seconds.
+    pub webhook_timeout_s: u64,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
             mode: "3d".into(),
             latency_ms: 0,
             timeout_s: 30,
+            webhook_timeout_s: 10,
         }
     }
 }

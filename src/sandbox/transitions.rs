@@ -7,7 +7,16 @@ use super::purchase::{Purchase, Status};
 use super::scenarios::Outcome;
 
 /// Applies `outcome` to a purchase at `now`; the purchase leaves the callback stage.
+/// Only a purchase still waiting for its payment's outcome takes one: callers check under
+/// the lock, and this refuses anything else as a last line, so an EXPIRED (or otherwise
+/// decided) purchase can never be paid by an outcome that was computed before an await.
 pub fn apply_outcome(p: &mut Purchase, outcome: Outcome, now: i64) {
+    if !matches!(
+        p.status,
+        Status::PendingExecute | Status::Overdue | Status::PaymentInProcess
+    ) {
+        return;
+    }
     p.pending = None;
     let status = Status::of_outcome(outcome);
     p.error_msg = match outcome {

@@ -5,15 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::purchase::Purchase;
 use super::signing::signed_string;
 use super::state::SandboxState;
 use super::store::Delivery;
 use crate::clock::now_epoch;
-
-/// How long one delivery may take before it is logged as a transport error.
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::error_text::error_chain;
 
 /// A webhook to send, prepared under the store's lock.
 #[derive(Debug, Clone)]
@@ -50,31 +49,47 @@ pub fn notify(state: &Arc<SandboxState>, purchase: &Purchase, origin: &str) {
     }
 }
 
-/// Sends the job in the background.
+/// Sends the job in the background. The in-flight slot is taken here, synchronously, so
+/// deliveries are admitted in the order their status changes happened.
 pub fn spawn_delivery(state: &Arc<SandboxState>, job: WebhookJob) {
+    let slot = Arc::clone(&state.webhook_slots).try_acquire_owned().ok();
     let state = Arc::clone(state);
     tokio::spawn(async move {
-        deliver(&state, job).await;
+        deliver(&state, job, slot).await;
     });
 }
 
-/// Signs and posts one webhook, then logs the delivery; returns the log entry.
-pub async fn deliver(state: &SandboxState, job: WebhookJob) -> Delivery {
+/// Takes an in-flight slot for a delivery made in the foreground (a replay).
+pub fn take_slot(state: &SandboxState) -> Option<OwnedSemaphorePermit> {
+    Arc::clone(&state.webhook_slots).try_acquire_owned().ok()
+}
+
+/// Signs and posts one webhook (if it holds a `slot`), then logs the delivery; returns
+/// the log entry. Without a slot the webhook is logged as not sent, and can be replayed.
+pub async fn deliver(
+    state: &SandboxState,
+    job: WebhookJob,
+    slot: Option<OwnedSemaphorePermit>,
+) -> Delivery {
     let message = signed_string(&job.purchase_id, &job.status, &job.brand_id);
     let signature = state.signer.sign(&message).unwrap_or_default();
-    let body = serde_json::to_vec(&job.body).unwrap_or_default();
-    let result = state
-        .http
-        .post(&job.url)
-        .header("content-type", "application/json")
-        .header("paysecure-sign", &signature)
-        .timeout(DELIVERY_TIMEOUT)
-        .body(body)
-        .send()
-        .await;
-    let (response_status, error) = match result {
-        Ok(resp) => (Some(resp.status().as_u16()), None),
-        Err(e) => (None, Some(describe(&e))),
+    let (response_status, error) = match slot {
+        Some(slot) => {
+            let timeout = Duration::from_secs(state.store.lock().settings.webhook_timeout_s);
+            let sent = post(state, &job, &signature, timeout).await;
+            drop(slot);
+            match sent {
+                Ok(status) => (Some(status), None),
+                Err(e) => (None, Some(describe(&e, timeout))),
+            }
+        }
+        None => (
+            None,
+            Some(format!(
+                "not sent: {} deliveries already in flight (the limit); replay it later",
+                state.webhook_slot_count
+            )),
+        ),
     };
     let mut inner = state.store.lock();
     let delivery = Delivery {
@@ -92,12 +107,45 @@ pub async fn deliver(state: &SandboxState, job: WebhookJob) -> Delivery {
     delivery
 }
 
-fn describe(e: &reqwest::Error) -> String {
+/// One POST; the answer's status, or why there was none. `timeout` bounds connecting,
+/// sending and the answer's head together.
+async fn post(
+    state: &SandboxState,
+    job: &WebhookJob,
+    signature: &str,
+    timeout: Duration,
+) -> Result<u16, reqwest::Error> {
+    let body = serde_json::to_vec(&job.body).unwrap_or_default();
+    let resp = state
+        .http
+        .post(&job.url)
+        .header("content-type", "application/json")
+        .header("paysecure-sign", signature)
+        .timeout(timeout)
+        .body(body)
+        .send()
+        .await?;
+    Ok(resp.status().as_u16())
+}
+
+/// The real reason a delivery failed, for the log: a timeout, a refused connection, or
+/// the transport error's own chain (DNS, out of file descriptors, reset, …).
+fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+    let chain = error_chain(e);
     if e.is_timeout() {
-        "timeout".into()
-    } else if e.is_connect() {
-        "connection refused".into()
-    } else {
-        format!("transport error: {e}")
+        if e.is_connect() {
+            return format!("timeout: could not connect ({chain})");
+        }
+        return format!("timeout: no answer within {} s", timeout.as_secs());
+    }
+    let io_kind = std::iter::successors(std::error::Error::source(e), |s| s.source())
+        .find_map(|s| s.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
+    match io_kind {
+        Some(std::io::ErrorKind::ConnectionRefused) => "connection refused".into(),
+        Some(std::io::ErrorKind::ConnectionReset) => "connection reset by the receiver".into(),
+        Some(std::io::ErrorKind::TimedOut) => format!("timeout: {chain}"),
+        _ if e.is_connect() => format!("connect error: {chain}"),
+        _ => format!("transport error: {chain}"),
     }
 }

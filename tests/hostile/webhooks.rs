@@ -1,0 +1,136 @@
+//! Webhook receivers that hang or refuse: every delivery is bounded in time and in
+//! number, and the log says what really happened.
+
+use std::time::{Duration, Instant};
+
+use paysecure_explorer::sandbox::limits::Limits;
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use crate::common::Env;
+use crate::raw::env_with;
+
+/// A 2D success card: the `paid` webhook goes out inside the S2S call (2D mode).
+const PAYS_2D: &str = "5116213113429327";
+
+/// A receiver that accepts connections and never answers (the sockets are kept open).
+async fn hanging_receiver() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        // Bounded: the tests send a handful of deliveries.
+        while held.len() < 64 {
+            match listener.accept().await {
+                Ok((s, _)) => held.push(s),
+                Err(_) => break,
+            }
+        }
+        std::future::pending::<()>().await;
+    });
+    (url, task)
+}
+
+/// A URL nothing listens on (a port bound then released).
+async fn refusing_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}/hook")
+}
+
+/// Creates a purchase whose webhooks go to `url` and pays it in 2D mode.
+async fn paid_with_webhook_to(env: &Env, url: &str) -> String {
+    let mut body = env.purchase_body();
+    body["success_callback"] = json!(url);
+    body["failure_callback"] = json!(url);
+    let id = env.create_with(body).await;
+    let a = env.pay(&id, PAYS_2D).await;
+    assert_eq!(a.status, 202, "{}", a.text);
+    id
+}
+
+/// The delivery logged for `id`, waiting up to `wait`.
+async fn delivery_for(env: &Env, id: &str, wait: Duration) -> Value {
+    let started = Instant::now();
+    loop {
+        let all = env.control(Method::GET, "/webhooks", None).await.json();
+        if let Some(d) = all
+            .as_array()
+            .and_then(|a| a.iter().find(|d| d["purchase_id"] == id))
+        {
+            return d.clone();
+        }
+        assert!(
+            started.elapsed() < wait,
+            "no delivery for {id} within {wait:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn two_d(env: &Env, extra: Value) {
+    let mut settings = json!({"mode": "2d"});
+    if let (Some(s), Some(e)) = (settings.as_object_mut(), extra.as_object()) {
+        s.extend(e.clone());
+    }
+    let a = env.control(Method::PUT, "/settings", Some(settings)).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+}
+
+#[tokio::test]
+async fn a_receiver_that_never_answers_is_logged_as_a_timeout() {
+    let env = env_with(Limits::default()).await;
+    two_d(&env, json!({"webhook_timeout_s": 1})).await;
+    let (url, _receiver) = hanging_receiver().await;
+    let t = Instant::now();
+    let id = paid_with_webhook_to(&env, &url).await;
+    let d = delivery_for(&env, &id, Duration::from_secs(5)).await;
+    let error = d["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("timeout"), "{d}");
+    assert!(d["response_status"].is_null(), "{d}");
+    assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
+}
+
+#[tokio::test]
+async fn a_receiver_that_refuses_is_logged_as_connection_refused() {
+    let env = env_with(Limits::default()).await;
+    two_d(&env, json!({})).await;
+    let url = refusing_url().await;
+    let id = paid_with_webhook_to(&env, &url).await;
+    let d = delivery_for(&env, &id, Duration::from_secs(5)).await;
+    assert_eq!(d["error"], "connection refused", "{d}");
+}
+
+#[tokio::test]
+async fn deliveries_past_the_in_flight_cap_are_logged_as_not_sent() {
+    let env = env_with(Limits {
+        max_webhooks_in_flight: 2,
+        ..Limits::default()
+    })
+    .await;
+    two_d(&env, json!({"webhook_timeout_s": 5})).await;
+    let (url, _receiver) = hanging_receiver().await;
+    let _first = paid_with_webhook_to(&env, &url).await;
+    let _second = paid_with_webhook_to(&env, &url).await;
+    let third = paid_with_webhook_to(&env, &url).await;
+    // Logged at once, not after the others' timeouts.
+    let d = delivery_for(&env, &third, Duration::from_secs(2)).await;
+    let error = d["error"].as_str().unwrap_or_default();
+    assert!(error.contains("in flight"), "{d}");
+    // Replaying it while the two still hang is refused the same way, and answered at once.
+    let n = d["n"].as_u64().expect("n");
+    let t = Instant::now();
+    let replay = env
+        .control(Method::POST, &format!("/webhooks/{n}/replay"), None)
+        .await;
+    assert_eq!(replay.status, 200, "{}", replay.text);
+    assert!(
+        replay.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("in flight")
+    );
+    assert!(t.elapsed() < Duration::from_secs(1));
+}
