@@ -490,3 +490,53 @@ fn signals_restore_the_terminal_and_exit_conventionally() {
         );
     }
 }
+
+#[test]
+fn pending_card_settled_from_the_panel_reads_paid_without_leaving() {
+    let Some(t) = Tmux::start("settle", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["Tab", "C-u"]);
+    t.literal("4994455060632359");
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["OTP:"]);
+    t.literal("123456");
+    t.keys(&["Enter"]);
+    t.wait_for(&["PAYMENT_IN_PROCESS — waiting for the processor"]);
+    t.keys(&["C-p"]);
+    t.wait_for(&["Sandbox panel", "PAYMENT_IN_PROCESS", "499445******2359"]);
+    t.keys(&["p"]);
+    t.wait_for(&["/settle -H 'content-type", "Settled; the webhook follows."]);
+    t.keys(&["Escape"]);
+    t.wait_for(&["✔ PAID", "webhook         paid · signature ✓"]);
+    t.keys(&["C-c"]);
+}
+
+#[test]
+fn partial_then_full_refund_from_the_result_screen() {
+    let Some(t) = Tmux::start("refund", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["Tab", "C-u"]);
+    t.literal("5116213113429327");
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["✔ PAID", "f refund in full"]);
+    t.keys(&["p"]);
+    t.wait_for(&["Partial refund", "refundable now: 20.00"]);
+    t.literal("5.00 damaged item");
+    t.keys(&["Enter"]);
+    t.wait_for(&["PARTIAL_REFUNDED — paid, then refunded in part"]);
+    t.keys(&["f"]);
+    t.wait_for(&["REFUNDED — paid, then refunded in full"]);
+    t.keys(&["C-c"]);
+}

@@ -272,7 +272,7 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
             .trim_end_matches("/api/v1");
         lines.push(Line::styled(
             format!(
-                "settle it: curl -X POST {origin}/_sandbox/purchases/{id}/settle -H 'content-type: application/json' -d '{{\"status\":\"paid\"}}'"
+                "settle it: Ctrl+P, then p (paid) or x (error); or curl -X POST {origin}/_sandbox/purchases/{id}/settle -H 'content-type: application/json' -d '{{\"status\":\"paid\"}}'"
             ),
             Style::default().fg(t.muted),
         ));
