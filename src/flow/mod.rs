@@ -11,3 +11,4 @@ pub mod runner;
 pub mod scenario;
 pub mod scenario_list;
 pub mod target;
+pub mod webhook_verify;
