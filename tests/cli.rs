@@ -371,6 +371,7 @@ fn serve_banner_is_readable_with_a_curl_example() {
         "brand id",
         "BEGIN PUBLIC KEY",
         "curl -s -X POST",
+        "Test cards: `paysecure-explorer cards`",
         "Ctrl-C stops",
     ] {
         assert!(text.contains(needle), "{needle} missing in:\n{text}");
@@ -464,6 +465,15 @@ fn every_command_ends_quietly_on_a_closed_stdout() {
     );
     assert_quiet(&into_closed_pipe(&["config", "--path"]), 0, "config --path");
     assert_quiet(&into_closed_pipe(&["--help"]), 0, "--help");
+    assert_quiet(&into_closed_pipe(&["cards"]), 0, "cards");
+    assert_quiet(&into_closed_pipe(&["cards", "--json"]), 0, "cards --json");
+    assert_quiet(&into_closed_pipe(&["scenarios"]), 0, "scenarios");
+    assert_quiet(
+        &into_closed_pipe(&["completions", "bash"]),
+        0,
+        "completions",
+    );
+    assert_quiet(&into_closed_pipe(&["man"]), 0, "man");
 }
 
 #[test]

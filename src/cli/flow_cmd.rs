@@ -63,9 +63,38 @@ pub struct FlowArgs {
     #[arg(long)]
     pub failure_redirect: Option<String>,
     /// Start from a saved scenario (shipped ones: happy-3ds, frictionless, blocked-card, …);
-    /// the other options override it.
-    #[arg(long, value_name = "NAME")]
+    /// the other options override it; `paysecure-explorer scenarios` lists them all.
+    #[arg(long, value_name = "NAME", value_parser = ScenarioName, hide_possible_values = true)]
     pub scenario: Option<String>,
+}
+
+/// `--scenario`'s parser: any name is accepted here (saved ones too; `scenario::load`
+/// checks it), but the shipped names are offered as possible values so the generated shell
+/// completions list them.
+#[derive(Debug, Clone, Copy)]
+pub struct ScenarioName;
+
+impl clap::builder::TypedValueParser for ScenarioName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            scenario::SHIPPED
+                .iter()
+                .map(|(name, _)| clap::builder::PossibleValue::new(*name)),
+        ))
+    }
 }
 
 /// Runs `flow`; returns the exit code.

@@ -1,12 +1,17 @@
 //! The command line: no subcommand opens the full-screen explorer; `serve` runs the sandbox
-//! alone; `flow` runs the three steps headless; `history` and `config` manage what lasts.
+//! alone; `flow` runs the three steps headless; `history` and `config` manage what lasts;
+//! `cards` and `scenarios` list what there is to try; `completions` and `man` document the rest.
 
+pub mod cards_cmd;
+pub mod completions_cmd;
 pub mod config_cmd;
 pub mod context;
 pub mod flow_cmd;
 pub mod history_cmd;
+pub mod man_cmd;
 pub mod out;
 pub mod pending_note;
+pub mod scenarios_cmd;
 pub mod serve;
 pub mod transcript;
 
@@ -48,6 +53,14 @@ pub enum Command {
     History(history_cmd::HistoryArgs),
     /// Where the config file is; write a commented default.
     Config(config_cmd::ConfigArgs),
+    /// List the sandbox's test cards: scheme, 2D/3D, group and outcome.
+    Cards(cards_cmd::CardsArgs),
+    /// List the shipped and saved scenarios with the status each should end in.
+    Scenarios(scenarios_cmd::ScenariosArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions_cmd::CompletionsArgs),
+    /// Print the manual page (roff) for every command.
+    Man,
 }
 
 /// Checks a timeout given in seconds.
@@ -64,6 +77,10 @@ pub async fn run(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Serve(args)) => serve::run(args).await,
         Some(Command::Config(args)) => out::exit_code(config_cmd::run(args)),
+        Some(Command::Cards(args)) => out::exit_code(cards_cmd::run(args)),
+        Some(Command::Scenarios(args)) => out::exit_code(scenarios_cmd::run(args)),
+        Some(Command::Completions(args)) => out::exit_code(completions_cmd::run(args)),
+        Some(Command::Man) => out::exit_code(man_cmd::run()),
         Some(Command::History(args)) => {
             out::exit_code(history_cmd::run(args, &Context::open(&globals)))
         }

@@ -120,7 +120,7 @@ fn banner(h: &SandboxHandle) -> String {
          \x20 curl -s -X POST {base}/purchases/ \\\n\
          \x20   -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\\n\
          \x20   -d '{example}'\n\n\
-         Test cards: see README (4444333322221111 pays after the 3DS challenge; OTP 123456).\n\
+         Test cards: `paysecure-explorer cards` (4444333322221111 pays after the 3DS challenge; OTP 123456).\n\
          Ctrl-C stops.\n",
         origin = h.origin,
         base = h.base_url,

@@ -3,9 +3,12 @@
 //! No terminal code here.
 
 pub mod browser;
+pub mod card_list;
 pub mod diagnosis;
 pub mod machine;
 pub mod presets;
 pub mod runner;
 pub mod scenario;
+pub mod scenario_list;
 pub mod target;
+pub mod webhook_verify;
