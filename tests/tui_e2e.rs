@@ -540,3 +540,34 @@ fn partial_then_full_refund_from_the_result_screen() {
     t.wait_for(&["REFUNDED — paid, then refunded in full"]);
     t.keys(&["C-c"]);
 }
+
+#[test]
+fn the_webhook_detail_shows_what_a_merchant_must_verify() {
+    let Some(t) = Tmux::start("webhook", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["Tab", "C-u"]);
+    t.literal("5116213113429327");
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["✔ PAID", "signature ✓"]);
+    t.keys(&["F6", "/"]);
+    // The webhook row's note carries its signature verdict; purchase bodies do not.
+    t.literal("signature");
+    t.keys(&["Enter"]);
+    t.wait_for(&["History · 1 "]);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&[
+        "verify it",
+        "paysecure-sign",
+        "|PAID|brd_sandbox_explorer",
+        "RSA-SHA256, PKCS#1 v1.5",
+        "BEGIN PUBLIC KEY",
+    ]);
+    assert!(screen.contains("✓ valid"), "{screen}");
+    t.keys(&["C-c"]);
+}

@@ -43,6 +43,8 @@ pub enum Msg {
     ScenarioLoaded(Result<(String, Scenario), String>),
     /// A file was written (what to say), or could not be.
     Saved(Result<String, String>),
+    /// The sandbox's public key (PEM), read from a served sandbox's control plane.
+    PublicKey(String),
     /// History of earlier sessions, read in the background (oldest first).
     HistoryLoaded {
         entries: Vec<Exchange>,
@@ -291,6 +293,11 @@ pub struct App {
     pub failed_exchange: Option<Box<Exchange>>,
     /// The sandbox panel's last known state (kept while it is closed).
     pub panel: super::panel::Panel,
+    /// The public key webhooks are signed with (this project's sandbox).
+    pub public_key_pem: Option<String>,
+    /// The webhook `r` asked to replay (purchase id, status), while its delivery number
+    /// is looked up in the control plane's log.
+    pub replay_wanted: Option<(String, String)>,
     /// The control plane's URL, for this project's sandbox (embedded or a local `serve`).
     pub control_url: Option<String>,
     /// S2S calls made from here on the current purchase (each counts against its
@@ -336,6 +343,8 @@ impl App {
             failed_exchange: None,
             panel: Default::default(),
             control_url: None,
+            public_key_pem: None,
+            replay_wanted: None,
             attempts: 0,
             sent: None,
             cursor_back: 0,

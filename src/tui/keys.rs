@@ -43,6 +43,8 @@ pub enum Action {
     Cancel,
     /// Open the sandbox panel.
     OpenPanel,
+    /// Copy the sandbox's public key (webhook detail).
+    CopyKey,
     RefundFull,
     RefundPartial,
     CancelPurchase,
@@ -479,6 +481,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::PanelTab,
         help: "next tab",
         contexts: &[Panel],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('K')],
+        action: Action::CopyKey,
+        help: "copy the public key",
+        contexts: &[Detail],
         in_text: false,
         hint: true,
     },

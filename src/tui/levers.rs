@@ -427,6 +427,32 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 .min(app.panel.list_len().saturating_sub(1));
             vec![]
         }
+        ControlOp::FindForReplay => {
+            let wanted = app.replay_wanted.take();
+            let found = body.as_array().and_then(|log| {
+                log.iter().rev().filter_map(Delivery::of).find(|d| {
+                    wanted
+                        .as_ref()
+                        .is_some_and(|(id, status)| d.purchase_id == *id && d.status == *status)
+                })
+            });
+            match found {
+                Some(d) => control(
+                    app,
+                    ControlOp::Replay,
+                    "POST",
+                    &format!("/webhooks/{}/replay", d.n),
+                    None,
+                ),
+                None => {
+                    app.notice = Some((
+                        Level::Warn,
+                        "The sandbox's delivery log has no such webhook (was it reset?).".into(),
+                    ));
+                    vec![]
+                }
+            }
+        }
         ControlOp::ListWebhooks => {
             app.panel.deliveries = body
                 .as_array()
@@ -485,6 +511,27 @@ fn after_change(app: &mut App) -> Vec<Effect> {
     let mut effects = reload(app);
     effects.extend(check(app, CheckReason::Refresh));
     effects
+}
+
+/// `r` on a webhook row: replays it through the control plane (its delivery number is
+/// looked up in the log first).
+pub fn replay_webhook(app: &mut App, facts: Option<(String, String)>) -> Vec<Effect> {
+    let Some(facts) = facts else {
+        app.notice = Some((
+            Level::Warn,
+            "This webhook's body names no purchase: nothing to replay.".into(),
+        ));
+        return vec![];
+    };
+    if app.control_url.is_none() {
+        app.notice = Some((
+            Level::Warn,
+            "Webhooks are replayed by this project's sandbox; a real endpoint has no control plane.".into(),
+        ));
+        return vec![];
+    }
+    app.replay_wanted = Some(facts);
+    control(app, ControlOp::FindForReplay, "GET", "/webhooks", None)
 }
 
 /// Enter on a purchase of the panel: it becomes the purchase shown, at step ③.

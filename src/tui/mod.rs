@@ -143,6 +143,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
         });
     }
     app.timeout = timeout;
+    app.public_key_pem = target.sandbox.as_ref().map(|s| s.public_key_pem.clone());
     // The control plane of this project's sandbox: embedded, or a `serve` on this machine.
     app.control_url = match &target.sandbox {
         Some(s) => Some(s.control_url.clone()),
@@ -155,6 +156,24 @@ pub async fn run(opts: TuiOptions) -> i32 {
         )),
         None => None,
     };
+    // A served sandbox's public key, for the webhook detail's verification section.
+    if let (None, Some(control)) = (&app.public_key_pem, &app.control_url) {
+        let url = format!("{control}/public-key");
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build();
+            let Ok(client) = client else { return };
+            if let Ok(resp) = client.get(&url).send().await
+                && let Ok(pem) = resp.text().await
+                && pem.starts_with("-----BEGIN PUBLIC KEY-----")
+                && pem.len() < 4096
+            {
+                let _ = tx.send(Msg::PublicKey(pem));
+            }
+        });
+    }
     app.export_dir = ctx.data_dir.as_ref().map(|d| d.join("exports"));
     app.scenario_names = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
     let mut warnings: Vec<String> = ctx.warnings.clone();

@@ -46,6 +46,8 @@ pub enum ControlOp {
     Reset,
     Replay,
     Redeliver,
+    /// The delivery log, read to find the webhook `r` asked to replay.
+    FindForReplay,
 }
 
 impl ControlOp {
@@ -53,7 +55,10 @@ impl ControlOp {
     pub fn is_action(self) -> bool {
         !matches!(
             self,
-            ControlOp::ListPurchases | ControlOp::ListWebhooks | ControlOp::GetSettings
+            ControlOp::ListPurchases
+                | ControlOp::ListWebhooks
+                | ControlOp::GetSettings
+                | ControlOp::FindForReplay
         )
     }
 }

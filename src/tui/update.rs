@@ -94,6 +94,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::PublicKey(pem) => {
+            app.public_key_pem = Some(pem);
+            vec![]
+        }
         Msg::Saved(Ok(what)) => {
             app.notice = Some((Level::Info, what));
             vec![]
@@ -601,6 +605,22 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         }
         Action::Cancel => cancel_newest(app),
         Action::OpenPanel => super::levers::open_panel(app),
+        Action::CopyKey => match app.public_key_pem.clone() {
+            Some(pem) => {
+                app.notice = Some((
+                    Level::Info,
+                    "Copied the sandbox's public key (OSC 52).".into(),
+                ));
+                vec![Effect::Copy(pem)]
+            }
+            None => {
+                app.notice = Some((
+                    Level::Warn,
+                    "No public key is known for this endpoint.".into(),
+                ));
+                vec![]
+            }
+        },
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase => {
             super::levers::on_purchase_action(app, action)
         }
@@ -937,10 +957,14 @@ fn resend(app: &mut App) -> Vec<Effect> {
             }
             vec![start(app, Purpose::Resend, call)]
         }
+        Some(ex) if ex.kind == ExchangeKind::Webhook => {
+            let facts = super::views::webhook_facts(ex);
+            super::levers::replay_webhook(app, facts)
+        }
         Some(_) => {
             app.notice = Some((
                 Level::Warn,
-                "Only API calls can be resent (browser steps and webhooks cannot).".into(),
+                "Only API calls and webhooks can be sent again (browser steps and landings cannot).".into(),
             ));
             vec![]
         }

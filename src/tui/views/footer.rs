@@ -83,6 +83,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Whether the exchange detail shows a webhook.
+fn detail_row_is_webhook(app: &App) -> bool {
+    match app.overlay {
+        Some(crate::tui::app::Overlay::Detail { index, .. }) => app
+            .history
+            .newest(index)
+            .is_some_and(|e| e.kind == crate::api::ExchangeKind::Webhook),
+        _ => false,
+    }
+}
+
 /// Whether a result-screen key means something in the current state (hints only show
 /// keys that do).
 fn applies(app: &App, action: Action) -> bool {
@@ -105,6 +116,7 @@ fn applies(app: &App, action: Action) -> bool {
         // The spinner line says "Esc cancels" while something is in flight.
         Action::Cancel => false,
         Action::OpenPanel => app.control_url.is_some(),
+        Action::CopyKey => detail_row_is_webhook(app) && app.public_key_pem.is_some(),
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase => {
             app.flow.purchase.is_some() && crate::tui::levers::applies(app, action)
         }

@@ -9,6 +9,7 @@ pub mod json;
 mod overlays;
 mod panel;
 mod result;
+mod webhook;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -18,6 +19,11 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use super::theme::Theme;
+
+/// The purchase id and status of a recorded webhook, if its body says them.
+pub fn webhook_facts(ex: &crate::api::Exchange) -> Option<(String, String)> {
+    webhook::WebhookFacts::of(ex).map(|f| (f.purchase_id, f.status))
+}
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {

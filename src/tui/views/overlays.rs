@@ -181,11 +181,18 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
         frame,
         area,
         app,
-        "Exchange — r resend · c copy as curl · ↑↓ scroll · Esc",
+        "Exchange — r resend (webhooks: replay) · c copy as curl · ↑↓ scroll · Esc",
         area.width.saturating_sub(4),
         area.height.saturating_sub(2),
     );
     let lines = match app.history.newest(index) {
+        // What a merchant must check comes first; the raw exchange follows.
+        Some(ex) if ex.kind == crate::api::ExchangeKind::Webhook => {
+            let mut lines = super::webhook::lines(ex, t, app.public_key_pem.as_deref());
+            lines.push(Line::raw(""));
+            lines.extend(super::detail::lines(ex, t, true));
+            lines
+        }
         Some(ex) => super::detail::lines(ex, t, true),
         None => vec![Line::raw("That exchange is gone.")],
     };

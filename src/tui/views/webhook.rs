@@ -58,7 +58,6 @@ pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Line
     };
     let text = Style::default().fg(t.text);
     let mut out = vec![
-        Line::raw(""),
         Line::styled(
             "▾ verify it (what your merchant code must check)",
             Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
@@ -96,16 +95,17 @@ pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Line
     match public_key_pem {
         Some(pem) => {
             out.push(Line::styled(
-                "  public key (k copies it):",
+                "  public key (K copies it):",
                 Style::default().fg(t.muted),
             ));
             out.extend(
                 pem.lines()
                     .map(|l| Line::styled(format!("    {}", clean(l)), text)),
             );
+            // The snippets take the status as signed: upper case.
             for snippet in crate::flow::webhook_verify::snippets(
                 &facts.purchase_id,
-                &facts.status,
+                &facts.status.to_ascii_uppercase(),
                 &facts.brand_id,
                 facts.signature.as_deref().unwrap_or(""),
                 pem,
