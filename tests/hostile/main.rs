@@ -1,15 +1,21 @@
-//! The sandbox under hostile input (issue 9): slow and idle connections, a connection
-//! flood, unparsable requests, webhook receivers that hang or refuse, cross-site control
-//! calls, races between a slow card and the clock, and refund loops. Every load is bounded
-//! in count and time; every test finishes well under 30 s.
+//! Every promise under hostile input (issue 9), as one suite. The sandbox: slow and idle
+//! connections, a connection flood, unparsable requests, webhook receivers that hang or
+//! refuse, cross-site control calls, races between a slow card and the clock, and refund
+//! loops. The client: a hostile server's leaks (cards, keys, CVCs in every position) never
+//! stored or exported, huge bodies capped. The terminal: a hostile server's escapes never
+//! printed raw. (The signal tests need tmux and live in tests/tui_e2e.rs.) Every load is
+//! bounded in count and time; every test finishes well under 30 s.
 
 #[path = "../sandbox/common.rs"]
 #[allow(dead_code)]
 mod common;
 
+mod client;
 mod control;
+mod hostile_server;
 mod protocol;
 mod races;
 mod raw;
 mod slow;
+mod terminal;
 mod webhooks;

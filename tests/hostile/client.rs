@@ -4,14 +4,12 @@
 //! store; then the store's files and every export (`history --json`, `--curl N`,
 //! `--export-har`) are scanned byte by byte.
 
-mod hostile_server;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hostile_server::{Reply, closed_port};
+use super::hostile_server::{Reply, closed_port};
 use paysecure_explorer::api::client::DEFAULT_MAX_BODY_BYTES;
 use paysecure_explorer::api::exchange::FnRecorder;
 use paysecure_explorer::api::{
@@ -302,7 +300,7 @@ fn run_case(rt: &tokio::runtime::Runtime, s: &Secrets, name: &str) {
     let shared = Arc::new(Mutex::new(s.clone()));
     let handler_secrets = shared.clone();
     let records = rt.block_on(async {
-        let addr = hostile_server::start(Arc::new(move |target: &str, _body: &[u8]| {
+        let addr = super::hostile_server::start(Arc::new(move |target: &str, _body: &[u8]| {
             let s = handler_secrets.lock().expect("lock").clone();
             hostile_reply(&s, target)
         }))
@@ -398,7 +396,7 @@ fn a_body_over_the_cap_is_a_transport_error_and_memory_stays_small() {
     let out = Command::new(exe)
         .args([
             "--exact",
-            "streaming_50_mib_child",
+            "client::streaming_50_mib_child",
             "--ignored",
             "--nocapture",
             "--test-threads=1",
@@ -443,7 +441,7 @@ fn streaming_50_mib_child() {
     let store = Store::new("stream");
     let (sink, _) = Sink::open(&store.data(), Limits::default());
     rt.block_on(async {
-        let addr = hostile_server::start(Arc::new(|target: &str, _: &[u8]| Reply::Stream {
+        let addr = super::hostile_server::start(Arc::new(|target: &str, _: &[u8]| Reply::Stream {
             bytes: 50 * 1024 * 1024,
             declare_length: target.contains("with-length"),
         }))
@@ -502,7 +500,7 @@ fn a_big_answer_under_the_cap_is_recorded_cut_and_the_rotation_limit_holds() {
     };
     let (sink, _) = Sink::open(&store.data(), limits);
     rt.block_on(async {
-        let addr = hostile_server::start(Arc::new(|_: &str, _: &[u8]| Reply::Full {
+        let addr = super::hostile_server::start(Arc::new(|_: &str, _: &[u8]| Reply::Full {
             status: 200,
             headers: vec![("content-type".into(), "application/json".into())],
             body: format!(r#"{{"pad":"{}"}}"#, "y".repeat(3 * 1024 * 1024)).into_bytes(),
