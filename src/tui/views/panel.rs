@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{fit, panel, short_id};
-use crate::sandbox::signing::signed_string;
+use crate::flow::webhook_verify::signed_string;
 use crate::tui::app::App;
 use crate::tui::panel::Tab;
 use crate::tui::sanitize::clean;
@@ -132,7 +132,7 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
     let p = &app.panel;
     let kv = |k: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{k:<22}"), Style::default().fg(t.muted)),
+            Span::styled(format!("{k:<25}"), Style::default().fg(t.muted)),
             Span::styled(clean(&v), Style::default().fg(t.text)),
         ])
     };
@@ -146,7 +146,11 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
         });
     vec![
         Line::styled(
-            "The clock: CREATED and PENDING_EXECUTE purchases older than 2 h turn OVERDUE, older than 24 h EXPIRED (with their webhooks).",
+            "The clock: CREATED and PENDING_EXECUTE purchases older than 2 h turn OVERDUE,",
+            Style::default().fg(t.muted),
+        ),
+        Line::styled(
+            "older than 24 h EXPIRED (with their webhooks).",
             Style::default().fg(t.muted),
         ),
         kv("sandbox clock", clock),
@@ -223,7 +227,16 @@ fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
             fit(
                 &format!(
                     "signed string   {}   (STATUS upper case; RSA-SHA256, PKCS#1 v1.5)",
-                    clean(&signed_string(&d.purchase_id, &d.status, &d.brand_id))
+                    clean(&signed_string(
+                        &d.purchase_id,
+                        &d.status,
+                        // The log omits the body; this sandbox has one brand, the app's.
+                        if d.brand_id.is_empty() {
+                            &app.brand_id
+                        } else {
+                            &d.brand_id
+                        },
+                    ))
                 ),
                 width,
             ),
