@@ -213,7 +213,9 @@ async fn json_log_has_one_line_per_request_and_per_delivery_and_forwards_signed(
         .expect("the purchase's own delivery line");
     assert_eq!(own["answer"], 200);
 
-    let got = hooks.next(Duration::from_secs(5)).expect("forwarded webhook");
+    let got = hooks
+        .next(Duration::from_secs(5))
+        .expect("forwarded webhook");
     assert_eq!(got.path, "/hooks/paysecure");
     assert_eq!(got.body["message"]["purchaseId"], id.as_str());
     let verifier = Verifier::from_pem(&pem).expect("public key");
