@@ -241,6 +241,7 @@ async fn redeliver_to_ones_own_endpoint() {
     assert_eq!(a.json()["url"], hooks.url.as_str());
     assert_eq!(a.json()["response_status"], 200);
     let got = hooks.next(Duration::from_secs(5)).expect("redelivered");
+    assert_eq!(got.path, "/hooks/paysecure");
     let verifier = Verifier::from_pem(&env.sb.public_key_pem).expect("key");
     let signature = got.signature.expect("paysecure-sign");
     assert!(verifier.verify(&signed_string(&id, "paid", &env.sb.brand_id), &signature));

@@ -38,10 +38,10 @@ impl Receiver {
         std::thread::spawn(move || {
             for stream in listener.incoming().take(MAX_REQUESTS) {
                 let Ok(stream) = stream else { continue };
-                if let Some(got) = answer(stream) {
-                    if tx.send(got).is_err() {
-                        return;
-                    }
+                if let Some(got) = answer(stream)
+                    && tx.send(got).is_err()
+                {
+                    return;
                 }
             }
         });
