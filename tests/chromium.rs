@@ -255,3 +255,135 @@ async fn chromium_completes_the_challenge_and_lands_on_success() {
     });
     assert!(landed, "the merchant stub saw the browser land");
 }
+
+/// Chromium and ChromeDriver, or `None` (with a notice) where they are missing outside CI.
+fn browser_tools() -> Option<(String, String)> {
+    let chromium = find_binary(&["chromium", "chromium-browser", "google-chrome"]);
+    let chromedriver = find_binary(&["chromedriver"]);
+    if let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) {
+        return Some((chromium, chromedriver));
+    }
+    assert!(
+        std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+        "CI=true: Chromium and ChromeDriver must be installed (.ci/run installs them)"
+    );
+    eprintln!("NOTICE: chromium/chromedriver not found; skipping the browser test");
+    None
+}
+
+/// The dashboard in a real browser: the "settle paid" button is a plain form whose post
+/// (with the browser's own `Origin`) passes the cross-site checks, and the 303 brings the
+/// page back showing PAID.
+#[tokio::test]
+async fn chromium_settles_a_pending_purchase_from_the_dashboard() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let sb = sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox");
+    let urls = MerchantUrls {
+        success_redirect: sb.merchant_return_url("success"),
+        failure_redirect: sb.merchant_return_url("failure"),
+        pending_redirect: None,
+        success_callback: Some(sb.merchant_webhook_url()),
+        failure_callback: Some(sb.merchant_webhook_url()),
+    };
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let purchase: Value = http
+        .post(format!("{}/purchases/", sb.base_url))
+        .bearer_auth(&sb.api_key)
+        .json(&default_purchase(&sb.brand_id, &urls))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let id = purchase["purchaseId"].as_str().expect("id").to_string();
+    let mut card = serde_json::to_value(seed_payment()).expect("json");
+    // "Pending": parks in PAYMENT_IN_PROCESS after the challenge.
+    card["card_number"] = json!("4710793097358785");
+    let pending: Value = http
+        .post(format!("{}/p/{id}/?s2s=true", sb.base_url))
+        .bearer_auth(&sb.api_key)
+        .json(&card)
+        .send()
+        .await
+        .expect("s2s")
+        .json()
+        .await
+        .expect("json");
+    let callback = pending["callback_url"].as_str().expect("callback");
+    let answered = http
+        .post(callback)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("otp=123456&action=submit")
+        .send()
+        .await
+        .expect("otp");
+    assert_eq!(answered.status(), 302);
+
+    let profile = std::env::temp_dir().join(format!("pse-chromium-dash-{}", std::process::id()));
+    let mut driver = Driver::start(&chromedriver).await;
+    driver
+        .open_session(&chromium, &profile.to_string_lossy())
+        .await;
+    let page = format!("{}/", sb.control_url);
+    driver
+        .call(reqwest::Method::POST, "/url", Some(json!({"url": page})))
+        .await;
+    // The first form of the row is "settle paid".
+    let button = driver
+        .element(&format!("form[action='/_sandbox/ui/settle/{id}'] button"))
+        .await;
+    driver
+        .call(
+            reqwest::Method::POST,
+            &format!("/element/{button}/click"),
+            Some(json!({})),
+        )
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let source = loop {
+        let source = driver.call(reqwest::Method::GET, "/source", None).await;
+        let text = source.as_str().unwrap_or("").to_string();
+        if text.contains(">PAID<") || Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // A picture of the dashboard for people reviewing the UI.
+    let shot = driver.call(reqwest::Method::GET, "/screenshot", None).await;
+    if let Some(png) = shot
+        .as_str()
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+    {
+        let _ = std::fs::write(
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/chromium-dashboard.png"),
+            png,
+        );
+    }
+    let url = driver.call(reqwest::Method::GET, "/url", None).await;
+    driver.call(reqwest::Method::DELETE, "", None).await;
+    let _ = std::fs::remove_dir_all(&profile);
+
+    assert!(
+        source.contains(">PAID<"),
+        "dashboard after settling: {source}"
+    );
+    assert_eq!(url.as_str(), Some(page.as_str()), "303 back to the page");
+    let status: Value = http
+        .get(format!("{}/purchases/{id}/", sb.base_url))
+        .bearer_auth(&sb.api_key)
+        .send()
+        .await
+        .expect("status")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["status"], "PAID");
+}

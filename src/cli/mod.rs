@@ -13,6 +13,7 @@ pub mod out;
 pub mod pending_note;
 pub mod scenarios_cmd;
 pub mod serve;
+pub mod serve_log;
 pub mod transcript;
 
 use std::path::PathBuf;

@@ -8,7 +8,9 @@ use std::net::{IpAddr, SocketAddr};
 use clap::Args;
 use serde_json::json;
 
+use super::serve_log::{self, LogFormat};
 use crate::sandbox::limits::{Limits, raise_open_file_limit};
+use crate::sandbox::webhook::forward_target;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 
 /// Port `serve` listens on unless told otherwise (other commands' hints name it too).
@@ -33,6 +35,16 @@ pub struct ServeArgs {
     /// Connections served at once; the newest beyond it get a coded 503.
     #[arg(long, default_value_t = Limits::default().max_connections)]
     pub max_connections: usize,
+    /// Also deliver every webhook, signed the same way, to this http(s) URL (your own
+    /// endpoint); each copy is logged and listed in GET /_sandbox/webhooks.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Log format on stderr: one line per request and per webhook delivery.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// No log on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// The open-file limit `serve` asks for at start (the soft limit is raised towards it,
@@ -41,6 +53,15 @@ const WANTED_OPEN_FILES: u64 = 8192;
 
 /// Runs `serve`; returns the exit code.
 pub async fn run(args: ServeArgs) -> i32 {
+    if let Some(url) = &args.forward_to
+        && let Err(e) = forward_target(url)
+    {
+        out::error(&format!("paysecure-explorer serve: {e}"));
+        return 2;
+    }
+    if !args.quiet {
+        serve_log::install(args.log_format);
+    }
     // Before binding: the connection cap is sized from the limit in force at start.
     let _ = raise_open_file_limit(WANTED_OPEN_FILES);
     let config = SandboxConfig {
@@ -50,13 +71,14 @@ pub async fn run(args: ServeArgs) -> i32 {
             max_connections: args.max_connections.max(1),
             ..Limits::default()
         },
+        forward_to: args.forward_to.clone(),
         ..SandboxConfig::default()
     };
     let handle = match sandbox::start(config).await {
         Ok(h) => h,
         Err(e) => {
             out::error(&format!("paysecure-explorer serve: {e}"));
-            if args.port != 0 {
+            if args.port != 0 && matches!(e, sandbox::StartError::Bind(_)) {
                 out::error(&format!(
                     "(is port {} in use? `--port 0` picks a free one)",
                     args.port
@@ -92,6 +114,8 @@ pub fn facts(handle: &SandboxHandle) -> serde_json::Value {
         "control_url": handle.control_url,
         "merchant_webhook_url": handle.merchant_webhook_url(),
         "merchant_return_url": handle.merchant_return_url("{success|failure|pending}"),
+        "dashboard_url": format!("{}/", handle.control_url),
+        "forward_to": handle.forward_to,
     })
 }
 
@@ -113,6 +137,7 @@ fn banner(h: &SandboxHandle) -> String {
          \x20 live API key    {live}   (live type: paying with the other type gives \"Different Type of key\")\n\
          \x20 brand id        {brand}\n\
          \x20 control plane   {control}   (settings, clock, webhooks, reset; loopback only)\n\
+         \x20 dashboard       {control}/   (a page for your browser: purchases, webhooks, settle, replay)\n\
          \x20 merchant stub   {origin}/merchant/return/{{success,failure,pending}}, POST {webhook}\n\n\
          Webhooks carry `paysecure-sign`: Base64 RSA-SHA256 over {{purchaseId}}|{{STATUS}}|{{brandId}}, verify with:\n\
          {pem}\n\

@@ -15,7 +15,7 @@ use super::request::{carries_body, is_json_content_type, parse_object, peer_ip, 
 use super::routes::PathParam;
 use super::scenarios::Outcome;
 use super::state::SandboxState;
-use super::store::Settings;
+use super::store::{Delivery, Settings};
 use super::transitions::apply_outcome;
 use super::webhook::{WebhookJob, deliver, notify, take_slot};
 
@@ -56,7 +56,7 @@ pub async fn guard(State(state): State<Arc<SandboxState>>, req: Request, next: N
 }
 
 /// Whether an `Origin` value is the sandbox's own (scheme, host and port, any case).
-fn is_own_origin(origin: &[u8], own: &str) -> bool {
+pub fn is_own_origin(origin: &[u8], own: &str) -> bool {
     let origin = String::from_utf8_lossy(origin);
     origin
         .trim()
@@ -143,18 +143,33 @@ pub async fn settle(
             .into_response();
         }
     };
+    match settle_purchase(&state, &id, outcome, &origin) {
+        Ok(purchase) => json_response(StatusCode::OK, &purchase),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Resolves a PAYMENT_IN_PROCESS purchase with `outcome` and sends its webhook; the
+/// purchase as JSON. Shared by the JSON endpoint and the dashboard's form.
+pub fn settle_purchase(
+    state: &Arc<SandboxState>,
+    id: &str,
+    outcome: Outcome,
+    origin: &str,
+) -> Result<Value, Coded> {
     let mut inner = state.store.lock();
     let now = inner.now();
-    let Some(p) = inner.purchases.get_mut(&id) else {
-        return Coded::purchase_not_found().into_response();
+    let Some(p) = inner.purchases.get_mut(id) else {
+        return Err(Coded::purchase_not_found());
     };
     if p.status != Status::PaymentInProcess {
-        return Coded::transaction("Only purchases in PAYMENT_IN_PROCESS can be settled")
-            .into_response();
+        return Err(Coded::transaction(
+            "Only purchases in PAYMENT_IN_PROCESS can be settled",
+        ));
     }
     apply_outcome(p, outcome, now);
-    notify(&state, p, &origin);
-    json_response(StatusCode::OK, &p.to_json(&origin))
+    notify(state, p, origin);
+    Ok(p.to_json(origin))
 }
 
 /// `POST /_sandbox/clock {"advance_minutes":N}`.
@@ -218,6 +233,19 @@ pub async fn replay(
         },
         Err(e) => return e.into_response(),
     };
+    match replay_delivery(&state, &n, target).await {
+        Ok(delivery) => json_response(StatusCode::OK, &json!(delivery)),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Sends delivery `n` again (to `target` when given) and logs it as a new delivery.
+/// Shared by the JSON endpoint and the dashboard's form.
+pub async fn replay_delivery(
+    state: &SandboxState,
+    n: &str,
+    target: Option<String>,
+) -> Result<Delivery, Coded> {
     let job = {
         let inner = state.store.lock();
         n.parse::<usize>()
@@ -232,21 +260,20 @@ pub async fn replay(
                     .and_then(Value::as_str)
                     .unwrap_or(&state.brand_id)
                     .to_string(),
-                url: target.clone().unwrap_or_else(|| d.url.clone()),
+                forwarded: d.forwarded && target.is_none(),
+                url: target.unwrap_or_else(|| d.url.clone()),
                 body: d.body.clone(),
             })
     };
     let Some(job) = job else {
-        return Coded::new(
+        return Err(Coded::new(
             StatusCode::NOT_FOUND,
             "not_found",
             "No webhook delivery with that number",
-        )
-        .into_response();
+        ));
     };
-    let slot = take_slot(&state);
-    let delivery = deliver(&state, job, slot).await;
-    json_response(StatusCode::OK, &json!(delivery))
+    let slot = take_slot(state);
+    Ok(deliver(state, job, slot).await)
 }
 
 /// `GET /_sandbox/public-key`: PEM text.

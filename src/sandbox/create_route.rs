@@ -6,6 +6,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::access_log::LogFacts;
 use super::create::{Caller, build_purchase};
 use super::errors::{Coded, json_response};
 use super::request::{BodyUse, extract};
@@ -37,7 +38,13 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
         return Coded::transaction("Duplicate merchantRef Found!").into_response();
     }
     let reply = purchase.to_json(&call.origin);
+    let facts = LogFacts {
+        purchase_id: Some(purchase.id.clone()),
+        signature_valid: None,
+    };
     inner.order.push(purchase.id.clone());
     inner.purchases.insert(purchase.id.clone(), purchase);
-    json_response(StatusCode::ACCEPTED, &reply)
+    let mut resp = json_response(StatusCode::ACCEPTED, &reply);
+    resp.extensions_mut().insert(facts);
+    resp
 }

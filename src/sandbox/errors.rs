@@ -7,6 +7,11 @@ use serde_json::json;
 
 use super::pages;
 
+/// The `code` of a coded error, attached to its response so the request log can name
+/// it without parsing the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode(pub &'static str);
+
 /// A coded Paysecure error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coded {
@@ -60,6 +65,7 @@ impl Coded {
     pub fn for_browser(self, headers: &HeaderMap) -> Response {
         if accepts_html(headers) {
             let mut resp = (self.status, pages::error_page(&self)).into_response();
+            resp.extensions_mut().insert(ErrorCode(self.code));
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/html; charset=utf-8"),
@@ -74,7 +80,9 @@ impl Coded {
 impl IntoResponse for Coded {
     fn into_response(self) -> Response {
         let body = json!({"message": self.message, "code": self.code});
-        (self.status, axum_json(&body)).into_response()
+        let mut resp = (self.status, axum_json(&body)).into_response();
+        resp.extensions_mut().insert(ErrorCode(self.code));
+        resp
     }
 }
 

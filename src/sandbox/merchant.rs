@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::access_log::LogFacts;
 use super::errors::{Coded, accepts_html, json_response};
 use super::pages::landing_page;
 use super::request::{parse_object, read_limited};
@@ -77,6 +78,10 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
             .verifier
             .verify(&signed_string(&purchase_id, &status, &brand), sig)
     });
+    let facts = LogFacts {
+        purchase_id: Some(purchase_id.clone()),
+        signature_valid: Some(signature_valid),
+    };
     state.publish(MerchantEvent::Webhook {
         purchase_id,
         status: status.to_ascii_lowercase(),
@@ -91,7 +96,7 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
             .map(str::to_string),
         body,
     });
-    if signature_valid {
+    let mut resp = if signature_valid {
         json_response(
             StatusCode::OK,
             &json!({"received": true, "signature_valid": true}),
@@ -105,7 +110,9 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
             "paysecure-sign is missing or does not verify with the public key",
         )
         .into_response()
-    }
+    };
+    resp.extensions_mut().insert(facts);
+    resp
 }
 
 /// The absolute URL a request reached the stub at: the sandbox's configured origin (never

@@ -3,10 +3,13 @@
 //! [`start`] binds a loopback port, serves the API, the customer-browser pages, the
 //! control plane and the merchant stub, and returns a [`SandboxHandle`].
 
+pub mod access_log;
 pub mod browser;
 pub mod control;
 pub mod create;
 pub mod create_route;
+pub mod dashboard;
+pub mod dashboard_forms;
 pub mod errors;
 pub mod lifecycle;
 pub mod limits;
@@ -60,6 +63,8 @@ pub struct SandboxConfig {
     pub public_url: Option<String>,
     /// Connection, timeout and webhook-delivery bounds.
     pub limits: limits::Limits,
+    /// Also deliver every webhook to this http(s) URL (`serve --forward-to`).
+    pub forward_to: Option<String>,
 }
 
 impl Default for SandboxConfig {
@@ -71,6 +76,7 @@ impl Default for SandboxConfig {
             brand_id: DEFAULT_BRAND_ID.into(),
             public_url: None,
             limits: limits::Limits::default(),
+            forward_to: None,
         }
     }
 }
@@ -109,6 +115,8 @@ pub struct SandboxHandle {
     pub control_url: String,
     /// The bound address.
     pub addr: SocketAddr,
+    /// Where every webhook is also delivered (`serve --forward-to`), normalised.
+    pub forward_to: Option<String>,
     state: Arc<SandboxState>,
     shutdown: watch::Sender<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
@@ -193,6 +201,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         brand_id: config.brand_id,
         public_key_pem,
         addr,
+        forward_to: state.forward_to.clone(),
         state,
         shutdown,
         task: Mutex::new(Some(task)),
@@ -222,6 +231,10 @@ fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxStat
         .connect_timeout(Duration::from_secs(5))
         .build()
         .map_err(|e| StartError::Setup(e.to_string()))?;
+    let forward_to = match &config.forward_to {
+        Some(url) => Some(webhook::forward_target(url).map_err(StartError::Setup)?),
+        None => None,
+    };
     let (events, _) = broadcast::channel(1024);
     Ok(Arc::new(SandboxState {
         store: Store::default(),
@@ -241,6 +254,8 @@ fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxStat
             config.limits.max_webhooks_in_flight,
         )),
         webhook_slot_count: config.limits.max_webhooks_in_flight,
+        forward_to,
+        form_token: dashboard_forms::new_token().map_err(StartError::Setup)?,
     }))
 }
 

@@ -14,7 +14,10 @@ use axum::routing::{get, post};
 
 use super::errors::Coded;
 use super::state::SandboxState;
-use super::{browser, control, create_route, lifecycle, merchant, s2s};
+use super::{
+    access_log, browser, control, create_route, dashboard, dashboard_forms, lifecycle, merchant,
+    s2s,
+};
 
 /// One path segment (`{id}`, `{n}`, `{page}`); a bad one is a coded 400, not plain text.
 pub struct PathParam(pub String);
@@ -75,6 +78,7 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         get(browser::callback_get).post(browser::callback_post),
     );
     let control = Router::new()
+        .route("/_sandbox", get(dashboard::page))
         .route("/_sandbox/purchases", get(control::list))
         .route("/_sandbox/purchases/{id}", get(control::get_one))
         .route("/_sandbox/purchases/{id}/settle", post(control::settle))
@@ -93,11 +97,19 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             state.clone(),
             control::guard,
         ));
+    let forms = Router::new()
+        .route("/_sandbox/ui/settle/{id}", post(dashboard_forms::settle))
+        .route("/_sandbox/ui/replay/{n}", post(dashboard_forms::replay))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            dashboard_forms::guard,
+        ));
     let merchant = Router::new()
         .route("/merchant/return/{page}", get(merchant::landing))
         .route("/merchant/webhook", post(merchant::webhook));
     api.merge(browser)
         .merge(control)
+        .merge(forms)
         .merge(merchant)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -111,6 +123,8 @@ pub fn router(state: Arc<SandboxState>) -> Router {
                 .into_response()
             },
         ))
+        // Outermost, so refusals, fallbacks and caught panics are logged too.
+        .layer(middleware::from_fn(access_log::log_request))
         .with_state(state)
 }
 

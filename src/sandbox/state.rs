@@ -75,6 +75,10 @@ pub struct SandboxState {
     pub webhook_slots: Arc<Semaphore>,
     /// The number of permits `webhook_slots` started with, for the log message.
     pub webhook_slot_count: usize,
+    /// `serve --forward-to`: every webhook is also sent here, as a delivery of its own.
+    pub forward_to: Option<String>,
+    /// Per-process token the dashboard's forms carry, so another site cannot post them.
+    pub form_token: String,
 }
 
 impl SandboxState {

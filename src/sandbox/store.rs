@@ -52,6 +52,9 @@ pub struct Delivery {
     pub response_status: Option<u16>,
     pub error: Option<String>,
     pub delivered_at: i64,
+    /// A copy sent to `serve --forward-to` (absent from the JSON when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forwarded: bool,
     /// The body that was sent, kept so the delivery can be replayed.
     #[serde(skip)]
     pub body: Value,

@@ -7,12 +7,14 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::OwnedSemaphorePermit;
 
+use super::access_log::{WEBHOOK_TARGET, loggable_url};
 use super::purchase::Purchase;
 use super::signing::signed_string;
 use super::state::SandboxState;
 use super::store::Delivery;
 use crate::clock::now_epoch;
 use crate::error_text::error_chain;
+use crate::term_text::clean;
 
 /// A webhook to send, prepared under the store's lock.
 #[derive(Debug, Clone)]
@@ -22,6 +24,8 @@ pub struct WebhookJob {
     pub brand_id: String,
     pub url: String,
     pub body: Value,
+    /// A copy sent to `--forward-to`, not to the purchase's own callback.
+    pub forwarded: bool,
 }
 
 /// The webhook a final status calls for, if the purchase has a URL for it:
@@ -39,6 +43,7 @@ pub fn job_for(purchase: &Purchase, origin: &str) -> Option<WebhookJob> {
         brand_id: purchase.brand_id.clone(),
         url,
         body: purchase.webhook_body(origin),
+        forwarded: false,
     })
 }
 
@@ -49,9 +54,38 @@ pub fn notify(state: &Arc<SandboxState>, purchase: &Purchase, origin: &str) {
     }
 }
 
-/// Sends the job in the background. The in-flight slot is taken here, synchronously, so
-/// deliveries are admitted in the order their status changes happened.
+/// Sends the job in the background, and a copy of it to the `--forward-to` endpoint if
+/// there is one (unless that is where the job goes anyway).
 pub fn spawn_delivery(state: &Arc<SandboxState>, job: WebhookJob) {
+    let copy = state
+        .forward_to
+        .as_ref()
+        .filter(|target| **target != job.url)
+        .map(|target| WebhookJob {
+            url: target.clone(),
+            forwarded: true,
+            ..job.clone()
+        });
+    spawn_one(state, job);
+    if let Some(copy) = copy {
+        spawn_one(state, copy);
+    }
+}
+
+/// The `--forward-to` value as the sandbox keeps it: an absolute http(s) URL with a host.
+pub fn forward_target(url: &str) -> Result<String, String> {
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(u.to_string()),
+        Ok(_) => Err(format!(
+            "--forward-to {url:?}: only http:// and https:// URLs can receive webhooks"
+        )),
+        Err(e) => Err(format!("--forward-to {url:?}: not a URL ({e})")),
+    }
+}
+
+/// One delivery in the background. The in-flight slot is taken here, synchronously, so
+/// deliveries are admitted in the order their status changes happened.
+fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
     let slot = Arc::clone(&state.webhook_slots).try_acquire_owned().ok();
     let state = Arc::clone(state);
     tokio::spawn(async move {
@@ -91,6 +125,7 @@ pub async fn deliver(
             )),
         ),
     };
+    log_delivery(&job, response_status, error.as_deref());
     let mut inner = state.store.lock();
     let delivery = Delivery {
         n: inner.deliveries.len(),
@@ -101,10 +136,34 @@ pub async fn deliver(
         response_status,
         error,
         delivered_at: now_epoch(),
+        forwarded: job.forwarded,
         body: job.body,
     };
     inner.deliveries.push(delivery.clone());
     delivery
+}
+
+/// The delivery's log line: where it went, which event, and the receiver's answer (the
+/// merchant stub answers 401 when the signature does not verify) or why there was none.
+fn log_delivery(job: &WebhookJob, answer: Option<u16>, error: Option<&str>) {
+    let error = error.map(clean);
+    let verdict = match answer {
+        Some(200..=299) => "accepted",
+        Some(401) => "refused (signature?)",
+        Some(_) => "refused",
+        None => "not delivered",
+    };
+    tracing::info!(
+        target: WEBHOOK_TARGET,
+        url = %loggable_url(&job.url),
+        event = %clean(&job.status),
+        purchase_id = %clean(&job.purchase_id),
+        forwarded = job.forwarded,
+        answer,
+        verdict,
+        error = error.as_deref().map(tracing::field::display),
+        "webhook"
+    );
 }
 
 /// One POST; the answer's status, or why there was none. `timeout` bounds connecting,

@@ -1,0 +1,119 @@
+//! One `tracing` event per answered request and per webhook delivery.
+//!
+//! The sandbox only emits events; whether they are printed is up to the process: `serve`
+//! installs a subscriber writing to stderr (see `cli::serve_log`), the explorer installs
+//! none because it owns the terminal, so there every event is dropped at the macro's
+//! "enabled?" check. A custom middleware rather than tower-http's `TraceLayer`: the line
+//! needs the request's path and the response's status and coded `code` as flat fields of
+//! one event, while `TraceLayer` splits them between a span and its events.
+//!
+//! What is never logged: bodies (S2S bodies carry card data), headers (the API key). URLs
+//! go through the redactor anyway, and every string through the terminal sanitiser.
+
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::errors::ErrorCode;
+use crate::api::redact::Redactor;
+use crate::term_text::clean;
+
+/// Target of the per-request events.
+pub const REQUEST_TARGET: &str = "paysecure_explorer::sandbox::request";
+/// Target of the per-delivery events.
+pub const WEBHOOK_TARGET: &str = "paysecure_explorer::sandbox::webhook";
+
+/// What a handler knows that the path does not say, added to its response for the log:
+/// the id of a purchase it created, or the merchant stub's signature verdict.
+#[derive(Debug, Clone, Default)]
+pub struct LogFacts {
+    pub purchase_id: Option<String>,
+    pub signature_valid: Option<bool>,
+}
+
+/// Path segments that are followed by a purchase id.
+const ID_BEFORE: [&str; 4] = ["purchases", "p", "payment", "refundStatus"];
+
+/// The purchase id a path names, if any (`/api/v1/purchases/{id}/refund`, `/api/v1/p/{id}`,
+/// `/_sandbox/purchases/{id}`, `/_sandbox/ui/settle/{id}`, …).
+pub fn purchase_id_in_path(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let is_id = |s: &&str| s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    segments
+        .windows(2)
+        .find(|w| ID_BEFORE.contains(&w[0]) || (w[0] == "settle" && segments[0] == "_sandbox"))
+        .map(|w| w[1])
+        .filter(is_id)
+        .map(str::to_string)
+}
+
+/// A URL (or path and query) as it may be logged: redacted, then made terminal-safe.
+pub fn loggable_url(url: &str) -> String {
+    clean(&Redactor::default().url(url))
+}
+
+/// Middleware: answers the request, then logs one line for it.
+pub async fn log_request(req: Request, next: Next) -> Response {
+    if !tracing::enabled!(target: REQUEST_TARGET, tracing::Level::INFO) {
+        return next.run(req).await;
+    }
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path_and_query().map_or_else(
+        || req.uri().path().to_string(),
+        |pq| pq.as_str().to_string(),
+    );
+    let path_id = purchase_id_in_path(req.uri().path());
+    let resp = next.run(req).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let facts = resp.extensions().get::<LogFacts>();
+    let purchase_id = facts
+        .and_then(|f| f.purchase_id.clone())
+        .or(path_id)
+        .map(|id| clean(&id));
+    let signature = facts
+        .and_then(|f| f.signature_valid)
+        .map(|ok| if ok { "valid" } else { "invalid" });
+    let code = resp.extensions().get::<ErrorCode>().map(|c| clean(c.0));
+    tracing::info!(
+        target: REQUEST_TARGET,
+        method = %method,
+        path = %loggable_url(&path),
+        status = resp.status().as_u16(),
+        code = code.as_deref().map(tracing::field::display),
+        purchase_id = purchase_id.as_deref().map(tracing::field::display),
+        signature = signature.map(tracing::field::display),
+        latency_ms = (latency_ms * 10.0).round() / 10.0,
+        "request"
+    );
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purchase_ids_are_found_in_the_paths_that_carry_one() {
+        let id = Some("abc123".to_string());
+        assert_eq!(purchase_id_in_path("/api/v1/purchases/abc123"), id);
+        assert_eq!(purchase_id_in_path("/api/v1/purchases/abc123/refund"), id);
+        assert_eq!(purchase_id_in_path("/api/v1/p/abc123"), id);
+        assert_eq!(purchase_id_in_path("/api/v1/payment/abc123"), id);
+        assert_eq!(purchase_id_in_path("/_sandbox/purchases/abc123/settle"), id);
+        assert_eq!(purchase_id_in_path("/_sandbox/ui/settle/abc123"), id);
+        assert_eq!(purchase_id_in_path("/api/v1/purchases"), None);
+        assert_eq!(purchase_id_in_path("/_sandbox/webhooks/3/replay"), None);
+        assert_eq!(purchase_id_in_path("/api/v1/p/%1b%5b2J"), None);
+    }
+
+    #[test]
+    fn logged_urls_are_redacted_and_terminal_safe() {
+        let logged = loggable_url("/api/v1/p/x?card_number=4444333322221111&cvc=123&a=\x1b[2J");
+        assert!(!logged.contains("4444333322221111"), "{logged}");
+        assert!(!logged.contains("cvc=123"), "{logged}");
+        assert!(!logged.contains('\x1b'), "{logged}");
+    }
+}

@@ -1,0 +1,290 @@
+//! `serve` as a place people work, through the real binary: its stderr log (readable,
+//! JSON, `--quiet`) and `--forward-to`.
+
+mod receiver;
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use paysecure_explorer::flow::presets::{MerchantUrls, default_purchase, seed_payment};
+use paysecure_explorer::sandbox::signing::{Verifier, signed_string};
+use receiver::Receiver;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
+/// Mastercard, 2D: pays frictionless (no OTP), so a test reaches PAID in three calls.
+const FRICTIONLESS: &str = "5149446104369687";
+
+/// `serve --port 0 --json` plus `extra`, its facts line read; killed on drop.
+struct Served {
+    child: Child,
+    facts: Value,
+}
+
+impl Served {
+    fn start(extra: &[&str]) -> Served {
+        let base = std::env::temp_dir().join(format!("pse-serve-cli-{}", std::process::id()));
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--json"])
+            .args(extra)
+            .env("PAYSECURE_EXPLORER_DATA_DIR", base.join("data"))
+            .env("PAYSECURE_EXPLORER_CONFIG_DIR", base.join("config"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("a facts line");
+        let facts = serde_json::from_str(&line).expect("one JSON line");
+        Served { child, facts }
+    }
+
+    fn fact(&self, key: &str) -> String {
+        self.facts[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key} missing"))
+            .to_string()
+    }
+
+    /// Stops the server and returns everything it wrote on stderr.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut text = String::new();
+        if let Some(mut err) = self.child.stderr.take() {
+            err.read_to_string(&mut text).expect("stderr");
+        }
+        text
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Create, S2S, the frictionless callback, status and an unknown id's status (a coded
+/// 404); waits until `webhooks` deliveries are logged. Returns the purchase id.
+async fn create_pay_and_check(served: &Served, webhooks: usize) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let base = served.fact("base_url");
+    let key = served.fact("api_key");
+    let hook = served.fact("merchant_webhook_url");
+    let ret = served.fact("merchant_return_url");
+    let urls = MerchantUrls {
+        success_redirect: ret.replace("{success|failure|pending}", "success"),
+        failure_redirect: ret.replace("{success|failure|pending}", "failure"),
+        pending_redirect: None,
+        success_callback: Some(hook.clone()),
+        failure_callback: Some(hook),
+    };
+    let purchase = default_purchase(&served.fact("brand_id"), &urls);
+    let created: Value = http
+        .post(format!("{base}/purchases/"))
+        .bearer_auth(&key)
+        .json(&purchase)
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let id = created["purchaseId"].as_str().expect("id").to_string();
+    let mut card = serde_json::to_value(seed_payment()).expect("json");
+    card["card_number"] = json!(FRICTIONLESS);
+    let pending: Value = http
+        .post(format!("{base}/p/{id}/?s2s=true"))
+        .bearer_auth(&key)
+        .json(&card)
+        .send()
+        .await
+        .expect("s2s")
+        .json()
+        .await
+        .expect("json");
+    let callback = pending["callback_url"].as_str().expect("callback_url");
+    let landed = http.get(callback).send().await.expect("callback");
+    assert_eq!(landed.status(), 302, "frictionless");
+    let status = http
+        .get(format!("{base}/purchases/{id}/"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .expect("status");
+    assert_eq!(status.status(), 200);
+    let unknown = http
+        .get(format!("{base}/purchases/nosuchpurchase/"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .expect("status");
+    assert_eq!(unknown.status(), 404);
+    let control = served.fact("control_url");
+    for _ in 0..300 {
+        let log: Value = http
+            .get(format!("{control}/webhooks"))
+            .send()
+            .await
+            .expect("webhooks")
+            .json()
+            .await
+            .expect("json");
+        if log.as_array().is_some_and(|l| l.len() >= webhooks) {
+            return id;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{webhooks} webhook deliveries never logged");
+}
+
+fn json_lines(stderr: &str) -> Vec<Value> {
+    stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// The request line for `method` on a path starting with `path`.
+fn request_line<'a>(lines: &'a [Value], method: &str, path: &str) -> &'a Value {
+    lines
+        .iter()
+        .find(|l| {
+            l["message"] == "request"
+                && l["method"] == method
+                && l["path"].as_str().is_some_and(|p| p.starts_with(path))
+        })
+        .unwrap_or_else(|| panic!("no {method} {path} line in {lines:#?}"))
+}
+
+#[tokio::test]
+async fn json_log_has_one_line_per_request_and_per_delivery_and_forwards_signed() {
+    let hooks = Receiver::start();
+    let served = Served::start(&["--log-format", "json", "--forward-to", &hooks.url]);
+    let id = create_pay_and_check(&served, 2).await;
+    let pem = served.fact("public_key_pem");
+    let brand = served.fact("brand_id");
+    let stderr = served.stop();
+    assert!(!stderr.contains(FRICTIONLESS), "no card number in the log");
+    let lines = json_lines(&stderr);
+    for line in &lines {
+        assert!(line["timestamp"].is_string(), "time missing: {line}");
+    }
+
+    let create = request_line(&lines, "POST", "/api/v1/purchases");
+    assert_eq!(create["status"], 202);
+    assert_eq!(create["purchase_id"], id.as_str());
+    assert!(create["latency_ms"].is_number());
+    assert!(create.get("code").is_none(), "no code on success");
+    let s2s = request_line(&lines, "POST", "/api/v1/p/");
+    assert_eq!(s2s["status"], 202);
+    assert_eq!(s2s["purchase_id"], id.as_str());
+    assert_eq!(s2s["path"], format!("/api/v1/p/{id}?s2s=true"));
+    let status = request_line(&lines, "GET", &format!("/api/v1/purchases/{id}"));
+    assert_eq!(status["status"], 200);
+    let unknown = request_line(&lines, "GET", "/api/v1/purchases/nosuchpurchase");
+    assert_eq!(unknown["status"], 404);
+    assert_eq!(unknown["code"], "transaction_error");
+    let stub = request_line(&lines, "POST", "/merchant/webhook");
+    assert_eq!(stub["signature"], "valid");
+    assert_eq!(stub["purchase_id"], id.as_str());
+
+    let deliveries: Vec<&Value> = lines.iter().filter(|l| l["message"] == "webhook").collect();
+    assert_eq!(deliveries.len(), 2, "{deliveries:#?}");
+    let forwarded = deliveries
+        .iter()
+        .find(|d| d["forwarded"] == true)
+        .expect("a forwarded delivery line");
+    assert_eq!(forwarded["url"], hooks.url.as_str());
+    assert_eq!(forwarded["answer"], 200);
+    assert_eq!(forwarded["verdict"], "accepted");
+    assert_eq!(forwarded["event"], "paid");
+    assert_eq!(forwarded["purchase_id"], id.as_str());
+    let own = deliveries
+        .iter()
+        .find(|d| d["forwarded"] == false)
+        .expect("the purchase's own delivery line");
+    assert_eq!(own["answer"], 200);
+
+    let got = hooks
+        .next(Duration::from_secs(5))
+        .expect("forwarded webhook");
+    assert_eq!(got.path, "/hooks/paysecure");
+    assert_eq!(got.body["message"]["purchaseId"], id.as_str());
+    let verifier = Verifier::from_pem(&pem).expect("public key");
+    let signature = got.signature.expect("paysecure-sign");
+    assert!(verifier.verify(&signed_string(&id, "paid", &brand), &signature));
+    assert!(!verifier.verify(&signed_string(&id, "error", &brand), &signature));
+}
+
+#[tokio::test]
+async fn readable_log_names_method_path_and_status_without_colour_on_a_pipe() {
+    let served = Served::start(&[]);
+    let id = create_pay_and_check(&served, 1).await;
+    let stderr = served.stop();
+    assert!(!stderr.contains('\x1b'), "no colour when stderr is a pipe");
+    let create = stderr
+        .lines()
+        .find(|l| l.contains("method=POST path=/api/v1/purchases "))
+        .unwrap_or_else(|| panic!("no create line in:\n{stderr}"));
+    assert!(create.contains("status=202"), "{create}");
+    assert!(create.contains(&format!("purchase_id={id}")), "{create}");
+    assert!(create.contains("latency_ms="), "{create}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("status=404") && l.contains("code=transaction_error")),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("webhook") && l.contains("answer=200")),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn quiet_prints_nothing_on_stderr() {
+    let served = Served::start(&["--quiet"]);
+    create_pay_and_check(&served, 1).await;
+    assert_eq!(served.stop(), "");
+}
+
+#[test]
+fn the_explorers_embedded_sandbox_logs_nothing() {
+    // `flow` runs the same embedded sandbox as the explorer; only `serve` installs a log.
+    let base = std::env::temp_dir().join(format!("pse-serve-cli-{}", std::process::id()));
+    let out = Command::new(BIN)
+        .args(["flow", "--json", "--otp", "123456"])
+        .env("PAYSECURE_EXPLORER_DATA_DIR", base.join("data"))
+        .env("PAYSECURE_EXPLORER_CONFIG_DIR", base.join("config"))
+        .env_remove("PAYSECURE_BASE_URL")
+        .env_remove("PAYSECURE_API_KEY")
+        .env_remove("PAYSECURE_BRAND_ID")
+        .output()
+        .expect("flow runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn forward_to_must_be_http() {
+    for bad in ["ftp://127.0.0.1/hooks", "not a url", "file:///etc/passwd"] {
+        let out = Command::new(BIN)
+            .args(["serve", "--port", "0", "--forward-to", bad])
+            .output()
+            .expect("serve runs");
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--forward-to"), "{err}");
+        assert!(out.stdout.is_empty(), "refused before serving");
+    }
+}
