@@ -254,7 +254,7 @@ async fn every_trigger_is_named_and_payable_follows_the_status_get() {
             Payable::Yes(s, _) | Payable::No(s) => {
                 assert_eq!(s, &now, "{}: payable must quote the status GET", c.name)
             }
-            Payable::AttemptsUsedUp => {
+            Payable::AttemptsUsedUp(_) => {
                 assert_eq!(now, PurchaseStatus::Created, "{}", c.name);
                 assert_eq!(c.name, "fourth attempt", "only a real attempt limit");
             }

@@ -510,6 +510,12 @@ fn pending_card_settled_from_the_panel_reads_paid_without_leaving() {
     t.wait_for(&["PAYMENT_IN_PROCESS — waiting for the processor"]);
     t.keys(&["C-p"]);
     t.wait_for(&["Sandbox panel", "PAYMENT_IN_PROCESS", "499445******2359"]);
+    // Every read of the panel answered (under load the last may still be in flight).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while t.screen().contains("reading the sandbox") {
+        assert!(Instant::now() < deadline, "the panel's reads never ended");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     t.keys(&["p"]);
     t.wait_for(&["/settle -H 'content-type", "Settled; the webhook follows."]);
     t.keys(&["Escape"]);

@@ -17,7 +17,7 @@ use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{self, FlowPlan, FlowReport, landed_name};
 use crate::flow::scenario::{self, Scenario};
 use crate::flow::target::Target;
-use crate::tui::sanitize::{clean, clean_lines};
+use crate::term_text::{clean, clean_lines};
 
 /// Options of `flow`. Defaults reproduce the seed document's example payload.
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use crate::api::{ApiError, Exchange, ExchangeKind};
 use crate::flow::diagnosis::{self, SentFacts};
 use crate::flow::runner::{FlowReport, landed_name};
 use crate::flow::target::Target;
+use crate::term_text::clean;
 
 /// What the run is talking to.
 pub fn header(target: &Target) -> String {
@@ -58,10 +59,10 @@ fn explanation_block(x: &Explanation) -> String {
 fn diagnosis_block(d: &diagnosis::Diagnosis) -> String {
     let mut out = String::new();
     if let Some(trigger) = &d.trigger {
-        out.push_str(&format!("  {trigger}\n"));
+        out.push_str(&format!("  {}\n", clean(trigger)));
     }
     if let Some(fired) = &d.fired {
-        out.push_str(&format!("  in this request: {fired}\n"));
+        out.push_str(&format!("  in this request: {}\n", clean(fired)));
     }
     let x = &d.explanation;
     let (meaning, cause) = if d.trigger.is_some() {
@@ -95,13 +96,16 @@ pub fn summary(
 ) -> String {
     let mut out = String::from("\n");
     if let Some(id) = report.flow.purchase_id() {
-        out.push_str(&format!("purchase  {id}\n"));
+        out.push_str(&format!("purchase  {}\n", clean(id)));
     }
     if let Some(url) = &report.flow.callback_url {
-        out.push_str(&format!("callback  {url}\n"));
+        out.push_str(&format!("callback  {}\n", clean(url)));
     }
     if let Some(status) = report.status() {
-        out.push_str(&format!("status    {}\n", status.to_ascii_uppercase()));
+        out.push_str(&format!(
+            "status    {}\n",
+            clean(&status.to_ascii_uppercase())
+        ));
     }
     if let Some(landed) = landed_name(report.flow.landed) {
         out.push_str(&format!("landed    {landed} redirect\n"));
@@ -112,7 +116,10 @@ pub fn summary(
         } else {
             "INVALID"
         };
-        out.push_str(&format!("webhook   {} (signature {verdict})\n", w.status));
+        out.push_str(&format!(
+            "webhook   {} (signature {verdict})\n",
+            clean(&w.status)
+        ));
     }
     if let Some(decline) = report
         .flow
@@ -123,7 +130,7 @@ pub fn summary(
         // A synchronous error that killed the purchase is explained once, below.
         .filter(|m| !matches!(&report.error, Some(ApiError::Coded { message, .. }) if message == m))
     {
-        out.push_str(&format!("errorMsg  {decline}\n"));
+        out.push_str(&format!("errorMsg  {}\n", clean(decline)));
         if let Some(x) = catalog::explain_decline(decline) {
             out.push_str(&explanation_block(&x));
         }
@@ -135,7 +142,9 @@ pub fn summary(
             message,
         }) => {
             out.push_str(&format!(
-                "\nerror     HTTP {http_status} {code}: {message}\n          {}\n",
+                "\nerror     HTTP {http_status} {}: {}\n          {}\n",
+                clean(code),
+                clean(message),
                 diagnosis::headline(*http_status, report.flow.purchase.is_none())
             ));
             let d = diagnosis::diagnose(
@@ -153,18 +162,21 @@ pub fn summary(
             out.push_str(&diagnosis_block(&d));
         }
         Some(err @ ApiError::Transport { kind, .. }) => {
-            out.push_str(&format!("\ntransport failure: {err}\n"));
+            out.push_str(&format!(
+                "\ntransport failure: {}\n",
+                clean(&err.to_string())
+            ));
             if let Some(trigger) = diagnosis::transport_trigger(kind, sent, sandbox) {
                 out.push_str(&format!("  {trigger}\n"));
             }
             out.push_str(&format!(
                 "  {}\n",
-                diagnosis::transport_known(
+                clean(&diagnosis::transport_known(
                     kind,
                     report.flow.purchase.is_some(),
                     report.flow.status.as_ref(),
                     false
-                )
+                ))
             ));
         }
         None => {}

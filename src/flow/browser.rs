@@ -166,14 +166,17 @@ async fn land(
     fetch_landing: bool,
     challenged: bool,
 ) -> BrowserResult {
-    if fetch_landing {
-        let _ = client.browser_get(&location).await;
-    }
+    // Loaded means the merchant page answered 2xx, not merely that it was asked.
+    let landing_loaded = fetch_landing
+        && client
+            .browser_get(&location)
+            .await
+            .is_ok_and(|r| (200..300).contains(&r.status));
     BrowserResult {
         landed: classify_landing(&location, urls),
         landing_url: location,
         challenged,
-        landing_loaded: fetch_landing,
+        landing_loaded,
     }
 }
 

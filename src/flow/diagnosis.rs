@@ -88,8 +88,8 @@ pub enum Payable {
     /// The status GET says CREATED (or OVERDUE never sent to 3DS): retry on it; the
     /// count is the S2S calls made on it from here so far.
     Yes(PurchaseStatus, u32),
-    /// The status is CREATED but the purchase's attempts are used up.
-    AttemptsUsedUp,
+    /// The status is payable but the purchase's attempts are used up.
+    AttemptsUsedUp(PurchaseStatus),
     /// The status GET says the purchase moved on.
     No(PurchaseStatus),
 }
@@ -104,11 +104,14 @@ impl Payable {
             Payable::Checking => "checking: the status GET is in flight…".into(),
             Payable::Unknown => "unknown: the status GET failed; r asks again".into(),
             Payable::Yes(s, attempts) => format!(
-                "yes: the status GET says {}; retry on this purchase ({attempts} S2S {} made on it so far; Paysecure limits attempts per purchase, the sandbox to 3)",
+                "yes: the status GET says {}; retry on this purchase ({attempts} S2S {} made on it so far; Paysecure limits attempts per purchase)",
                 s.as_upper(),
                 if *attempts == 1 { "call" } else { "calls" }
             ),
-            Payable::AttemptsUsedUp => "no: the status GET says CREATED, but this purchase's attempts are used up; start a new purchase".into(),
+            Payable::AttemptsUsedUp(s) => format!(
+                "no: the status GET says {}, but this purchase's attempts are used up; start a new purchase",
+                s.as_upper()
+            ),
             Payable::No(s) => format!(
                 "no: the status GET says {}; start a new purchase",
                 s.as_upper()
@@ -237,7 +240,7 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
             // The attempt-limit message is true (attempts are used up) unless the magic
             // card that only says it fired.
             if message.contains(MSG_ATTEMPTS) && trigger.is_none() {
-                Payable::AttemptsUsedUp
+                Payable::AttemptsUsedUp(status.clone())
             } else {
                 Payable::Yes(status.clone(), ctx.attempts_made)
             }
@@ -423,7 +426,7 @@ mod tests {
                 ..ctx
             },
         );
-        assert_eq!(d.payable, Payable::AttemptsUsedUp);
+        assert_eq!(d.payable, Payable::AttemptsUsedUp(PurchaseStatus::Created));
         // Against a real endpoint the test cards are no triggers.
         let d = diagnose(
             "transaction_error",

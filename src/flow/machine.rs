@@ -146,7 +146,12 @@ impl Flow {
 
     /// Whether the S2S call may be retried on the same purchase (it is still CREATED).
     pub fn can_retry_same_purchase(&self) -> bool {
-        self.purchase.is_some() && self.status == Some(PurchaseStatus::Created)
+        // An OVERDUE purchase never sent to 3-D Secure can still be paid (contract §4).
+        self.purchase.is_some()
+            && matches!(
+                self.status,
+                Some(PurchaseStatus::Created | PurchaseStatus::Overdue)
+            )
     }
 
     /// Back to step ② to edit the card and retry on the same purchase.

@@ -38,7 +38,11 @@ pub enum Msg {
     Exchange(Box<Exchange>),
     Merchant(Box<MerchantEvent>),
     /// The system browser was (or could not be) opened.
-    Opened(Result<(), String>),
+    Opened {
+        /// The URL the opener was given.
+        url: String,
+        result: Result<(), String>,
+    },
     /// A scenario was read (name, scenario) or could not be.
     ScenarioLoaded(Result<(String, Scenario), String>),
     /// A file was written (what to say), or could not be.
@@ -289,6 +293,9 @@ pub struct App {
     pub scenario_names: Vec<String>,
     /// Why the last `o` could not open a browser (shown with the URL on the result).
     pub open_failure: Option<String>,
+    /// The browser step that failed (callback or challenge), so `r` repeats that step
+    /// rather than the S2S call.
+    pub failed_step: Option<super::requests::Purpose>,
     /// The exchange whose failure the result screen shows (`v` shows its body).
     pub failed_exchange: Option<Box<Exchange>>,
     /// The sandbox panel's last known state (kept while it is closed).
@@ -341,6 +348,7 @@ impl App {
             quit: false,
             open_failure: None,
             failed_exchange: None,
+            failed_step: None,
             panel: Default::default(),
             control_url: None,
             public_key_pem: None,

@@ -66,7 +66,7 @@ impl Runner {
                         Some(why) => Err(why),
                         None => open::that(&url).map_err(|e| e.to_string()),
                     };
-                    let _ = me.tx.send(Msg::Opened(result));
+                    let _ = me.tx.send(Msg::Opened { url, result });
                 });
             }
             Effect::Call { id, call } => {

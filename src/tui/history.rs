@@ -112,7 +112,8 @@ impl History {
 
     /// Appends an exchange; a selection below the top keeps pointing at the same entry.
     pub fn push(&mut self, exchange: Exchange) {
-        self.folded_polls = 0;
+        // A row pushed between two polls ends the fold: its countdown would freeze.
+        self.close_fold("continued above");
         let index = self.entries.len();
         let shown = match &mut self.filter {
             Some((needle, visible)) => {

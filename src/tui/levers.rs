@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::app::{Act, Answer, App, Call, Effect, InputFor, Level, Overlay};
+use super::app::{Act, App, Call, Effect, InputFor, Level, Overlay};
 use super::keys::Action;
 use super::panel::{self, Delivery, Row, Tab};
 use super::requests::{CheckReason, ControlOp, Purpose};
-use super::update::start;
+use super::update::{check_status, leave_purchase, start, web_url};
 use crate::api::{ApiError, PurchaseStatus};
 use crate::flow::machine::{Flow, Outcome, Step};
 
@@ -112,10 +112,17 @@ pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
                     None => "Done; reading the purchase's status…".into(),
                 },
             ));
-            if let Ok(p) = serde_json::from_value::<crate::api::Purchase>(body) {
+            // A refund object is no purchase (its `status` is the refund's); a purchase
+            // answered for another one than shown changes nothing here.
+            let is_refund = body.get("refundId").is_some();
+            if let (false, Ok(p)) = (
+                is_refund,
+                serde_json::from_value::<crate::api::Purchase>(body),
+            ) && app.flow.purchase_id() == Some(p.id.as_str())
+            {
                 app.flow.on_status(Ok(p));
             }
-            check(app, CheckReason::Refresh)
+            check_status(app, CheckReason::Refresh)
         }
         Err(e) => {
             app.notice = Some((Level::Error, refused(&e)));
@@ -139,23 +146,6 @@ fn refused(e: &ApiError) -> String {
             )
         }
         other => format!("No answer: {other}"),
-    }
-}
-
-fn check(app: &mut App, reason: CheckReason) -> Vec<Effect> {
-    match app.flow.purchase_id() {
-        Some(id) => {
-            let purchase_id = id.to_string();
-            vec![start(
-                app,
-                Purpose::Check(reason),
-                Call::PollStatus {
-                    purchase_id,
-                    after: Duration::ZERO,
-                },
-            )]
-        }
-        None => vec![],
     }
 }
 
@@ -384,8 +374,7 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
             None => invalid(app, "seconds (0 or more)", text),
         },
         InputFor::RedeliverUrl => {
-            let ok = reqwest::Url::parse(text)
-                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+            let ok = web_url(text).is_ok();
             match (ok, app.panel.selected_delivery().map(|d| d.n)) {
                 (true, Some(n)) => control(
                     app,
@@ -458,6 +447,10 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 .as_array()
                 .map(|a| a.iter().filter_map(Delivery::of).collect())
                 .unwrap_or_default();
+            app.panel.selected = app
+                .panel
+                .selected
+                .min(app.panel.list_len().saturating_sub(1));
             vec![]
         }
         ControlOp::GetSettings | ControlOp::PutSettings => {
@@ -476,7 +469,10 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 Level::Info,
                 format!(
                     "The sandbox clock is {} ahead; purchases older than 2 h are OVERDUE, older than 24 h EXPIRED (with their webhooks).",
-                    super::requests::human(Duration::from_secs(minutes.max(0) as u64 * 60), false)
+                    super::requests::human(
+                        Duration::from_secs((minutes.max(0) as u64).saturating_mul(60)),
+                        false
+                    )
                 ),
             ));
             app.panel.clock = Some(body);
@@ -509,7 +505,7 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
 /// shown, so the result screen follows.
 fn after_change(app: &mut App) -> Vec<Effect> {
     let mut effects = reload(app);
-    effects.extend(check(app, CheckReason::Refresh));
+    effects.extend(check_status(app, CheckReason::Refresh));
     effects
 }
 
@@ -530,6 +526,13 @@ pub fn replay_webhook(app: &mut App, facts: Option<(String, String)>) -> Vec<Eff
         ));
         return vec![];
     }
+    if app.replay_wanted.is_some() {
+        app.notice = Some((
+            Level::Warn,
+            "A webhook replay is being looked up already; try again when it is done.".into(),
+        ));
+        return vec![];
+    }
     app.replay_wanted = Some(facts);
     control(app, ControlOp::FindForReplay, "GET", "/webhooks", None)
 }
@@ -540,6 +543,7 @@ pub fn open_selected(app: &mut App) -> Vec<Effect> {
         return vec![];
     };
     app.overlay = None;
+    let mut effects = leave_purchase(app);
     let mut flow = Flow::new();
     flow.purchase =
         serde_json::from_value(json!({"purchaseId": row.id, "status": row.status})).ok();
@@ -549,18 +553,13 @@ pub fn open_selected(app: &mut App) -> Vec<Effect> {
         status: PurchaseStatus::parse(&row.status),
     });
     app.flow = flow;
-    app.webhook = None;
-    app.sent = None;
-    app.attempts = 0;
-    app.failed_exchange = None;
     app.notice = Some((
         Level::Info,
-        format!("Purchase {} opened from the sandbox panel.", row.id),
+        format!(
+            "Purchase {} opened from the sandbox panel.",
+            crate::tui::sanitize::clean(&row.id)
+        ),
     ));
-    check(app, CheckReason::Refresh)
-}
-
-/// Whether an answer belongs to the levers.
-pub fn is_lever_answer(answer: &Answer) -> bool {
-    matches!(answer, Answer::Acted(_) | Answer::Control(_))
+    effects.extend(check_status(app, CheckReason::Refresh));
+    effects
 }

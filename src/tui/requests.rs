@@ -178,9 +178,18 @@ impl Requests {
         Some(self.list.remove(i))
     }
 
-    /// Puts back a request that goes on under the same id (the next GET of a follow-up).
+    /// Puts back a request that goes on under the same id (the next GET of a follow-up),
+    /// in its place: the table stays in start order, so "newest" stays the newest.
     pub fn resume(&mut self, request: InFlight) {
-        self.list.push(request);
+        let at = self.list.partition_point(|r| r.id < request.id);
+        self.list.insert(at, request);
+    }
+
+    /// Ends every request `which` selects and returns them.
+    pub fn end_where_timed(&mut self, which: impl Fn(&InFlight) -> bool) -> Vec<InFlight> {
+        let (gone, kept) = self.list.drain(..).partition(|r| which(r));
+        self.list = kept;
+        gone
     }
 
     /// Ends every request `which` selects; returns their ids (to abort their tasks).

@@ -36,7 +36,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             app.spinner = app.spinner.wrapping_add(1);
-            vec![]
+            expire_overdue(app)
         }
         Msg::Answer {
             id,
@@ -48,15 +48,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Merchant(event) => on_merchant(app, *event),
-        Msg::Opened(Ok(())) => {
+        // The opener answered for a URL that is no longer the one shown: nothing to say.
+        Msg::Opened { url, .. } if app.flow.callback_url.as_deref() != Some(url.as_str()) => {
+            vec![]
+        }
+        Msg::Opened { result: Ok(()), .. } => {
             app.notice = Some((
                 Level::Info,
                 "Opened the callback URL in your browser; following the purchase…".into(),
             ));
             vec![]
         }
-        Msg::Opened(Err(why)) => {
-            let url = app.flow.callback_url.clone().unwrap_or_default();
+        Msg::Opened {
+            url,
+            result: Err(why),
+        } => {
             app.notice = Some((
                 Level::Warn,
                 format!(
@@ -66,10 +72,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.open_failure = Some(why);
             vec![Effect::Copy(url)]
         }
-        Msg::ScenarioLoaded(Ok((name, scenario))) => {
-            load_scenario(app, &name, &scenario);
-            vec![]
-        }
+        Msg::ScenarioLoaded(Ok((name, scenario))) => load_scenario(app, &name, &scenario),
         Msg::ScenarioLoaded(Err(e)) | Msg::Saved(Err(e)) => {
             app.notice = Some((Level::Error, e));
             vec![]
@@ -118,6 +121,32 @@ pub(super) fn start(app: &mut App, purpose: Purpose, call: Call) -> Effect {
     Effect::Call { id, call }
 }
 
+/// Requests past their time limit end (their task is aborted), so a spinner never runs
+/// past what it shows: a follow-up after its window, a call whose task never answered.
+fn expire_overdue(app: &mut App) -> Vec<Effect> {
+    // A grace second: the client's own timeout fires first, with a better message.
+    let grace = Duration::from_secs(1);
+    let overdue = app
+        .requests
+        .end_where_timed(|r| r.started.elapsed() > r.limit + grace);
+    let mut effects = Vec::new();
+    for r in overdue {
+        effects.push(Effect::Cancel(r.id));
+        if matches!(r.purpose, Purpose::Follow(_)) {
+            app.history.close_fold("window over");
+        }
+        app.notice = Some((
+            Level::Warn,
+            format!(
+                "Gave up {} after {} (its limit).",
+                r.purpose.label(),
+                human(r.limit, false)
+            ),
+        ));
+    }
+    effects
+}
+
 /// An answer is applied only while its request is in the table: a cancelled request,
 /// or one about a purchase the user has left, ends there.
 fn on_answer(
@@ -135,14 +164,11 @@ fn on_answer(
         (Purpose::Callback, Answer::Callback(result)) => on_callback(app, result, exchange),
         (Purpose::Challenge, Answer::Browser(result)) => {
             let ok = result.is_ok();
-            if !ok {
-                app.failed_exchange = exchange;
-            }
             app.flow.on_browser(result);
             if ok {
                 start_follow(app, PollPlan::InTerminal)
             } else {
-                vec![]
+                browser_failed(app, Purpose::Challenge, exchange)
             }
         }
         (Purpose::Follow(plan), Answer::Status(result)) => on_follow(app, request, plan, result),
@@ -241,11 +267,19 @@ fn on_callback(
             vec![]
         }
         Err(e) => {
-            app.failed_exchange = exchange;
             app.flow.on_browser(Err(e));
-            vec![]
+            browser_failed(app, Purpose::Callback, exchange)
         }
     }
+}
+
+/// The browser step failed: remember which (r repeats it, not the S2S call) and ask the
+/// purchase's real status (the PENDING_EXECUTE noted from the 202 is no longer known).
+fn browser_failed(app: &mut App, step: Purpose, exchange: Option<Box<Exchange>>) -> Vec<Effect> {
+    app.failed_exchange = exchange;
+    app.failed_step = Some(step);
+    app.flow.status = None;
+    check_status(app, CheckReason::AfterFailure)
 }
 
 /// Follows the purchase with status GETs until it is final; one follow-up at a time
@@ -290,7 +324,7 @@ fn about_another_purchase(app: &App, result: &Result<crate::api::Purchase, ApiEr
 }
 
 /// One status GET of the current purchase, for `reason`.
-fn check_status(app: &mut App, reason: CheckReason) -> Vec<Effect> {
+pub(super) fn check_status(app: &mut App, reason: CheckReason) -> Vec<Effect> {
     match app.flow.purchase_id() {
         Some(id) => {
             let purchase_id = id.to_string();
@@ -376,13 +410,19 @@ fn on_check(
                 Level::Info,
                 "The status GET says the purchase is still CREATED: a retry can work (Ctrl+S); the cancelled call may have used one of its attempts.".into(),
             ),
-            Some(s) => (
-                Level::Warn,
-                format!(
-                    "The status GET says the purchase is now {}: the cancelled call did reach the server. n starts a new purchase.",
-                    s.as_upper()
-                ),
-            ),
+            Some(s) => {
+                // The call did reach the server: show the purchase as it is now, where n
+                // and r work.
+                app.flow.step = Step::Result;
+                app.flow.outcome = Some(Outcome::Settled { status: s.clone() });
+                (
+                    Level::Warn,
+                    format!(
+                        "The status GET says the purchase is now {}: the cancelled call did reach the server.",
+                        crate::tui::sanitize::clean(&s.as_upper())
+                    ),
+                )
+            }
             None => (
                 Level::Warn,
                 "The status GET failed too: what the cancelled call did is unknown.".into(),
@@ -390,6 +430,30 @@ fn on_check(
         });
     }
     vec![]
+}
+
+/// Leaves the purchase shown (n, a scenario, a purchase opened from the panel): every
+/// request about it ends here and its late answers are dropped, and nothing learnt about
+/// it stays on screen. A resend (about a history row) and the panel's control-plane calls
+/// (about the sandbox) go on.
+pub(super) fn leave_purchase(app: &mut App) -> Vec<Effect> {
+    let effects = app
+        .requests
+        .end_where(|p| !matches!(p, Purpose::Resend | Purpose::Control(_)))
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    app.history.close_fold("stopped");
+    app.flow.restart();
+    app.open_failure = None;
+    app.failed_exchange = None;
+    app.failed_step = None;
+    app.show_raw = false;
+    app.sent = None;
+    app.send_anyway = false;
+    app.webhook = None;
+    app.attempts = 0;
+    effects
 }
 
 /// Esc while something is in flight: the newest request ends now; its task is aborted
@@ -439,10 +503,7 @@ fn cancel_newest(app: &mut App) -> Vec<Effect> {
         }
         Purpose::Follow(_) | Purpose::Check(_) => {
             app.history.close_fold("stopped");
-            app.notice = Some((
-                Level::Info,
-                format!("Stopped {what} after {waited}; r checks the status again."),
-            ));
+            app.notice = Some((Level::Info, format!("Stopped {what} after {waited}.")));
         }
         Purpose::Resend | Purpose::Act | Purpose::Control(_) => {
             app.notice = Some((
@@ -593,7 +654,13 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             vec![]
         }
         Action::Close => {
-            if app.overlay.is_some() {
+            if let Some(Overlay::Input { what, .. }) = &app.overlay
+                && *what != super::app::InputFor::PartialRefund
+            {
+                // A panel prompt: Esc goes back to the panel, not out of it.
+                app.overlay = Some(Overlay::Panel);
+                vec![]
+            } else if app.overlay.is_some() {
                 app.overlay = None;
                 vec![]
             } else {
@@ -674,6 +741,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             if let Some(f) = app.current_form_mut().focused_mut() {
                 f.clear();
             }
+            app.send_anyway = false;
             vec![]
         }
         Action::TestCards => {
@@ -766,20 +834,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
             vec![]
         }
         Action::NewPurchase => {
-            // Every request about the old purchase ends here; their late answers are
-            // dropped. A resend is about a history row, not the purchase: it goes on.
-            let effects: Vec<Effect> = app
-                .requests
-                .end_where(|p| p != Purpose::Resend)
-                .into_iter()
-                .map(Effect::Cancel)
-                .collect();
-            app.open_failure = None;
-            app.failed_exchange = None;
-            app.history.close_fold("stopped");
-            app.flow.restart();
-            app.webhook = None;
-            app.show_raw = false;
+            let effects = leave_purchase(app);
             app.purchase_form.focus = 0;
             let card = app
                 .card_form
@@ -915,11 +970,34 @@ fn send(app: &mut App) -> Vec<Effect> {
 
 /// `r` on the result screen: repeat what failed, or check the status again.
 fn retry(app: &mut App) -> Vec<Effect> {
-    match (&app.flow.outcome, app.flow.step) {
-        (Some(Outcome::Transport(_)), _) => {
-            app.flow.outcome = None;
-            send(app)
+    match (&app.flow.outcome, app.failed_step) {
+        // A failed browser step is repeated as such, while the purchase still waits.
+        (Some(Outcome::Transport(_) | Outcome::Coded(_)), Some(_)) => {
+            match (app.flow.callback_url.clone(), &app.flow.status) {
+                (Some(url), Some(PurchaseStatus::PendingExecute) | None) => {
+                    app.failed_step = None;
+                    app.failed_exchange = None;
+                    app.flow.outcome = Some(Outcome::Pending {
+                        callback_url: url.clone(),
+                    });
+                    vec![start(app, Purpose::Callback, Call::OpenCallback { url })]
+                }
+                _ => check_status(app, CheckReason::Refresh),
+            }
         }
+        (Some(Outcome::Transport(_)), None) => {
+            // Put the outcome back when send() refuses (warnings, a request in flight):
+            // the screen must not be left on "Waiting…".
+            let saved = app.flow.outcome.take();
+            let effects = send(app);
+            if effects.is_empty() {
+                app.flow.outcome = saved;
+            }
+            effects
+        }
+        // A coded error: read the status once (a follow-up would wait for a final status
+        // a payable purchase never reaches).
+        (Some(Outcome::Coded(_)), None) => check_status(app, CheckReason::Refresh),
         _ => start_follow(app, PollPlan::InTerminal),
     }
 }
@@ -974,7 +1052,7 @@ fn resend(app: &mut App) -> Vec<Effect> {
 
 /// The URL a browser may be given: only absolute `http://` or `https://` URLs with a
 /// host, written back in their parsed form (so nothing option-like reaches the opener).
-fn web_url(text: &str) -> Result<String, String> {
+pub(super) fn web_url(text: &str) -> Result<String, String> {
     let trimmed = text.trim();
     if trimmed.starts_with('-') {
         return Err("it looks like a command-line option, not a URL".into());
@@ -1022,6 +1100,7 @@ fn select(app: &mut App, context: Context) -> Vec<Effect> {
         (_, Some(Overlay::Cards { selected })) => {
             if let Some(card) = test_cards().get(selected) {
                 app.card_form.set("card_number", card.number);
+                app.send_anyway = false;
                 app.notice = Some((
                     Level::Info,
                     format!(
@@ -1036,6 +1115,7 @@ fn select(app: &mut App, context: Context) -> Vec<Effect> {
         (_, Some(Overlay::Devices { selected })) => {
             if let Some(preset) = DEVICE_PRESETS.get(selected) {
                 forms::apply_device(&mut app.card_form, preset);
+                app.send_anyway = false;
                 app.notice = Some((Level::Info, format!("Device preset: {}", preset.name)));
             }
             app.overlay = None;
@@ -1232,7 +1312,11 @@ fn export(app: &mut App) -> Vec<Effect> {
 }
 
 /// Fills both forms from a scenario (defaults, then its overrides) and starts over at ①.
-fn load_scenario(app: &mut App, name: &str, scenario: &crate::flow::scenario::Scenario) {
+fn load_scenario(
+    app: &mut App,
+    name: &str,
+    scenario: &crate::flow::scenario::Scenario,
+) -> Vec<Effect> {
     use crate::flow::presets::{default_purchase, seed_payment};
     use crate::flow::scenario::apply;
     let mut purchase =
@@ -1245,10 +1329,9 @@ fn load_scenario(app: &mut App, name: &str, scenario: &crate::flow::scenario::Sc
         serde_json::from_value(payment),
     ) {
         (Ok(p), Ok(c)) => {
+            let effects = leave_purchase(app);
             app.purchase_form = forms::purchase_form(&p);
             app.card_form = forms::card_form(&c);
-            app.flow.restart();
-            app.webhook = None;
             app.pane = Pane::Step;
             let otp = scenario
                 .otp
@@ -1262,12 +1345,14 @@ fn load_scenario(app: &mut App, name: &str, scenario: &crate::flow::scenario::Sc
                     scenario.description
                 ),
             ));
+            effects
         }
         (Err(e), _) | (_, Err(e)) => {
             app.notice = Some((
                 Level::Error,
                 format!("Scenario {name} does not fit the forms: {e}"),
             ));
+            vec![]
         }
     }
 }

@@ -260,7 +260,14 @@ fn open_browser_failure_shows_and_copies_the_url() {
         ),
         "follows the purchase"
     );
-    let effects = update(&mut app, Msg::Opened(Err("no browser".into())));
+    let url = app.flow.callback_url.clone().unwrap_or_default();
+    let effects = update(
+        &mut app,
+        Msg::Opened {
+            url,
+            result: Err("no browser".into()),
+        },
+    );
     assert!(matches!(effects.as_slice(), [Effect::Copy(u)] if u.contains("/payment/")));
     let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
     assert!(
@@ -693,9 +700,10 @@ mod properties {
                     }),
                 },
             ),
-            Effect::OpenBrowser(_) => {
-                Msg::Opened(if ok { Ok(()) } else { Err("no browser".into()) })
-            }
+            Effect::OpenBrowser(url) => Msg::Opened {
+                url: url.clone(),
+                result: if ok { Ok(()) } else { Err("no browser".into()) },
+            },
             Effect::ExportHar { .. } | Effect::SaveScenario { .. } => Msg::Saved(if ok {
                 Ok("ok".into())
             } else {

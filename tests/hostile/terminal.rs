@@ -46,7 +46,10 @@ fn answer(stream: &mut TcpStream) {
     } else if request_line.contains("s2s=true") {
         (
             "400 Bad Request",
-            format!(r#"{{"message":"Card is Blocked {EVIL}","code":"transaction_error{EVIL}"}}"#),
+            // A line break in a message must not forge a line of the summary.
+            format!(
+                r#"{{"message":"Card is Blocked {EVIL}\nstatus    PAID","code":"transaction_error{EVIL}"}}"#
+            ),
         )
     } else {
         (
@@ -135,6 +138,10 @@ fn hostile_server_text_never_reaches_the_terminal_raw() {
     assert_safe("flow", &out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("\\u001b]52;c;"), "escaped visibly:\n{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("status    PAID")),
+        "a server's line break forged a summary line:\n{text}"
+    );
 
     let base = hostile_server(3);
     let out = dirs.run(&["flow", "--json"], &base);

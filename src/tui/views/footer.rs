@@ -32,11 +32,12 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
                 SPINNER[app.spinner % SPINNER.len()],
                 request.purpose.label(),
                 request.progress(std::time::Instant::now()),
-                // Esc cancels from the step pane; in the history pane it goes back.
-                if app.pane == crate::tui::app::Pane::Step {
+                // Esc cancels from the step pane with no overlay open; elsewhere it closes
+                // or goes back, so it is not promised there.
+                if app.pane == crate::tui::app::Pane::Step && app.overlay.is_none() {
                     " · Esc cancels"
                 } else {
-                    " · F6, then Esc cancels"
+                    ""
                 }
             ),
             Style::default().fg(t.accent),

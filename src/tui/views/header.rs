@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::flow::machine::Step;
 use crate::tui::app::App;
+use crate::tui::sanitize::clean;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
@@ -43,8 +44,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let fixed = 20 + endpoint.content.chars().count();
     let theme_text = format!("   theme: {}", app.theme.name);
     let purchase = |short: bool| match app.flow.purchase_id() {
-        Some(id) if short => format!("   purchase {}", super::short_id(id)),
-        Some(id) => format!("   purchase {id}"),
+        Some(id) if short => format!("   purchase {}", super::short_id(&clean(id))),
+        Some(id) => format!("   purchase {}", clean(id)),
         None => "   no purchase yet".to_string(),
     };
     let (purchase, theme_text) =

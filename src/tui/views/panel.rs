@@ -108,7 +108,7 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     let first = app.panel.selected.saturating_sub(room.saturating_sub(2));
     for (i, row) in shown.iter().enumerate().skip(first).take(room) {
         let age = crate::tui::requests::human(
-            std::time::Duration::from_secs((now - row.created_on).max(0) as u64),
+            std::time::Duration::from_secs(now.saturating_sub(row.created_on).max(0) as u64),
             false,
         );
         let text = format!(
@@ -197,12 +197,21 @@ fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
         return lines;
     }
     let list_room = room.saturating_sub(6).max(1);
-    for (i, d) in p.deliveries.iter().rev().enumerate().take(list_room) {
+    // The list scrolls with the selection, so r and u act on a row that is shown.
+    let first = p.selected.saturating_sub(list_room.saturating_sub(1));
+    for (i, d) in p
+        .deliveries
+        .iter()
+        .rev()
+        .enumerate()
+        .skip(first)
+        .take(list_room)
+    {
         let text = format!(
             "{} #{:<3} {:<14} {:<8} → {} · {}",
             if i == p.selected { "▶" } else { " " },
             d.n,
-            short_id(&d.purchase_id),
+            short_id(&clean(&d.purchase_id)),
             clean(&d.status),
             clean(&d.url),
             clean(&d.answer())

@@ -30,7 +30,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines: Vec<Line> = Vec::new();
     match &app.flow.outcome {
         Some(Outcome::Pending { callback_url }) => pending(&mut lines, app, callback_url),
-        Some(Outcome::Settled { status }) => settled(&mut lines, app, status),
+        // The status the server said last, not the copy the outcome was made with.
+        Some(Outcome::Settled { status }) => {
+            settled(&mut lines, app, app.flow.status.as_ref().unwrap_or(status))
+        }
         Some(Outcome::Coded(err)) => coded(&mut lines, app, err),
         Some(Outcome::Transport(err)) => transport(&mut lines, app, err),
         None => lines.push(Line::raw("Waiting…")),
@@ -83,7 +86,12 @@ fn pending(lines: &mut Vec<Line>, app: &App, url: &str) {
     lines.push(kv(
         t,
         "status",
-        "PENDING_EXECUTE".into(),
+        app.flow
+            .status
+            .as_ref()
+            .map_or("PENDING_EXECUTE (from the 202)".into(), |s| {
+                clean(&s.as_upper())
+            }),
         Style::default().fg(t.warn),
     ));
     lines.push(Line::raw(""));
@@ -184,7 +192,7 @@ fn follow_lines(lines: &mut Vec<Line>, app: &App) {
 
 fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
     let t = &app.theme;
-    let upper = status.as_lower().to_ascii_uppercase();
+    let upper = clean(&status.as_upper());
     let (headline, style) = match status {
         PurchaseStatus::Paid => (
             format!("✔ {upper} — the payment went through"),
@@ -214,20 +222,19 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
             format!("… {upper} — unpaid past its due time (it expires after 24 h)"),
             Style::default().fg(t.warn),
         ),
-        _ => (
+        PurchaseStatus::Error | PurchaseStatus::Expired | PurchaseStatus::Cancelled => (
             format!("✘ {upper} — the payment did not go through"),
             Style::default().fg(t.error),
+        ),
+        _ => (
+            format!("• {upper} — as the status GET reports it"),
+            Style::default().fg(t.text),
         ),
     };
     lines.push(Line::styled(headline, style.add_modifier(Modifier::BOLD)));
     lines.push(Line::raw(""));
     if let Some(id) = app.flow.purchase_id() {
-        lines.push(kv(
-            t,
-            "purchase",
-            id.to_string(),
-            Style::default().fg(t.text),
-        ));
+        lines.push(kv(t, "purchase", clean(id), Style::default().fg(t.text)));
     }
     let error_msg = app
         .flow
@@ -270,6 +277,7 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
             .base_url
             .trim_end_matches('/')
             .trim_end_matches("/api/v1");
+        let (origin, id) = (clean(origin), clean(id));
         lines.push(Line::styled(
             format!(
                 "settle it: Ctrl+P, then p (paid) or x (error); or curl -X POST {origin}/_sandbox/purchases/{id}/settle -H 'content-type: application/json' -d '{{\"status\":\"paid\"}}'"
@@ -310,7 +318,7 @@ fn timeline(lines: &mut Vec<Line>, app: &App) {
             .timestamp
             .as_i64()
             .map(|secs| {
-                let iso = crate::history::har::iso8601(secs * 1000);
+                let iso = crate::history::har::iso8601(secs.saturating_mul(1000));
                 format!("{} UTC", iso.get(..19).unwrap_or(&iso).replace('T', " "))
             })
             .unwrap_or_default();
@@ -342,7 +350,13 @@ fn timeline(lines: &mut Vec<Line>, app: &App) {
             None => "pending".to_string(),
         };
         lines.push(Line::styled(
-            format!("  attempt {} · {kind}{card} · {}", i + 1, clean(&verdict)),
+            format!(
+                "  attempt {} · {}{} · {}",
+                i + 1,
+                clean(kind),
+                clean(&card),
+                clean(&verdict)
+            ),
             Style::default().fg(t.muted),
         ));
     }
@@ -421,7 +435,7 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
     );
     if let Some(trigger) = &d.trigger {
         lines.push(Line::styled(
-            trigger.clone(),
+            clean(trigger),
             Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
         ));
     }
@@ -437,7 +451,7 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
     lines.push(kv(
         t,
         "still payable",
-        d.payable.label(),
+        clean(&d.payable.label()),
         Style::default().fg(if d.payable.is_yes() { t.ok } else { t.warn }),
     ));
     lines.push(kv(
@@ -452,7 +466,7 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
     } else if d.payable.is_yes() {
         "e edit & retry on this purchase · n new purchase · v raw body"
     } else {
-        "n new purchase · e edit the card form · v raw body"
+        "n new purchase · v raw body"
     };
     lines.push(Line::styled(keys, Style::default().fg(t.muted)));
 }
@@ -502,6 +516,11 @@ fn transport(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
         Some(PurchaseStatus::Created) if !checking => t.ok,
         _ => t.warn,
     };
-    lines.push(Line::styled(known, Style::default().fg(style)));
-    lines.push(Line::raw("r to retry, e to edit, n for a new purchase."));
+    lines.push(Line::styled(clean(&known), Style::default().fg(style)));
+    let keys = if app.flow.purchase.is_none() || app.flow.can_retry_same_purchase() {
+        "r to retry, e to edit, n for a new purchase."
+    } else {
+        "r checks the status again, n for a new purchase."
+    };
+    lines.push(Line::raw(keys));
 }
