@@ -3,7 +3,9 @@
 //! [`start`] binds a loopback port, serves the API, the customer-browser pages, the
 //! control plane and the merchant stub, and returns a [`SandboxHandle`].
 
+pub mod after_pay;
 pub mod browser;
+pub mod capture;
 pub mod control;
 pub mod create;
 pub mod create_route;
@@ -13,10 +15,12 @@ pub mod limits;
 pub mod merchant;
 pub mod pages;
 pub mod purchase;
+pub mod refunds;
 pub mod refusal;
 pub mod request;
 pub mod routes;
 pub mod s2s;
+pub mod saved_cards;
 pub mod scenarios;
 pub mod server;
 pub mod signing;

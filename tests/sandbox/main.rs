@@ -8,6 +8,8 @@ mod control;
 mod create;
 mod faults;
 mod lifecycle;
+mod preauth;
+mod refunds;
 mod robustness;
 mod s2s;
 mod transport;
