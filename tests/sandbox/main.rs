@@ -12,4 +12,5 @@ mod preauth;
 mod refunds;
 mod robustness;
 mod s2s;
+mod saved_cards;
 mod transport;
