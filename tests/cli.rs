@@ -496,3 +496,148 @@ fn history_piped_into_head_stops_after_the_first_line() {
     let out = child.wait_with_output().expect("exits");
     assert_quiet(&out, 0, "history --json | head -1");
 }
+
+/// The exchanges of a `--json` run.
+fn exchanges(out: &Output) -> Vec<Value> {
+    lines(out)
+        .into_iter()
+        .filter(|l| l["kind"] == "exchange")
+        .collect()
+}
+
+#[test]
+fn skip_capture_ends_preauthorized_with_the_hold_webhook() {
+    let out = flow(&["--json", "--otp", "123456", "--skip-capture"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(exchanges(&out)[0]["request"]["skip_capture"], true);
+    let r = result(&out);
+    assert_eq!(r["status"], "preauthorized");
+    assert_eq!(
+        r["webhook"],
+        json!({"status": "hold", "signature_valid": true})
+    );
+    let readable = flow(&["--otp", "123456", "--skip-capture"], &[]);
+    let text = String::from_utf8_lossy(&readable.stdout);
+    assert!(text.contains("status    PREAUTHORIZED"), "{text}");
+}
+
+#[test]
+fn capture_takes_the_hold_in_full_or_in_part() {
+    let out = flow(&["--json", "--otp", "123456", "--capture"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let calls = exchanges(&out);
+    assert_eq!(
+        calls[0]["request"]["skip_capture"], true,
+        "--capture implies a hold"
+    );
+    let capture = calls
+        .iter()
+        .find(|e| e["url"].as_str().is_some_and(|u| u.ends_with("/capture/")))
+        .expect("a capture call");
+    assert_eq!(capture["request"], json!({}));
+    let r = result(&out);
+    assert_eq!(r["status"], "paid");
+    assert_eq!(r["captured_amount"], json!(20.0));
+    assert_eq!(
+        r["webhook"],
+        json!({"status": "paid", "signature_valid": true})
+    );
+
+    let out = flow(&["--json", "--otp", "123456", "--capture", "5"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let r = result(&out);
+    assert_eq!(r["status"], "partially_captured");
+    assert_eq!(r["captured_amount"], json!(5.0));
+    assert_eq!(
+        r["webhook"],
+        json!({"status": "partially_captured", "signature_valid": true})
+    );
+
+    let out = flow(&["--json", "--otp", "123456", "--capture", "25"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        result(&out)["error"]["message"],
+        "Capture amount exceeds the authorised total"
+    );
+}
+
+#[test]
+fn a_token_from_one_run_pays_in_the_next_against_a_served_sandbox() {
+    let served = serve();
+    let facts = &served.facts;
+    let env = [
+        ("PAYSECURE_API_KEY", facts["api_key"].as_str().expect("key")),
+        (
+            "PAYSECURE_BRAND_ID",
+            facts["brand_id"].as_str().expect("brand"),
+        ),
+        (
+            "PAYSECURE_BASE_URL",
+            facts["base_url"].as_str().expect("base"),
+        ),
+    ];
+    let first = flow(&["--json", "--otp", "123456"], &env);
+    assert_eq!(first.status.code(), Some(0));
+    let token = result(&first)["token_reference"]
+        .as_str()
+        .expect("the seed payload remembers the card")
+        .to_string();
+    assert!(token.starts_with("tok_"), "{token}");
+
+    let out = flow(
+        &[
+            "--json", "--otp", "123456", "--token", &token, "--cvc", "123",
+        ],
+        &env,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let s2s = exchanges(&out)
+        .into_iter()
+        .find(|e| e["url"].as_str().is_some_and(|u| u.contains("s2s=true")))
+        .expect("the S2S call");
+    let body = &s2s["request"];
+    assert_eq!(body["token_reference"], token.as_str());
+    for absent in ["card_number", "expires", "cardholder_name", "remember_card"] {
+        assert!(
+            body.get(absent).is_none(),
+            "{absent} sent with a token: {body}"
+        );
+    }
+    let r = result(&out);
+    assert_eq!(r["status"], "paid");
+    assert_eq!(r["token_reference"], token.as_str());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("4444333322221111"));
+
+    let readable = flow(&["--otp", "123456", "--token", &token], &env);
+    let text = String::from_utf8_lossy(&readable.stdout);
+    assert!(text.contains(&format!("token     {token}")), "{text}");
+}
+
+#[test]
+fn a_token_on_the_embedded_sandbox_is_unknown() {
+    let out = flow(&["--json", "--token", "tok_from_another_run"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(result(&out)["error"]["message"], "Invalid card details");
+    let out = flow(&["--token", "tok_x", "--card", "4444333322221111"], &[]);
+    assert_eq!(out.status.code(), Some(2), "--token and --card conflict");
+}

@@ -78,6 +78,15 @@ async fn typed_calls_cover_the_whole_lifecycle() {
         .await
         .expect("partial");
     assert_eq!(refund.amount, 5.0);
+    // The partial refund settles in its own step; a full refund before that would be
+    // refused as "Previous Refund Request already in Process", as on the real API.
+    for _ in 0..100 {
+        let now = client.refund_status(&purchase.id, &refund.refund_id).await;
+        if now.is_ok_and(|r| r.status() == PurchaseStatus::Refunded) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let full = client.refund_full(&purchase.id).await.expect("full");
     assert_eq!(full.status(), PurchaseStatus::Refunded);
     let other = client
@@ -313,5 +322,108 @@ async fn recorder_gets_every_exchange_redacted() {
         last.error
             .as_deref()
             .is_some_and(|e| e.contains("connection refused"))
+    );
+}
+
+/// Pays `card` on a fresh purchase (`skip_capture` as asked) through the callback.
+async fn pay_through(
+    sb: &SandboxHandle,
+    client: &PaysecureClient,
+    card: &str,
+    skip_capture: bool,
+) -> String {
+    let mut body = default_purchase(&sb.brand_id, &urls(sb));
+    if skip_capture {
+        body.extra.insert("skip_capture".into(), json!(true));
+    }
+    let purchase = client.create_purchase(&body).await.expect("created");
+    let Ok(S2sOutcome::Pending { callback_url, .. }) =
+        client.s2s(&purchase.id, &payment(card)).await
+    else {
+        panic!("3D mode answers pending");
+    };
+    let challenge = client.browser_get(&callback_url).await.expect("callback");
+    if challenge.status == 200 {
+        client
+            .browser_post_form(&callback_url, &[("otp", "123456"), ("action", "submit")])
+            .await
+            .expect("otp");
+    }
+    purchase.id
+}
+
+#[tokio::test]
+async fn capture_refund_status_and_saved_cards_are_typed() {
+    let (sb, client, _) = setup(Duration::from_secs(10)).await;
+    let id = pay_through(&sb, &client, "4444333322221111", true).await;
+    let held = client.status(&id).await.expect("status");
+    assert_eq!(held.status(), PurchaseStatus::Preauthorized);
+    assert!(!held.status().is_final() && held.status().awaits_merchant());
+    let captured = client.capture(&id, Some(5.0)).await.expect("capture");
+    assert_eq!(captured.status(), PurchaseStatus::PartiallyCaptured);
+    assert_eq!(
+        (captured.captured_amount, captured.released_amount),
+        (5.0, 15.0)
+    );
+    let err = client
+        .capture(&id, None)
+        .await
+        .expect_err("not a hold any more");
+    assert!(
+        matches!(
+            err,
+            ApiError::Coded {
+                http_status: 400,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let id = pay_through(&sb, &client, "4444333322221111", false).await;
+    let refund = client
+        .refund_partial(&id, 2.5, "test")
+        .await
+        .expect("partial");
+    assert_eq!(refund.status(), PurchaseStatus::RefundInProcess);
+    assert_eq!(refund.refund_on, Some(0));
+    let mut settled = client
+        .refund_status(&id, &refund.refund_id)
+        .await
+        .expect("refund status");
+    for _ in 0..100 {
+        if settled.status() == PurchaseStatus::Refunded {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        settled = client
+            .refund_status(&id, &refund.refund_id)
+            .await
+            .expect("refund status");
+    }
+    assert_eq!(settled.status(), PurchaseStatus::Refunded);
+    assert!(settled.refund_on.is_some_and(|t| t > 0));
+    let unknown = client
+        .refund_status(&id, "nope")
+        .await
+        .expect_err("unknown");
+    assert!(
+        matches!(&unknown, ApiError::Coded { message, .. } if message == "Transaction not found"),
+        "{unknown:?}"
+    );
+
+    let token = client.status(&id).await.expect("status").extra["token_reference"]
+        .as_str()
+        .expect("a token: the seed payload remembers the card")
+        .to_string();
+    let cards = client
+        .list_saved_cards("buyer@example.com", &sb.brand_id)
+        .await
+        .expect("list");
+    assert!(
+        cards
+            .iter()
+            .any(|c| c.token_reference == token && c.card_last_four == "1111"),
+        "{cards:?}"
     );
 }

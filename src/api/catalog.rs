@@ -487,11 +487,62 @@ pub const ENTRIES: &[Entry] = &[
         Yes,
         "Send a fresh merchantRef, or look up the earlier purchase.",
     ),
+    // Pre-authorisation and capture (they come before the refund entries, whose
+    // shorter texts such as "greater than zero" would otherwise claim them).
+    e(
+        Msg("Capture amount exceeds the authorised total"),
+        "Capture too large",
+        "A capture can take at most the amount held by the pre-authorisation.",
+        "An amount above the purchase total, or a second capture after a partial one.",
+        Depends,
+        "Capture at most the hold (omit `amount` to capture all of it).",
+    ),
+    e(
+        Msg("Capture amount must"),
+        "Capture amount not valid",
+        "The capture amount must be a number above zero (it is booked in cents).",
+        "0, a negative amount, an amount that rounds to 0.00, or text.",
+        Depends,
+        "Send a positive number, or no `amount` for the whole hold.",
+    ),
+    e(
+        Msg("can be captured"),
+        "Not a pre-authorisation hold",
+        "Only a PREAUTHORIZED purchase (created with `skip_capture: true` and paid) can be captured, once.",
+        "The purchase was not created with skip_capture, is not paid yet, or was already captured or voided.",
+        No,
+        "Check the status GET; create the purchase with skip_capture to hold funds first.",
+    ),
+    // Saved cards.
+    e(
+        Msg("customerId is required"),
+        "customerId missing",
+        "listSavedCards needs the customer whose cards to list.",
+        "The query parameter was left out or empty.",
+        Yes,
+        "Send `?customerId=…&brandId=…` (the sandbox keys customers by client.customerId, else the client email).",
+    ),
+    e(
+        Msg("brandId is required"),
+        "brandId missing",
+        "listSavedCards needs the brand the cards were saved under.",
+        "The query parameter was left out or empty.",
+        Yes,
+        "Send `?customerId=…&brandId=…`.",
+    ),
     // Refunds and cancel.
+    e(
+        Msg("Transaction not found"),
+        "Unknown refund",
+        "refundStatus found no refund with that refundId on this purchase.",
+        "A refundId from another purchase, a typo, or a full refund (which has no refundId).",
+        Depends,
+        "Use the refundId from the partial refund's reply, with its own purchaseId.",
+    ),
     e(
         Msg("can be refunded"),
         "Not refundable in this status",
-        "Only PAID (or partially refunded) purchases can be refunded.",
+        "Only PAID, PARTIALLY_CAPTURED or partially refunded purchases can be refunded.",
         "The purchase is not paid, or is still pending.",
         Depends,
         "Check the status GET; refund after it is PAID.",
@@ -571,7 +622,7 @@ pub const ENTRIES: &[Entry] = &[
     e(
         Msg("can be canceled"),
         "Not cancellable",
-        "Only CREATED purchases can be cancelled.",
+        "Only CREATED purchases (or an un-captured pre-authorisation hold) can be cancelled.",
         "The purchase already moved on (pending, paid, failed).",
         No,
         "Refund a paid purchase instead.",
@@ -579,7 +630,7 @@ pub const ENTRIES: &[Entry] = &[
     e(
         Msg("can be cancelled"),
         "Not cancellable",
-        "Only CREATED purchases can be cancelled.",
+        "Only CREATED purchases (or an un-captured pre-authorisation hold) can be cancelled.",
         "The purchase already moved on (pending, paid, failed).",
         No,
         "Refund a paid purchase instead.",
@@ -587,10 +638,10 @@ pub const ENTRIES: &[Entry] = &[
     e(
         Msg("Cannot cancel a captured"),
         "Already captured",
-        "A captured pre-authorisation cannot be voided.",
-        "Capture already happened.",
+        "A captured pre-authorisation cannot be voided: the money has moved.",
+        "The hold was captured (in full or in part) before the cancel.",
         No,
-        "Refund instead.",
+        "Refund what was captured instead.",
     ),
     // Code fallbacks.
     e(
@@ -936,6 +987,15 @@ mod tests {
             "Refund can not be initiated .Please contact Administrator.",
             "Refund amount exceeds refundable amount: 3",
             "Only purchases that can be paid for can be canceled.",
+            "Capture amount exceeds the authorised total",
+            "Capture amount must be greater than zero.",
+            "Only purchases with `status == (preauthorized)` can be captured.",
+            "Cannot cancel a captured transaction",
+            "Transaction not found",
+            "Previous Refund Request already in Process",
+            "Refund amount must be greater than zero.",
+            "cvc is required",
+            "customerId is required",
         ];
         for m in messages {
             let x = explain("transaction_error", m);
@@ -945,6 +1005,26 @@ mod tests {
             );
             assert_ne!(x.title, "Unlisted error", "{m} unexplained");
         }
+    }
+
+    #[test]
+    fn capture_texts_are_not_taken_for_refund_texts() {
+        assert_eq!(
+            explain(
+                "transaction_error",
+                "Capture amount must be greater than zero."
+            )
+            .title,
+            "Capture amount not valid"
+        );
+        assert_eq!(
+            explain(
+                "transaction_error",
+                "Refund amount must be greater than zero."
+            )
+            .title,
+            "Refund amount not positive"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::error::{ApiError, TransportKind};
 use super::exchange::{Exchange, ExchangeKind, Recorder};
 use super::redact::Redactor;
-use super::types::{CreatePurchase, Purchase, Refund, S2sOutcome};
+use super::types::{Capture, CreatePurchase, Purchase, Refund, S2sOutcome, SavedCard};
 use crate::clock::now_epoch_millis;
 
 /// Default per-request timeout: above the sandbox's default 30 s hang, so the hang fault
@@ -151,6 +151,45 @@ impl PaysecureClient {
         let path = format!("/purchases/{}/refund/", segment(purchase_id));
         let body = json!({"amount": amount, "reason": reason});
         typed(self.call(Method::POST, &path, Some(&body)).await?)
+    }
+
+    /// `POST /purchases/{id}/capture/`: all of a hold (`None`) or `amount` of it.
+    pub async fn capture(
+        &self,
+        purchase_id: &str,
+        amount: Option<f64>,
+    ) -> Result<Capture, ApiError> {
+        let path = format!("/purchases/{}/capture/", segment(purchase_id));
+        let body = match amount {
+            Some(amount) => json!({"amount": amount}),
+            None => json!({}),
+        };
+        typed(self.call(Method::POST, &path, Some(&body)).await?)
+    }
+
+    /// `POST /refundStatus/{id}/` with `{"refundId"}`: one refund, as it stands now.
+    pub async fn refund_status(
+        &self,
+        purchase_id: &str,
+        refund_id: &str,
+    ) -> Result<Refund, ApiError> {
+        let path = format!("/refundStatus/{}/", segment(purchase_id));
+        let body = json!({"refundId": refund_id});
+        typed(self.call(Method::POST, &path, Some(&body)).await?)
+    }
+
+    /// `GET /listSavedCards?customerId=&brandId=`.
+    pub async fn list_saved_cards(
+        &self,
+        customer_id: &str,
+        brand_id: &str,
+    ) -> Result<Vec<SavedCard>, ApiError> {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("customerId", customer_id)
+            .append_pair("brandId", brand_id)
+            .finish();
+        let path = format!("/listSavedCards?{query}");
+        typed(self.call(Method::GET, &path, None).await?)
     }
 
     /// An authenticated API call: success JSON (200 or 202 alike), or the error (its

@@ -151,6 +151,11 @@ pub enum PurchaseStatus {
     RefundInProcess,
     Refunded,
     PartialRefunded,
+    /// A pre-authorisation's hold (`skip_capture`); Paysecure's webhook calls it `hold`.
+    Preauthorized,
+    CaptureInProcess,
+    PartiallyCaptured,
+    VoidInProcess,
     /// Anything else, kept as sent.
     Other(String),
 }
@@ -176,6 +181,10 @@ impl PurchaseStatus {
             "refundinprocess" => PurchaseStatus::RefundInProcess,
             "refunded" => PurchaseStatus::Refunded,
             "partialrefunded" => PurchaseStatus::PartialRefunded,
+            "preauthorized" | "preauthorised" | "hold" => PurchaseStatus::Preauthorized,
+            "captureinprocess" => PurchaseStatus::CaptureInProcess,
+            "partiallycaptured" => PurchaseStatus::PartiallyCaptured,
+            "voidinprocess" => PurchaseStatus::VoidInProcess,
             _ => PurchaseStatus::Other(text.to_string()),
         }
     }
@@ -200,6 +209,10 @@ impl PurchaseStatus {
             PurchaseStatus::RefundInProcess => "refund_in_process".into(),
             PurchaseStatus::Refunded => "refunded".into(),
             PurchaseStatus::PartialRefunded => "partial_refunded".into(),
+            PurchaseStatus::Preauthorized => "preauthorized".into(),
+            PurchaseStatus::CaptureInProcess => "capture_in_process".into(),
+            PurchaseStatus::PartiallyCaptured => "partially_captured".into(),
+            PurchaseStatus::VoidInProcess => "void_in_process".into(),
             PurchaseStatus::Other(s) => s.to_ascii_lowercase(),
         }
     }
@@ -214,7 +227,14 @@ impl PurchaseStatus {
                 | PurchaseStatus::Expired
                 | PurchaseStatus::Refunded
                 | PurchaseStatus::PartialRefunded
+                | PurchaseStatus::PartiallyCaptured
         )
+    }
+
+    /// Whether the payment step is over and the next move is the merchant's: a hold
+    /// waits for a capture or a void (it is not final: it can still lapse to EXPIRED).
+    pub fn awaits_merchant(&self) -> bool {
+        *self == PurchaseStatus::Preauthorized
     }
 }
 
@@ -270,6 +290,60 @@ pub struct Refund {
     pub status: String,
     #[serde(default)]
     pub reason: String,
+    /// When the refund settled: `0` (or absent, or null) while it is REFUND_IN_PROCESS.
+    #[serde(rename = "refundOn", default, deserialize_with = "lenient_epoch")]
+    pub refund_on: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Refund {
+    /// The refund's status, parsed case-insensitively (`REFUND_IN_PROCESS`, `REFUNDED`).
+    pub fn status(&self) -> PurchaseStatus {
+        PurchaseStatus::parse(&self.status)
+    }
+}
+
+/// An epoch that may come as a number, a numeric string or null.
+fn lenient_epoch<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// The reply of `POST /purchases/{id}/capture/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capture {
+    #[serde(rename = "purchaseId", default)]
+    pub purchase_id: String,
+    /// `PAID` (all of the hold) or `PARTIALLY_CAPTURED`.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub captured_amount: f64,
+    #[serde(default)]
+    pub released_amount: f64,
+    #[serde(default)]
+    pub payment: Value,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Capture {
+    /// The purchase's status after the capture.
+    pub fn status(&self) -> PurchaseStatus {
+        PurchaseStatus::parse(&self.status)
+    }
+}
+
+/// One entry of `GET /listSavedCards`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedCard {
+    #[serde(default)]
+    pub card_last_four: String,
+    pub token_reference: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -292,9 +366,53 @@ mod tests {
             PurchaseStatus::PendingExecute
         );
         assert_eq!(
-            PurchaseStatus::parse("HOLD"),
-            PurchaseStatus::Other("HOLD".into())
+            PurchaseStatus::parse("HOLD_ON"),
+            PurchaseStatus::Other("HOLD_ON".into())
         );
+    }
+
+    #[test]
+    fn pre_auth_and_in_process_statuses() {
+        for (text, status, fin) in [
+            ("PREAUTHORIZED", PurchaseStatus::Preauthorized, false),
+            ("hold", PurchaseStatus::Preauthorized, false),
+            (
+                "capture_in_process",
+                PurchaseStatus::CaptureInProcess,
+                false,
+            ),
+            (
+                "PARTIALLY_CAPTURED",
+                PurchaseStatus::PartiallyCaptured,
+                true,
+            ),
+            ("VoidInProcess", PurchaseStatus::VoidInProcess, false),
+            ("REFUND_IN_PROCESS", PurchaseStatus::RefundInProcess, false),
+        ] {
+            let parsed = PurchaseStatus::parse(text);
+            assert_eq!(parsed, status, "{text}");
+            assert_eq!(parsed.is_final(), fin, "{text}");
+            assert_eq!(PurchaseStatus::parse(&parsed.as_upper()), parsed);
+        }
+        assert!(PurchaseStatus::Preauthorized.awaits_merchant());
+        assert!(!PurchaseStatus::Paid.awaits_merchant());
+    }
+
+    #[test]
+    fn refund_on_is_read_however_it_comes() {
+        let refund = |on: Value| -> Refund {
+            serde_json::from_value(
+                json!({"refundId": "r", "status": "REFUND_IN_PROCESS", "refundOn": on}),
+            )
+            .expect("refund")
+        };
+        assert_eq!(refund(json!(0)).refund_on, Some(0));
+        assert_eq!(refund(json!(1700000000)).refund_on, Some(1_700_000_000));
+        assert_eq!(refund(json!("1700000000")).refund_on, Some(1_700_000_000));
+        assert_eq!(refund(Value::Null).refund_on, None);
+        assert_eq!(refund(json!(0)).status(), PurchaseStatus::RefundInProcess);
+        let absent: Refund = serde_json::from_value(json!({"refundId": "r"})).expect("refund");
+        assert_eq!(absent.refund_on, None);
     }
 
     #[test]

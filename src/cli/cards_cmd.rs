@@ -42,7 +42,10 @@ pub fn run(args: CardsArgs) -> i32 {
 pub fn readable(cards: &[CardFacts]) -> String {
     let mut text = String::from(
         "Test cards of the embedded sandbox (the explorer's F2 picker). Any future expiry,\n\
-         any 3-4 digit CVC, any name; 3D cards challenge with OTP 123456 (any other OTP fails).\n",
+         any 3-4 digit CVC, any name; 3D cards challenge with OTP 123456 (any other OTP fails).\n\
+         Any success card on a purchase created with skip_capture ends PREAUTHORIZED, a hold\n\
+         to capture or void (`flow --skip-capture`, `flow --capture [AMOUNT]`); with\n\
+         remember_card \"on\" a paid card is saved as a token_reference (`flow --token`).\n",
     );
     for (group, members) in card_list::grouped(cards) {
         text.push_str(&format!("\n{group}\n"));

@@ -14,7 +14,7 @@ use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, Exchange, PaysecureClient};
 use crate::flow::diagnosis::SentFacts;
 use crate::flow::presets::{default_purchase, seed_payment};
-use crate::flow::runner::{self, FlowPlan, FlowReport, landed_name};
+use crate::flow::runner::{self, CapturePlan, FlowPlan, FlowReport, landed_name};
 use crate::flow::scenario::{self, Scenario};
 use crate::flow::target::Target;
 use crate::term_text::{clean, clean_lines};
@@ -62,6 +62,21 @@ pub struct FlowArgs {
     /// failure_redirect (default: the embedded merchant stub).
     #[arg(long)]
     pub failure_redirect: Option<String>,
+    /// Pre-authorise: create the purchase with `skip_capture: true`, so a successful
+    /// payment ends PREAUTHORIZED (a hold) instead of PAID.
+    #[arg(long)]
+    pub skip_capture: bool,
+    /// Then capture the hold: all of it, or AMOUNT of it (ends PAID or
+    /// PARTIALLY_CAPTURED). Implies --skip-capture.
+    #[arg(long, value_name = "AMOUNT", num_args = 0..=1)]
+    pub capture: Option<Option<f64>>,
+    /// Pay with a saved card: the S2S body carries `token_reference` and the CVC (--cvc)
+    /// instead of the card number, expiry and name. A successful run that remembered its
+    /// card (the default payload sends remember_card "on") prints the token to use; the
+    /// embedded sandbox forgets it when the command ends, so use a served sandbox
+    /// (`paysecure-explorer serve`) to reuse one.
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["card", "expires", "name"])]
+    pub token: Option<String>,
     /// Start from a saved scenario (shipped ones: happy-3ds, frictionless, blocked-card, …);
     /// the other options override it; `paysecure-explorer scenarios` lists them all.
     #[arg(long, value_name = "NAME", value_parser = ScenarioName, hide_possible_values = true)]
@@ -232,7 +247,24 @@ pub fn plan(args: &FlowArgs, target: &Target, scenario: Option<&Scenario>) -> Fl
             map.insert(field.into(), Value::String(v.clone()));
         }
     }
+    let capture = args.capture.map(|amount| match amount {
+        Some(a) => CapturePlan::Amount(a),
+        None => CapturePlan::Full,
+    });
+    if (args.skip_capture || capture.is_some())
+        && let Some(map) = purchase.as_object_mut()
+    {
+        map.insert("skip_capture".into(), Value::Bool(true));
+    }
+    if let (Some(token), Some(map)) = (&args.token, payment.as_object_mut()) {
+        // A saved card stands in for the card fields; only the CVC is asked again.
+        for field in ["card_number", "expires", "cardholder_name", "remember_card"] {
+            map.remove(field);
+        }
+        map.insert("token_reference".into(), Value::String(token.clone()));
+    }
     FlowPlan {
+        capture,
         purchase,
         payment,
         otp: args
@@ -283,10 +315,21 @@ pub fn result_line(report: &FlowReport, note: Option<&str>) -> Value {
             detail,
         } => json!({"http_status": http_status, "code": "transport", "kind": kind.label(), "message": detail}),
     });
+    let purchase_field = |key: &str| {
+        report
+            .flow
+            .purchase
+            .as_ref()
+            .and_then(|p| p.extra.get(key))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     json!({
         "kind": "result",
         "purchase_id": report.flow.purchase_id(),
         "status": report.status(),
+        "token_reference": purchase_field("token_reference"),
+        "captured_amount": purchase_field("captured_amount"),
         "landed": landed_name(report.flow.landed),
         "callback_url": report.flow.callback_url,
         "error": error,

@@ -85,6 +85,32 @@ fn diagnosis_block(d: &diagnosis::Diagnosis) -> String {
     out
 }
 
+/// The capture and the saved card, when the purchase has them.
+fn after_pay_lines(report: &FlowReport) -> String {
+    let field = |key: &str| {
+        report
+            .flow
+            .purchase
+            .as_ref()
+            .and_then(|p| p.extra.get(key))
+            .cloned()
+    };
+    let mut out = String::new();
+    if let Some(captured) = field("captured_amount").filter(|v| !v.is_null()) {
+        let released = field("released_amount").unwrap_or_default();
+        out.push_str(&format!("captured  {captured} (released {released})\n"));
+    }
+    if let Some(token) = field("token_reference")
+        .as_ref()
+        .and_then(|v| v.as_str().map(str::to_string))
+    {
+        out.push_str(&format!(
+            "token     {token} (saved card: pay again with --token {token})\n"
+        ));
+    }
+    out
+}
+
 /// The closing summary, with `note` (see [`super::pending_note`]) last.
 /// `sent` is what the failing call carried; `sandbox` says whether test cards are
 /// triggers here (this project's sandbox, embedded or served on this machine).
@@ -107,6 +133,7 @@ pub fn summary(
             clean(&status.to_ascii_uppercase())
         ));
     }
+    out.push_str(&after_pay_lines(report));
     if let Some(landed) = landed_name(report.flow.landed) {
         out.push_str(&format!("landed    {landed} redirect\n"));
     }

@@ -96,7 +96,8 @@ fn set_accepted(facts: &mut CardFacts, outcome: Outcome, auth: Auth, prefix: &st
     facts.auth = Some(how);
     facts.status = Some(outcome.status());
     let what = match outcome {
-        Outcome::Success => "PAID".to_string(),
+        // Any success card also shows a pre-authorisation (§10.5).
+        Outcome::Success => "PAID (PREAUTHORIZED with skip_capture)".to_string(),
         Outcome::Declined(msg) => format!("ERROR \"{msg}\""),
         Outcome::Pending => "PAYMENT_IN_PROCESS until settled (control plane)".into(),
         Outcome::Expired => "EXPIRED".into(),
@@ -147,6 +148,7 @@ mod tests {
         assert_eq!((blocked.secure, blocked.status), (None, Some("CREATED")));
         assert!(blocked.outcome.contains("Card is Blocked"));
         assert_eq!(find("4999000000000161").status, Some("ERROR"));
+        assert_eq!(seed.outcome, "PAID (PREAUTHORIZED with skip_capture)");
         let slow = find("4999000000000336");
         assert_eq!((slow.secure, slow.status), (Some("2D"), Some("PAID")));
     }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::browser::{BrowserResult, Landed};
-use crate::api::{ApiError, Purchase, PurchaseStatus, S2sOutcome};
+use crate::api::{ApiError, Capture, Purchase, PurchaseStatus, S2sOutcome};
 
 /// Which step the user is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -133,7 +133,11 @@ impl Flow {
                     self.outcome,
                     Some(Outcome::Coded(_) | Outcome::Transport(_))
                 );
-                let settled = status.is_final() || status == PurchaseStatus::PaymentInProcess;
+                // A hold (pre-authorisation) is where the payment step ends: the next
+                // move, a capture or a void, is the merchant's.
+                let settled = status.is_final()
+                    || status == PurchaseStatus::PaymentInProcess
+                    || status.awaits_merchant();
                 if settled && !keep_error {
                     self.outcome = Some(Outcome::Settled { status });
                 }
@@ -141,6 +145,19 @@ impl Flow {
             // A failed status GET after an outcome does not replace the outcome.
             Err(err) if self.outcome.is_none() => self.fail(err),
             Err(_) => {}
+        }
+    }
+
+    /// The capture of a hold answered: its status is the purchase's (PAID or
+    /// PARTIALLY_CAPTURED); a refusal is the flow's error.
+    pub fn on_captured(&mut self, result: Result<Capture, ApiError>) {
+        match result {
+            Ok(capture) => {
+                let status = capture.status();
+                self.status = Some(status.clone());
+                self.outcome = Some(Outcome::Settled { status });
+            }
+            Err(err) => self.fail(err),
         }
     }
 
@@ -173,7 +190,7 @@ impl Flow {
             Some(status) => {
                 let parked = status == &PurchaseStatus::PaymentInProcess
                     && self.landed == Some(Landed::Pending);
-                !(status.is_final() || parked)
+                !(status.is_final() || parked || status.awaits_merchant())
             }
             None => false,
         }
@@ -183,6 +200,27 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hold_ends_the_payment_step_and_a_capture_settles_it() {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(purchase("CREATED")));
+        flow.on_status(Ok(purchase("PREAUTHORIZED")));
+        assert!(!flow.awaits_final_status(), "no polling past a hold");
+        assert_eq!(
+            flow.outcome,
+            Some(Outcome::Settled {
+                status: PurchaseStatus::Preauthorized
+            })
+        );
+        let capture: Capture = serde_json::from_value(serde_json::json!(
+            {"purchaseId": "p1", "status": "PARTIALLY_CAPTURED", "captured_amount": 5}
+        ))
+        .expect("capture");
+        flow.on_captured(Ok(capture));
+        assert_eq!(flow.status, Some(PurchaseStatus::PartiallyCaptured));
+        assert!(!flow.awaits_final_status());
+    }
 
     fn purchase(status: &str) -> Purchase {
         serde_json::from_value(serde_json::json!({"purchaseId": "p1", "status": status}))

@@ -200,12 +200,19 @@ pub struct TestCard {
     pub description: String,
 }
 
+/// What any success card also shows, by the purchase and payload it is used with
+/// (§10.5, §10.8): a rule, so it is said once per card rather than as more cards.
+pub const SUCCESS_CARD_NOTE: &str = "with skip_capture it ends PREAUTHORIZED (capture or void it); \
+remember_card \"on\" saves it as a token_reference";
+
 /// Every card of the sandbox's §4, §6 and §7 tables, grouped by outcome.
 pub fn test_cards() -> Vec<TestCard> {
     let mut cards = vec![TestCard {
         number: scenarios::SEED_CARD,
         group: "Success",
-        description: "Seed document's example card: Visa 3D, challenge with OTP 123456".into(),
+        description: format!(
+            "Seed document's example card: Visa 3D, challenge with OTP 123456; {SUCCESS_CARD_NOTE}"
+        ),
     }];
     const COLUMNS: [&str; 4] = ["Mastercard 2D", "Mastercard 3D", "Visa 2D", "Visa 3D"];
     for row in OUTCOME_ROWS {
@@ -258,6 +265,21 @@ mod tests {
         numbers.sort();
         numbers.dedup();
         assert_eq!(numbers.len(), cards.len());
+    }
+
+    #[test]
+    fn success_cards_say_they_demonstrate_pre_auth_and_saved_cards() {
+        for card in test_cards() {
+            let pays = matches!(
+                scenarios::behaviour_of(card.number),
+                Some(CardBehaviour::Accepted {
+                    outcome: scenarios::Outcome::Success,
+                    ..
+                })
+            );
+            let noted = card.description.contains("skip_capture");
+            assert_eq!(noted, pays && card.group == "Success", "{card:?}");
+        }
     }
 
     #[test]

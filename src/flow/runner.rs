@@ -31,6 +31,17 @@ pub struct FlowPlan {
     pub urls: MerchantUrls,
     /// Load the merchant landing page after the redirect (embedded sandbox only).
     pub fetch_landing: bool,
+    /// Capture the hold once the payment ends PREAUTHORIZED (a `skip_capture` purchase).
+    pub capture: Option<CapturePlan>,
+}
+
+/// How much of a hold to capture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CapturePlan {
+    /// All of it (no `amount` sent).
+    Full,
+    /// This amount, in major units.
+    Amount(f64),
 }
 
 /// The webhook the merchant stub received for the purchase.
@@ -54,9 +65,18 @@ impl FlowReport {
         self.flow.status.as_ref().map(PurchaseStatus::as_lower)
     }
 
-    /// `0` paid, `3` transport failure, `1` anything else.
+    /// `0` paid (a hold, or a partial capture of one, when that was the plan), `3`
+    /// transport failure, `1` anything else.
     pub fn exit_code(&self) -> i32 {
-        if self.flow.status == Some(PurchaseStatus::Paid) && self.error.is_none() {
+        let succeeded = matches!(
+            self.flow.status,
+            Some(
+                PurchaseStatus::Paid
+                    | PurchaseStatus::Preauthorized
+                    | PurchaseStatus::PartiallyCaptured
+            )
+        );
+        if succeeded && self.error.is_none() {
             0
         } else if self.error.as_ref().is_some_and(ApiError::is_transport) {
             3
@@ -101,13 +121,33 @@ pub async fn run(
         }
         _ => {}
     }
+    if let (Some(plan), Some(PurchaseStatus::Preauthorized)) = (plan.capture, &flow.status) {
+        let amount = match plan {
+            CapturePlan::Full => None,
+            CapturePlan::Amount(a) => Some(a),
+        };
+        flow.on_captured(client.capture(&id, amount).await);
+        if flow.status.as_ref().is_some_and(PurchaseStatus::is_final) {
+            // The purchase as it now stands (captured amount, payment), for the report.
+            flow.on_status(client.status(&id).await);
+        }
+    }
     let webhook = match (sandbox, &mut events, flow.status.as_ref()) {
-        (Some(handle), Some(rx), Some(status)) if status.is_final() => {
-            wait_for_webhook(rx, &handle.merchant_events(), &id, WEBHOOK_WAIT).await
+        (Some(handle), Some(rx), Some(status)) if status.is_final() || status.awaits_merchant() => {
+            let want = webhook_status(status);
+            wait_for_webhook(rx, &handle.merchant_events(), &id, &want, WEBHOOK_WAIT).await
         }
         _ => None,
     };
     finish(flow, webhook)
+}
+
+/// The webhook event a status is announced with (Paysecure calls a hold `hold`).
+fn webhook_status(status: &PurchaseStatus) -> String {
+    match status {
+        PurchaseStatus::Preauthorized => "hold".into(),
+        other => other.as_lower(),
+    }
 }
 
 fn finish(flow: Flow, webhook: Option<WebhookSeen>) -> FlowReport {
@@ -133,11 +173,14 @@ pub async fn poll_status(client: &PaysecureClient, id: &str, flow: &mut Flow) {
     }
 }
 
-/// The first webhook for `id`: from what was already seen, else as it arrives.
+/// The first webhook for `id` announcing `want` (a lower-case status): from what was
+/// already seen, else as it arrives. A purchase can have several (a hold, then its
+/// capture), so the status picks the one the run ended with.
 pub async fn wait_for_webhook(
     rx: &mut broadcast::Receiver<MerchantEvent>,
     seen: &[MerchantEvent],
     id: &str,
+    want: &str,
     wait: Duration,
 ) -> Option<WebhookSeen> {
     let matches = |event: &MerchantEvent| match event {
@@ -146,7 +189,7 @@ pub async fn wait_for_webhook(
             status,
             signature_valid,
             ..
-        } if purchase_id == id => Some(WebhookSeen {
+        } if purchase_id == id && status.eq_ignore_ascii_case(want) => Some(WebhookSeen {
             status: status.clone(),
             signature_valid: *signature_valid,
         }),

@@ -344,6 +344,12 @@ fn merge_settings(current: &Settings, body: &Map<String, Value>) -> Result<Setti
                     .filter(|n| (1..=120).contains(n))
                     .ok_or_else(|| bad("webhook_timeout_s must be 1 to 120"))?;
             }
+            "refund_delay_ms" => {
+                next.refund_delay_ms = value
+                    .as_u64()
+                    .filter(|n| *n <= 60_000)
+                    .ok_or_else(|| bad("refund_delay_ms must be 0 to 60000"))?;
+            }
             other => return Err(bad(&format!("unknown setting \"{other}\""))),
         }
     }

@@ -235,6 +235,7 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         refunded_amount: 0.0,
         refund_fails: false,
         refunds: Vec::new(),
+        after: Default::default(),
     })
 }
 

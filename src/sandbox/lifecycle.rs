@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::errors::{Coded, json_response};
 use super::purchase::{Purchase, Status, round2};
+use super::refunds::{refund_record, spawn_settle};
 use super::request::{ApiCall, BodyUse, extract};
 use super::routes::PathParam;
 use super::state::SandboxState;
@@ -19,7 +20,7 @@ use super::webhook::notify;
 pub const MAX_PARTIAL_REFUNDS: usize = 100;
 
 /// Reads the call, then runs `f` on the purchase under the lock.
-async fn with_purchase<F>(
+pub async fn with_purchase<F>(
     state: &Arc<SandboxState>,
     id: &str,
     req: Request,
@@ -64,13 +65,17 @@ pub async fn status(
     .await
 }
 
-/// `GET|POST /purchases/{id}/cancel/`: only from CREATED.
+/// `GET|POST /purchases/{id}/cancel/`: from CREATED, or an un-captured hold (§10.5).
 pub async fn cancel(
     State(state): State<Arc<SandboxState>>,
     PathParam(id): PathParam,
     req: Request,
 ) -> Response {
-    with_purchase(&state, &id, req, BodyUse::Ignored, |p, call, now| {
+    let hold_state = Arc::clone(&state);
+    with_purchase(&state, &id, req, BodyUse::Ignored, move |p, call, now| {
+        if let Some(answer) = super::capture::cancel_hold(&hold_state, p, &call.origin, now) {
+            return answer;
+        }
         if p.status != Status::Created || p.in_flight {
             return Err(Coded::transaction(
                 "Only purchases that can be paid for can be canceled.",
@@ -91,7 +96,10 @@ fn refundable(p: &Purchase) -> Result<f64, Coded> {
         Status::Refunded => Err(Coded::transaction(
             "This Purchase was already fully refunded.",
         )),
-        Status::Paid | Status::PartialRefunded => {
+        Status::RefundInProcess => Err(Coded::transaction(
+            "Previous Refund Request already in Process",
+        )),
+        Status::Paid | Status::PartialRefunded | Status::PartiallyCaptured => {
             if p.refund_fails {
                 Err(Coded::transaction(
                     "Refund can not be initiated .Please contact Administrator.",
@@ -110,7 +118,7 @@ fn refundable(p: &Purchase) -> Result<f64, Coded> {
 fn refund(p: &mut Purchase, amount: f64, now: i64) -> Status {
     p.set_status(Status::RefundInProcess, now);
     p.refunded_amount = round2(p.refunded_amount + amount);
-    let done = if p.total - p.refunded_amount < 0.005 {
+    let done = if p.settled_total() - p.refunded_amount < 0.005 {
         Status::Refunded
     } else {
         Status::PartialRefunded
@@ -129,9 +137,11 @@ pub async fn refund_full(
     PathParam(id): PathParam,
     req: Request,
 ) -> Response {
-    with_purchase(&state, &id, req, BodyUse::Ignored, |p, call, now| {
+    let notify_state = Arc::clone(&state);
+    with_purchase(&state, &id, req, BodyUse::Ignored, move |p, call, now| {
         let left = refundable(p)?;
         refund(p, left, now);
+        notify(&notify_state, p, &call.origin);
         Ok(json_response(
             StatusCode::ACCEPTED,
             &p.to_json(&call.origin),
@@ -147,7 +157,8 @@ pub async fn refund_partial(
     req: Request,
 ) -> Response {
     let refund_id = state.store.new_id();
-    with_purchase(&state, &id, req, BodyUse::Required, move |p, call, now| {
+    let reply_id = refund_id.clone();
+    let answer = with_purchase(&state, &id, req, BodyUse::Required, move |p, call, now| {
         let body = call.body.clone().unwrap_or_default();
         let amount = match body.get("amount") {
             None | Some(Value::Null) => return Err(Coded::transaction("amount is required")),
@@ -193,14 +204,16 @@ pub async fn refund_partial(
                 format!("Refund amount exceeds refundable amount: {left}"),
             ));
         }
-        let status = refund(p, round2(amount), now);
-        let reply = json!({
-            "refundId": refund_id, "purchaseId": p.id, "amount": round2(amount),
-            "currency": p.currency, "status": "REFUNDED", "reason": reason,
-            "createdOn": now, "refundOn": now, "purchaseStatus": status.upper(),
-        });
+        // Accepted, not booked: the purchase waits in refund_in_process and the refund
+        // settles in its own step after this reply (§10.6).
+        p.set_status(Status::RefundInProcess, now);
+        let reply = refund_record(&reply_id, p, round2(amount), &reason, now);
         p.refunds.push(reply.clone());
         Ok(json_response(StatusCode::ACCEPTED, &reply))
     })
-    .await
+    .await;
+    if answer.status() == StatusCode::ACCEPTED {
+        spawn_settle(&state, id, refund_id);
+    }
+    answer
 }

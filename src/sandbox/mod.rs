@@ -4,7 +4,9 @@
 //! control plane and the merchant stub, and returns a [`SandboxHandle`].
 
 pub mod access_log;
+pub mod after_pay;
 pub mod browser;
+pub mod capture;
 pub mod control;
 pub mod create;
 pub mod create_route;
@@ -16,10 +18,12 @@ pub mod limits;
 pub mod merchant;
 pub mod pages;
 pub mod purchase;
+pub mod refunds;
 pub mod refusal;
 pub mod request;
 pub mod routes;
 pub mod s2s;
+pub mod saved_cards;
 pub mod scenarios;
 pub mod server;
 pub mod signing;

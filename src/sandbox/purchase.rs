@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::after_pay::AfterPay;
 use super::scenarios::{Auth, Outcome};
 
 /// Which kind of API key made a call.
@@ -27,6 +28,11 @@ pub enum Status {
     RefundInProcess,
     Refunded,
     PartialRefunded,
+    /// Pre-authorisation (`skip_capture`): the funds are held until a capture or a void.
+    Preauthorized,
+    CaptureInProcess,
+    PartiallyCaptured,
+    VoidInProcess,
 }
 
 impl Status {
@@ -44,6 +50,10 @@ impl Status {
             Status::RefundInProcess => "REFUND_IN_PROCESS",
             Status::Refunded => "REFUNDED",
             Status::PartialRefunded => "PARTIAL_REFUNDED",
+            Status::Preauthorized => "PREAUTHORIZED",
+            Status::CaptureInProcess => "CAPTURE_IN_PROCESS",
+            Status::PartiallyCaptured => "PARTIALLY_CAPTURED",
+            Status::VoidInProcess => "VOID_IN_PROCESS",
         }
     }
 
@@ -119,6 +129,8 @@ pub struct Purchase {
     pub refunded_amount: f64,
     pub refund_fails: bool,
     pub refunds: Vec<Value>,
+    /// Capture and saved-card state (§10.5, §10.8).
+    pub after: AfterPay,
 }
 
 impl Purchase {
@@ -146,7 +158,9 @@ impl Purchase {
     /// What is left to refund.
     pub fn refundable(&self) -> f64 {
         match self.status {
-            Status::Paid | Status::PartialRefunded => round2(self.total - self.refunded_amount),
+            Status::Paid | Status::PartialRefunded | Status::PartiallyCaptured => {
+                round2(self.settled_total() - self.refunded_amount)
+            }
             _ => 0.0,
         }
     }
@@ -217,6 +231,7 @@ impl Purchase {
                 map.insert("payment".into(), self.payment_json(paid_on));
             }
         }
+        self.add_after_pay_fields(&mut obj);
         obj
     }
 

@@ -60,6 +60,9 @@ pub enum BodyUse {
     Required,
     /// A body is size- and type-checked but not parsed.
     Ignored,
+    /// An empty body reads as `{}`; any other must be a JSON object (capture's fields
+    /// are all optional, and clients send none).
+    Optional,
 }
 
 /// Authenticates and reads a request in the contract's order.
@@ -88,6 +91,8 @@ pub async fn extract(
     let body = match use_body {
         BodyUse::Required => Some(parse_object(&bytes)?),
         BodyUse::Ignored => None,
+        BodyUse::Optional if bytes.iter().all(u8::is_ascii_whitespace) => Some(Map::new()),
+        BodyUse::Optional => Some(parse_object(&bytes)?),
     };
     Ok(ApiCall {
         key_type,

@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use super::errors::Coded;
 use super::state::SandboxState;
 use super::{
-    access_log, browser, control, create_route, dashboard, dashboard_forms, lifecycle, merchant,
-    s2s,
+    access_log, browser, capture, control, create_route, dashboard, dashboard_forms, lifecycle,
+    merchant, refunds, s2s, saved_cards,
 };
 
 /// One path segment (`{id}`, `{n}`, `{page}`); a bad one is a coded 400, not plain text.
@@ -71,6 +71,9 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             "/api/v1/purchases/{id}/refund",
             get(lifecycle::refund_full).post(lifecycle::refund_partial),
         )
+        .route("/api/v1/purchases/{id}/capture", post(capture::capture))
+        .route("/api/v1/refundStatus/{id}", post(refunds::refund_status))
+        .route("/api/v1/listSavedCards", get(saved_cards::list))
         .route("/api/v1/p/{id}", post(s2s::s2s))
         .route_layer(middleware::from_fn_with_state(state.clone(), latency));
     let browser = Router::new().route(

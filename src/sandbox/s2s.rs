@@ -17,6 +17,7 @@ use super::lifecycle::expire_if_due;
 use super::purchase::{KeyType, PendingPayment, Status};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
+use super::saved_cards;
 use super::scenarios::{self, CardBehaviour, Fault, Outcome};
 use super::state::SandboxState;
 use super::transitions::{AttemptRecord, apply_outcome, record_attempt};
@@ -89,7 +90,21 @@ pub async fn s2s(
         id: id.clone(),
     };
     let body = call.body.unwrap_or_default();
-    let verdict = judge(&body, &admitted, call.peer_ip, call.key_type);
+    let verdict = match text(&body, "token_reference") {
+        // A saved card (§10.8): the token stands in for the card fields.
+        Some(token) => {
+            let payer = saved_cards::Payer {
+                created_with: admitted.created_with,
+                client_email: &admitted.client_email,
+                brand_id: &state.brand_id,
+            };
+            match saved_cards::judge(&state, &body, &token, call.peer_ip, call.key_type, &payer) {
+                Ok(pending) => Verdict::Accept(pending),
+                Err((err, kills)) => Verdict::Reject { err, kills },
+            }
+        }
+        None => judge(&body, &admitted, call.peer_ip, call.key_type),
+    };
     let client_ip = text(&body, "remote_ip").unwrap_or_default();
     let pending = match verdict {
         Verdict::Reject { err, kills } => {
@@ -102,6 +117,7 @@ pub async fn s2s(
             Err(pending) => pending,
         },
     };
+    saved_cards::prepare(&state, &id, &body, &pending);
     let resp = accept(&state, &id, pending, &client_ip, &admitted, &call.origin);
     drop(guard);
     resp

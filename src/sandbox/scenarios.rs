@@ -54,7 +54,9 @@ pub struct OutcomeRow {
 pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Success",
-        description: "Pays: status PAID, success redirect, paid webhook",
+        // Every success card also demonstrates pre-authorisation (§10.5): the purchase's
+        // skip_capture decides, not the card. (Short: the picker shows one line.)
+        description: "Pays PAID, PREAUTHORIZED with skip_capture",
         outcome: Outcome::Success,
         cards: [
             "5116213113429327",

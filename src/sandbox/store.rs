@@ -27,6 +27,9 @@ pub struct Settings {
     pub timeout_s: u64,
     /// How long one webhook delivery (connect, send, answer head) may take, in seconds.
     pub webhook_timeout_s: u64,
+    /// How long a partial refund stays REFUND_IN_PROCESS after its reply, in milliseconds
+    /// (0: it settles right after the reply; more lets `refundStatus` be seen in process).
+    pub refund_delay_ms: u64,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             latency_ms: 0,
             timeout_s: 30,
             webhook_timeout_s: 10,
+            refund_delay_ms: 0,
         }
     }
 }
@@ -93,6 +97,11 @@ impl Inner {
         );
         if waiting && age > 24 * 3600 {
             p.pending = None;
+            p.set_status(Status::Expired, now);
+            return true;
+        }
+        // An un-captured hold lapses after 7 days, as card holds do (reference §6.4).
+        if p.status == Status::Preauthorized && age > 7 * 24 * 3600 {
             p.set_status(Status::Expired, now);
             return true;
         }

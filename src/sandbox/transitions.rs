@@ -18,7 +18,8 @@ pub fn apply_outcome(p: &mut Purchase, outcome: Outcome, now: i64) {
         return;
     }
     p.pending = None;
-    let status = Status::of_outcome(outcome);
+    // A pre-authorisation's success is a hold, not a payment (§10.5).
+    let status = super::capture::held(p, Status::of_outcome(outcome));
     p.error_msg = match outcome {
         Outcome::Declined(msg) => msg.to_string(),
         Outcome::Expired => "Transaction Expired".to_string(),
@@ -33,6 +34,7 @@ pub fn apply_outcome(p: &mut Purchase, outcome: Outcome, now: i64) {
     }
     p.set_status(status, now);
     finish_last_attempt(p, outcome);
+    super::saved_cards::issue_on_success(p);
 }
 
 /// Marks the latest successful-so-far S2S attempt with the final result.

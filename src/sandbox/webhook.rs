@@ -8,7 +8,7 @@ use serde_json::Value;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::access_log::{WEBHOOK_TARGET, loggable_url};
-use super::purchase::Purchase;
+use super::purchase::{Purchase, Status};
 use super::signing::signed_string;
 use super::state::SandboxState;
 use super::store::Delivery;
@@ -28,21 +28,34 @@ pub struct WebhookJob {
     pub forwarded: bool,
 }
 
-/// The webhook a final status calls for, if the purchase has a URL for it:
-/// `paid` → `success_callback`; `error`/`expired` → `failure_callback`.
+/// The webhook a status calls for, if the purchase has a URL for it: `paid`,
+/// `partially_captured`, `hold`, `refunded`, `partial_refunded` → `success_callback`;
+/// `error`, `expired`, `cancelled` → `failure_callback`. (Paysecure sends holds, refunds
+/// and cancels to the dashboard's webhooks; the sandbox has no dashboard, so they go to
+/// the purchase's callbacks, an emulator choice.)
 pub fn job_for(purchase: &Purchase, origin: &str) -> Option<WebhookJob> {
-    let status = purchase.status.lower();
+    // Paysecure names the PREAUTHORIZED event `hold`; the signed string follows it.
+    let status = match purchase.status {
+        Status::Preauthorized => "hold".to_string(),
+        other => other.lower(),
+    };
     let url = match status.as_str() {
-        "paid" => purchase.success_callback.clone(),
-        "error" | "expired" => purchase.failure_callback.clone(),
+        "paid" | "partially_captured" | "hold" | "refunded" | "partial_refunded" => {
+            purchase.success_callback.clone()
+        }
+        "error" | "expired" | "cancelled" => purchase.failure_callback.clone(),
         _ => None,
     }?;
+    let mut body = purchase.webhook_body(origin);
+    if let Some(map) = body.as_object_mut() {
+        map.insert("status".into(), Value::String(status.clone()));
+    }
     Some(WebhookJob {
         purchase_id: purchase.id.clone(),
         status,
         brand_id: purchase.brand_id.clone(),
         url,
-        body: purchase.webhook_body(origin),
+        body,
         forwarded: false,
     })
 }

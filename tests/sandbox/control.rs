@@ -194,7 +194,7 @@ async fn settings_get_put_and_validation() {
     let s = env.control(Method::GET, "/settings", None).await.json();
     assert_eq!(
         s,
-        json!({"attempt_limit": 3, "mode": "3d", "latency_ms": 0, "timeout_s": 30, "webhook_timeout_s": 10})
+        json!({"attempt_limit": 3, "mode": "3d", "latency_ms": 0, "timeout_s": 30, "webhook_timeout_s": 10, "refund_delay_ms": 0})
     );
     let s = env
         .control(

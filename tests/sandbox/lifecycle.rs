@@ -133,14 +133,22 @@ async fn partial_refunds_and_their_messages() {
     let a = post(json!({"amount": 5.12, "reason": "damaged"})).await;
     assert_eq!(a.status, 202, "{}", a.text);
     let r = a.json();
-    assert_eq!(r["status"], "REFUNDED");
+    assert_eq!(r["status"], "REFUND_IN_PROCESS");
     assert_eq!(r["amount"], json!(5.12));
     assert_eq!(r["purchaseId"], id);
     assert_eq!(r["currency"], "EUR");
     assert_eq!(r["reason"], "damaged");
     assert_eq!(r["refundId"].as_str().expect("refund id").len(), 24);
     assert!(r["createdOn"].is_i64());
-    let p = env.status(&id).await;
+    // It settles in its own step right after the reply (§10.6).
+    let mut p = env.status(&id).await;
+    for _ in 0..300 {
+        if p["status"] != "REFUND_IN_PROCESS" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        p = env.status(&id).await;
+    }
     assert_eq!(p["status"], "PARTIAL_REFUNDED");
     assert_eq!(p["refundable_amount"], json!(14.88));
     // A full refund after a partial one refunds what is left.

@@ -1,0 +1,254 @@
+//! Saved cards (§10.8): `remember_card` on with a success issues a `token_reference`;
+//! an S2S call with `token_reference` + `cvc` pays with that card; `GET /listSavedCards`
+//! lists a customer's cards.
+//!
+//! Nothing here keeps a card number: a saved card is the original card's masked PAN and
+//! behaviour (outcome and authentication), which is all the sandbox needs to pay with it
+//! again. The saved cards live on the purchases that saved them, so a reset forgets them.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::after_pay::SavedCard;
+use super::create::text;
+use super::errors::{Coded, json_response};
+use super::purchase::{KeyType, PendingPayment, Purchase, Status};
+use super::request::{BodyUse, extract};
+use super::scenarios;
+use super::state::SandboxState;
+use crate::card;
+
+/// A token payment without `cvc` (reference §4.1).
+pub const MSG_CVC_REQUIRED: &str = "cvc is required";
+
+/// Whose saved cards these are: `client.customerId` when the merchant sent one, else the
+/// client email (an emulator choice: the sandbox has no customer API to mint ids).
+pub fn customer_key(client: &Value) -> String {
+    let field = |k: &str| {
+        client
+            .get(k)
+            .and_then(|v| match v {
+                Value::String(s) => Some(s.trim().to_string()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NA"))
+    };
+    field("customerId")
+        .or_else(|| field("email"))
+        .unwrap_or_default()
+}
+
+/// A fresh token: `tok_` and 24 letters. Letters only, so a token can never contain (or
+/// be mistaken for) a card number, and it says nothing about the card.
+fn new_token() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut random = [0u8; 12];
+    // If the system RNG fails the counter still keeps tokens unique.
+    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut random);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes();
+    let mut token = String::from("tok_");
+    for (i, b) in random.iter().enumerate() {
+        let b = b ^ count.get(i).copied().unwrap_or(0);
+        token.push(char::from(b'a' + (b >> 4)));
+        token.push(char::from(b'a' + (b & 0x0f)));
+    }
+    token
+}
+
+/// Called when a payment's outcome is applied: a success (PAID, or PREAUTHORIZED for a
+/// hold) of a card to remember gets its token, and the attempt that paid shows it.
+pub fn issue_on_success(p: &mut Purchase) {
+    if !matches!(p.status, Status::Paid | Status::Preauthorized) {
+        return;
+    }
+    if p.after.token_reference.is_none() && p.after.remember.is_some() {
+        p.after.token_reference = Some(new_token());
+    }
+    let Some(token) = p.after.token_reference.clone() else {
+        return;
+    };
+    let paying = p
+        .attempts
+        .iter_mut()
+        .rev()
+        .find(|a| a.get("type").and_then(Value::as_str) == Some("execute"));
+    if let Some(Value::Object(extra)) = paying.and_then(|a| a.get_mut("extra")) {
+        extra.insert("token_reference".into(), json!(token));
+    }
+}
+
+/// Before an accepted S2S payment is applied: remember the card (`remember_card` on), or
+/// note the token it is paid with.
+pub fn prepare(
+    state: &SandboxState,
+    id: &str,
+    body: &Map<String, Value>,
+    pending: &PendingPayment,
+) {
+    let mut inner = state.store.lock();
+    let Some(p) = inner.purchases.get_mut(id) else {
+        return;
+    };
+    if let Some(token) = text(body, "token_reference") {
+        p.after.token_reference = Some(token);
+        p.after.remember = None;
+        return;
+    }
+    // The backend saves on `on` or `true`; other non-empty values pay without saving.
+    let remember = text(body, "remember_card")
+        .is_some_and(|v| v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true"));
+    p.after.remember = remember.then(|| SavedCard {
+        card: pending.clone(),
+        customer: customer_key(&p.client),
+        brand_id: p.brand_id.clone(),
+    });
+}
+
+/// The saved card behind `token` for this brand, if any.
+fn find(state: &SandboxState, token: &str, brand_id: &str) -> Option<PendingPayment> {
+    let inner = state.store.lock();
+    inner.purchases.values().find_map(|p| {
+        let saved = p.after.remember.as_ref()?;
+        (p.after.token_reference.as_deref() == Some(token) && saved.brand_id == brand_id)
+            .then(|| saved.card.clone())
+    })
+}
+
+/// What the purchase being paid tells the token check.
+pub struct Payer<'a> {
+    pub created_with: KeyType,
+    pub client_email: &'a str,
+    pub brand_id: &'a str,
+}
+
+/// The S2S checks for a token payment, in the card path's order with the card fields
+/// replaced by the token: `Err((error, moves the purchase to ERROR))`.
+pub fn judge(
+    state: &SandboxState,
+    body: &Map<String, Value>,
+    token: &str,
+    peer: IpAddr,
+    key: KeyType,
+    payer: &Payer<'_>,
+) -> Result<PendingPayment, (Coded, bool)> {
+    for field in ["remote_ip", "user_agent", "accept_header"] {
+        if text(body, field).is_none() {
+            let err = Coded::new(
+                StatusCode::BAD_REQUEST,
+                "Invalid_Parameter",
+                format!("{field} cannot be null"),
+            );
+            return Err((err, false));
+        }
+    }
+    let remote_ip = text(body, "remote_ip").unwrap_or_default();
+    let same_ip = remote_ip
+        .parse::<IpAddr>()
+        .map(|ip| ip == peer)
+        .unwrap_or(remote_ip == peer.to_string());
+    if same_ip {
+        return Err((Coded::transaction(scenarios::MSG_IP_MATCH), false));
+    }
+    let Some(cvc) = text(body, "cvc") else {
+        let err = Coded::new(
+            StatusCode::BAD_REQUEST,
+            "Invalid_Parameter",
+            MSG_CVC_REQUIRED,
+        );
+        return Err((err, false));
+    };
+    if !card::cvc_is_valid(&cvc) {
+        return Err((Coded::transaction(scenarios::MSG_INVALID_CARD_INFO), false));
+    }
+    if key != payer.created_with {
+        return Err((Coded::transaction(scenarios::MSG_KEY_TYPE), false));
+    }
+    let domain = payer.client_email.rsplit('@').next().unwrap_or("");
+    if domain.eq_ignore_ascii_case("blocked.example") {
+        return Err((Coded::transaction(scenarios::MSG_CUSTOMER_BLOCKED), false));
+    }
+    find(state, token, payer.brand_id)
+        .ok_or_else(|| (Coded::transaction("Invalid card details"), true))
+}
+
+/// `GET /listSavedCards?customerId=&brandId=`: `[{card_last_four, token_reference}]`,
+/// oldest first.
+pub async fn list(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let call = match extract(&state.keys, &state.origin, &parts, body, BodyUse::Ignored).await {
+        Ok(call) => call,
+        Err(e) => return e.into_response(),
+    };
+    let param = |name: &str| {
+        form_urlencoded::parse(call.query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    // The reference notes a lower-case `invalid_parameter` code on this endpoint.
+    let missing = |name: &str| {
+        Coded::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            format!("{name} is required"),
+        )
+        .into_response()
+    };
+    let Some(customer) = param("customerId") else {
+        return missing("customerId");
+    };
+    let Some(brand) = param("brandId") else {
+        return missing("brandId");
+    };
+    let inner = state.store.lock();
+    let cards: Vec<Value> = inner
+        .order
+        .iter()
+        .filter_map(|id| inner.purchases.get(id))
+        .filter_map(|p| {
+            let saved = p.after.remember.as_ref()?;
+            let token = p.after.token_reference.as_ref()?;
+            (saved.customer == customer && saved.brand_id == brand).then(|| {
+                let pan = &saved.card.masked_pan;
+                let last_four = pan.get(pan.len().saturating_sub(4)..).unwrap_or("");
+                json!({"card_last_four": last_four, "token_reference": token})
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, &Value::Array(cards))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_opaque_letters_and_unique() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 28);
+        assert!(a.starts_with("tok_"));
+        assert!(a[4..].bytes().all(|c| (b'a'..=b'p').contains(&c)), "{a}");
+        assert!(!a.bytes().any(|c| c.is_ascii_digit()), "no digits: {a}");
+    }
+
+    #[test]
+    fn customer_is_the_customer_id_else_the_email() {
+        let with_id = json!({"customerId": "cus_1", "email": "a@b.example"});
+        assert_eq!(customer_key(&with_id), "cus_1");
+        let echoed_na = json!({"customerId": "NA", "email": "a@b.example"});
+        assert_eq!(customer_key(&echoed_na), "a@b.example");
+        assert_eq!(
+            customer_key(&json!({"email": "a@b.example"})),
+            "a@b.example"
+        );
+    }
+}
