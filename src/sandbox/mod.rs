@@ -230,7 +230,7 @@ fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxStat
             live: config.live_api_key.clone(),
         },
         brand_id: config.brand_id.clone(),
-        brand_name: "Paysecure Explorer Demo Shop".into(),
+        brand_name: purchase::MERCHANT_NAME.into(),
         origin,
         signer,
         verifier,

@@ -10,4 +10,5 @@ mod faults;
 mod lifecycle;
 mod robustness;
 mod s2s;
+mod shape;
 mod transport;
