@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod merchant;
 pub mod pages;
+pub mod payment_methods;
 pub mod purchase;
 pub mod refusal;
 pub mod request;

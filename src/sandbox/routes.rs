@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 
 use super::errors::Coded;
 use super::state::SandboxState;
-use super::{browser, control, create_route, lifecycle, merchant, s2s};
+use super::{browser, control, create_route, lifecycle, merchant, payment_methods, s2s};
 
 /// One path segment (`{id}`, `{n}`, `{page}`); a bad one is a coded 400, not plain text.
 pub struct PathParam(pub String);
@@ -69,6 +69,10 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             get(lifecycle::refund_full).post(lifecycle::refund_partial),
         )
         .route("/api/v1/p/{id}", post(s2s::s2s))
+        .route(
+            "/api/v1/payment_methods",
+            get(payment_methods::payment_methods),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), latency));
     let browser = Router::new().route(
         "/api/v1/payment/{id}",
