@@ -4,6 +4,8 @@
 //! control plane and the merchant stub, and returns a [`SandboxHandle`].
 
 pub mod browser;
+pub mod checkout;
+pub mod checkout_page;
 pub mod control;
 pub mod create;
 pub mod create_route;

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 
 use super::errors::Coded;
 use super::state::SandboxState;
-use super::{browser, control, create_route, lifecycle, merchant, payment_methods, s2s};
+use super::{browser, checkout, control, create_route, lifecycle, merchant, payment_methods, s2s};
 
 /// One path segment (`{id}`, `{n}`, `{page}`); a bad one is a coded 400, not plain text.
 pub struct PathParam(pub String);
@@ -74,10 +74,15 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             get(payment_methods::payment_methods),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), latency));
-    let browser = Router::new().route(
-        "/api/v1/payment/{id}",
-        get(browser::callback_get).post(browser::callback_post),
-    );
+    let browser = Router::new()
+        .route(
+            "/api/v1/payment/{id}",
+            get(browser::callback_get).post(browser::callback_post),
+        )
+        .route(
+            "/payments/{id}",
+            get(checkout::checkout_get).post(checkout::checkout_post),
+        );
     let control = Router::new()
         .route("/_sandbox/purchases", get(control::list))
         .route("/_sandbox/purchases/{id}", get(control::get_one))

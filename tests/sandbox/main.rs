@@ -3,6 +3,7 @@
 
 mod callback;
 mod cards;
+mod checkout;
 mod common;
 mod control;
 mod create;
