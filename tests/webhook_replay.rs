@@ -54,6 +54,7 @@ async fn paid_flow_into_history(sb: &SandboxHandle, dir: &std::path::Path) -> St
         otp: Some("123456".into()),
         urls,
         fetch_landing: true,
+        checkout: false,
     };
     let report = runner::run(&client, &plan, Some(sb)).await;
     assert_eq!(report.status().as_deref(), Some("paid"));

@@ -45,6 +45,7 @@ async fn paid_delivery(sb: &SandboxHandle) -> Delivery {
         otp: Some("123456".into()),
         urls,
         fetch_landing: false,
+        checkout: false,
     };
     let report = runner::run(&client, &plan, Some(sb)).await;
     assert_eq!(report.status().as_deref(), Some("paid"));
