@@ -152,8 +152,8 @@ pub async fn pay(
         }
         Verdict::Accept(pending) => pending,
         Verdict::Fault(fault) => match fault_response(&admitted, fault, body, parts).await {
-            Ok(done) => return done,
-            Err(pending) => pending,
+            FaultEnd::Answered(done) => return done,
+            FaultEnd::GoesOn(pending) => pending,
         },
     };
     let paid = accept(state, id, pending, &client_ip, &admitted, origin);
@@ -325,15 +325,23 @@ fn reject(
     }
 }
 
-/// The fault cards. `Err` carries the pending payment of the slow-success card, which goes
-/// on as an accepted card after its delay.
+/// How a fault card ends: answered, or (the slow-success card, after its delay) going on
+/// as an accepted card.
+enum FaultEnd {
+    Answered(Paid),
+    GoesOn(PendingPayment),
+}
+
+/// The fault cards.
 async fn fault_response(
     admitted: &Admitted,
     fault: Fault,
     body: &Map<String, Value>,
     parts: &axum::http::request::Parts,
-) -> Result<Paid, PendingPayment> {
-    let coded = |status, code, message| Ok(Paid::Rejected(Coded::new(status, code, message)));
+) -> FaultEnd {
+    let coded = |status, code, message| {
+        FaultEnd::Answered(Paid::Rejected(Coded::new(status, code, message)))
+    };
     match fault {
         Fault::HangThenGatewayTimeout => {
             tokio::time::sleep(Duration::from_secs(admitted.timeout_s)).await;
@@ -356,7 +364,7 @@ async fn fault_response(
                 std::future::pending::<()>().await;
             }
             // Not served by our loop (an in-process test): the closest we can do.
-            Ok(Paid::Raw(
+            FaultEnd::Answered(Paid::Raw(
                 Response::builder()
                     .status(StatusCode::BAD_GATEWAY)
                     .body(Body::empty())
@@ -367,15 +375,17 @@ async fn fault_response(
             tokio::time::sleep(Duration::from_secs(3)).await;
             let as_card = scenarios::slow_success_card();
             match scenarios::accepted_card(as_card) {
-                Some(CardBehaviour::Accepted { outcome, auth }) => Err(PendingPayment {
-                    masked_pan: card::mask_pan("4999000000000336"),
-                    card_brand: card::brand(as_card).to_string(),
-                    cardholder_name: text(body, "cardholder_name").unwrap_or_default(),
-                    expires: text(body, "expires").unwrap_or_default(),
-                    outcome,
-                    auth,
-                }),
-                _ => Ok(Paid::Rejected(Coded::transaction("Invalid card details"))),
+                Some(CardBehaviour::Accepted { outcome, auth }) => {
+                    FaultEnd::GoesOn(PendingPayment {
+                        masked_pan: card::mask_pan("4999000000000336"),
+                        card_brand: card::brand(as_card).to_string(),
+                        cardholder_name: text(body, "cardholder_name").unwrap_or_default(),
+                        expires: text(body, "expires").unwrap_or_default(),
+                        outcome,
+                        auth,
+                    })
+                }
+                _ => FaultEnd::Answered(Paid::Rejected(Coded::transaction("Invalid card details"))),
             }
         }
     }
