@@ -92,6 +92,90 @@ fn json_flow_with_otp_ends_paid_with_a_valid_webhook() {
 }
 
 #[test]
+fn checkout_flow_pays_on_the_hosted_page_with_the_challenge_answered() {
+    let out = flow(&["--json", "--checkout", "--otp", "123456"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = lines(&out);
+    let exchanges: Vec<&Value> = all.iter().filter(|l| l["kind"] == "exchange").collect();
+    let urls: Vec<&str> = exchanges
+        .iter()
+        .map(|e| e["url"].as_str().unwrap_or(""))
+        .collect();
+    // create → GET checkout_url → POST the form → POST the OTP → landing → status.
+    assert!(urls[0].ends_with("/api/v1/purchases/"), "{urls:?}");
+    assert!(urls[1].contains("/payments/") && exchanges[1]["method"] == "GET");
+    assert!(urls[2].contains("/payments/") && exchanges[2]["method"] == "POST");
+    assert!(urls[3].contains("/api/v1/payment/") && exchanges[3]["method"] == "POST");
+    assert!(!urls.iter().any(|u| u.contains("s2s=true")), "no S2S call");
+    // The form body is redacted like the S2S body.
+    let form = exchanges[2]["request"].as_str().unwrap_or("");
+    assert!(form.contains("444433"), "{form}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("4444333322221111"));
+    assert!(!stdout.contains("cvc=123"));
+    let r = result(&out);
+    assert_eq!(r["status"], "paid");
+    assert_eq!(r["landed"], "success");
+    assert_eq!(
+        r["webhook"],
+        json!({"status": "paid", "signature_valid": true})
+    );
+}
+
+#[test]
+fn checkout_flow_with_a_frictionless_card_needs_no_otp() {
+    let out = flow(&["--json", "--checkout", "--card", "5116213113429327"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = result(&out);
+    assert_eq!(r["status"], "paid");
+    assert_eq!(r["landed"], "success");
+}
+
+#[test]
+fn readable_checkout_flow_names_the_hosted_page_steps() {
+    let out = flow(&["--checkout", "--otp", "123456"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "② open checkout_url",
+        "② hosted page: pay",
+        "③ 3DS challenge answer",
+        "PAID",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in:\n{text}");
+    }
+}
+
+#[test]
+fn checkout_flow_stops_at_the_challenge_without_otp_and_shows_page_refusals() {
+    let out = flow(&["--json", "--checkout"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = result(&out);
+    assert_eq!(r["status"], "pending_execute");
+    assert!(
+        r["callback_url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/api/v1/payment/"))
+    );
+    let out = flow(&["--json", "--checkout", "--card", "4444333322221112"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = result(&out);
+    assert_eq!(r["error"]["code"], "transaction_error");
+    assert_eq!(r["error"]["message"], "Invalid card Number (Luhn algo)");
+    assert_eq!(r["status"], "created");
+}
+
+#[test]
 fn json_flow_without_otp_stops_at_pending() {
     let out = flow(&["--json"], &[]);
     assert_eq!(out.status.code(), Some(1));

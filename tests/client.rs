@@ -427,3 +427,33 @@ async fn capture_refund_status_and_saved_cards_are_typed() {
         "{cards:?}"
     );
 }
+
+#[tokio::test]
+async fn payment_methods_lists_the_card_schemes_and_refuses_an_unknown_brand() {
+    let (sb, client, _) = setup(Duration::from_secs(10)).await;
+    let methods = client.payment_methods(&sb.brand_id).await.expect("methods");
+    assert_eq!(methods.card_methods, ["VISA", "MASTER"]);
+    assert_eq!(methods.available_payment_methods, ["VISA", "MASTER"]);
+    assert_eq!(methods.by_country["any"], ["VISA", "MASTER"]);
+    assert_eq!(methods.country_names["any"], "Other");
+    assert_eq!(methods.name_of("MASTER"), "Mastercard");
+    match client.payment_methods("brd_nobody").await {
+        Err(ApiError::Coded {
+            http_status,
+            code,
+            message,
+        }) => {
+            assert_eq!(http_status, 400);
+            assert_eq!(code, "transaction_error");
+            assert_eq!(message, "Brand not found!");
+        }
+        other => panic!("expected the coded error, got {other:?}"),
+    }
+    // A brand id that tries to smuggle more query is sent encoded, so it is just unknown.
+    assert!(
+        client
+            .payment_methods(&format!("{}&brand_id=x", sb.brand_id))
+            .await
+            .is_err()
+    );
+}

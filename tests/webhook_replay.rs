@@ -55,6 +55,7 @@ async fn paid_flow_into_history(sb: &SandboxHandle, dir: &std::path::Path) -> St
         urls,
         fetch_landing: true,
         capture: None,
+        checkout: false,
     };
     let report = runner::run(&client, &plan, Some(sb)).await;
     assert_eq!(report.status().as_deref(), Some("paid"));

@@ -46,6 +46,7 @@ async fn paid_delivery(sb: &SandboxHandle) -> Delivery {
         urls,
         fetch_landing: false,
         capture: None,
+        checkout: false,
     };
     let report = runner::run(&client, &plan, Some(sb)).await;
     assert_eq!(report.status().as_deref(), Some("paid"));

@@ -272,10 +272,10 @@ pub const ENTRIES: &[Entry] = &[
     e(
         Msg("is not Allowed!"),
         "Payment method not allowed",
-        "The card's scheme (or the purchase's method) is not enabled for the merchant.",
-        "An AMEX card on a VISA/MASTER-only account, or a card on an APM purchase.",
+        "The purchase's paymentMethod does not include this card's scheme (the method is taken from the card number: VISA, MASTER, …), or the scheme is not enabled for the merchant.",
+        "A card on a purchase created for an APM (e.g. paymentMethod BANKTRANSFER), a Mastercard on a purchase pinned to VISA, or an AMEX card on a VISA/MASTER-only account.",
         Depends,
-        "Use a card of an enabled scheme, or create a card purchase.",
+        "The purchase stays CREATED: pay it with a card of a scheme its paymentMethod lists (within the attempt limit), or create a new purchase with paymentMethod covering this scheme (e.g. VISA,MASTER).",
     ),
     // Fault cards and server errors.
     e(
@@ -996,6 +996,8 @@ mod tests {
             "Refund amount must be greater than zero.",
             "cvc is required",
             "customerId is required",
+            "Payment Method VISA is not Allowed!",
+            "Payment Method MASTER is not Allowed!",
         ];
         for m in messages {
             let x = explain("transaction_error", m);

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::error::{ApiError, TransportKind};
 use super::exchange::{Exchange, ExchangeKind, Recorder};
+use super::payment_methods::PaymentMethods;
 use super::redact::Redactor;
 use super::types::{Capture, CreatePurchase, Purchase, Refund, S2sOutcome, SavedCard};
 use crate::clock::now_epoch_millis;
@@ -189,6 +190,15 @@ impl PaysecureClient {
             .append_pair("brandId", brand_id)
             .finish();
         let path = format!("/listSavedCards?{query}");
+        typed(self.call(Method::GET, &path, None).await?)
+    }
+
+    /// `GET /payment_methods?brand_id=…`: the methods the brand has enabled.
+    pub async fn payment_methods(&self, brand_id: &str) -> Result<PaymentMethods, ApiError> {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("brand_id", brand_id)
+            .finish();
+        let path = format!("/payment_methods?{query}");
         typed(self.call(Method::GET, &path, None).await?)
     }
 

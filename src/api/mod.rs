@@ -5,10 +5,12 @@ pub mod catalog;
 pub mod client;
 pub mod error;
 pub mod exchange;
+pub mod payment_methods;
 pub mod redact;
 pub mod types;
 
 pub use client::{ClientConfig, PaysecureClient};
 pub use error::{ApiError, TransportKind};
 pub use exchange::{Exchange, ExchangeKind, Recorder};
+pub use payment_methods::PaymentMethods;
 pub use types::*;

@@ -50,6 +50,11 @@ pub struct FlowArgs {
     /// this OTP, follow the redirect. Without it the flow stops at pending.
     #[arg(long, value_name = "CODE")]
     pub otp: Option<String>,
+    /// Pay on the hosted payment page (checkout_url) as the customer's browser instead of
+    /// the S2S call: GET the page, POST the card form, then follow the frictionless redirect
+    /// or answer the challenge with --otp.
+    #[arg(long)]
+    pub checkout: bool,
     /// One JSON object per line: each exchange, then the result.
     #[arg(long)]
     pub json: bool,
@@ -273,6 +278,7 @@ pub fn plan(args: &FlowArgs, target: &Target, scenario: Option<&Scenario>) -> Fl
             .or_else(|| scenario.and_then(|s| s.otp.clone())),
         urls,
         fetch_landing: target.is_embedded(),
+        checkout: args.checkout,
     }
 }
 

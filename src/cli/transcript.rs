@@ -18,6 +18,11 @@ pub fn header(target: &Target) -> String {
 fn step_name(ex: &Exchange) -> &'static str {
     let path = ex.path();
     match ex.kind {
+        // `flow --checkout`: the hosted page stands in for the S2S call.
+        ExchangeKind::Browser if path.contains("/payments/") && ex.method == "POST" => {
+            "② hosted page: pay"
+        }
+        ExchangeKind::Browser if path.contains("/payments/") => "② open checkout_url",
         ExchangeKind::Browser if path.contains("/merchant/") || !path.contains("/payment/") => {
             "③ redirect landing"
         }

@@ -55,7 +55,7 @@ pub fn classify_landing(location: &str, urls: &MerchantUrls) -> Option<Landed> {
 }
 
 /// Finds the challenge form's `action` in the page, if the page is a challenge.
-fn challenge_action(html: &str) -> Option<String> {
+pub(super) fn challenge_action(html: &str) -> Option<String> {
     if !html.contains("id=\"otp\"") {
         return None;
     }
@@ -66,7 +66,7 @@ fn challenge_action(html: &str) -> Option<String> {
     Some(rest[start..end].replace("&amp;", "&"))
 }
 
-fn resolve(base: &str, target: &str) -> Result<String, ApiError> {
+pub(super) fn resolve(base: &str, target: &str) -> Result<String, ApiError> {
     Url::parse(base)
         .and_then(|b| b.join(target))
         .map(|u| u.to_string())
@@ -78,7 +78,7 @@ fn resolve(base: &str, target: &str) -> Result<String, ApiError> {
 }
 
 /// A non-redirect answer from a browser page, as an error.
-fn page_error(status: u16, body: &str) -> ApiError {
+pub(super) fn page_error(status: u16, body: &str) -> ApiError {
     let parsed: Option<Value> = serde_json::from_str(body).ok();
     let field = |k: &str| {
         parsed
@@ -159,7 +159,7 @@ pub async fn answer_challenge(
 /// Where the redirect pointed; `fetch_landing` also loads the merchant page (only
 /// useful where it is reachable). The landing page's own answer does not change the
 /// outcome; a failure to load it is recorded in history but not fatal.
-async fn land(
+pub(super) async fn land(
     client: &PaysecureClient,
     location: String,
     urls: &MerchantUrls,

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod card_list;
+pub mod checkout;
 pub mod diagnosis;
 pub mod machine;
 pub mod presets;

@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 use super::browser::{self, Landed};
+use super::checkout;
 use super::machine::{Flow, Outcome};
 use super::presets::MerchantUrls;
 use crate::api::{ApiError, PaysecureClient, PurchaseStatus};
@@ -31,6 +32,9 @@ pub struct FlowPlan {
     pub urls: MerchantUrls,
     /// Load the merchant landing page after the redirect (embedded sandbox only).
     pub fetch_landing: bool,
+    /// Pay on the hosted page (`checkout_url`) as the customer's browser instead of the
+    /// S2S call (§10.4).
+    pub checkout: bool,
     /// Capture the hold once the payment ends PREAUTHORIZED (a `skip_capture` purchase).
     pub capture: Option<CapturePlan>,
 }
@@ -100,8 +104,15 @@ pub async fn run(
     let Some(id) = flow.purchase_id().map(str::to_string) else {
         return finish(flow, None);
     };
-    flow.on_s2s(client.s2s(&id, &plan.payment).await);
+    if plan.checkout {
+        checkout::pay_on_hosted_page(client, plan, &mut flow).await;
+    } else {
+        flow.on_s2s(client.s2s(&id, &plan.payment).await);
+    }
     match flow.outcome.clone() {
+        // The hosted page answered any challenge itself; a pending left here is a
+        // challenge with no OTP to answer it, where the run stops as the S2S one does.
+        Some(Outcome::Pending { .. }) if plan.checkout => {}
         Some(Outcome::Pending { callback_url }) => {
             let Some(otp) = &plan.otp else {
                 return finish(flow, None);

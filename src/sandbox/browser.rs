@@ -31,19 +31,26 @@ pub async fn callback_get(
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Response {
+    open_callback(&state, &id, &headers)
+}
+
+/// What the customer's browser gets at the callback: the frictionless outcome and its
+/// redirect, or the challenge page. The hosted payment page goes on here after the card
+/// was accepted, as a browser sent to `callback_url` would.
+pub fn open_callback(state: &Arc<SandboxState>, id: &str, headers: &HeaderMap) -> Response {
     let origin = state.origin.clone();
     let mut inner = state.store.lock();
     let now = inner.now();
-    let p = match awaiting_purchase(&state, &mut inner, &id, &origin) {
+    let p = match awaiting_purchase(state, &mut inner, id, &origin) {
         Ok(p) => p,
-        Err(e) => return e.for_browser(&headers),
+        Err(e) => return e.for_browser(headers),
     };
     p.viewed_on.get_or_insert(now);
     let Some(pending) = p.pending.clone() else {
-        return Coded::transaction(MSG_NOT_PAYABLE).for_browser(&headers);
+        return Coded::transaction(MSG_NOT_PAYABLE).for_browser(headers);
     };
     match pending.auth {
-        Auth::Frictionless => finish(&state, p, pending.outcome, &origin, now),
+        Auth::Frictionless => finish(state, p, pending.outcome, &origin, now),
         Auth::Challenge => {
             let amount = format!("{} {:.2}", p.currency, p.total);
             Html(challenge_page(&ChallengeView {
@@ -147,7 +154,8 @@ pub fn redirect_target(p: &Purchase) -> String {
     }
 }
 
-fn redirect_to(location: &str) -> Response {
+/// A 302 to `location`.
+pub fn redirect_to(location: &str) -> Response {
     let mut resp = StatusCode::FOUND.into_response();
     if let Ok(value) = HeaderValue::from_str(location) {
         resp.headers_mut().insert(header::LOCATION, value);

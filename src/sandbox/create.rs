@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::errors::Coded;
-use super::purchase::{KeyType, Purchase, Status, echo_client, round2};
+use super::purchase::{KeyType, Purchase, Status, as_text, echo_client, round2};
 
 /// ISO 3166-1 alpha-2 codes, upper case.
 const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL \
@@ -93,6 +93,8 @@ pub struct Caller<'a> {
     pub id: String,
     /// `reference_generated`.
     pub reference: String,
+    /// `sessionId`.
+    pub session_id: String,
 }
 
 /// Validates a create-purchase body and builds the record (not yet stored; the caller
@@ -187,12 +189,22 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
     purchase_echo.insert("products".into(), Value::Array(products));
     purchase_echo.insert("total".into(), json!(total));
     purchase_echo.insert("requestAmount".into(), json!(total));
-    purchase_echo.insert("total_formatted".into(), json!(format!("{total:.2}")));
-    purchase_echo.entry("language").or_insert(json!("en"));
-    purchase_echo.entry("notes").or_insert(json!(""));
+    // A number in the real captures (§10.1), not the "20.00" text its name suggests.
+    purchase_echo.insert("total_formatted".into(), json!(total));
     purchase_echo.insert("debt".into(), json!(0));
     purchase_echo.insert("taxAmount".into(), json!(0));
     purchase_echo.insert("taxPercent".into(), json!(0));
+    purchase_echo.insert("request_client_details".into(), json!([]));
+    // Echoed text fields stay strings whatever type was sent; defaults as captured.
+    for (key, default) in [
+        ("language", "en"),
+        ("notes", ""),
+        ("timezone", "UTC"),
+        ("email_message", ""),
+    ] {
+        let value = purchase_echo.get(key).map_or(default.to_string(), as_text);
+        purchase_echo.insert(key.into(), json!(value));
+    }
     let payment_method = text(body, "paymentMethod").unwrap_or_else(|| "VISA,MASTER".into());
     let merchant_ref = text(body, "merchantRef").unwrap_or_else(|| caller.id.clone());
     Ok(Purchase {
@@ -236,6 +248,8 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         refund_fails: false,
         refunds: Vec::new(),
         after: Default::default(),
+        platform: text(body, "platform").unwrap_or_else(|| "API".into()),
+        session_id: caller.session_id,
     })
 }
 
@@ -267,9 +281,24 @@ fn products(details: &Map<String, Value>) -> Result<(Vec<Value>, f64), Coded> {
         total += price;
         let mut echoed = item.clone();
         echoed.insert("price".into(), json!(price));
-        echoed.entry("quantity").or_insert(json!(1));
-        echoed.entry("discount").or_insert(json!(0));
-        echoed.entry("tax_percent").or_insert(json!("0.00"));
+        // Typed as the captures type them, whatever was sent (quantity is echoed, not
+        // multiplied, so a bad one costs nothing).
+        let number = |key: &str| match item.get(key) {
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        };
+        let quantity = number("quantity")
+            .filter(|q| q.is_finite() && *q >= 1.0 && q.fract() == 0.0 && *q <= 1e9)
+            .map_or(1, |q| q as u64);
+        echoed.insert("name".into(), json!(text(item, "name").unwrap_or_default()));
+        echoed.insert("quantity".into(), json!(quantity));
+        echoed.insert(
+            "discount".into(),
+            json!(number("discount").filter(|d| d.is_finite()).unwrap_or(0.0)),
+        );
+        let tax = item.get("tax_percent").map_or("0.00".into(), as_text);
+        echoed.insert("tax_percent".into(), json!(tax));
         out.push(Value::Object(echoed));
     }
     Ok((out, round2(total)))

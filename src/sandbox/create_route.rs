@@ -21,6 +21,7 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
     };
     let body = call.body.unwrap_or_default();
     let id = state.store.new_id();
+    let session_id = state.store.new_id();
     let mut inner = state.store.lock();
     let caller = Caller {
         key_type: call.key_type,
@@ -29,6 +30,7 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
         now: inner.now(),
         id,
         reference: format!("PS{}", inner.order.len() + 1),
+        session_id,
     };
     let purchase = match build_purchase(&body, caller) {
         Ok(p) => p,

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::access_log::LogFacts;
 use super::errors::{Coded, accepts_html, json_response};
-use super::pages::landing_page;
+use super::pages::{LandingFacts, landing_page};
 use super::request::{parse_object, read_limited};
 use super::routes::PathParam;
 use super::signing::signed_string;
@@ -37,7 +37,12 @@ pub async fn landing(
         url: reached_at(&state, req.uri()),
     });
     if accepts_html(req.headers()) {
-        Html(landing_page(&page, purchase_id.as_deref())).into_response()
+        let facts = purchase_id.as_deref().and_then(|id| {
+            let inner = state.store.lock();
+            let p = inner.purchases.get(id)?;
+            Some(LandingFacts::of(p, &state.brand_name))
+        });
+        Html(landing_page(&page, purchase_id.as_deref(), facts.as_ref())).into_response()
     } else {
         json_response(
             StatusCode::OK,

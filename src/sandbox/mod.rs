@@ -7,6 +7,8 @@ pub mod access_log;
 pub mod after_pay;
 pub mod browser;
 pub mod capture;
+pub mod checkout;
+pub mod checkout_page;
 pub mod control;
 pub mod create;
 pub mod create_route;
@@ -17,6 +19,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod merchant;
 pub mod pages;
+pub mod payment_methods;
 pub mod purchase;
 pub mod refunds;
 pub mod refusal;
@@ -247,7 +250,7 @@ fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxStat
             live: config.live_api_key.clone(),
         },
         brand_id: config.brand_id.clone(),
-        brand_name: "Paysecure Explorer Demo Shop".into(),
+        brand_name: purchase::MERCHANT_NAME.into(),
         origin,
         signer,
         verifier,

@@ -73,6 +73,9 @@ impl Status {
     }
 }
 
+/// The merchant (and issuer-details) name of the sandbox's one brand.
+pub const MERCHANT_NAME: &str = "Paysecure Explorer Demo Shop";
+
 /// An accepted S2S payment waiting for the customer's browser at the callback URL.
 #[derive(Debug, Clone)]
 pub struct PendingPayment {
@@ -80,6 +83,10 @@ pub struct PendingPayment {
     pub masked_pan: String,
     /// `VISA`, `MASTER`, …
     pub card_brand: String,
+    /// As sent (the real API echoes it in `transaction_data.extra`).
+    pub cardholder_name: String,
+    /// `expires` as sent (`MM/YY`), split into month and year in the echo.
+    pub expires: String,
     /// What the callback applies.
     pub outcome: Outcome,
     /// Frictionless or challenge.
@@ -131,6 +138,10 @@ pub struct Purchase {
     pub refunds: Vec<Value>,
     /// Capture and saved-card state (§10.5, §10.8).
     pub after: AfterPay,
+    /// `platform` as sent (`"API"` by default).
+    pub platform: String,
+    /// `sessionId`: an id of its own, as in the real captures.
+    pub session_id: String,
 }
 
 impl Purchase {
@@ -216,7 +227,7 @@ impl Purchase {
             "cc_descriptor": "PAYSECURE*SANDBOX",
             "errorMsg": self.error_msg,
             "errorCode": if self.error_msg.is_empty() { "NA" } else { "transaction_error" },
-            "platform": "API",
+            "platform": self.platform,
             "created_from_ip": self.created_from_ip,
             "payoutProcess": false,
         });
@@ -230,9 +241,35 @@ impl Purchase {
             if let Some(paid_on) = self.paid_on {
                 map.insert("payment".into(), self.payment_json(paid_on));
             }
+            // The real API leaves out what is not set rather than sending null (a client
+            // validating the real shapes types these as strings / integers).
+            map.retain(|k, v| !(v.is_null() && OMITTED_WHEN_UNSET.contains(&k.as_str())));
+            self.add_capture_fields(map);
         }
         self.add_after_pay_fields(&mut obj);
         obj
+    }
+
+    /// §10.1: the top-level fields of the real captures that the first version lacked,
+    /// in one block so the keys above stay where they were.
+    fn add_capture_fields(&self, map: &mut Map<String, Value>) {
+        let paid = self.paid_on.is_some();
+        let extra = json!({
+            "issuer_details": issuer_details(),
+            "fraudScore": "NA",
+            "trustScore": "NA",
+            "sessionId": self.session_id,
+            "extraFee": "0",
+            "totalRefunded": self.refunded_amount,
+            "paidOn": self.paid_on.unwrap_or(0),
+            "receivedAmt": if paid { self.total } else { 0.0 },
+            "taxAmount": 0,
+            "surcharge": 0,
+            "surchargeType": "",
+        });
+        if let Value::Object(extra) = extra {
+            map.extend(extra);
+        }
     }
 
     fn payment_json(&self, paid_on: i64) -> Value {
@@ -254,16 +291,98 @@ impl Purchase {
     }
 }
 
+/// Top-level keys sent only when set (the real captures omit them rather than send null).
+const OMITTED_WHEN_UNSET: &[&str] = &[
+    "pending_redirect",
+    "cancel_redirect",
+    "success_callback",
+    "failure_callback",
+    "viewedOn",
+];
+
+/// `issuer_details`: the merchant's legal entity, with the real captures' field set.
+fn issuer_details() -> Value {
+    json!({
+        "website": "",
+        "legal_street_address": "1 Sandbox Street",
+        "legal_country": "DE",
+        "legal_city": "Berlin",
+        "legal_zip_code": "10115",
+        "bank_accounts": [{"bank_account": "", "bank_code": ""}],
+        "legal_name": MERCHANT_NAME,
+        "brand_name": MERCHANT_NAME,
+        "registration_number": "",
+        "tax_number": "",
+    })
+}
+
 /// Rounds a major-unit amount to cents (refund arithmetic must not drift).
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// A copy of `client` with the echo fields Paysecure adds.
+/// The `client` fields the real API always echoes; unsent ones come back as `""`.
+const CLIENT_FIELDS: &[&str] = &[
+    "email",
+    "full_name",
+    "phone",
+    "street_address",
+    "city",
+    "zip_code",
+    "country",
+    "stateCode",
+    "date_of_birth",
+    "shipping_street_address",
+    "shipping_country",
+    "shipping_city",
+    "shipping_zip_code",
+    "shipping_stateCode",
+    "legal_name",
+    "brand_name",
+    "personal_code",
+    "bank_account",
+    "bank_code",
+    "registration_number",
+    "tax_number",
+];
+
+/// A copy of `client` as Paysecure echoes it (§10.1): every value a string (a zip code
+/// sent as a number comes back as text), `cc`/`bcc` lists, `customerId` `"NA"` unless
+/// sent, and the full field set with unsent fields as `""`.
 pub fn echo_client(client: &Map<String, Value>) -> Value {
-    let mut c = client.clone();
+    let mut c: Map<String, Value> = client
+        .iter()
+        .map(|(k, v)| {
+            let echoed = match (k.as_str(), v) {
+                ("cc" | "bcc", Value::Array(list)) => {
+                    Value::Array(list.iter().map(|x| Value::String(as_text(x))).collect())
+                }
+                ("cc" | "bcc", other) => {
+                    let one = as_text(other);
+                    json!(if one.is_empty() { vec![] } else { vec![one] })
+                }
+                (_, other) => Value::String(as_text(other)),
+            };
+            (k.clone(), echoed)
+        })
+        .collect();
     c.entry("customerId").or_insert(json!("NA"));
     c.entry("cc").or_insert(json!([]));
     c.entry("bcc").or_insert(json!([]));
+    for field in CLIENT_FIELDS {
+        c.entry(*field).or_insert(json!(""));
+    }
     Value::Object(c)
+}
+
+/// A JSON value as the text a string field echoes: strings as they are, numbers and
+/// booleans as written, null as `""`, anything else as its JSON.
+pub fn as_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
 }

@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use super::errors::Coded;
 use super::state::SandboxState;
 use super::{
-    access_log, browser, capture, control, create_route, dashboard, dashboard_forms, lifecycle,
-    merchant, refunds, s2s, saved_cards,
+    access_log, browser, capture, checkout, control, create_route, dashboard, dashboard_forms,
+    lifecycle, merchant, payment_methods, refunds, s2s, saved_cards,
 };
 
 /// One path segment (`{id}`, `{n}`, `{page}`); a bad one is a coded 400, not plain text.
@@ -75,11 +75,20 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/api/v1/refundStatus/{id}", post(refunds::refund_status))
         .route("/api/v1/listSavedCards", get(saved_cards::list))
         .route("/api/v1/p/{id}", post(s2s::s2s))
+        .route(
+            "/api/v1/payment_methods",
+            get(payment_methods::payment_methods),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), latency));
-    let browser = Router::new().route(
-        "/api/v1/payment/{id}",
-        get(browser::callback_get).post(browser::callback_post),
-    );
+    let browser = Router::new()
+        .route(
+            "/api/v1/payment/{id}",
+            get(browser::callback_get).post(browser::callback_post),
+        )
+        .route(
+            "/payments/{id}",
+            get(checkout::checkout_get).post(checkout::checkout_post),
+        );
     let control = Router::new()
         .route("/_sandbox", get(dashboard::page))
         .route("/_sandbox/purchases", get(control::list))

@@ -20,7 +20,7 @@ use super::routes::PathParam;
 use super::saved_cards;
 use super::scenarios::{self, CardBehaviour, Fault, Outcome};
 use super::state::SandboxState;
-use super::transitions::{AttemptRecord, apply_outcome, record_attempt};
+use super::transitions::{AttemptRecord, apply_outcome, card_extra, record_attempt};
 use super::webhook::notify;
 use crate::card;
 use crate::clock::year_month_of;
@@ -29,9 +29,13 @@ use crate::clock::year_month_of;
 pub const MSG_NOT_PAYABLE: &str =
     "Only purchases that can be paid for can be initiated for payment.";
 
+/// "PurchaseId Not found." (400 on S2S, 404 on the status GET).
+pub const MSG_PURCHASE_NOT_FOUND: &str = "PurchaseId Not found.";
+
 /// Facts read under the lock before the body is judged.
 struct Admitted {
     created_with: KeyType,
+    payment_method: String,
     client_email: String,
     mode_2d: bool,
     timeout_s: u64,
@@ -60,6 +64,31 @@ impl Drop for InFlight {
     }
 }
 
+/// Who is paying: the merchant's server calling S2S, or the customer's browser on the
+/// hosted page (§10.4), which runs the same checks in the same order.
+#[derive(Debug, Clone, Copy)]
+pub struct Payer {
+    /// The key type of the call; `None` on the hosted page, which pays as the key that
+    /// created the purchase (there is no key in a browser).
+    pub key_type: Option<KeyType>,
+    /// The merchant server's IP, which `remote_ip` must differ from (step 6); `None` on
+    /// the hosted page, where the customer's browser is the caller.
+    pub merchant_ip: Option<IpAddr>,
+}
+
+/// How a payment attempt ended, before it is written as an S2S reply or a page.
+pub enum Paid {
+    /// A coded refusal (400/404/…, or a fault card's 5xx/429).
+    Rejected(Coded),
+    /// A response that must go out as it is (the dropped connection).
+    Raw(Response),
+    /// Accepted in 3D mode: the customer's browser must open `callback_url`.
+    Pending { callback_url: String },
+    /// 2D mode: the outcome was applied in the call; the purchase object (with
+    /// `callback_url: "no_need"`).
+    Inline(Value),
+}
+
 /// The S2S handler.
 pub async fn s2s(
     State(state): State<Arc<SandboxState>>,
@@ -81,46 +110,87 @@ pub async fn s2s(
         )
         .into_response();
     }
-    let admitted = match admit(&state, &id) {
+    let body = call.body.unwrap_or_default();
+    let payer = Payer {
+        key_type: Some(call.key_type),
+        merchant_ip: Some(call.peer_ip),
+    };
+    match pay(&state, &id, &body, payer, &parts, &call.origin).await {
+        Paid::Rejected(err) => err.into_response(),
+        Paid::Raw(resp) => resp,
+        Paid::Pending { callback_url } => json_response(
+            StatusCode::ACCEPTED,
+            &json!({"status": "pending", "callback_url": callback_url, "method": "GET"}),
+        ),
+        Paid::Inline(purchase) => json_response(StatusCode::ACCEPTED, &purchase),
+    }
+}
+
+/// The S2S check chain of §4 (from step 2) and its outcome, shared by the S2S call and
+/// the hosted payment page.
+pub async fn pay(
+    state: &Arc<SandboxState>,
+    id: &str,
+    body: &Map<String, Value>,
+    payer: Payer,
+    parts: &axum::http::request::Parts,
+    origin: &str,
+) -> Paid {
+    let admitted = match admit(state, id) {
         Ok(a) => a,
-        Err(e) => return e.into_response(),
+        Err(e) => return Paid::Rejected(e),
     };
     let guard = InFlight {
-        state: Arc::clone(&state),
-        id: id.clone(),
+        state: Arc::clone(state),
+        id: id.to_string(),
     };
-    let body = call.body.unwrap_or_default();
-    let verdict = match text(&body, "token_reference") {
+    let verdict = match text(body, "token_reference") {
         // A saved card (§10.8): the token stands in for the card fields.
         Some(token) => {
-            let payer = saved_cards::Payer {
+            let saved_payer = saved_cards::Payer {
                 created_with: admitted.created_with,
                 client_email: &admitted.client_email,
                 brand_id: &state.brand_id,
+                payment_method: &admitted.payment_method,
             };
-            match saved_cards::judge(&state, &body, &token, call.peer_ip, call.key_type, &payer) {
+            match saved_cards::judge(
+                state,
+                body,
+                &token,
+                payer.merchant_ip,
+                payer.key_type,
+                &saved_payer,
+            ) {
                 Ok(pending) => Verdict::Accept(pending),
                 Err((err, kills)) => Verdict::Reject { err, kills },
             }
         }
-        None => judge(&body, &admitted, call.peer_ip, call.key_type),
+        None => judge(body, &admitted, payer),
     };
-    let client_ip = text(&body, "remote_ip").unwrap_or_default();
+    let client_ip = text(body, "remote_ip").unwrap_or_default();
     let pending = match verdict {
         Verdict::Reject { err, kills } => {
-            reject(&state, &id, &body, &client_ip, &err, kills, &call.origin);
-            return err.into_response();
+            reject(state, id, body, &client_ip, &err, kills, origin);
+            return Paid::Rejected(err);
         }
         Verdict::Accept(pending) => pending,
-        Verdict::Fault(fault) => match fault_response(&admitted, fault, &parts).await {
-            Ok(resp) => return resp,
-            Err(pending) => pending,
+        Verdict::Fault(fault) => match fault_response(&admitted, fault, body, parts).await {
+            FaultEnd::Answered(done) => return done,
+            FaultEnd::GoesOn(pending) => pending,
         },
     };
-    saved_cards::prepare(&state, &id, &body, &pending);
-    let resp = accept(&state, &id, pending, &client_ip, &admitted, &call.origin);
+    saved_cards::prepare(state, id, body, &pending);
+    let paid = accept(state, id, pending, &client_ip, &admitted, origin);
     drop(guard);
-    resp
+    paid
+}
+
+/// Whether the purchase's `paymentMethod` (a comma list, e.g. `VISA,MASTER`, or an APM
+/// such as `BANKTRANSFER`) lets a card of `scheme` pay.
+pub fn method_allows(payment_method: &str, scheme: &str) -> bool {
+    payment_method
+        .split(',')
+        .any(|m| m.trim().eq_ignore_ascii_case(scheme))
 }
 
 /// Steps 2-4 under the lock: exists, payable, not in flight, attempt counted.
@@ -129,10 +199,11 @@ fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
     expire_if_due(state, &mut inner, id, &state.origin);
     let now = inner.now();
     let settings = inner.settings.clone();
+    // 400, not the status GET's 404: the real S2S answers so (§10.2).
     let p = inner
         .purchases
         .get_mut(id)
-        .ok_or_else(Coded::purchase_not_found)?;
+        .ok_or_else(|| Coded::transaction(MSG_PURCHASE_NOT_FOUND))?;
     if p.in_flight && p.is_payable() {
         return Err(Coded::new(
             StatusCode::BAD_REQUEST,
@@ -150,6 +221,7 @@ fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
     p.in_flight = true;
     Ok(Admitted {
         created_with: p.key_type,
+        payment_method: p.payment_method.clone(),
         client_email: p
             .client
             .get("email")
@@ -162,9 +234,18 @@ fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
     })
 }
 
-/// Steps 5-14, pure: what the body deserves.
-fn judge(body: &Map<String, Value>, a: &Admitted, peer: IpAddr, key: KeyType) -> Verdict {
+/// Steps 5-14 (with the payment-method check of §10.3 first), pure: what the body
+/// deserves.
+fn judge(body: &Map<String, Value>, a: &Admitted, payer: Payer) -> Verdict {
     let reject = |err: Coded, kills: bool| Verdict::Reject { err, kills };
+    // §10.3, right after the attempt count: the method comes from the card's scheme. A
+    // number with no known scheme is left to the card checks below.
+    let number = text(body, "card_number").unwrap_or_default();
+    let scheme = card::brand(&number);
+    if scheme != "UNKNOWN" && !method_allows(&a.payment_method, scheme) {
+        let err = Coded::transaction(format!("Payment Method {scheme} is not Allowed!"));
+        return reject(err, false);
+    }
     for field in ["remote_ip", "user_agent", "accept_header"] {
         if text(body, field).is_none() {
             let err = Coded::new(
@@ -176,10 +257,12 @@ fn judge(body: &Map<String, Value>, a: &Admitted, peer: IpAddr, key: KeyType) ->
         }
     }
     let remote_ip = text(body, "remote_ip").unwrap_or_default();
-    let same_ip = remote_ip
-        .parse::<IpAddr>()
-        .map(|ip| ip == peer)
-        .unwrap_or(remote_ip == peer.to_string());
+    let same_ip = payer.merchant_ip.is_some_and(|peer| {
+        remote_ip
+            .parse::<IpAddr>()
+            .map(|ip| ip == peer)
+            .unwrap_or(remote_ip == peer.to_string())
+    });
     if same_ip {
         return reject(Coded::transaction(scenarios::MSG_IP_MATCH), false);
     }
@@ -193,7 +276,6 @@ fn judge(body: &Map<String, Value>, a: &Admitted, peer: IpAddr, key: KeyType) ->
     if card_fields.iter().any(|f| text(body, f).is_none()) {
         return reject(Coded::transaction("Card Detail is missing"), true);
     }
-    let number = text(body, "card_number").unwrap_or_default();
     if !card::is_valid_pan(&number) {
         return reject(Coded::transaction("Invalid card Number (Luhn algo)"), false);
     }
@@ -204,7 +286,7 @@ fn judge(body: &Map<String, Value>, a: &Admitted, peer: IpAddr, key: KeyType) ->
     if !card::expiry_is_valid(&expires, year_month_of(a.now)) {
         return reject(Coded::transaction(scenarios::MSG_BAD_EXPIRY), true);
     }
-    if key != a.created_with {
+    if payer.key_type.is_some_and(|key| key != a.created_with) {
         return reject(Coded::transaction(scenarios::MSG_KEY_TYPE), false);
     }
     let domain = a.client_email.rsplit('@').next().unwrap_or("");
@@ -219,6 +301,8 @@ fn judge(body: &Map<String, Value>, a: &Admitted, peer: IpAddr, key: KeyType) ->
         Some(CardBehaviour::Accepted { outcome, auth }) => Verdict::Accept(PendingPayment {
             masked_pan: card::mask_pan(&number),
             card_brand: card::brand(&number).to_string(),
+            cardholder_name: text(body, "cardholder_name").unwrap_or_default(),
+            expires,
             outcome,
             auth,
         }),
@@ -237,6 +321,8 @@ fn reject(
     origin: &str,
 ) {
     let number = text(body, "card_number").unwrap_or_default();
+    let holder = text(body, "cardholder_name").unwrap_or_default();
+    let expires = text(body, "expires").unwrap_or_default();
     let mut inner = state.store.lock();
     let now = inner.now();
     let Some(p) = inner.purchases.get_mut(id) else {
@@ -247,6 +333,8 @@ fn reject(
         AttemptRecord {
             card_brand: card::brand(&number),
             masked_pan: &card::mask_pan(&number),
+            cardholder_name: &holder,
+            expires: &expires,
             client_ip,
             successful: Some(false),
             error: Some((err.code, &err.message)),
@@ -261,33 +349,38 @@ fn reject(
     }
 }
 
-/// The fault cards. `Err` carries the pending payment of the slow-success card, which goes
-/// on as an accepted card after its delay.
+/// How a fault card ends: answered, or (the slow-success card, after its delay) going on
+/// as an accepted card.
+enum FaultEnd {
+    Answered(Paid),
+    GoesOn(PendingPayment),
+}
+
+/// The fault cards.
 async fn fault_response(
     admitted: &Admitted,
     fault: Fault,
+    body: &Map<String, Value>,
     parts: &axum::http::request::Parts,
-) -> Result<Response, PendingPayment> {
+) -> FaultEnd {
+    let coded = |status, code, message| {
+        FaultEnd::Answered(Paid::Rejected(Coded::new(status, code, message)))
+    };
     match fault {
         Fault::HangThenGatewayTimeout => {
             tokio::time::sleep(Duration::from_secs(admitted.timeout_s)).await;
-            Ok(
-                Coded::new(StatusCode::GATEWAY_TIMEOUT, "exception", "Gateway Timeout")
-                    .into_response(),
-            )
+            coded(StatusCode::GATEWAY_TIMEOUT, "exception", "Gateway Timeout")
         }
-        Fault::InternalError => Ok(Coded::new(
+        Fault::InternalError => coded(
             StatusCode::INTERNAL_SERVER_ERROR,
             "exception",
             "something went wrong",
-        )
-        .into_response()),
-        Fault::TooManyRequests => Ok(Coded::new(
+        ),
+        Fault::TooManyRequests => coded(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",
             "Too many requests",
-        )
-        .into_response()),
+        ),
         Fault::DropConnection => {
             if let Some(conn) = parts.extensions.get::<ConnInfo>() {
                 conn.kill.notify_one();
@@ -295,28 +388,34 @@ async fn fault_response(
                 std::future::pending::<()>().await;
             }
             // Not served by our loop (an in-process test): the closest we can do.
-            Ok(Response::builder()
-                .status(StatusCode::BAD_GATEWAY)
-                .body(Body::empty())
-                .unwrap_or_default())
+            FaultEnd::Answered(Paid::Raw(
+                Response::builder()
+                    .status(StatusCode::BAD_GATEWAY)
+                    .body(Body::empty())
+                    .unwrap_or_default(),
+            ))
         }
         Fault::SlowSuccess => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             let as_card = scenarios::slow_success_card();
             match scenarios::accepted_card(as_card) {
-                Some(CardBehaviour::Accepted { outcome, auth }) => Err(PendingPayment {
-                    masked_pan: card::mask_pan("4999000000000336"),
-                    card_brand: card::brand(as_card).to_string(),
-                    outcome,
-                    auth,
-                }),
-                _ => Ok(Coded::transaction("Invalid card details").into_response()),
+                Some(CardBehaviour::Accepted { outcome, auth }) => {
+                    FaultEnd::GoesOn(PendingPayment {
+                        masked_pan: card::mask_pan("4999000000000336"),
+                        card_brand: card::brand(as_card).to_string(),
+                        cardholder_name: text(body, "cardholder_name").unwrap_or_default(),
+                        expires: text(body, "expires").unwrap_or_default(),
+                        outcome,
+                        auth,
+                    })
+                }
+                _ => FaultEnd::Answered(Paid::Rejected(Coded::transaction("Invalid card details"))),
             }
         }
     }
 }
 
-/// Accepts the payment: 202 pending (3D mode) or the outcome inline (2D mode).
+/// Accepts the payment: pending (3D mode) or the outcome inline (2D mode).
 fn accept(
     state: &Arc<SandboxState>,
     id: &str,
@@ -324,47 +423,38 @@ fn accept(
     client_ip: &str,
     admitted: &Admitted,
     origin: &str,
-) -> Response {
+) -> Paid {
     let mut inner = state.store.lock();
     // The slow card awaited before getting here: the clock may have moved (EXPIRED) or the
     // purchase been decided meanwhile. Judge it again under the lock before applying.
     expire_if_due(state, &mut inner, id, origin);
     let now = inner.now();
     let Some(p) = inner.purchases.get_mut(id) else {
-        return Coded::purchase_not_found().into_response();
+        return Paid::Rejected(Coded::transaction(MSG_PURCHASE_NOT_FOUND));
+    };
+    let attempt = |successful, error| AttemptRecord {
+        card_brand: &pending.card_brand,
+        masked_pan: &pending.masked_pan,
+        cardholder_name: &pending.cardholder_name,
+        expires: &pending.expires,
+        client_ip,
+        successful,
+        error,
+        now,
     };
     if !p.is_payable() {
         let err = Coded::transaction(MSG_NOT_PAYABLE);
-        record_attempt(
-            p,
-            AttemptRecord {
-                card_brand: &pending.card_brand,
-                masked_pan: &pending.masked_pan,
-                client_ip,
-                successful: Some(false),
-                error: Some((err.code, &err.message)),
-                now,
-            },
-        );
-        return err.into_response();
+        record_attempt(p, attempt(Some(false), Some((err.code, &err.message))));
+        return Paid::Rejected(err);
     }
-    record_attempt(
-        p,
-        AttemptRecord {
-            card_brand: &pending.card_brand,
-            masked_pan: &pending.masked_pan,
-            client_ip,
-            successful: None,
-            error: None,
-            now,
-        },
-    );
-    p.card_extra = Some(json!({
-        "masked_pan": pending.masked_pan,
-        "card_brand": pending.card_brand,
-        "card_issuer_country": "US",
-        "amount": p.total,
-    }));
+    record_attempt(p, attempt(None, None));
+    p.card_extra = Some(card_extra(
+        &pending.masked_pan,
+        &pending.card_brand,
+        &pending.cardholder_name,
+        &pending.expires,
+        p.total,
+    ));
     p.had_pending = true;
     if admitted.mode_2d {
         let outcome: Outcome = pending.outcome;
@@ -376,15 +466,12 @@ fn accept(
             map.insert("callback_url".into(), json!("no_need"));
         }
         notify(state, p, origin);
-        return json_response(StatusCode::ACCEPTED, &body);
+        return Paid::Inline(body);
     }
     p.trx_type = Some("3D");
     p.set_status(Status::PendingExecute, now);
     p.pending = Some(pending);
-    let body = json!({
-        "status": "pending",
-        "callback_url": format!("{origin}/api/v1/payment/{id}/"),
-        "method": "GET",
-    });
-    json_response(StatusCode::ACCEPTED, &body)
+    Paid::Pending {
+        callback_url: format!("{origin}/api/v1/payment/{id}/"),
+    }
 }

@@ -126,6 +126,8 @@ pub struct Payer<'a> {
     pub created_with: KeyType,
     pub client_email: &'a str,
     pub brand_id: &'a str,
+    /// The purchase's `paymentMethod` (§10.3 applies to saved cards too).
+    pub payment_method: &'a str,
 }
 
 /// The S2S checks for a token payment, in the card path's order with the card fields
@@ -134,10 +136,22 @@ pub fn judge(
     state: &SandboxState,
     body: &Map<String, Value>,
     token: &str,
-    peer: IpAddr,
-    key: KeyType,
+    // The merchant server's IP and key type; `None` on the hosted page (the browser is
+    // the caller and pays as the key that created the purchase).
+    peer: Option<IpAddr>,
+    key: Option<KeyType>,
     payer: &Payer<'_>,
 ) -> Result<PendingPayment, (Coded, bool)> {
+    // §10.3 right after the attempt count, as for a card: the saved card's scheme.
+    if let Some(saved) = find(state, token, payer.brand_id)
+        && !super::s2s::method_allows(payer.payment_method, &saved.card_brand)
+    {
+        let err = Coded::transaction(format!(
+            "Payment Method {} is not Allowed!",
+            saved.card_brand
+        ));
+        return Err((err, false));
+    }
     for field in ["remote_ip", "user_agent", "accept_header"] {
         if text(body, field).is_none() {
             let err = Coded::new(
@@ -149,10 +163,12 @@ pub fn judge(
         }
     }
     let remote_ip = text(body, "remote_ip").unwrap_or_default();
-    let same_ip = remote_ip
-        .parse::<IpAddr>()
-        .map(|ip| ip == peer)
-        .unwrap_or(remote_ip == peer.to_string());
+    let same_ip = peer.is_some_and(|peer| {
+        remote_ip
+            .parse::<IpAddr>()
+            .map(|ip| ip == peer)
+            .unwrap_or(remote_ip == peer.to_string())
+    });
     if same_ip {
         return Err((Coded::transaction(scenarios::MSG_IP_MATCH), false));
     }
@@ -167,7 +183,7 @@ pub fn judge(
     if !card::cvc_is_valid(&cvc) {
         return Err((Coded::transaction(scenarios::MSG_INVALID_CARD_INFO), false));
     }
-    if key != payer.created_with {
+    if key.is_some_and(|key| key != payer.created_with) {
         return Err((Coded::transaction(scenarios::MSG_KEY_TYPE), false));
     }
     let domain = payer.client_email.rsplit('@').next().unwrap_or("");

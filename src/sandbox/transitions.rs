@@ -67,10 +67,40 @@ fn finish_last_attempt(p: &mut Purchase, outcome: Outcome) {
     }
 }
 
+/// Who the sandbox says issued its test cards (`card_issuer`), and where.
+pub const CARD_ISSUER: &str = "Paysecure Sandbox Bank";
+/// `card_issuer_country` and the attempt's `country` of every test card.
+pub const CARD_COUNTRY: &str = "US";
+
+/// `transaction_data.extra` and `attempts[].extra`: the card facts the real captures
+/// carry (§10.1). Masked card only; `expires` is split into month and year as sent
+/// (`""` when it has no `/`).
+pub fn card_extra(
+    masked_pan: &str,
+    card_brand: &str,
+    cardholder_name: &str,
+    expires: &str,
+    amount: f64,
+) -> Value {
+    let (month, year) = expires.split_once('/').unwrap_or(("", ""));
+    json!({
+        "masked_pan": masked_pan,
+        "card_brand": card_brand,
+        "card_issuer": CARD_ISSUER,
+        "card_issuer_country": CARD_COUNTRY,
+        "cardholder_name": cardholder_name,
+        "expiry_month": month.trim(),
+        "expiry_year": year.trim(),
+        "amount": amount,
+    })
+}
+
 /// Facts of one S2S attempt for the purchase's `transaction_data.attempts`.
 pub struct AttemptRecord<'a> {
     pub card_brand: &'a str,
     pub masked_pan: &'a str,
+    pub cardholder_name: &'a str,
+    pub expires: &'a str,
     pub client_ip: &'a str,
     /// `None` while the outcome waits for the callback.
     pub successful: Option<bool>,
@@ -86,8 +116,9 @@ pub fn record_attempt(p: &mut Purchase, r: AttemptRecord<'_>) {
         "flow": "payform",
         "successful": r.successful,
         "client_ip": r.client_ip,
+        "country": CARD_COUNTRY,
         "processing_time": r.now,
-        "extra": {"masked_pan": r.masked_pan, "card_brand": r.card_brand},
+        "extra": card_extra(r.masked_pan, r.card_brand, r.cardholder_name, r.expires, p.total),
     });
     if let (Some((code, message)), Some(map)) = (r.error, attempt.as_object_mut()) {
         map.insert("error".into(), json!({"message": message, "code": code}));

@@ -36,13 +36,18 @@ async fn challenge_page_then_otp_pays_and_redirects_to_success() {
         "id=\"submit\"",
         "id=\"cancel\"",
         "EUR 20.00",
-        "444433******1111",
+        "•••• 1111",
+        "Visa Secure",
         "<form method=\"post\"",
     ] {
         assert!(page.text.contains(needle), "{needle} missing");
     }
     assert!(!page.text.contains("<script"));
     assert!(!page.text.contains("4444333322221111"));
+    assert!(
+        !page.text.contains("444433"),
+        "an issuer shows the last four only"
+    );
     let done = env
         .browser_form(&callback, "otp=123456&action=submit")
         .await;

@@ -168,3 +168,42 @@ async fn refund_fails_card_pays_but_cannot_refund() {
             "Refund can not be initiated .Please contact Administrator.",
         );
 }
+
+#[tokio::test]
+async fn payment_methods_answers_the_reference_shape() {
+    let env = Env::start().await;
+    let brand = env.sb.brand_id.clone();
+    let a = env
+        .api(
+            Method::GET,
+            &format!("/payment_methods?brand_id={brand}&currency=EUR&language=en"),
+            None,
+        )
+        .await;
+    assert_eq!(a.status.as_u16(), 200, "{}", a.text);
+    assert_eq!(
+        a.json(),
+        json!({
+            "available_payment_methods": ["VISA", "MASTER"],
+            "by_country": {"any": ["VISA", "MASTER"]},
+            "country_names": {"any": "Other"},
+            "names": {"VISA": "Visa", "MASTER": "Mastercard"},
+            "card_methods": ["VISA", "MASTER"],
+        })
+    );
+    env.api(Method::GET, "/payment_methods/?brand_id=brd_x", None)
+        .await
+        .expect_error(400, "transaction_error", "Brand not found!");
+    env.api(Method::GET, "/payment_methods", None)
+        .await
+        .expect_error(400, "parameter_missing", "brand_id is missing");
+    env.send(
+        Method::GET,
+        &format!("/api/v1/payment_methods?brand_id={brand}"),
+        None,
+        None,
+        None,
+    )
+    .await
+    .expect_error(401, "authentication_failed", "Authorization header missing");
+}

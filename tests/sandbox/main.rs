@@ -3,6 +3,7 @@
 
 mod callback;
 mod cards;
+mod checkout;
 mod common;
 mod control;
 mod create;
@@ -13,4 +14,5 @@ mod refunds;
 mod robustness;
 mod s2s;
 mod saved_cards;
+mod shape;
 mod transport;

@@ -336,9 +336,13 @@ async fn check_order_first_failure_wins() {
 }
 
 #[tokio::test]
-async fn unknown_purchase_is_404_and_unpayable_is_400() {
+async fn unknown_purchase_is_400_on_s2s_404_on_status_and_unpayable_is_400() {
     let env = Env::start().await;
+    // §10.2: the real S2S answers 400 here; the status GET of the same id stays 404.
     env.pay("000000000000000000000000", SEED)
+        .await
+        .expect_error(400, "transaction_error", "PurchaseId Not found.");
+    env.api(Method::GET, "/purchases/000000000000000000000000/", None)
         .await
         .expect_error(404, "transaction_error", "PurchaseId Not found.");
     let (id, _) = env.pending(SEED).await;
@@ -444,4 +448,64 @@ async fn fifty_concurrent_calls_on_one_purchase_give_exactly_one_202() {
         );
     }
     assert_eq!(env.status_of(&id).await, "PENDING_EXECUTE");
+}
+
+/// A purchase created with `paymentMethod` pinned.
+async fn create_with_method(env: &Env, method: &str) -> String {
+    let mut body = env.purchase_body();
+    body["paymentMethod"] = json!(method);
+    env.create_with(body).await
+}
+
+#[tokio::test]
+async fn a_card_on_a_purchase_whose_method_refuses_its_scheme_is_not_allowed() {
+    let env = Env::start().await;
+    // An APM purchase: no card can pay it.
+    let id = create_with_method(&env, "BANKTRANSFER").await;
+    env.pay(&id, SEED).await.expect_error(
+        400,
+        "transaction_error",
+        "Payment Method VISA is not Allowed!",
+    );
+    assert_eq!(env.status_of(&id).await, "CREATED");
+    // VISA only, paid with a Mastercard.
+    let id = create_with_method(&env, "VISA").await;
+    env.pay(&id, "5116213113429327").await.expect_error(
+        400,
+        "transaction_error",
+        "Payment Method MASTER is not Allowed!",
+    );
+    // The same purchase takes a Visa card (the list is compared case-insensitively).
+    let id = create_with_method(&env, "visa, AMEX").await;
+    let a = env.pay(&id, SEED).await;
+    assert_eq!(a.status.as_u16(), 202, "{}", a.text);
+}
+
+#[tokio::test]
+async fn the_method_check_comes_right_after_the_attempt_count() {
+    let env = Env::start().await;
+    let id = create_with_method(&env, "MASTER").await;
+    // Before the browser fields (step 5): a body without remote_ip still gets the method error.
+    let mut body = env.card_body(SEED);
+    body.as_object_mut().expect("object").remove("remote_ip");
+    env.s2s(&id, &body).await.expect_error(
+        400,
+        "transaction_error",
+        "Payment Method VISA is not Allowed!",
+    );
+    // It counts as an attempt, and after the limit the attempt message wins.
+    for _ in 0..2 {
+        env.pay(&id, SEED).await;
+    }
+    env.pay(&id, SEED).await.expect_error(
+        400,
+        "transaction_error",
+        "Allowed Attempt for this Transaction has been consumed",
+    );
+    let attempts = env.status(&id).await["transaction_data"]["attempts"].clone();
+    assert_eq!(attempts.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        attempts[0]["error"]["message"],
+        "Payment Method VISA is not Allowed!"
+    );
 }

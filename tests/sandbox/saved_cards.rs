@@ -213,3 +213,18 @@ async fn token_errors() {
         .expect_error(400, "transaction_error", "Invalid card details");
     assert_eq!(env.status_of(&id).await, "ERROR", "as any unknown card");
 }
+
+#[tokio::test]
+async fn a_saved_card_obeys_the_purchase_payment_method() {
+    let env = Env::start().await;
+    // The seed card is a Visa: a MASTER-only purchase refuses its token (§10.3).
+    let (_, p) = paid_and_saved(&env, "4444333322221111").await;
+    let token = token_of(&p);
+    let mut body = env.purchase_body();
+    body["paymentMethod"] = json!("MASTER");
+    let id = env.create_with(body).await;
+    let a = env.s2s(&id, &token_body(&env, &token, Some("123"))).await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    assert_eq!(a.json()["message"], "Payment Method VISA is not Allowed!");
+    assert_eq!(env.status(&id).await["status"], "CREATED");
+}
