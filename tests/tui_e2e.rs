@@ -577,3 +577,30 @@ fn the_webhook_detail_shows_what_a_merchant_must_verify() {
     assert!(screen.contains("✓ valid"), "{screen}");
     t.keys(&["C-c"]);
 }
+
+#[test]
+fn a_preauthorisation_is_held_then_captured_from_the_result_screen() {
+    let Some(t) = Tmux::start("preauth", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["F7"]);
+    t.wait_for(&["preauth-capture"]);
+    // The picker lists scenarios in order; preauth-capture is the last shipped one.
+    for _ in 0..20 {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for(&["Scenario preauth-capture"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●", "4079 7225 8931 8630"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["PREAUTHORIZED — the amount is held", "k capture"]);
+    t.keys(&["k"]);
+    t.wait_for(&["Capture the hold", "held: 20.00"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&["✔ PAID — the payment went through"]);
+    t.keys(&["C-c"]);
+}

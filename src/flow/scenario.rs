@@ -40,6 +40,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "pending-settlement",
         include_str!("scenarios/pending-settlement.toml"),
     ),
+    (
+        "preauth-capture",
+        include_str!("scenarios/preauth-capture.toml"),
+    ),
 ];
 
 /// A scenario file.

@@ -141,7 +141,8 @@ fn finish(
 /// (an emulator choice: Paysecure does not document redirect parameters).
 pub fn redirect_target(p: &Purchase) -> String {
     let base = match p.status {
-        Status::Paid => &p.success_redirect,
+        // An authorised hold is a success for the customer: the merchant captures later.
+        Status::Paid | Status::Preauthorized => &p.success_redirect,
         Status::PaymentInProcess => p.pending_redirect.as_ref().unwrap_or(&p.success_redirect),
         _ => &p.failure_redirect,
     };

@@ -82,6 +82,10 @@ pub enum Act {
     RefundPartial { amount: f64, reason: String },
     /// `GET /purchases/{id}/cancel/`.
     Cancel,
+    /// `POST /purchases/{id}/capture/`: all of the hold (`None`) or this amount.
+    Capture { amount: Option<f64> },
+    /// `POST /refundStatus/{id}/ {refundId}`: how a refund stands.
+    RefundStatus { refund_id: String },
 }
 
 /// What a typed line is for.
@@ -89,6 +93,8 @@ pub enum Act {
 pub enum InputFor {
     /// `amount reason…` of a partial refund.
     PartialRefund,
+    /// The amount to capture of a hold (empty: all of it).
+    CaptureAmount,
     /// Minutes to advance the sandbox clock.
     ClockMinutes,
     AttemptLimit,
@@ -307,6 +313,8 @@ pub struct App {
     pub replay_wanted: Option<(String, String)>,
     /// The control plane's URL, for this project's sandbox (embedded or a local `serve`).
     pub control_url: Option<String>,
+    /// refundStatus calls made for the refund in process (bounded).
+    pub refund_polls: u32,
     /// S2S calls made from here on the current purchase (each counts against its
     /// attempt limit).
     pub attempts: u32,
@@ -354,6 +362,7 @@ impl App {
             public_key_pem: None,
             replay_wanted: None,
             attempts: 0,
+            refund_polls: 0,
             sent: None,
             cursor_back: 0,
             brand_id: brand_id.to_string(),

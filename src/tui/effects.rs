@@ -116,6 +116,18 @@ impl Runner {
                     .await
                     .and_then(|r| to_value(&r)),
                 Act::Cancel => client.cancel(&purchase_id).await.and_then(|p| to_value(&p)),
+                Act::Capture { amount } => client
+                    .capture(&purchase_id, amount)
+                    .await
+                    .and_then(|c| to_value(&c)),
+                Act::RefundStatus { refund_id } => {
+                    // A refund settles shortly after its reply: ask again after a pause.
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                    client
+                        .refund_status(&purchase_id, &refund_id)
+                        .await
+                        .and_then(|r| to_value(&r))
+                }
             }),
             Call::Control { method, url, body } => {
                 let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);

@@ -274,7 +274,7 @@ fn purpose_of(answer: &Answer) -> &'static [Purpose] {
         Answer::Callback(_) => &[Purpose::Callback],
         Answer::Browser(_) => &[Purpose::Challenge],
         Answer::Resent(_) => &[Purpose::Resend],
-        Answer::Acted(_) => &[Purpose::Act],
+        Answer::Acted(_) => &[Purpose::Act, Purpose::RefundFollow],
         Answer::Control(_) => &[],
         Answer::Status(_) => &[
             Purpose::Follow(super::app::PollPlan::InTerminal),

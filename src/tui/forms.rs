@@ -58,6 +58,22 @@ pub fn purchase_form(p: &CreatePurchase) -> Form {
             Kind::Text,
             p.payment_method.clone().unwrap_or_default(),
         ),
+        // Pre-authorisation (§10.5): a successful payment then ends PREAUTHORIZED and waits
+        // for a capture (k) or a cancel (c) on the result screen.
+        Field::new(
+            "skip_capture",
+            "skip_capture",
+            Kind::Bool,
+            if p.extra
+                .get("skip_capture")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false)
+            {
+                "true"
+            } else {
+                "false"
+            },
+        ),
         Field::new(
             "success_redirect",
             "success_redirect",

@@ -21,9 +21,18 @@ pub fn applies(app: &App, action: Action) -> bool {
     match action {
         Action::RefundFull | Action::RefundPartial => matches!(
             status,
-            Some(PurchaseStatus::Paid | PurchaseStatus::PartialRefunded)
+            Some(
+                PurchaseStatus::Paid
+                    | PurchaseStatus::PartialRefunded
+                    | PurchaseStatus::PartiallyCaptured
+            )
         ),
-        Action::CancelPurchase => matches!(status, Some(PurchaseStatus::Created)),
+        // Cancel voids an unpaid purchase or an un-captured hold.
+        Action::CancelPurchase => matches!(
+            status,
+            Some(PurchaseStatus::Created | PurchaseStatus::Preauthorized)
+        ),
+        Action::Capture => matches!(status, Some(PurchaseStatus::Preauthorized)),
         _ => true,
     }
 }
@@ -40,8 +49,9 @@ pub fn on_purchase_action(app: &mut App, action: Action) -> Vec<Effect> {
             .as_ref()
             .map_or("unknown".into(), PurchaseStatus::as_upper);
         let (what, needs) = match action {
-            Action::CancelPurchase => ("cancelled", "CREATED"),
-            _ => ("refunded", "PAID or PARTIAL_REFUNDED"),
+            Action::CancelPurchase => ("cancelled", "CREATED or PREAUTHORIZED"),
+            Action::Capture => ("captured", "PREAUTHORIZED"),
+            _ => ("refunded", "PAID, PARTIAL_REFUNDED or PARTIALLY_CAPTURED"),
         };
         app.notice = Some((
             Level::Warn,
@@ -61,11 +71,19 @@ pub fn on_purchase_action(app: &mut App, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::Capture => {
+            app.overlay = Some(Overlay::Input {
+                what: InputFor::CaptureAmount,
+                input: String::new(),
+            });
+            vec![]
+        }
         _ => vec![],
     }
 }
 
 fn act(app: &mut App, purchase_id: String, act: Act) -> Vec<Effect> {
+    app.refund_polls = 0;
     if app.requests.step_in_flight() || app.requests.find(|p| p == Purpose::Act).is_some() {
         app.notice = Some((
             Level::Warn,
@@ -74,6 +92,12 @@ fn act(app: &mut App, purchase_id: String, act: Act) -> Vec<Effect> {
         return vec![];
     }
     vec![start(app, Purpose::Act, Call::Act { purchase_id, act })]
+}
+
+/// What a hold holds: the purchase's total.
+pub fn held(app: &App) -> Option<f64> {
+    let p = app.flow.purchase.as_ref()?;
+    p.extra.get("purchase")?.get("total")?.as_f64()
 }
 
 /// What is left to refund, from the purchase object (`refundable_amount`, else the total
@@ -98,18 +122,32 @@ pub fn refundable(app: &App) -> Option<f64> {
 pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
     match result {
         Ok(body) => {
-            let refund_status = body
-                .get("refundId")
-                .and(body.get("status"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
+            let refund = text("refundId").zip(text("status"));
+            let mut effects = Vec::new();
             app.notice = Some((
                 Level::Info,
-                match refund_status {
-                    Some(s) => format!(
-                        "Refund accepted: the refund says {s}; reading the purchase's status…"
-                    ),
-                    None => "Done; reading the purchase's status…".into(),
+                match &refund {
+                    Some((refund_id, s)) => {
+                        // A refund in process is followed with refundStatus until it settles.
+                        if s == "REFUND_IN_PROCESS"
+                            && let Some(id) = app.flow.purchase_id().map(str::to_string)
+                        {
+                            effects.extend(act_follow(app, id, refund_id.clone()));
+                        }
+                        format!(
+                            "Refund {}: {} (refundStatus); reading the purchase's status…",
+                            crate::tui::sanitize::clean(refund_id),
+                            crate::tui::sanitize::clean(s)
+                        )
+                    }
+                    None => match body.get("captured_amount") {
+                        Some(captured) => format!(
+                            "Captured {}; reading the purchase's status…",
+                            crate::tui::sanitize::clean(&captured.to_string())
+                        ),
+                        None => "Done; reading the purchase's status…".into(),
+                    },
                 },
             ));
             // A refund object is no purchase (its `status` is the refund's); a purchase
@@ -122,13 +160,32 @@ pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
             {
                 app.flow.on_status(Ok(p));
             }
-            check_status(app, CheckReason::Refresh)
+            effects.extend(check_status(app, CheckReason::Refresh));
+            effects
         }
         Err(e) => {
             app.notice = Some((Level::Error, refused(&e)));
             vec![]
         }
     }
+}
+
+/// Asks how a refund stands (it settles shortly after its reply); at most 20 times.
+fn act_follow(app: &mut App, purchase_id: String, refund_id: String) -> Vec<Effect> {
+    const MAX_REFUND_POLLS: u32 = 20;
+    if app.refund_polls >= MAX_REFUND_POLLS {
+        app.refund_polls = 0;
+        return vec![];
+    }
+    app.refund_polls += 1;
+    vec![start(
+        app,
+        Purpose::RefundFollow,
+        Call::Act {
+            purchase_id,
+            act: Act::RefundStatus { refund_id },
+        },
+    )]
 }
 
 /// A refused call, explained by the catalog.
@@ -326,7 +383,7 @@ fn put_setting(app: &mut App, body: Value) -> Vec<Effect> {
 /// Enter on an input line.
 pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
     let text = text.trim();
-    let back_to_panel = what != InputFor::PartialRefund;
+    let back_to_panel = !matches!(what, InputFor::PartialRefund | InputFor::CaptureAmount);
     app.overlay = back_to_panel.then_some(Overlay::Panel);
     let number = |t: &str| t.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0);
     match what {
@@ -352,6 +409,20 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
                 }
             }
         }
+        InputFor::CaptureAmount => match (text, app.flow.purchase_id().map(str::to_string)) {
+            (_, None) => vec![],
+            ("", Some(id)) => act(app, id, Act::Capture { amount: None }),
+            (t, Some(id)) => match number(t) {
+                Some(amount) => act(
+                    app,
+                    id,
+                    Act::Capture {
+                        amount: Some(amount),
+                    },
+                ),
+                None => invalid(app, "an amount, or nothing for all of the hold", t),
+            },
+        },
         InputFor::PanelFilter => {
             app.panel.filter = text.to_ascii_lowercase();
             app.panel.selected = 0;

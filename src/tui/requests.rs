@@ -28,8 +28,10 @@ pub enum Purpose {
     Check(CheckReason),
     /// A history request sent again.
     Resend,
-    /// A refund or cancel on the purchase shown.
+    /// A refund, capture or cancel on the purchase shown.
     Act,
+    /// refundStatus of a refund in process, until it settles (another action may run).
+    RefundFollow,
     /// A call to the sandbox's control plane.
     Control(ControlOp),
 }
@@ -75,6 +77,7 @@ impl Purpose {
             Purpose::Check(_) => "checking the purchase's status",
             Purpose::Resend => "resending",
             Purpose::Act => "calling the purchase API",
+            Purpose::RefundFollow => "following the refund",
             Purpose::Control(op) if op.is_action() => "asking the sandbox",
             Purpose::Control(_) => "reading the sandbox",
         }

@@ -183,7 +183,9 @@ fn on_answer(
             });
             vec![]
         }
-        (Purpose::Act, Answer::Acted(result)) => super::levers::on_acted(app, result),
+        (Purpose::Act | Purpose::RefundFollow, Answer::Acted(result)) => {
+            super::levers::on_acted(app, result)
+        }
         (Purpose::Control(op), Answer::Control(result)) => {
             super::levers::on_control(app, op, result)
         }
@@ -505,7 +507,7 @@ fn cancel_newest(app: &mut App) -> Vec<Effect> {
             app.history.close_fold("stopped");
             app.notice = Some((Level::Info, format!("Stopped {what} after {waited}.")));
         }
-        Purpose::Resend | Purpose::Act | Purpose::Control(_) => {
+        Purpose::Resend | Purpose::Act | Purpose::RefundFollow | Purpose::Control(_) => {
             app.notice = Some((
                 Level::Info,
                 format!(
@@ -655,7 +657,10 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         }
         Action::Close => {
             if let Some(Overlay::Input { what, .. }) = &app.overlay
-                && *what != super::app::InputFor::PartialRefund
+                && !matches!(
+                    what,
+                    super::app::InputFor::PartialRefund | super::app::InputFor::CaptureAmount
+                )
             {
                 // A panel prompt: Esc goes back to the panel, not out of it.
                 app.overlay = Some(Overlay::Panel);
@@ -688,7 +693,7 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
                 vec![]
             }
         },
-        Action::RefundFull | Action::RefundPartial | Action::CancelPurchase => {
+        Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             super::levers::on_purchase_action(app, action)
         }
         Action::Filter if context == Context::Panel => super::levers::on_panel_action(app, action),

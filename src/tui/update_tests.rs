@@ -1368,7 +1368,7 @@ fn refunds_and_cancel_follow_the_real_status() {
     app.requests.end_where(|_| true);
     assert!(update(&mut app, key(KeyCode::Char('c'))).is_empty());
     assert!(
-        notice(&app).contains("only a CREATED purchase can be cancelled"),
+        notice(&app).contains("only a CREATED or PREAUTHORIZED purchase can be cancelled"),
         "{}",
         notice(&app)
     );
@@ -1399,6 +1399,8 @@ fn refunds_and_cancel_follow_the_real_status() {
         &mut app,
         Answer::Status(Ok(fixture::purchase("PARTIAL_REFUNDED"))),
     );
+    // The refundStatus follow-up has settled.
+    app.requests.end_where(|_| true);
     let effects = update(&mut app, key(KeyCode::Char('f')));
     assert!(matches!(
         effects.as_slice(),
@@ -1415,4 +1417,86 @@ fn refunds_and_cancel_follow_the_real_status() {
     remote.control_url = None;
     assert!(update(&mut remote, ctrl('p')).is_empty());
     assert!(notice(&remote).contains("no control plane"));
+}
+
+#[test]
+fn a_hold_is_captured_and_a_refund_is_followed_until_it_settles() {
+    let mut app = fixture::pending(120, 40);
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PREAUTHORIZED"))),
+    );
+    app.requests.end_where(|_| true);
+    assert!(
+        !app.flow.awaits_final_status(),
+        "a hold is not followed forever"
+    );
+    update(&mut app, key(KeyCode::Char('k')));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Input {
+            what: super::app::InputFor::CaptureAmount,
+            ..
+        })
+    ));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Call {
+                call: Call::Act {
+                    act: super::app::Act::Capture { amount: None },
+                    ..
+                },
+                ..
+            }]
+        ),
+        "empty: all of the hold: {effects:?}"
+    );
+    fixture::reply(
+        &mut app,
+        Answer::Acted(Ok(
+            serde_json::json!({"purchaseId": PURCHASE_ID, "status": "PAID", "captured_amount": 20.0}),
+        )),
+    );
+    assert!(notice(&app).contains("Captured 20.0"), "{}", notice(&app));
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    app.requests.end_where(|_| true);
+    // A partial refund in process is followed with refundStatus until it settles.
+    update(&mut app, key(KeyCode::Char('p')));
+    typed(&mut app, "5 test");
+    update(&mut app, key(KeyCode::Enter));
+    let effects = fixture::reply(
+        &mut app,
+        Answer::Acted(Ok(
+            serde_json::json!({"refundId": "r1", "purchaseId": PURCHASE_ID, "status": "REFUND_IN_PROCESS"}),
+        )),
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Call { call: Call::Act { act: super::app::Act::RefundStatus { refund_id }, .. }, .. } if refund_id == "r1")),
+        "{effects:?}"
+    );
+    assert_eq!(
+        app.flow.status,
+        Some(PurchaseStatus::Paid),
+        "a refund object is no purchase"
+    );
+    let effects = fixture::reply(
+        &mut app,
+        Answer::Acted(Ok(
+            serde_json::json!({"refundId": "r1", "purchaseId": PURCHASE_ID, "status": "REFUNDED"}),
+        )),
+    );
+    assert!(
+        notice(&app).contains("Refund r1: REFUNDED"),
+        "{}",
+        notice(&app)
+    );
+    assert!(!effects.iter().any(|e| matches!(
+        e,
+        Effect::Call {
+            call: Call::Act { .. },
+            ..
+        }
+    )));
 }

@@ -284,3 +284,20 @@ async fn an_uncaptured_hold_lapses_after_seven_days() {
         ("expired".to_string(), true)
     );
 }
+
+#[tokio::test]
+async fn an_authorised_hold_sends_the_customer_to_the_success_page() {
+    let env = Env::start().await;
+    let mut body = env.purchase_body();
+    body["skip_capture"] = json!(true);
+    let id = env.create_with(body).await;
+    let a = env.pay(&id, "5116213113429327").await;
+    let callback = a.json()["callback_url"].as_str().expect("cb").to_string();
+    let done = env.complete(&callback, "123456").await;
+    assert_eq!(done.status, 302, "{}", done.text);
+    let location = done.location();
+    assert!(
+        location.contains("/merchant/return/success"),
+        "a hold is a success for the customer, not a failure: {location}"
+    );
+}

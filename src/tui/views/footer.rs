@@ -118,7 +118,7 @@ fn applies(app: &App, action: Action) -> bool {
         Action::Cancel => false,
         Action::OpenPanel => app.control_url.is_some(),
         Action::CopyKey => detail_row_is_webhook(app) && app.public_key_pem.is_some(),
-        Action::RefundFull | Action::RefundPartial | Action::CancelPurchase => {
+        Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             app.flow.purchase.is_some() && crate::tui::levers::applies(app, action)
         }
         Action::Filter if app.overlay == Some(crate::tui::app::Overlay::Panel) => {

@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Scenarios { selected }) => scenarios(frame, area, app, *selected),
         Some(Overlay::Panel) => super::panel::draw(frame, area, app),
         Some(Overlay::Input { what, input }) => {
-            if *what != InputFor::PartialRefund {
+            if !matches!(what, InputFor::PartialRefund | InputFor::CaptureAmount) {
                 super::panel::draw(frame, area, app);
             }
             let (title, help) = input_text(app, *what);
@@ -291,6 +291,15 @@ fn input_text(app: &App, what: InputFor) -> (String, String) {
                 "amount then reason, e.g. `5.00 damaged item`{}",
                 crate::tui::levers::refundable(app)
                     .map(|left| format!(" · refundable now: {left:.2}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        InputFor::CaptureAmount => (
+            "Capture the hold".into(),
+            format!(
+                "amount to capture, or nothing for all of it{}; the rest is released",
+                crate::tui::levers::held(app)
+                    .map(|held| format!(" (held: {held:.2})"))
                     .unwrap_or_default()
             ),
         ),

@@ -218,6 +218,26 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
             format!("… {upper} — waiting for the customer's browser (3-D Secure)"),
             Style::default().fg(t.warn),
         ),
+        PurchaseStatus::Preauthorized => (
+            format!("⏸ {upper} — the amount is held: k captures it, c cancels the hold"),
+            Style::default().fg(t.warn),
+        ),
+        PurchaseStatus::PartiallyCaptured => (
+            format!("✔ {upper} — part of the hold was captured, the rest released"),
+            Style::default().fg(t.ok),
+        ),
+        PurchaseStatus::CaptureInProcess => (
+            format!("… {upper} — the capture is being processed"),
+            Style::default().fg(t.warn),
+        ),
+        PurchaseStatus::VoidInProcess => (
+            format!("… {upper} — the hold is being released"),
+            Style::default().fg(t.warn),
+        ),
+        PurchaseStatus::RefundInProcess => (
+            format!("… {upper} — the refund is being processed"),
+            Style::default().fg(t.warn),
+        ),
         PurchaseStatus::Overdue => (
             format!("… {upper} — unpaid past its due time (it expires after 24 h)"),
             Style::default().fg(t.warn),
@@ -291,6 +311,9 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
     if crate::tui::levers::applies(app, Action::RefundFull) {
         keys.push("f refund in full");
         keys.push("p partial refund");
+    }
+    if crate::tui::levers::applies(app, Action::Capture) {
+        keys.push("k capture");
     }
     if crate::tui::levers::applies(app, Action::CancelPurchase) {
         keys.push("c cancel");
