@@ -153,6 +153,18 @@ fn scenarios_lists_shipped_and_saved_with_their_expected_status() {
 #[test]
 fn bash_completion_is_valid_bash_and_knows_the_commands_and_shipped_scenarios() {
     let d = Dir::new("completions");
+    // A profile and a saved scenario of this user are completed too.
+    std::fs::write(
+        d.0.join("config").join("config.toml"),
+        "[profiles.staging-eu]\nbase_url = \"http://127.0.0.1:1/api/v1\"\nbrand_id = \"b\"\napi_key_env = \"X\"\n",
+    )
+    .expect("config");
+    std::fs::create_dir_all(d.0.join("config").join("scenarios")).expect("dir");
+    std::fs::write(
+        d.0.join("config").join("scenarios").join("my-demo.toml"),
+        "description = \"mine\"\n",
+    )
+    .expect("scenario");
     let out = d.run(&["completions", "bash"]);
     assert_eq!(out.status.code(), Some(0));
     let script = stdout(&out);
@@ -162,6 +174,9 @@ fn bash_completion_is_valid_bash_and_knows_the_commands_and_shipped_scenarios() 
         "--scenario",
         "happy-3ds",
         "pending-settlement",
+        "staging-eu",
+        "embedded",
+        "my-demo",
     ] {
         assert!(
             script.contains(needle),

@@ -1,10 +1,11 @@
 //! `paysecure-explorer completions SHELL`: a completion script generated from the clap
 //! definitions (clap_complete), so it never drifts from the real options.
 //!
-//! Static scripts: clap_complete's dynamic completion (asking the binary at each Tab,
-//! which could list `--profile` names from the config file and saved scenarios) is behind
-//! its `unstable-dynamic` feature, outside the crate's semver promise. The shipped scenario
-//! names are completed all the same: `--scenario` offers them as possible values.
+//! Static scripts: clap_complete's dynamic completion (asking the binary at each Tab) is
+//! behind its `unstable-dynamic` feature, outside the crate's semver promise. Instead the
+//! names known when the script is generated are baked in: `--profile` completes the
+//! config file's profiles (and `embedded`), `--scenario` the shipped and saved scenarios.
+//! Regenerate the script after adding a profile or a scenario.
 
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
@@ -24,7 +25,11 @@ const BIN: &str = "paysecure-explorer";
 
 /// Runs `completions`; returns the exit code.
 pub fn run(args: CompletionsArgs) -> i32 {
-    match script(args.shell) {
+    let config = crate::config::load().config;
+    let mut profiles: Vec<String> = config.profiles.keys().cloned().collect();
+    profiles.push(crate::flow::target::EMBEDDED_PROFILE.to_string());
+    let scenarios = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
+    match script(args.shell, &profiles, &scenarios) {
         Ok(text) => {
             out::text(&text);
             0
@@ -36,9 +41,21 @@ pub fn run(args: CompletionsArgs) -> i32 {
     }
 }
 
-/// The completion script for `shell`.
-pub fn script(shell: Shell) -> Result<String, String> {
+/// The completion script for `shell`, completing these profile and scenario names.
+pub fn script(shell: Shell, profiles: &[String], scenarios: &[String]) -> Result<String, String> {
+    let names = |list: &[String]| {
+        clap::builder::PossibleValuesParser::new(
+            list.iter()
+                .map(|n| clap::builder::PossibleValue::new(n.clone()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut command = Cli::command()
+        .mut_arg("profile", |a| a.value_parser(names(profiles)))
+        .mut_subcommand("flow", |flow| {
+            flow.mut_arg("scenario", |a| a.value_parser(names(scenarios)))
+        });
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut buf);
+    clap_complete::generate(shell, &mut command, BIN, &mut buf);
     String::from_utf8(buf).map_err(|e| format!("the generated script is not UTF-8: {e}"))
 }
