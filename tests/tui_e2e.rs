@@ -104,6 +104,18 @@ impl Tmux {
         }
     }
 
+    /// Creates the purchase from the pre-filled form and types `card` on step ②, ready
+    /// for Ctrl+S (the card field shows the digits while it is edited, with its brand and
+    /// Luhn mark: every card these tests type passes Luhn).
+    fn purchase_with_card(&self, card: &str) {
+        self.wait_for(&["① Purchase"]);
+        self.keys(&["C-s"]);
+        self.wait_for(&["② Card & device ●"]);
+        self.keys(&["Tab", "C-u"]);
+        self.literal(card);
+        self.wait_for(&[card, "✓ Luhn"]);
+    }
+
     fn alive(&self) -> bool {
         Command::new("tmux")
             .args(["-L", &self.socket, "has-session", "-t", "e2e"])
@@ -157,12 +169,7 @@ fn blocked_card_is_explained() {
     let Some(t) = Tmux::start("blocked", 120, 40) else {
         return;
     };
-    t.wait_for(&["① Purchase"]);
-    t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
-    t.keys(&["Tab", "C-u"]);
-    t.literal("4999000000000120");
-    t.wait_for(&["4999000000000120", "VISA ✓ Luhn"]);
+    t.purchase_with_card("4999000000000120");
     t.keys(&["C-s"]);
     let screen = t.wait_for(&[
         "Card is Blocked",
@@ -293,12 +300,7 @@ fn hang_card_then_esc_is_editable_within_a_second() {
     let Some(t) = Tmux::start_with("hang", 120, 40, "", "--timeout 40") else {
         return;
     };
-    t.wait_for(&["① Purchase"]);
-    t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
-    t.keys(&["Tab", "C-u"]);
-    t.literal("4999000000000302");
-    t.wait_for(&["4999000000000302"]);
+    t.purchase_with_card("4999000000000302");
     t.keys(&["C-s"]);
     t.wait_for(&["sending card…", "/ 40 s", "Esc cancels"]);
     let pressed = Instant::now();
@@ -322,12 +324,7 @@ fn frictionless_card_reaches_paid_without_an_otp_prompt() {
     let Some(t) = Tmux::start("frictionless", 120, 40) else {
         return;
     };
-    t.wait_for(&["① Purchase"]);
-    t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
-    t.keys(&["Tab", "C-u"]);
-    t.literal("5116213113429327");
-    t.wait_for(&["5116213113429327", "MASTER ✓ Luhn"]);
+    t.purchase_with_card("5116213113429327");
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);
@@ -496,11 +493,7 @@ fn pending_card_settled_from_the_panel_reads_paid_without_leaving() {
     let Some(t) = Tmux::start("settle", 120, 40) else {
         return;
     };
-    t.wait_for(&["① Purchase"]);
-    t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
-    t.keys(&["Tab", "C-u"]);
-    t.literal("4994455060632359");
+    t.purchase_with_card("4994455060632359");
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);
@@ -528,11 +521,7 @@ fn partial_then_full_refund_from_the_result_screen() {
     let Some(t) = Tmux::start("refund", 120, 40) else {
         return;
     };
-    t.wait_for(&["① Purchase"]);
-    t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
-    t.keys(&["Tab", "C-u"]);
-    t.literal("5116213113429327");
+    t.purchase_with_card("5116213113429327");
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);
@@ -552,11 +541,7 @@ fn the_webhook_detail_shows_what_a_merchant_must_verify() {
     let Some(t) = Tmux::start("webhook", 120, 40) else {
         return;
     };
-    t.wait_for(&["① Purchase"]);
-    t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
-    t.keys(&["Tab", "C-u"]);
-    t.literal("5116213113429327");
+    t.purchase_with_card("5116213113429327");
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);

@@ -321,15 +321,7 @@ pub fn result_line(report: &FlowReport, note: Option<&str>) -> Value {
             detail,
         } => json!({"http_status": http_status, "code": "transport", "kind": kind.label(), "message": detail}),
     });
-    let purchase_field = |key: &str| {
-        report
-            .flow
-            .purchase
-            .as_ref()
-            .and_then(|p| p.extra.get(key))
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
+    let purchase_field = |key: &str| report.purchase_field(key).unwrap_or(Value::Null);
     json!({
         "kind": "result",
         "purchase_id": report.flow.purchase_id(),

@@ -92,14 +92,7 @@ fn diagnosis_block(d: &diagnosis::Diagnosis) -> String {
 
 /// The capture and the saved card, when the purchase has them.
 fn after_pay_lines(report: &FlowReport) -> String {
-    let field = |key: &str| {
-        report
-            .flow
-            .purchase
-            .as_ref()
-            .and_then(|p| p.extra.get(key))
-            .cloned()
-    };
+    let field = |key: &str| report.purchase_field(key);
     let mut out = String::new();
     if let Some(captured) = field("captured_amount").filter(|v| !v.is_null()) {
         let released = field("released_amount").unwrap_or_default();

@@ -64,6 +64,15 @@ pub struct FlowReport {
 }
 
 impl FlowReport {
+    /// A top-level field of the purchase as last read (`token_reference`, …).
+    pub fn purchase_field(&self, key: &str) -> Option<Value> {
+        self.flow
+            .purchase
+            .as_ref()
+            .and_then(|p| p.extra.get(key))
+            .cloned()
+    }
+
     /// The final status in lower case.
     pub fn status(&self) -> Option<String> {
         self.flow.status.as_ref().map(PurchaseStatus::as_lower)

@@ -61,19 +61,16 @@ pub async fn capture(
 
 /// The amount to capture: absent means the whole hold.
 fn capture_amount(body: &Map<String, Value>, total: f64) -> Result<f64, Coded> {
-    let amount = match body.get("amount") {
-        None | Some(Value::Null) => return Ok(total),
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) if s.trim().is_empty() => return Ok(total),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-        Some(_) => None,
-    };
-    let Some(amount) = amount.filter(|a| a.is_finite()) else {
-        return Err(Coded::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_amount",
-            "Capture amount must be a number.",
-        ));
+    let amount = match super::lifecycle::amount_of(body) {
+        Ok(Some(amount)) => amount,
+        Ok(None) => return Ok(total),
+        Err(()) => {
+            return Err(Coded::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_amount",
+                "Capture amount must be a number.",
+            ));
+        }
     };
     // Judged as it will be booked, in cents (0.004 would capture nothing).
     let amount = round2(amount);

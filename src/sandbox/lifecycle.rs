@@ -131,6 +131,19 @@ fn refund(p: &mut Purchase, amount: f64, now: i64) -> Status {
     done
 }
 
+/// The body's `amount`, as a number or numeric text: `Ok(None)` when absent or empty,
+/// `Err(())` when it is no finite number. (Refunds and captures read it alike.)
+pub fn amount_of(body: &serde_json::Map<String, Value>) -> Result<Option<f64>, ()> {
+    let amount = match body.get("amount") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    amount.filter(|a| a.is_finite()).map(Some).ok_or(())
+}
+
 /// `GET /purchases/{id}/refund/`: refunds what is left.
 pub async fn refund_full(
     State(state): State<Arc<SandboxState>>,
@@ -160,21 +173,16 @@ pub async fn refund_partial(
     let reply_id = refund_id.clone();
     let answer = with_purchase(&state, &id, req, BodyUse::Required, move |p, call, now| {
         let body = call.body.clone().unwrap_or_default();
-        let amount = match body.get("amount") {
-            None | Some(Value::Null) => return Err(Coded::transaction("amount is required")),
-            Some(Value::Number(n)) => n.as_f64(),
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                return Err(Coded::transaction("amount is required"));
+        let amount = match amount_of(&body) {
+            Ok(Some(amount)) => amount,
+            Ok(None) => return Err(Coded::transaction("amount is required")),
+            Err(()) => {
+                return Err(Coded::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_amount",
+                    "Refund amount must be a number.",
+                ));
             }
-            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-            Some(_) => None,
-        };
-        let Some(amount) = amount.filter(|a| a.is_finite()) else {
-            return Err(Coded::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_amount",
-                "Refund amount must be a number.",
-            ));
         };
         let reason = super::create::text(&body, "reason")
             .ok_or_else(|| Coded::transaction("reason for refund is required"))?;

@@ -481,10 +481,7 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 .as_array()
                 .map(|a| a.iter().filter_map(Row::of).collect())
                 .unwrap_or_default();
-            app.panel.selected = app
-                .panel
-                .selected
-                .min(app.panel.list_len().saturating_sub(1));
+            app.panel.clamp_selection();
             vec![]
         }
         ControlOp::FindForReplay => {
@@ -518,10 +515,7 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 .as_array()
                 .map(|a| a.iter().filter_map(Delivery::of).collect())
                 .unwrap_or_default();
-            app.panel.selected = app
-                .panel
-                .selected
-                .min(app.panel.list_len().saturating_sub(1));
+            app.panel.clamp_selection();
             vec![]
         }
         ControlOp::GetSettings | ControlOp::PutSettings => {

@@ -170,6 +170,11 @@ impl Panel {
         }
     }
 
+    /// Keeps the selection inside the current list (after a reload or a reset).
+    pub fn clamp_selection(&mut self) {
+        self.selected = self.selected.min(self.list_len().saturating_sub(1));
+    }
+
     /// The selected purchase.
     pub fn selected_row(&self) -> Option<&Row> {
         self.shown_rows().get(self.selected).copied()
