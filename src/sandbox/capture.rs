@@ -64,7 +64,7 @@ fn capture_amount(body: &Map<String, Value>, total: f64) -> Result<f64, Coded> {
     let amount = match super::lifecycle::amount_of(body) {
         Ok(Some(amount)) => amount,
         Ok(None) => return Ok(total),
-        Err(()) => {
+        Err(super::lifecycle::NotANumber) => {
             return Err(Coded::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_amount",

@@ -131,9 +131,13 @@ fn refund(p: &mut Purchase, amount: f64, now: i64) -> Status {
     done
 }
 
+/// An `amount` that is no finite number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
 /// The body's `amount`, as a number or numeric text: `Ok(None)` when absent or empty,
-/// `Err(())` when it is no finite number. (Refunds and captures read it alike.)
-pub fn amount_of(body: &serde_json::Map<String, Value>) -> Result<Option<f64>, ()> {
+/// `Err(NotANumber)` otherwise. (Refunds and captures read it alike.)
+pub fn amount_of(body: &serde_json::Map<String, Value>) -> Result<Option<f64>, NotANumber> {
     let amount = match body.get("amount") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Number(n)) => n.as_f64(),
@@ -141,7 +145,7 @@ pub fn amount_of(body: &serde_json::Map<String, Value>) -> Result<Option<f64>, (
         Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
         Some(_) => None,
     };
-    amount.filter(|a| a.is_finite()).map(Some).ok_or(())
+    amount.filter(|a| a.is_finite()).map(Some).ok_or(NotANumber)
 }
 
 /// `GET /purchases/{id}/refund/`: refunds what is left.
@@ -176,7 +180,7 @@ pub async fn refund_partial(
         let amount = match amount_of(&body) {
             Ok(Some(amount)) => amount,
             Ok(None) => return Err(Coded::transaction("amount is required")),
-            Err(()) => {
+            Err(NotANumber) => {
                 return Err(Coded::new(
                     StatusCode::BAD_REQUEST,
                     "invalid_amount",
