@@ -3,12 +3,16 @@
 //! refuse, cross-site control calls, races between a slow card and the clock, and refund
 //! loops. The client: a hostile server's leaks (cards, keys, CVCs in every position) never
 //! stored or exported, huge bodies capped. The terminal: a hostile server's escapes never
-//! printed raw. (The signal tests need tmux and live in tests/tui_e2e.rs.) Every load is
+//! printed raw. Signals: the explorer killed mid-request leaves a usable shell (tmux). Every load is
 //! bounded in count and time; every test finishes well under 30 s.
 
 #[path = "../sandbox/common.rs"]
 #[allow(dead_code)]
 mod common;
+
+#[path = "../support/tmux.rs"]
+#[allow(dead_code)]
+mod tmux;
 
 mod client;
 mod control;
@@ -16,6 +20,7 @@ mod hostile_server;
 mod protocol;
 mod races;
 mod raw;
+mod signals;
 mod slow;
 mod terminal;
 mod webhooks;
