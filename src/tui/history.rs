@@ -20,6 +20,9 @@ pub struct History {
     pub selected: usize,
     /// First visible row, 0 = newest.
     pub offset: usize,
+    /// Rows that arrived above the window while the user was scrolled away from the
+    /// newest (the `↑ N new` marker); 0 while the pane sticks to the newest.
+    pub new_above: usize,
     /// The newest entry folds this many status GETs of a follow-up (see [`History::fold_poll`]).
     folded_polls: usize,
 }
@@ -40,6 +43,7 @@ impl History {
             selected: 0,
             offset: 0,
             folded_polls: 0,
+            new_above: 0,
         }
     }
 
@@ -127,9 +131,12 @@ impl History {
         };
         self.entries.push(exchange);
         self.trim();
+        // At the newest row the pane sticks to it (the new row is selected); scrolled
+        // away, the selection stays on its entry and the new rows are counted above.
         if shown && self.selected > 0 {
             self.selected += 1;
             self.offset += 1;
+            self.new_above += 1;
         }
     }
 
@@ -181,6 +188,7 @@ impl History {
         });
         self.selected = 0;
         self.offset = 0;
+        self.new_above = 0;
     }
 
     /// The shown entries, oldest first.
@@ -221,6 +229,25 @@ impl History {
         let max = self.len() - 1;
         self.selected = self.selected.saturating_add_signed(delta).min(max);
         self.scroll_into_view(height);
+        self.seen_to_offset();
+    }
+
+    /// Home/g: the newest row, sticking to it again.
+    pub fn to_newest(&mut self) {
+        self.selected = 0;
+        self.offset = 0;
+        self.new_above = 0;
+    }
+
+    /// End/G: the oldest row shown.
+    pub fn to_oldest(&mut self, height: usize) {
+        self.selected = self.len().saturating_sub(1);
+        self.scroll_into_view(height);
+    }
+
+    /// New rows the window now shows are no longer "new above".
+    fn seen_to_offset(&mut self) {
+        self.new_above = self.new_above.min(self.offset);
     }
 
     /// Selects row `row` of the visible window.
@@ -276,6 +303,40 @@ mod tests {
         assert_eq!(
             h.selected_entry().map(|e| e.url.as_str()),
             Some("http://h/2")
+        );
+    }
+
+    #[test]
+    fn the_pane_sticks_to_the_newest_unless_scrolled_away_then_counts_new_rows() {
+        let mut h = History::default();
+        for n in 0..5 {
+            h.push(ex(n));
+        }
+        h.push(ex(5));
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/5")
+        );
+        assert_eq!(h.new_above, 0, "at the newest: sticks, nothing hidden");
+        h.move_by(3, 3);
+        for n in 6..26 {
+            h.push(ex(n));
+        }
+        assert_eq!(h.new_above, 20, "↑ 20 new");
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/2")
+        );
+        h.to_newest();
+        assert_eq!((h.selected, h.offset, h.new_above), (0, 0, 0));
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/25")
+        );
+        h.to_oldest(3);
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/0")
         );
     }
 

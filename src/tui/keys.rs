@@ -45,6 +45,10 @@ pub enum Action {
     OpenPanel,
     /// Copy the sandbox's public key (webhook detail).
     CopyKey,
+    /// History: jump to the newest row (and stick to it again).
+    Newest,
+    /// History: jump to the oldest row.
+    Oldest,
     RefundFull,
     RefundPartial,
     CancelPurchase,
@@ -396,6 +400,22 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[PurchaseForm, CardForm, Result, History],
         in_text: true,
         hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Home), ch('g')],
+        action: Action::Newest,
+        help: "newest row",
+        contexts: &[History],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::End), ch('G')],
+        action: Action::Oldest,
+        help: "oldest row",
+        contexts: &[History],
+        in_text: false,
+        hint: false,
     },
     Binding {
         keys: &[ch('/')],

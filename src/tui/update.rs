@@ -677,6 +677,15 @@ fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
         }
         Action::Cancel => cancel_newest(app),
         Action::OpenPanel => super::levers::open_panel(app),
+        Action::Newest => {
+            app.history.to_newest();
+            vec![]
+        }
+        Action::Oldest => {
+            let height = history_height(app);
+            app.history.to_oldest(height);
+            vec![]
+        }
         Action::CopyKey => match app.public_key_pem.clone() {
             Some(pem) => {
                 app.notice = Some((

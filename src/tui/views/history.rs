@@ -57,8 +57,17 @@ pub fn row_text(ex: &Exchange, width: usize) -> (String, String) {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let focused = app.pane == Pane::History && app.overlay.is_none();
+    let filter = app
+        .history
+        .filter_text()
+        .map(|f| format!(" · filter \"{}\" of {}", clean(f), app.history.total()))
+        .unwrap_or_default();
+    let new_above = match app.history.new_above {
+        0 => String::new(),
+        n => format!(" · ↑ {n} new (g)"),
+    };
     let title = format!(
-        "History · {} (newest first{})",
+        "History · {}{filter}{new_above} (newest first{})",
         app.history.len(),
         if focused {
             ", Enter opens"
@@ -70,11 +79,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.history.is_empty() {
+        // "Nothing matches" is not "nothing yet".
+        let text = if app.history.total() > 0 {
+            "No exchange matches the filter (/ then Enter on an empty filter clears it)."
+        } else {
+            "No exchanges yet: Ctrl+S sends the first."
+        };
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                "No exchanges yet: Ctrl+S sends the first.",
-                Style::default().fg(t.muted),
-            )),
+            Paragraph::new(Line::styled(text, Style::default().fg(t.muted))),
             inner,
         );
         return;
