@@ -339,3 +339,36 @@ fn a_preauthorisation_is_held_then_captured_from_the_result_screen() {
     t.wait_for(&["✔ PAID — the payment went through"]);
     t.keys(&["C-c"]);
 }
+
+#[test]
+fn a_bracketed_paste_of_two_lines_stays_in_its_field() {
+    let Some(t) = Tmux::start("paste", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    // cardholder_name has the focus: clear it, then paste two lines as a terminal would.
+    t.keys(&["C-u"]);
+    let socket = t.socket.clone();
+    assert!(
+        Command::new("tmux")
+            .args(["-L", &socket, "set-buffer", "Ada\nLovelace"])
+            .status()
+            .expect("set-buffer")
+            .success()
+    );
+    assert!(
+        Command::new("tmux")
+            .args(["-L", &socket, "paste-buffer", "-p", "-t", "e2e"])
+            .status()
+            .expect("paste-buffer")
+            .success()
+    );
+    let screen = t.wait_for(&["AdaLovelace"]);
+    assert!(
+        screen.contains("cardholder_name     AdaLovelace▏"),
+        "the cursor stays in the field it was pasted into:\n{screen}"
+    );
+    t.keys(&["C-c"]);
+}

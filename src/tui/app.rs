@@ -25,6 +25,8 @@ use crate::sandbox::MerchantEvent;
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// A bracketed paste: text for the focused field or prompt.
+    Paste(String),
     Resize(u16, u16),
     /// Spinner tick, sent only while a request is in flight.
     Tick,

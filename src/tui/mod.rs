@@ -24,7 +24,10 @@ mod update_tests;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
 use ratatui::crossterm::execute;
 use tokio::sync::mpsc;
 
@@ -212,6 +215,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
                 Ok(Event::Key(k)) => Msg::Key(k),
                 Ok(Event::Mouse(m)) => Msg::Mouse(m),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(_) => continue,
                 Err(_) => return,
             };
@@ -266,10 +270,16 @@ async fn event_loop(
     // ratatui's init installs a panic hook that restores the terminal; we add mouse
     // capture and take it back on every way out.
     let mut terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    // Bracketed paste: a pasted text arrives whole (newlines included) instead of as
+    // keys, so a paste never presses Enter or moves the focus.
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         previous_hook(info);
     }));
     let result = async {
@@ -295,7 +305,11 @@ async fn event_loop(
         Ok::<Option<i32>, std::io::Error>(None)
     }
     .await;
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
     ratatui::restore();
     result
 }

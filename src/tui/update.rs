@@ -30,6 +30,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => vec![],
         Msg::Mouse(mouse) => on_mouse(app, mouse),
+        Msg::Paste(text) => {
+            paste(app, &text);
+            vec![]
+        }
         Msg::Resize(w, h) => {
             app.size = (w, h);
             vec![]
@@ -587,6 +591,31 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         type_into(app, context, key);
     }
     vec![]
+}
+
+/// A paste goes into the focused text at the cursor, as one piece: line breaks and other
+/// controls are dropped (every field is a single line), and the focus never moves.
+fn paste(app: &mut App, text: &str) {
+    if !app.in_text() {
+        app.notice = Some((
+            Level::Info,
+            "Pasted text goes into a text field or prompt; none has the focus.".into(),
+        ));
+        return;
+    }
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(4096)
+        .collect();
+    let context = app.context();
+    for c in clean.chars() {
+        type_into(
+            app,
+            context,
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        );
+    }
 }
 
 /// Printable keys and Backspace edit the focused text.

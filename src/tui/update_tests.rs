@@ -1500,3 +1500,16 @@ fn a_hold_is_captured_and_a_refund_is_followed_until_it_settles() {
         }
     )));
 }
+
+#[test]
+fn a_bracketed_paste_fills_the_field_without_moving_the_focus() {
+    let mut app = fixture::at_card_step(120, 40);
+    let focus = app.card_form.focus;
+    update(&mut app, ctrl('u'));
+    update(&mut app, Msg::Paste("Ada\nLovelace\r\n".into()));
+    assert_eq!(app.card_form.focus, focus, "a pasted newline is no Enter");
+    assert_eq!(
+        app.card_form.fields[focus].value, "AdaLovelace",
+        "line breaks dropped in a one-line field"
+    );
+}

@@ -63,11 +63,38 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    let shown = hints(app.context(), app.in_text())
+    let mut shown: Vec<(String, Action, &str)> = hints(app.context(), app.in_text())
         .into_iter()
         .filter(|(_, action, _)| applies(app, *action))
-        .map(|(keys, _, help)| (keys, help));
-    for (i, (keys, help)) in shown.enumerate() {
+        .collect();
+    // Too many for the width: first each hint keeps only its first word ("o open"), then
+    // the lowest-value hints (the table's last) go, whole; help and quit always stay, so
+    // the way to every other key is on screen.
+    let width = area.width as usize;
+    let cost = |h: &[(String, Action, &str)]| {
+        1 + h
+            .iter()
+            .map(|(k, _, help)| k.chars().count() + help.chars().count() + 4)
+            .sum::<usize>()
+            + " · Ctrl+C quit".len()
+    };
+    if cost(&shown) > width {
+        for hint in &mut shown {
+            hint.2 = hint.2.split_whitespace().next().unwrap_or(hint.2);
+        }
+    }
+    while cost(&shown) > width {
+        match shown
+            .iter()
+            .rposition(|(_, a, _)| !matches!(a, Action::Help | Action::Quit))
+        {
+            Some(i) => {
+                shown.remove(i);
+            }
+            None => break,
+        }
+    }
+    for (i, (keys, _, help)) in shown.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", Style::default().fg(t.muted)));
         }
