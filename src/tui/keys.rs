@@ -84,6 +84,23 @@ pub enum Context {
     Panel,
 }
 
+impl Context {
+    /// The place in user words, for help.
+    pub fn words(self) -> &'static str {
+        match self {
+            Context::PurchaseForm => "purchase form",
+            Context::CardForm => "card form",
+            Context::Result => "result",
+            Context::History => "history",
+            Context::Detail => "exchange detail",
+            Context::Picker => "pickers",
+            Context::Prompt => "prompts",
+            Context::Help => "help",
+            Context::Panel => "sandbox panel",
+        }
+    }
+}
+
 /// One key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {

@@ -78,7 +78,7 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
         } else {
             b.contexts
                 .iter()
-                .map(|c| format!("{c:?}"))
+                .map(|c| c.words())
                 .collect::<Vec<_>>()
                 .join(", ")
         };
