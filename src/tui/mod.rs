@@ -213,6 +213,16 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
         loop {
             let msg = match event::read() {
                 Ok(Event::Key(k)) => Msg::Key(k),
+                // Motion without a button changes nothing here: not worth a message (and a
+                // redraw) per pixel the pointer crosses.
+                Ok(Event::Mouse(m))
+                    if matches!(
+                        m.kind,
+                        event::MouseEventKind::Moved | event::MouseEventKind::Drag(_)
+                    ) =>
+                {
+                    continue;
+                }
                 Ok(Event::Mouse(m)) => Msg::Mouse(m),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(Event::Paste(text)) => Msg::Paste(text),
@@ -287,16 +297,31 @@ async fn event_loop(
         app.size = (size.width, size.height);
         spawn_input(tx);
         terminal.draw(|f| views::draw(f, app))?;
+        // The spinner's clock runs on its own schedule: a burst of messages does not keep
+        // pushing its next tick away.
+        let mut spinner = tokio::time::interval(Duration::from_millis(100));
+        spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         while !app.quit {
             let ticking = !app.requests.is_empty();
             let msg = tokio::select! {
                 n = &mut signal => return Ok(Some(n)),
                 m = rx.recv() => m,
-                _ = tokio::time::sleep(Duration::from_millis(100)), if ticking => Some(Msg::Tick),
+                _ = spinner.tick(), if ticking => Some(Msg::Tick),
             };
             let Some(msg) = msg else { break };
             for effect in update::update(app, msg) {
                 runner.spawn(effect);
+            }
+            // Everything already queued is applied before the one draw (bounded, so input
+            // stays responsive under a flood of webhooks).
+            for _ in 0..256 {
+                let Ok(msg) = rx.try_recv() else { break };
+                for effect in update::update(app, msg) {
+                    runner.spawn(effect);
+                }
+                if app.quit {
+                    break;
+                }
             }
             if !app.quit {
                 terminal.draw(|f| views::draw(f, app))?;
