@@ -234,13 +234,7 @@ async fn sandbox_with_stub() -> (sandbox::SandboxHandle, MerchantUrls) {
     let sb = sandbox::start(SandboxConfig::default())
         .await
         .expect("sandbox");
-    let urls = MerchantUrls {
-        success_redirect: sb.merchant_return_url("success"),
-        failure_redirect: sb.merchant_return_url("failure"),
-        pending_redirect: Some(sb.merchant_return_url("pending")),
-        success_callback: Some(sb.merchant_webhook_url()),
-        failure_callback: Some(sb.merchant_webhook_url()),
-    };
+    let urls = paysecure_explorer::flow::target::stub_urls(&sb);
     (sb, urls)
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use paysecure_explorer::api::exchange::FnRecorder;
 use paysecure_explorer::api::{ClientConfig, Exchange, PaysecureClient};
-use paysecure_explorer::flow::presets::{MerchantUrls, default_purchase, seed_payment};
+use paysecure_explorer::flow::presets::{default_purchase, seed_payment};
 use paysecure_explorer::flow::runner::{self, FlowPlan};
 use paysecure_explorer::history::merchant;
 use paysecure_explorer::history::sink::Sink;
@@ -41,13 +41,7 @@ async fn paid_flow_into_history(sb: &SandboxHandle, dir: &std::path::Path) -> St
     .with_recorder(Arc::new(FnRecorder(move |ex: &Exchange| {
         recording.append(ex);
     })));
-    let urls = MerchantUrls {
-        success_redirect: sb.merchant_return_url("success"),
-        failure_redirect: sb.merchant_return_url("failure"),
-        pending_redirect: Some(sb.merchant_return_url("pending")),
-        success_callback: Some(sb.merchant_webhook_url()),
-        failure_callback: Some(sb.merchant_webhook_url()),
-    };
+    let urls = paysecure_explorer::flow::target::stub_urls(sb);
     let plan = FlowPlan {
         purchase: serde_json::to_value(default_purchase(&sb.brand_id, &urls)).expect("json"),
         payment: serde_json::to_value(seed_payment()).expect("json"),

@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use paysecure_explorer::api::{ClientConfig, PaysecureClient};
-use paysecure_explorer::flow::presets::{MerchantUrls, default_purchase, seed_payment};
+use paysecure_explorer::flow::presets::{default_purchase, seed_payment};
 use paysecure_explorer::flow::runner::{self, FlowPlan};
 use paysecure_explorer::flow::webhook_verify::{Snippet, signed_string, snippets};
 use paysecure_explorer::sandbox::{self, MerchantEvent, SandboxConfig, SandboxHandle};
@@ -32,13 +32,7 @@ async fn paid_delivery(sb: &SandboxHandle) -> Delivery {
         max_body_bytes: paysecure_explorer::api::client::DEFAULT_MAX_BODY_BYTES,
     })
     .expect("client");
-    let urls = MerchantUrls {
-        success_redirect: sb.merchant_return_url("success"),
-        failure_redirect: sb.merchant_return_url("failure"),
-        pending_redirect: Some(sb.merchant_return_url("pending")),
-        success_callback: Some(sb.merchant_webhook_url()),
-        failure_callback: Some(sb.merchant_webhook_url()),
-    };
+    let urls = paysecure_explorer::flow::target::stub_urls(sb);
     let plan = FlowPlan {
         purchase: serde_json::to_value(default_purchase(&sb.brand_id, &urls)).expect("json"),
         payment: serde_json::to_value(seed_payment()).expect("json"),

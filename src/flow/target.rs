@@ -254,15 +254,21 @@ impl Target {
     /// real endpoint, placeholders the user should override (Paysecure cannot reach us).
     pub fn default_urls(&self) -> MerchantUrls {
         match &self.sandbox {
-            Some(s) => MerchantUrls {
-                success_redirect: s.merchant_return_url("success"),
-                failure_redirect: s.merchant_return_url("failure"),
-                pending_redirect: Some(s.merchant_return_url("pending")),
-                success_callback: Some(s.merchant_webhook_url()),
-                failure_callback: Some(s.merchant_webhook_url()),
-            },
+            Some(s) => stub_urls(s),
             None => self.urls.clone().unwrap_or_else(placeholder_urls),
         }
+    }
+}
+
+/// Every redirect and callback on a sandbox's own merchant stub (its landing pages and its
+/// verifying webhook receiver).
+pub fn stub_urls(s: &SandboxHandle) -> MerchantUrls {
+    MerchantUrls {
+        success_redirect: s.merchant_return_url("success"),
+        failure_redirect: s.merchant_return_url("failure"),
+        pending_redirect: Some(s.merchant_return_url("pending")),
+        success_callback: Some(s.merchant_webhook_url()),
+        failure_callback: Some(s.merchant_webhook_url()),
     }
 }
 
