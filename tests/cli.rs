@@ -357,6 +357,18 @@ struct Served {
     facts: Value,
 }
 
+impl Served {
+    /// The `PAYSECURE_*` variables that point `flow` at this sandbox as a remote endpoint.
+    fn env(&self) -> [(&'static str, &str); 3] {
+        let fact = |k: &str| self.facts[k].as_str().expect("a fact of the JSON line");
+        [
+            ("PAYSECURE_API_KEY", fact("api_key")),
+            ("PAYSECURE_BRAND_ID", fact("brand_id")),
+            ("PAYSECURE_BASE_URL", fact("base_url")),
+        ]
+    }
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -402,18 +414,7 @@ fn serve_prints_its_facts_as_one_json_line_and_serves() {
 #[test]
 fn flow_against_a_served_sandbox_as_a_remote_endpoint() {
     let served = serve();
-    let facts = &served.facts;
-    let env = [
-        ("PAYSECURE_API_KEY", facts["api_key"].as_str().expect("key")),
-        (
-            "PAYSECURE_BRAND_ID",
-            facts["brand_id"].as_str().expect("brand"),
-        ),
-        (
-            "PAYSECURE_BASE_URL",
-            facts["base_url"].as_str().expect("base"),
-        ),
-    ];
+    let env = served.env();
     let out = flow(&["--json", "--otp", "123456"], &env);
     assert_eq!(
         out.status.code(),
@@ -663,18 +664,7 @@ fn capture_takes_the_hold_in_full_or_in_part() {
 #[test]
 fn a_token_from_one_run_pays_in_the_next_against_a_served_sandbox() {
     let served = serve();
-    let facts = &served.facts;
-    let env = [
-        ("PAYSECURE_API_KEY", facts["api_key"].as_str().expect("key")),
-        (
-            "PAYSECURE_BRAND_ID",
-            facts["brand_id"].as_str().expect("brand"),
-        ),
-        (
-            "PAYSECURE_BASE_URL",
-            facts["base_url"].as_str().expect("base"),
-        ),
-    ];
+    let env = served.env();
     let first = flow(&["--json", "--otp", "123456"], &env);
     assert_eq!(first.status.code(), Some(0));
     let token = result(&first)["token_reference"]
