@@ -1,0 +1,271 @@
+//! Every action a key or click can ask for, handled in one match.
+
+use super::*;
+
+pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
+    match action {
+        Action::ForceQuit | Action::Quit => {
+            app.quit = true;
+            vec![]
+        }
+        Action::Help => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            vec![]
+        }
+        Action::Close => {
+            if let Some(Overlay::Input { what, .. }) = &app.overlay
+                && !matches!(
+                    what,
+                    crate::tui::app::InputFor::PartialRefund | crate::tui::app::InputFor::CaptureAmount
+                )
+            {
+                // A panel prompt: Esc goes back to the panel, not out of it.
+                app.overlay = Some(Overlay::Panel);
+                vec![]
+            } else if app.overlay.is_some() {
+                app.overlay = None;
+                vec![]
+            } else {
+                // In the history pane Esc goes back (as the footer says); Esc in the
+                // step pane cancels.
+                app.pane = Pane::Step;
+                vec![]
+            }
+        }
+        Action::Cancel => cancel_newest(app),
+        Action::OpenPanel => crate::tui::levers::open_panel(app),
+        Action::Newest => {
+            app.history.to_newest();
+            vec![]
+        }
+        Action::Oldest => {
+            let height = history_height(app);
+            app.history.to_oldest(height);
+            vec![]
+        }
+        Action::CopyKey => match app.public_key_pem.clone() {
+            Some(pem) => {
+                app.notice = Some((
+                    Level::Info,
+                    "Copied the sandbox's public key (OSC 52).".into(),
+                ));
+                vec![Effect::Copy(pem)]
+            }
+            None => {
+                app.notice = Some((
+                    Level::Warn,
+                    "No public key is known for this endpoint.".into(),
+                ));
+                vec![]
+            }
+        },
+        Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
+            crate::tui::levers::on_purchase_action(app, action)
+        }
+        Action::Filter if context == Context::Panel => crate::tui::levers::on_panel_action(app, action),
+        Action::PanelTab
+        | Action::PanelReload
+        | Action::SettlePaid
+        | Action::SettleError
+        | Action::Clock2h
+        | Action::Clock24h
+        | Action::ClockTyped
+        | Action::ToggleMode
+        | Action::SetAttempts
+        | Action::SetLatency
+        | Action::SetTimeout
+        | Action::Reset
+        | Action::Replay
+        | Action::Redeliver => crate::tui::levers::on_panel_action(app, action),
+        Action::NextTheme => {
+            next_theme(app);
+            vec![]
+        }
+        Action::SwitchPane => {
+            app.pane = if app.pane == Pane::History {
+                Pane::Step
+            } else {
+                Pane::History
+            };
+            vec![]
+        }
+        Action::Send => send(app),
+        Action::NextField | Action::NextFieldEnter | Action::Down
+            if matches!(context, Context::PurchaseForm | Context::CardForm) =>
+        {
+            app.current_form_mut().next();
+            vec![]
+        }
+        Action::PrevField | Action::Up
+            if matches!(context, Context::PurchaseForm | Context::CardForm) =>
+        {
+            app.current_form_mut().prev();
+            vec![]
+        }
+        Action::Toggle => {
+            if let Some(f) = app.current_form_mut().focused_mut() {
+                f.toggle();
+            }
+            vec![]
+        }
+        Action::ClearField => {
+            if let Some(f) = app.current_form_mut().focused_mut() {
+                f.clear();
+            }
+            app.send_anyway = false;
+            vec![]
+        }
+        Action::TestCards => {
+            app.overlay = Some(Overlay::Cards { selected: 0 });
+            vec![]
+        }
+        Action::DevicePresets => {
+            app.overlay = Some(Overlay::Devices { selected: 0 });
+            vec![]
+        }
+        Action::AddProduct => {
+            forms::add_product(&mut app.purchase_form);
+            vec![]
+        }
+        Action::RemoveProduct => {
+            forms::remove_product(&mut app.purchase_form);
+            vec![]
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+            move_in_list(app, action);
+            vec![]
+        }
+        Action::Select => select(app, context),
+        Action::OpenBrowser => match app.flow.callback_url.clone() {
+            Some(url) if pending(app) => match web_url(&url) {
+                Ok(url) => {
+                    let mut effects = vec![Effect::OpenBrowser(url)];
+                    effects.extend(start_follow(app, PollPlan::ExternalBrowser));
+                    effects
+                }
+                Err(why) => {
+                    app.notice = Some((
+                        Level::Error,
+                        format!("Not opened: {why}. The server sent this callback_url: {url}"),
+                    ));
+                    vec![]
+                }
+            },
+            _ => {
+                app.notice = Some((
+                    Level::Warn,
+                    "There is no pending callback URL to open.".into(),
+                ));
+                vec![]
+            }
+        },
+        Action::CompleteHere => {
+            if !app.endpoint.local {
+                app.notice = Some((
+                    Level::Warn,
+                    "A real issuer's challenge must be answered in a browser: press o. (b works with the embedded or a local `serve`d sandbox.)".into(),
+                ));
+            } else if app.requests.step_in_flight() {
+                app.notice = Some((
+                    Level::Warn,
+                    "A request is already in flight (Esc cancels it).".into(),
+                ));
+            } else if let (Some(url), true) = (app.flow.callback_url.clone(), pending(app)) {
+                // Open the callback first: only a challenge page asks for the OTP.
+                return vec![start(app, Purpose::Callback, Call::OpenCallback { url })];
+            } else {
+                app.notice = Some((
+                    Level::Warn,
+                    "Nothing to complete: the purchase is not waiting for 3-D Secure.".into(),
+                ));
+            }
+            vec![]
+        }
+        Action::EditRetry => {
+            app.show_raw = false;
+            let on_purchase = app.flow.purchase.is_some() && app.flow.step != Step::Purchase;
+            if !on_purchase {
+                app.flow.outcome = None;
+            } else if app.flow.can_retry_same_purchase() {
+                app.flow.edit_card();
+            } else {
+                // Going to a form whose Ctrl+S can only fail would be a trap: say why
+                // and stay where n works.
+                app.notice = Some((
+                    Level::Warn,
+                    match &app.flow.status {
+                        Some(s) => format!(
+                            "This purchase is {}: it can no longer be paid. n starts a new purchase (the card form is kept).",
+                            s.as_upper()
+                        ),
+                        None => "The purchase's status is not known yet (r asks for it); n starts a new purchase.".into(),
+                    },
+                ));
+            }
+            vec![]
+        }
+        Action::NewPurchase => {
+            let effects = leave_purchase(app);
+            app.purchase_form.focus = 0;
+            let card = app
+                .card_form
+                .get("card_number")
+                .map(|f| crate::api::redact::redact_text(f.value.trim()))
+                .unwrap_or_default();
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "New purchase, fresh merchantRef. Card form kept ({card}): F2 other card · F7 happy-3ds resets"
+                ),
+            ));
+            effects
+        }
+        Action::Retry => retry(app),
+        Action::RawBody => {
+            app.show_raw = !app.show_raw;
+            vec![]
+        }
+        Action::Resend => resend(app),
+        Action::Filter => {
+            let input = app.history.filter_text().unwrap_or("").to_string();
+            app.overlay = Some(Overlay::Filter { input });
+            vec![]
+        }
+        Action::Export => export(app),
+        Action::Scenarios => {
+            app.overlay = Some(Overlay::Scenarios { selected: 0 });
+            vec![]
+        }
+        Action::SaveScenario => {
+            app.overlay = Some(Overlay::SaveScenario {
+                input: String::new(),
+            });
+            vec![]
+        }
+        Action::CopyCurl if context == Context::Panel => match app.panel.curl.clone() {
+            Some(curl) => {
+                app.notice = Some((Level::Info, "Copied the curl (OSC 52).".into()));
+                vec![Effect::Copy(curl)]
+            }
+            None => vec![],
+        },
+        Action::CopyCurl => {
+            let Some(Overlay::Detail { index, .. }) = app.overlay else {
+                return vec![];
+            };
+            match app.history.newest(index) {
+                Some(ex) => {
+                    let curl = crate::history::curl::to_curl(ex);
+                    app.notice = Some((
+                        Level::Info,
+                        "Copied as curl (key as $PAYSECURE_API_KEY; card masked as in history)."
+                            .into(),
+                    ));
+                    vec![Effect::Copy(curl)]
+                }
+                None => vec![],
+            }
+        }
+        _ => vec![],
+    }
+}

@@ -1,0 +1,383 @@
+//! Answers to requests: creates, S2S calls, browser steps, status follow-ups and checks,
+//! and what ends them (leaving a purchase, Esc).
+
+use super::*;
+
+/// An answer is applied only while its request is in the table: a cancelled request,
+/// or one about a purchase the user has left, ends there.
+pub(super) fn on_answer(
+    app: &mut App,
+    id: RequestId,
+    answer: Answer,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    let Some(request) = app.requests.end(id) else {
+        return vec![];
+    };
+    match (request.purpose, answer) {
+        (Purpose::Create, Answer::Created(result)) => on_created(app, result, exchange),
+        (Purpose::Pay, Answer::S2s(result)) => on_s2s(app, result, exchange),
+        (Purpose::Callback, Answer::Callback(result)) => on_callback(app, result, exchange),
+        (Purpose::Challenge, Answer::Browser(result)) => {
+            let ok = result.is_ok();
+            app.flow.on_browser(result);
+            if ok {
+                start_follow(app, PollPlan::InTerminal)
+            } else {
+                browser_failed(app, Purpose::Challenge, exchange)
+            }
+        }
+        (Purpose::Follow(plan), Answer::Status(result)) => on_follow(app, request, plan, result),
+        (Purpose::Check(reason), Answer::Status(result)) => on_check(app, reason, result),
+        (Purpose::Resend, Answer::Resent(result)) => {
+            app.notice = Some(match result {
+                Ok(_) => (
+                    Level::Info,
+                    "Resent; the new exchange is at the top of the history.".into(),
+                ),
+                Err(e) => (Level::Warn, format!("Resent: {e}")),
+            });
+            vec![]
+        }
+        (Purpose::Act | Purpose::RefundFollow, Answer::Acted(result)) => {
+            crate::tui::levers::on_acted(app, result)
+        }
+        (Purpose::Control(op), Answer::Control(result)) => {
+            crate::tui::levers::on_control(app, op, result)
+        }
+        // An answer of another kind than its request cannot happen; nothing to apply.
+        _ => vec![],
+    }
+}
+
+pub(super) fn on_created(
+    app: &mut App,
+    result: Result<crate::api::Purchase, ApiError>,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    let ok = result.is_ok();
+    if !ok {
+        app.failed_exchange = exchange;
+    }
+    app.flow.on_created(result);
+    if ok {
+        app.webhook = None;
+        app.attempts = 0;
+        app.card_form.focus = 0;
+        forms::refresh_merchant_ref(&mut app.purchase_form);
+        app.notice = Some((
+            Level::Info,
+            "Purchase created. Step ②: check the card and device, then Ctrl+S.".into(),
+        ));
+    }
+    vec![]
+}
+
+pub(super) fn on_s2s(
+    app: &mut App,
+    result: Result<crate::api::S2sOutcome, ApiError>,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    // A refused connection never reached the server: nothing to ask it.
+    let check = match &result {
+        Err(ApiError::Transport { kind, .. }) => *kind != TransportKind::ConnectionRefused,
+        Err(ApiError::Coded { .. }) => true,
+        Ok(_) => false,
+    };
+    if result.is_err() {
+        app.failed_exchange = exchange;
+    }
+    app.flow.on_s2s(result);
+    app.notice = None;
+    match (&app.flow.outcome, app.flow.purchase_id()) {
+        // What did the failure do to the purchase? (CREATED can be retried; ERROR cannot.)
+        (_, Some(_)) if check => {
+            app.flow.status = None;
+            check_status(app, CheckReason::AfterFailure)
+        }
+        (Some(Outcome::Pending { .. }), _) => {
+            app.notice = Some((Level::Info, "202 pending: press b to complete 3-D Secure here, or o to open the callback in your browser.".into()));
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+pub(super) fn on_callback(
+    app: &mut App,
+    result: Result<CallbackPage, ApiError>,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    match result {
+        Ok(CallbackPage::Redirected(done)) => {
+            app.notice = Some((
+                Level::Info,
+                "Frictionless: the issuer did not challenge; following the redirect…".into(),
+            ));
+            app.flow.on_browser(Ok(done));
+            start_follow(app, PollPlan::InTerminal)
+        }
+        Ok(CallbackPage::Challenge { form_url }) => {
+            app.overlay = Some(Overlay::Otp {
+                input: String::new(),
+                form_url,
+            });
+            vec![]
+        }
+        Err(e) => {
+            app.flow.on_browser(Err(e));
+            browser_failed(app, Purpose::Callback, exchange)
+        }
+    }
+}
+
+/// The browser step failed: remember which (r repeats it, not the S2S call) and ask the
+/// purchase's real status (the PENDING_EXECUTE noted from the 202 is no longer known).
+pub(super) fn browser_failed(
+    app: &mut App,
+    step: Purpose,
+    exchange: Option<Box<Exchange>>,
+) -> Vec<Effect> {
+    app.failed_exchange = exchange;
+    app.failed_step = Some(step);
+    app.flow.status = None;
+    check_status(app, CheckReason::AfterFailure)
+}
+
+/// Follows the purchase with status GETs until it is final; one follow-up at a time
+/// (a new one replaces the old, whose late answers are dropped).
+pub(super) fn start_follow(app: &mut App, plan: PollPlan) -> Vec<Effect> {
+    let mut effects = stop_follow(app);
+    if let Some(id) = app.flow.purchase_id() {
+        let purchase_id = id.to_string();
+        effects.push(start(
+            app,
+            Purpose::Follow(plan),
+            Call::PollStatus {
+                purchase_id,
+                after: Duration::ZERO,
+            },
+        ));
+    }
+    effects
+}
+
+/// Ends the follow-up in flight, if any.
+pub(super) fn stop_follow(app: &mut App) -> Vec<Effect> {
+    match app
+        .requests
+        .find(|p| matches!(p, Purpose::Follow(_)))
+        .map(|r| r.id)
+    {
+        Some(id) => {
+            app.requests.end(id);
+            app.history.close_fold("stopped");
+            vec![Effect::Cancel(id)]
+        }
+        None => vec![],
+    }
+}
+
+/// A status GET answered for another purchase than the one shown (it was replaced).
+pub(super) fn about_another_purchase(
+    app: &App,
+    result: &Result<crate::api::Purchase, ApiError>,
+) -> bool {
+    result
+        .as_ref()
+        .is_ok_and(|p| app.flow.purchase_id() != Some(p.id.as_str()))
+}
+
+/// One status GET of the current purchase, for `reason`.
+pub(in crate::tui) fn check_status(app: &mut App, reason: CheckReason) -> Vec<Effect> {
+    match app.flow.purchase_id() {
+        Some(id) => {
+            let purchase_id = id.to_string();
+            vec![start(
+                app,
+                Purpose::Check(reason),
+                Call::PollStatus {
+                    purchase_id,
+                    after: Duration::ZERO,
+                },
+            )]
+        }
+        None => vec![],
+    }
+}
+
+pub(super) fn on_follow(
+    app: &mut App,
+    mut request: InFlight,
+    plan: PollPlan,
+    result: Result<crate::api::Purchase, ApiError>,
+) -> Vec<Effect> {
+    if about_another_purchase(app, &result) {
+        return vec![];
+    }
+    app.flow.on_status(result);
+    request.polls += 1;
+    let (budget, after) = match plan {
+        PollPlan::InTerminal => (
+            POLL_SCHEDULE_MS.len(),
+            Duration::from_millis(POLL_SCHEDULE_MS.get(request.polls).copied().unwrap_or(0)),
+        ),
+        PollPlan::ExternalBrowser => (
+            (EXTERNAL_FOLLOW.as_secs() / EXTERNAL_POLL_EVERY.as_secs()) as usize,
+            EXTERNAL_POLL_EVERY,
+        ),
+    };
+    match app.flow.purchase_id() {
+        Some(id) if app.flow.awaits_final_status() && request.polls < budget => {
+            let purchase_id = id.to_string();
+            let id = request.id;
+            app.requests.resume(request);
+            vec![Effect::Call {
+                id,
+                call: Call::PollStatus { purchase_id, after },
+            }]
+        }
+        _ => {
+            if app.flow.awaits_final_status() {
+                app.notice = Some((
+                    Level::Warn,
+                    "The purchase has not reached a final status yet; press r to check again."
+                        .into(),
+                ));
+                app.history.close_fold("stopped: not final yet");
+            } else {
+                // What was said while waiting ("following the redirect…") is over.
+                if matches!(app.notice, Some((Level::Info, _))) {
+                    app.notice = None;
+                }
+                app.history.close_fold("final");
+            }
+            vec![]
+        }
+    }
+}
+
+/// One status GET answered: what a failed or cancelled call did, or a refresh after a
+/// webhook or landing.
+pub(super) fn on_check(
+    app: &mut App,
+    reason: CheckReason,
+    result: Result<crate::api::Purchase, ApiError>,
+) -> Vec<Effect> {
+    if about_another_purchase(app, &result) {
+        return vec![];
+    }
+    let status = result.as_ref().ok().map(|p| p.status());
+    app.flow.on_status(result);
+    if reason == CheckReason::AfterCancel {
+        app.notice = Some(match status {
+            Some(PurchaseStatus::Created) => (
+                Level::Info,
+                "The status GET says the purchase is still CREATED: a retry can work (Ctrl+S); the cancelled call may have used one of its attempts.".into(),
+            ),
+            Some(s) => {
+                // The call did reach the server: show the purchase as it is now, where n
+                // and r work.
+                app.flow.step = Step::Result;
+                app.flow.outcome = Some(Outcome::Settled { status: s.clone() });
+                (
+                    Level::Warn,
+                    format!(
+                        "The status GET says the purchase is now {}: the cancelled call did reach the server.",
+                        crate::tui::sanitize::clean(&s.as_upper())
+                    ),
+                )
+            }
+            None => (
+                Level::Warn,
+                "The status GET failed too: what the cancelled call did is unknown.".into(),
+            ),
+        });
+    }
+    vec![]
+}
+
+/// Leaves the purchase shown (n, a scenario, a purchase opened from the panel): every
+/// request about it ends here and its late answers are dropped, and nothing learnt about
+/// it stays on screen. A resend (about a history row) and the panel's control-plane calls
+/// (about the sandbox) go on.
+pub(in crate::tui) fn leave_purchase(app: &mut App) -> Vec<Effect> {
+    let effects = app
+        .requests
+        .end_where(|p| !matches!(p, Purpose::Resend | Purpose::Control(_)))
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    app.history.close_fold("stopped");
+    app.flow.restart();
+    app.open_failure = None;
+    app.failed_exchange = None;
+    app.failed_step = None;
+    app.show_raw = false;
+    app.sent = None;
+    app.send_anyway = false;
+    app.webhook = None;
+    app.attempts = 0;
+    effects
+}
+
+/// Esc while something is in flight: the newest request ends now; its task is aborted
+/// and any late answer dropped. A create or S2S call that was cut off is recorded as
+/// such, and the purchase's status is asked for so the screen can say what is known.
+pub(super) fn cancel_newest(app: &mut App) -> Vec<Effect> {
+    let Some(request) = app.requests.newest().cloned() else {
+        return vec![];
+    };
+    app.requests.end(request.id);
+    let mut effects = vec![Effect::Cancel(request.id)];
+    let waited = human(request.started.elapsed(), true);
+    if let Some(mut record) = request.request.clone() {
+        record.latency_ms = request.started.elapsed().as_secs_f64() * 1000.0;
+        record.error = Some(format!(
+            "cancelled by the user after {waited}: no answer was read"
+        ));
+        effects.push(Effect::Record(record));
+    }
+    let what = request.purpose.label();
+    match request.purpose {
+        Purpose::Pay => {
+            app.flow.step = Step::Card;
+            app.flow.outcome = None;
+            app.notice = Some((
+                Level::Warn,
+                format!("Cancelled {what} after {waited}; asking the purchase's status…"),
+            ));
+            effects.extend(check_status(app, CheckReason::AfterCancel));
+        }
+        Purpose::Create => {
+            app.notice = Some((
+                Level::Warn,
+                format!(
+                    "Cancelled {what} after {waited}. If the server got it, a purchase may exist (no id was read); Ctrl+S sends again with a fresh merchantRef."
+                ),
+            ));
+            forms::refresh_merchant_ref(&mut app.purchase_form);
+        }
+        Purpose::Callback | Purpose::Challenge => {
+            app.notice = Some((
+                Level::Warn,
+                format!(
+                    "Stopped {what} after {waited}; the purchase may still be pending: b or o to try again, r to check its status."
+                ),
+            ));
+        }
+        Purpose::Follow(_) | Purpose::Check(_) => {
+            app.history.close_fold("stopped");
+            app.notice = Some((Level::Info, format!("Stopped {what} after {waited}.")));
+        }
+        Purpose::Resend | Purpose::Act | Purpose::RefundFollow | Purpose::Control(_) => {
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "Stopped {what} after {waited}; if it reached the server it may have taken effect (r checks the status)."
+                ),
+            ));
+        }
+    }
+    effects
+}

@@ -1,0 +1,61 @@
+//! Events that arrive unasked: exchanges recorded by the client, and what the merchant
+//! stub saw (webhooks, landings).
+
+use super::*;
+
+/// A new exchange for the pane. The status GETs of a follow-up fold into one row that
+/// counts them, so a five-minute follow-up does not push everything else away.
+pub(super) fn on_exchange(app: &mut App, exchange: Exchange) {
+    // A resend's answer is its own row, even when it is a GET of the same URL.
+    let following = app
+        .requests
+        .find(|p| matches!(p, Purpose::Follow(_)))
+        .filter(|_| app.requests.find(|p| p == Purpose::Resend).is_none())
+        .cloned();
+    let status_url = app
+        .flow
+        .purchase_id()
+        .map(|id| format!("{}/purchases/{id}/", app.endpoint.base_url));
+    match (following, status_url) {
+        (Some(follow), Some(url))
+            if exchange.kind == ExchangeKind::Api
+                && exchange.method == "GET"
+                && exchange.url == url =>
+        {
+            let left = follow.limit.saturating_sub(follow.started.elapsed());
+            app.history.fold_poll(exchange, &human(left, false));
+        }
+        _ => app.history.push(exchange),
+    }
+}
+
+pub(super) fn on_merchant(app: &mut App, event: MerchantEvent) -> Vec<Effect> {
+    let mine = event.purchase_id().is_some() && event.purchase_id() == app.flow.purchase_id();
+    if let (
+        true,
+        MerchantEvent::Webhook {
+            status,
+            signature_valid,
+            ..
+        },
+    ) = (mine, &event)
+    {
+        app.webhook = Some(WebhookSeen {
+            status: status.clone(),
+            signature_valid: *signature_valid,
+        });
+    }
+    app.history
+        .push(crate::history::merchant::to_exchange(&event));
+    // A webhook or landing says the purchase moved: read its status, so the headline
+    // never contradicts the webhook line.
+    let checking = app
+        .requests
+        .find(|p| matches!(p, Purpose::Check(_) | Purpose::Follow(_)))
+        .is_some();
+    if mine && !checking {
+        check_status(app, CheckReason::Refresh)
+    } else {
+        vec![]
+    }
+}

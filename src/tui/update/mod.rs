@@ -1,0 +1,170 @@
+//! `update(&mut App, Msg) -> Vec<Effect>`: every state change in one place, no I/O.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use super::app::{Answer, App, Call, Effect, Level, Msg, Overlay, Pane, PollPlan};
+use super::forms;
+use super::keys::{Action, Context, action_for};
+use super::layout;
+use super::requests::{CheckReason, InFlight, Purpose, RequestId, human};
+use super::theme;
+use crate::api::{ApiError, Exchange, ExchangeKind, PurchaseStatus, TransportKind, redact};
+use crate::flow::browser::CallbackPage;
+use crate::flow::machine::{Outcome, Step};
+use crate::flow::presets::{DEVICE_PRESETS, test_cards};
+use crate::flow::runner::{POLL_SCHEDULE_MS, WebhookSeen};
+use crate::sandbox::MerchantEvent;
+
+mod actions;
+mod answers;
+mod events;
+mod input;
+mod overlays;
+mod purchase;
+mod session;
+
+use actions::*;
+use answers::*;
+pub(in crate::tui) use answers::{check_status, leave_purchase};
+use events::*;
+use input::*;
+use overlays::*;
+pub(in crate::tui) use purchase::web_url;
+use purchase::*;
+use session::*;
+
+/// How long the app follows a purchase whose callback is in the user's browser.
+const EXTERNAL_FOLLOW: Duration = Duration::from_secs(300);
+/// Between two status GETs of that follow-up.
+const EXTERNAL_POLL_EVERY: Duration = Duration::from_secs(2);
+
+/// Applies one message.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
+        Msg::Key(_) => vec![],
+        Msg::Mouse(mouse) => on_mouse(app, mouse),
+        Msg::Paste(text) => {
+            paste(app, &text);
+            vec![]
+        }
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            vec![]
+        }
+        Msg::Tick => {
+            app.spinner = app.spinner.wrapping_add(1);
+            expire_overdue(app)
+        }
+        Msg::Answer {
+            id,
+            answer,
+            exchange,
+        } => on_answer(app, id, answer, exchange),
+        Msg::Exchange(exchange) => {
+            on_exchange(app, *exchange);
+            vec![]
+        }
+        Msg::Merchant(event) => on_merchant(app, *event),
+        // The opener answered for a URL that is no longer the one shown: nothing to say.
+        Msg::Opened { url, .. } if app.flow.callback_url.as_deref() != Some(url.as_str()) => {
+            vec![]
+        }
+        Msg::Opened { result: Ok(()), .. } => {
+            app.notice = Some((
+                Level::Info,
+                "Opened the callback URL in your browser; following the purchase…".into(),
+            ));
+            vec![]
+        }
+        Msg::Opened {
+            url,
+            result: Err(why),
+        } => {
+            app.notice = Some((
+                Level::Warn,
+                format!(
+                    "No browser could be opened ({why}). The URL is copied to your clipboard (OSC 52): {url}"
+                ),
+            ));
+            app.open_failure = Some(why);
+            vec![Effect::Copy(url)]
+        }
+        Msg::ScenarioLoaded(Ok((name, scenario))) => load_scenario(app, &name, &scenario),
+        Msg::ScenarioLoaded(Err(e)) | Msg::Saved(Err(e)) => {
+            app.notice = Some((Level::Error, e));
+            vec![]
+        }
+        Msg::HistoryLoaded { entries, skipped } => {
+            let count = entries.len();
+            app.history.prepend(entries);
+            if skipped > 0 {
+                app.notice = Some((
+                    Level::Warn,
+                    format!(
+                        "History: {skipped} unreadable record(s) skipped; the file is left as it was."
+                    ),
+                ));
+            } else if count > 0 && app.notice.is_none() {
+                app.notice = Some((
+                    Level::Info,
+                    format!(
+                        "{count} exchanges from earlier sessions are in the history (/ filters)."
+                    ),
+                ));
+            }
+            vec![]
+        }
+        Msg::PublicKey(pem) => {
+            app.public_key_pem = Some(pem);
+            vec![]
+        }
+        Msg::Saved(Ok(what)) => {
+            app.notice = Some((Level::Info, what));
+            vec![]
+        }
+    }
+}
+
+/// Starts a request: puts it in the table and returns the effect that runs it.
+pub(super) fn start(app: &mut App, purpose: Purpose, call: Call) -> Effect {
+    let limit = match purpose {
+        Purpose::Follow(PollPlan::ExternalBrowser) => EXTERNAL_FOLLOW,
+        Purpose::Follow(PollPlan::InTerminal) => {
+            Duration::from_millis(POLL_SCHEDULE_MS.iter().sum()) + app.timeout
+        }
+        _ => app.timeout,
+    };
+    let id = app.requests.start(purpose, limit);
+    Effect::Call { id, call }
+}
+
+/// Requests past their time limit end (their task is aborted), so a spinner never runs
+/// past what it shows: a follow-up after its window, a call whose task never answered.
+fn expire_overdue(app: &mut App) -> Vec<Effect> {
+    // A grace second: the client's own timeout fires first, with a better message.
+    let grace = Duration::from_secs(1);
+    let overdue = app
+        .requests
+        .end_where_timed(|r| r.started.elapsed() > r.limit + grace);
+    let mut effects = Vec::new();
+    for r in overdue {
+        effects.push(Effect::Cancel(r.id));
+        if matches!(r.purpose, Purpose::Follow(_)) {
+            app.history.close_fold("window over");
+        }
+        app.notice = Some((
+            Level::Warn,
+            format!(
+                "Gave up {} after {} (its limit).",
+                r.purpose.label(),
+                human(r.limit, false)
+            ),
+        ));
+    }
+    effects
+}

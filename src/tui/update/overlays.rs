@@ -1,0 +1,149 @@
+//! Choosing in overlays (cards, devices, filter, scenarios, OTP, panel) and moving in
+//! lists.
+
+use super::*;
+
+pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
+    match (context, app.overlay.clone()) {
+        (_, Some(Overlay::Panel)) if app.panel.tab == crate::tui::panel::Tab::Purchases => {
+            crate::tui::levers::open_selected(app)
+        }
+        (_, Some(Overlay::Panel)) => vec![],
+        (_, Some(Overlay::Input { what, input })) => crate::tui::levers::on_input(app, what, &input),
+        (Context::History, _) if !app.history.is_empty() => {
+            app.overlay = Some(Overlay::Detail {
+                index: app.history.selected,
+                scroll: 0,
+            });
+            vec![]
+        }
+        (_, Some(Overlay::Cards { selected })) => {
+            if let Some(card) = test_cards().get(selected) {
+                app.card_form.set("card_number", card.number);
+                app.send_anyway = false;
+                app.notice = Some((
+                    Level::Info,
+                    format!(
+                        "Card {} — {}: {}",
+                        card.number, card.group, card.description
+                    ),
+                ));
+            }
+            app.overlay = None;
+            vec![]
+        }
+        (_, Some(Overlay::Devices { selected })) => {
+            if let Some(preset) = DEVICE_PRESETS.get(selected) {
+                forms::apply_device(&mut app.card_form, preset);
+                app.send_anyway = false;
+                app.notice = Some((Level::Info, format!("Device preset: {}", preset.name)));
+            }
+            app.overlay = None;
+            vec![]
+        }
+        (_, Some(Overlay::Filter { input })) => {
+            app.overlay = None;
+            app.history.set_filter(&input);
+            app.pane = Pane::History;
+            app.notice = Some((
+                Level::Info,
+                match app.history.filter_text() {
+                    Some(f) => format!(
+                        "History filtered by \"{f}\": {} of {} rows (/ then Enter on an empty filter clears it)",
+                        app.history.len(),
+                        app.history.total()
+                    ),
+                    None => "History filter cleared.".into(),
+                },
+            ));
+            vec![]
+        }
+        (_, Some(Overlay::Scenarios { selected })) => {
+            app.overlay = None;
+            match app.scenario_names.get(selected) {
+                Some(name) => vec![Effect::LoadScenario(name.clone())],
+                None => vec![],
+            }
+        }
+        (_, Some(Overlay::SaveScenario { input })) => {
+            app.overlay = None;
+            let name = input.trim().to_string();
+            if !crate::flow::scenario::valid_name(&name) {
+                app.notice = Some((
+                    Level::Warn,
+                    "A scenario name is letters, digits, - and _.".into(),
+                ));
+                return vec![];
+            }
+            let scenario = crate::flow::scenario::from_bodies(
+                &format!("Saved from the explorer as {name}"),
+                &app.purchase_form.to_json(),
+                &app.card_form.to_json(),
+            );
+            if !app.scenario_names.contains(&name) {
+                app.scenario_names.push(name.clone());
+            }
+            vec![Effect::SaveScenario { name, scenario }]
+        }
+        (_, Some(Overlay::Otp { input, form_url })) => {
+            if input.trim().is_empty() {
+                app.notice = Some((
+                    Level::Warn,
+                    "Type the one-time code first (the sandbox's is 123456); Esc leaves the challenge unanswered.".into(),
+                ));
+                return vec![];
+            }
+            app.overlay = None;
+            app.notice = None;
+            vec![start(
+                app,
+                Purpose::Challenge,
+                Call::AnswerChallenge {
+                    form_url,
+                    otp: input,
+                },
+            )]
+        }
+        _ => vec![],
+    }
+}
+
+pub(super) fn move_in_list(app: &mut App, action: Action) {
+    let height = history_height(app);
+    let page = height.max(1) as isize;
+    let delta: isize = match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        _ => page,
+    };
+    match &mut app.overlay {
+        Some(Overlay::Cards { selected }) => *selected = step(*selected, delta, test_cards().len()),
+        Some(Overlay::Devices { selected }) => {
+            *selected = step(*selected, delta, DEVICE_PRESETS.len())
+        }
+        Some(Overlay::Detail { scroll, .. }) | Some(Overlay::Help { scroll }) => {
+            *scroll = (*scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+        }
+        Some(Overlay::Scenarios { selected }) => {
+            *selected = step(*selected, delta, app.scenario_names.len())
+        }
+        Some(Overlay::Panel) => {
+            let len = app.panel.list_len();
+            app.panel.selected = step(app.panel.selected, delta, len);
+        }
+        Some(
+            Overlay::Otp { .. }
+            | Overlay::Filter { .. }
+            | Overlay::SaveScenario { .. }
+            | Overlay::Input { .. },
+        ) => {}
+        None => app.history.move_by(delta, height),
+    }
+}
+
+pub(super) fn step(current: usize, delta: isize, len: usize) -> usize {
+    current
+        .saturating_add_signed(delta)
+        .min(len.saturating_sub(1))
+}

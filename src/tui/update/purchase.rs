@@ -1,0 +1,188 @@
+//! Sending the current step, repeating what failed, resending a history row, and the
+//! URL rules for the browser and rebased endpoints.
+
+use super::*;
+
+pub(super) fn pending(app: &App) -> bool {
+    app.flow.callback_url.is_some() && app.flow.status == Some(PurchaseStatus::PendingExecute)
+        || matches!(app.flow.outcome, Some(Outcome::Pending { .. }))
+}
+
+pub(super) fn send(app: &mut App) -> Vec<Effect> {
+    if app.requests.step_in_flight() {
+        app.notice = Some((
+            Level::Warn,
+            "A request is already in flight (Esc cancels it).".into(),
+        ));
+        return vec![];
+    }
+    let warnings = app.current_form().warnings();
+    if !warnings.is_empty() && !app.send_anyway {
+        let list: Vec<String> = warnings.iter().map(|(f, w)| format!("{f}: {w}")).collect();
+        app.notice = Some((
+            Level::Warn,
+            format!(
+                "{} — Ctrl+S again sends anyway (watch the server's answer).",
+                list.join("; ")
+            ),
+        ));
+        app.send_anyway = true;
+        return vec![];
+    }
+    app.send_anyway = false;
+    app.notice = None;
+    let body = app.current_form().to_json();
+    app.failed_exchange = None;
+    let base = app.endpoint.base_url.clone();
+    let (purpose, url, call) = match (app.flow.step, app.flow.purchase_id()) {
+        (Step::Purchase, _) => (
+            Purpose::Create,
+            format!("{base}/purchases/"),
+            Call::CreatePurchase(body.clone()),
+        ),
+        (_, Some(id)) => {
+            app.webhook = None;
+            app.attempts += 1;
+            (
+                Purpose::Pay,
+                format!("{base}/p/{id}/?s2s=true"),
+                Call::S2s {
+                    purchase_id: id.to_string(),
+                    body: body.clone(),
+                },
+            )
+        }
+        (_, None) => return vec![],
+    };
+    app.sent = Some(crate::flow::diagnosis::SentFacts::of(&body));
+    let effect = start(app, purpose, call);
+    if let Effect::Call { id, .. } = &effect
+        && let Some(request) = app.requests.get_mut(*id)
+    {
+        // What to record should the user cancel it before an answer.
+        let mut record = Exchange::new(
+            ExchangeKind::Api,
+            "POST",
+            &url,
+            crate::clock::now_epoch_millis(),
+        );
+        record.request_body = Some(redact::body(&body.to_string()));
+        request.request = Some(Box::new(record));
+    }
+    vec![effect]
+}
+
+/// `r` on the result screen: repeat what failed, or check the status again.
+pub(super) fn retry(app: &mut App) -> Vec<Effect> {
+    match (&app.flow.outcome, app.failed_step) {
+        // A failed browser step is repeated as such, while the purchase still waits.
+        (Some(Outcome::Transport(_) | Outcome::Coded(_)), Some(_)) => {
+            match (app.flow.callback_url.clone(), &app.flow.status) {
+                (Some(url), Some(PurchaseStatus::PendingExecute) | None) => {
+                    app.failed_step = None;
+                    app.failed_exchange = None;
+                    app.flow.outcome = Some(Outcome::Pending {
+                        callback_url: url.clone(),
+                    });
+                    vec![start(app, Purpose::Callback, Call::OpenCallback { url })]
+                }
+                _ => check_status(app, CheckReason::Refresh),
+            }
+        }
+        (Some(Outcome::Transport(_)), None) => {
+            // Put the outcome back when send() refuses (warnings, a request in flight):
+            // the screen must not be left on "Waiting…".
+            let saved = app.flow.outcome.take();
+            let effects = send(app);
+            if effects.is_empty() {
+                app.flow.outcome = saved;
+            }
+            effects
+        }
+        // A coded error: read the status once (a follow-up would wait for a final status
+        // a payable purchase never reaches).
+        (Some(Outcome::Coded(_)), None) => check_status(app, CheckReason::Refresh),
+        _ => start_follow(app, PollPlan::InTerminal),
+    }
+}
+
+pub(super) fn resend(app: &mut App) -> Vec<Effect> {
+    let Some(Overlay::Detail { index, .. }) = app.overlay else {
+        return vec![];
+    };
+    match app.history.newest(index) {
+        Some(ex)
+            if ex.kind == ExchangeKind::Api
+                && ex.method == "POST"
+                && (ex.url.contains("s2s=true") || ex.path().ends_with("/purchases/")) =>
+        {
+            app.notice = Some((
+                Level::Warn,
+                "A create or S2S record cannot be replayed as recorded: its card is masked, the CVC was never stored and merchantRef must be unique. Use the forms instead: n for a new purchase, e to edit the card, then Ctrl+S.".into(),
+            ));
+            vec![]
+        }
+        Some(ex) if ex.kind == ExchangeKind::Api => {
+            let (url, moved) = rebase(&ex.url, &app.endpoint.base_url);
+            let call = Call::Resend {
+                method: ex.method.clone(),
+                url: url.clone(),
+                body: ex.request_body.clone(),
+            };
+            if moved {
+                app.notice = Some((
+                    Level::Info,
+                    format!(
+                        "Recorded against another endpoint; resending to the current one: {url}"
+                    ),
+                ));
+            }
+            vec![start(app, Purpose::Resend, call)]
+        }
+        Some(ex) if ex.kind == ExchangeKind::Webhook => {
+            let facts = crate::tui::views::webhook_facts(ex);
+            crate::tui::levers::replay_webhook(app, facts)
+        }
+        Some(_) => {
+            app.notice = Some((
+                Level::Warn,
+                "Only API calls and webhooks can be sent again (browser steps and landings cannot).".into(),
+            ));
+            vec![]
+        }
+        None => vec![],
+    }
+}
+
+/// The URL a browser may be given: only absolute `http://` or `https://` URLs with a
+/// host, written back in their parsed form (so nothing option-like reaches the opener).
+pub(in crate::tui) fn web_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('-') {
+        return Err("it looks like a command-line option, not a URL".into());
+    }
+    match reqwest::Url::parse(trimmed) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(u.to_string()),
+        Ok(u) => Err(format!(
+            "only http:// and https:// URLs are opened, not {}:",
+            u.scheme()
+        )),
+        Err(e) => Err(format!("it is not a URL ({e})")),
+    }
+}
+
+/// A recorded URL under the current base URL: its path after `/api/v1` (or its whole
+/// path) joined to `base`; `true` when that changed the endpoint.
+pub(super) fn rebase(url: &str, base: &str) -> (String, bool) {
+    if url.starts_with(base) {
+        return (url.to_string(), false);
+    }
+    let path = match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map_or("/", |j| &url[i + 3 + j..]),
+        None => url,
+    };
+    let rest = path
+        .find("/api/v1")
+        .map_or(path, |i| &path[i + "/api/v1".len()..]);
+    (format!("{}{rest}", base.trim_end_matches('/')), true)
+}
