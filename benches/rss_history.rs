@@ -1,5 +1,7 @@
 //! The release binary in a 120x40 tmux pane: resident memory and time to first frame with
-//! 0, 10,000 and 100,000 history rows on disk, and CPU used over 10 s of idling.
+//! 0, 10,000 and 100,000 history rows on disk, CPU used over 10 s of idling, and CPU used
+//! while the mouse moves across the screen for 5 s (60 motion reports a second, as a
+//! terminal sends them).
 //!
 //! `cargo build --release && cargo bench --bench rss_history` (needs tmux).
 
@@ -83,6 +85,25 @@ fn rss_kib(pid: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Clock ticks the explorer uses while 300 SGR mouse-motion reports (no button held)
+/// sweep the 120x40 pane over 5 s. tmux passes them to the app as the terminal would.
+fn mouse_motion_ticks(socket: &str, pid: &str) -> u64 {
+    let before = ticks(pid);
+    let started = Instant::now();
+    for n in 0..300u32 {
+        let (x, y) = (1 + n % 120, 1 + (n / 3) % 40);
+        tmux(
+            socket,
+            &["send-keys", "-t", "r", "-l", &format!("\x1b[<35;{x};{y}M")],
+        );
+        let due = Duration::from_millis(u64::from(n + 1) * 5000 / 300);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            std::thread::sleep(wait);
+        }
+    }
+    ticks(pid) - before
+}
+
 fn main() {
     if Command::new("tmux").arg("-V").output().is_err() || !Path::new(BIN).exists() {
         println!("skipped: needs tmux and `cargo build --release`");
@@ -140,7 +161,11 @@ fn main() {
         let idle = if rows == 0 {
             let before = ticks(&pid);
             std::thread::sleep(Duration::from_secs(10));
-            format!(", idle CPU over 10 s: {} clock ticks", ticks(&pid) - before)
+            let idle = ticks(&pid) - before;
+            let moving = mouse_motion_ticks(&socket, &pid);
+            format!(
+                ", idle CPU over 10 s: {idle} clock ticks, CPU while the mouse moves for 5 s: {moving} clock ticks"
+            )
         } else {
             String::new()
         };

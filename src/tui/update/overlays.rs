@@ -9,7 +9,9 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             crate::tui::levers::open_selected(app)
         }
         (_, Some(Overlay::Panel)) => vec![],
-        (_, Some(Overlay::Input { what, input })) => crate::tui::levers::on_input(app, what, &input),
+        (_, Some(Overlay::Input { what, input })) => {
+            crate::tui::levers::on_input(app, what, &input)
+        }
         (Context::History, _) if !app.history.is_empty() => {
             app.overlay = Some(Overlay::Detail {
                 index: app.history.selected,
