@@ -1060,8 +1060,8 @@ mod tests {
 
     #[test]
     fn every_sandbox_decline_is_explained() {
-        for row in crate::sandbox::scenarios::OUTCOME_ROWS {
-            if let crate::sandbox::scenarios::Outcome::Declined(msg) = row.outcome {
+        for row in crate::paysecure::test_cards::OUTCOME_ROWS {
+            if let crate::paysecure::test_cards::CardOutcome::Declined(msg) = row.outcome {
                 assert!(explain_decline(msg).is_some(), "{msg}");
             }
         }

@@ -11,8 +11,9 @@ use super::browser::{self, Landed};
 use super::checkout;
 use super::machine::{Flow, Outcome};
 use super::presets::MerchantUrls;
+use crate::api::MerchantEvent;
 use crate::api::{ApiError, PaysecureClient, PurchaseStatus};
-use crate::sandbox::{MerchantEvent, SandboxHandle};
+use crate::sandbox::SandboxHandle;
 
 /// Delays between status GETs while waiting for a final status (bounded: ~7.5 s in all).
 pub const POLL_SCHEDULE_MS: &[u64] = &[0, 100, 200, 400, 800, 1000, 2000, 3000];
