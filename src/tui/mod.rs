@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod effects;
+#[cfg(any(test, feature = "fixtures"))]
 pub mod fixture;
 pub mod form;
 pub mod forms;
