@@ -2,6 +2,7 @@
 //! type, the exchange-recording hook (with redaction) and the catalog of error explanations.
 
 pub mod catalog;
+pub mod classify;
 pub mod client;
 pub mod error;
 pub mod exchange;
