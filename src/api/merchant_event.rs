@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use tokio::sync::broadcast;
 
 /// Something the merchant stub received.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -42,4 +43,13 @@ impl MerchantEvent {
             MerchantEvent::Landing { purchase_id, .. } => purchase_id.as_deref(),
         }
     }
+}
+
+/// Where merchant-stub events can be read (the embedded sandbox's handle), so a flow can
+/// wait for its webhook without knowing the emulator.
+pub trait MerchantEventSource {
+    /// Events from now on.
+    fn subscribe(&self) -> broadcast::Receiver<MerchantEvent>;
+    /// Every event so far.
+    fn events_so_far(&self) -> Vec<MerchantEvent>;
 }

@@ -14,6 +14,6 @@ pub mod types;
 pub use client::{ClientConfig, PaysecureClient};
 pub use error::{ApiError, TransportKind};
 pub use exchange::{Exchange, ExchangeKind, Recorder};
-pub use merchant_event::MerchantEvent;
+pub use merchant_event::{MerchantEvent, MerchantEventSource};
 pub use payment_methods::PaymentMethods;
 pub use types::*;

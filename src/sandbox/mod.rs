@@ -41,7 +41,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
-use crate::api::MerchantEvent;
+use crate::api::{MerchantEvent, MerchantEventSource};
 
 use request::Keys;
 use signing::{Signer, Verifier};
@@ -164,6 +164,16 @@ impl SandboxHandle {
         if let Some(task) = task {
             let _ = task.await;
         }
+    }
+}
+
+impl MerchantEventSource for SandboxHandle {
+    fn subscribe(&self) -> broadcast::Receiver<MerchantEvent> {
+        SandboxHandle::subscribe(self)
+    }
+
+    fn events_so_far(&self) -> Vec<MerchantEvent> {
+        self.merchant_events()
     }
 }
 
