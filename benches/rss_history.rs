@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use paysecure_explorer::api::{Exchange, ExchangeKind};
-use paysecure_explorer::history::store::{Limits, Loaded, Store};
+use paysecure_explorer::history::store::{Loaded, RotationLimits, Store};
 
 const BIN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -48,7 +48,7 @@ fn prepare(dir: &Path, rows: usize) {
         "[history]\nmax_bytes = 1000000000\n",
     )
     .expect("config");
-    let limits = Limits {
+    let limits = RotationLimits {
         max_bytes: 1_000_000_000,
         keep_files: 2,
     };

@@ -210,7 +210,8 @@ async fn startup() {
 
 /// Cost of one webhook signature (RSA-2048, PKCS#1 v1.5, SHA-256) and one verification.
 fn signing() {
-    use paysecure_explorer::sandbox::signing::{Signer, Verifier, signed_string};
+    use paysecure_explorer::paysecure::webhook_signature::signed_string;
+    use paysecure_explorer::sandbox::signing::{Signer, Verifier};
     let signer = Signer::embedded().expect("key");
     let verifier = Verifier::from_pem(signer.public_key_pem()).expect("pem");
     let message = signed_string("64bfdb7df63e36669499e82f", "paid", "brd_1");

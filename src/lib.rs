@@ -1,7 +1,10 @@
 //! paysecure-explorer: learn, demo and debug Paysecure's card Server-to-Server flow.
 //!
 //! `sandbox` is the embedded emulator, `api` the typed client, `flow` the three steps
-//! shared by the headless `flow` command and the terminal UI, `cli` the commands.
+//! shared by the headless `flow` command and the terminal UI, `cli` the commands, and
+//! `paysecure` the facts both the client side and the emulator read (test cards, field
+//! rules, the signed string). Layers: `tui` → `flow` → `api`; `sandbox` stands apart and
+//! shares only `api`'s wire types and `paysecure` (checked by `tests/layers.rs`).
 
 pub mod api;
 pub mod card;
@@ -11,6 +14,7 @@ pub mod config;
 pub mod error_text;
 pub mod flow;
 pub mod history;
+pub mod paysecure;
 pub mod sandbox;
 pub mod term_text;
 pub mod tui;

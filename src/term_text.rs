@@ -50,6 +50,17 @@ pub fn clean_lines(text: &str) -> String {
     out
 }
 
+/// Prints an error or warning line on standard error through [`clean_lines`] (error
+/// texts quote servers, URLs and files). Shared by the commands and the explorer, which
+/// prints before it takes the terminal and after it gives it back.
+pub fn eprint_line(line: &str) {
+    use std::io::Write as _;
+    // Nothing sensible is left to do when standard error itself is gone.
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(clean_lines(&format!("{line}\n")).as_bytes());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use paysecure_explorer::api::MerchantEvent;
 use paysecure_explorer::flow::presets::{MerchantUrls, default_purchase, seed_payment};
-use paysecure_explorer::sandbox::{self, MerchantEvent, SandboxConfig};
+use paysecure_explorer::sandbox::{self, SandboxConfig};
 use serde_json::{Value, json};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use paysecure_explorer::api::redact;
 use paysecure_explorer::card;
 use paysecure_explorer::clock::YearMonth;
-use paysecure_explorer::sandbox::create::{is_country, is_email};
+use paysecure_explorer::paysecure::field_rules::{is_country, is_email};
 use paysecure_explorer::sandbox::{self, SandboxConfig, SandboxHandle};
 use proptest::prelude::*;
 use reqwest::Method;

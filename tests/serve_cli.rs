@@ -8,7 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use paysecure_explorer::flow::presets::{MerchantUrls, default_purchase, seed_payment};
-use paysecure_explorer::sandbox::signing::{Verifier, signed_string};
+use paysecure_explorer::paysecure::webhook_signature::signed_string;
+use paysecure_explorer::sandbox::signing::Verifier;
 use receiver::Receiver;
 use serde_json::{Value, json};
 

@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use paysecure_explorer::api::MerchantEvent;
 use paysecure_explorer::api::{ClientConfig, PaysecureClient};
 use paysecure_explorer::flow::presets::{default_purchase, seed_payment};
 use paysecure_explorer::flow::runner::{self, FlowPlan};
 use paysecure_explorer::flow::webhook_verify::{Snippet, signed_string, snippets};
-use paysecure_explorer::sandbox::{self, MerchantEvent, SandboxConfig, SandboxHandle};
+use paysecure_explorer::sandbox::{self, SandboxConfig, SandboxHandle};
 
 /// One real delivery as the merchant stub received it.
 struct Delivery {

@@ -2,9 +2,11 @@
 //! lists: what it means, the likely cause, whether the purchase can still be paid, and
 //! what to try next. Both the CLI and the TUI show these.
 
-/// Whether the purchase can still be paid after this error.
+/// Whether the purchase can still be paid after this error, as the reference says in
+/// general; the real answer for one purchase comes from its status
+/// (`flow::diagnosis::Payable`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Payable {
+pub enum CatalogPayable {
     /// Retry the S2S call on the same purchase (within the attempt limit).
     Yes,
     /// The purchase is finished for payment; create a new one.
@@ -13,13 +15,13 @@ pub enum Payable {
     Depends,
 }
 
-impl Payable {
+impl CatalogPayable {
     /// One short line for display.
     pub fn label(self) -> &'static str {
         match self {
-            Payable::Yes => "yes: fix the input and retry on the same purchase",
-            Payable::No => "no: start a new purchase",
-            Payable::Depends => "depends: see below",
+            CatalogPayable::Yes => "yes: fix the input and retry on the same purchase",
+            CatalogPayable::No => "no: start a new purchase",
+            CatalogPayable::Depends => "depends: see below",
         }
     }
 }
@@ -30,7 +32,7 @@ pub struct Explanation {
     pub title: &'static str,
     pub meaning: &'static str,
     pub cause: &'static str,
-    pub payable: Payable,
+    pub payable: CatalogPayable,
     pub next: &'static str,
 }
 
@@ -55,7 +57,7 @@ const fn e(
     title: &'static str,
     meaning: &'static str,
     cause: &'static str,
-    payable: Payable,
+    payable: CatalogPayable,
     next: &'static str,
 ) -> Entry {
     Entry {
@@ -70,8 +72,8 @@ const fn e(
     }
 }
 
+use CatalogPayable::{Depends, No, Yes};
 use Matcher::{Code, Message as Msg};
-use Payable::{Depends, No, Yes};
 
 /// Message entries first (most specific), then code entries as the fallback.
 pub const ENTRIES: &[Entry] = &[
@@ -938,7 +940,7 @@ pub fn explain(code: &str, message: &str) -> Explanation {
             title: "Unlisted error",
             meaning: "This code and message are not in the explorer's catalog.",
             cause: "A newer or undocumented backend error.",
-            payable: Payable::Depends,
+            payable: CatalogPayable::Depends,
             next: "Check the status GET to see what happened to the purchase.",
         })
 }
@@ -1050,18 +1052,18 @@ mod tests {
         );
         assert_eq!(
             explain("transaction_error", "Card Detail is missing").payable,
-            Payable::No
+            CatalogPayable::No
         );
         assert_eq!(
             explain("transaction_error", "Card is Blocked").payable,
-            Payable::Yes
+            CatalogPayable::Yes
         );
     }
 
     #[test]
     fn every_sandbox_decline_is_explained() {
-        for row in crate::sandbox::scenarios::OUTCOME_ROWS {
-            if let crate::sandbox::scenarios::Outcome::Declined(msg) = row.outcome {
+        for row in crate::paysecure::test_cards::OUTCOME_ROWS {
+            if let crate::paysecure::test_cards::CardOutcome::Declined(msg) = row.outcome {
                 assert!(explain_decline(msg).is_some(), "{msg}");
             }
         }

@@ -62,45 +62,16 @@ impl ApiError {
         matches!(self, ApiError::Transport { .. })
     }
 
-    /// Classifies a reqwest error.
+    /// Classifies a reqwest error by the error types in its chain
+    /// ([`super::classify::transport_kind`]); the detail keeps the whole chain's text.
     pub fn from_reqwest(e: &reqwest::Error) -> ApiError {
-        let chain = error_chain(e);
-        let lower = chain.to_ascii_lowercase();
-        let kind = if e.is_timeout() || lower.contains("timed out") {
-            TransportKind::Timeout
-        } else if lower.contains("connection refused") {
-            TransportKind::ConnectionRefused
-        } else if TLS_MARKERS.iter().any(|m| lower.contains(m)) {
-            TransportKind::Tls
-        } else if lower.contains("connection closed")
-            || lower.contains("incomplete")
-            || lower.contains("connection reset")
-            || lower.contains("broken pipe")
-            || lower.contains("unexpected eof")
-        {
-            TransportKind::ConnectionClosed
-        } else {
-            TransportKind::Other
-        };
         ApiError::Transport {
-            kind,
+            kind: super::classify::transport_kind(e),
             http_status: e.status().map(|s| s.as_u16()),
-            detail: chain,
+            detail: error_chain(e),
         }
     }
 }
-
-/// Phrases rustls and hyper-rustls use for handshake failures (the error types are not
-/// exposed through reqwest, so the text is what we can read).
-const TLS_MARKERS: &[&str] = &[
-    "certificate",
-    "tls",
-    "handshake",
-    "corrupt message",
-    "invalidcontenttype",
-    "peer is incompatible",
-    "received fatal alert",
-];
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

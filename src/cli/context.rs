@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::config::{self, Config, paths};
 use crate::history::sink::Sink;
-use crate::history::store::Loaded;
+use crate::history::store::{Loaded, RotationLimits};
 
 /// Global options.
 #[derive(Debug, Clone, Default)]
@@ -36,13 +36,16 @@ impl Context {
         let data_dir = paths::data_dir(globals.data_dir.clone());
         let (sink, loaded) = match &data_dir {
             Some(dir) if read_history => {
-                let (sink, loaded) = Sink::open(dir, loaded_config.config.history.limits());
+                let (sink, loaded) = Sink::open(
+                    dir,
+                    RotationLimits::from_config(&loaded_config.config.history),
+                );
                 (Some(sink), loaded)
             }
             Some(dir) => (
                 Some(Sink::open_lazily(
                     dir,
-                    loaded_config.config.history.limits(),
+                    RotationLimits::from_config(&loaded_config.config.history),
                 )),
                 Loaded::default(),
             ),

@@ -172,7 +172,11 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         out::line(&clean_lines(&transcript::header(&target)));
     }
     let plan = plan(&args, &target, scenario.as_ref());
-    let report = runner::run(&client, &plan, target.sandbox.as_ref()).await;
+    let merchant = target
+        .sandbox
+        .as_ref()
+        .map(|s| s as &dyn crate::api::MerchantEventSource);
+    let report = runner::run(&client, &plan, merchant).await;
     if let (Some(sandbox), Some(sink)) = (&target.sandbox, &ctx.sink) {
         // The merchant stub's side (webhooks, landings) belongs in history too.
         let id = report.flow.purchase_id();

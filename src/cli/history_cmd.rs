@@ -8,7 +8,7 @@ use crate::clock::utc_datetime;
 use crate::history::lookup::{Lookup, resolve_purchase};
 use crate::history::record::Record;
 use crate::history::{curl, har};
-use crate::tui::sanitize::clean;
+use crate::term_text::clean;
 
 /// Options of `history`.
 #[derive(Debug, Args)]

@@ -102,7 +102,10 @@ pub async fn run(cli: Cli) -> i32 {
                 theme: cli.theme.or_else(|| ctx.config.theme.clone()),
                 timeout: Some(std::time::Duration::from_secs_f64(timeout)),
                 profile: globals.profile.clone(),
-                context: Some(ctx),
+                config: ctx.config,
+                warnings: ctx.warnings,
+                data_dir: ctx.data_dir,
+                sink: ctx.sink,
             })
             .await
         }

@@ -70,11 +70,9 @@ pub fn line(line: &str) -> bool {
 }
 
 /// Prints an error or warning line on standard error, sanitised like standard output
-/// (error texts quote servers, URLs and files).
+/// (see [`crate::term_text::eprint_line`]).
 pub fn error(line: &str) {
-    let mut err = std::io::stderr().lock();
-    // Nothing sensible is left to do when standard error itself is gone.
-    let _ = write_to(&mut err, &clean_lines(&format!("{line}\n")));
+    crate::term_text::eprint_line(line);
 }
 
 /// The process exit code for a command that returned `code`: a closed pipe changes

@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::history::store::Limits;
-
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +38,7 @@ impl Config {
     }
 }
 
-/// `[history]`.
+/// `[history]`: read by `history::store::RotationLimits::from_config`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryConfig {
@@ -48,17 +46,6 @@ pub struct HistoryConfig {
     pub max_bytes: Option<u64>,
     /// Rotated files kept.
     pub keep_files: Option<u32>,
-}
-
-impl HistoryConfig {
-    /// The store's limits.
-    pub fn limits(&self) -> Limits {
-        let d = Limits::default();
-        Limits {
-            max_bytes: self.max_bytes.unwrap_or(d.max_bytes).max(4096),
-            keep_files: self.keep_files.unwrap_or(d.keep_files).min(100),
-        }
-    }
 }
 
 /// `[profiles.NAME]`: a real (or `serve`d) endpoint.

@@ -1,12 +1,12 @@
 //! The test cards as `paysecure-explorer cards` lists them: the explorer's F2 picker entries
 //! ([`test_cards`]) with what the sandbox's own tables say each one does. Nothing here is a
-//! second table: scheme comes from the number, the rest from `sandbox::scenarios`.
+//! second table: scheme comes from the number, the rest from `paysecure::test_cards`.
 
 use serde::Serialize;
 
 use crate::card::brand;
 use crate::flow::presets::{TestCard, test_cards};
-use crate::sandbox::scenarios::{self, Auth, CardBehaviour, Fault, Outcome};
+use crate::paysecure::test_cards::{self, Auth, CardBehaviour, CardOutcome, Fault};
 
 /// One test card with its behaviour spelled out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,7 +56,7 @@ fn facts(card: &TestCard) -> CardFacts {
         outcome: String::new(),
         description: card.description.clone(),
     };
-    match scenarios::behaviour_of(card.number) {
+    match test_cards::behaviour_of(card.number) {
         Some(CardBehaviour::Accepted { outcome, auth }) => {
             set_accepted(&mut facts, outcome, auth, "");
         }
@@ -72,7 +72,7 @@ fn facts(card: &TestCard) -> CardFacts {
         // The slow card is a real 2D success card once its delay is over.
         Some(CardBehaviour::Fault(Fault::SlowSuccess)) => {
             if let Some(CardBehaviour::Accepted { outcome, auth }) =
-                scenarios::behaviour_of(scenarios::slow_success_card())
+                test_cards::behaviour_of(test_cards::slow_success_card())
             {
                 set_accepted(&mut facts, outcome, auth, "after 3 s: ");
             }
@@ -87,7 +87,7 @@ fn facts(card: &TestCard) -> CardFacts {
     facts
 }
 
-fn set_accepted(facts: &mut CardFacts, outcome: Outcome, auth: Auth, prefix: &str) {
+fn set_accepted(facts: &mut CardFacts, outcome: CardOutcome, auth: Auth, prefix: &str) {
     let (secure, how) = match auth {
         Auth::Frictionless => ("2D", "frictionless"),
         Auth::Challenge => ("3D", "challenge"),
@@ -97,11 +97,11 @@ fn set_accepted(facts: &mut CardFacts, outcome: Outcome, auth: Auth, prefix: &st
     facts.status = Some(outcome.status());
     let what = match outcome {
         // Any success card also shows a pre-authorisation (§10.5).
-        Outcome::Success => "PAID (PREAUTHORIZED with skip_capture)".to_string(),
-        Outcome::Declined(msg) => format!("ERROR \"{msg}\""),
-        Outcome::Pending => "PAYMENT_IN_PROCESS until settled (control plane)".into(),
-        Outcome::Expired => "EXPIRED".into(),
-        Outcome::RefundFails => "PAID; a later refund is refused".into(),
+        CardOutcome::Success => "PAID (PREAUTHORIZED with skip_capture)".to_string(),
+        CardOutcome::Declined(msg) => format!("ERROR \"{msg}\""),
+        CardOutcome::Pending => "PAYMENT_IN_PROCESS until settled (control plane)".into(),
+        CardOutcome::Expired => "EXPIRED".into(),
+        CardOutcome::RefundFails => "PAID; a later refund is refused".into(),
     };
     facts.outcome = format!("{prefix}{what}");
 }
@@ -136,7 +136,7 @@ mod tests {
     fn columns_and_magic_cards_read_as_the_tables_say() {
         let cards = all();
         let find = |n: &str| cards.iter().find(|c| c.number == n).expect(n);
-        let seed = find(scenarios::SEED_CARD);
+        let seed = find(test_cards::SEED_CARD);
         assert_eq!(
             (seed.scheme, seed.secure, seed.status),
             ("VISA", Some("3D"), Some("PAID"))

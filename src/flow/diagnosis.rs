@@ -7,9 +7,9 @@ use serde_json::Value;
 
 use crate::api::catalog::{self, Explanation};
 use crate::api::{Purchase, PurchaseStatus, TransportKind};
-use crate::sandbox::scenarios::{
-    CardBehaviour, Fault, MAGIC_CARDS, MSG_ATTEMPTS, MSG_CUSTOMER_BLOCKED, OUTCOME_ROWS,
-    Outcome as CardOutcome,
+use crate::paysecure::test_cards::{
+    CardBehaviour, CardOutcome, Fault, MAGIC_CARDS, MSG_ATTEMPTS, MSG_CUSTOMER_BLOCKED,
+    OUTCOME_ROWS,
 };
 
 /// The five card fields the S2S call requires (sandbox contract §4 step 7).

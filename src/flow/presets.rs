@@ -5,7 +5,7 @@ use serde_json::Map;
 
 use crate::api::{Client, CreatePurchase, Product, PurchaseDetails, S2sPayment};
 use crate::clock::{now_epoch, now_epoch_millis, year_month_of};
-use crate::sandbox::scenarios::{self, CardBehaviour, MAGIC_CARDS, OUTCOME_ROWS};
+use crate::paysecure::test_cards::{self, CardBehaviour, MAGIC_CARDS, OUTCOME_ROWS};
 
 /// The seed document's example browser (Chrome 51 on Linux).
 pub const SEED_USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
@@ -84,7 +84,7 @@ pub fn future_expiry() -> String {
 pub fn seed_payment() -> S2sPayment {
     let mut payment = S2sPayment {
         cardholder_name: "dk".into(),
-        card_number: scenarios::SEED_CARD.into(),
+        card_number: test_cards::SEED_CARD.into(),
         expires: future_expiry(),
         cvc: "345".into(),
         remember_card: "on".into(),
@@ -208,7 +208,7 @@ remember_card \"on\" saves it as a token_reference";
 /// Every card of the sandbox's §4, §6 and §7 tables, grouped by outcome.
 pub fn test_cards() -> Vec<TestCard> {
     let mut cards = vec![TestCard {
-        number: scenarios::SEED_CARD,
+        number: test_cards::SEED_CARD,
         group: "Success",
         description: format!(
             "Seed document's example card: Visa 3D, challenge with OTP 123456; {SUCCESS_CARD_NOTE}"
@@ -271,9 +271,9 @@ mod tests {
     fn success_cards_say_they_demonstrate_pre_auth_and_saved_cards() {
         for card in test_cards() {
             let pays = matches!(
-                scenarios::behaviour_of(card.number),
+                test_cards::behaviour_of(card.number),
                 Some(CardBehaviour::Accepted {
-                    outcome: scenarios::Outcome::Success,
+                    outcome: test_cards::CardOutcome::Success,
                     ..
                 })
             );

@@ -11,8 +11,7 @@ use super::browser::{self, Landed};
 use super::checkout;
 use super::machine::{Flow, Outcome};
 use super::presets::MerchantUrls;
-use crate::api::{ApiError, PaysecureClient, PurchaseStatus};
-use crate::sandbox::{MerchantEvent, SandboxHandle};
+use crate::api::{ApiError, MerchantEvent, MerchantEventSource, PaysecureClient, PurchaseStatus};
 
 /// Delays between status GETs while waiting for a final status (bounded: ~7.5 s in all).
 pub const POLL_SCHEDULE_MS: &[u64] = &[0, 100, 200, 400, 800, 1000, 2000, 3000];
@@ -99,15 +98,15 @@ impl FlowReport {
     }
 }
 
-/// Runs the plan. With the embedded sandbox's handle the run also reports the webhook
-/// its merchant stub received.
+/// Runs the plan. With a merchant stub's events (the embedded sandbox's handle) the run
+/// also reports the webhook the stub received.
 pub async fn run(
     client: &PaysecureClient,
     plan: &FlowPlan,
-    sandbox: Option<&SandboxHandle>,
+    merchant: Option<&dyn MerchantEventSource>,
 ) -> FlowReport {
     // Subscribe before anything is sent, so no delivery can slip past.
-    let mut events = sandbox.map(SandboxHandle::subscribe);
+    let mut events = merchant.map(|m| m.subscribe());
     let mut flow = Flow::new();
     flow.on_created(client.create_purchase_json(&plan.purchase).await);
     let Some(id) = flow.purchase_id().map(str::to_string) else {
@@ -152,10 +151,12 @@ pub async fn run(
             flow.on_status(client.status(&id).await);
         }
     }
-    let webhook = match (sandbox, &mut events, flow.status.as_ref()) {
-        (Some(handle), Some(rx), Some(status)) if status.is_final() || status.awaits_merchant() => {
+    let webhook = match (merchant, &mut events, flow.status.as_ref()) {
+        (Some(merchant), Some(rx), Some(status))
+            if status.is_final() || status.awaits_merchant() =>
+        {
             let want = webhook_status(status);
-            wait_for_webhook(rx, &handle.merchant_events(), &id, &want, WEBHOOK_WAIT).await
+            wait_for_webhook(rx, &merchant.events_so_far(), &id, &want, WEBHOOK_WAIT).await
         }
         _ => None,
     };

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::card::mask_pan;
-use crate::sandbox::scenarios::{MAGIC_CARDS, OUTCOME_ROWS, SEED_CARD};
+use crate::paysecure::test_cards::{MAGIC_CARDS, OUTCOME_ROWS, SEED_CARD};
 
 /// The scenarios shipped with the binary.
 pub const SHIPPED: &[(&str, &str)] = &[

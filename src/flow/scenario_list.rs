@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::card::is_valid_pan;
 use crate::flow::scenario::{self, SHIPPED, Scenario};
-use crate::sandbox::scenarios::{self, Auth, CardBehaviour, Fault, SEED_CARD};
+use crate::paysecure::test_cards::{self, Auth, CardBehaviour, Fault, SEED_CARD};
 
 /// The OTP that passes the sandbox's challenge page.
 const GOOD_OTP: &str = "123456";
@@ -110,10 +110,10 @@ pub fn derived_expect(s: &Scenario) -> Option<String> {
         // `flow` pays with the seed card unless told otherwise.
         None => SEED_CARD,
     };
-    let status = match scenarios::behaviour_of(card) {
+    let status = match test_cards::behaviour_of(card) {
         Some(CardBehaviour::Accepted { outcome, auth }) => after_callback(outcome, auth, s)?,
         Some(CardBehaviour::Fault(Fault::SlowSuccess)) => {
-            match scenarios::behaviour_of(scenarios::slow_success_card())? {
+            match test_cards::behaviour_of(test_cards::slow_success_card())? {
                 CardBehaviour::Accepted { outcome, auth } => after_callback(outcome, auth, s)?,
                 _ => return None,
             }
@@ -128,7 +128,11 @@ pub fn derived_expect(s: &Scenario) -> Option<String> {
     Some(status.to_ascii_lowercase())
 }
 
-fn after_callback(outcome: scenarios::Outcome, auth: Auth, s: &Scenario) -> Option<&'static str> {
+fn after_callback(
+    outcome: test_cards::CardOutcome,
+    auth: Auth,
+    s: &Scenario,
+) -> Option<&'static str> {
     match (s.otp.as_deref(), auth) {
         // Without an OTP `flow` stops once the S2S call is accepted.
         (None, _) => Some("PENDING_EXECUTE"),

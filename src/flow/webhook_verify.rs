@@ -35,10 +35,8 @@ impl Snippet {
     }
 }
 
-/// The string Paysecure signs: `{purchaseId}|{STATUS}|{brandId}`, STATUS upper case.
-pub fn signed_string(purchase_id: &str, status: &str, brand_id: &str) -> String {
-    crate::sandbox::signing::signed_string(purchase_id, status, brand_id)
-}
+/// The string Paysecure signs, re-exported here because the snippets are built around it.
+pub use crate::paysecure::webhook_signature::signed_string;
 
 /// The comment every snippet carries (in its own comment syntax): the one detail that makes
 /// a correct-looking verification fail.
@@ -240,11 +238,6 @@ fn php(v: &Values) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signed_string_is_the_sandboxs() {
-        assert_eq!(signed_string("p1", "paid", "b1"), "p1|PAID|b1");
-    }
 
     #[test]
     fn every_snippet_embeds_the_values_and_says_status_is_upper_case() {

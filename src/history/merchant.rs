@@ -3,8 +3,8 @@
 //! `paysecure-sign` it came with, so its curl replays it and its HAR entry is complete.
 
 use super::sink::Sink;
+use crate::api::MerchantEvent;
 use crate::api::{Exchange, ExchangeKind, redact};
-use crate::sandbox::MerchantEvent;
 
 /// Appends the events about `purchase_id` to history (what `flow` does after its run).
 pub fn record(events: &[MerchantEvent], purchase_id: Option<&str>, sink: &Sink) {

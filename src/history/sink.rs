@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::record::Record;
-use super::store::{self, Limits, Loaded, Store};
+use super::store::{self, Loaded, RotationLimits, Store};
 use crate::api::Exchange;
 
 /// A shared, append-only history.
@@ -15,7 +15,7 @@ pub struct Sink {
 
 impl Sink {
     /// Opens the store in `dir` after reading it; returns the sink and what was read.
-    pub fn open(dir: &Path, limits: Limits) -> (Sink, Loaded) {
+    pub fn open(dir: &Path, limits: RotationLimits) -> (Sink, Loaded) {
         let loaded = store::load(dir, limits);
         let store = Store::open(dir, limits, &loaded);
         (
@@ -28,7 +28,7 @@ impl Sink {
 
     /// Opens the store in `dir` for appending only; reading it is left to the caller
     /// (the explorer reads it in the background, after its first frame).
-    pub fn open_lazily(dir: &Path, limits: Limits) -> Sink {
+    pub fn open_lazily(dir: &Path, limits: RotationLimits) -> Sink {
         Sink {
             store: Arc::new(Mutex::new(Store::open_lazily(dir, limits))),
         }

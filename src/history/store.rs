@@ -20,22 +20,33 @@ use super::cap;
 use super::record::Record;
 use super::safe_file;
 use crate::api::Exchange;
+use crate::config::HistoryConfig;
 
 /// How long an append waits for another instance's lock (it is held for one write):
 /// then it writes anyway rather than lose the record or hang.
 const LOCK_TRIES: u32 = 200;
 const LOCK_WAIT: Duration = Duration::from_millis(5);
 
-/// Rotation limits.
+/// How far the history files may grow before they rotate, and how many are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub struct RotationLimits {
     /// Rotate when the live file would grow past this.
     pub max_bytes: u64,
     /// Rotated files kept besides the live one.
     pub keep_files: u32,
 }
 
-impl Limits {
+impl RotationLimits {
+    /// The limits `[history]` in the config file asks for, within sane bounds (a file of
+    /// at least 4 KiB, at most 100 rotated files); the defaults where it says nothing.
+    pub fn from_config(config: &HistoryConfig) -> RotationLimits {
+        let d = RotationLimits::default();
+        RotationLimits {
+            max_bytes: config.max_bytes.unwrap_or(d.max_bytes).max(4096),
+            keep_files: config.keep_files.unwrap_or(d.keep_files).min(100),
+        }
+    }
+
     /// The longest line one record may take: a quarter of the rotation size, within
     /// 1 KiB … 1 MiB, so one record never outgrows a file.
     pub fn record_bytes(&self) -> usize {
@@ -43,9 +54,9 @@ impl Limits {
     }
 }
 
-impl Default for Limits {
+impl Default for RotationLimits {
     fn default() -> Self {
-        Limits {
+        RotationLimits {
             max_bytes: 20 * 1024 * 1024,
             keep_files: 2,
         }
@@ -67,7 +78,7 @@ pub struct Loaded {
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
-    limits: Limits,
+    limits: RotationLimits,
     next_id: u64,
     file: Option<File>,
     size: u64,
@@ -90,7 +101,7 @@ fn rotated_path(dir: &Path, n: u32) -> PathBuf {
 }
 
 /// Reads every record of the store in `dir` (rotated files first), skipping bad lines.
-pub fn load(dir: &Path, limits: Limits) -> Loaded {
+pub fn load(dir: &Path, limits: RotationLimits) -> Loaded {
     let mut loaded = Loaded::default();
     let mut paths: Vec<PathBuf> = (1..=limits.keep_files.max(1))
         .rev()
@@ -127,8 +138,8 @@ pub fn load(dir: &Path, limits: Limits) -> Loaded {
 
 /// The id of the newest record, read from the tail of the newest non-empty file (0 when
 /// there is none): enough to continue the sequence without loading everything. The tail
-/// grows once to hold a whole record of the largest size (see [`Limits::record_bytes`]).
-pub fn last_id(dir: &Path, limits: Limits) -> u64 {
+/// grows once to hold a whole record of the largest size (see [`RotationLimits::record_bytes`]).
+pub fn last_id(dir: &Path, limits: RotationLimits) -> u64 {
     use std::io::{Read, Seek, SeekFrom};
     let mut paths = vec![live_path(dir)];
     paths.extend((1..=limits.keep_files.max(1)).map(|n| rotated_path(dir, n)));
@@ -185,7 +196,7 @@ fn identity_at(path: &Path) -> Option<(u64, u64, u64)> {
 impl Store {
     /// Opens (creating) the store in `dir`; `next_id` continues after `loaded`.
     /// An unwritable dir or file is not fatal: `last_error` says why, writes are dropped.
-    pub fn open(dir: &Path, limits: Limits, loaded: &Loaded) -> Store {
+    pub fn open(dir: &Path, limits: RotationLimits, loaded: &Loaded) -> Store {
         let next_id = loaded
             .records
             .iter()
@@ -197,11 +208,11 @@ impl Store {
 
     /// Opens the store without reading it all: ids continue after the last record found
     /// at the end of the newest file (see [`last_id`]).
-    pub fn open_lazily(dir: &Path, limits: Limits) -> Store {
+    pub fn open_lazily(dir: &Path, limits: RotationLimits) -> Store {
         Store::open_at(dir, limits, last_id(dir, limits) + 1)
     }
 
-    fn open_at(dir: &Path, limits: Limits, next_id: u64) -> Store {
+    fn open_at(dir: &Path, limits: RotationLimits, next_id: u64) -> Store {
         let mut store = Store {
             dir: dir.to_path_buf(),
             limits,
@@ -372,7 +383,7 @@ mod tests {
     #[test]
     fn append_redacts_and_load_reads_back() {
         let dir = tmp("rt");
-        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        let mut store = Store::open(&dir, RotationLimits::default(), &Loaded::default());
         let r = store.append(ex(r#"{"card_number":"4444333322221111","cvc":"123"}"#));
         assert_eq!(r.purchase_id.as_deref(), Some("64bfdb7df63e36669499e82f"));
         let text = fs::read_to_string(store.path()).expect("file");
@@ -381,7 +392,7 @@ mod tests {
                 && !text.contains("\"cvc\"")
                 && !text.contains("sk_live_x")
         );
-        let loaded = load(&dir, Limits::default());
+        let loaded = load(&dir, RotationLimits::default());
         assert_eq!(loaded.records.len(), 1);
         assert_eq!(loaded.skipped, 0);
         let _ = fs::remove_dir_all(&dir);
@@ -390,7 +401,7 @@ mod tests {
     #[test]
     fn damaged_lines_are_skipped_and_the_file_is_left_as_it_was() {
         let dir = tmp("damaged");
-        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        let mut store = Store::open(&dir, RotationLimits::default(), &Loaded::default());
         store.append(ex("{}"));
         store.append(ex("{}"));
         drop(store);
@@ -399,7 +410,7 @@ mod tests {
         text.insert_str(0, "garbage line\n\u{0}\u{1}binary\n");
         text.push_str("{\"v\":1,\"id\":99,\"kind\":\"api\",\"trunc");
         fs::write(&path, &text).expect("write");
-        let loaded = load(&dir, Limits::default());
+        let loaded = load(&dir, RotationLimits::default());
         assert_eq!(loaded.records.len(), 2);
         assert_eq!(loaded.skipped, 3);
         assert_eq!(
@@ -407,7 +418,7 @@ mod tests {
             text,
             "loading changes nothing"
         );
-        let store = Store::open(&dir, Limits::default(), &loaded);
+        let store = Store::open(&dir, RotationLimits::default(), &loaded);
         assert_eq!(store.next_id, 3);
         let _ = fs::remove_dir_all(&dir);
     }
@@ -415,12 +426,12 @@ mod tests {
     #[test]
     fn lazy_open_continues_the_sequence() {
         let dir = tmp("lazy");
-        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        let mut store = Store::open(&dir, RotationLimits::default(), &Loaded::default());
         for _ in 0..5 {
             store.append(ex("{}"));
         }
         drop(store);
-        let mut again = Store::open_lazily(&dir, Limits::default());
+        let mut again = Store::open_lazily(&dir, RotationLimits::default());
         assert_eq!(again.append(ex("{}")).id, 6);
         let _ = fs::remove_dir_all(&dir);
     }
@@ -428,7 +439,7 @@ mod tests {
     #[test]
     fn rotation_bounds_growth() {
         let dir = tmp("rotate");
-        let limits = Limits {
+        let limits = RotationLimits {
             max_bytes: 2_000,
             keep_files: 2,
         };
@@ -464,7 +475,7 @@ mod tests {
         let dir = tmp("ro");
         fs::create_dir_all(&dir).expect("dir");
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o500)).expect("chmod");
-        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        let mut store = Store::open(&dir, RotationLimits::default(), &Loaded::default());
         store.append(ex("{}"));
         assert!(store.last_error.is_some());
         let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o700));
@@ -484,7 +495,7 @@ mod tests {
         fs::create_dir_all(&base).expect("dir");
         let blocker = base.join("not-a-dir");
         fs::write(&blocker, "x").expect("file");
-        let mut store = Store::open(&blocker, Limits::default(), &Loaded::default());
+        let mut store = Store::open(&blocker, RotationLimits::default(), &Loaded::default());
         let record = store.append(ex("{}"));
         assert_eq!(record.id, 1, "the record still exists in memory");
         assert!(
@@ -499,7 +510,7 @@ mod tests {
     #[test]
     fn concurrent_writers_never_reuse_an_id() {
         let dir = tmp("concurrent");
-        let limits = Limits {
+        let limits = RotationLimits {
             max_bytes: 16 * 1024,
             keep_files: 100,
         };
@@ -533,7 +544,7 @@ mod tests {
     #[test]
     fn a_huge_record_is_cut_and_the_rotation_limit_holds() {
         let dir = tmp("huge");
-        let limits = Limits {
+        let limits = RotationLimits {
             max_bytes: 64 * 1024,
             keep_files: 1,
         };
@@ -567,8 +578,8 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         let d = dir.clone();
         std::thread::spawn(move || {
-            let loaded = load(&d, Limits::default());
-            let mut store = Store::open(&d, Limits::default(), &loaded);
+            let loaded = load(&d, RotationLimits::default());
+            let mut store = Store::open(&d, RotationLimits::default(), &loaded);
             store.append(ex("{}"));
             let _ = tx.send((loaded.refused, store.last_error.clone()));
         });
@@ -586,7 +597,7 @@ mod tests {
         let target = dir.join("elsewhere");
         fs::write(&target, "").expect("target");
         std::os::unix::fs::symlink(&target, live_path(&dir)).expect("link");
-        let mut store = Store::open_lazily(&dir, Limits::default());
+        let mut store = Store::open_lazily(&dir, RotationLimits::default());
         store.append(ex("{}"));
         assert!(
             store
@@ -602,7 +613,7 @@ mod tests {
     #[test]
     fn a_failed_write_is_reported_not_fatal() {
         let dir = tmp("enospc");
-        let mut store = Store::open(&dir, Limits::default(), &Loaded::default());
+        let mut store = Store::open(&dir, RotationLimits::default(), &Loaded::default());
         store.append(ex("{}"));
         // The live file as this store left it, but writes going to a full device.
         store.file = Some(
@@ -616,7 +627,11 @@ mod tests {
         let error = store.last_error.clone().expect("reported");
         assert!(error.contains("history not saved") && error.to_lowercase().contains("space"));
         store.append(ex("{}"));
-        assert_eq!(load(&dir, Limits::default()).records.len(), 2, "reopened");
+        assert_eq!(
+            load(&dir, RotationLimits::default()).records.len(),
+            2,
+            "reopened"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 }

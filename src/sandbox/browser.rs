@@ -14,11 +14,11 @@ use super::purchase::{Purchase, Status};
 use super::request::read_limited;
 use super::routes::PathParam;
 use super::s2s::MSG_NOT_PAYABLE;
-use super::scenarios::{Auth, Outcome};
 use super::state::SandboxState;
 use super::store::Inner;
 use super::transitions::apply_outcome;
 use super::webhook::notify;
+use crate::paysecure::test_cards::{Auth, CardOutcome};
 
 /// The OTP the sandbox issuer accepts.
 pub const SANDBOX_OTP: &str = "123456";
@@ -100,7 +100,7 @@ pub async fn callback_post(
     let outcome = if passed {
         pending.outcome
     } else {
-        Outcome::Declined(MSG_3DS_FAILED)
+        CardOutcome::Declined(MSG_3DS_FAILED)
     };
     finish(&state, p, outcome, &origin, now)
 }
@@ -128,7 +128,7 @@ fn awaiting_purchase<'a>(
 fn finish(
     state: &Arc<SandboxState>,
     p: &mut Purchase,
-    outcome: Outcome,
+    outcome: CardOutcome,
     origin: &str,
     now: i64,
 ) -> Response {

@@ -13,11 +13,11 @@ use super::lifecycle::expire_if_due;
 use super::purchase::Status;
 use super::request::{carries_body, is_json_content_type, parse_object, peer_ip, read_limited};
 use super::routes::PathParam;
-use super::scenarios::Outcome;
 use super::state::SandboxState;
 use super::store::{Delivery, Settings};
 use super::transitions::apply_outcome;
 use super::webhook::{WebhookJob, deliver, notify, take_slot};
+use crate::paysecure::test_cards::CardOutcome;
 
 /// Guards the control plane: loopback callers only, no cross-site requests. A web page
 /// the user visits can make their browser send requests to 127.0.0.1; such a request
@@ -132,8 +132,8 @@ pub async fn settle(
         Err(e) => return e.into_response(),
     };
     let outcome = match body.get("status").and_then(Value::as_str) {
-        Some(s) if s.eq_ignore_ascii_case("paid") => Outcome::Success,
-        Some(s) if s.eq_ignore_ascii_case("error") => Outcome::Declined("Transaction Failed"),
+        Some(s) if s.eq_ignore_ascii_case("paid") => CardOutcome::Success,
+        Some(s) if s.eq_ignore_ascii_case("error") => CardOutcome::Declined("Transaction Failed"),
         _ => {
             return Coded::new(
                 StatusCode::BAD_REQUEST,
@@ -154,7 +154,7 @@ pub async fn settle(
 pub fn settle_purchase(
     state: &Arc<SandboxState>,
     id: &str,
-    outcome: Outcome,
+    outcome: CardOutcome,
     origin: &str,
 ) -> Result<Value, Coded> {
     let mut inner = state.store.lock();

@@ -17,8 +17,8 @@ use super::control::{is_own_origin, replay_delivery, settle_purchase};
 use super::errors::Coded;
 use super::request::{peer_ip, read_limited};
 use super::routes::PathParam;
-use super::scenarios::Outcome;
 use super::state::SandboxState;
+use crate::paysecure::test_cards::CardOutcome;
 
 /// Where a successful form post sends the browser back to.
 pub const PAGE: &str = "/_sandbox/";
@@ -137,8 +137,8 @@ pub async fn settle(
     let result = async {
         let fields = checked_form(&state, req).await?;
         let outcome = match fields.iter().find(|(k, _)| k == "status").map(|(_, v)| v) {
-            Some(s) if s == "paid" => Outcome::Success,
-            Some(s) if s == "error" => Outcome::Declined("Transaction Failed"),
+            Some(s) if s == "paid" => CardOutcome::Success,
+            Some(s) if s == "error" => CardOutcome::Declined("Transaction Failed"),
             _ => {
                 return Err(Coded::new(
                     StatusCode::BAD_REQUEST,

@@ -13,9 +13,10 @@ use super::errors::{Coded, accepts_html, json_response};
 use super::pages::{LandingFacts, landing_page};
 use super::request::{parse_object, read_limited};
 use super::routes::PathParam;
-use super::signing::signed_string;
-use super::state::{MerchantEvent, SandboxState};
+use super::state::SandboxState;
+use crate::api::MerchantEvent;
 use crate::clock::now_epoch_millis;
+use crate::paysecure::webhook_signature::signed_string;
 
 /// `GET /merchant/return/{success|failure|pending}`.
 pub async fn landing(

@@ -27,7 +27,6 @@ pub mod request;
 pub mod routes;
 pub mod s2s;
 pub mod saved_cards;
-pub mod scenarios;
 pub mod server;
 pub mod signing;
 pub mod state;
@@ -42,7 +41,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
-pub use state::MerchantEvent;
+use crate::api::{MerchantEvent, MerchantEventSource};
 
 use request::Keys;
 use signing::{Signer, Verifier};
@@ -165,6 +164,16 @@ impl SandboxHandle {
         if let Some(task) = task {
             let _ = task.await;
         }
+    }
+}
+
+impl MerchantEventSource for SandboxHandle {
+    fn subscribe(&self) -> broadcast::Receiver<MerchantEvent> {
+        SandboxHandle::subscribe(self)
+    }
+
+    fn events_so_far(&self) -> Vec<MerchantEvent> {
+        self.merchant_events()
     }
 }
 

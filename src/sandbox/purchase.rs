@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::after_pay::AfterPay;
-use super::scenarios::{Auth, Outcome};
+use crate::paysecure::test_cards::{Auth, CardOutcome};
 
 /// Which kind of API key made a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,12 +63,12 @@ impl Status {
     }
 
     /// Maps an outcome's upper-case status back to the enum.
-    pub fn of_outcome(outcome: Outcome) -> Status {
+    pub fn of_outcome(outcome: CardOutcome) -> Status {
         match outcome {
-            Outcome::Success | Outcome::RefundFails => Status::Paid,
-            Outcome::Declined(_) => Status::Error,
-            Outcome::Pending => Status::PaymentInProcess,
-            Outcome::Expired => Status::Expired,
+            CardOutcome::Success | CardOutcome::RefundFails => Status::Paid,
+            CardOutcome::Declined(_) => Status::Error,
+            CardOutcome::Pending => Status::PaymentInProcess,
+            CardOutcome::Expired => Status::Expired,
         }
     }
 }
@@ -88,7 +88,7 @@ pub struct PendingPayment {
     /// `expires` as sent (`MM/YY`), split into month and year in the echo.
     pub expires: String,
     /// What the callback applies.
-    pub outcome: Outcome,
+    pub outcome: CardOutcome,
     /// Frictionless or challenge.
     pub auth: Auth,
 }

@@ -197,17 +197,19 @@ pub async fn read_limited(parts: &Parts, body: Body) -> Result<Vec<u8>, Coded> {
     };
     match read {
         Ok(bytes) => Ok(bytes.to_vec()),
-        Err(e) => {
-            // `to_bytes` reports both "over the limit" and transport errors the same way;
-            // the source chain tells them apart.
-            let text = crate::error_text::error_chain(&e);
-            if text.to_ascii_lowercase().contains("length limit") {
-                Err(too_large())
-            } else {
-                Err(Coded::invalid_json())
-            }
-        }
+        // `to_bytes` reports both "over the limit" and transport errors as one type; the
+        // limit's own error type in the source chain tells them apart.
+        Err(e) if over_the_limit(&e) => Err(too_large()),
+        Err(_) => Err(Coded::invalid_json()),
     }
+}
+
+/// Whether a body-read error is the size limit's (`http_body_util::LengthLimitError`,
+/// which `axum::body::to_bytes` wraps) rather than the connection's.
+fn over_the_limit(e: &axum::Error) -> bool {
+    std::iter::successors(std::error::Error::source(e), |s| s.source())
+        .take(16)
+        .any(|s| s.is::<http_body_util::LengthLimitError>())
 }
 
 /// Parses a JSON object, or answers `invalid_json`.
@@ -228,5 +230,39 @@ pub fn peer_ip(parts: &Parts) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
         v4 => v4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Request;
+
+    use super::*;
+
+    /// Request parts with no `Content-Length`: only counting the body can catch its size.
+    fn parts_without_length() -> Parts {
+        Request::post("/api/v1/purchases/")
+            .body(())
+            .expect("request")
+            .into_parts()
+            .0
+    }
+
+    #[tokio::test]
+    async fn an_undeclared_body_over_the_limit_is_413_by_its_error_type() {
+        let body = Body::from(vec![b' '; MAX_BODY_BYTES + 1]);
+        let err = read_limited(&parts_without_length(), body)
+            .await
+            .expect_err("over the limit");
+        assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE, "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_body_at_the_limit_is_read_whole() {
+        let body = Body::from(vec![b' '; MAX_BODY_BYTES]);
+        let bytes = read_limited(&parts_without_length(), body)
+            .await
+            .expect("at the limit");
+        assert_eq!(bytes.len(), MAX_BODY_BYTES);
     }
 }

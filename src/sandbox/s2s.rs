@@ -18,12 +18,12 @@ use super::purchase::{KeyType, PendingPayment, Status};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::saved_cards;
-use super::scenarios::{self, CardBehaviour, Fault, Outcome};
 use super::state::SandboxState;
 use super::transitions::{AttemptRecord, apply_outcome, card_extra, record_attempt};
 use super::webhook::notify;
 use crate::card;
 use crate::clock::year_month_of;
+use crate::paysecure::test_cards::{self, CardBehaviour, CardOutcome, Fault};
 
 /// "Only purchases that can be paid for can be initiated for payment."
 pub const MSG_NOT_PAYABLE: &str =
@@ -216,7 +216,7 @@ fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
     }
     p.attempts_used += 1;
     if p.attempts_used > settings.attempt_limit {
-        return Err(Coded::transaction(scenarios::MSG_ATTEMPTS));
+        return Err(Coded::transaction(test_cards::MSG_ATTEMPTS));
     }
     p.in_flight = true;
     Ok(Admitted {
@@ -264,7 +264,7 @@ fn judge(body: &Map<String, Value>, a: &Admitted, payer: Payer) -> Verdict {
             .unwrap_or(remote_ip == peer.to_string())
     });
     if same_ip {
-        return reject(Coded::transaction(scenarios::MSG_IP_MATCH), false);
+        return reject(Coded::transaction(test_cards::MSG_IP_MATCH), false);
     }
     let card_fields = [
         "cardholder_name",
@@ -280,20 +280,20 @@ fn judge(body: &Map<String, Value>, a: &Admitted, payer: Payer) -> Verdict {
         return reject(Coded::transaction("Invalid card Number (Luhn algo)"), false);
     }
     if !card::cvc_is_valid(&text(body, "cvc").unwrap_or_default()) {
-        return reject(Coded::transaction(scenarios::MSG_INVALID_CARD_INFO), false);
+        return reject(Coded::transaction(test_cards::MSG_INVALID_CARD_INFO), false);
     }
     let expires = text(body, "expires").unwrap_or_default();
     if !card::expiry_is_valid(&expires, year_month_of(a.now)) {
-        return reject(Coded::transaction(scenarios::MSG_BAD_EXPIRY), true);
+        return reject(Coded::transaction(test_cards::MSG_BAD_EXPIRY), true);
     }
     if payer.key_type.is_some_and(|key| key != a.created_with) {
-        return reject(Coded::transaction(scenarios::MSG_KEY_TYPE), false);
+        return reject(Coded::transaction(test_cards::MSG_KEY_TYPE), false);
     }
     let domain = a.client_email.rsplit('@').next().unwrap_or("");
     if domain.eq_ignore_ascii_case("blocked.example") {
-        return reject(Coded::transaction(scenarios::MSG_CUSTOMER_BLOCKED), false);
+        return reject(Coded::transaction(test_cards::MSG_CUSTOMER_BLOCKED), false);
     }
-    match scenarios::behaviour_of(&number) {
+    match test_cards::behaviour_of(&number) {
         Some(CardBehaviour::Rejected { message, kills }) => {
             reject(Coded::transaction(message), kills)
         }
@@ -397,8 +397,8 @@ async fn fault_response(
         }
         Fault::SlowSuccess => {
             tokio::time::sleep(Duration::from_secs(3)).await;
-            let as_card = scenarios::slow_success_card();
-            match scenarios::accepted_card(as_card) {
+            let as_card = test_cards::slow_success_card();
+            match test_cards::accepted_card(as_card) {
                 Some(CardBehaviour::Accepted { outcome, auth }) => {
                     FaultEnd::GoesOn(PendingPayment {
                         masked_pan: card::mask_pan("4999000000000336"),
@@ -457,7 +457,7 @@ fn accept(
     ));
     p.had_pending = true;
     if admitted.mode_2d {
-        let outcome: Outcome = pending.outcome;
+        let outcome: CardOutcome = pending.outcome;
         p.set_status(Status::PendingExecute, now);
         apply_outcome(p, outcome, now);
         p.trx_type = Some("2D");

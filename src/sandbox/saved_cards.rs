@@ -20,9 +20,9 @@ use super::create::text;
 use super::errors::{Coded, json_response};
 use super::purchase::{KeyType, PendingPayment, Purchase, Status};
 use super::request::{BodyUse, extract};
-use super::scenarios;
 use super::state::SandboxState;
 use crate::card;
+use crate::paysecure::test_cards;
 
 /// A token payment without `cvc` (reference §4.1).
 pub const MSG_CVC_REQUIRED: &str = "cvc is required";
@@ -170,7 +170,7 @@ pub fn judge(
             .unwrap_or(remote_ip == peer.to_string())
     });
     if same_ip {
-        return Err((Coded::transaction(scenarios::MSG_IP_MATCH), false));
+        return Err((Coded::transaction(test_cards::MSG_IP_MATCH), false));
     }
     let Some(cvc) = text(body, "cvc") else {
         let err = Coded::new(
@@ -181,14 +181,14 @@ pub fn judge(
         return Err((err, false));
     };
     if !card::cvc_is_valid(&cvc) {
-        return Err((Coded::transaction(scenarios::MSG_INVALID_CARD_INFO), false));
+        return Err((Coded::transaction(test_cards::MSG_INVALID_CARD_INFO), false));
     }
     if key.is_some_and(|key| key != payer.created_with) {
-        return Err((Coded::transaction(scenarios::MSG_KEY_TYPE), false));
+        return Err((Coded::transaction(test_cards::MSG_KEY_TYPE), false));
     }
     let domain = payer.client_email.rsplit('@').next().unwrap_or("");
     if domain.eq_ignore_ascii_case("blocked.example") {
-        return Err((Coded::transaction(scenarios::MSG_CUSTOMER_BLOCKED), false));
+        return Err((Coded::transaction(test_cards::MSG_CUSTOMER_BLOCKED), false));
     }
     find(state, token, payer.brand_id)
         .ok_or_else(|| (Coded::transaction("Invalid card details"), true))

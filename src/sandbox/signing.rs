@@ -1,5 +1,5 @@
 //! Webhook signatures the Paysecure way: Base64 of RSA-SHA256 (PKCS#1 v1.5) over
-//! `{purchaseId}|{STATUS}|{brandId}`.
+//! `{purchaseId}|{STATUS}|{brandId}` (`crate::paysecure::webhook_signature`).
 //!
 //! The sandbox signs with a fixed RSA-2048 key embedded in the binary. It is a *test* key,
 //! public by design (it ships in the source): generating a fresh 2048-bit key at every start
@@ -68,11 +68,6 @@ impl Signer {
             .map_err(|_| SigningError("RSA signing failed".into()))?;
         Ok(BASE64.encode(out))
     }
-}
-
-/// The string Paysecure signs for a purchase webhook.
-pub fn signed_string(purchase_id: &str, status: &str, brand_id: &str) -> String {
-    format!("{purchase_id}|{}|{brand_id}", status.to_ascii_uppercase())
 }
 
 /// A verifier built from an SPKI PEM public key, as a merchant holds it.
@@ -161,6 +156,7 @@ fn spki_subject_public_key(spki: &[u8]) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::paysecure::webhook_signature::signed_string;
 
     #[test]
     fn signature_round_trips_through_the_public_pem() {

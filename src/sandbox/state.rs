@@ -4,55 +4,15 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-use serde_json::Value;
 use tokio::sync::{Semaphore, broadcast};
 
 use super::request::Keys;
 use super::signing::{Signer, Verifier};
 use super::store::Store;
+use crate::api::MerchantEvent;
 
 /// Most merchant-stub events kept for `/_sandbox/merchant/events` (oldest dropped first).
 const EVENT_LOG_CAP: usize = 10_000;
-
-/// Something the merchant stub received.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MerchantEvent {
-    /// A webhook delivery to `POST /merchant/webhook`.
-    Webhook {
-        purchase_id: String,
-        status: String,
-        signature_valid: bool,
-        received_at_ms: i64,
-        /// The absolute URL the delivery was posted to, so a replay can reach it.
-        url: String,
-        /// The `paysecure-sign` value it came with (a signature, not a secret: a replay
-        /// needs it to verify).
-        signature: Option<String>,
-        /// The `content-type` it came with.
-        content_type: Option<String>,
-        body: Value,
-    },
-    /// The customer's browser landed on a redirect page.
-    Landing {
-        page: String,
-        purchase_id: Option<String>,
-        received_at_ms: i64,
-        /// The absolute URL the browser landed on, query included.
-        url: String,
-    },
-}
-
-impl MerchantEvent {
-    /// The purchase the event is about, if known.
-    pub fn purchase_id(&self) -> Option<&str> {
-        match self {
-            MerchantEvent::Webhook { purchase_id, .. } => Some(purchase_id),
-            MerchantEvent::Landing { purchase_id, .. } => purchase_id.as_deref(),
-        }
-    }
-}
 
 /// Shared state of one running sandbox.
 #[derive(Debug)]

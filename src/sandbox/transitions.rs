@@ -4,13 +4,13 @@
 use serde_json::{Value, json};
 
 use super::purchase::{Purchase, Status};
-use super::scenarios::Outcome;
+use crate::paysecure::test_cards::CardOutcome;
 
 /// Applies `outcome` to a purchase at `now`; the purchase leaves the callback stage.
 /// Only a purchase still waiting for its payment's outcome takes one: callers check under
 /// the lock, and this refuses anything else as a last line, so an EXPIRED (or otherwise
 /// decided) purchase can never be paid by an outcome that was computed before an await.
-pub fn apply_outcome(p: &mut Purchase, outcome: Outcome, now: i64) {
+pub fn apply_outcome(p: &mut Purchase, outcome: CardOutcome, now: i64) {
     if !matches!(
         p.status,
         Status::PendingExecute | Status::Overdue | Status::PaymentInProcess
@@ -21,11 +21,11 @@ pub fn apply_outcome(p: &mut Purchase, outcome: Outcome, now: i64) {
     // A pre-authorisation's success is a hold, not a payment (§10.5).
     let status = super::capture::held(p, Status::of_outcome(outcome));
     p.error_msg = match outcome {
-        Outcome::Declined(msg) => msg.to_string(),
-        Outcome::Expired => "Transaction Expired".to_string(),
+        CardOutcome::Declined(msg) => msg.to_string(),
+        CardOutcome::Expired => "Transaction Expired".to_string(),
         _ => String::new(),
     };
-    p.refund_fails = matches!(outcome, Outcome::RefundFails);
+    p.refund_fails = matches!(outcome, CardOutcome::RefundFails);
     if status == Status::Paid {
         p.paid_on = Some(now);
     }
@@ -38,7 +38,7 @@ pub fn apply_outcome(p: &mut Purchase, outcome: Outcome, now: i64) {
 }
 
 /// Marks the latest successful-so-far S2S attempt with the final result.
-fn finish_last_attempt(p: &mut Purchase, outcome: Outcome) {
+fn finish_last_attempt(p: &mut Purchase, outcome: CardOutcome) {
     let Some(Value::Object(attempt)) = p.attempts.last_mut() else {
         return;
     };
@@ -46,18 +46,18 @@ fn finish_last_attempt(p: &mut Purchase, outcome: Outcome) {
         return;
     }
     match outcome {
-        Outcome::Success | Outcome::RefundFails => {
+        CardOutcome::Success | CardOutcome::RefundFails => {
             attempt.insert("successful".into(), json!(true));
         }
-        Outcome::Pending => {}
-        Outcome::Declined(msg) => {
+        CardOutcome::Pending => {}
+        CardOutcome::Declined(msg) => {
             attempt.insert("successful".into(), json!(false));
             attempt.insert(
                 "error".into(),
                 json!({"message": msg, "code": "transaction_error"}),
             );
         }
-        Outcome::Expired => {
+        CardOutcome::Expired => {
             attempt.insert("successful".into(), json!(false));
             attempt.insert(
                 "error".into(),

@@ -9,11 +9,11 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::access_log::{WEBHOOK_TARGET, loggable_url};
 use super::purchase::{Purchase, Status};
-use super::signing::signed_string;
 use super::state::SandboxState;
 use super::store::Delivery;
 use crate::clock::now_epoch;
 use crate::error_text::error_chain;
+use crate::paysecure::webhook_signature::signed_string;
 use crate::term_text::clean;
 
 /// A webhook to send, prepared under the store's lock.

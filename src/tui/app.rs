@@ -12,13 +12,13 @@ use super::history::History;
 use super::keys::Context;
 use super::requests::{RequestId, Requests};
 use super::theme::Theme;
+use crate::api::MerchantEvent;
 use crate::api::{ApiError, Exchange, Purchase, S2sOutcome};
 use crate::flow::browser::{BrowserResult, CallbackPage};
 use crate::flow::machine::{Flow, Step};
 use crate::flow::presets::{MerchantUrls, default_purchase, seed_payment};
 use crate::flow::runner::WebhookSeen;
 use crate::flow::scenario::Scenario;
-use crate::sandbox::MerchantEvent;
 
 /// Everything that can happen: input, timers and background results.
 #[derive(Debug)]

@@ -191,8 +191,8 @@ pub fn with_history(width: u16, height: u16, n: usize) -> App {
 /// pay, complete 3DS in the terminal, poll to PAID, receive the webhook, start over.
 /// Every effect is answered, so every request ends.
 pub fn scripted_flow(app: &mut App, n: u64) {
+    use crate::api::MerchantEvent;
     use crate::flow::browser::{BrowserResult, CallbackPage, Landed};
-    use crate::sandbox::MerchantEvent;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
     let ctrl_s = Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));

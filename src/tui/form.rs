@@ -121,9 +121,11 @@ impl Field {
             Kind::Expiry => None,
             Kind::Cvc if !card::cvc_is_valid(v) => Some("3-4 digits".into()),
             Kind::Cvc => None,
-            Kind::Email if !crate::sandbox::create::is_email(v) => Some("not an email".into()),
+            Kind::Email if !crate::paysecure::field_rules::is_email(v) => {
+                Some("not an email".into())
+            }
             Kind::Email => None,
-            Kind::Country if !crate::sandbox::create::is_country(v) => {
+            Kind::Country if !crate::paysecure::field_rules::is_country(v) => {
                 Some("ISO alpha-2, upper case".into())
             }
             Kind::Country => None,

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod effects;
+#[cfg(any(test, feature = "fixtures"))]
 pub mod fixture;
 pub mod form;
 pub mod forms;
@@ -21,6 +22,7 @@ pub mod views;
 #[cfg(test)]
 mod update_tests;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,11 +35,14 @@ use tokio::sync::mpsc;
 
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, PaysecureClient};
+use crate::config::Config;
 use crate::flow::target::Target;
+use crate::history::sink::Sink;
+use crate::term_text::eprint_line;
 use app::{App, Endpoint, Level, Msg};
 
-/// Options from the command line.
-#[derive(Default)]
+/// Options from the command line, and the config and history the CLI opened for the
+/// session (handed in, so the explorer does not reach back into `cli`).
 pub struct TuiOptions {
     /// Theme name (`--theme`).
     pub theme: Option<String>,
@@ -45,19 +50,22 @@ pub struct TuiOptions {
     pub timeout: Option<Duration>,
     /// Endpoint profile (`--profile`).
     pub profile: Option<String>,
-    /// Config and history, opened by the CLI.
-    pub context: Option<crate::cli::context::Context>,
+    /// The config file's settings.
+    pub config: Config,
+    /// What went wrong opening config and history, shown once as a notice.
+    pub warnings: Vec<String>,
+    /// Where history and exports live; `None` when there is no data directory.
+    pub data_dir: Option<PathBuf>,
+    /// Where every exchange is appended; `None` when history is not saved.
+    pub sink: Option<Sink>,
 }
 
 /// Runs the explorer until the user quits; returns the exit code.
 pub async fn run(opts: TuiOptions) -> i32 {
-    let ctx = opts
-        .context
-        .unwrap_or_else(|| crate::cli::context::Context::open(&Default::default()));
-    let target = match Target::select(opts.profile.as_deref(), &ctx.config).await {
+    let target = match Target::select(opts.profile.as_deref(), &opts.config).await {
         Ok(t) => t,
         Err(e) => {
-            crate::cli::out::error(&format!("paysecure-explorer: {e}"));
+            eprint_line(&format!("paysecure-explorer: {e}"));
             return 2;
         }
     };
@@ -69,7 +77,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
     };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let recorder_tx = tx.clone();
-    let sink = ctx.sink.clone();
+    let sink = opts.sink.clone();
     let write_failure_told = std::sync::atomic::AtomicBool::new(false);
     let recorder = FnRecorder(move |ex: &crate::api::Exchange| {
         if let Some(sink) = &sink {
@@ -90,18 +98,18 @@ pub async fn run(opts: TuiOptions) -> i32 {
         base_url: target.base_url.clone(),
         api_key: target.api_key.clone(),
         timeout,
-        max_body_bytes: ctx.config.max_body_bytes(),
+        max_body_bytes: opts.config.max_body_bytes(),
     }) {
         Ok(c) => Arc::new(c.with_recorder(recorder.clone())),
         Err(e) => {
-            crate::cli::out::error(&format!("paysecure-explorer: {e}"));
+            eprint_line(&format!("paysecure-explorer: {e}"));
             return 2;
         }
     };
     if let Some(sandbox) = &target.sandbox {
         let mut events = sandbox.subscribe();
         let tx = tx.clone();
-        let sink = ctx.sink.clone();
+        let sink = opts.sink.clone();
         tokio::spawn(async move {
             loop {
                 match events.recv().await {
@@ -133,8 +141,8 @@ pub async fn run(opts: TuiOptions) -> i32 {
         theme::names(user_dir.as_deref()),
     );
     // History from earlier sessions is read in the background, after the first frame.
-    if let Some(dir) = ctx.data_dir.clone() {
-        let limits = ctx.config.history.limits();
+    if let Some(dir) = opts.data_dir.clone() {
+        let limits = crate::history::store::RotationLimits::from_config(&opts.config.history);
         let tx = tx.clone();
         tokio::task::spawn_blocking(move || {
             let loaded = crate::history::store::load(&dir, limits);
@@ -177,9 +185,9 @@ pub async fn run(opts: TuiOptions) -> i32 {
             }
         });
     }
-    app.export_dir = ctx.data_dir.as_ref().map(|d| d.join("exports"));
+    app.export_dir = opts.data_dir.as_ref().map(|d| d.join("exports"));
     app.scenario_names = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
-    let mut warnings: Vec<String> = ctx.warnings.clone();
+    let mut warnings: Vec<String> = opts.warnings.clone();
     warnings.extend(theme_notice);
     if !warnings.is_empty() {
         app.notice = Some((Level::Warn, warnings.join(" · ")));
@@ -197,7 +205,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
         // Killed by a signal: the terminal is restored; exit as a shell expects.
         Ok(Some(signal)) => 128 + signal,
         Err(e) => {
-            crate::cli::out::error(&format!("paysecure-explorer: terminal error: {e}"));
+            eprint_line(&format!("paysecure-explorer: terminal error: {e}"));
             1
         }
     };

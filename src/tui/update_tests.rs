@@ -11,10 +11,10 @@ use super::fixture::{self, PURCHASE_ID};
 use super::keys::Context;
 use super::requests::Purpose;
 use super::update::update;
+use crate::api::MerchantEvent;
 use crate::api::{ApiError, PurchaseStatus, TransportKind};
 use crate::flow::browser::{BrowserResult, CallbackPage, Landed};
 use crate::flow::machine::{Outcome, Step};
-use crate::sandbox::MerchantEvent;
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

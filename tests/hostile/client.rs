@@ -17,7 +17,7 @@ use paysecure_explorer::api::{
 };
 use paysecure_explorer::card::luhn_ok;
 use paysecure_explorer::history::sink::Sink;
-use paysecure_explorer::history::store::Limits;
+use paysecure_explorer::history::store::RotationLimits;
 use proptest::prelude::*;
 use reqwest::Method;
 use serde_json::json;
@@ -296,7 +296,7 @@ fn assert_clean(s: &Secrets, files: &[(String, Vec<u8>)]) {
 
 fn run_case(rt: &tokio::runtime::Runtime, s: &Secrets, name: &str) {
     let store = Store::new(name);
-    let (sink, _) = Sink::open(&store.data(), Limits::default());
+    let (sink, _) = Sink::open(&store.data(), RotationLimits::default());
     let shared = Arc::new(Mutex::new(s.clone()));
     let handler_secrets = shared.clone();
     let records = rt.block_on(async {
@@ -439,7 +439,7 @@ fn streaming_50_mib_child() {
     }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = Store::new("stream");
-    let (sink, _) = Sink::open(&store.data(), Limits::default());
+    let (sink, _) = Sink::open(&store.data(), RotationLimits::default());
     rt.block_on(async {
         let addr = super::hostile_server::start(Arc::new(|target: &str, _: &[u8]| Reply::Stream {
             bytes: 50 * 1024 * 1024,
@@ -494,7 +494,7 @@ fn streaming_50_mib_child() {
 fn a_big_answer_under_the_cap_is_recorded_cut_and_the_rotation_limit_holds() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = Store::new("big");
-    let limits = Limits {
+    let limits = RotationLimits {
         max_bytes: 256 * 1024,
         keep_files: 1,
     };

@@ -68,7 +68,7 @@ async fn assert_stays_expired_with_one_webhook(env: &Env, id: &str) {
         .merchant_events()
         .into_iter()
         .filter_map(|e| match e {
-            paysecure_explorer::sandbox::MerchantEvent::Webhook {
+            paysecure_explorer::api::MerchantEvent::Webhook {
                 purchase_id,
                 status,
                 ..

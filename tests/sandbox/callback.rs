@@ -1,6 +1,7 @@
 //! §5: 202 pending, the customer's browser at the callback URL, redirects, webhooks, 2D mode.
 
-use paysecure_explorer::sandbox::signing::{Verifier, signed_string};
+use paysecure_explorer::paysecure::webhook_signature::signed_string;
+use paysecure_explorer::sandbox::signing::Verifier;
 use reqwest::Method;
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 //! §6: every outcome row with a 2D (frictionless) and a 3D (challenge) card, Visa and
 //! Mastercard alike; final status, errorMsg, redirect, webhook.
 
-use paysecure_explorer::sandbox::scenarios::{OUTCOME_ROWS, Outcome};
+use paysecure_explorer::paysecure::test_cards::{CardOutcome, OUTCOME_ROWS};
 use reqwest::Method;
 use serde_json::json;
 
@@ -28,14 +28,14 @@ async fn every_outcome_row_in_2d_and_3d_form() {
             let p = env.status(&id).await;
             assert_eq!(p["status"], row.outcome.status(), "{card} ({})", row.label);
             let expected_msg = match row.outcome {
-                Outcome::Declined(m) => m,
-                Outcome::Expired => "Transaction Expired",
+                CardOutcome::Declined(m) => m,
+                CardOutcome::Expired => "Transaction Expired",
                 _ => "",
             };
             assert_eq!(p["errorMsg"], expected_msg, "{card}");
             let page = match row.outcome {
-                Outcome::Success | Outcome::RefundFails => "success",
-                Outcome::Pending => "pending",
+                CardOutcome::Success | CardOutcome::RefundFails => "success",
+                CardOutcome::Pending => "pending",
                 _ => "failure",
             };
             assert!(

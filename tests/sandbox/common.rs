@@ -235,7 +235,7 @@ impl Env {
     pub async fn webhook_for(&self, id: &str) -> Option<(String, bool, Value)> {
         for _ in 0..200 {
             for e in self.sb.merchant_events() {
-                if let paysecure_explorer::sandbox::MerchantEvent::Webhook {
+                if let paysecure_explorer::api::MerchantEvent::Webhook {
                     purchase_id,
                     status,
                     signature_valid,

@@ -35,7 +35,7 @@ pub async fn webhooks(env: &Env, id: &str, n: usize) -> Vec<(String, bool)> {
             .merchant_events()
             .into_iter()
             .filter_map(|e| match e {
-                paysecure_explorer::sandbox::MerchantEvent::Webhook {
+                paysecure_explorer::api::MerchantEvent::Webhook {
                     purchase_id,
                     status,
                     signature_valid,

@@ -12,12 +12,12 @@ use super::keys::{Action, Context, action_for};
 use super::layout;
 use super::requests::{CheckReason, InFlight, Purpose, RequestId, human};
 use super::theme;
+use crate::api::MerchantEvent;
 use crate::api::{ApiError, Exchange, ExchangeKind, PurchaseStatus, TransportKind, redact};
 use crate::flow::browser::CallbackPage;
 use crate::flow::machine::{Outcome, Step};
 use crate::flow::presets::{DEVICE_PRESETS, test_cards};
 use crate::flow::runner::{POLL_SCHEDULE_MS, WebhookSeen};
-use crate::sandbox::MerchantEvent;
 
 mod actions;
 mod answers;

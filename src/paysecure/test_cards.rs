@@ -1,9 +1,11 @@
-//! The sandbox's card catalog (`sandbox-scenarios.md` §4, §6, §7): which card does what.
-//! The test-card picker of the explorer reads the same tables, so there is one source.
+//! The test-card catalog (`sandbox-scenarios.md` §4, §6, §7): which card does what.
+//! The emulator applies these tables and the explorer's test-card picker, `cards`,
+//! scenarios and error diagnosis read them, so there is one source.
 
-/// A final (or parked) outcome applied when the customer's browser completes the payment.
+/// A final (or parked) outcome a test card leads to when the customer's browser completes
+/// the payment (not `flow::machine::Outcome`, which is what one step of the flow returned).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum CardOutcome {
     /// `PAID`.
     Success,
     /// `ERROR` with this `errorMsg`.
@@ -16,14 +18,14 @@ pub enum Outcome {
     RefundFails,
 }
 
-impl Outcome {
+impl CardOutcome {
     /// Upper-case purchase status this outcome leads to.
     pub fn status(self) -> &'static str {
         match self {
-            Outcome::Success | Outcome::RefundFails => "PAID",
-            Outcome::Declined(_) => "ERROR",
-            Outcome::Pending => "PAYMENT_IN_PROCESS",
-            Outcome::Expired => "EXPIRED",
+            CardOutcome::Success | CardOutcome::RefundFails => "PAID",
+            CardOutcome::Declined(_) => "ERROR",
+            CardOutcome::Pending => "PAYMENT_IN_PROCESS",
+            CardOutcome::Expired => "EXPIRED",
         }
     }
 }
@@ -45,7 +47,7 @@ pub struct OutcomeRow {
     /// One-line description.
     pub description: &'static str,
     /// What the callback applies.
-    pub outcome: Outcome,
+    pub outcome: CardOutcome,
     /// Mastercard 2D, Mastercard 3D, Visa 2D, Visa 3D.
     pub cards: [&'static str; 4],
 }
@@ -57,7 +59,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
         // Every success card also demonstrates pre-authorisation (§10.5): the purchase's
         // skip_capture decides, not the card. (Short: the picker shows one line.)
         description: "Pays PAID, PREAUTHORIZED with skip_capture",
-        outcome: Outcome::Success,
+        outcome: CardOutcome::Success,
         cards: [
             "5116213113429327",
             "5141922635866282",
@@ -68,7 +70,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Authorisation failed",
         description: "Declined at the callback: ERROR, Transaction Failed",
-        outcome: Outcome::Declined("Transaction Failed"),
+        outcome: CardOutcome::Declined("Transaction Failed"),
         cards: [
             "5112857124909935",
             "5169811636324572",
@@ -79,7 +81,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Insufficient funds",
         description: "Declined at the callback: ERROR, Insufficient fund",
-        outcome: Outcome::Declined("Insufficient fund"),
+        outcome: CardOutcome::Declined("Insufficient fund"),
         cards: [
             "5143312606271514",
             "5156216152193051",
@@ -90,7 +92,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Pending",
         description: "Parks in PAYMENT_IN_PROCESS until settled via the control plane",
-        outcome: Outcome::Pending,
+        outcome: CardOutcome::Pending,
         cards: [
             "5199805409482512",
             "5170361568993009",
@@ -101,7 +103,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Bad expiry (issuer)",
         description: "Issuer rejects the expiry: ERROR, expiry_date_error",
-        outcome: Outcome::Declined("expiry_date_error"),
+        outcome: CardOutcome::Declined("expiry_date_error"),
         cards: [
             "5146669487735546",
             "5559161923541480",
@@ -112,7 +114,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Bad CVV (issuer)",
         description: "Issuer rejects the CVV: ERROR, Cvv_error",
-        outcome: Outcome::Declined("Cvv_error"),
+        outcome: CardOutcome::Declined("Cvv_error"),
         cards: [
             "5110339832985475",
             "5151735930865446",
@@ -123,7 +125,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Processor timeout",
         description: "Processor times out: ERROR, Transaction declined - try again",
-        outcome: Outcome::Declined("Transaction declined - try again"),
+        outcome: CardOutcome::Declined("Transaction declined - try again"),
         cards: [
             "5136528486494418",
             "5185151885032695",
@@ -134,7 +136,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Refund fails",
         description: "Pays, but a later refund is refused",
-        outcome: Outcome::RefundFails,
+        outcome: CardOutcome::RefundFails,
         cards: [
             "5149446104369687",
             "5162164630471008",
@@ -145,7 +147,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Expired",
         description: "Purchase ends EXPIRED",
-        outcome: Outcome::Expired,
+        outcome: CardOutcome::Expired,
         cards: [
             "5140378358642890",
             "5127160683722580",
@@ -156,7 +158,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Risk check failed",
         description: "Risk engine blocks: ERROR, Customer/Ip is Blocked",
-        outcome: Outcome::Declined("Customer/Ip is Blocked"),
+        outcome: CardOutcome::Declined("Customer/Ip is Blocked"),
         cards: [
             "5192488343990234",
             "5159971600530380",
@@ -167,7 +169,7 @@ pub const OUTCOME_ROWS: &[OutcomeRow] = &[
     OutcomeRow {
         label: "Issuer decline",
         description: "Issuer declines: ERROR, Issuing bank - do not honer",
-        outcome: Outcome::Declined("Issuing bank - do not honer"),
+        outcome: CardOutcome::Declined("Issuing bank - do not honer"),
         cards: [
             "5198134892284199",
             "5115438560834809",
@@ -187,7 +189,7 @@ const SLOW_SUCCESS_AS: &str = "5116213113429327";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardBehaviour {
     /// Accepted: 202 pending; the callback applies `outcome` after `auth`.
-    Accepted { outcome: Outcome, auth: Auth },
+    Accepted { outcome: CardOutcome, auth: Auth },
     /// A synchronous coded 400 (`transaction_error`) with this message; `kills` moves the
     /// purchase to ERROR.
     Rejected { message: &'static str, kills: bool },
@@ -329,7 +331,7 @@ pub fn behaviour_of(number: &str) -> Option<CardBehaviour> {
 pub fn accepted_card(number: &str) -> Option<CardBehaviour> {
     if number == SEED_CARD {
         return Some(CardBehaviour::Accepted {
-            outcome: Outcome::Success,
+            outcome: CardOutcome::Success,
             auth: Auth::Challenge,
         });
     }
@@ -374,14 +376,14 @@ mod tests {
         assert_eq!(
             behaviour_of("5141922635866282"),
             Some(CardBehaviour::Accepted {
-                outcome: Outcome::Success,
+                outcome: CardOutcome::Success,
                 auth: Auth::Challenge
             })
         );
         assert_eq!(
             behaviour_of("4662922293431520"),
             Some(CardBehaviour::Accepted {
-                outcome: Outcome::Declined("Insufficient fund"),
+                outcome: CardOutcome::Declined("Insufficient fund"),
                 auth: Auth::Frictionless
             })
         );
