@@ -6,11 +6,11 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use serde_json::Value;
 
-use super::form::{Form, Kind};
-use super::forms;
+use super::form_model::{Form, Kind};
 use super::history::History;
 use super::keys::Context;
 use super::requests::{RequestId, Requests};
+use super::step_forms;
 use super::theme::Theme;
 use crate::api::{ApiError, Exchange, Purchase, S2sOutcome};
 use crate::flow::browser::{BrowserResult, CallbackPage};
@@ -339,8 +339,8 @@ impl App {
         App {
             endpoint,
             flow: Flow::new(),
-            purchase_form: forms::purchase_form(&default_purchase(brand_id, &urls)),
-            card_form: forms::card_form(&seed_payment()),
+            purchase_form: step_forms::purchase_form(&default_purchase(brand_id, &urls)),
+            card_form: step_forms::card_form(&seed_payment()),
             pane: Pane::Step,
             overlay: None,
             history: History::default(),

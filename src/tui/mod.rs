@@ -5,8 +5,7 @@
 pub mod app;
 pub mod effects;
 pub mod fixture;
-pub mod form;
-pub mod forms;
+pub mod form_model;
 pub mod history;
 pub mod keys;
 pub mod layout;
@@ -14,6 +13,7 @@ pub mod levers;
 pub mod panel;
 pub mod requests;
 pub mod sanitize;
+pub mod step_forms;
 pub mod theme;
 pub mod update;
 pub mod views;

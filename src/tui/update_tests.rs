@@ -478,9 +478,9 @@ fn mouse_clicks_focus_fields_and_history_rows() {
 fn product_rows_are_added_and_removed() {
     let mut app = fixture::app(120, 40);
     update(&mut app, key(KeyCode::F(4)));
-    assert_eq!(super::forms::product_count(&app.purchase_form), 2);
+    assert_eq!(super::step_forms::product_count(&app.purchase_form), 2);
     update(&mut app, key(KeyCode::F(8)));
-    assert_eq!(super::forms::product_count(&app.purchase_form), 1);
+    assert_eq!(super::step_forms::product_count(&app.purchase_form), 1);
 }
 
 #[test]

@@ -16,7 +16,8 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             if let Some(Overlay::Input { what, .. }) = &app.overlay
                 && !matches!(
                     what,
-                    crate::tui::app::InputFor::PartialRefund | crate::tui::app::InputFor::CaptureAmount
+                    crate::tui::app::InputFor::PartialRefund
+                        | crate::tui::app::InputFor::CaptureAmount
                 )
             {
                 // A panel prompt: Esc goes back to the panel, not out of it.
@@ -62,7 +63,9 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             crate::tui::levers::on_purchase_action(app, action)
         }
-        Action::Filter if context == Context::Panel => crate::tui::levers::on_panel_action(app, action),
+        Action::Filter if context == Context::Panel => {
+            crate::tui::levers::on_panel_action(app, action)
+        }
         Action::PanelTab
         | Action::PanelReload
         | Action::SettlePaid
@@ -124,11 +127,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::AddProduct => {
-            forms::add_product(&mut app.purchase_form);
+            step_forms::add_product(&mut app.purchase_form);
             vec![]
         }
         Action::RemoveProduct => {
-            forms::remove_product(&mut app.purchase_form);
+            step_forms::remove_product(&mut app.purchase_form);
             vec![]
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown => {

@@ -9,7 +9,9 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             crate::tui::levers::open_selected(app)
         }
         (_, Some(Overlay::Panel)) => vec![],
-        (_, Some(Overlay::Input { what, input })) => crate::tui::levers::on_input(app, what, &input),
+        (_, Some(Overlay::Input { what, input })) => {
+            crate::tui::levers::on_input(app, what, &input)
+        }
         (Context::History, _) if !app.history.is_empty() => {
             app.overlay = Some(Overlay::Detail {
                 index: app.history.selected,
@@ -34,7 +36,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
         }
         (_, Some(Overlay::Devices { selected })) => {
             if let Some(preset) = DEVICE_PRESETS.get(selected) {
-                forms::apply_device(&mut app.card_form, preset);
+                step_forms::apply_device(&mut app.card_form, preset);
                 app.send_anyway = false;
                 app.notice = Some((Level::Info, format!("Device preset: {}", preset.name)));
             }

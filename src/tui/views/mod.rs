@@ -2,7 +2,7 @@
 
 mod detail;
 mod footer;
-mod form;
+mod form_view;
 mod header;
 mod history;
 pub mod json;
@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.shows_result() {
         result::draw(frame, areas.step, app);
     } else {
-        form::draw(frame, areas.step, app, areas.form_rows());
+        form_view::draw(frame, areas.step, app, areas.form_rows());
     }
     history::draw(frame, areas.history, app);
     if let Some(detail_area) = areas.detail {

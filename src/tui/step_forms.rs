@@ -1,7 +1,7 @@
 //! The two step forms: ① the purchase and ② the card & device payload, built from the
 //! flow's presets so that sending them as-is works.
 
-use super::form::{Field, Form, Kind};
+use super::form_model::{Field, Form, Kind};
 use crate::api::{CreatePurchase, S2sPayment};
 use crate::flow::presets::{DevicePreset, fresh_merchant_ref};
 

@@ -9,9 +9,9 @@ use ratatui::widgets::Paragraph;
 use super::{fit, panel};
 use crate::flow::machine::Step;
 use crate::tui::app::{App, Pane};
-use crate::tui::form::Kind;
-use crate::tui::forms;
+use crate::tui::form_model::Kind;
 use crate::tui::layout::form_offset;
+use crate::tui::step_forms;
 
 const LABEL_WIDTH: usize = 19;
 
@@ -73,7 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
     }
     let footer = match app.flow.step {
         Step::Purchase => {
-            let total = forms::total(&app.purchase_form).map_or(
+            let total = step_forms::total(&app.purchase_form).map_or(
                 "total: a price is not a number".to_string(),
                 |t| {
                     let currency = app
