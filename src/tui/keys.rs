@@ -67,6 +67,10 @@ pub enum Action {
     Reset,
     Replay,
     Redeliver,
+    /// Normal mode: edit the focused field (insert mode).
+    Edit,
+    /// Insert mode: leave the field (normal mode); a request in flight is cancelled first.
+    LeaveField,
 }
 
 /// Where the user is.
@@ -173,7 +177,9 @@ pub struct Binding {
     pub help: &'static str,
     /// Where it works; empty means everywhere.
     pub contexts: &'static [Context],
-    /// Works while a text field has focus (only Esc, Tab, Enter and chords may).
+    /// Works in insert mode and in prompts too, where only its keys that are not
+    /// printable (Esc, Tab, Enter, F-keys, arrows) and Ctrl-chords act; without it the
+    /// binding works in normal mode only.
     pub in_text: bool,
     /// Shown in the footer.
     pub hint: bool,
@@ -217,6 +223,14 @@ pub const BINDINGS: &[Binding] = &[
         contexts: FORMS,
         in_text: true,
         hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Enter), ch('i')],
+        action: Action::Edit,
+        help: "edit the field (insert mode)",
+        contexts: FORMS,
+        in_text: false,
+        hint: true,
     },
     Binding {
         keys: &[plain(KeyCode::Enter)],
@@ -284,6 +298,14 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[plain(KeyCode::Esc)],
+        action: Action::LeaveField,
+        help: "leave the field (normal mode)",
+        contexts: FORMS,
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
         action: Action::Cancel,
         help: "cancel the request in flight",
         contexts: &[PurchaseForm, CardForm, Result],
@@ -315,7 +337,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
-        keys: &[plain(KeyCode::Up)],
+        keys: &[plain(KeyCode::Up), ch('k')],
         action: Action::Up,
         help: "previous field",
         contexts: FORMS,
@@ -323,7 +345,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
-        keys: &[plain(KeyCode::Down)],
+        keys: &[plain(KeyCode::Down), ch('j')],
         action: Action::Down,
         help: "next field",
         contexts: FORMS,
@@ -438,7 +460,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ch('/')],
         action: Action::Filter,
         help: "filter history",
-        contexts: &[History],
+        contexts: &[History, PurchaseForm, CardForm],
         in_text: false,
         hint: true,
     },
@@ -689,11 +711,24 @@ pub fn action_for(context: Context, event: &KeyEvent, in_text: bool) -> Option<A
         })
 }
 
+/// How the first key of `action` in `context` is written (`Ctrl+S`), for text that names
+/// a key: every key name on screen comes from the table. `?` if none is bound (a test
+/// makes sure every name asked for exists).
+pub fn label_of(action: Action, context: Context) -> String {
+    BINDINGS
+        .iter()
+        .filter(|b| b.action == action)
+        .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
+        .find_map(|b| b.keys.first())
+        .map_or_else(|| "?".to_string(), Key::label)
+}
+
 /// `(keys, action, help)` hints for the footer in `context`.
 pub fn hints(context: Context, in_text: bool) -> Vec<(String, Action, &'static str)> {
     BINDINGS
         .iter()
         .filter(|b| b.hint && (b.contexts.is_empty() || b.contexts.contains(&context)))
+        .filter(|b| !in_text || b.in_text)
         .filter_map(|b| {
             let keys: Vec<String> = b
                 .keys

@@ -14,10 +14,13 @@ pub mod panel;
 pub mod requests;
 pub mod sanitize;
 pub mod step_forms;
+pub mod text_input;
 pub mod theme;
 pub mod update;
 pub mod views;
 
+#[cfg(test)]
+mod mode_tests;
 #[cfg(test)]
 mod update_tests;
 

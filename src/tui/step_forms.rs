@@ -161,7 +161,7 @@ pub fn total(form: &Form) -> Option<f64> {
     form.fields
         .iter()
         .filter(|f| f.path.starts_with("purchase.products.") && f.path.ends_with(".price"))
-        .map(|f| f.value.trim().parse::<f64>().ok())
+        .map(|f| f.value().trim().parse::<f64>().ok())
         .sum::<Option<f64>>()
         .map(|t| (t * 100.0).round() / 100.0)
 }

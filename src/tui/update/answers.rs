@@ -119,7 +119,7 @@ pub(super) fn on_callback(
         }
         Ok(CallbackPage::Challenge { form_url }) => {
             app.overlay = Some(Overlay::Otp {
-                input: String::new(),
+                input: Default::default(),
                 form_url,
             });
             vec![]

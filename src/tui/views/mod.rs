@@ -112,17 +112,3 @@ pub fn short_id(id: &str) -> String {
         id.to_string()
     }
 }
-
-/// `text` with a bar cursor `back` characters from its end; `mask` shows bullets (CVC).
-pub fn with_cursor(text: &str, back: usize, mask: bool) -> String {
-    let chars: Vec<char> = if mask {
-        text.chars().map(|_| '•').collect()
-    } else {
-        text.chars().collect()
-    };
-    let pos = chars.len() - back.min(chars.len());
-    let mut out: String = chars[..pos].iter().collect();
-    out.push('▏');
-    out.extend(&chars[pos..]);
-    out
-}
