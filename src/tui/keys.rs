@@ -712,8 +712,7 @@ pub fn action_for(context: Context, event: &KeyEvent, in_text: bool) -> Option<A
 }
 
 /// How the first key of `action` in `context` is written (`Ctrl+S`), for text that names
-/// a key: every key name on screen comes from the table. `?` if none is bound (a test
-/// makes sure every name asked for exists).
+/// a key: every key name on screen comes from the table. `?` if none is bound.
 pub fn label_of(action: Action, context: Context) -> String {
     BINDINGS
         .iter()
@@ -721,6 +720,16 @@ pub fn label_of(action: Action, context: Context) -> String {
         .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
         .find_map(|b| b.keys.first())
         .map_or_else(|| "?".to_string(), Key::label)
+}
+
+/// Every key of `action` in `context`, as written in hints (`["Enter", "i"]`).
+pub fn labels_of(action: Action, context: Context) -> Vec<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.action == action)
+        .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
+        .flat_map(|b| b.keys.iter().map(Key::label))
+        .collect()
 }
 
 /// `(keys, action, help)` hints for the footer in `context`.
@@ -830,6 +839,61 @@ mod tests {
             ),
             Some(Action::Help)
         );
+    }
+
+    #[test]
+    fn key_names_in_text_come_from_the_table() {
+        assert_eq!(labels_of(Action::Edit, Context::CardForm), ["Enter", "i"]);
+        assert_eq!(label_of(Action::Send, Context::PurchaseForm), "Ctrl+S");
+        for (action, context) in [
+            (Action::AddProduct, Context::PurchaseForm),
+            (Action::RemoveProduct, Context::PurchaseForm),
+            (Action::TestCards, Context::CardForm),
+            (Action::DevicePresets, Context::CardForm),
+            (Action::Toggle, Context::CardForm),
+            (Action::ClearField, Context::CardForm),
+            (Action::Help, Context::PurchaseForm),
+        ] {
+            assert_ne!(label_of(action, context), "?", "{action:?} in {context:?}");
+        }
+        assert_eq!(
+            label_of(Action::Edit, Context::Result),
+            "?",
+            "not bound there"
+        );
+    }
+
+    #[test]
+    fn normal_mode_only_keys_are_not_offered_in_insert_mode() {
+        let insert = hints(Context::PurchaseForm, true);
+        assert!(
+            !insert.iter().any(|(_, a, _)| *a == Action::Edit),
+            "{insert:?}"
+        );
+        assert!(insert.iter().any(|(_, a, _)| *a == Action::LeaveField));
+        let normal = hints(Context::PurchaseForm, false);
+        assert!(
+            normal
+                .iter()
+                .any(|(k, a, _)| *a == Action::Edit && k == "Enter/i")
+        );
+        let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(
+            action_for(Context::CardForm, &esc, true),
+            Some(Action::LeaveField)
+        );
+        assert_eq!(
+            action_for(Context::CardForm, &enter, true),
+            Some(Action::NextFieldEnter)
+        );
+        assert_eq!(
+            action_for(Context::CardForm, &enter, false),
+            Some(Action::Edit)
+        );
+        let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::CardForm, &j, true), None);
+        assert_eq!(action_for(Context::CardForm, &j, false), Some(Action::Down));
     }
 
     #[test]

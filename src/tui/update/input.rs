@@ -20,6 +20,11 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
+/// Every key of `action` where the user is, as the table writes them (`Enter or i`).
+fn keys_of(action: Action, context: Context) -> String {
+    crate::tui::keys::labels_of(action, context).join(" or ")
+}
+
 /// Whether a key would edit text (a character, Backspace, Delete, a cursor motion).
 fn is_editing_key(key: &KeyEvent) -> bool {
     let chord = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -46,9 +51,14 @@ fn normal_mode_key(app: &mut App, key: &KeyEvent) {
         .focused()
         .map(|f| f.label.clone())
         .unwrap_or_default();
+    let context = app.context();
     app.notice = Some((
         Level::Info,
-        format!("Normal mode: letters are commands. Enter or i edits {label}; ? lists the keys."),
+        format!(
+            "Normal mode: letters are commands. {} edits {label}; {} lists the keys.",
+            keys_of(Action::Edit, context),
+            keys_of(Action::Help, context),
+        ),
     ));
 }
 
@@ -67,9 +77,14 @@ fn type_into_field(app: &mut App, key: &KeyEvent) {
             app.send_anyway = false;
         } else {
             let label = field.label.clone();
+            let context = app.context();
             app.notice = Some((
                 Level::Info,
-                format!("{label} is a toggle: Space flips it (Ctrl+U restores its default)."),
+                format!(
+                    "{label} is a toggle: {} flips it ({} restores its default).",
+                    keys_of(Action::Toggle, context),
+                    keys_of(Action::ClearField, context),
+                ),
             ));
         }
         return;
@@ -102,7 +117,8 @@ fn filter_as_typed(app: &mut App) {
 /// normal mode it goes into the focused field too, as vim puts a paste in the text: a
 /// paste is text whatever the mode, and the mode stays as it was.
 pub(super) fn paste(app: &mut App, text: &str) {
-    let (label, pasted) = match app.context() {
+    let context = app.context();
+    let (label, pasted) = match context {
         Context::Prompt => {
             let Some(input) = app.overlay.as_mut().and_then(|o| o.input_mut()) else {
                 return;
@@ -119,7 +135,10 @@ pub(super) fn paste(app: &mut App, text: &str) {
                 let label = field.label.clone();
                 app.notice = Some((
                     Level::Info,
-                    format!("Not pasted: {label} is a toggle (Space flips it)."),
+                    format!(
+                        "Not pasted: {label} is a toggle ({} flips it).",
+                        keys_of(Action::Toggle, context)
+                    ),
                 ));
                 return;
             }
@@ -176,10 +195,14 @@ pub(super) fn leave_field(app: &mut App) -> Vec<Effect> {
         app.mode = Mode::Normal;
         return vec![];
     }
+    let context = app.context();
     app.notice = Some((
         Level::Info,
-        "Normal mode, nothing in flight to cancel: Enter or i edits the field, ? lists the keys."
-            .into(),
+        format!(
+            "Normal mode, nothing in flight to cancel: {} edits the field, {} lists the keys.",
+            keys_of(Action::Edit, context),
+            keys_of(Action::Help, context),
+        ),
     ));
     vec![]
 }
