@@ -435,3 +435,65 @@ fn typing_at_the_end_of_a_long_redirect_shows_it_with_the_start_cut() {
     );
     t.keys(&["C-c"]);
 }
+
+#[test]
+fn ctrl_e_edits_the_step_json_in_editor_and_the_screen_comes_back() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        let _ = Tmux::start("editor-probe", 80, 24); // prints the notice (or fails under CI)
+        return;
+    }
+    // An "editor" that changes the email in the file it is given, as a user would.
+    let dir = Tmux::dirs("editor");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let script = dir.join("edit.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed -i 's/buyer@example.com/ed@example.com/' \"$1\"\n",
+    )
+    .expect("script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let env = format!("EDITOR={}", script.display());
+    let t = Tmux::start_with("editor", 120, 40, &env, "").expect("tmux");
+    t.wait_for(&["① Purchase", " INSERT ", "buyer@example.com"]);
+    t.keys(&["C-e"]);
+    let screen = t.wait_for(&["Edited JSON applied: 1 field(s) changed", "ed@example.com"]);
+    assert!(
+        screen.contains("email               ed@example.com")
+            && screen.contains("History")
+            && screen.contains(" INSERT "),
+        "the explorer's screen is whole again:\n{screen}"
+    );
+    // The keys go to the explorer again.
+    t.keys(&["Escape"]);
+    t.wait_for(&[" NORMAL "]);
+    t.keys(&["C-c"]);
+}
+
+#[test]
+fn ctrl_e_without_an_editor_or_with_a_failing_one_says_so_and_keeps_the_form() {
+    for (name, env, says) in [
+        ("noeditor", "EDITOR= VISUAL=", "No editor: set $EDITOR"),
+        (
+            "badeditor",
+            "VISUAL= EDITOR=false",
+            "exited with exit status: 1; nothing changed",
+        ),
+    ] {
+        let Some(t) = Tmux::start_with(name, 120, 40, env, "") else {
+            return;
+        };
+        t.wait_for(&["① Purchase", " INSERT ", "buyer@example.com"]);
+        t.keys(&["C-e"]);
+        let screen = t.wait_for(&[says]);
+        assert!(
+            screen.contains("email               buyer@example.com ")
+                && screen.contains(" INSERT "),
+            "{name}: the form is as it was, the screen whole:\n{screen}"
+        );
+        t.keys(&["C-c"]);
+    }
+}

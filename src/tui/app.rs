@@ -52,6 +52,8 @@ pub enum Msg {
     Saved(Result<String, String>),
     /// The sandbox's public key (PEM), read from a served sandbox's control plane.
     PublicKey(String),
+    /// What `$EDITOR` left in the step's JSON file (`Ok`), or why it could not run.
+    EditedJson(Result<String, String>),
     /// History of earlier sessions, read in the background (oldest first).
     HistoryLoaded {
         entries: Vec<Exchange>,
@@ -170,6 +172,11 @@ pub enum Effect {
         exchanges: Vec<Exchange>,
     },
     LoadScenario(String),
+    /// Suspend the screen and edit this JSON (the current step's body) in `$EDITOR`; the
+    /// event loop runs it (it owns the terminal) and answers with [`Msg::EditedJson`].
+    EditJson {
+        text: String,
+    },
     SaveScenario {
         name: String,
         scenario: Scenario,
@@ -347,6 +354,9 @@ pub struct App {
     pub sent: Option<crate::flow::diagnosis::SentFacts>,
     /// Insert or normal mode in the step forms (prompts are always typed into).
     pub mode: Mode,
+    /// Edited JSON that did not parse: the next `$EDITOR` session reopens it, so nothing
+    /// typed there is lost.
+    pub edited_json: Option<String>,
 }
 
 impl App {
@@ -390,6 +400,7 @@ impl App {
             sent: None,
             // A new user starts typing into the first field of the purchase form.
             mode: Mode::Insert,
+            edited_json: None,
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED

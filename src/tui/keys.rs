@@ -71,6 +71,8 @@ pub enum Action {
     Edit,
     /// Insert mode: leave the field (normal mode); a request in flight is cancelled first.
     LeaveField,
+    /// Edit the current step's JSON body in `$EDITOR`.
+    EditJson,
 }
 
 /// Where the user is.
@@ -484,6 +486,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::F(10))],
         action: Action::SaveScenario,
         help: "save as scenario",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[ctrl('e'), ch('e')],
+        action: Action::EditJson,
+        help: "edit the step's JSON in $EDITOR",
         contexts: FORMS,
         in_text: true,
         hint: false,

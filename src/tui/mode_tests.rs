@@ -457,3 +457,62 @@ fn help_names_places_in_user_words_and_marks_normal_mode_keys() {
     assert!(screen.contains("Esc, step by step"), "{screen}");
     assert!(screen.contains("normal mode"), "{screen}");
 }
+
+#[test]
+fn ctrl_e_hands_the_step_json_to_the_editor_and_reads_it_back() {
+    use super::app::Effect;
+    for mode in [Mode::Insert, Mode::Normal] {
+        let mut app = fixture::app(120, 40);
+        app.mode = mode;
+        let effects = update(&mut app, ctrl('e'));
+        let [Effect::EditJson { text }] = effects.as_slice() else {
+            panic!("{mode:?}: {effects:?}")
+        };
+        assert!(text.contains("\"buyer@example.com\""), "{text}");
+        let edited = text.replace("buyer@example.com", "ed@example.com");
+        update(&mut app, Msg::EditedJson(Ok(edited)));
+        assert_eq!(value(&app, "client.email"), "ed@example.com");
+        assert!(
+            notice(&app).contains("1 field(s) changed"),
+            "{}",
+            notice(&app)
+        );
+    }
+    // e in normal mode too; in insert mode e is text.
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ch('e'));
+    assert!(value(&app, "client.email").ends_with('e'));
+    update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(
+        update(&mut app, ch('e')).as_slice(),
+        [Effect::EditJson { .. }]
+    ));
+}
+
+#[test]
+fn broken_edited_json_is_kept_for_the_next_ctrl_e_and_nothing_changes() {
+    use super::app::Effect;
+    let mut app = fixture::app(120, 40);
+    let before = app.purchase_form.clone();
+    let broken = "{\n  \"client\": {\"email\": \"x@y.z\",}\n}\n".to_string();
+    update(&mut app, Msg::EditedJson(Ok(broken.clone())));
+    assert_eq!(app.purchase_form, before, "nothing applied");
+    assert!(notice(&app).contains("line 2, column"), "{}", notice(&app));
+    assert!(
+        notice(&app).contains("Ctrl+E or e reopens"),
+        "{}",
+        notice(&app)
+    );
+    let effects = update(&mut app, ctrl('e'));
+    assert_eq!(
+        effects,
+        vec![Effect::EditJson { text: broken }],
+        "the broken text comes back, not a fresh body"
+    );
+    // An editor that could not run says why.
+    update(
+        &mut app,
+        Msg::EditedJson(Err("No editor: set $EDITOR".into())),
+    );
+    assert!(notice(&app).contains("No editor"), "{}", notice(&app));
+}

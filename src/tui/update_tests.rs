@@ -721,6 +721,12 @@ mod properties {
             Effect::LoadScenario(name) => Msg::ScenarioLoaded(
                 crate::flow::scenario::load(name, None).map(|s| (name.clone(), s)),
             ),
+            // The editor leaves the text as it was, or could not run.
+            Effect::EditJson { text } => Msg::EditedJson(if ok {
+                Ok(text.clone())
+            } else {
+                Err("the editor failed".into())
+            }),
             Effect::Copy(_) | Effect::Cancel(_) | Effect::Record(_) => return None,
         })
     }

@@ -111,6 +111,14 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::LeaveField => leave_field(app),
+        Action::EditJson => {
+            // A text that did not parse last time comes back as it was left.
+            let text = app
+                .edited_json
+                .clone()
+                .unwrap_or_else(|| crate::tui::json_edit::editable(app.current_form()));
+            vec![Effect::EditJson { text }]
+        }
         Action::NextField | Action::NextFieldEnter => {
             app.current_form_mut().next();
             vec![]

@@ -180,6 +180,46 @@ pub(super) fn paste(app: &mut App, text: &str) {
     }
 }
 
+/// What `$EDITOR` left: read into the current form, or kept for the next Ctrl+E with
+/// where it does not parse; an editor that could not run says why.
+pub(super) fn edited_json(app: &mut App, result: Result<String, String>) {
+    let text = match result {
+        Ok(text) => text,
+        Err(why) => {
+            app.notice = Some((Level::Warn, why));
+            return;
+        }
+    };
+    let reopen = keys_of(Action::EditJson, app.context());
+    match crate::tui::json_edit::apply(app.current_form_mut(), &text) {
+        Ok(applied) => {
+            app.edited_json = None;
+            app.send_anyway = false;
+            let ignored = if applied.ignored.is_empty() {
+                String::new()
+            } else {
+                format!("; no field sends {} (left out)", applied.ignored.join(", "))
+            };
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "Edited JSON applied: {} field(s) changed{ignored}.",
+                    applied.changed
+                ),
+            ));
+        }
+        Err(why) => {
+            app.edited_json = Some(text);
+            app.notice = Some((
+                Level::Error,
+                format!(
+                    "Edited JSON not applied, {why}. Nothing changed; {reopen} reopens your text to fix it."
+                ),
+            ));
+        }
+    }
+}
+
 /// Enter or `i` in normal mode: edit the focused field.
 pub(super) fn edit_field(app: &mut App) {
     app.mode = Mode::Insert;

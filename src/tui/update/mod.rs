@@ -119,6 +119,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::EditedJson(result) => {
+            edited_json(app, result);
+            vec![]
+        }
         Msg::PublicKey(pem) => {
             app.public_key_pem = Some(pem);
             vec![]
