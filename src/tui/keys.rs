@@ -742,6 +742,20 @@ pub fn labels_of(action: Action, context: Context) -> Vec<String> {
         .collect()
 }
 
+/// The keys of `action` that work in `context` now (in insert mode and prompts, not the
+/// printable ones), as written in hints.
+pub fn usable_labels(action: Action, context: Context, in_text: bool) -> Vec<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.action == action)
+        .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
+        .filter(|b| !in_text || b.in_text)
+        .flat_map(|b| b.keys.iter())
+        .filter(|k| !in_text || allowed_in_text(k))
+        .map(Key::label)
+        .collect()
+}
+
 /// `(keys, action, help)` hints for the footer in `context`.
 pub fn hints(context: Context, in_text: bool) -> Vec<(String, Action, &'static str)> {
     BINDINGS
