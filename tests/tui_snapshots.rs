@@ -119,3 +119,74 @@ fn every_theme_renders() {
         );
     }
 }
+
+/// At the three sizes the editing modes are checked at.
+fn three(name: &str, build: impl Fn(u16, u16) -> App) {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let app = build(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app));
+    }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+#[test]
+fn insert_mode() {
+    // At start: the first field is being edited; the footer says INSERT and offers Esc.
+    three("mode_insert", fixture::app);
+}
+
+#[test]
+fn normal_mode() {
+    // After Esc: the footer says NORMAL and offers the letter commands.
+    three("mode_normal", |w, h| {
+        let mut app = fixture::app(w, h);
+        press(&mut app, KeyCode::Esc);
+        app
+    });
+}
+
+#[test]
+fn a_long_field_scrolled_to_its_end() {
+    // success_redirect, End, X: the view follows the cursor, `…` where the start is cut.
+    three("long_field_end", |w, h| {
+        let mut app = fixture::app(w, h);
+        let at = app
+            .purchase_form
+            .fields
+            .iter()
+            .position(|f| f.path == "success_redirect")
+            .expect("field");
+        app.purchase_form.focus = at;
+        let value = app.purchase_form.fields[at].value().to_string();
+        let session = "abcdef0123".repeat(12);
+        app.purchase_form.fields[at]
+            .set_value(format!("{value}?order=order-1001&session={session}"));
+        press(&mut app, KeyCode::End);
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char('X'), KeyModifiers::SHIFT)),
+        );
+        app
+    });
+}
+
+#[test]
+fn a_long_field_in_the_middle_is_cut_at_both_ends() {
+    three("long_field_middle", |w, h| {
+        let mut app = fixture::at_card_step(w, h);
+        let at = app
+            .card_form
+            .fields
+            .iter()
+            .position(|f| f.path == "user_agent")
+            .expect("field");
+        app.card_form.focus = at;
+        for _ in 0..60 {
+            press(&mut app, KeyCode::Left);
+        }
+        app
+    });
+}

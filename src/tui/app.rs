@@ -6,11 +6,12 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use serde_json::Value;
 
-use super::form::{Form, Kind};
-use super::forms;
+use super::form_model::Form;
 use super::history::History;
 use super::keys::Context;
 use super::requests::{RequestId, Requests};
+use super::step_forms;
+use super::text_input::TextInput;
 use super::theme::Theme;
 use crate::api::MerchantEvent;
 use crate::api::{ApiError, Exchange, Purchase, S2sOutcome};
@@ -51,6 +52,8 @@ pub enum Msg {
     Saved(Result<String, String>),
     /// The sandbox's public key (PEM), read from a served sandbox's control plane.
     PublicKey(String),
+    /// What `$EDITOR` left in the step's JSON file (`Ok`), or why it could not run.
+    EditedJson(Result<String, String>),
     /// History of earlier sessions, read in the background (oldest first).
     HistoryLoaded {
         entries: Vec<Exchange>,
@@ -169,6 +172,11 @@ pub enum Effect {
         exchanges: Vec<Exchange>,
     },
     LoadScenario(String),
+    /// Suspend the screen and edit this JSON (the current step's body) in `$EDITOR`; the
+    /// event loop runs it (it owns the terminal) and answers with [`Msg::EditedJson`].
+    EditJson {
+        text: String,
+    },
     SaveScenario {
         name: String,
         scenario: Scenario,
@@ -196,12 +204,14 @@ pub enum Overlay {
     /// The OTP prompt of the in-terminal 3DS completion: the issuer served a challenge
     /// page whose form posts to `form_url`.
     Otp {
-        input: String,
+        input: TextInput,
         form_url: String,
     },
-    /// The history filter prompt (`/`).
+    /// The history filter prompt (`/`): the history follows it as it is typed; Esc puts
+    /// `previous` back.
     Filter {
-        input: String,
+        input: TextInput,
+        previous: Option<String>,
     },
     /// The scenario picker; `selected` indexes `App::scenario_names`.
     Scenarios {
@@ -209,23 +219,34 @@ pub enum Overlay {
     },
     /// The name prompt for saving the current payloads as a scenario.
     SaveScenario {
-        input: String,
+        input: TextInput,
     },
     /// The sandbox panel (its state is `App::panel`).
     Panel,
     /// A typed value for a purchase action or a panel lever.
     Input {
         what: InputFor,
-        input: String,
+        input: TextInput,
     },
 }
 
 impl Overlay {
     /// The text being typed, for prompt overlays.
-    pub fn input_mut(&mut self) -> Option<&mut String> {
+    pub fn input(&self) -> Option<&TextInput> {
         match self {
             Overlay::Otp { input, .. }
-            | Overlay::Filter { input }
+            | Overlay::Filter { input, .. }
+            | Overlay::SaveScenario { input }
+            | Overlay::Input { input, .. } => Some(input),
+            _ => None,
+        }
+    }
+
+    /// The text being typed, mutably.
+    pub fn input_mut(&mut self) -> Option<&mut TextInput> {
+        match self {
+            Overlay::Otp { input, .. }
+            | Overlay::Filter { input, .. }
             | Overlay::SaveScenario { input }
             | Overlay::Input { input, .. } => Some(input),
             _ => None,
@@ -239,6 +260,15 @@ pub enum Level {
     Info,
     Warn,
     Error,
+}
+
+/// How keys act on the focused form field: in insert mode printable keys are text; in
+/// normal mode they are commands (`h`, `q`, `/`, `?`, …) and Enter or `i` edits.
+/// Ctrl-chords, F-keys, Tab and arrows work in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Insert,
+    Normal,
 }
 
 /// Which pane has the keyboard.
@@ -322,9 +352,11 @@ pub struct App {
     pub attempts: u32,
     /// What the last create or S2S body carried (no secrets), to explain its answer.
     pub sent: Option<crate::flow::diagnosis::SentFacts>,
-    /// The text cursor, in characters back from the end of the text being edited
-    /// (0: at the end). Any command puts it back at the end.
-    pub cursor_back: usize,
+    /// Insert or normal mode in the step forms (prompts are always typed into).
+    pub mode: Mode,
+    /// Edited JSON that did not parse: the next `$EDITOR` session reopens it, so nothing
+    /// typed there is lost.
+    pub edited_json: Option<String>,
 }
 
 impl App {
@@ -339,8 +371,8 @@ impl App {
         App {
             endpoint,
             flow: Flow::new(),
-            purchase_form: forms::purchase_form(&default_purchase(brand_id, &urls)),
-            card_form: forms::card_form(&seed_payment()),
+            purchase_form: step_forms::purchase_form(&default_purchase(brand_id, &urls)),
+            card_form: step_forms::card_form(&seed_payment()),
             pane: Pane::Step,
             overlay: None,
             history: History::default(),
@@ -366,7 +398,9 @@ impl App {
             attempts: 0,
             refund_polls: 0,
             sent: None,
-            cursor_back: 0,
+            // A new user starts typing into the first field of the purchase form.
+            mode: Mode::Insert,
+            edited_json: None,
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED
@@ -427,15 +461,18 @@ impl App {
         }
     }
 
-    /// Whether typed characters go into a text field now.
+    /// Whether printable keys are text now (a prompt, or a form field in insert mode),
+    /// not commands.
     pub fn in_text(&self) -> bool {
         match self.context() {
             Context::Prompt => true,
-            Context::PurchaseForm | Context::CardForm => self
-                .current_form()
-                .focused()
-                .is_some_and(|f| !matches!(f.kind, Kind::Bool | Kind::OnOff)),
+            Context::PurchaseForm | Context::CardForm => self.mode == Mode::Insert,
             _ => false,
         }
+    }
+
+    /// The mode to show in the footer: only where a form field has the keyboard.
+    pub fn shown_mode(&self) -> Option<Mode> {
+        matches!(self.context(), Context::PurchaseForm | Context::CardForm).then_some(self.mode)
     }
 }

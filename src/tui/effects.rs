@@ -195,7 +195,9 @@ impl Runner {
                 ),
                 None => Msg::Saved(Err("no config directory to save scenarios in".into())),
             },
-            Effect::Copy(_)
+            // The event loop runs the editor itself: it owns the terminal.
+            Effect::EditJson { .. }
+            | Effect::Copy(_)
             | Effect::OpenBrowser(_)
             | Effect::Record(_)
             | Effect::Cancel(_)

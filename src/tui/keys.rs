@@ -67,6 +67,12 @@ pub enum Action {
     Reset,
     Replay,
     Redeliver,
+    /// Normal mode: edit the focused field (insert mode).
+    Edit,
+    /// Insert mode: leave the field (normal mode); a request in flight is cancelled first.
+    LeaveField,
+    /// Edit the current step's JSON body in `$EDITOR`.
+    EditJson,
 }
 
 /// Where the user is.
@@ -173,7 +179,9 @@ pub struct Binding {
     pub help: &'static str,
     /// Where it works; empty means everywhere.
     pub contexts: &'static [Context],
-    /// Works while a text field has focus (only Esc, Tab, Enter and chords may).
+    /// Works in insert mode and in prompts too, where only its keys that are not
+    /// printable (Esc, Tab, Enter, F-keys, arrows) and Ctrl-chords act; without it the
+    /// binding works in normal mode only.
     pub in_text: bool,
     /// Shown in the footer.
     pub hint: bool,
@@ -217,6 +225,14 @@ pub const BINDINGS: &[Binding] = &[
         contexts: FORMS,
         in_text: true,
         hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Enter), ch('i')],
+        action: Action::Edit,
+        help: "edit the field (insert mode)",
+        contexts: FORMS,
+        in_text: false,
+        hint: true,
     },
     Binding {
         keys: &[plain(KeyCode::Enter)],
@@ -284,6 +300,14 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[plain(KeyCode::Esc)],
+        action: Action::LeaveField,
+        help: "leave the field (normal mode)",
+        contexts: FORMS,
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
         action: Action::Cancel,
         help: "cancel the request in flight",
         contexts: &[PurchaseForm, CardForm, Result],
@@ -315,7 +339,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
-        keys: &[plain(KeyCode::Up)],
+        keys: &[plain(KeyCode::Up), ch('k')],
         action: Action::Up,
         help: "previous field",
         contexts: FORMS,
@@ -323,7 +347,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
-        keys: &[plain(KeyCode::Down)],
+        keys: &[plain(KeyCode::Down), ch('j')],
         action: Action::Down,
         help: "next field",
         contexts: FORMS,
@@ -438,7 +462,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ch('/')],
         action: Action::Filter,
         help: "filter history",
-        contexts: &[History],
+        contexts: &[History, PurchaseForm, CardForm],
         in_text: false,
         hint: true,
     },
@@ -462,6 +486,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::F(10))],
         action: Action::SaveScenario,
         help: "save as scenario",
+        contexts: FORMS,
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[ctrl('e'), ch('e')],
+        action: Action::EditJson,
+        help: "edit the step's JSON in $EDITOR",
         contexts: FORMS,
         in_text: true,
         hint: false,
@@ -689,11 +721,47 @@ pub fn action_for(context: Context, event: &KeyEvent, in_text: bool) -> Option<A
         })
 }
 
+/// How the first key of `action` in `context` is written (`Ctrl+S`), for text that names
+/// a key: every key name on screen comes from the table. `?` if none is bound.
+pub fn label_of(action: Action, context: Context) -> String {
+    BINDINGS
+        .iter()
+        .filter(|b| b.action == action)
+        .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
+        .find_map(|b| b.keys.first())
+        .map_or_else(|| "?".to_string(), Key::label)
+}
+
+/// Every key of `action` in `context`, as written in hints (`["Enter", "i"]`).
+pub fn labels_of(action: Action, context: Context) -> Vec<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.action == action)
+        .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
+        .flat_map(|b| b.keys.iter().map(Key::label))
+        .collect()
+}
+
+/// The keys of `action` that work in `context` now (in insert mode and prompts, not the
+/// printable ones), as written in hints.
+pub fn usable_labels(action: Action, context: Context, in_text: bool) -> Vec<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.action == action)
+        .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
+        .filter(|b| !in_text || b.in_text)
+        .flat_map(|b| b.keys.iter())
+        .filter(|k| !in_text || allowed_in_text(k))
+        .map(Key::label)
+        .collect()
+}
+
 /// `(keys, action, help)` hints for the footer in `context`.
 pub fn hints(context: Context, in_text: bool) -> Vec<(String, Action, &'static str)> {
     BINDINGS
         .iter()
         .filter(|b| b.hint && (b.contexts.is_empty() || b.contexts.contains(&context)))
+        .filter(|b| !in_text || b.in_text)
         .filter_map(|b| {
             let keys: Vec<String> = b
                 .keys
@@ -795,6 +863,61 @@ mod tests {
             ),
             Some(Action::Help)
         );
+    }
+
+    #[test]
+    fn key_names_in_text_come_from_the_table() {
+        assert_eq!(labels_of(Action::Edit, Context::CardForm), ["Enter", "i"]);
+        assert_eq!(label_of(Action::Send, Context::PurchaseForm), "Ctrl+S");
+        for (action, context) in [
+            (Action::AddProduct, Context::PurchaseForm),
+            (Action::RemoveProduct, Context::PurchaseForm),
+            (Action::TestCards, Context::CardForm),
+            (Action::DevicePresets, Context::CardForm),
+            (Action::Toggle, Context::CardForm),
+            (Action::ClearField, Context::CardForm),
+            (Action::Help, Context::PurchaseForm),
+        ] {
+            assert_ne!(label_of(action, context), "?", "{action:?} in {context:?}");
+        }
+        assert_eq!(
+            label_of(Action::Edit, Context::Result),
+            "?",
+            "not bound there"
+        );
+    }
+
+    #[test]
+    fn normal_mode_only_keys_are_not_offered_in_insert_mode() {
+        let insert = hints(Context::PurchaseForm, true);
+        assert!(
+            !insert.iter().any(|(_, a, _)| *a == Action::Edit),
+            "{insert:?}"
+        );
+        assert!(insert.iter().any(|(_, a, _)| *a == Action::LeaveField));
+        let normal = hints(Context::PurchaseForm, false);
+        assert!(
+            normal
+                .iter()
+                .any(|(k, a, _)| *a == Action::Edit && k == "Enter/i")
+        );
+        let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(
+            action_for(Context::CardForm, &esc, true),
+            Some(Action::LeaveField)
+        );
+        assert_eq!(
+            action_for(Context::CardForm, &enter, true),
+            Some(Action::NextFieldEnter)
+        );
+        assert_eq!(
+            action_for(Context::CardForm, &enter, false),
+            Some(Action::Edit)
+        );
+        let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::CardForm, &j, true), None);
+        assert_eq!(action_for(Context::CardForm, &j, false), Some(Action::Down));
     }
 
     #[test]

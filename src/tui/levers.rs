@@ -67,14 +67,14 @@ pub fn on_purchase_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RefundPartial => {
             app.overlay = Some(Overlay::Input {
                 what: InputFor::PartialRefund,
-                input: String::new(),
+                input: Default::default(),
             });
             vec![]
         }
         Action::Capture => {
             app.overlay = Some(Overlay::Input {
                 what: InputFor::CaptureAmount,
-                input: String::new(),
+                input: Default::default(),
             });
             vec![]
         }
@@ -362,7 +362,10 @@ fn input(app: &mut App, what: InputFor) -> Vec<Effect> {
     } else {
         String::new()
     };
-    app.overlay = Some(Overlay::Input { what, input });
+    app.overlay = Some(Overlay::Input {
+        what,
+        input: crate::tui::text_input::TextInput::new(input),
+    });
     vec![]
 }
 

@@ -3,22 +3,27 @@
 //! state; views draw it only when a message came (no redraw and no CPU when idle).
 
 pub mod app;
+pub mod editor;
 pub mod effects;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixture;
-pub mod form;
-pub mod forms;
+pub mod form_model;
 pub mod history;
+pub mod json_edit;
 pub mod keys;
 pub mod layout;
 pub mod levers;
 pub mod panel;
 pub mod requests;
 pub mod sanitize;
+pub mod step_forms;
+pub mod text_input;
 pub mod theme;
 pub mod update;
 pub mod views;
 
+#[cfg(test)]
+mod mode_tests;
 #[cfg(test)]
 mod update_tests;
 
@@ -216,7 +221,9 @@ pub async fn run(opts: TuiOptions) -> i32 {
 }
 
 /// Reads terminal events on a plain thread (crossterm's `read` blocks) into the channel.
-fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
+/// After a key it waits until the loop has applied it (`applied`): a key may hand the
+/// terminal to `$EDITOR`, whose keystrokes this thread must not read meanwhile.
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>, applied: std::sync::mpsc::Receiver<()>) {
     std::thread::spawn(move || {
         loop {
             let msg = match event::read() {
@@ -237,11 +244,36 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
                 Ok(_) => continue,
                 Err(_) => return,
             };
-            if tx.send(msg).is_err() {
+            let key = matches!(msg, Msg::Key(_));
+            if tx.send(msg).is_err() || (key && applied.recv().is_err()) {
                 return;
             }
         }
     });
+}
+
+/// Applies one message and starts its effects; `$EDITOR` runs here, on the terminal,
+/// and its answer is applied at once. After a key the input thread reads on.
+fn apply(
+    app: &mut App,
+    msg: Msg,
+    terminal: &mut ratatui::DefaultTerminal,
+    runner: &effects::Runner,
+    applied: &std::sync::mpsc::Sender<()>,
+) {
+    let key = matches!(msg, Msg::Key(_));
+    let mut queue = vec![msg];
+    while let Some(msg) = queue.pop() {
+        for effect in update::update(app, msg) {
+            match effect {
+                app::Effect::EditJson { text } => queue.push(editor::edit(terminal, &text)),
+                other => runner.spawn(other),
+            }
+        }
+    }
+    if key {
+        let _ = applied.send(());
+    }
 }
 
 /// Starts watching SIGTERM, SIGINT and SIGHUP now (so none of them finds the default
@@ -303,7 +335,8 @@ async fn event_loop(
     let result = async {
         let size = terminal.size()?;
         app.size = (size.width, size.height);
-        spawn_input(tx);
+        let (applied, applied_rx) = std::sync::mpsc::channel();
+        spawn_input(tx, applied_rx);
         terminal.draw(|f| views::draw(f, app))?;
         // The spinner's clock runs on its own schedule: a burst of messages does not keep
         // pushing its next tick away.
@@ -317,16 +350,12 @@ async fn event_loop(
                 _ = spinner.tick(), if ticking => Some(Msg::Tick),
             };
             let Some(msg) = msg else { break };
-            for effect in update::update(app, msg) {
-                runner.spawn(effect);
-            }
+            apply(app, msg, &mut terminal, runner, &applied);
             // Everything already queued is applied before the one draw (bounded, so input
             // stays responsive under a flood of webhooks).
             for _ in 0..256 {
                 let Ok(msg) = rx.try_recv() else { break };
-                for effect in update::update(app, msg) {
-                    runner.spawn(effect);
-                }
+                apply(app, msg, &mut terminal, runner, &applied);
                 if app.quit {
                     break;
                 }

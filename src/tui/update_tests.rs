@@ -59,9 +59,7 @@ fn created_moves_to_step_two_and_refreshes_merchant_ref() {
     assert_eq!(app.context(), Context::CardForm);
     assert!(app.requests.is_empty(), "{:?}", app.requests);
     assert_ne!(
-        app.purchase_form
-            .get("merchantRef")
-            .map(|f| f.value.as_str()),
+        app.purchase_form.get("merchantRef").map(|f| f.value()),
         Some("order-1001")
     );
 }
@@ -107,16 +105,12 @@ fn typing_goes_into_fields_and_q_is_text_there() {
     typed(&mut app, "q@x.io");
     assert!(!app.quit);
     assert_eq!(
-        app.purchase_form
-            .get("client.email")
-            .map(|f| f.value.as_str()),
+        app.purchase_form.get("client.email").map(|f| f.value()),
         Some("q@x.io")
     );
     update(&mut app, key(KeyCode::Backspace));
     assert_eq!(
-        app.purchase_form
-            .get("client.email")
-            .map(|f| f.value.as_str()),
+        app.purchase_form.get("client.email").map(|f| f.value()),
         Some("q@x.i")
     );
 }
@@ -140,11 +134,28 @@ fn toggles_take_space_and_q_quits_there() {
     app.card_form.focus = 9; // java_enabled
     update(&mut app, key(KeyCode::Char(' ')));
     assert_eq!(
-        app.card_form.get("java_enabled").map(|f| f.value.as_str()),
+        app.card_form.get("java_enabled").map(|f| f.value()),
         Some("true")
     );
     update(&mut app, key(KeyCode::Char('q')));
-    assert!(app.quit, "q quits when no text field has focus");
+    assert!(
+        !app.quit,
+        "in insert mode a letter is never a command, even on a toggle"
+    );
+    assert!(
+        notice(&app).contains("java_enabled is a toggle"),
+        "{}",
+        notice(&app)
+    );
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(
+        app.card_form.get("java_enabled").map(|f| f.value()),
+        Some("false"),
+        "Space toggles in normal mode too"
+    );
+    update(&mut app, key(KeyCode::Char('q')));
+    assert!(app.quit, "q quits in normal mode");
 }
 
 #[test]
@@ -414,7 +425,7 @@ fn picker_fills_the_card_and_presets_fill_the_device() {
     update(&mut app, key(KeyCode::Down));
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.card_form.get("card_number").map(|f| f.value.as_str()),
+        app.card_form.get("card_number").map(|f| f.value()),
         Some("5116213113429327")
     );
     update(&mut app, key(KeyCode::F(3)));
@@ -423,7 +434,7 @@ fn picker_fills_the_card_and_presets_fill_the_device() {
     }
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.card_form.get("screen_width").map(|f| f.value.as_str()),
+        app.card_form.get("screen_width").map(|f| f.value()),
         Some("390")
     );
 }
@@ -478,9 +489,9 @@ fn mouse_clicks_focus_fields_and_history_rows() {
 fn product_rows_are_added_and_removed() {
     let mut app = fixture::app(120, 40);
     update(&mut app, key(KeyCode::F(4)));
-    assert_eq!(super::forms::product_count(&app.purchase_form), 2);
+    assert_eq!(super::step_forms::product_count(&app.purchase_form), 2);
     update(&mut app, key(KeyCode::F(8)));
-    assert_eq!(super::forms::product_count(&app.purchase_form), 1);
+    assert_eq!(super::step_forms::product_count(&app.purchase_form), 1);
 }
 
 #[test]
@@ -531,9 +542,7 @@ fn scenarios_load_into_the_forms_and_save_without_secrets() {
         "a scenario starts over at step one"
     );
     assert_eq!(
-        app.purchase_form
-            .get("client.email")
-            .map(|f| f.value.as_str()),
+        app.purchase_form.get("client.email").map(|f| f.value()),
         Some("someone@blocked.example")
     );
     update(&mut app, key(KeyCode::F(10)));
@@ -712,6 +721,12 @@ mod properties {
             Effect::LoadScenario(name) => Msg::ScenarioLoaded(
                 crate::flow::scenario::load(name, None).map(|s| (name.clone(), s)),
             ),
+            // The editor leaves the text as it was, or could not run.
+            Effect::EditJson { text } => Msg::EditedJson(if ok {
+                Ok(text.clone())
+            } else {
+                Err("the editor failed".into())
+            }),
             Effect::Copy(_) | Effect::Cancel(_) | Effect::Record(_) => return None,
         })
     }
@@ -781,9 +796,7 @@ fn the_cursor_moves_and_edits_in_the_middle() {
     typed(&mut app, "Z");
     update(&mut app, key(KeyCode::Delete));
     assert_eq!(
-        app.purchase_form
-            .get("client.email")
-            .map(|f| f.value.as_str()),
+        app.purchase_form.get("client.email").map(|f| f.value()),
         Some("abZx.io")
     );
     update(&mut app, key(KeyCode::Home));
@@ -792,16 +805,8 @@ fn the_cursor_moves_and_edits_in_the_middle() {
     update(&mut app, key(KeyCode::End));
     typed(&mut app, "!");
     assert_eq!(
-        app.purchase_form
-            .get("client.email")
-            .map(|f| f.value.as_str()),
+        app.purchase_form.get("client.email").map(|f| f.value()),
         Some(">abZx.io!")
-    );
-    update(&mut app, key(KeyCode::Left));
-    update(&mut app, key(KeyCode::Tab));
-    assert_eq!(
-        app.cursor_back, 0,
-        "a command puts the cursor back at the end"
     );
 }
 
@@ -1509,7 +1514,8 @@ fn a_bracketed_paste_fills_the_field_without_moving_the_focus() {
     update(&mut app, Msg::Paste("Ada\nLovelace\r\n".into()));
     assert_eq!(app.card_form.focus, focus, "a pasted newline is no Enter");
     assert_eq!(
-        app.card_form.fields[focus].value, "AdaLovelace",
+        app.card_form.fields[focus].value(),
+        "AdaLovelace",
         "line breaks dropped in a one-line field"
     );
 }

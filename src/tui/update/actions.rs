@@ -1,6 +1,9 @@
-//! Every action a key or click can ask for, handled in one match.
+//! Every action a key or click can ask for, handled in one match with an arm for each
+//! (no catch-all: a new `Action` without a handler does not compile).
 
 use super::*;
+use crate::tui::app::Mode;
+use crate::tui::text_input::TextInput;
 
 pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<Effect> {
     match action {
@@ -13,7 +16,13 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::Close => {
-            if let Some(Overlay::Input { what, .. }) = &app.overlay
+            if let Some(Overlay::Filter { previous, .. }) = &app.overlay {
+                // The filter followed what was typed: Esc puts the one before back.
+                let previous = previous.clone().unwrap_or_default();
+                app.history.set_filter(&previous);
+                app.overlay = None;
+                vec![]
+            } else if let Some(Overlay::Input { what, .. }) = &app.overlay
                 && !matches!(
                     what,
                     crate::tui::app::InputFor::PartialRefund
@@ -32,6 +41,10 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 app.pane = Pane::Step;
                 vec![]
             }
+        }
+        Action::Cancel if app.requests.is_empty() => {
+            app.notice = Some((Level::Info, "Nothing in flight to cancel.".into()));
+            vec![]
         }
         Action::Cancel => cancel_newest(app),
         Action::OpenPanel => crate::tui::levers::open_panel(app),
@@ -93,15 +106,32 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::Send => send(app),
-        Action::NextField | Action::NextFieldEnter | Action::Down
-            if matches!(context, Context::PurchaseForm | Context::CardForm) =>
-        {
+        Action::Edit => {
+            edit_field(app);
+            vec![]
+        }
+        Action::LeaveField => leave_field(app),
+        Action::EditJson => {
+            // A text that did not parse last time comes back as it was left.
+            let text = app
+                .edited_json
+                .clone()
+                .unwrap_or_else(|| crate::tui::json_edit::editable(app.current_form()));
+            vec![Effect::EditJson { text }]
+        }
+        Action::NextField | Action::NextFieldEnter => {
             app.current_form_mut().next();
             vec![]
         }
-        Action::PrevField | Action::Up
-            if matches!(context, Context::PurchaseForm | Context::CardForm) =>
-        {
+        Action::PrevField => {
+            app.current_form_mut().prev();
+            vec![]
+        }
+        Action::Down if matches!(context, Context::PurchaseForm | Context::CardForm) => {
+            app.current_form_mut().next();
+            vec![]
+        }
+        Action::Up if matches!(context, Context::PurchaseForm | Context::CardForm) => {
             app.current_form_mut().prev();
             vec![]
         }
@@ -127,11 +157,17 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::AddProduct => {
-            forms::add_product(&mut app.purchase_form);
+            step_forms::add_product(&mut app.purchase_form);
             vec![]
         }
         Action::RemoveProduct => {
-            forms::remove_product(&mut app.purchase_form);
+            if step_forms::product_count(&app.purchase_form) <= 1 {
+                app.notice = Some((
+                    Level::Info,
+                    "A purchase keeps at least one product row.".into(),
+                ));
+            }
+            step_forms::remove_product(&mut app.purchase_form);
             vec![]
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
@@ -189,8 +225,10 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             let on_purchase = app.flow.purchase.is_some() && app.flow.step != Step::Purchase;
             if !on_purchase {
                 app.flow.outcome = None;
+                app.mode = Mode::Insert;
             } else if app.flow.can_retry_same_purchase() {
                 app.flow.edit_card();
+                app.mode = Mode::Insert;
             } else {
                 // Going to a form whose Ctrl+S can only fail would be a trap: say why
                 // and stay where n works.
@@ -210,10 +248,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         Action::NewPurchase => {
             let effects = leave_purchase(app);
             app.purchase_form.focus = 0;
+            app.mode = Mode::Insert;
             let card = app
                 .card_form
                 .get("card_number")
-                .map(|f| crate::api::redact::redact_text(f.value.trim()))
+                .map(|f| crate::api::redact::redact_text(f.value().trim()))
                 .unwrap_or_default();
             app.notice = Some((
                 Level::Info,
@@ -230,8 +269,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         }
         Action::Resend => resend(app),
         Action::Filter => {
-            let input = app.history.filter_text().unwrap_or("").to_string();
-            app.overlay = Some(Overlay::Filter { input });
+            let previous = app.history.filter_text().map(str::to_string);
+            app.overlay = Some(Overlay::Filter {
+                input: TextInput::new(previous.clone().unwrap_or_default()),
+                previous,
+            });
             vec![]
         }
         Action::Export => export(app),
@@ -241,7 +283,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         }
         Action::SaveScenario => {
             app.overlay = Some(Overlay::SaveScenario {
-                input: String::new(),
+                input: TextInput::default(),
             });
             vec![]
         }
@@ -269,6 +311,5 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 None => vec![],
             }
         }
-        _ => vec![],
     }
 }

@@ -64,7 +64,7 @@ pub(super) fn on_created(
         app.webhook = None;
         app.attempts = 0;
         app.card_form.focus = 0;
-        forms::refresh_merchant_ref(&mut app.purchase_form);
+        step_forms::refresh_merchant_ref(&mut app.purchase_form);
         app.notice = Some((
             Level::Info,
             "Purchase created. Step ②: check the card and device, then Ctrl+S.".into(),
@@ -119,7 +119,7 @@ pub(super) fn on_callback(
         }
         Ok(CallbackPage::Challenge { form_url }) => {
             app.overlay = Some(Overlay::Otp {
-                input: String::new(),
+                input: Default::default(),
                 form_url,
             });
             vec![]
@@ -356,7 +356,7 @@ pub(super) fn cancel_newest(app: &mut App) -> Vec<Effect> {
                     "Cancelled {what} after {waited}. If the server got it, a purchase may exist (no id was read); Ctrl+S sends again with a fresh merchantRef."
                 ),
             ));
-            forms::refresh_merchant_ref(&mut app.purchase_form);
+            step_forms::refresh_merchant_ref(&mut app.purchase_form);
         }
         Purpose::Callback | Purpose::Challenge => {
             app.notice = Some((

@@ -7,10 +7,10 @@ use ratatui::crossterm::event::{
 };
 
 use super::app::{Answer, App, Call, Effect, Level, Msg, Overlay, Pane, PollPlan};
-use super::forms;
 use super::keys::{Action, Context, action_for};
 use super::layout;
 use super::requests::{CheckReason, InFlight, Purpose, RequestId, human};
+use super::step_forms;
 use super::theme;
 use crate::api::MerchantEvent;
 use crate::api::{ApiError, Exchange, ExchangeKind, PurchaseStatus, TransportKind, redact};
@@ -117,6 +117,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     ),
                 ));
             }
+            vec![]
+        }
+        Msg::EditedJson(result) => {
+            edited_json(app, result);
             vec![]
         }
         Msg::PublicKey(pem) => {

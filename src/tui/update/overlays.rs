@@ -10,7 +10,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
         }
         (_, Some(Overlay::Panel)) => vec![],
         (_, Some(Overlay::Input { what, input })) => {
-            crate::tui::levers::on_input(app, what, &input)
+            crate::tui::levers::on_input(app, what, input.value())
         }
         (Context::History, _) if !app.history.is_empty() => {
             app.overlay = Some(Overlay::Detail {
@@ -36,16 +36,16 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
         }
         (_, Some(Overlay::Devices { selected })) => {
             if let Some(preset) = DEVICE_PRESETS.get(selected) {
-                forms::apply_device(&mut app.card_form, preset);
+                step_forms::apply_device(&mut app.card_form, preset);
                 app.send_anyway = false;
                 app.notice = Some((Level::Info, format!("Device preset: {}", preset.name)));
             }
             app.overlay = None;
             vec![]
         }
-        (_, Some(Overlay::Filter { input })) => {
+        (_, Some(Overlay::Filter { input, .. })) => {
             app.overlay = None;
-            app.history.set_filter(&input);
+            app.history.set_filter(input.value());
             app.pane = Pane::History;
             app.notice = Some((
                 Level::Info,
@@ -69,7 +69,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
         }
         (_, Some(Overlay::SaveScenario { input })) => {
             app.overlay = None;
-            let name = input.trim().to_string();
+            let name = input.value().trim().to_string();
             if !crate::flow::scenario::valid_name(&name) {
                 app.notice = Some((
                     Level::Warn,
@@ -88,7 +88,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             vec![Effect::SaveScenario { name, scenario }]
         }
         (_, Some(Overlay::Otp { input, form_url })) => {
-            if input.trim().is_empty() {
+            if input.value().trim().is_empty() {
                 app.notice = Some((
                     Level::Warn,
                     "Type the one-time code first (the sandbox's is 123456); Esc leaves the challenge unanswered.".into(),
@@ -102,7 +102,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
                 Purpose::Challenge,
                 Call::AnswerChallenge {
                     form_url,
-                    otp: input,
+                    otp: input.value().to_string(),
                 },
             )]
         }

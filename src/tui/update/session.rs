@@ -73,8 +73,8 @@ pub(super) fn load_scenario(
     ) {
         (Ok(p), Ok(c)) => {
             let effects = leave_purchase(app);
-            app.purchase_form = forms::purchase_form(&p);
-            app.card_form = forms::card_form(&c);
+            app.purchase_form = step_forms::purchase_form(&p);
+            app.card_form = step_forms::card_form(&c);
             app.pane = Pane::Step;
             let otp = scenario
                 .otp

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::fit;
 use crate::flow::machine::Outcome;
-use crate::tui::app::{App, Level};
+use crate::tui::app::{App, Level, Mode};
 use crate::tui::keys::{Action, hints};
 use crate::tui::panel::Tab;
 use crate::tui::sanitize::clean;
@@ -63,13 +63,29 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
+    // The mode, where a form field has the keyboard: what a letter key will do.
+    let mode = match app.shown_mode() {
+        Some(Mode::Insert) => " INSERT ",
+        Some(Mode::Normal) => " NORMAL ",
+        None => "",
+    };
+    if !mode.is_empty() {
+        spans.push(Span::styled(
+            mode,
+            Style::default()
+                .fg(t.background)
+                .bg(t.accent)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" "));
+    }
     let mut shown: Vec<(String, Action, &str)> = hints(app.context(), app.in_text())
         .into_iter()
         .filter(|(_, action, _)| applies(app, *action))
         .collect();
     // Too many for the width: first each hint keeps only its first word ("o open"), then
-    // the lowest-value hints (the table's last) go, whole; help and quit always stay, so
-    // the way to every other key is on screen.
+    // the lowest-value hints (the table's last) go, whole; help, quit and the key that
+    // switches the mode always stay, so the way to every other key is on screen.
     let width = area.width as usize;
     let cost = |h: &[(String, Action, &str)]| {
         1 + h
@@ -77,6 +93,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .map(|(k, _, help)| k.chars().count() + help.chars().count() + 4)
             .sum::<usize>()
             + " · Ctrl+C quit".len()
+            + mode.chars().count()
+            + usize::from(!mode.is_empty())
     };
     if cost(&shown) > width {
         for hint in &mut shown {
@@ -84,10 +102,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     while cost(&shown) > width {
-        match shown
-            .iter()
-            .rposition(|(_, a, _)| !matches!(a, Action::Help | Action::Quit))
-        {
+        match shown.iter().rposition(|(_, a, _)| {
+            !matches!(
+                a,
+                Action::Help | Action::Quit | Action::LeaveField | Action::Edit
+            )
+        }) {
             Some(i) => {
                 shown.remove(i);
             }
@@ -143,6 +163,7 @@ fn applies(app: &App, action: Action) -> bool {
         }
         // The spinner line says "Esc cancels" while something is in flight.
         Action::Cancel => false,
+        Action::LeaveField => app.in_text() && app.requests.is_empty(),
         Action::OpenPanel => app.control_url.is_some(),
         Action::CopyKey => detail_row_is_webhook(app) && app.public_key_pem.is_some(),
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {

@@ -66,13 +66,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         0 => String::new(),
         n => format!(" · ↑ {n} new (g)"),
     };
+    // The shortest key that focuses history from where the user is (h is text while a
+    // field is being edited: F6 then).
+    let focus_key = crate::tui::keys::usable_labels(
+        crate::tui::keys::Action::SwitchPane,
+        app.context(),
+        app.in_text(),
+    )
+    .into_iter()
+    .min_by_key(|k| k.chars().count());
     let title = format!(
         "History · {}{filter}{new_above} (newest first{})",
         app.history.len(),
-        if focused {
-            ", Enter opens"
-        } else {
-            ", h to focus"
+        match (focused, focus_key) {
+            (true, _) => ", Enter opens".to_string(),
+            (false, Some(key)) => format!(", {key} to focus"),
+            (false, None) => String::new(),
         }
     );
     let block = panel(title, focused, t);

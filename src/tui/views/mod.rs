@@ -2,7 +2,7 @@
 
 mod detail;
 mod footer;
-mod form;
+mod form_view;
 mod header;
 mod history;
 pub mod json;
@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.shows_result() {
         result::draw(frame, areas.step, app);
     } else {
-        form::draw(frame, areas.step, app, areas.form_rows());
+        form_view::draw(frame, areas.step, app, areas.form_rows());
     }
     history::draw(frame, areas.history, app);
     if let Some(detail_area) = areas.detail {
@@ -111,18 +111,4 @@ pub fn short_id(id: &str) -> String {
     } else {
         id.to_string()
     }
-}
-
-/// `text` with a bar cursor `back` characters from its end; `mask` shows bullets (CVC).
-pub fn with_cursor(text: &str, back: usize, mask: bool) -> String {
-    let chars: Vec<char> = if mask {
-        text.chars().map(|_| '•').collect()
-    } else {
-        text.chars().collect()
-    };
-    let pos = chars.len() - back.min(chars.len());
-    let mut out: String = chars[..pos].iter().collect();
-    out.push('▏');
-    out.extend(&chars[pos..]);
-    out
 }

@@ -9,7 +9,8 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::{centered, fit, panel};
 use crate::flow::presets::{DEVICE_PRESETS, test_cards};
 use crate::tui::app::{App, InputFor, Overlay};
-use crate::tui::keys::BINDINGS;
+use crate::tui::keys::{BINDINGS, Context, Key};
+use crate::tui::text_input::{TextInput, window};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &app.overlay {
@@ -19,12 +20,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
         Some(Overlay::Detail { index, scroll }) => detail(frame, area, app, *index, *scroll),
         Some(Overlay::Otp { input, .. }) => otp(frame, area, app, input),
-        Some(Overlay::Filter { input }) => prompt(
+        Some(Overlay::Filter { input, .. }) => prompt(
             frame,
             area,
             app,
             "Filter history",
-            "path, status, purchase id, error code or card last four; empty clears",
+            "path, status, purchase id, error code or card last four (filters as you type); empty clears",
             input,
         ),
         Some(Overlay::SaveScenario { input }) => prompt(
@@ -67,13 +68,35 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
         area.width.saturating_sub(8).min(96),
         area.height.saturating_sub(4),
     );
-    let mut lines = vec![Line::styled(
-        "Every key, and where it works (from the same table the footer uses):",
-        Style::default().fg(t.muted),
-    )];
+    let muted = Style::default().fg(t.muted);
+    let strong = Style::default().fg(t.accent).add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::styled("Modes, in the forms", strong),
+        Line::raw(
+            "INSERT (at start, in the first field): printable keys are text. Esc leaves the field: NORMAL.",
+        ),
+        Line::raw(format!(
+            "NORMAL: letters are commands — {}.",
+            normal_mode_letters().join(" · ")
+        )),
+        Line::raw("Ctrl-chords, F-keys, Tab, Shift+Tab and ↑/↓ work in both modes."),
+        Line::styled("Editing a field or a prompt", strong),
+        Line::raw(
+            "←/→ a character · Ctrl+←/→ or Alt+b/f a word · Home/End · Backspace/Delete · Ctrl+W a word back · Ctrl+K to the end · Ctrl+U clears · a paste goes in at the cursor (line breaks dropped)",
+        ),
+        Line::styled("Esc, step by step", strong),
+        Line::raw(
+            "closes the overlay or prompt (the filter prompt puts the filter back) → leaves the history pane → cancels the request in flight → leaves the field (normal mode).",
+        ),
+        Line::raw(""),
+        Line::styled(
+            "Every key, and where it works (from the same table the footer uses):",
+            muted,
+        ),
+    ];
     for b in BINDINGS {
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
-        let ctx = if b.contexts.is_empty() {
+        let mut ctx = if b.contexts.is_empty() {
             "everywhere".to_string()
         } else {
             b.contexts
@@ -82,29 +105,72 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // In the forms a printable key is a command in normal mode only: say so.
+        let in_forms = b.contexts.is_empty()
+            || b.contexts
+                .iter()
+                .any(|c| matches!(c, Context::PurchaseForm | Context::CardForm));
+        let printable: Vec<String> = b
+            .keys
+            .iter()
+            .filter(|k| is_printable(k))
+            .map(|k| k.label())
+            .collect();
+        if in_forms && !b.in_text {
+            ctx.push_str(" · in forms: normal mode");
+        } else if in_forms && !printable.is_empty() {
+            ctx.push_str(&format!(
+                " · in forms: {} in normal mode",
+                printable.join(", ")
+            ));
+        }
         lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<16}", keys.join(" / ")),
-                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-            ),
+            Span::styled(format!("{:<16}", keys.join(" / ")), strong),
             Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
-            Span::styled(ctx, Style::default().fg(t.muted)),
+            Span::styled(ctx, muted),
         ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "In a text field every printable key is text; Ctrl-chords, F-keys, Tab, Enter and Esc act.",
-        Style::default().fg(t.muted),
+        "Mouse: click a field (to edit it) or a history row; the wheel scrolls.",
+        muted,
     ));
-    lines.push(Line::styled(
-        "Editing: ←/→ and Home/End move the cursor; Backspace/Delete erase; Ctrl+U clears.",
-        Style::default().fg(t.muted),
-    ));
-    lines.push(Line::styled(
-        "Mouse: click a field or a history row; the wheel scrolls.",
-        Style::default().fg(t.muted),
-    ));
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+/// `key what` for every printable key that is a command in the forms' normal mode.
+fn normal_mode_letters() -> Vec<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| {
+            b.contexts.is_empty()
+                || b.contexts
+                    .iter()
+                    .any(|c| matches!(c, Context::PurchaseForm | Context::CardForm))
+        })
+        .filter_map(|b| {
+            let keys: Vec<String> = b
+                .keys
+                .iter()
+                .filter(|k| is_printable(k))
+                .map(|k| k.label())
+                .collect();
+            (!keys.is_empty()).then(|| format!("{} {}", keys.join("/"), b.help))
+        })
+        .collect()
+}
+
+/// A key that types a character (a command only outside text).
+fn is_printable(key: &Key) -> bool {
+    matches!(key.code, ratatui::crossterm::event::KeyCode::Char(_))
+        && !key
+            .mods
+            .contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
 }
 
 fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
@@ -204,9 +270,23 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
     );
 }
 
-fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
+/// The prompt's line in `width` columns around its cursor, with the terminal's cursor
+/// placed on it at `(x, y)`.
+fn typed_line(frame: &mut Frame, input: &TextInput, x: u16, y: u16, width: u16) -> String {
+    let shown = window(input.value(), input.cursor(), width as usize);
+    frame.set_cursor_position((x + shown.cursor as u16, y));
+    shown.text
+}
+
+fn otp(frame: &mut Frame, area: Rect, app: &App, input: &TextInput) {
     let t = &app.theme;
     let inner = frame_box(frame, area, app, "3-D Secure challenge", 64, 8);
+    let help = "   Enter submits · Esc cancels";
+    let room = inner
+        .width
+        .saturating_sub(5 + help.chars().count() as u16)
+        .max(8);
+    let typed = typed_line(frame, input, inner.x + 5, inner.y + 4, room);
     let lines = vec![
         Line::raw("The issuer served a challenge page. The app, acting as the"),
         Line::raw("customer's browser, answers it with this code and follows"),
@@ -214,31 +294,29 @@ fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
         Line::raw(""),
         Line::from(vec![
             Span::styled("OTP: ", Style::default().fg(t.muted)),
-            Span::styled(
-                super::with_cursor(input, app.cursor_back, false),
-                t.row(true),
-            ),
-            Span::styled(
-                "   Enter submits · Esc cancels",
-                Style::default().fg(t.muted),
-            ),
+            Span::styled(typed, t.row(true)),
+            Span::styled(help, Style::default().fg(t.muted)),
         ]),
     ];
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, input: &str) {
+fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, input: &TextInput) {
     let t = &app.theme;
     let inner = frame_box(frame, area, app, title, 72, 6);
+    let typed = typed_line(
+        frame,
+        input,
+        inner.x + 2,
+        inner.y + 2,
+        inner.width.saturating_sub(2),
+    );
     let lines = vec![
         Line::styled(help.to_string(), Style::default().fg(t.muted)),
         Line::raw(""),
         Line::from(vec![
             Span::styled("> ", Style::default().fg(t.accent)),
-            Span::styled(
-                super::with_cursor(input, app.cursor_back, false),
-                t.row(true),
-            ),
+            Span::styled(typed, t.row(true)),
         ]),
         Line::styled("Enter applies · Esc cancels", Style::default().fg(t.muted)),
     ];

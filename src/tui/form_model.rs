@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::text_input::TextInput;
 use crate::card;
 use crate::clock::{now_epoch, year_month_of};
 
@@ -44,7 +45,8 @@ pub struct Field {
     /// What the user sees.
     pub label: String,
     pub kind: Kind,
-    pub value: String,
+    /// The text and its cursor: the text is what the form sends, nothing else is.
+    pub input: TextInput,
     /// What a toggle goes back to on Ctrl+U (a toggle never holds a value it cannot show).
     pub default: String,
 }
@@ -68,14 +70,24 @@ impl Field {
             path: path.into(),
             label: label.into(),
             kind,
-            value,
+            input: TextInput::new(value),
             default,
         }
     }
 
+    /// The text (what the form sends).
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    /// Replaces the text; the cursor goes to its end.
+    pub fn set_value(&mut self, value: impl Into<String>) {
+        self.input.set(value);
+    }
+
     /// Ctrl+U: text is emptied; a toggle goes back to its default.
     pub fn clear(&mut self) {
-        self.value = self.default.clone();
+        self.input.set(self.default.clone());
     }
 
     /// Whether Space toggles instead of typing.
@@ -85,18 +97,19 @@ impl Field {
 
     /// Flips a toggle.
     pub fn toggle(&mut self) {
-        self.value = match (self.kind, self.value.as_str()) {
-            (Kind::Bool, "true") => "false".into(),
-            (Kind::Bool, _) => "true".into(),
-            (Kind::OnOff, "on") => "off".into(),
-            (Kind::OnOff, _) => "on".into(),
+        let flipped = match (self.kind, self.value()) {
+            (Kind::Bool, "true") => "false",
+            (Kind::Bool, _) => "true",
+            (Kind::OnOff, "on") => "off",
+            (Kind::OnOff, _) => "on",
             _ => return,
         };
+        self.input.set(flipped);
     }
 
     /// A warning for the current text, or `None` when it looks right. Never blocks.
     pub fn warning(&self) -> Option<String> {
-        let v = self.value.trim();
+        let v = self.value().trim();
         let now = year_month_of(now_epoch());
         match self.kind {
             Kind::Bool if !matches!(v, "true" | "false") => Some("true or false".into()),
@@ -141,7 +154,7 @@ impl Field {
     /// The JSON value to send, or `None` to leave the field out. Text that does not parse
     /// as the kind's type is sent as text, so the server's own check can be seen.
     pub fn json_value(&self) -> Option<Value> {
-        let v = self.value.trim();
+        let v = self.value().trim();
         match self.kind {
             Kind::Text | Kind::Url { required: false } if v.is_empty() => None,
             Kind::Decimal => Some(
@@ -159,11 +172,11 @@ impl Field {
     /// Text for display: the CVC hidden, the card grouped in fours.
     pub fn display(&self) -> String {
         match self.kind {
-            Kind::Cvc => "•".repeat(self.value.chars().count()),
-            Kind::CardNumber if self.value.bytes().all(|b| b.is_ascii_digit()) => {
-                card::group_in_fours(&self.value)
+            Kind::Cvc => "•".repeat(self.value().chars().count()),
+            Kind::CardNumber if self.value().bytes().all(|b| b.is_ascii_digit()) => {
+                card::group_in_fours(self.value())
             }
-            _ => self.value.clone(),
+            _ => self.value().to_string(),
         }
     }
 
@@ -171,7 +184,7 @@ impl Field {
     pub fn hint(&self) -> Option<String> {
         match self.kind {
             Kind::CardNumber if self.warning().is_none() => {
-                Some(format!("{} ✓ Luhn", card::brand(self.value.trim())))
+                Some(format!("{} ✓ Luhn", card::brand(self.value().trim())))
             }
             Kind::Expiry | Kind::Cvc if self.warning().is_none() => Some("✓".into()),
             _ => None,
@@ -224,7 +237,7 @@ impl Form {
     /// Sets the text of the field at `path` (no-op if absent).
     pub fn set(&mut self, path: &str, value: impl Into<String>) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.path == path) {
-            f.value = value.into();
+            f.set_value(value);
         }
     }
 
@@ -318,7 +331,7 @@ mod tests {
         assert_eq!(f.warning(), None);
         assert_eq!(f.hint().as_deref(), Some("VISA ✓ Luhn"));
         assert_eq!(f.display(), "4444 3333 2222 1111");
-        f.value = "4444333322221112".into();
+        f.set_value("4444333322221112");
         assert_eq!(f.warning().as_deref(), Some("fails Luhn"));
         assert_eq!(f.json_value(), Some(json!("4444333322221112")));
         let cvc = Field::new("cvc", "cvc", Kind::Cvc, "12");
@@ -338,7 +351,7 @@ mod tests {
         assert_eq!(b.json_value(), Some(json!(true)));
         let mut o = Field::new("remember_card", "remember_card", Kind::OnOff, "on");
         o.toggle();
-        assert_eq!(o.value, "off");
+        assert_eq!(o.value(), "off");
     }
 
     #[test]

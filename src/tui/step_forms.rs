@@ -1,7 +1,7 @@
 //! The two step forms: ① the purchase and ② the card & device payload, built from the
 //! flow's presets so that sending them as-is works.
 
-use super::form::{Field, Form, Kind};
+use super::form_model::{Field, Form, Kind};
 use crate::api::{CreatePurchase, S2sPayment};
 use crate::flow::presets::{DevicePreset, fresh_merchant_ref};
 
@@ -161,7 +161,7 @@ pub fn total(form: &Form) -> Option<f64> {
     form.fields
         .iter()
         .filter(|f| f.path.starts_with("purchase.products.") && f.path.ends_with(".price"))
-        .map(|f| f.value.trim().parse::<f64>().ok())
+        .map(|f| f.value().trim().parse::<f64>().ok())
         .sum::<Option<f64>>()
         .map(|t| (t * 100.0).round() / 100.0)
 }

@@ -6,12 +6,16 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{fit, panel};
 use crate::flow::machine::Step;
-use crate::tui::app::{App, Pane};
-use crate::tui::form::Kind;
-use crate::tui::forms;
+use crate::tui::app::{App, Mode, Pane};
+use crate::tui::form_model::{Field, Kind};
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::layout::form_offset;
+use crate::tui::step_forms;
+use crate::tui::text_input::window;
 
 const LABEL_WIDTH: usize = 19;
 
@@ -29,21 +33,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
     let width = inner.width as usize;
     let offset = form_offset(form.focus, rows);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, field) in form.fields.iter().enumerate().skip(offset).take(rows) {
+    for (row, (i, field)) in form
+        .fields
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .enumerate()
+    {
         let focused = i == form.focus && focused_pane;
         let label_style = if focused {
             Style::default().fg(t.accent).add_modifier(Modifier::BOLD)
         } else {
             Style::default().fg(t.muted)
-        };
-        // The field being edited shows its raw text with the cursor; others their display
-        // form (the card grouped in fours, the CVC as bullets).
-        let value = match field.kind {
-            Kind::Bool | Kind::OnOff => toggle_text(&field.kind, &field.value),
-            _ if focused => {
-                super::with_cursor(&field.value, app.cursor_back, field.kind == Kind::Cvc)
-            }
-            _ => field.display(),
         };
         let (note, note_style) = match (field.warning(), field.hint()) {
             (Some(w), _) => (format!("⚠ {w}"), Style::default().fg(t.warn)),
@@ -54,16 +56,33 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
         let value_width = width
             .saturating_sub(LABEL_WIDTH + 1 + note_width + 1)
             .max(8);
+        // The focused field shows its raw text around the cursor (the view follows it,
+        // `…` where it is cut); others their display form (the card grouped in fours, the
+        // CVC as bullets), cut at the end.
+        let value = match field.kind {
+            Kind::Bool | Kind::OnOff => toggle_text(&field.kind, field.value()),
+            _ if focused => {
+                let shown = edited_text(field, value_width);
+                // The terminal's own cursor marks where typing goes, in insert mode.
+                if app.mode == Mode::Insert {
+                    let x = inner.x as usize + LABEL_WIDTH + 1 + shown.cursor;
+                    let y = inner.y as usize + row;
+                    if x < (inner.x + inner.width) as usize {
+                        frame.set_cursor_position((x as u16, y as u16));
+                    }
+                }
+                shown.text
+            }
+            _ => fit(&field.display(), value_width),
+        };
+        let pad = value_width.saturating_sub(value.width());
         let value_style = t.row(focused);
         lines.push(Line::from(vec![
             Span::styled(
                 format!("{:<LABEL_WIDTH$} ", fit(&field.label, LABEL_WIDTH)),
                 label_style,
             ),
-            Span::styled(
-                format!("{:<value_width$}", fit(&value, value_width)),
-                value_style,
-            ),
+            Span::styled(format!("{value}{}", " ".repeat(pad)), value_style),
             Span::raw(" "),
             Span::styled(note, note_style),
         ]));
@@ -73,25 +92,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
     }
     let footer = match app.flow.step {
         Step::Purchase => {
-            let total = forms::total(&app.purchase_form).map_or(
+            let total = step_forms::total(&app.purchase_form).map_or(
                 "total: a price is not a number".to_string(),
                 |t| {
                     let currency = app
                         .purchase_form
                         .get("purchase.currency")
-                        .map_or("", |f| f.value.as_str());
+                        .map_or("", |f| f.value());
                     format!("total {currency} {t:.2} (sum of prices)")
                 },
             );
-            format!("{total} · F4 add product · F8 remove · Ctrl+S create")
+            format!(
+                "{total} · {} add product · {} remove · {} create",
+                label_of(Action::AddProduct, Context::PurchaseForm),
+                label_of(Action::RemoveProduct, Context::PurchaseForm),
+                label_of(Action::Send, Context::PurchaseForm),
+            )
         }
-        _ => "F2 test cards · F3 device presets · Space toggles · Ctrl+S pay".to_string(),
+        _ => format!(
+            "{} test cards · {} device presets · {} toggles · {} pay",
+            label_of(Action::TestCards, Context::CardForm),
+            label_of(Action::DevicePresets, Context::CardForm),
+            label_of(Action::Toggle, Context::CardForm),
+            label_of(Action::Send, Context::CardForm),
+        ),
     };
     lines.push(Line::from(Span::styled(
         fit(&footer, width),
         Style::default().fg(t.muted),
     )));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The focused field's text in `width` columns around its cursor (the CVC as bullets,
+/// one per character, so the cursor lands where it is in the digits).
+fn edited_text(field: &Field, width: usize) -> crate::tui::text_input::Shown {
+    let text = match field.kind {
+        Kind::Cvc => "•".repeat(field.value().chars().count()),
+        _ => field.value().to_string(),
+    };
+    window(&text, field.input.cursor(), width)
 }
 
 fn toggle_text(kind: &Kind, value: &str) -> String {
