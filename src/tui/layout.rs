@@ -1,6 +1,8 @@
-//! Where everything goes, computed from the terminal size alone, so drawing and mouse
-//! hit-testing agree. Wide terminals put history and detail beside the step; narrow
-//! ones fold history under the step.
+//! Where everything goes, computed from the terminal size and the step's content, so
+//! drawing, keys and mouse hit-testing agree. Wide terminals put history and detail
+//! beside the step; narrow ones fold history under the step. The split follows content:
+//! a short step pane (a result of a few lines) gives its spare rows to the exchange
+//! detail (wide) or the history (narrow), so JSON is not squeezed beside empty space.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -12,6 +14,10 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 /// From this width on, history sits beside the step.
 pub const WIDE: u16 = 100;
+/// The fewest rows (borders included) worth giving the detail pane under a short step.
+const MIN_DETAIL_UNDER_STEP: u16 = 8;
+/// The fewest rows the step pane keeps, however short its content.
+const MIN_STEP: u16 = 6;
 
 /// The screen's regions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +82,49 @@ pub fn form_offset(focus: usize, rows: usize) -> usize {
     focus.saturating_sub(rows.saturating_sub(1))
 }
 
+/// The full exchange overlay: its box, the text inside, and its status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailBox {
+    pub outer: Rect,
+    pub text: Rect,
+    pub status: Rect,
+}
+
+/// Where the full exchange overlay goes on a `(width, height)` terminal.
+pub fn detail_box(size: (u16, u16)) -> DetailBox {
+    let full = Rect::new(0, 0, size.0, size.1);
+    let w = size.0.saturating_sub(4);
+    let h = size.1.saturating_sub(2);
+    let outer = Rect::new(full.x + (full.width - w) / 2, (full.height - h) / 2, w, h);
+    let i = inner(outer);
+    let text = Rect {
+        height: i.height.saturating_sub(1),
+        ..i
+    };
+    let status = Rect {
+        y: i.y + text.height,
+        height: i.height.min(1),
+        ..i
+    };
+    DetailBox {
+        outer,
+        text,
+        status,
+    }
+}
+
+/// Rows the step pane's content needs at `width` columns inside its border: a result
+/// screen's wrapped lines; a form needs all it can get.
+fn step_content_rows(app: &App, width: u16) -> Option<u16> {
+    if !app.shows_result() {
+        return None;
+    }
+    let rows = super::views::result_rows(app, width.saturating_sub(2) as usize);
+    Some(u16::try_from(rows).unwrap_or(u16::MAX))
+}
+
 /// The layout for a `(width, height)` terminal.
-pub fn compute(size: (u16, u16), _app: &App) -> Areas {
+pub fn compute(size: (u16, u16), app: &App) -> Areas {
     let full = Rect::new(0, 0, size.0, size.1);
     let too_small = size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT;
     let [header, body, notice, footer] = Layout::vertical([
@@ -88,15 +135,40 @@ pub fn compute(size: (u16, u16), _app: &App) -> Areas {
     ])
     .areas(full);
     if size.0 >= WIDE {
-        let [step, right] =
+        let [left, right] =
             Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
                 .areas(body);
+        let step_rows = step_content_rows(app, left.width).map(|r| (r + 2).max(MIN_STEP));
+        if let Some(step_rows) = step_rows
+            && step_rows + MIN_DETAIL_UNDER_STEP <= left.height
+        {
+            // A short step: the detail takes the rows under it; history the whole right.
+            let [step, detail] =
+                Layout::vertical([Constraint::Length(step_rows), Constraint::Min(0)]).areas(left);
+            return Areas {
+                full,
+                header,
+                step,
+                history: right,
+                detail: Some(detail),
+                notice,
+                footer,
+                too_small,
+            };
+        }
+        // History needs no more rows than it has entries; the detail gets the rest.
+        let wanted = u16::try_from(app.history.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(2)
+            .max(5);
+        let most = u16::try_from(u32::from(right.height) * 55 / 100).unwrap_or(u16::MAX);
+        let history_rows = wanted.min(most);
         let [history, detail] =
-            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
+            Layout::vertical([Constraint::Length(history_rows), Constraint::Min(0)]).areas(right);
         Areas {
             full,
             header,
-            step,
+            step: left,
             history,
             detail: Some(detail),
             notice,
@@ -104,7 +176,12 @@ pub fn compute(size: (u16, u16), _app: &App) -> Areas {
             too_small,
         }
     } else {
-        let history_height = (body.height / 3).max(5);
+        // A result takes the rows its text needs (history keeps five at least) and
+        // leaves the rest to the history; a form shares two to one.
+        let history_height = match step_content_rows(app, body.width) {
+            Some(rows) => body.height.saturating_sub((rows + 2).max(MIN_STEP)).max(5),
+            None => (body.height / 3).max(5),
+        };
         let [step, history] =
             Layout::vertical([Constraint::Min(4), Constraint::Length(history_height)]).areas(body);
         Areas {

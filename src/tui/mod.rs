@@ -3,6 +3,7 @@
 //! state; views draw it only when a message came (no redraw and no CPU when idle).
 
 pub mod app;
+pub mod detail;
 pub mod effects;
 pub mod fixture;
 pub mod form;
@@ -13,10 +14,12 @@ pub mod layout;
 pub mod levers;
 pub mod panel;
 pub mod requests;
+pub mod result_copy;
 pub mod sanitize;
 pub mod theme;
 pub mod update;
 pub mod views;
+pub mod wrap;
 
 #[cfg(test)]
 mod update_tests;

@@ -13,10 +13,13 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::Close => {
-            if let Some(Overlay::Input { what, .. }) = &app.overlay
+            if crate::tui::detail::close_search(app) {
+                vec![]
+            } else if let Some(Overlay::Input { what, .. }) = &app.overlay
                 && !matches!(
                     what,
-                    crate::tui::app::InputFor::PartialRefund | crate::tui::app::InputFor::CaptureAmount
+                    crate::tui::app::InputFor::PartialRefund
+                        | crate::tui::app::InputFor::CaptureAmount
                 )
             {
                 // A panel prompt: Esc goes back to the panel, not out of it.
@@ -62,7 +65,9 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             crate::tui::levers::on_purchase_action(app, action)
         }
-        Action::Filter if context == Context::Panel => crate::tui::levers::on_panel_action(app, action),
+        Action::Filter if context == Context::Panel => {
+            crate::tui::levers::on_panel_action(app, action)
+        }
         Action::PanelTab
         | Action::PanelReload
         | Action::SettlePaid
@@ -266,6 +271,19 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 None => vec![],
             }
         }
+        Action::CopyValue if context == Context::Result => crate::tui::result_copy::copy(app),
+        Action::ToggleFold
+        | Action::FoldPrefix
+        | Action::FoldAfterZ
+        | Action::FoldClose
+        | Action::FoldOpen
+        | Action::DetailTop
+        | Action::DetailBottom
+        | Action::SearchStart
+        | Action::SearchNext
+        | Action::SearchPrev
+        | Action::RawHtml
+        | Action::CopyValue => crate::tui::detail::on_action(app, action),
         _ => vec![],
     }
 }

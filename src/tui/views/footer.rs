@@ -145,6 +145,8 @@ fn applies(app: &App, action: Action) -> bool {
         Action::Cancel => false,
         Action::OpenPanel => app.control_url.is_some(),
         Action::CopyKey => detail_row_is_webhook(app) && app.public_key_pem.is_some(),
+        // On the result screen y copies only what is shown: a callback URL, a command.
+        Action::CopyValue => app.overlay.is_some() || crate::tui::result_copy::shown(app).is_some(),
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             app.flow.purchase.is_some() && crate::tui::levers::applies(app, action)
         }

@@ -9,7 +9,9 @@ pub mod json;
 mod overlays;
 mod panel;
 mod result;
-mod webhook;
+pub mod webhook;
+
+pub use overlays::help_max_scroll;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -23,6 +25,11 @@ use super::theme::Theme;
 /// The purchase id and status of a recorded webhook, if its body says them.
 pub fn webhook_facts(ex: &crate::api::Exchange) -> Option<(String, String)> {
     webhook::WebhookFacts::of(ex).map(|f| (f.purchase_id, f.status))
+}
+
+/// Lines the result screen takes at `width` columns (the layout sizes panes by it).
+pub fn result_rows(app: &App, width: usize) -> usize {
+    result::wrapped(app, width).len()
 }
 
 /// Draws the whole screen.

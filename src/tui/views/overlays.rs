@@ -1,15 +1,18 @@
-//! Overlays: help, test-card and device pickers, the full exchange detail, the OTP prompt.
+//! Overlays: help, test-card and device pickers, the OTP prompt and other prompts. Each
+//! box sizes itself to its text, clamped to the frame; text wraps rather than being cut.
+//! The full exchange detail is drawn by `detail.rs`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::{centered, fit, panel};
 use crate::flow::presets::{DEVICE_PRESETS, test_cards};
 use crate::tui::app::{App, InputFor, Overlay};
 use crate::tui::keys::BINDINGS;
+use crate::tui::wrap::{Para, width_of, wrap_all};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &app.overlay {
@@ -17,7 +20,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Help { scroll }) => help(frame, area, app, *scroll),
         Some(Overlay::Cards { selected }) => cards(frame, area, app, *selected),
         Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
-        Some(Overlay::Detail { index, scroll }) => detail(frame, area, app, *index, *scroll),
+        Some(Overlay::Detail { index, view }) => {
+            super::detail::draw_overlay(frame, app, *index, view)
+        }
         Some(Overlay::Otp { input, .. }) => otp(frame, area, app, input),
         Some(Overlay::Filter { input }) => prompt(
             frame,
@@ -57,20 +62,55 @@ fn frame_box(frame: &mut Frame, area: Rect, app: &App, title: &str, w: u16, h: u
     inner
 }
 
-fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
-    let t = &app.theme;
+/// Inner columns of a box sized to its text: the widest line, at most `max`, and never
+/// wider than the frame leaves room for (two columns of margin each side, the border).
+fn text_width(paras: &[Para], title: &str, max: usize, area: Rect) -> usize {
+    let widest = paras
+        .iter()
+        .map(|p| p.line.width())
+        .chain([width_of(title) + 2])
+        .max()
+        .unwrap_or(0);
+    widest
+        .min(max)
+        .min((area.width as usize).saturating_sub(6))
+        .max(1)
+}
+
+/// A box around `paras`, sized to them: as wide as the widest line allows, wrapped
+/// (never cut mid-sentence) when the frame is narrower, as tall as the wrapped text.
+/// Returns the inner area and the wrapped lines.
+fn fitted_box(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: &str,
+    paras: &[Para],
+    max: usize,
+) -> (Rect, Vec<Line<'static>>) {
+    let width = text_width(paras, title, max, area);
+    let lines = wrap_all(paras, width).lines;
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let inner = frame_box(
         frame,
         area,
         app,
-        "Keys — Esc closes",
-        area.width.saturating_sub(8).min(96),
-        area.height.saturating_sub(4),
+        title,
+        u16::try_from(width + 2).unwrap_or(u16::MAX),
+        height.min(area.height.saturating_sub(2)),
     );
-    let mut lines = vec![Line::styled(
+    (inner, lines)
+}
+
+/// Every line of the help overlay, unwrapped.
+fn help_paras(app: &App, width: usize) -> Vec<Para> {
+    let t = &app.theme;
+    let mut lines = vec![Para::plain(Line::styled(
         "Every key, and where it works (from the same table the footer uses):",
         Style::default().fg(t.muted),
-    )];
+    ))];
+    // Where-it-works hangs under its own column when there is room, else under the help.
+    let hang = if width >= 16 + 38 + 20 { 16 + 38 } else { 16 };
     for b in BINDINGS {
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         let ctx = if b.contexts.is_empty() {
@@ -82,28 +122,63 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<16}", keys.join(" / ")),
-                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
-            Span::styled(ctx, Style::default().fg(t.muted)),
-        ]));
+        lines.push(Para {
+            line: Line::from(vec![
+                Span::styled(
+                    format!("{:<16}", keys.join(" / ")),
+                    Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
+                Span::styled(ctx, Style::default().fg(t.muted)),
+            ]),
+            hang,
+            copy: None,
+        });
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
+    lines.push(Para::plain(Line::raw("")));
+    for text in [
         "In a text field every printable key is text; Ctrl-chords, F-keys, Tab, Enter and Esc act.",
-        Style::default().fg(t.muted),
-    ));
-    lines.push(Line::styled(
         "Editing: ←/→ and Home/End move the cursor; Backspace/Delete erase; Ctrl+U clears.",
-        Style::default().fg(t.muted),
-    ));
-    lines.push(Line::styled(
         "Mouse: click a field or a history row; the wheel scrolls.",
-        Style::default().fg(t.muted),
-    ));
+    ] {
+        lines.push(Para::plain(Line::styled(
+            text,
+            Style::default().fg(t.muted),
+        )));
+    }
+    lines
+}
+
+const HELP_TITLE: &str = "Keys — Esc closes";
+const HELP_MAX: usize = 110;
+
+/// The help's wrapped lines and the rows that show them, at the app's frame size.
+fn help_layout(app: &App) -> (Vec<Line<'static>>, usize, usize) {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let unwrapped = help_paras(app, HELP_MAX);
+    let width = text_width(&unwrapped, HELP_TITLE, HELP_MAX, area);
+    let lines = wrap_all(&help_paras(app, width), width).lines;
+    let rows = (lines.len() + 2).min(area.height.saturating_sub(4) as usize);
+    (lines, width, rows.saturating_sub(2))
+}
+
+/// How far the help scrolls before its last line reaches the bottom.
+pub fn help_max_scroll(app: &App) -> u16 {
+    let (lines, _, rows) = help_layout(app);
+    u16::try_from(lines.len().saturating_sub(rows)).unwrap_or(u16::MAX)
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
+    let (lines, width, rows) = help_layout(app);
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        HELP_TITLE,
+        u16::try_from(width + 2).unwrap_or(u16::MAX),
+        u16::try_from(rows + 2).unwrap_or(u16::MAX),
+    );
+    let scroll = scroll.min(help_max_scroll(app));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
@@ -146,21 +221,32 @@ fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
 
 fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
+    let title = "Device presets — Enter applies · Esc";
+    let widest = DEVICE_PRESETS
+        .iter()
+        .map(|d| width_of(d.user_agent) + 2)
+        .chain([width_of(title) + 2, 60])
+        .max()
+        .unwrap_or(60);
+    let width = widest.min(100).min((area.width as usize).saturating_sub(6));
     let inner = frame_box(
         frame,
         area,
         app,
-        "Device presets — Enter applies · Esc",
-        90,
+        title,
+        u16::try_from(width + 2).unwrap_or(u16::MAX),
         DEVICE_PRESETS.len() as u16 * 2 + 2,
     );
     let mut lines = Vec::new();
     for (i, d) in DEVICE_PRESETS.iter().enumerate() {
         let style = t.row(i == selected);
         lines.push(Line::styled(
-            format!(
-                "{}  ({}×{}, {}, utc_offset {})",
-                d.name, d.screen_width, d.screen_height, d.language, d.utc_offset
+            fit(
+                &format!(
+                    "{}  ({}×{}, {}, utc_offset {})",
+                    d.name, d.screen_width, d.screen_height, d.language, d.utc_offset
+                ),
+                inner.width as usize,
             ),
             style,
         ));
@@ -175,85 +261,84 @@ fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
-    let t = &app.theme;
-    let inner = frame_box(
-        frame,
-        area,
-        app,
-        "Exchange — r resend (webhooks: replay) · c copy as curl · ↑↓ scroll · Esc",
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
-    let lines = match app.history.newest(index) {
-        // What a merchant must check comes first; the raw exchange follows.
-        Some(ex) if ex.kind == crate::api::ExchangeKind::Webhook => {
-            let mut lines = super::webhook::lines(ex, t, app.public_key_pem.as_deref());
-            lines.push(Line::raw(""));
-            lines.extend(super::detail::lines(ex, t, true));
-            lines
-        }
-        Some(ex) => super::detail::lines(ex, t, true),
-        None => vec![Line::raw("That exchange is gone.")],
-    };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
-}
-
 fn otp(frame: &mut Frame, area: Rect, app: &App, input: &str) {
     let t = &app.theme;
-    let inner = frame_box(frame, area, app, "3-D Secure challenge", 64, 8);
-    let lines = vec![
-        Line::raw("The issuer served a challenge page. The app, acting as the"),
-        Line::raw("customer's browser, answers it with this code and follows"),
-        Line::raw("the redirect."),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("OTP: ", Style::default().fg(t.muted)),
-            Span::styled(
-                super::with_cursor(input, app.cursor_back, false),
-                t.row(true),
-            ),
-            Span::styled(
-                "   Enter submits · Esc cancels",
-                Style::default().fg(t.muted),
-            ),
-        ]),
+    let muted = Style::default().fg(t.muted);
+    let paras = [
+        Para::plain(Line::raw(
+            "The issuer served a challenge page. The app, acting as the customer's browser, answers it with this code and follows the redirect.",
+        )),
+        Para::plain(Line::raw("")),
+        Para {
+            line: Line::from(vec![
+                Span::styled("OTP: ", muted),
+                Span::styled(
+                    super::with_cursor(input, app.cursor_back, false),
+                    t.row(true),
+                ),
+            ]),
+            hang: 5,
+            copy: None,
+        },
+        Para::plain(Line::styled("Enter submits · Esc cancels", muted)),
     ];
+    let (inner, lines) = fitted_box(frame, area, app, "3-D Secure challenge", &paras, 60);
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, input: &str) {
     let t = &app.theme;
-    let inner = frame_box(frame, area, app, title, 72, 6);
-    let lines = vec![
-        Line::styled(help.to_string(), Style::default().fg(t.muted)),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("> ", Style::default().fg(t.accent)),
-            Span::styled(
-                super::with_cursor(input, app.cursor_back, false),
-                t.row(true),
-            ),
-        ]),
-        Line::styled("Enter applies · Esc cancels", Style::default().fg(t.muted)),
+    let paras = [
+        Para::plain(Line::styled(help.to_string(), Style::default().fg(t.muted))),
+        Para::plain(Line::raw("")),
+        Para {
+            line: Line::from(vec![
+                Span::styled("> ", Style::default().fg(t.accent)),
+                Span::styled(
+                    super::with_cursor(input, app.cursor_back, false),
+                    t.row(true),
+                ),
+            ]),
+            hang: 2,
+            copy: None,
+        },
+        Para::plain(Line::styled(
+            "Enter applies · Esc cancels",
+            Style::default().fg(t.muted),
+        )),
     ];
+    // At least as wide as a typical value, so the box does not grow with each key.
+    let min_width = 48.min((area.width as usize).saturating_sub(6));
+    let width = text_width(&paras, title, 90, area).max(min_width);
+    let lines = wrap_all(&paras, width).lines;
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        title,
+        u16::try_from(width + 2).unwrap_or(u16::MAX),
+        u16::try_from(lines.len() + 2).unwrap_or(u16::MAX),
+    );
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
+    let title = "Scenarios — Enter loads into the forms · Esc";
     let height = (app.scenario_names.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let widest = app
+        .scenario_names
+        .iter()
+        .map(|n| width_of(n).max(28) + 8)
+        .chain([width_of(title) + 2])
+        .max()
+        .unwrap_or(40);
     let inner = frame_box(
         frame,
         area,
         app,
-        "Scenarios — Enter loads into the forms · Esc",
-        80,
+        title,
+        u16::try_from(widest + 2).unwrap_or(u16::MAX),
         height,
     );
     let rows = inner.height as usize;
