@@ -90,12 +90,12 @@ pub struct DetailBox {
     pub status: Rect,
 }
 
-/// Where the full exchange overlay goes on a `(width, height)` terminal.
-pub fn detail_box(size: (u16, u16)) -> DetailBox {
-    let full = Rect::new(0, 0, size.0, size.1);
+/// Where the full exchange overlay goes on a `(width, height)` terminal: over everything
+/// but the notice rows and the footer, so what a key did (copied, no match) is read.
+pub fn detail_box(size: (u16, u16), app: &App) -> DetailBox {
+    let notice = compute(size, app).notice;
     let w = size.0.saturating_sub(4);
-    let h = size.1.saturating_sub(2);
-    let outer = Rect::new(full.x + (full.width - w) / 2, (full.height - h) / 2, w, h);
+    let outer = Rect::new((size.0 - w) / 2, 1, w, notice.y.saturating_sub(1));
     let i = inner(outer);
     let text = Rect {
         height: i.height.saturating_sub(1),
@@ -127,10 +127,12 @@ fn step_content_rows(app: &App, width: u16) -> Option<u16> {
 pub fn compute(size: (u16, u16), app: &App) -> Areas {
     let full = Rect::new(0, 0, size.0, size.1);
     let too_small = size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT;
+    // A long notice wraps onto a second or third row rather than being cut.
+    let notice_rows = super::views::notice_rows(app, size.0 as usize);
     let [header, body, notice, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(6),
-        Constraint::Length(1),
+        Constraint::Length(notice_rows),
         Constraint::Length(1),
     ])
     .areas(full);

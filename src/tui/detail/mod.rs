@@ -142,7 +142,7 @@ pub fn document(app: &App, index: usize, view: &DetailView) -> Option<Doc> {
 
 /// Where the overlay's text goes: (width, height) in cells.
 fn text_size(app: &App) -> (usize, usize) {
-    let r = layout::detail_box(app.size).text;
+    let r = layout::detail_box(app.size, app).text;
     ((r.width as usize).saturating_sub(GUTTER), r.height as usize)
 }
 

@@ -226,9 +226,9 @@ fn scrolling_stops_with_the_last_line_at_the_bottom() {
         index: 0,
         view: DetailView::default(),
     });
-    let height = crate::tui::layout::detail_box(app.size).text.height as usize;
+    let height = crate::tui::layout::detail_box(app.size, &app).text.height as usize;
     let doc = document(&app, 0, &view(&app)).expect("doc");
-    let width = crate::tui::layout::detail_box(app.size).text.width as usize - super::GUTTER;
+    let width = crate::tui::layout::detail_box(app.size, &app).text.width as usize - super::GUTTER;
     let total = view(&app).lay(&doc, width).total();
     assert!(total > height * 3);
     update(&mut app, key(KeyCode::End));

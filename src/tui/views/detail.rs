@@ -47,7 +47,8 @@ pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App) {
 /// The full exchange overlay.
 pub fn draw_overlay(frame: &mut Frame, app: &App, index: usize, view: &DetailView) {
     let t = &app.theme;
-    let b = layout::detail_box(app.size);
+    let area = frame.area();
+    let b = layout::detail_box((area.width, area.height), app);
     frame.render_widget(Clear, b.outer);
     let block = panel(
         "Exchange — r resend (webhooks: replay) · c copy as curl · Esc",

@@ -32,6 +32,13 @@ pub fn result_rows(app: &App, width: usize) -> usize {
     result::wrapped(app, width).len()
 }
 
+/// Rows the notice line takes at `width` columns (one at least).
+pub fn notice_rows(app: &App, width: usize) -> u16 {
+    footer::notice_lines(app, width)
+        .len()
+        .clamp(1, footer::NOTICE_MAX_ROWS) as u16
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -64,7 +71,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     footer::draw_notice(frame, areas.notice, app);
     footer::draw(frame, areas.footer, app);
-    overlays::draw(frame, area, app);
+    // Overlays leave the notice rows and the footer visible (what a key did is read).
+    let above_notice = Rect {
+        height: (areas.notice.y + 2).min(area.height),
+        ..area
+    };
+    overlays::draw(frame, above_notice, app);
 }
 
 /// A bordered block, highlighted when focused.

@@ -154,7 +154,9 @@ const HELP_MAX: usize = 110;
 
 /// The help's wrapped lines and the rows that show them, at the app's frame size.
 fn help_layout(app: &App) -> (Vec<Line<'static>>, usize, usize) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    // The area overlays are drawn in: above the notice rows (see `views::draw`).
+    let notice = crate::tui::layout::compute(app.size, app).notice;
+    let area = Rect::new(0, 0, app.size.0, (notice.y + 2).min(app.size.1));
     let unwrapped = help_paras(app, HELP_MAX);
     let width = text_width(&unwrapped, HELP_TITLE, HELP_MAX, area);
     let lines = wrap_all(&help_paras(app, width), width).lines;
