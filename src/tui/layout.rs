@@ -198,3 +198,72 @@ pub fn compute(size: (u16, u16), app: &App) -> Areas {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::Level;
+    use crate::tui::fixture;
+
+    #[test]
+    fn a_short_result_gives_its_spare_rows_to_the_detail() {
+        let app = fixture::pending(120, 40);
+        let a = compute(app.size, &app);
+        let detail = a.detail.expect("wide layout has a detail pane");
+        let rows = crate::tui::views::result_rows(&app, a.step.width as usize - 2) as u16;
+        assert_eq!(a.step.height, rows + 2, "the step is as tall as its text");
+        assert_eq!((detail.x, detail.y), (a.step.x, a.step.y + a.step.height));
+        assert_eq!(detail.height, 40 - 4 - a.step.height);
+        assert_eq!(
+            a.history.height,
+            40 - 4,
+            "history takes the whole right column"
+        );
+    }
+
+    #[test]
+    fn a_form_keeps_history_and_detail_beside_it() {
+        let app = fixture::at_card_step(120, 40);
+        let a = compute(app.size, &app);
+        let detail = a.detail.expect("detail");
+        assert_eq!(a.step.height, 40 - 4);
+        assert_eq!(detail.x, a.history.x);
+        // One history entry: the pane keeps five rows, the detail gets the rest.
+        assert_eq!(a.history.height, 5);
+        assert_eq!(detail.height, 40 - 4 - 5);
+        let many = fixture::with_history(120, 40, 500);
+        let a = compute(many.size, &many);
+        assert_eq!(a.history.height, 36 * 55 / 100, "at most 55% of the column");
+    }
+
+    #[test]
+    fn narrow_results_share_rows_with_history_by_content() {
+        let pending = fixture::pending(80, 24);
+        let a = compute(pending.size, &pending);
+        let rows = crate::tui::views::result_rows(&pending, 78) as u16;
+        // Two rows of notice (its hint wraps at 80 columns) leave 19 for both panes.
+        assert_eq!(a.notice.height, 2);
+        assert_eq!(a.step.height, rows + 2);
+        assert_eq!(a.history.height, 19 - rows - 2);
+        // A long explanation keeps five history rows and takes the rest.
+        let blocked = fixture::blocked(80, 24);
+        let a = compute(blocked.size, &blocked);
+        assert_eq!((a.history.height, a.step.height), (5, 15));
+    }
+
+    #[test]
+    fn a_long_notice_takes_a_second_row() {
+        let mut app = fixture::app(80, 24);
+        app.notice = Some((Level::Info, "short".into()));
+        assert_eq!(compute(app.size, &app).notice.height, 1);
+        app.notice = Some((Level::Warn, "word ".repeat(30)));
+        let a = compute(app.size, &app);
+        assert_eq!(a.notice.height, 2);
+        assert_eq!(a.notice.y + a.notice.height, a.footer.y);
+        let b = detail_box(app.size, &app);
+        assert!(
+            b.outer.y + b.outer.height <= a.notice.y,
+            "the detail stops above it"
+        );
+    }
+}
