@@ -145,21 +145,29 @@ fn cut_to(chars: &[(char, Style)], columns: usize) -> Vec<(char, Style)> {
     out
 }
 
+/// Screen lines `para` takes at `width` columns (cheap when it fits on one).
+pub fn rows_needed(para: &Para, width: usize) -> usize {
+    if width == 0 || para.line.width() <= width {
+        1
+    } else {
+        wrap(para, width).lines.len()
+    }
+}
+
 /// Wraps `para` to `width` columns.
 pub fn wrap(para: &Para, width: usize) -> Wrapped {
+    if width == 0 || para.line.width() <= width {
+        return Wrapped {
+            lines: vec![para.line.clone()],
+            cut: false,
+        };
+    }
     let chars: Vec<(char, Style)> = para
         .line
         .spans
         .iter()
         .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
         .collect();
-    let total: usize = chars.iter().map(|(c, _)| char_width(*c)).sum();
-    if width == 0 || total <= width {
-        return Wrapped {
-            lines: vec![para.line.clone()],
-            cut: false,
-        };
-    }
     let base = leading_spaces(&para.line).min(width / 2);
     // A hang that leaves too little room for a value is no help: fall back to the base.
     let hang = if para.hang + 8 > width {

@@ -88,7 +88,7 @@ impl DetailView {
             starts.push(line);
             line += doc
                 .shown(i, &self.folds)
-                .map_or(1, |p| wrap::wrap(p, width).lines.len());
+                .map_or(1, |p| wrap::rows_needed(p, width));
         }
         starts.push(line);
         Laid { visible, starts }
