@@ -334,3 +334,47 @@ fn v_switches_an_html_body_between_readable_and_source() {
     update(&mut app, ch('v'));
     assert!(!view(&app).raw);
 }
+
+#[test]
+fn a_webhook_signature_is_cut_on_screen_and_copied_whole() {
+    let mut app = fixture::app(80, 24);
+    let signature = "QUJD".repeat(86); // 344 Base64 characters, like an RSA-2048 one
+    let mut ex = crate::api::Exchange::new(
+        crate::api::ExchangeKind::Webhook,
+        "POST",
+        "http://127.0.0.1:41873/merchant/webhook",
+        fixture::T0_MS,
+    );
+    ex.request_headers = vec![("paysecure-sign".into(), signature.clone())];
+    ex.request_body = Some(format!(
+        r#"{{"status":"paid","message":{{"purchaseId":"{}","brandId":"brd"}}}}"#,
+        fixture::PURCHASE_ID
+    ));
+    ex.status = Some(200);
+    ex.note = Some("signature ✓".into());
+    app.history.push(ex);
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        view: DetailView::default(),
+    });
+    let at = {
+        let doc = document(&app, 0, &view(&app)).expect("doc");
+        doc.rows
+            .iter()
+            .position(|r| r.para.line.to_string().starts_with("  paysecure-sign"))
+            .expect("the signature row")
+    };
+    set_cursor(&mut app, at);
+    assert_eq!(update(&mut app, ch('y')), [Effect::Copy(signature.clone())]);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|f| crate::tui::views::draw(f, &app))
+        .expect("draw");
+    let screen = format!("{}", terminal.backend());
+    // Cut where it stands (the verify section, the header, the notice), never continued
+    // on a following line.
+    let shown: Vec<&str> = screen.lines().filter(|l| l.contains("QUJD")).collect();
+    assert!(!shown.is_empty(), "{screen}");
+    assert!(shown.iter().all(|l| l.contains('…')), "{screen}");
+}

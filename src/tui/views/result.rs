@@ -226,12 +226,16 @@ fn follow_lines(lines: &mut Vec<Para>, app: &App) {
             };
             push(
                 lines,
-                Line::from(vec![
-                    Span::styled(format!("{:<16}", "webhook"), Style::default().fg(t.muted)),
-                    Span::styled(clean(&w.status), Style::default().fg(outcome)),
-                    Span::styled(" · ", Style::default().fg(t.muted)),
-                    Span::styled(verdict, Style::default().fg(verdict_colour)),
-                ]),
+                Para::kv(
+                    "webhook",
+                    VALUE_COLUMN - 1,
+                    Style::default().fg(t.muted),
+                    vec![
+                        Span::styled(clean(&w.status), Style::default().fg(outcome)),
+                        Span::styled(" · ", Style::default().fg(t.muted)),
+                        Span::styled(verdict, Style::default().fg(verdict_colour)),
+                    ],
+                ),
             );
         }
         None if app.endpoint.embedded && app.flow.landed.is_some() => {
@@ -433,12 +437,17 @@ fn timeline(lines: &mut Vec<Para>, app: &App) {
                 format!("{} UTC", iso.get(..19).unwrap_or(&iso).replace('T', " "))
             })
             .unwrap_or_default();
+        // A long status wraps under the status column, not under the time.
         push(
             lines,
-            Line::styled(
-                format!("  {when:<24} {}", clean(&entry.status)),
-                Style::default().fg(t.text),
-            ),
+            Para {
+                line: Line::styled(
+                    format!("  {when:<24} {}", clean(&entry.status)),
+                    Style::default().fg(t.text),
+                ),
+                hang: 27,
+                copy: None,
+            },
         );
     }
     let attempts = p
@@ -465,16 +474,20 @@ fn timeline(lines: &mut Vec<Para>, app: &App) {
         };
         push(
             lines,
-            Line::styled(
-                format!(
-                    "  attempt {} · {}{} · {}",
-                    i + 1,
-                    clean(kind),
-                    clean(&card),
-                    clean(&verdict)
+            Para {
+                line: Line::styled(
+                    format!(
+                        "  attempt {} · {}{} · {}",
+                        i + 1,
+                        clean(kind),
+                        clean(&card),
+                        clean(&verdict)
+                    ),
+                    Style::default().fg(t.muted),
                 ),
-                Style::default().fg(t.muted),
-            ),
+                hang: 4,
+                copy: None,
+            },
         );
     }
 }
