@@ -35,7 +35,54 @@ fn frames(label: &str, mut app: App, n: usize) {
     );
 }
 
+/// The exchange detail open on a response of about `kib` KiB of JSON: a frame, and a
+/// cursor step (`update`, which lays the document out to keep the cursor on screen).
+fn detail(kib: usize, n: usize) {
+    use paysecure_explorer::tui::app::{Msg, Overlay};
+    use paysecure_explorer::tui::update::update;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = fixture::app(120, 40);
+    let item = r#"{"id":"64bfdb7df63e36669499e82f","status":"PAID","url":"http://127.0.0.1:41873/api/v1/purchases/64bfdb7df63e36669499e82f/"}"#;
+    let items = vec![item; kib * 1024 / item.len()].join(",");
+    app.history.push(fixture::exchange(
+        "GET",
+        "/big/",
+        200,
+        0,
+        &format!("[{items}]"),
+    ));
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        view: Default::default(),
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let (mut draws, mut keys) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let code = if i % 200 < 100 {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        let started = Instant::now();
+        update(&mut app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        keys.push(started.elapsed().as_secs_f64() * 1e3);
+        let started = Instant::now();
+        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+        draws.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    for (what, times) in [("frame", &mut draws), ("key", &mut keys)] {
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "exchange detail, {kib} KiB JSON body, {what}: p50 {:.2} ms, p99 {:.2} ms over {n}",
+            pct(times, 0.5),
+            pct(times, 0.99)
+        );
+    }
+}
+
 fn main() {
+    detail(4, 200);
+    detail(256, 50);
     for (w, h) in [(120u16, 40u16), (80, 24)] {
         frames(
             &format!("frame {w}x{h}, 10 history rows"),

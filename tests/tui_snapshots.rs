@@ -2,9 +2,9 @@
 //! Fixtures fix ids, times, ports and the expiry, so snapshots are stable.
 
 use paysecure_explorer::tui::app::{Answer, App, Msg, Overlay};
-use paysecure_explorer::tui::fixture;
 use paysecure_explorer::tui::update::update;
 use paysecure_explorer::tui::views;
+use paysecure_explorer::tui::{detail, fixture};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -61,7 +61,7 @@ fn history_detail() {
         let mut app = fixture::pending(w, h);
         app.overlay = Some(Overlay::Detail {
             index: 0,
-            scroll: 0,
+            view: Default::default(),
         });
         app
     });
@@ -189,4 +189,129 @@ fn a_long_field_in_the_middle_is_cut_at_both_ends() {
         }
         app
     });
+}
+
+/// The pending fixture with its newest exchange (the S2S call) open in the detail.
+fn detail_of_s2s(w: u16, h: u16) -> App {
+    let mut app = fixture::pending(w, h);
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+/// Moves the detail's cursor to the first row reading `text` (from row `from` on).
+fn cursor_to(app: &mut App, text: &str, from: usize) -> usize {
+    let Some(Overlay::Detail { view, .. }) = &app.overlay else {
+        panic!("no detail open")
+    };
+    let doc = detail::document(app, 0, view).expect("doc");
+    let row = doc
+        .rows
+        .iter()
+        .enumerate()
+        .skip(from)
+        .find(|(_, r)| r.para.line.to_string() == text)
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| panic!("no row {text:?}"));
+    if let Some(Overlay::Detail { view, .. }) = &mut app.overlay {
+        view.cursor = row;
+    }
+    row
+}
+
+#[test]
+fn detail_with_a_folded_object() {
+    both("detail_folded", |w, h| {
+        let mut app = detail_of_s2s(w, h);
+        let request = cursor_to(&mut app, "▾ request", 0);
+        cursor_to(&mut app, "  {", request);
+        press(&mut app, KeyCode::Char(' '));
+        app
+    });
+}
+
+#[test]
+fn detail_search_matches() {
+    both("detail_search", |w, h| {
+        let mut app = detail_of_s2s(w, h);
+        press(&mut app, KeyCode::Char('/'));
+        for c in "64bf".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char('n'));
+        app
+    });
+}
+
+#[test]
+fn detail_of_an_html_body() {
+    both("detail_html", |w, h| {
+        let mut app = fixture::pending(w, h);
+        let page = paysecure_explorer::sandbox::pages::challenge_page(
+            &paysecure_explorer::sandbox::pages::ChallengeView {
+                purchase_id: fixture::PURCHASE_ID,
+                merchant: "Sandbox Shop",
+                amount: "EUR 20.00".into(),
+                masked_pan: "444433******1111",
+                card_brand: "VISA",
+            },
+        );
+        let mut ex = fixture::exchange(
+            "GET",
+            &format!("/payment/{}/", fixture::PURCHASE_ID),
+            200,
+            7000,
+            &page,
+        );
+        ex.kind = paysecure_explorer::api::ExchangeKind::Browser;
+        ex.request_body = None;
+        ex.request_headers = vec![("accept".into(), "text/html".into())];
+        ex.response_headers = vec![("content-type".into(), "text/html; charset=utf-8".into())];
+        update(&mut app, Msg::Exchange(Box::new(ex)));
+        app.overlay = Some(Overlay::Detail {
+            index: 0,
+            view: Default::default(),
+        });
+        app
+    });
+}
+
+#[test]
+fn result_with_the_settle_command() {
+    both("result_settle_command", |w, h| {
+        let mut app = fixture::pending(w, h);
+        fixture::reply(
+            &mut app,
+            Answer::Status(Ok(fixture::purchase("PAYMENT_IN_PROCESS"))),
+        );
+        app.requests.end_where(|_| true);
+        app
+    });
+}
+
+#[test]
+fn otp_prompt() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = fixture::pending(w, h);
+        press(&mut app, KeyCode::Char('b'));
+        fixture::reply(
+            &mut app,
+            Answer::Callback(Ok(
+                paysecure_explorer::flow::browser::CallbackPage::Challenge {
+                    form_url: format!(
+                        "{}/api/v1/payment/{}/",
+                        fixture::ORIGIN,
+                        fixture::PURCHASE_ID
+                    ),
+                },
+            )),
+        );
+        for c in "1234".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        app.requests.end_where(|_| true);
+        insta::assert_snapshot!(format!("otp_prompt_{w}x{h}"), render(&app));
+    }
 }

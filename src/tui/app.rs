@@ -199,7 +199,7 @@ pub enum Overlay {
     /// Full detail of a history entry (`index` counts from the newest).
     Detail {
         index: usize,
-        scroll: u16,
+        view: super::detail::DetailView,
     },
     /// The OTP prompt of the in-terminal 3DS completion: the issuer served a challenge
     /// page whose form posts to `form_url`.
@@ -249,6 +249,7 @@ impl Overlay {
             | Overlay::Filter { input, .. }
             | Overlay::SaveScenario { input }
             | Overlay::Input { input, .. } => Some(input),
+            Overlay::Detail { view, .. } if view.search.typing => Some(&mut view.search.query),
             _ => None,
         }
     }
@@ -438,6 +439,8 @@ impl App {
             Some(Overlay::Cards { .. } | Overlay::Devices { .. } | Overlay::Scenarios { .. }) => {
                 return Context::Picker;
             }
+            // The detail's search prompt types like any prompt.
+            Some(Overlay::Detail { view, .. }) if view.search.typing => return Context::Prompt,
             Some(Overlay::Detail { .. }) => return Context::Detail,
             Some(Overlay::Panel) => return Context::Panel,
             Some(

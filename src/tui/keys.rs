@@ -73,6 +73,28 @@ pub enum Action {
     LeaveField,
     /// Edit the current step's JSON body in `$EDITOR`.
     EditJson,
+    /// Exchange detail: fold or unfold the JSON object or array under the cursor.
+    ToggleFold,
+    /// Exchange detail: `z`, the first key of `za`.
+    FoldPrefix,
+    /// Exchange detail: `a` after `z` toggles the fold.
+    FoldAfterZ,
+    /// Exchange detail: fold, or go to the enclosing container.
+    FoldClose,
+    /// Exchange detail: unfold, or step inside.
+    FoldOpen,
+    /// Exchange detail: the first line.
+    DetailTop,
+    /// Exchange detail: the last line.
+    DetailBottom,
+    /// Exchange detail: open the search prompt.
+    SearchStart,
+    SearchNext,
+    SearchPrev,
+    /// Exchange detail: an HTML body as readable text or its source.
+    RawHtml,
+    /// Copy the value under the cursor (detail) or the URL or command shown (result).
+    CopyValue,
 }
 
 /// Where the user is.
@@ -695,6 +717,110 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Quit,
         help: "quit",
         contexts: &[PurchaseForm, CardForm, Result, History],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch(' ')],
+        action: Action::ToggleFold,
+        help: "fold / unfold (also za)",
+        contexts: &[Detail],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('z')],
+        action: Action::FoldPrefix,
+        help: "z then a: fold / unfold",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[ch('a')],
+        action: Action::FoldAfterZ,
+        help: "after z: fold / unfold",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Left), ch('h')],
+        action: Action::FoldClose,
+        help: "fold, or go to the enclosing object",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Right), ch('l')],
+        action: Action::FoldOpen,
+        help: "unfold, or step inside",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Home), ch('g')],
+        action: Action::DetailTop,
+        help: "first line",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::End), ch('G')],
+        action: Action::DetailBottom,
+        help: "last line",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[ch('/')],
+        action: Action::SearchStart,
+        help: "search in the exchange",
+        contexts: &[Detail],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('n')],
+        action: Action::SearchNext,
+        help: "next match",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[ch('N')],
+        action: Action::SearchPrev,
+        help: "previous match",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[ch('v')],
+        action: Action::RawHtml,
+        help: "HTML body: readable ⇄ source",
+        contexts: &[Detail],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[ch('y')],
+        action: Action::CopyValue,
+        help: "yank (copy) the value under the cursor",
+        contexts: &[Detail],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('y')],
+        action: Action::CopyValue,
+        help: "yank (copy) the URL or command shown",
+        contexts: &[Result],
         in_text: false,
         hint: true,
     },

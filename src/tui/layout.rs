@@ -1,6 +1,8 @@
-//! Where everything goes, computed from the terminal size alone, so drawing and mouse
-//! hit-testing agree. Wide terminals put history and detail beside the step; narrow
-//! ones fold history under the step.
+//! Where everything goes, computed from the terminal size and the step's content, so
+//! drawing, keys and mouse hit-testing agree. Wide terminals put history and detail
+//! beside the step; narrow ones fold history under the step. The split follows content:
+//! a short step pane (a result of a few lines) gives its spare rows to the exchange
+//! detail (wide) or the history (narrow), so JSON is not squeezed beside empty space.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -12,6 +14,10 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 /// From this width on, history sits beside the step.
 pub const WIDE: u16 = 100;
+/// The fewest rows (borders included) worth giving the detail pane under a short step.
+const MIN_DETAIL_UNDER_STEP: u16 = 8;
+/// The fewest rows the step pane keeps, however short its content.
+const MIN_STEP: u16 = 6;
 
 /// The screen's regions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,27 +82,95 @@ pub fn form_offset(focus: usize, rows: usize) -> usize {
     focus.saturating_sub(rows.saturating_sub(1))
 }
 
+/// The full exchange overlay: its box, the text inside, and its status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailBox {
+    pub outer: Rect,
+    pub text: Rect,
+    pub status: Rect,
+}
+
+/// Where the full exchange overlay goes on a `(width, height)` terminal: over everything
+/// but the notice rows and the footer, so what a key did (copied, no match) is read.
+pub fn detail_box(size: (u16, u16), app: &App) -> DetailBox {
+    let notice = compute(size, app).notice;
+    let w = size.0.saturating_sub(4);
+    let outer = Rect::new((size.0 - w) / 2, 1, w, notice.y.saturating_sub(1));
+    let i = inner(outer);
+    let text = Rect {
+        height: i.height.saturating_sub(1),
+        ..i
+    };
+    let status = Rect {
+        y: i.y + text.height,
+        height: i.height.min(1),
+        ..i
+    };
+    DetailBox {
+        outer,
+        text,
+        status,
+    }
+}
+
+/// Rows the step pane's content needs at `width` columns inside its border: a result
+/// screen's wrapped lines; a form needs all it can get.
+fn step_content_rows(app: &App, width: u16) -> Option<u16> {
+    if !app.shows_result() {
+        return None;
+    }
+    let rows = super::views::result_rows(app, width.saturating_sub(2) as usize);
+    Some(u16::try_from(rows).unwrap_or(u16::MAX))
+}
+
 /// The layout for a `(width, height)` terminal.
-pub fn compute(size: (u16, u16), _app: &App) -> Areas {
+pub fn compute(size: (u16, u16), app: &App) -> Areas {
     let full = Rect::new(0, 0, size.0, size.1);
     let too_small = size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT;
+    // A long notice wraps onto a second or third row rather than being cut.
+    let notice_rows = super::views::notice_rows(app, size.0 as usize);
     let [header, body, notice, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(6),
-        Constraint::Length(1),
+        Constraint::Length(notice_rows),
         Constraint::Length(1),
     ])
     .areas(full);
     if size.0 >= WIDE {
-        let [step, right] =
+        let [left, right] =
             Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
                 .areas(body);
+        let step_rows = step_content_rows(app, left.width).map(|r| (r + 2).max(MIN_STEP));
+        if let Some(step_rows) = step_rows
+            && step_rows + MIN_DETAIL_UNDER_STEP <= left.height
+        {
+            // A short step: the detail takes the rows under it; history the whole right.
+            let [step, detail] =
+                Layout::vertical([Constraint::Length(step_rows), Constraint::Min(0)]).areas(left);
+            return Areas {
+                full,
+                header,
+                step,
+                history: right,
+                detail: Some(detail),
+                notice,
+                footer,
+                too_small,
+            };
+        }
+        // History needs no more rows than it has entries; the detail gets the rest.
+        let wanted = u16::try_from(app.history.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(2)
+            .max(5);
+        let most = u16::try_from(u32::from(right.height) * 55 / 100).unwrap_or(u16::MAX);
+        let history_rows = wanted.min(most);
         let [history, detail] =
-            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
+            Layout::vertical([Constraint::Length(history_rows), Constraint::Min(0)]).areas(right);
         Areas {
             full,
             header,
-            step,
+            step: left,
             history,
             detail: Some(detail),
             notice,
@@ -104,7 +178,12 @@ pub fn compute(size: (u16, u16), _app: &App) -> Areas {
             too_small,
         }
     } else {
-        let history_height = (body.height / 3).max(5);
+        // A result takes the rows its text needs (history keeps five at least) and
+        // leaves the rest to the history; a form shares two to one.
+        let history_height = match step_content_rows(app, body.width) {
+            Some(rows) => body.height.saturating_sub((rows + 2).max(MIN_STEP)).max(5),
+            None => (body.height / 3).max(5),
+        };
         let [step, history] =
             Layout::vertical([Constraint::Min(4), Constraint::Length(history_height)]).areas(body);
         Areas {
@@ -117,5 +196,74 @@ pub fn compute(size: (u16, u16), _app: &App) -> Areas {
             footer,
             too_small,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::Level;
+    use crate::tui::fixture;
+
+    #[test]
+    fn a_short_result_gives_its_spare_rows_to_the_detail() {
+        let app = fixture::pending(120, 40);
+        let a = compute(app.size, &app);
+        let detail = a.detail.expect("wide layout has a detail pane");
+        let rows = crate::tui::views::result_rows(&app, a.step.width as usize - 2) as u16;
+        assert_eq!(a.step.height, rows + 2, "the step is as tall as its text");
+        assert_eq!((detail.x, detail.y), (a.step.x, a.step.y + a.step.height));
+        assert_eq!(detail.height, 40 - 4 - a.step.height);
+        assert_eq!(
+            a.history.height,
+            40 - 4,
+            "history takes the whole right column"
+        );
+    }
+
+    #[test]
+    fn a_form_keeps_history_and_detail_beside_it() {
+        let app = fixture::at_card_step(120, 40);
+        let a = compute(app.size, &app);
+        let detail = a.detail.expect("detail");
+        assert_eq!(a.step.height, 40 - 4);
+        assert_eq!(detail.x, a.history.x);
+        // One history entry: the pane keeps five rows, the detail gets the rest.
+        assert_eq!(a.history.height, 5);
+        assert_eq!(detail.height, 40 - 4 - 5);
+        let many = fixture::with_history(120, 40, 500);
+        let a = compute(many.size, &many);
+        assert_eq!(a.history.height, 36 * 55 / 100, "at most 55% of the column");
+    }
+
+    #[test]
+    fn narrow_results_share_rows_with_history_by_content() {
+        let pending = fixture::pending(80, 24);
+        let a = compute(pending.size, &pending);
+        let rows = crate::tui::views::result_rows(&pending, 78) as u16;
+        // Two rows of notice (its hint wraps at 80 columns) leave 19 for both panes.
+        assert_eq!(a.notice.height, 2);
+        assert_eq!(a.step.height, rows + 2);
+        assert_eq!(a.history.height, 19 - rows - 2);
+        // A long explanation keeps five history rows and takes the rest.
+        let blocked = fixture::blocked(80, 24);
+        let a = compute(blocked.size, &blocked);
+        assert_eq!((a.history.height, a.step.height), (5, 15));
+    }
+
+    #[test]
+    fn a_long_notice_takes_a_second_row() {
+        let mut app = fixture::app(80, 24);
+        app.notice = Some((Level::Info, "short".into()));
+        assert_eq!(compute(app.size, &app).notice.height, 1);
+        app.notice = Some((Level::Warn, "word ".repeat(30)));
+        let a = compute(app.size, &app);
+        assert_eq!(a.notice.height, 2);
+        assert_eq!(a.notice.y + a.notice.height, a.footer.y);
+        let b = detail_box(app.size, &app);
+        assert!(
+            b.outer.y + b.outer.height <= a.notice.y,
+            "the detail stops above it"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! state; views draw it only when a message came (no redraw and no CPU when idle).
 
 pub mod app;
+pub mod detail;
 pub mod editor;
 pub mod effects;
 #[cfg(any(test, feature = "fixtures"))]
@@ -15,12 +16,14 @@ pub mod layout;
 pub mod levers;
 pub mod panel;
 pub mod requests;
+pub mod result_copy;
 pub mod sanitize;
 pub mod step_forms;
 pub mod text_input;
 pub mod theme;
 pub mod update;
 pub mod views;
+pub mod wrap;
 
 #[cfg(test)]
 mod mode_tests;

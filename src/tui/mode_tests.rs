@@ -371,8 +371,11 @@ fn states() -> Vec<(&'static str, App)> {
     let mut detail = fixture::pending(120, 40);
     detail.overlay = Some(Overlay::Detail {
         index: 0,
-        scroll: 0,
+        view: Default::default(),
     });
+    // `a` folds only as the second key of `za`.
+    let mut after_z = detail.clone();
+    update(&mut after_z, ch('z'));
     let mut picker = fixture::at_card_step(120, 40);
     picker.overlay = Some(Overlay::Cards { selected: 0 });
     let mut prompt = fixture::app(120, 40);
@@ -401,6 +404,7 @@ fn states() -> Vec<(&'static str, App)> {
         ("history", history),
         ("history, scrolled", scrolled),
         ("detail", detail),
+        ("detail, after z", after_z),
         ("picker", picker),
         ("prompt", prompt),
         ("help", help),

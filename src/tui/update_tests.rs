@@ -936,7 +936,7 @@ fn a_resend_during_the_follow_up_does_not_end_it() {
     app.history.push(old);
     app.overlay = Some(Overlay::Detail {
         index: 0,
-        scroll: 0,
+        view: Default::default(),
     });
     let effects = update(&mut app, key(KeyCode::Char('r')));
     let [

@@ -16,7 +16,9 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::Close => {
-            if let Some(Overlay::Filter { previous, .. }) = &app.overlay {
+            if crate::tui::detail::close_search(app) {
+                vec![]
+            } else if let Some(Overlay::Filter { previous, .. }) = &app.overlay {
                 // The filter followed what was typed: Esc puts the one before back.
                 let previous = previous.clone().unwrap_or_default();
                 app.history.set_filter(&previous);
@@ -311,5 +313,18 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 None => vec![],
             }
         }
+        Action::CopyValue if context == Context::Result => crate::tui::result_copy::copy(app),
+        Action::ToggleFold
+        | Action::FoldPrefix
+        | Action::FoldAfterZ
+        | Action::FoldClose
+        | Action::FoldOpen
+        | Action::DetailTop
+        | Action::DetailBottom
+        | Action::SearchStart
+        | Action::SearchNext
+        | Action::SearchPrev
+        | Action::RawHtml
+        | Action::CopyValue => crate::tui::detail::on_action(app, action),
     }
 }

@@ -261,9 +261,14 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
             } else {
                 -3
             };
+            let help_end = match app.overlay {
+                Some(Overlay::Help { .. }) => crate::tui::views::help_max_scroll(app) as isize,
+                _ => 0,
+            };
             match &mut app.overlay {
-                Some(Overlay::Detail { scroll, .. }) | Some(Overlay::Help { scroll }) => {
-                    *scroll = (*scroll as isize + delta).max(0) as u16;
+                Some(Overlay::Detail { .. }) => crate::tui::detail::on_wheel(app, delta),
+                Some(Overlay::Help { scroll }) => {
+                    *scroll = (*scroll as isize + delta).clamp(0, help_end) as u16;
                 }
                 _ => app.history.move_by(delta, height),
             }

@@ -15,7 +15,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
         (Context::History, _) if !app.history.is_empty() => {
             app.overlay = Some(Overlay::Detail {
                 index: app.history.selected,
-                scroll: 0,
+                view: Default::default(),
             });
             vec![]
         }
@@ -106,6 +106,10 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
                 },
             )]
         }
+        (_, Some(Overlay::Detail { .. })) => {
+            crate::tui::detail::submit_search(app);
+            vec![]
+        }
         _ => vec![],
     }
 }
@@ -119,13 +123,18 @@ pub(super) fn move_in_list(app: &mut App, action: Action) {
         Action::PageUp => -page,
         _ => page,
     };
+    let help_end = match app.overlay {
+        Some(Overlay::Help { .. }) => crate::tui::views::help_max_scroll(app) as isize,
+        _ => 0,
+    };
     match &mut app.overlay {
         Some(Overlay::Cards { selected }) => *selected = step(*selected, delta, test_cards().len()),
         Some(Overlay::Devices { selected }) => {
             *selected = step(*selected, delta, DEVICE_PRESETS.len())
         }
-        Some(Overlay::Detail { scroll, .. }) | Some(Overlay::Help { scroll }) => {
-            *scroll = (*scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+        Some(Overlay::Detail { .. }) => crate::tui::detail::on_move(app, action),
+        Some(Overlay::Help { scroll }) => {
+            *scroll = (*scroll as isize + delta).clamp(0, help_end) as u16;
         }
         Some(Overlay::Scenarios { selected }) => {
             *selected = step(*selected, delta, app.scenario_names.len())

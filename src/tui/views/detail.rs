@@ -1,84 +1,104 @@
-//! The selected exchange: a summary beside the history, and the full scrollable view.
+//! The selected exchange: a summary beside the history, and the full overlay with its
+//! cursor, folds, search marks and status line. Both draw the rows of
+//! [`crate::tui::detail::doc`], wrapped by [`crate::tui::wrap`].
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
-use super::json::body_lines;
 use super::panel;
-use crate::api::Exchange;
 use crate::tui::app::App;
-use crate::tui::sanitize::clean;
-use crate::tui::theme::Theme;
+use crate::tui::detail::{self, DetailView, GUTTER, doc};
+use crate::tui::layout;
+use crate::tui::wrap;
 
-/// Every line of an exchange's detail: request line, headers, bodies.
-pub fn lines(ex: &Exchange, t: &Theme, with_headers: bool) -> Vec<Line<'static>> {
-    let mut out = Vec::new();
-    let status = ex
-        .status
-        .map_or_else(|| "no response".to_string(), |s| s.to_string());
-    out.push(Line::from(vec![
-        Span::styled(
-            format!("{} {}", ex.method, clean(&ex.url)),
-            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw("  "),
-        Span::styled(
-            format!("{status} · {:.1} ms", ex.latency_ms),
-            Style::default().fg(t.text),
-        ),
-    ]));
-    if let Some(note) = &ex.note {
-        out.push(Line::styled(clean(note), Style::default().fg(t.muted)));
-    }
-    if let Some(err) = &ex.error {
-        out.push(Line::styled(
-            format!("transport failure: {}", clean(err)),
-            Style::default().fg(t.error),
-        ));
-    }
-    for (title, headers, body) in [
-        ("request", &ex.request_headers, &ex.request_body),
-        ("response", &ex.response_headers, &ex.response_body),
-    ] {
-        out.push(Line::styled(
-            format!("▾ {title}"),
-            Style::default().fg(t.muted),
-        ));
-        if with_headers {
-            for (k, v) in headers.iter() {
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {}: ", clean(k)), Style::default().fg(t.json_key)),
-                    Span::raw(clean(v)),
-                ]));
-            }
-        }
-        match body {
-            Some(b) if !b.is_empty() => out.extend(body_lines(b, t).into_iter().map(|l| {
-                let mut spans = vec![Span::raw("  ")];
-                spans.extend(l.spans);
-                Line::from(spans)
-            })),
-            _ => out.push(Line::styled("  (no body)", Style::default().fg(t.muted))),
-        }
-    }
-    out
-}
-
-/// The summary pane of the wide layout.
+/// The summary pane: the selected exchange without headers, as many rows as fit.
 pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let block = panel("Detail", false, t);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let content = match app.history.selected_entry() {
-        Some(ex) => lines(ex, t, false),
-        None => vec![Line::styled(
-            "Select an exchange in the history.",
-            Style::default().fg(t.muted),
-        )],
+    let Some(ex) = app.history.selected_entry() else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "Select an exchange in the history.",
+                Style::default().fg(t.muted),
+            )),
+            inner,
+        );
+        return;
     };
-    frame.render_widget(Paragraph::new(content).wrap(Wrap { trim: false }), inner);
+    let doc = doc::build(ex, t, &doc::Options::default());
+    let (width, height) = (inner.width as usize, inner.height as usize);
+    let mut lines = Vec::with_capacity(height);
+    // Only the rows that fit are wrapped: the pane is drawn every frame.
+    for row in &doc.rows {
+        if lines.len() >= height {
+            break;
+        }
+        lines.extend(wrap::wrap(&row.para, width).lines);
+    }
+    lines.truncate(height);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The full exchange overlay.
+pub fn draw_overlay(frame: &mut Frame, app: &App, index: usize, view: &DetailView) {
+    let t = &app.theme;
+    let area = frame.area();
+    let b = layout::detail_box((area.width, area.height), app);
+    frame.render_widget(Clear, b.outer);
+    let block = panel(
+        "Exchange — r resend (webhooks: replay) · c copy as curl · Esc",
+        true,
+        t,
+    )
+    .style(Style::default().bg(t.background).fg(t.text));
+    frame.render_widget(block, b.outer);
+    let Some(doc) = detail::document(app, index, view) else {
+        frame.render_widget(Paragraph::new("That exchange is gone."), b.text);
+        return;
+    };
+    let width = (b.text.width as usize).saturating_sub(GUTTER);
+    let height = b.text.height as usize;
+    let laid = view.lay(&doc, width);
+    // A resize may leave the scroll past the new end: draw as if clamped.
+    let mut view = view.clone();
+    view.clamp(&laid, height);
+    let cursor = view.shown_cursor(&doc);
+    let current = detail::current_match(&view, &doc);
+    let mut lines: Vec<Line> = Vec::with_capacity(height);
+    let first = laid.at_line(view.scroll);
+    let mut skip = view.scroll - laid.starts.get(first).copied().unwrap_or(0);
+    for &i in laid.visible.iter().skip(first) {
+        if lines.len() >= height {
+            break;
+        }
+        let para = detail::styled_row(app, &view, &doc, i, cursor, current);
+        for (n, line) in wrap::wrap(&para, width).lines.into_iter().enumerate() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let mark = if i == cursor && n == 0 { "▶" } else { " " };
+            let mut spans = vec![Span::styled(mark, Style::default().fg(t.accent))];
+            let style = line.style;
+            spans.extend(line.spans);
+            lines.push(Line::from(spans).style(style));
+        }
+    }
+    lines.truncate(height);
+    frame.render_widget(Paragraph::new(lines), b.text);
+    frame.render_widget(
+        Paragraph::new(detail::status_line(
+            app,
+            &view,
+            &doc,
+            &laid,
+            b.status.width as usize,
+        )),
+        b.status,
+    );
 }

@@ -15,9 +15,19 @@ use crate::tui::sanitize::clean;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
+/// Most rows a notice takes; a longer one is cut at the end of the last.
+pub const NOTICE_MAX_ROWS: usize = 3;
+
 pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
+    let mut lines = notice_lines(app, area.width as usize);
+    lines.truncate(area.height as usize);
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The notice line wrapped to `width` (at most [`NOTICE_MAX_ROWS`] rows), so a long
+/// notice is read whole rather than cut mid-sentence.
+pub fn notice_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let width = area.width as usize;
     // A spinner while a request is in flight; a notice beside it, so that what the app
     // has to say (e.g. "no browser: the URL is copied") is never hidden by the spinner.
     let mut spans = Vec::new();
@@ -49,15 +59,29 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, app: &App) {
             Level::Warn => t.warn,
             Level::Error => t.error,
         };
-        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
         let sep = if spans.is_empty() { " " } else { " · " };
         spans.push(Span::styled(
-            fit(&format!("{sep}{}", clean(text)), width.saturating_sub(used)),
+            format!("{sep}{}", clean(text)),
             Style::default().fg(colour),
         ));
     }
-    let line = Line::from(spans);
-    frame.render_widget(Paragraph::new(line), area);
+    let para = crate::tui::wrap::Para {
+        line: Line::from(spans),
+        hang: 1,
+        copy: None,
+    };
+    let mut lines = crate::tui::wrap::wrap(&para, width).lines;
+    if lines.len() > NOTICE_MAX_ROWS {
+        lines.truncate(NOTICE_MAX_ROWS);
+        if let Some(last) = lines.last_mut() {
+            let text = fit(&format!("{last}…"), width);
+            *last = Line::styled(
+                text,
+                last.spans.last().map_or(Style::default(), |s| s.style),
+            );
+        }
+    }
+    lines
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -166,6 +190,8 @@ fn applies(app: &App, action: Action) -> bool {
         Action::LeaveField => app.in_text() && app.requests.is_empty(),
         Action::OpenPanel => app.control_url.is_some(),
         Action::CopyKey => detail_row_is_webhook(app) && app.public_key_pem.is_some(),
+        // On the result screen y copies only what is shown: a callback URL, a command.
+        Action::CopyValue => app.overlay.is_some() || crate::tui::result_copy::shown(app).is_some(),
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             app.flow.purchase.is_some() && crate::tui::levers::applies(app, action)
         }

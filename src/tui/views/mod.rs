@@ -9,7 +9,9 @@ pub mod json;
 mod overlays;
 mod panel;
 mod result;
-mod webhook;
+pub mod webhook;
+
+pub use overlays::help_max_scroll;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -23,6 +25,18 @@ use super::theme::Theme;
 /// The purchase id and status of a recorded webhook, if its body says them.
 pub fn webhook_facts(ex: &crate::api::Exchange) -> Option<(String, String)> {
     webhook::WebhookFacts::of(ex).map(|f| (f.purchase_id, f.status))
+}
+
+/// Lines the result screen takes at `width` columns (the layout sizes panes by it).
+pub fn result_rows(app: &App, width: usize) -> usize {
+    result::wrapped(app, width).len()
+}
+
+/// Rows the notice line takes at `width` columns (one at least).
+pub fn notice_rows(app: &App, width: usize) -> u16 {
+    footer::notice_lines(app, width)
+        .len()
+        .clamp(1, footer::NOTICE_MAX_ROWS) as u16
 }
 
 /// Draws the whole screen.
@@ -57,7 +71,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     footer::draw_notice(frame, areas.notice, app);
     footer::draw(frame, areas.footer, app);
-    overlays::draw(frame, area, app);
+    // Overlays leave the notice rows and the footer visible (what a key did is read).
+    let above_notice = Rect {
+        height: (areas.notice.y + 2).min(area.height),
+        ..area
+    };
+    overlays::draw(frame, above_notice, app);
 }
 
 /// A bordered block, highlighted when focused.

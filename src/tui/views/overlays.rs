@@ -1,16 +1,19 @@
-//! Overlays: help, test-card and device pickers, the full exchange detail, the OTP prompt.
+//! Overlays: help, test-card and device pickers, the OTP prompt and other prompts. Each
+//! box sizes itself to its text, clamped to the frame; text wraps rather than being cut.
+//! The full exchange detail is drawn by `detail.rs`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::{centered, fit, panel};
 use crate::flow::presets::{DEVICE_PRESETS, test_cards};
 use crate::tui::app::{App, InputFor, Overlay};
 use crate::tui::keys::{BINDINGS, Context, Key};
 use crate::tui::text_input::{TextInput, window};
+use crate::tui::wrap::{Para, width_of, wrap_all};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &app.overlay {
@@ -18,7 +21,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Help { scroll }) => help(frame, area, app, *scroll),
         Some(Overlay::Cards { selected }) => cards(frame, area, app, *selected),
         Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
-        Some(Overlay::Detail { index, scroll }) => detail(frame, area, app, *index, *scroll),
+        Some(Overlay::Detail { index, view }) => {
+            super::detail::draw_overlay(frame, app, *index, view)
+        }
         Some(Overlay::Otp { input, .. }) => otp(frame, area, app, input),
         Some(Overlay::Filter { input, .. }) => prompt(
             frame,
@@ -58,27 +63,36 @@ fn frame_box(frame: &mut Frame, area: Rect, app: &App, title: &str, w: u16, h: u
     inner
 }
 
-fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
+/// Inner columns of a box sized to its text: the widest line, at most `max`, and never
+/// wider than the frame leaves room for (two columns of margin each side, the border).
+fn text_width(paras: &[Para], title: &str, max: usize, area: Rect) -> usize {
+    let widest = paras
+        .iter()
+        .map(|p| p.line.width())
+        .chain([width_of(title) + 2])
+        .max()
+        .unwrap_or(0);
+    widest
+        .min(max)
+        .min((area.width as usize).saturating_sub(6))
+        .max(1)
+}
+
+/// Every line of the help overlay, unwrapped.
+fn help_paras(app: &App, width: usize) -> Vec<Para> {
     let t = &app.theme;
-    let inner = frame_box(
-        frame,
-        area,
-        app,
-        "Keys — Esc closes",
-        area.width.saturating_sub(8).min(96),
-        area.height.saturating_sub(4),
-    );
     let muted = Style::default().fg(t.muted);
     let strong = Style::default().fg(t.accent).add_modifier(Modifier::BOLD);
-    let mut lines = vec![
+    let normal_letters = format!(
+        "NORMAL: letters are commands — {}.",
+        normal_mode_letters().join(" · ")
+    );
+    let mut lines: Vec<Para> = [
         Line::styled("Modes, in the forms", strong),
         Line::raw(
             "INSERT (at start, in the first field): printable keys are text. Esc leaves the field: NORMAL.",
         ),
-        Line::raw(format!(
-            "NORMAL: letters are commands — {}.",
-            normal_mode_letters().join(" · ")
-        )),
+        Line::raw(normal_letters),
         Line::raw("Ctrl-chords, F-keys, Tab, Shift+Tab and ↑/↓ work in both modes."),
         Line::styled("Editing a field or a prompt", strong),
         Line::raw(
@@ -93,7 +107,12 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
             "Every key, and where it works (from the same table the footer uses):",
             muted,
         ),
-    ];
+    ]
+    .into_iter()
+    .map(Para::plain)
+    .collect();
+    // Where-it-works hangs under its own column when there is room, else under the help.
+    let hang = if width >= 16 + 38 + 20 { 16 + 38 } else { 16 };
     for b in BINDINGS {
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         let mut ctx = if b.contexts.is_empty() {
@@ -124,23 +143,60 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 printable.join(", ")
             ));
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<16}", keys.join(" / ")), strong),
-            Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
-            Span::styled(ctx, muted),
-        ]));
+        lines.push(Para {
+            line: Line::from(vec![
+                Span::styled(
+                    format!("{:<16}", keys.join(" / ")),
+                    Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
+                Span::styled(ctx, Style::default().fg(t.muted)),
+            ]),
+            hang,
+            copy: None,
+        });
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
+    lines.push(Para::plain(Line::raw("")));
+    lines.push(Para::plain(Line::styled(
         "Mouse: click a field (to edit it) or a history row; the wheel scrolls.",
-        muted,
-    ));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
+        Style::default().fg(t.muted),
+    )));
+    lines
+}
+
+const HELP_TITLE: &str = "Keys — Esc closes";
+const HELP_MAX: usize = 110;
+
+/// The help's wrapped lines and the rows that show them, at the app's frame size.
+fn help_layout(app: &App) -> (Vec<Line<'static>>, usize, usize) {
+    // The area overlays are drawn in: above the notice rows (see `views::draw`).
+    let notice = crate::tui::layout::compute(app.size, app).notice;
+    let area = Rect::new(0, 0, app.size.0, (notice.y + 2).min(app.size.1));
+    let unwrapped = help_paras(app, HELP_MAX);
+    let width = text_width(&unwrapped, HELP_TITLE, HELP_MAX, area);
+    let lines = wrap_all(&help_paras(app, width), width).lines;
+    let rows = (lines.len() + 2).min(area.height.saturating_sub(4) as usize);
+    (lines, width, rows.saturating_sub(2))
+}
+
+/// How far the help scrolls before its last line reaches the bottom.
+pub fn help_max_scroll(app: &App) -> u16 {
+    let (lines, _, rows) = help_layout(app);
+    u16::try_from(lines.len().saturating_sub(rows)).unwrap_or(u16::MAX)
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
+    let (lines, width, rows) = help_layout(app);
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        HELP_TITLE,
+        u16::try_from(width + 2).unwrap_or(u16::MAX),
+        u16::try_from(rows + 2).unwrap_or(u16::MAX),
     );
+    let scroll = scroll.min(help_max_scroll(app));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
 /// `key what` for every printable key that is a command in the forms' normal mode.
@@ -212,21 +268,32 @@ fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
 
 fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
+    let title = "Device presets — Enter applies · Esc";
+    let widest = DEVICE_PRESETS
+        .iter()
+        .map(|d| width_of(d.user_agent) + 2)
+        .chain([width_of(title) + 2, 60])
+        .max()
+        .unwrap_or(60);
+    let width = widest.min(100).min((area.width as usize).saturating_sub(6));
     let inner = frame_box(
         frame,
         area,
         app,
-        "Device presets — Enter applies · Esc",
-        90,
+        title,
+        u16::try_from(width + 2).unwrap_or(u16::MAX),
         DEVICE_PRESETS.len() as u16 * 2 + 2,
     );
     let mut lines = Vec::new();
     for (i, d) in DEVICE_PRESETS.iter().enumerate() {
         let style = t.row(i == selected);
         lines.push(Line::styled(
-            format!(
-                "{}  ({}×{}, {}, utc_offset {})",
-                d.name, d.screen_width, d.screen_height, d.language, d.utc_offset
+            fit(
+                &format!(
+                    "{}  ({}×{}, {}, utc_offset {})",
+                    d.name, d.screen_width, d.screen_height, d.language, d.utc_offset
+                ),
+                inner.width as usize,
             ),
             style,
         ));
@@ -241,97 +308,115 @@ fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
-    let t = &app.theme;
-    let inner = frame_box(
+fn otp(frame: &mut Frame, area: Rect, app: &App, input: &TextInput) {
+    let muted = Style::default().fg(app.theme.muted);
+    let before = [
+        Para::plain(Line::raw(
+            "The issuer served a challenge page. The app, acting as the customer's browser, answers it with this code and follows the redirect.",
+        )),
+        Para::plain(Line::raw("")),
+    ];
+    let after = [Para::plain(Line::styled(
+        "Enter submits · Esc cancels",
+        muted,
+    ))];
+    let prefix = Span::styled("OTP: ", muted);
+    typed_box(
         frame,
         area,
         app,
-        "Exchange — r resend (webhooks: replay) · c copy as curl · ↑↓ scroll · Esc",
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
+        "3-D Secure challenge",
+        (&before, prefix, input, &after),
+        60,
     );
-    let lines = match app.history.newest(index) {
-        // What a merchant must check comes first; the raw exchange follows.
-        Some(ex) if ex.kind == crate::api::ExchangeKind::Webhook => {
-            let mut lines = super::webhook::lines(ex, t, app.public_key_pem.as_deref());
-            lines.push(Line::raw(""));
-            lines.extend(super::detail::lines(ex, t, true));
-            lines
-        }
-        Some(ex) => super::detail::lines(ex, t, true),
-        None => vec![Line::raw("That exchange is gone.")],
-    };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
-}
-
-/// The prompt's line in `width` columns around its cursor, with the terminal's cursor
-/// placed on it at `(x, y)`.
-fn typed_line(frame: &mut Frame, input: &TextInput, x: u16, y: u16, width: u16) -> String {
-    let shown = window(input.value(), input.cursor(), width as usize);
-    frame.set_cursor_position((x + shown.cursor as u16, y));
-    shown.text
-}
-
-fn otp(frame: &mut Frame, area: Rect, app: &App, input: &TextInput) {
-    let t = &app.theme;
-    let inner = frame_box(frame, area, app, "3-D Secure challenge", 64, 8);
-    let help = "   Enter submits · Esc cancels";
-    let room = inner
-        .width
-        .saturating_sub(5 + help.chars().count() as u16)
-        .max(8);
-    let typed = typed_line(frame, input, inner.x + 5, inner.y + 4, room);
-    let lines = vec![
-        Line::raw("The issuer served a challenge page. The app, acting as the"),
-        Line::raw("customer's browser, answers it with this code and follows"),
-        Line::raw("the redirect."),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("OTP: ", Style::default().fg(t.muted)),
-            Span::styled(typed, t.row(true)),
-            Span::styled(help, Style::default().fg(t.muted)),
-        ]),
-    ];
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, input: &TextInput) {
     let t = &app.theme;
-    let inner = frame_box(frame, area, app, title, 72, 6);
-    let typed = typed_line(
-        frame,
-        input,
-        inner.x + 2,
-        inner.y + 2,
-        inner.width.saturating_sub(2),
-    );
-    let lines = vec![
-        Line::styled(help.to_string(), Style::default().fg(t.muted)),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("> ", Style::default().fg(t.accent)),
-            Span::styled(typed, t.row(true)),
-        ]),
-        Line::styled("Enter applies · Esc cancels", Style::default().fg(t.muted)),
+    let muted = Style::default().fg(t.muted);
+    let before = [
+        Para::plain(Line::styled(help.to_string(), muted)),
+        Para::plain(Line::raw("")),
     ];
+    let after = [Para::plain(Line::styled(
+        "Enter applies · Esc cancels",
+        muted,
+    ))];
+    let prefix = Span::styled("> ", Style::default().fg(t.accent));
+    typed_box(
+        frame,
+        area,
+        app,
+        title,
+        (&before, prefix, input, &after),
+        90,
+    );
+}
+
+/// A box sized to its text (wrapped, never cut mid-sentence) around a typed line: the
+/// lines `before`, then `prefix` and the part of the input around its cursor on one row
+/// (with `…` where it is cut, and the terminal's cursor placed in it), then `after`.
+fn typed_box(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: &str,
+    (before, prefix, input, after): (&[Para], Span<'static>, &TextInput, &[Para]),
+    max: usize,
+) {
+    let texts: Vec<Para> = before.iter().chain(after).cloned().collect();
+    // At least as wide as a typical value, so the box does not grow with each key.
+    let min_width = 48.min((area.width as usize).saturating_sub(6));
+    let width = text_width(&texts, title, max, area).max(min_width);
+    let above = wrap_all(before, width).lines;
+    let below = wrap_all(after, width).lines;
+    let room = width.saturating_sub(prefix.width()).max(1);
+    let shown = window(input.value(), input.cursor(), room);
+    let row = above.len();
+    let prefix_width = prefix.width();
+    let mut lines = above;
+    lines.push(Line::from(vec![
+        prefix,
+        Span::styled(shown.text, app.theme.row(true)),
+    ]));
+    lines.extend(below);
+    let inner = frame_box(
+        frame,
+        area,
+        app,
+        title,
+        u16::try_from(width + 2).unwrap_or(u16::MAX),
+        u16::try_from(lines.len() + 2)
+            .unwrap_or(u16::MAX)
+            .min(area.height.saturating_sub(2)),
+    );
+    if let (Ok(dx), Ok(dy)) = (
+        u16::try_from(prefix_width + shown.cursor),
+        u16::try_from(row),
+    ) && dy < inner.height
+    {
+        frame.set_cursor_position((inner.x + dx, inner.y + dy));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
+    let title = "Scenarios — Enter loads into the forms · Esc";
     let height = (app.scenario_names.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let widest = app
+        .scenario_names
+        .iter()
+        .map(|n| width_of(n).max(28) + 8)
+        .chain([width_of(title) + 2])
+        .max()
+        .unwrap_or(40);
     let inner = frame_box(
         frame,
         area,
         app,
-        "Scenarios — Enter loads into the forms · Esc",
-        80,
+        title,
+        u16::try_from(widest + 2).unwrap_or(u16::MAX),
         height,
     );
     let rows = inner.height as usize;

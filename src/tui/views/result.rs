@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::panel;
 use crate::api::catalog::{self, Explanation};
@@ -17,6 +17,14 @@ use crate::tui::keys::Action;
 use crate::tui::requests::Purpose;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
+use crate::tui::wrap::{self, Para};
+
+/// Where values start on a `label  value` line.
+const VALUE_COLUMN: usize = 16;
+
+fn push(lines: &mut Vec<Para>, line: impl Into<Para>) {
+    lines.push(line.into());
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
@@ -27,7 +35,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let mut lines: Vec<Line> = Vec::new();
+    let lines = wrapped(app, inner.width as usize);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The result's lines wrapped to `width`: values hang under their column, and a URL,
+/// an id or a command's token is never broken (cut with `…` when wider than the pane;
+/// `y` copies it whole).
+pub fn wrapped(app: &App, width: usize) -> Vec<Line<'static>> {
+    wrap::wrap_all(&paras(app), width).lines
+}
+
+/// The result's logical lines.
+fn paras(app: &App) -> Vec<Para> {
+    let t = &app.theme;
+    let mut lines: Vec<Para> = Vec::new();
     match &app.flow.outcome {
         Some(Outcome::Pending { callback_url }) => pending(&mut lines, app, callback_url),
         // The status the server said last, not the copy the outcome was made with.
@@ -36,10 +58,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Some(Outcome::Coded(err)) => coded(&mut lines, app, err),
         Some(Outcome::Transport(err)) => transport(&mut lines, app, err),
-        None => lines.push(Line::raw("Waiting…")),
+        None => push(&mut lines, Line::raw("Waiting…")),
     }
     if app.show_raw {
-        lines.push(Line::raw(""));
+        push(&mut lines, Line::raw(""));
         // The body of the exchange that failed, never whatever history row is newest.
         let (title, raw) = match &app.failed_exchange {
             Some(ex) => (
@@ -57,76 +79,112 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "(no failed exchange to show)".into(),
             ),
         };
-        lines.push(Line::styled(title, Style::default().fg(t.muted)));
+        push(
+            &mut lines,
+            Line::styled(title, Style::default().fg(t.muted)),
+        );
         lines.extend(super::json::body_lines(&raw, t));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    lines
 }
 
-fn kv(t: &Theme, key: &str, value: String, style: Style) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{key:<16}"), Style::default().fg(t.muted)),
-        Span::styled(value, style),
-    ])
+fn kv(t: &Theme, key: &str, value: String, style: Style) -> Para {
+    Para::kv(
+        key,
+        VALUE_COLUMN - 1,
+        Style::default().fg(t.muted),
+        vec![Span::styled(value, style)],
+    )
 }
 
-fn pending(lines: &mut Vec<Line>, app: &App, url: &str) {
+fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
     let t = &app.theme;
-    lines.push(Line::styled(
-        "202 pending — the customer's browser must open the callback URL",
-        Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-    ));
-    lines.push(Line::raw(""));
-    lines.push(kv(
-        t,
-        "callback_url",
-        clean(url),
-        Style::default().fg(t.text),
-    ));
-    lines.push(kv(
-        t,
-        "status",
-        app.flow
-            .status
-            .as_ref()
-            .map_or("PENDING_EXECUTE (from the 202)".into(), |s| {
-                clean(&s.as_upper())
-            }),
-        Style::default().fg(t.warn),
-    ));
-    lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        "  o  open it in your browser (3-D Secure, then the redirect)",
-    ));
-    lines.push(Line::raw(
-        "  b  complete it here: the app acts as the browser (an OTP only if the issuer challenges)",
-    ));
+    push(
+        lines,
+        Line::styled(
+            "202 pending — the customer's browser must open the callback URL",
+            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+        ),
+    );
+    push(lines, Line::raw(""));
+    push(
+        lines,
+        kv(t, "callback_url", clean(url), Style::default().fg(t.text)).copying(clean(url)),
+    );
+    push(
+        lines,
+        kv(
+            t,
+            "status",
+            app.flow
+                .status
+                .as_ref()
+                .map_or("PENDING_EXECUTE (from the 202)".into(), |s| {
+                    clean(&s.as_upper())
+                }),
+            Style::default().fg(t.warn),
+        ),
+    );
+    push(lines, Line::raw(""));
+    let key_line = |text: &'static str, style: Style| Para {
+        line: Line::styled(text, style),
+        hang: 5,
+        copy: None,
+    };
+    let plain = Style::default();
+    push(
+        lines,
+        key_line(
+            "  o  open it in your browser (3-D Secure, then the redirect)",
+            plain,
+        ),
+    );
+    push(
+        lines,
+        key_line(
+            "  b  complete it here: the app acts as the browser (an OTP only if the issuer challenges)",
+            plain,
+        ),
+    );
+    push(lines, key_line("  y  copy the URL (OSC 52)", plain));
     if app.endpoint.embedded {
-        lines.push(Line::styled(
-            "     sandbox OTP: 123456 (anything else fails the challenge)",
-            Style::default().fg(t.muted),
-        ));
+        push(
+            lines,
+            key_line(
+                "     sandbox OTP: 123456 (anything else fails the challenge)",
+                Style::default().fg(t.muted),
+            ),
+        );
     }
     if let Some(why) = &app.open_failure {
         let warn = Style::default().fg(t.warn);
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            format!("No browser could be opened here: {}.", clean(why)),
-            warn.add_modifier(Modifier::BOLD),
-        ));
-        lines.push(Line::styled(
-            "The URL above is copied to your clipboard (OSC 52): paste it into a",
-            warn,
-        ));
-        lines.push(Line::styled(
-            "browser on any machine that reaches it, or press b to complete it here.",
-            warn,
-        ));
+        push(lines, Line::raw(""));
+        push(
+            lines,
+            Line::styled(
+                format!("No browser could be opened here: {}.", clean(why)),
+                warn.add_modifier(Modifier::BOLD),
+            ),
+        );
+        push(
+            lines,
+            Line::styled(
+                "The URL above is copied to your clipboard (OSC 52): paste it into a",
+                warn,
+            ),
+        );
+        push(
+            lines,
+            Line::styled(
+                "browser on any machine that reaches it, or press b to complete it here.",
+                warn,
+            ),
+        );
     }
     follow_lines(lines, app);
 }
 
-fn follow_lines(lines: &mut Vec<Line>, app: &App) {
+fn follow_lines(lines: &mut Vec<Para>, app: &App) {
     let t = &app.theme;
     if let Some(browser) = &app.flow.browser {
         let how = if browser.challenged {
@@ -134,7 +192,10 @@ fn follow_lines(lines: &mut Vec<Line>, app: &App) {
         } else {
             "frictionless: the issuer did not challenge"
         };
-        lines.push(kv(t, "3-D Secure", how.into(), Style::default().fg(t.text)));
+        push(
+            lines,
+            kv(t, "3-D Secure", how.into(), Style::default().fg(t.text)),
+        );
     }
     if let Some(landed) = app.flow.landed {
         let page = match landed {
@@ -148,7 +209,7 @@ fn follow_lines(lines: &mut Vec<Line>, app: &App) {
         } else {
             format!("redirected to {page}_redirect (not loaded)")
         };
-        lines.push(kv(t, "redirect", text, Style::default().fg(t.text)));
+        push(lines, kv(t, "redirect", text, Style::default().fg(t.text)));
     }
     match &app.webhook {
         Some(w) => {
@@ -163,23 +224,33 @@ fn follow_lines(lines: &mut Vec<Line>, app: &App) {
             } else {
                 ("signature ✗ INVALID", t.error)
             };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{:<16}", "webhook"), Style::default().fg(t.muted)),
-                Span::styled(clean(&w.status), Style::default().fg(outcome)),
-                Span::styled(" · ", Style::default().fg(t.muted)),
-                Span::styled(verdict, Style::default().fg(verdict_colour)),
-            ]));
+            push(
+                lines,
+                Para::kv(
+                    "webhook",
+                    VALUE_COLUMN - 1,
+                    Style::default().fg(t.muted),
+                    vec![
+                        Span::styled(clean(&w.status), Style::default().fg(outcome)),
+                        Span::styled(" · ", Style::default().fg(t.muted)),
+                        Span::styled(verdict, Style::default().fg(verdict_colour)),
+                    ],
+                ),
+            );
         }
         None if app.endpoint.embedded && app.flow.landed.is_some() => {
-            lines.push(kv(
-                t,
-                "webhook",
-                "waiting…".into(),
-                Style::default().fg(t.muted),
-            ));
+            push(
+                lines,
+                kv(
+                    t,
+                    "webhook",
+                    "waiting…".into(),
+                    Style::default().fg(t.muted),
+                ),
+            );
         }
         None if !app.endpoint.embedded => {
-            lines.push(kv(
+            push(lines, kv(
                 t,
                 "webhook",
                 "not observed: Paysecure cannot reach this app's merchant stub; the status comes from polling".into(),
@@ -190,7 +261,7 @@ fn follow_lines(lines: &mut Vec<Line>, app: &App) {
     }
 }
 
-fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
+fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
     let t = &app.theme;
     let upper = clean(&status.as_upper());
     let (headline, style) = match status {
@@ -251,10 +322,16 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
             Style::default().fg(t.text),
         ),
     };
-    lines.push(Line::styled(headline, style.add_modifier(Modifier::BOLD)));
-    lines.push(Line::raw(""));
+    push(
+        lines,
+        Line::styled(headline, style.add_modifier(Modifier::BOLD)),
+    );
+    push(lines, Line::raw(""));
     if let Some(id) = app.flow.purchase_id() {
-        lines.push(kv(t, "purchase", clean(id), Style::default().fg(t.text)));
+        push(
+            lines,
+            kv(t, "purchase", clean(id), Style::default().fg(t.text)),
+        );
     }
     let error_msg = app
         .flow
@@ -263,10 +340,13 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
         .and_then(|p| p.error_msg.clone())
         .filter(|m| !m.is_empty());
     if let Some(msg) = &error_msg {
-        lines.push(kv(t, "errorMsg", clean(msg), Style::default().fg(t.error)));
+        push(
+            lines,
+            kv(t, "errorMsg", clean(msg), Style::default().fg(t.error)),
+        );
     }
     if two_d(app) {
-        lines.push(kv(
+        push(lines, kv(
             t,
             "2D",
             "decided inside the S2S call (trxType \"2D\", callback_url \"no_need\"): no 3-D Secure, no browser step".into(),
@@ -277,36 +357,42 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
     let trigger = diagnosis::outcome_trigger(app.sent.as_ref(), app.endpoint.local);
     let decline = error_msg.as_deref().and_then(catalog::explain_decline);
     if trigger.is_some() || decline.is_some() {
-        lines.push(Line::raw(""));
+        push(lines, Line::raw(""));
     }
     if let Some(trigger) = &trigger {
-        lines.push(Line::styled(
-            trigger.clone(),
-            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
-        ));
+        push(
+            lines,
+            Line::styled(
+                trigger.clone(),
+                Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+            ),
+        );
     }
     if let Some(x) = decline {
         explanation(lines, t, &x, trigger.is_some());
     }
-    if *status == PurchaseStatus::PaymentInProcess
-        && app.endpoint.local
-        && let Some(id) = app.flow.purchase_id()
-    {
-        let origin = app
-            .endpoint
-            .base_url
-            .trim_end_matches('/')
-            .trim_end_matches("/api/v1");
-        let (origin, id) = (clean(origin), clean(id));
-        lines.push(Line::styled(
-            format!(
-                "settle it: Ctrl+P, then p (paid) or x (error); or curl -X POST {origin}/_sandbox/purchases/{id}/settle -H 'content-type: application/json' -d '{{\"status\":\"paid\"}}'"
+    if let Some(curl) = crate::tui::result_copy::settle_curl(app) {
+        let muted = Style::default().fg(t.muted);
+        push(
+            lines,
+            Line::styled(
+                "settle it: Ctrl+P, then p (paid) or x (error); or with curl (y copies it):",
+                muted,
             ),
-            Style::default().fg(t.muted),
-        ));
+        );
+        // The command on lines of its own: its URL is one token, never broken.
+        let curl = clean(&curl);
+        push(
+            lines,
+            Para {
+                line: Line::styled(format!("  {curl}"), muted),
+                hang: 4,
+                copy: Some(curl),
+            },
+        );
     }
     timeline(lines, app);
-    lines.push(Line::raw(""));
+    push(lines, Line::raw(""));
     let mut keys = vec!["n new purchase", "r check status again"];
     if crate::tui::levers::applies(app, Action::RefundFull) {
         keys.push("f refund in full");
@@ -321,12 +407,15 @@ fn settled(lines: &mut Vec<Line>, app: &App, status: &PurchaseStatus) {
     if app.control_url.is_some() {
         keys.push("Ctrl+P sandbox panel");
     }
-    lines.push(Line::styled(keys.join(" · "), Style::default().fg(t.muted)));
+    push(
+        lines,
+        Line::styled(keys.join(" · "), Style::default().fg(t.muted)),
+    );
 }
 
 /// The purchase's life as the server tells it: `status_history` with times, then the
 /// attempts with their outcome.
-fn timeline(lines: &mut Vec<Line>, app: &App) {
+fn timeline(lines: &mut Vec<Para>, app: &App) {
     let t = &app.theme;
     let Some(p) = &app.flow.purchase else {
         return;
@@ -334,8 +423,11 @@ fn timeline(lines: &mut Vec<Line>, app: &App) {
     if p.status_history.is_empty() {
         return;
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("timeline", Style::default().fg(t.muted)));
+    push(lines, Line::raw(""));
+    push(
+        lines,
+        Line::styled("timeline", Style::default().fg(t.muted)),
+    );
     for entry in &p.status_history {
         let when = entry
             .timestamp
@@ -345,10 +437,18 @@ fn timeline(lines: &mut Vec<Line>, app: &App) {
                 format!("{} UTC", iso.get(..19).unwrap_or(&iso).replace('T', " "))
             })
             .unwrap_or_default();
-        lines.push(Line::styled(
-            format!("  {when:<24} {}", clean(&entry.status)),
-            Style::default().fg(t.text),
-        ));
+        // A long status wraps under the status column, not under the time.
+        push(
+            lines,
+            Para {
+                line: Line::styled(
+                    format!("  {when:<24} {}", clean(&entry.status)),
+                    Style::default().fg(t.text),
+                ),
+                hang: 27,
+                copy: None,
+            },
+        );
     }
     let attempts = p
         .extra
@@ -372,44 +472,55 @@ fn timeline(lines: &mut Vec<Line>, app: &App) {
                 .map_or("failed".to_string(), |m| format!("failed: {m}")),
             None => "pending".to_string(),
         };
-        lines.push(Line::styled(
-            format!(
-                "  attempt {} · {}{} · {}",
-                i + 1,
-                clean(kind),
-                clean(&card),
-                clean(&verdict)
-            ),
-            Style::default().fg(t.muted),
-        ));
+        push(
+            lines,
+            Para {
+                line: Line::styled(
+                    format!(
+                        "  attempt {} · {}{} · {}",
+                        i + 1,
+                        clean(kind),
+                        clean(&card),
+                        clean(&verdict)
+                    ),
+                    Style::default().fg(t.muted),
+                ),
+                hang: 4,
+                copy: None,
+            },
+        );
     }
 }
 
 /// The catalog's production meaning. After a sandbox trigger, the cause is labelled as
 /// what it would be in production, so it never reads as the cause of this error.
-fn explanation(lines: &mut Vec<Line>, t: &Theme, x: &Explanation, triggered: bool) {
+fn explanation(lines: &mut Vec<Para>, t: &Theme, x: &Explanation, triggered: bool) {
     // A catalog title names a production cause; after a trigger it is labelled as such.
     let title = if triggered {
         format!("In production: {}", x.title)
     } else {
         x.title.to_string()
     };
-    lines.push(Line::styled(
-        title,
-        Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-    ));
+    push(
+        lines,
+        Line::styled(
+            title,
+            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+        ),
+    );
     let (meaning, cause) = if triggered {
         ("what it means", "usual cause")
     } else {
         ("what it means", "likely cause")
     };
-    lines.push(kv(
-        t,
-        meaning,
-        x.meaning.into(),
-        Style::default().fg(t.text),
-    ));
-    lines.push(kv(t, cause, x.cause.into(), Style::default().fg(t.text)));
+    push(
+        lines,
+        kv(t, meaning, x.meaning.into(), Style::default().fg(t.text)),
+    );
+    push(
+        lines,
+        kv(t, cause, x.cause.into(), Style::default().fg(t.text)),
+    );
 }
 
 /// Whether the S2S call answered with a purchase decided in 2D mode.
@@ -420,7 +531,7 @@ fn two_d(app: &App) -> bool {
     })
 }
 
-fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
+fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
     let t = &app.theme;
     let ApiError::Coded {
         http_status,
@@ -431,16 +542,22 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
         return;
     };
     let at_create = app.flow.purchase.is_none();
-    lines.push(Line::styled(
-        format!(
-            "✘ HTTP {http_status} · {} — {}",
-            clean(code),
-            diagnosis::headline(*http_status, at_create)
+    push(
+        lines,
+        Line::styled(
+            format!(
+                "✘ HTTP {http_status} · {} — {}",
+                clean(code),
+                diagnosis::headline(*http_status, at_create)
+            ),
+            Style::default().fg(t.error).add_modifier(Modifier::BOLD),
         ),
-        Style::default().fg(t.error).add_modifier(Modifier::BOLD),
-    ));
-    lines.push(Line::styled(clean(message), Style::default().fg(t.error)));
-    lines.push(Line::raw(""));
+    );
+    push(
+        lines,
+        Line::styled(clean(message), Style::default().fg(t.error)),
+    );
+    push(lines, Line::raw(""));
     let d = diagnosis::diagnose(
         code,
         message,
@@ -457,33 +574,45 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
         },
     );
     if let Some(trigger) = &d.trigger {
-        lines.push(Line::styled(
-            clean(trigger),
-            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
-        ));
+        push(
+            lines,
+            Line::styled(
+                clean(trigger),
+                Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+            ),
+        );
     }
     if let Some(fired) = &d.fired {
-        lines.push(kv(
-            t,
-            "in this request",
-            clean(fired),
-            Style::default().fg(t.text),
-        ));
+        push(
+            lines,
+            kv(
+                t,
+                "in this request",
+                clean(fired),
+                Style::default().fg(t.text),
+            ),
+        );
     }
     explanation(lines, t, &d.explanation, d.trigger.is_some());
-    lines.push(kv(
-        t,
-        "still payable",
-        clean(&d.payable.label()),
-        Style::default().fg(if d.payable.is_yes() { t.ok } else { t.warn }),
-    ));
-    lines.push(kv(
-        t,
-        "try next",
-        diagnosis::try_next(&d).into(),
-        Style::default().fg(t.text),
-    ));
-    lines.push(Line::raw(""));
+    push(
+        lines,
+        kv(
+            t,
+            "still payable",
+            clean(&d.payable.label()),
+            Style::default().fg(if d.payable.is_yes() { t.ok } else { t.warn }),
+        ),
+    );
+    push(
+        lines,
+        kv(
+            t,
+            "try next",
+            diagnosis::try_next(&d).into(),
+            Style::default().fg(t.text),
+        ),
+    );
+    push(lines, Line::raw(""));
     let keys = if at_create {
         "e edit the purchase & send again · v raw body"
     } else if d.payable.is_yes() {
@@ -491,10 +620,10 @@ fn coded(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
     } else {
         "n new purchase · v raw body"
     };
-    lines.push(Line::styled(keys, Style::default().fg(t.muted)));
+    push(lines, Line::styled(keys, Style::default().fg(t.muted)));
 }
 
-fn transport(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
+fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
     let t = &app.theme;
     let ApiError::Transport {
         kind,
@@ -504,30 +633,37 @@ fn transport(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
     else {
         return;
     };
-    lines.push(Line::styled(
-        format!("✘ No API answer: {}", kind.label()),
-        Style::default().fg(t.error).add_modifier(Modifier::BOLD),
-    ));
+    push(
+        lines,
+        Line::styled(
+            format!("✘ No API answer: {}", kind.label()),
+            Style::default().fg(t.error).add_modifier(Modifier::BOLD),
+        ),
+    );
     if let Some(s) = http_status {
-        lines.push(kv(
-            t,
-            "HTTP status",
-            s.to_string(),
-            Style::default().fg(t.text),
-        ));
+        push(
+            lines,
+            kv(t, "HTTP status", s.to_string(), Style::default().fg(t.text)),
+        );
     }
-    lines.push(kv(t, "detail", clean(detail), Style::default().fg(t.text)));
-    lines.push(Line::raw(""));
+    push(
+        lines,
+        kv(t, "detail", clean(detail), Style::default().fg(t.text)),
+    );
+    push(lines, Line::raw(""));
     let checking = app
         .requests
         .find(|p| matches!(p, Purpose::Check(_)))
         .is_some();
     if let Some(trigger) = diagnosis::transport_trigger(kind, app.sent.as_ref(), app.endpoint.local)
     {
-        lines.push(Line::styled(
-            trigger,
-            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
-        ));
+        push(
+            lines,
+            Line::styled(
+                trigger,
+                Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+            ),
+        );
     }
     let known = diagnosis::transport_known(
         kind,
@@ -539,11 +675,14 @@ fn transport(lines: &mut Vec<Line>, app: &App, err: &ApiError) {
         Some(PurchaseStatus::Created) if !checking => t.ok,
         _ => t.warn,
     };
-    lines.push(Line::styled(clean(&known), Style::default().fg(style)));
+    push(
+        lines,
+        Line::styled(clean(&known), Style::default().fg(style)),
+    );
     let keys = if app.flow.purchase.is_none() || app.flow.can_retry_same_purchase() {
         "r to retry, e to edit, n for a new purchase."
     } else {
         "r checks the status again, n for a new purchase."
     };
-    lines.push(Line::raw(keys));
+    push(lines, Line::raw(keys));
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::api::Exchange;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
+use crate::tui::wrap::Para;
 
 /// The facts of a recorded webhook needed to verify it.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,23 +46,29 @@ impl WebhookFacts {
     }
 }
 
-/// The verification section of a webhook's detail.
-pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Line<'static>> {
+/// The verification section of a webhook's detail. Each value is copied whole by the
+/// copy key (a signature is one long token: cut on a narrow screen, never broken).
+pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Para> {
     let Some(facts) = WebhookFacts::of(ex) else {
         return vec![];
     };
     let kv = |k: &str, v: String, style: Style| {
-        Line::from(vec![
-            Span::styled(format!("  {k:<16}"), Style::default().fg(t.muted)),
-            Span::styled(clean(&v), style),
-        ])
+        let value = clean(&v);
+        Para::kv(
+            &format!("  {k}"),
+            17,
+            Style::default().fg(t.muted),
+            vec![Span::styled(value.clone(), style)],
+        )
+        .copying(value)
     };
+    let line = |l: Line<'static>| Para::plain(l);
     let text = Style::default().fg(t.text);
     let mut out = vec![
-        Line::styled(
+        line(Line::styled(
             "▾ verify it (what your merchant code must check)",
             Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-        ),
+        )),
         kv(
             "paysecure-sign",
             facts
@@ -94,13 +101,13 @@ pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Line
     out.push(kv("verdict", v.into(), Style::default().fg(style)));
     match public_key_pem {
         Some(pem) => {
-            out.push(Line::styled(
+            out.push(line(Line::styled(
                 "  public key (K copies it):",
                 Style::default().fg(t.muted),
-            ));
+            )));
             out.extend(
                 pem.lines()
-                    .map(|l| Line::styled(format!("    {}", clean(l)), text)),
+                    .map(|l| line(Line::styled(format!("    {}", clean(l)), text))),
             );
             // The snippets take the status as signed: upper case.
             for snippet in crate::flow::webhook_verify::snippets(
@@ -110,22 +117,20 @@ pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Line
                 facts.signature.as_deref().unwrap_or(""),
                 pem,
             ) {
-                out.push(Line::styled(
+                out.push(line(Line::styled(
                     format!("  ▸ {} (prints valid or invalid)", snippet.lang),
                     Style::default().fg(t.accent),
-                ));
-                out.extend(
-                    snippet
-                        .code
-                        .lines()
-                        .map(|l| Line::styled(format!("    {}", clean(l)), text)),
-                );
+                )));
+                // A code line is copied as it is, to be pasted into a shell or a file.
+                out.extend(snippet.code.lines().map(|l| {
+                    line(Line::styled(format!("    {}", clean(l)), text)).copying(clean(l))
+                }));
             }
         }
-        None => out.push(Line::styled(
+        None => out.push(line(Line::styled(
             "  public key: GET /_sandbox/public-key of the sandbox that signed it",
             Style::default().fg(t.muted),
-        )),
+        ))),
     }
     out
 }
