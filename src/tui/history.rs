@@ -25,6 +25,9 @@ pub struct History {
     pub new_above: usize,
     /// The newest entry folds this many status GETs of a follow-up (see [`History::fold_poll`]).
     folded_polls: usize,
+    /// Shown rows added on top minus shown rows taken off the top, ever (wrapping): what
+    /// counts "from the newest" moved by, for whoever holds such a count (the detail).
+    top_moves: usize,
 }
 
 impl Default for History {
@@ -44,6 +47,7 @@ impl History {
             offset: 0,
             folded_polls: 0,
             new_above: 0,
+            top_moves: 0,
         }
     }
 
@@ -85,9 +89,13 @@ impl History {
                 let hit = matches_exchange(&self.entries[index], needle);
                 let listed = visible.last() == Some(&index);
                 match (hit, listed) {
-                    (true, false) => visible.push(index),
+                    (true, false) => {
+                        visible.push(index);
+                        self.top_moves = self.top_moves.wrapping_add(1);
+                    }
                     (false, true) => {
                         visible.pop();
+                        self.top_moves = self.top_moves.wrapping_sub(1);
                     }
                     _ => {}
                 }
@@ -130,6 +138,9 @@ impl History {
             None => true,
         };
         self.entries.push(exchange);
+        if shown {
+            self.top_moves = self.top_moves.wrapping_add(1);
+        }
         self.trim();
         // At the newest row the pane sticks to it (the new row is selected); scrolled
         // away, the selection stays on its entry and the new rows are counted above.
@@ -214,6 +225,12 @@ impl History {
             Some((_, visible)) => visible.get(j).and_then(|k| self.entries.get(*k)),
             None => self.entries.get(j),
         }
+    }
+
+    /// A count that grows by one for each shown row put on top (see [`History::newest`]):
+    /// the difference of two readings is how far "n from the newest" moved in between.
+    pub fn top_moves(&self) -> usize {
+        self.top_moves
     }
 
     /// The selected entry.

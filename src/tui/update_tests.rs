@@ -419,6 +419,28 @@ fn history_focus_detail_copy_and_resend() {
 }
 
 #[test]
+fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::F(6)));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Enter));
+    let shown = |app: &super::app::App| match &app.overlay {
+        Some(Overlay::Detail { index, .. }) => app.history.newest(*index).map(|e| e.url.clone()),
+        _ => None,
+    };
+    let before = shown(&app).expect("a detail is open");
+    for n in 0..3 {
+        let ex = fixture::exchange("GET", &format!("/purchases/other-{n}/"), 200, 5, "{}");
+        update(&mut app, Msg::Exchange(Box::new(ex)));
+    }
+    assert_eq!(
+        shown(&app),
+        Some(before),
+        "the detail moved to another exchange"
+    );
+}
+
+#[test]
 fn picker_fills_the_card_and_presets_fill_the_device() {
     let mut app = fixture::at_card_step(120, 40);
     update(&mut app, key(KeyCode::F(2)));

@@ -6,6 +6,16 @@ use super::*;
 /// A new exchange for the pane. The status GETs of a follow-up fold into one row that
 /// counts them, so a five-minute follow-up does not push everything else away.
 pub(super) fn on_exchange(app: &mut App, exchange: Exchange) {
+    let before = app.history.top_moves();
+    add_row(app, exchange);
+    // An open detail counts its row from the newest: it keeps showing the same exchange.
+    let moved = app.history.top_moves().wrapping_sub(before) as isize;
+    if let Some(Overlay::Detail { index, .. }) = &mut app.overlay {
+        *index = index.saturating_add_signed(moved);
+    }
+}
+
+fn add_row(app: &mut App, exchange: Exchange) {
     // A resend's answer is its own row, even when it is a GET of the same URL.
     let following = app
         .requests
