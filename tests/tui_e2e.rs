@@ -372,3 +372,47 @@ fn a_bracketed_paste_of_two_lines_stays_in_its_field() {
     );
     t.keys(&["C-c"]);
 }
+
+/// Issue 12: scrolled away from the newest row, the pane keeps the selection where it is
+/// and counts what arrives above it; `g` jumps back to the newest. The 20 exchanges are
+/// real: `r` on the result screen reads the purchase's status, one GET row each.
+/// Keys: F6 switches between the step and the history pane, ↓ selects an older row.
+#[test]
+fn history_scrolled_away_counts_20_new_rows_and_g_shows_them() {
+    let Some(t) = Tmux::start("sticky", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["OTP:"]);
+    t.literal("123456");
+    t.keys(&["Enter"]);
+    // Final, and the follow-up's status GET is in: nothing else is on its way.
+    t.wait_for(&["✔ PAID", "signature ✓", "GET status ×"]);
+    t.keys(&["F6", "Down", "Down", "F6"]);
+    for n in 1..=20 {
+        t.keys(&["r"]);
+        t.wait_for(&[&format!("↑ {n} new (g)")]);
+    }
+    let screen = t.wait_for(&["↑ 20 new (g)"]);
+    let selected = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
+    assert!(
+        !selected.contains("GET status"),
+        "the older row stays selected: {selected}\n{screen}"
+    );
+    t.keys(&["F6", "g"]);
+    let screen = t.wait_for(&["local time · newest first, Enter opens"]);
+    assert!(!screen.contains("new (g)"), "{screen}");
+    let mut history = screen.lines().skip_while(|l| !l.contains("History · "));
+    let title = history.next().unwrap_or_default();
+    let top = history.next().unwrap_or_default();
+    assert!(
+        top.contains('▶') && top.contains("GET status ×1"),
+        "the newest row is shown and selected under {title:?}: {top}\n{screen}"
+    );
+    t.keys(&["C-c"]);
+}

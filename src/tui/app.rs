@@ -181,10 +181,8 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    /// The test-card picker; `selected` indexes `presets::test_cards()`.
-    Cards {
-        selected: usize,
-    },
+    /// The test-card picker: its search and highlight.
+    Cards(super::card_picker::CardPicker),
     Devices {
         selected: usize,
     },
@@ -325,6 +323,8 @@ pub struct App {
     /// The text cursor, in characters back from the end of the text being edited
     /// (0: at the end). Any command puts it back at the end.
     pub cursor_back: usize,
+    /// The zone times are shown in (the system's; tests pin one).
+    pub local_time: super::local_time::LocalTime,
 }
 
 impl App {
@@ -367,6 +367,7 @@ impl App {
             refund_polls: 0,
             sent: None,
             cursor_back: 0,
+            local_time: super::local_time::LocalTime::system(),
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED
@@ -431,6 +432,8 @@ impl App {
     pub fn in_text(&self) -> bool {
         match self.context() {
             Context::Prompt => true,
+            // The test-card picker searches as you type.
+            Context::Picker => matches!(self.overlay, Some(Overlay::Cards(_))),
             Context::PurchaseForm | Context::CardForm => self
                 .current_form()
                 .focused()

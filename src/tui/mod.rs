@@ -3,6 +3,7 @@
 //! state; views draw it only when a message came (no redraw and no CPU when idle).
 
 pub mod app;
+pub mod card_picker;
 pub mod effects;
 pub mod fixture;
 pub mod form;
@@ -11,6 +12,7 @@ pub mod history;
 pub mod keys;
 pub mod layout;
 pub mod levers;
+pub mod local_time;
 pub mod panel;
 pub mod requests;
 pub mod sanitize;

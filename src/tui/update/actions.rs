@@ -16,7 +16,8 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             if let Some(Overlay::Input { what, .. }) = &app.overlay
                 && !matches!(
                     what,
-                    crate::tui::app::InputFor::PartialRefund | crate::tui::app::InputFor::CaptureAmount
+                    crate::tui::app::InputFor::PartialRefund
+                        | crate::tui::app::InputFor::CaptureAmount
                 )
             {
                 // A panel prompt: Esc goes back to the panel, not out of it.
@@ -62,7 +63,9 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             crate::tui::levers::on_purchase_action(app, action)
         }
-        Action::Filter if context == Context::Panel => crate::tui::levers::on_panel_action(app, action),
+        Action::Filter if context == Context::Panel => {
+            crate::tui::levers::on_panel_action(app, action)
+        }
         Action::PanelTab
         | Action::PanelReload
         | Action::SettlePaid
@@ -116,7 +119,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::TestCards => {
-            app.overlay = Some(Overlay::Cards { selected: 0 });
+            crate::tui::card_picker::open(app);
             vec![]
         }
         Action::DevicePresets => {

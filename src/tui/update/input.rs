@@ -43,6 +43,10 @@ pub(super) fn paste(app: &mut App, text: &str) {
 
 /// Printable keys and Backspace edit the focused text.
 pub(super) fn type_into(app: &mut App, context: Context, key: KeyEvent) {
+    if let (Context::Picker, Some(Overlay::Cards(picker))) = (context, &mut app.overlay) {
+        picker.type_key(key);
+        return;
+    }
     let mut cursor_back = app.cursor_back;
     let text: &mut String = match (context, &mut app.overlay) {
         (Context::Prompt, Some(overlay)) => match overlay.input_mut() {

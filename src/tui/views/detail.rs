@@ -10,11 +10,12 @@ use super::json::body_lines;
 use super::panel;
 use crate::api::Exchange;
 use crate::tui::app::App;
+use crate::tui::local_time::LocalTime;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
 
-/// Every line of an exchange's detail: request line, headers, bodies.
-pub fn lines(ex: &Exchange, t: &Theme, with_headers: bool) -> Vec<Line<'static>> {
+/// Every line of an exchange's detail: request line, when (in `zone`), headers, bodies.
+pub fn lines(ex: &Exchange, t: &Theme, with_headers: bool, zone: &LocalTime) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let status = ex
         .status
@@ -30,6 +31,10 @@ pub fn lines(ex: &Exchange, t: &Theme, with_headers: bool) -> Vec<Line<'static>>
             Style::default().fg(t.text),
         ),
     ]));
+    out.push(Line::styled(
+        zone.date_time(ex.started_at_ms),
+        Style::default().fg(t.muted),
+    ));
     if let Some(note) = &ex.note {
         out.push(Line::styled(clean(note), Style::default().fg(t.muted)));
     }
@@ -74,7 +79,7 @@ pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let content = match app.history.selected_entry() {
-        Some(ex) => lines(ex, t, false),
+        Some(ex) => lines(ex, t, false, &app.local_time),
         None => vec![Line::styled(
             "Select an exchange in the history.",
             Style::default().fg(t.muted),

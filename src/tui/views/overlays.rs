@@ -1,4 +1,5 @@
-//! Overlays: help, test-card and device pickers, the full exchange detail, the OTP prompt.
+//! Overlays: help, the device and scenario pickers, the full exchange detail, the OTP
+//! prompt. The test-card picker has its own file (`card_picker.rs`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{centered, fit, panel};
-use crate::flow::presets::{DEVICE_PRESETS, test_cards};
+use crate::flow::presets::DEVICE_PRESETS;
 use crate::tui::app::{App, InputFor, Overlay};
 use crate::tui::keys::BINDINGS;
 
@@ -15,7 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => help(frame, area, app, *scroll),
-        Some(Overlay::Cards { selected }) => cards(frame, area, app, *selected),
+        Some(Overlay::Cards(picker)) => super::card_picker::draw(frame, area, app, picker),
         Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
         Some(Overlay::Detail { index, scroll }) => detail(frame, area, app, *index, *scroll),
         Some(Overlay::Otp { input, .. }) => otp(frame, area, app, input),
@@ -47,7 +48,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn frame_box(frame: &mut Frame, area: Rect, app: &App, title: &str, w: u16, h: u16) -> Rect {
+pub(super) fn frame_box(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: &str,
+    w: u16,
+    h: u16,
+) -> Rect {
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
     let block = panel(title, true, &app.theme)
@@ -107,43 +115,6 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
-fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
-    let t = &app.theme;
-    let all = test_cards();
-    let inner = frame_box(
-        frame,
-        area,
-        app,
-        "Test cards — Enter fills the card · Esc",
-        area.width.saturating_sub(6).min(110),
-        area.height.saturating_sub(4),
-    );
-    let rows = inner.height as usize;
-    let offset = selected.saturating_sub(rows.saturating_sub(1));
-    let width = inner.width as usize;
-    let mut last_group = "";
-    let lines: Vec<Line> = all
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows)
-        .map(|(i, c)| {
-            let group = if c.group != last_group || i == offset {
-                c.group
-            } else {
-                ""
-            };
-            last_group = c.group;
-            let text = fit(
-                &format!("{:<22} {}  {}", group, c.number, c.description),
-                width,
-            );
-            Line::styled(text, t.row(i == selected))
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
-}
-
 fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
     let inner = frame_box(
@@ -190,10 +161,10 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
         Some(ex) if ex.kind == crate::api::ExchangeKind::Webhook => {
             let mut lines = super::webhook::lines(ex, t, app.public_key_pem.as_deref());
             lines.push(Line::raw(""));
-            lines.extend(super::detail::lines(ex, t, true));
+            lines.extend(super::detail::lines(ex, t, true, &app.local_time));
             lines
         }
-        Some(ex) => super::detail::lines(ex, t, true),
+        Some(ex) => super::detail::lines(ex, t, true, &app.local_time),
         None => vec![Line::raw("That exchange is gone.")],
     };
     frame.render_widget(
