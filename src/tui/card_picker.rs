@@ -251,6 +251,31 @@ mod tests {
     }
 
     #[test]
+    fn the_wheel_moves_the_highlight() {
+        use crate::tui::app::Msg;
+        use crate::tui::update::update;
+        use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+        let mut app = crate::tui::fixture::at_card_step(120, 40);
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)),
+        );
+        update(
+            &mut app,
+            Msg::Mouse(MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                column: 60,
+                row: 20,
+                modifiers: KeyModifiers::NONE,
+            }),
+        );
+        let Some(Overlay::Cards(picker)) = &app.overlay else {
+            panic!("picker closed: {:?}", app.overlay)
+        };
+        assert_eq!(picker.selected, 3, "the wheel's three rows");
+    }
+
+    #[test]
     fn auth_words_follow_the_catalog() {
         let all = card_list::all();
         let word = |n: &str| all.iter().find(|c| c.number == n).map(auth_word);

@@ -275,12 +275,21 @@ pub fn names(user_dir: Option<&Path>) -> Vec<String> {
     names
 }
 
-/// A path as the user would type it: the home directory written `~`.
+/// A path short enough for the notice line: the home directory written `~`, and the
+/// middle of a long path as `…` (`~/.config/…/themes/mine.toml`); the README says where
+/// user themes live.
 fn shown_path(path: &Path) -> String {
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    match home.as_deref().and_then(|h| path.strip_prefix(h).ok()) {
+    let full = match home.as_deref().and_then(|h| path.strip_prefix(h).ok()) {
         Some(rest) if !rest.as_os_str().is_empty() => format!("~/{}", rest.display()),
         _ => path.display().to_string(),
+    };
+    let parts: Vec<&str> = full.split('/').collect();
+    match parts.as_slice() {
+        [first, second, .., parent, file] if parts.len() > 4 => {
+            format!("{first}/{second}/…/{parent}/{file}")
+        }
+        _ => full,
     }
 }
 
@@ -413,18 +422,19 @@ mod tests {
     }
 
     #[test]
-    fn paths_under_home_are_shown_with_a_tilde() {
+    fn paths_are_shown_short_with_a_tilde_for_home() {
         if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
             && !home.as_os_str().is_empty()
             && home != Path::new("/")
         {
             let path = home.join(".config/paysecure-explorer/themes/mine.toml");
-            assert_eq!(
-                shown_path(&path),
-                "~/.config/paysecure-explorer/themes/mine.toml"
-            );
+            assert_eq!(shown_path(&path), "~/.config/…/themes/mine.toml");
         }
         assert_eq!(shown_path(Path::new("/etc/x.toml")), "/etc/x.toml");
+        assert_eq!(
+            shown_path(Path::new("/tmp/pse/config/themes/mine.toml")),
+            "/tmp/…/themes/mine.toml"
+        );
     }
 
     #[test]

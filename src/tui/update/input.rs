@@ -115,6 +115,7 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                 Some(Overlay::Detail { scroll, .. }) | Some(Overlay::Help { scroll }) => {
                     *scroll = (*scroll as isize + delta).max(0) as u16;
                 }
+                Some(Overlay::Cards(picker)) => picker.move_by(delta),
                 _ => app.history.move_by(delta, height),
             }
         }
