@@ -502,3 +502,107 @@ fn ctrl_e_without_an_editor_or_with_a_failing_one_says_so_and_keeps_the_form() {
         t.keys(&["C-c"]);
     }
 }
+
+/// The history's row count once no row has arrived for a second (bounded wait).
+fn settled_history_count(t: &Tmux) -> usize {
+    let count = |screen: &str| {
+        screen.split("History · ").nth(1).and_then(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = (count(&t.screen()), Instant::now());
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = count(&t.screen());
+        if now != last.0 {
+            last = (now, Instant::now());
+        } else if let Some(n) = now
+            && last.1.elapsed() >= Duration::from_secs(1)
+        {
+            return n;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "history never settled:\n{}",
+            t.screen()
+        );
+    }
+}
+
+/// Issue 12: scrolled away from the newest row, the pane keeps the selection where it is
+/// and counts what arrives above it; `g` jumps back to the newest. The 20 exchanges are
+/// real: `r` on the result screen reads the purchase's status, one GET row each.
+/// Keys: F6 switches between the step and the history pane, ↓ selects an older row.
+#[test]
+fn history_scrolled_away_counts_20_new_rows_and_g_shows_them() {
+    let Some(t) = Tmux::start("sticky", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["OTP:"]);
+    t.literal("123456");
+    t.keys(&["Enter"]);
+    t.wait_for(&["✔ PAID", "signature ✓"]);
+    // Webhook, landing and their status GETs arrive in any order: start from a still pane.
+    let before = settled_history_count(&t);
+    let selected_row = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains('▶'))
+            .and_then(|l| l.split('▶').nth(1))
+            .unwrap_or_default()
+            // Without the pane's border, thick while it has the focus.
+            .trim_end_matches(['│', '┃'])
+            .to_string()
+    };
+    // Focus the pane and select the third row, seen on screen before going back.
+    t.keys(&["F6", "Down", "Down"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let chosen = loop {
+        let screen = t.screen();
+        let third = screen
+            .lines()
+            .skip_while(|l| !l.contains("History · "))
+            .nth(3)
+            .unwrap_or_default();
+        if screen.contains("Enter opens") && third.contains('▶') {
+            break selected_row(&screen);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no third row selected:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    t.keys(&["F6"]);
+    t.wait_for(&["h to focus"]);
+    for n in 1..=20 {
+        t.keys(&["r"]);
+        t.wait_for(&[&format!("↑ {n} new (g)")]);
+    }
+    let screen = t.wait_for(&["↑ 20 new (g)", &format!("History · {} ", before + 20)]);
+    assert_eq!(
+        selected_row(&screen),
+        chosen,
+        "the older row stays selected:\n{screen}"
+    );
+    t.keys(&["F6", "g"]);
+    let screen = t.wait_for(&["local time · newest first, Enter opens"]);
+    assert!(!screen.contains("new (g)"), "{screen}");
+    let mut history = screen.lines().skip_while(|l| !l.contains("History · "));
+    let title = history.next().unwrap_or_default();
+    let top = history.next().unwrap_or_default();
+    assert!(
+        top.contains('▶') && top.contains("GET status ×1"),
+        "the newest row is shown and selected under {title:?}: {top}\n{screen}"
+    );
+    t.keys(&["C-c"]);
+}

@@ -1,4 +1,5 @@
-//! Snapshots of each screen at 120x40 and 80x24 (ratatui's TestBackend + insta).
+//! Snapshots of each screen at 120x40 and 80x24 (ratatui's TestBackend + insta); the
+//! test-card picker and the sticky history also at 200x60.
 //! Fixtures fix ids, times, ports and the expiry, so snapshots are stable.
 
 use paysecure_explorer::tui::app::{Answer, App, Msg, Overlay};
@@ -23,6 +24,24 @@ fn both(name: &str, build: impl Fn(u16, u16) -> App) {
     }
 }
 
+/// The smallest usual terminal, the design's size and a large one.
+fn three(name: &str, build: impl Fn(u16, u16) -> App) {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let app = build(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app));
+    }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
 #[test]
 fn purchase_form() {
     both("purchase_form", fixture::app);
@@ -30,14 +49,130 @@ fn purchase_form() {
 
 #[test]
 fn card_form_with_picker_open() {
-    both("card_form_picker", |w, h| {
+    three("card_form_picker", |w, h| {
         let mut app = fixture::at_card_step(w, h);
-        update(
-            &mut app,
-            Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)),
-        );
+        press(&mut app, KeyCode::F(2));
         app
     });
+}
+
+#[test]
+fn card_picker_searching() {
+    three("card_picker_search", |w, h| {
+        let mut app = fixture::at_card_step(w, h);
+        press(&mut app, KeyCode::F(2));
+        type_text(&mut app, "blocked");
+        press(&mut app, KeyCode::Down);
+        app
+    });
+}
+
+#[test]
+fn card_picker_says_when_no_card_matches() {
+    let mut app = fixture::at_card_step(80, 24);
+    press(&mut app, KeyCode::F(2));
+    type_text(&mut app, "4111");
+    let screen = render(&app);
+    assert!(screen.contains("search \"4111\" · 0 of 59"), "{screen}");
+    assert!(screen.contains("No card matches \"4111\""), "{screen}");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.overlay, Some(Overlay::Cards(_))),
+        "Enter with no match keeps the picker open"
+    );
+}
+
+#[test]
+fn card_picker_keeps_outcome_and_number_whole_at_80x24() {
+    let mut app = fixture::at_card_step(80, 24);
+    press(&mut app, KeyCode::F(2));
+    let screen = render(&app);
+    for needle in [
+        "→ PAID",
+        "4444 3333 2222 1111",
+        "→ ERROR Insufficient fund",
+        "5143 3126 0627 1514",
+    ] {
+        assert!(screen.contains(needle), "{needle}: {screen}");
+    }
+    type_text(&mut app, "4999 0000 0000 0120");
+    let screen = render(&app);
+    assert!(screen.contains("→ 400 Card is Blocked"), "{screen}");
+    assert!(screen.contains("4999 0000 0000 0120"), "{screen}");
+}
+
+/// 30 exchanges, the pane focused with an older row selected, then 20 more arrive.
+fn scrolled_away_while_20_arrive(w: u16, h: u16) -> App {
+    let mut app = fixture::with_history(w, h, 30);
+    press(&mut app, KeyCode::F(6));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    for i in 0..20 {
+        update(
+            &mut app,
+            Msg::Exchange(Box::new(fixture::exchange(
+                "GET",
+                &format!("/purchases/{}/", fixture::PURCHASE_ID),
+                200,
+                60_000 + i * 1000,
+                r#"{"status":"CREATED"}"#,
+            ))),
+        );
+    }
+    app
+}
+
+#[test]
+fn sticky_history_counts_new_rows_while_scrolled_away() {
+    three("sticky_history_new_above", scrolled_away_while_20_arrive);
+    let mut app = scrolled_away_while_20_arrive(120, 40);
+    assert!(render(&app).contains("↑ 20 new (g)"));
+    press(&mut app, KeyCode::Char('g'));
+    let screen = render(&app);
+    assert!(!screen.contains("new (g)"), "{screen}");
+    assert!(
+        screen.contains("▶00:02:22 GET"),
+        "the newest row, selected: {screen}"
+    );
+}
+
+#[test]
+fn the_light_theme_paints_every_cell() {
+    use ratatui::style::Color;
+    type Build = fn(u16, u16) -> App;
+    let screens: [(&str, Build); 4] = [
+        ("purchase form", fixture::app),
+        ("pending", fixture::pending),
+        ("panel", fixture::panel),
+        ("too small", |_, _| fixture::app(40, 10)),
+    ];
+    for (what, build) in screens {
+        let mut app = build(120, 40);
+        app.theme = paysecure_explorer::tui::theme::load("light", None).expect("light");
+        let (w, h) = app.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+        let buffer = terminal.backend().buffer();
+        for y in 0..h {
+            for x in 0..w {
+                let bg = buffer[(x, y)].bg;
+                // Reset would show the terminal's own (dark) background: a stripe.
+                assert_ne!(bg, Color::Reset, "{what}: cell {x},{y} is unpainted");
+            }
+        }
+        // A screen region with nothing in it is the theme's background, exactly.
+        let notice_row = h - 2;
+        if what == "purchase form" {
+            for x in 0..w {
+                assert_eq!(
+                    buffer[(x, notice_row)].bg,
+                    app.theme.background,
+                    "{what}: cell {x},{notice_row}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -118,18 +253,6 @@ fn every_theme_renders() {
             "{name}: {screen}"
         );
     }
-}
-
-/// At the three sizes the editing modes are checked at.
-fn three(name: &str, build: impl Fn(u16, u16) -> App) {
-    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
-        let app = build(w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app));
-    }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 #[test]

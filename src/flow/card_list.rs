@@ -24,6 +24,9 @@ pub struct CardFacts {
     pub status: Option<&'static str>,
     /// What happens, in one line.
     pub outcome: String,
+    /// What to expect, in a few words (the picker's first column): `PAID`,
+    /// `ERROR Insufficient fund`, `400 Card is Blocked`.
+    pub expected: String,
     /// The picker's description.
     pub description: String,
 }
@@ -54,6 +57,7 @@ fn facts(card: &TestCard) -> CardFacts {
         group: card.group,
         status: None,
         outcome: String::new(),
+        expected: String::new(),
         description: card.description.clone(),
     };
     match test_cards::behaviour_of(card.number) {
@@ -68,6 +72,7 @@ fn facts(card: &TestCard) -> CardFacts {
             };
             facts.status = Some(status);
             facts.outcome = format!("S2S answers 400 \"{message}\"; {after}");
+            facts.expected = format!("400 {message}");
         }
         // The slow card is a real 2D success card once its delay is over.
         Some(CardBehaviour::Fault(Fault::SlowSuccess)) => {
@@ -80,9 +85,13 @@ fn facts(card: &TestCard) -> CardFacts {
         Some(CardBehaviour::Fault(fault)) => {
             facts.status = Some("CREATED");
             facts.outcome = format!("{}; purchase stays CREATED", fault_text(fault));
+            facts.expected = fault_expected(fault).into();
         }
         // Every picker card is in the tables (a unit test holds this); say so if one is not.
-        None => facts.outcome = "not in the sandbox's tables".into(),
+        None => {
+            facts.outcome = "not in the sandbox's tables".into();
+            facts.expected = "unknown card".into();
+        }
     }
     facts
 }
@@ -104,6 +113,17 @@ fn set_accepted(facts: &mut CardFacts, outcome: CardOutcome, auth: Auth, prefix:
         CardOutcome::RefundFails => "PAID; a later refund is refused".into(),
     };
     facts.outcome = format!("{prefix}{what}");
+    let expected = match outcome {
+        CardOutcome::Success => "PAID".to_string(),
+        CardOutcome::Declined(msg) => format!("ERROR {msg}"),
+        CardOutcome::RefundFails => "PAID, refund refused".into(),
+        CardOutcome::Pending | CardOutcome::Expired => outcome.status().into(),
+    };
+    facts.expected = if prefix.is_empty() {
+        expected
+    } else {
+        format!("{expected} ({})", prefix.trim_end_matches(": "))
+    };
 }
 
 fn fault_text(fault: Fault) -> &'static str {
@@ -113,6 +133,17 @@ fn fault_text(fault: Fault) -> &'static str {
         Fault::DropConnection => "S2S connection closed without a response",
         Fault::TooManyRequests => "S2S answers 429 \"Too many requests\"",
         Fault::SlowSuccess => "S2S answers after 3 s as a 2D success card",
+    }
+}
+
+/// A fault's answer in a few words, status code first.
+fn fault_expected(fault: Fault) -> &'static str {
+    match fault {
+        Fault::HangThenGatewayTimeout => "504 after a hang",
+        Fault::InternalError => "500 something went wrong",
+        Fault::DropConnection => "no answer (connection dropped)",
+        Fault::TooManyRequests => "429 Too many requests",
+        Fault::SlowSuccess => "PAID (after 3 s)",
     }
 }
 
@@ -128,6 +159,7 @@ mod tests {
             assert!(matches!(c.scheme, "VISA" | "MASTER"), "{c:?}");
             assert!(c.status.is_some(), "{c:?}");
             assert!(!c.outcome.is_empty(), "{c:?}");
+            assert!(!c.expected.is_empty(), "{c:?}");
             assert_eq!(c.secure.is_some(), c.auth.is_some(), "{c:?}");
         }
     }
@@ -151,6 +183,25 @@ mod tests {
         assert_eq!(seed.outcome, "PAID (PREAUTHORIZED with skip_capture)");
         let slow = find("4999000000000336");
         assert_eq!((slow.secure, slow.status), (Some("2D"), Some("PAID")));
+    }
+
+    #[test]
+    fn expected_outcomes_say_status_or_code_first() {
+        let cards = all();
+        let expected = |n: &str| {
+            cards
+                .iter()
+                .find(|c| c.number == n)
+                .map(|c| c.expected.as_str())
+                .expect(n)
+        };
+        assert_eq!(expected(test_cards::SEED_CARD), "PAID");
+        assert_eq!(expected("5143312606271514"), "ERROR Insufficient fund");
+        assert_eq!(expected("4999000000000120"), "400 Card is Blocked");
+        assert_eq!(expected("5199805409482512"), "PAYMENT_IN_PROCESS");
+        assert_eq!(expected("4999000000000302"), "504 after a hang");
+        assert_eq!(expected("4999000000000336"), "PAID (after 3 s)");
+        assert_eq!(expected("5149446104369687"), "PAID, refund refused");
     }
 
     #[test]

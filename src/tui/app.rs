@@ -189,10 +189,8 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    /// The test-card picker; `selected` indexes `presets::test_cards()`.
-    Cards {
-        selected: usize,
-    },
+    /// The test-card picker: its search and highlight.
+    Cards(super::card_picker::CardPicker),
     Devices {
         selected: usize,
     },
@@ -358,6 +356,8 @@ pub struct App {
     /// Edited JSON that did not parse: the next `$EDITOR` session reopens it, so nothing
     /// typed there is lost.
     pub edited_json: Option<String>,
+    /// The zone times are shown in (the system's; tests pin one).
+    pub local_time: super::local_time::LocalTime,
 }
 
 impl App {
@@ -402,6 +402,7 @@ impl App {
             // A new user starts typing into the first field of the purchase form.
             mode: Mode::Insert,
             edited_json: None,
+            local_time: super::local_time::LocalTime::system(),
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED
@@ -469,6 +470,8 @@ impl App {
     pub fn in_text(&self) -> bool {
         match self.context() {
             Context::Prompt => true,
+            // The test-card picker searches as you type.
+            Context::Picker => matches!(self.overlay, Some(Overlay::Cards(_))),
             Context::PurchaseForm | Context::CardForm => self.mode == Mode::Insert,
             _ => false,
         }

@@ -42,6 +42,8 @@ pub fn app(width: u16, height: u16) -> App {
     app.card_form.set("expires", "10/29");
     app.size = (width, height);
     app.control_url = Some(format!("{ORIGIN}/_sandbox"));
+    // Times as recorded (UTC), whatever zone the machine running the tests is in.
+    app.local_time = super::local_time::LocalTime::fixed(0);
     app
 }
 

@@ -1,6 +1,7 @@
 //! The history pane's model: every exchange, newest first on screen, with a selection that
 //! stays on the same entry as new ones arrive. Only the visible window is ever drawn.
 
+use super::local_time::LocalTime;
 use crate::api::Exchange;
 use crate::history::record::matches_exchange;
 
@@ -69,18 +70,18 @@ impl History {
     }
 
     /// A status GET of a follow-up: replaces the newest row when that is the previous GET
-    /// of the same URL, counting them (`GET status ×37 · last 12:01:09 · 3 min left`).
-    pub fn fold_poll(&mut self, mut exchange: Exchange, time_left: &str) {
+    /// of the same URL, counting them (`GET status ×37 · last 12:01:09 · 3 min left`, the
+    /// time in `zone`, as the pane's).
+    pub fn fold_poll(&mut self, mut exchange: Exchange, time_left: &str, zone: &LocalTime) {
         let same = self.folded_polls > 0
             && self
                 .entries
                 .last()
                 .is_some_and(|e| e.method == exchange.method && e.url == exchange.url);
         let count = if same { self.folded_polls + 1 } else { 1 };
-        let clock = crate::history::har::iso8601(exchange.started_at_ms);
-        let time = clock.get(11..19).unwrap_or(&clock);
+        let time = zone.clock(exchange.started_at_ms);
         exchange.note = Some(format!(
-            "GET status ×{count} · last {time} UTC · {time_left} left"
+            "GET status ×{count} · last {time} · {time_left} left"
         ));
         if same {
             let index = self.entries.len() - 1;

@@ -824,6 +824,24 @@ pub const BINDINGS: &[Binding] = &[
         in_text: false,
         hint: true,
     },
+    // The test-card picker takes typed text (its search), so its arrows must work
+    // while text is typed; the list bindings above do not.
+    Binding {
+        keys: &[plain(KeyCode::Up)],
+        action: Action::Up,
+        help: "move up (test cards, while searching)",
+        contexts: &[Picker],
+        in_text: true,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Down)],
+        action: Action::Down,
+        help: "move down (test cards, while searching)",
+        contexts: &[Picker],
+        in_text: true,
+        hint: false,
+    },
 ];
 
 /// Whether a key may act as a command while text is being typed.

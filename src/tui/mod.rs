@@ -3,6 +3,7 @@
 //! state; views draw it only when a message came (no redraw and no CPU when idle).
 
 pub mod app;
+pub mod card_picker;
 pub mod detail;
 pub mod editor;
 pub mod effects;
@@ -14,6 +15,7 @@ pub mod json_edit;
 pub mod keys;
 pub mod layout;
 pub mod levers;
+pub mod local_time;
 pub mod panel;
 pub mod requests;
 pub mod result_copy;

@@ -377,7 +377,10 @@ fn states() -> Vec<(&'static str, App)> {
     let mut after_z = detail.clone();
     update(&mut after_z, ch('z'));
     let mut picker = fixture::at_card_step(120, 40);
-    picker.overlay = Some(Overlay::Cards { selected: 0 });
+    picker.overlay = Some(Overlay::Cards(Default::default()));
+    // ↑ moves only from below the first card.
+    let mut picker_moved = picker.clone();
+    update(&mut picker_moved, key(KeyCode::Down));
     let mut prompt = fixture::app(120, 40);
     update(&mut prompt, key(KeyCode::Esc));
     update(&mut prompt, ch('/'));
@@ -406,6 +409,7 @@ fn states() -> Vec<(&'static str, App)> {
         ("detail", detail),
         ("detail, after z", after_z),
         ("picker", picker),
+        ("picker, moved down", picker_moved),
         ("prompt", prompt),
         ("help", help),
     ];

@@ -56,6 +56,8 @@ pub struct Options<'a> {
     /// HTML bodies as their source instead of readable text.
     pub raw_html: bool,
     pub public_key_pem: Option<&'a str>,
+    /// The zone the exchange's time is shown in (no time line without one).
+    pub zone: Option<&'a crate::tui::local_time::LocalTime>,
 }
 
 impl Doc {
@@ -135,6 +137,15 @@ pub fn build(ex: &Exchange, t: &Theme, opts: &Options) -> Doc {
         }
     }
     push_line(rows, request_line(ex, t, opts.full));
+    if let Some(zone) = opts.zone {
+        push_line(
+            rows,
+            Para::plain(Line::styled(
+                zone.date_time(ex.started_at_ms),
+                Style::default().fg(t.muted),
+            )),
+        );
+    }
     if let Some(note) = &ex.note {
         push_line(
             rows,

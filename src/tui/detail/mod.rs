@@ -136,6 +136,7 @@ pub fn document(app: &App, index: usize, view: &DetailView) -> Option<Doc> {
             full: true,
             raw_html: view.raw,
             public_key_pem: app.public_key_pem.as_deref(),
+            zone: Some(&app.local_time),
         },
     ))
 }

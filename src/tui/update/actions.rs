@@ -151,7 +151,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::TestCards => {
-            app.overlay = Some(Overlay::Cards { selected: 0 });
+            crate::tui::card_picker::open(app);
             vec![]
         }
         Action::DevicePresets => {

@@ -33,7 +33,8 @@ fn add_row(app: &mut App, exchange: Exchange) {
                 && exchange.url == url =>
         {
             let left = follow.limit.saturating_sub(follow.started.elapsed());
-            app.history.fold_poll(exchange, &human(left, false));
+            app.history
+                .fold_poll(exchange, &human(left, false), &app.local_time);
         }
         _ => app.history.push(exchange),
     }

@@ -12,6 +12,12 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return on_action(app, action, context);
     }
     match context {
+        // The test-card picker searches as you type.
+        Context::Picker => {
+            if let Some(Overlay::Cards(picker)) = &mut app.overlay {
+                picker.type_key(key);
+            }
+        }
         Context::Prompt => type_into_prompt(app, &key),
         Context::PurchaseForm | Context::CardForm if in_text => type_into_field(app, &key),
         Context::PurchaseForm | Context::CardForm => normal_mode_key(app, &key),
@@ -119,6 +125,15 @@ fn filter_as_typed(app: &mut App) {
 pub(super) fn paste(app: &mut App, text: &str) {
     let context = app.context();
     let (label, pasted) = match context {
+        // A paste into the test-card picker is its search (a number copied from docs).
+        Context::Picker => {
+            if let Some(Overlay::Cards(picker)) = &mut app.overlay {
+                for c in text.chars().filter(|c| !c.is_control()).take(64) {
+                    picker.type_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+                }
+            }
+            return;
+        }
         Context::Prompt => {
             let Some(input) = app.overlay.as_mut().and_then(|o| o.input_mut()) else {
                 return;
@@ -270,6 +285,7 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                 Some(Overlay::Help { scroll }) => {
                     *scroll = (*scroll as isize + delta).clamp(0, help_end) as u16;
                 }
+                Some(Overlay::Cards(picker)) => picker.move_by(delta),
                 _ => app.history.move_by(delta, height),
             }
         }

@@ -16,7 +16,7 @@ use crate::api::MerchantEvent;
 use crate::api::{ApiError, Exchange, ExchangeKind, PurchaseStatus, TransportKind, redact};
 use crate::flow::browser::CallbackPage;
 use crate::flow::machine::{Outcome, Step};
-use crate::flow::presets::{DEVICE_PRESETS, test_cards};
+use crate::flow::presets::DEVICE_PRESETS;
 use crate::flow::runner::{POLL_SCHEDULE_MS, WebhookSeen};
 
 mod actions;

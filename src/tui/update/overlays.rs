@@ -19,19 +19,8 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             });
             vec![]
         }
-        (_, Some(Overlay::Cards { selected })) => {
-            if let Some(card) = test_cards().get(selected) {
-                app.card_form.set("card_number", card.number);
-                app.send_anyway = false;
-                app.notice = Some((
-                    Level::Info,
-                    format!(
-                        "Card {} — {}: {}",
-                        card.number, card.group, card.description
-                    ),
-                ));
-            }
-            app.overlay = None;
+        (_, Some(Overlay::Cards(picker))) => {
+            crate::tui::card_picker::choose(app, &picker);
             vec![]
         }
         (_, Some(Overlay::Devices { selected })) => {
@@ -128,7 +117,7 @@ pub(super) fn move_in_list(app: &mut App, action: Action) {
         _ => 0,
     };
     match &mut app.overlay {
-        Some(Overlay::Cards { selected }) => *selected = step(*selected, delta, test_cards().len()),
+        Some(Overlay::Cards(picker)) => picker.move_by(delta),
         Some(Overlay::Devices { selected }) => {
             *selected = step(*selected, delta, DEVICE_PRESETS.len())
         }

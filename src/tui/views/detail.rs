@@ -30,7 +30,14 @@ pub fn draw_summary(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let doc = doc::build(ex, t, &doc::Options::default());
+    let doc = doc::build(
+        ex,
+        t,
+        &doc::Options {
+            zone: Some(&app.local_time),
+            ..doc::Options::default()
+        },
+    );
     let (width, height) = (inner.width as usize, inner.height as usize);
     let mut lines = Vec::with_capacity(height);
     // Only the rows that fit are wrapped: the pane is drawn every frame.

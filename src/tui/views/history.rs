@@ -8,8 +8,8 @@ use ratatui::widgets::Paragraph;
 
 use super::{fit, panel};
 use crate::api::{Exchange, ExchangeKind};
-use crate::clock::clock_time;
 use crate::tui::app::{App, Pane};
+use crate::tui::local_time::LocalTime;
 use crate::tui::sanitize::clean;
 
 /// The compact path of an exchange: `/api/v1` dropped, long ids shortened.
@@ -35,9 +35,9 @@ pub fn short_path(ex: &Exchange) -> String {
     )
 }
 
-/// One row's text (without selection styling).
-pub fn row_text(ex: &Exchange, width: usize) -> (String, String) {
-    let time = clock_time(ex.started_at_ms);
+/// One row's text (without selection styling), its time in `zone`.
+pub fn row_text(ex: &Exchange, width: usize, zone: &LocalTime) -> (String, String) {
+    let time = zone.clock(ex.started_at_ms);
     let what = match (ex.kind, &ex.note) {
         (ExchangeKind::Webhook | ExchangeKind::Landing, Some(note)) => format!("⇐ {}", clean(note)),
         // Folded status GETs of a follow-up.
@@ -75,15 +75,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     )
     .into_iter()
     .min_by_key(|k| k.chars().count());
+    // What the rows are comes first (count, filter, new rows, whose clock); the hint
+    // goes first when the title is too long for the pane (the footer has it too).
     let title = format!(
-        "History · {}{filter}{new_above} (newest first{})",
-        app.history.len(),
-        match (focused, focus_key) {
-            (true, _) => ", Enter opens".to_string(),
-            (false, Some(key)) => format!(", {key} to focus"),
-            (false, None) => String::new(),
-        }
+        "History · {}{filter}{new_above} · local time",
+        app.history.len()
     );
+    let hint = match (focused, focus_key) {
+        (true, _) => " · newest first, Enter opens".to_string(),
+        (false, Some(key)) => format!(" · newest first, {key} to focus"),
+        (false, None) => " · newest first".to_string(),
+    };
+    let room = (area.width as usize).saturating_sub(4);
+    let title = if title.chars().count() + hint.chars().count() <= room {
+        title + &hint
+    } else {
+        title
+    };
     let block = panel(title, focused, t);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -105,7 +113,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .history
         .window(inner.height as usize)
         .map(|(i, ex)| {
-            let (head, tail) = row_text(ex, width);
+            let (head, tail) = row_text(ex, width, &app.local_time);
             let status_style = match ex.status {
                 Some(s) if s < 300 => Style::default().fg(t.ok),
                 Some(s) if s < 400 => Style::default().fg(t.accent),

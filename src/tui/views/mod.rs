@@ -1,5 +1,6 @@
 //! Drawing: pure functions of `&App`, so every screen can be snapshot-tested.
 
+mod card_picker;
 mod detail;
 mod footer;
 mod form_view;

@@ -1,6 +1,7 @@
-//! Overlays: help, test-card and device pickers, the OTP prompt and other prompts. Each
-//! box sizes itself to its text, clamped to the frame; text wraps rather than being cut.
-//! The full exchange detail is drawn by `detail.rs`.
+//! Overlays: help, the device and scenario pickers, the OTP prompt and other prompts.
+//! Each box sizes itself to its text, clamped to the frame; text wraps rather than being
+//! cut. The exchange detail is drawn by `detail.rs`, the test-card picker by
+//! `card_picker.rs`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{centered, fit, panel};
-use crate::flow::presets::{DEVICE_PRESETS, test_cards};
+use crate::flow::presets::DEVICE_PRESETS;
 use crate::tui::app::{App, InputFor, Overlay};
 use crate::tui::keys::{BINDINGS, Context, Key};
 use crate::tui::text_input::{TextInput, window};
@@ -19,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => help(frame, area, app, *scroll),
-        Some(Overlay::Cards { selected }) => cards(frame, area, app, *selected),
+        Some(Overlay::Cards(picker)) => super::card_picker::draw(frame, area, app, picker),
         Some(Overlay::Devices { selected }) => devices(frame, area, app, *selected),
         Some(Overlay::Detail { index, view }) => {
             super::detail::draw_overlay(frame, app, *index, view)
@@ -53,7 +54,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn frame_box(frame: &mut Frame, area: Rect, app: &App, title: &str, w: u16, h: u16) -> Rect {
+pub(super) fn frame_box(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: &str,
+    w: u16,
+    h: u16,
+) -> Rect {
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
     let block = panel(title, true, &app.theme)
@@ -227,43 +235,6 @@ fn is_printable(key: &Key) -> bool {
         && !key
             .mods
             .contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
-}
-
-fn cards(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
-    let t = &app.theme;
-    let all = test_cards();
-    let inner = frame_box(
-        frame,
-        area,
-        app,
-        "Test cards — Enter fills the card · Esc",
-        area.width.saturating_sub(6).min(110),
-        area.height.saturating_sub(4),
-    );
-    let rows = inner.height as usize;
-    let offset = selected.saturating_sub(rows.saturating_sub(1));
-    let width = inner.width as usize;
-    let mut last_group = "";
-    let lines: Vec<Line> = all
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows)
-        .map(|(i, c)| {
-            let group = if c.group != last_group || i == offset {
-                c.group
-            } else {
-                ""
-            };
-            last_group = c.group;
-            let text = fit(
-                &format!("{:<22} {}  {}", group, c.number, c.description),
-                width,
-            );
-            Line::styled(text, t.row(i == selected))
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
