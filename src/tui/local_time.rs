@@ -44,13 +44,32 @@ impl LocalTime {
         }
     }
 
+    /// `YYYY-MM-DD HH:MM:SS` of `epoch_millis` in this zone (where a title already says
+    /// "local time").
+    pub fn day_and_clock(&self, epoch_millis: i64) -> String {
+        match Timestamp::from_millisecond(epoch_millis) {
+            Ok(at) => {
+                let t = self.zone.to_datetime(at);
+                format!(
+                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                    t.year(),
+                    t.month(),
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                )
+            }
+            Err(_) => crate::clock::utc_datetime(epoch_millis),
+        }
+    }
+
     /// `YYYY-MM-DD HH:MM:SS local time (UTC+02:00, CEST)` of `epoch_millis`: the date,
     /// and which zone "local" was, for a detail read later or sent to someone else.
     pub fn date_time(&self, epoch_millis: i64) -> String {
         let Ok(at) = Timestamp::from_millisecond(epoch_millis) else {
             return crate::clock::utc_datetime(epoch_millis);
         };
-        let t = self.zone.to_datetime(at);
         let info = self.zone.to_offset_info(at);
         let seconds = info.offset().seconds();
         let utc = if seconds == 0 {
@@ -65,13 +84,8 @@ impl LocalTime {
         let named =
             abbreviation.starts_with(|c: char| c.is_ascii_alphabetic()) && abbreviation != "UTC";
         format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} local time ({utc}{})",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
+            "{} local time ({utc}{})",
+            self.day_and_clock(epoch_millis),
             if named {
                 format!(", {abbreviation}")
             } else {
@@ -108,6 +122,7 @@ mod tests {
             east.date_time(SUMMER),
             "2023-07-26 00:26:45 local time (UTC+10:00)"
         );
+        assert_eq!(east.day_and_clock(SUMMER), "2023-07-26 00:26:45");
         let west = LocalTime::fixed(-(5 * 3600 + 30 * 60));
         assert_eq!(west.clock(SUMMER), "08:56:45");
     }

@@ -56,11 +56,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .curl
         .as_deref()
         .map_or_else(|| "curl of the last action shows here".to_string(), clean);
-    let chars: Vec<char> = curl.chars().collect();
-    let curl_lines: Vec<String> = chars
-        .chunks(width.max(1))
-        .take(3)
-        .map(|c| c.iter().collect())
+    // Wrapped like every command on screen: never broken inside an id or a URL (a token
+    // wider than the pane is cut with `…`; y copies it whole), continuation lines indented.
+    let para = crate::tui::wrap::Para {
+        line: Line::styled(curl, Style::default().fg(t.accent)),
+        hang: 2,
+        copy: None,
+    };
+    let curl_lines: Vec<Line> = crate::tui::wrap::wrap(&para, width.max(1))
+        .lines
+        .into_iter()
+        .take(4)
         .collect();
     let body_rows = rows.saturating_sub(1 + curl_lines.len());
     lines.truncate(body_rows);
@@ -71,9 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         "equivalent curl (y copies it):",
         Style::default().fg(t.muted),
     ));
-    for l in curl_lines {
-        lines.push(Line::styled(l, Style::default().fg(t.accent)));
-    }
+    lines.extend(curl_lines);
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -426,16 +426,13 @@ fn timeline(lines: &mut Vec<Para>, app: &App) {
     push(lines, Line::raw(""));
     push(
         lines,
-        Line::styled("timeline", Style::default().fg(t.muted)),
+        Line::styled("timeline (local time)", Style::default().fg(t.muted)),
     );
     for entry in &p.status_history {
         let when = entry
             .timestamp
             .as_i64()
-            .map(|secs| {
-                let iso = crate::history::har::iso8601(secs.saturating_mul(1000));
-                format!("{} UTC", iso.get(..19).unwrap_or(&iso).replace('T', " "))
-            })
+            .map(|secs| app.local_time.day_and_clock(secs.saturating_mul(1000)))
             .unwrap_or_default();
         // A long status wraps under the status column, not under the time.
         push(
