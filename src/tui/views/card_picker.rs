@@ -60,7 +60,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: &CardPicker) {
     // set leaves its room to the description.
     let longest = cards
         .iter()
-        .map(|c| c.expected.chars().count() + 2)
+        // "→ " before it and a blank column after it, so it never runs into the 3DS word.
+        .map(|c| c.expected.chars().count() + 3)
         .max()
         .unwrap_or(OUTCOME_MIN);
     let outcome_width = (rest * 55 / 100)
