@@ -66,7 +66,24 @@ pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
     ]
     .into_iter()
     .flatten()
-    .any(|hay| hay.to_ascii_lowercase().contains(needle_lower))
+    .any(|hay| contains_ignoring_ascii_case(hay, needle_lower))
+}
+
+/// Whether `hay` contains `needle_lower` (lower case), ASCII letters compared in either
+/// case, other bytes exactly: what `hay.to_ascii_lowercase().contains(needle_lower)`
+/// says, without copying every body on every keystroke of a live filter.
+fn contains_ignoring_ascii_case(hay: &str, needle_lower: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle_lower.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if needle.len() > hay.len() {
+        return false;
+    }
+    // Candidates are found by the first byte in either case (vectorised), then checked.
+    let last_start = hay.len() - needle.len();
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last_start])
+        .any(|i| hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest))
 }
 
 /// A 24-hex-digit id in the URL path, else a `purchaseId` query parameter (the merchant
@@ -99,6 +116,31 @@ pub fn purchase_id_of(ex: &Exchange) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_is_ignored_for_ascii_letters_only() {
+        for (hay, needle, found) in [
+            ("POST /Purchases/", "purchases", true),
+            ("buyer@Example.com", "buyer@example", true),
+            ("abc", "abcd", false),
+            ("", "a", false),
+            ("anything", "", true),
+            ("ÉCOLE école", "école", true),
+            ("ÉCOLE", "école", false),
+            ("aaab", "aab", true),
+        ] {
+            assert_eq!(
+                contains_ignoring_ascii_case(hay, needle),
+                found,
+                "{hay:?} {needle:?}"
+            );
+            assert_eq!(
+                hay.to_ascii_lowercase().contains(needle),
+                found,
+                "the old rule agrees on {hay:?} {needle:?}"
+            );
+        }
+    }
     use crate::api::ExchangeKind;
 
     #[test]

@@ -188,14 +188,32 @@ impl History {
     /// Sets (or with an empty text, clears) the filter; the selection goes to the top.
     pub fn set_filter(&mut self, text: &str) {
         let needle = text.trim().to_ascii_lowercase();
+        // Typed live, a filter mostly grows: what matches the longer text is among what
+        // matched the shorter, so only those rows are read again.
+        let narrowed = match self.filter.take() {
+            Some((old, visible)) if !old.is_empty() && needle.contains(old.as_str()) => {
+                Some(visible)
+            }
+            _ => None,
+        };
         self.filter = (!needle.is_empty()).then(|| {
-            let visible = self
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| matches_exchange(e, &needle))
-                .map(|(i, _)| i)
-                .collect();
+            let visible = match narrowed {
+                Some(candidates) => candidates
+                    .into_iter()
+                    .filter(|i| {
+                        self.entries
+                            .get(*i)
+                            .is_some_and(|e| matches_exchange(e, &needle))
+                    })
+                    .collect(),
+                None => self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| matches_exchange(e, &needle))
+                    .map(|(i, _)| i)
+                    .collect(),
+            };
             (needle, visible)
         });
         self.selected = 0;
@@ -303,6 +321,32 @@ mod tests {
             status: Some(200),
             ..Exchange::new(ExchangeKind::Api, "GET", &format!("http://h/{n}"), n as i64)
         }
+    }
+
+    #[test]
+    fn a_filter_typed_key_by_key_shows_what_the_whole_text_shows() {
+        let mut typed = History::default();
+        let mut whole = History::default();
+        for n in 0..300 {
+            typed.push(ex(n));
+            whole.push(ex(n));
+        }
+        let urls =
+            |h: &History| -> Vec<String> { h.shown().iter().map(|e| e.url.clone()).collect() };
+        // Growing (narrowed), shrinking (Backspace) and changed texts.
+        for text in [
+            "h", "h/", "h/1", "h/12", "h/1", "h/2", "H/29", "", "/", "/29",
+        ] {
+            typed.set_filter(text);
+            let mut fresh = History::default();
+            for n in 0..300 {
+                fresh.push(ex(n));
+            }
+            fresh.set_filter(text);
+            assert_eq!(urls(&typed), urls(&fresh), "filter {text:?}");
+        }
+        whole.set_filter("h/12");
+        assert_eq!(whole.len(), 11, "h/12 and h/120…h/129");
     }
 
     #[test]
