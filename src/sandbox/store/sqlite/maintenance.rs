@@ -13,7 +13,13 @@ use rusqlite::Connection;
 
 use super::{Shared, locked};
 
-/// How often the WAL is checkpointed when something was written.
+/// How often the thread looks at the write count.
+const TICK: Duration = Duration::from_millis(20);
+/// Commits after which the WAL is checkpointed at the next tick: every small commit
+/// appends whole pages (~20 KiB for a new purchase), so under load the WAL grows fast, and
+/// past SQLite's own threshold the committing request would checkpoint inline.
+const CHECKPOINT_AFTER_WRITES: u64 = 256;
+/// A WAL with fewer commits is checkpointed after this long.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// How often retention runs on its own.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
@@ -67,8 +73,9 @@ fn run(shared: &Shared, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
     sweep(shared);
     let mut last_sweep = Instant::now();
     let mut checkpointed = shared.writes.load(Ordering::Relaxed);
+    let mut last_checkpoint = Instant::now();
     loop {
-        match rx.recv_timeout(CHECKPOINT_EVERY) {
+        match rx.recv_timeout(TICK) {
             Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return,
             Ok(Signal::Sweep) => {
                 sweep(shared);
@@ -81,8 +88,12 @@ fn run(shared: &Shared, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
             last_sweep = Instant::now();
         }
         let writes = shared.writes.load(Ordering::Relaxed);
-        if writes != checkpointed {
+        let pending = writes.wrapping_sub(checkpointed);
+        if pending >= CHECKPOINT_AFTER_WRITES
+            || (pending > 0 && last_checkpoint.elapsed() >= CHECKPOINT_EVERY)
+        {
             checkpointed = writes;
+            last_checkpoint = Instant::now();
             // PASSIVE: copies what it can without waiting for (or blocking) anyone.
             if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
                 tracing::warn!(error = %e, "sandbox state store: checkpoint failed");

@@ -111,14 +111,18 @@ impl Sqlite {
     pub fn open(options: &Options) -> Result<Opened, OpenError> {
         let (path, lock, temp) = match &options.location {
             Location::Temporary => {
+                open::remove_abandoned_temporaries();
                 let dir = tempfile::Builder::new()
-                    .prefix("paysecure-sandbox-")
+                    .prefix(open::TEMPORARY_PREFIX)
                     .tempdir()
                     .map_err(|e| OpenError::Io {
                         path: std::env::temp_dir(),
                         why: format!("could not make a temporary state directory: {e}"),
                     })?;
-                (dir.path().join("state.sqlite3"), None, Some(dir))
+                let path = dir.path().join("state.sqlite3");
+                // Held like a state file's, so a later run can tell this directory is
+                // in use and not abandoned.
+                (path.clone(), Some(open::lock(&path)?), Some(dir))
             }
             Location::File(path) => (path.clone(), Some(open::lock(path)?), None),
         };

@@ -14,7 +14,7 @@ use super::schema;
 /// How long the start-up integrity check may take. `PRAGMA quick_check` reads the whole
 /// file; on a large one it is stopped here rather than delaying the first answer, and
 /// damage it did not reach shows as errors on the purchases it touches.
-pub const QUICK_CHECK_BUDGET: Duration = Duration::from_millis(250);
+pub const QUICK_CHECK_BUDGET: Duration = Duration::from_millis(100);
 
 /// Why a state file could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,60 @@ impl std::fmt::Display for OpenError {
 }
 
 impl std::error::Error for OpenError {}
+
+/// The name temporary state directories start with (in the system's temp dir).
+pub const TEMPORARY_PREFIX: &str = "paysecure-sandbox-";
+
+/// How old an unlocked temporary state directory must be to count as abandoned (a
+/// younger one may belong to a run that has not taken its lock yet).
+const ABANDONED_AFTER: Duration = Duration::from_secs(60);
+
+/// Removes the temporary state directories of runs that ended without cleaning up (a
+/// killed process): those whose lock nobody holds. Best effort; bounded.
+pub fn remove_abandoned_temporaries() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok).take(100_000) {
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with(TEMPORARY_PREFIX) {
+            continue;
+        }
+        let dir = entry.path();
+        let old_enough = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_dir())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= ABANDONED_AFTER);
+        if !old_enough {
+            continue;
+        }
+        let state = dir.join("state.sqlite3");
+        // Taken: its run is over (the lock goes with the process, kill -9 included).
+        if let Ok(held) = lock_existing(&state) {
+            let _ = std::fs::remove_dir_all(&dir);
+            drop(held);
+        }
+    }
+}
+
+/// Takes the lock of a state file whose lock file exists, without creating anything.
+fn lock_existing(path: &Path) -> Result<File, OpenError> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(lock_path(path))
+        .map_err(|e| OpenError::Io {
+            path: path.to_path_buf(),
+            why: e.to_string(),
+        })?;
+    match try_lock(&file) {
+        Ok(true) => Ok(file),
+        _ => Err(OpenError::InUse(path.to_path_buf())),
+    }
+}
 
 /// The advisory lock file beside a state file (SQLite's own `-wal`/`-shm` style).
 pub fn lock_path(path: &Path) -> PathBuf {
@@ -201,7 +255,9 @@ fn other_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// `PRAGMA quick_check`, stopped after [`QUICK_CHECK_BUDGET`].
 fn quick_check(conn: &Connection) -> Result<Checked, Failure> {
     let started = std::time::Instant::now();
-    conn.progress_handler(10_000, Some(move || started.elapsed() > QUICK_CHECK_BUDGET))
+    // Asked often: the check reports progress in small steps, and a late answer is a
+    // late start.
+    conn.progress_handler(100, Some(move || started.elapsed() > QUICK_CHECK_BUDGET))
         .map_err(classify)?;
     let found = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get::<_, String>(0));
     let _ = conn.progress_handler(0, None::<fn() -> bool>);
@@ -328,5 +384,41 @@ mod tests {
         assert_eq!(lock(&path).err(), Some(OpenError::InUse(path.clone())));
         drop(held);
         assert!(lock(&path).is_ok(), "released with the file");
+    }
+}
+
+#[cfg(test)]
+mod cleanup_tests {
+    use super::*;
+
+    /// A temporary state directory as a run leaves it, its mtime two minutes back.
+    fn left_behind(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "{TEMPORARY_PREFIX}test-{tag}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(lock_path(&dir.join("state.sqlite3")), b"").expect("lock file");
+        let past = std::time::SystemTime::now() - Duration::from_secs(120);
+        File::open(&dir)
+            .and_then(|d| d.set_modified(past))
+            .expect("mtime");
+        dir
+    }
+
+    #[test]
+    fn abandoned_temporary_states_are_removed_and_held_ones_kept() {
+        let abandoned = left_behind("abandoned");
+        let held_dir = left_behind("held");
+        let held = lock(&held_dir.join("state.sqlite3")).expect("held");
+        let past = std::time::SystemTime::now() - Duration::from_secs(120);
+        File::open(&held_dir)
+            .and_then(|d| d.set_modified(past))
+            .expect("mtime");
+        remove_abandoned_temporaries();
+        assert!(!abandoned.exists(), "its run is over");
+        assert!(held_dir.exists(), "its run holds the lock");
+        drop(held);
+        let _ = std::fs::remove_dir_all(&held_dir);
     }
 }
