@@ -571,3 +571,30 @@ async fn the_explorers_embedded_sandbox_keeps_its_purchases_and_port_in_the_data
     drop(again);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn the_explorers_damaged_state_file_is_kept_aside_too() {
+    let data = scratch("embedded-damaged");
+    let file = data.join("sandbox-state.sqlite3");
+    std::fs::write(&file, b"garbage, not SQLite\n".repeat(300)).expect("write");
+    let target = Target::embedded_in(Some(&data)).await.expect("starts");
+    let sb = target.sandbox.as_ref().expect("embedded");
+    assert_eq!(
+        sb.state_file.as_deref(),
+        Some(file.as_path()),
+        "a fresh file, same place"
+    );
+    assert!(
+        sb.state_notes
+            .iter()
+            .any(|n| n.contains("is damaged") && n.contains("kept it as")),
+        "{:?}",
+        sb.state_notes
+    );
+    let api = Api::new(&sb.base_url, &sb.api_key, &sb.brand_id);
+    let id = api.create().await;
+    assert_eq!(api.status(&id).await, (200, "CREATED".to_string()));
+    sb.shutdown().await;
+    drop(target);
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -128,7 +128,12 @@ impl Sqlite {
         };
         let (writer, notes) = open::open_or_replace(&path)?;
         let shared = Arc::new(Shared::new(writer, &path, options.retain_days)?);
-        let maintenance = maintenance::start(Arc::clone(&shared), open::open_more(&path)?);
+        let checkpointer = open::open_more(&path)?;
+        tune(&checkpointer, READER_CACHE_KIB).map_err(|e| OpenError::Io {
+            path: path.clone(),
+            why: e.to_string(),
+        })?;
+        let maintenance = maintenance::start(Arc::clone(&shared), checkpointer);
         Ok(Opened {
             backend: Sqlite {
                 shared,
