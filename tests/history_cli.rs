@@ -93,8 +93,15 @@ fn flows_persist_history_with_no_card_cvc_or_key_on_disk() {
     d.run(&["flow", "--json", "--scenario", "happy-3ds"], &[]);
     let files = all_files(&d.data());
     assert!(!files.is_empty(), "history was written");
+    // Every file: the history, and the embedded sandbox's state (SQLite, read as bytes).
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().ends_with("sandbox-state.sqlite3")),
+        "{files:?}"
+    );
     for f in &files {
-        let text = std::fs::read_to_string(f).expect("text");
+        let text = String::from_utf8_lossy(&std::fs::read(f).expect("read")).into_owned();
         for card in cards {
             assert!(!text.contains(card), "{card} in {}", f.display());
         }
@@ -330,8 +337,10 @@ fn rotation_follows_the_config() {
     }
     assert!(d.data().join("history.1.jsonl").exists());
     assert!(!d.data().join("history.2.jsonl").exists());
+    // The history's files (the embedded sandbox's state beside them is not history).
     let total: u64 = all_files(&d.data())
         .iter()
+        .filter(|f| !f.to_string_lossy().contains("sandbox-state.sqlite3"))
         .filter_map(|f| f.metadata().ok())
         .map(|m| m.len())
         .sum();

@@ -4,14 +4,16 @@ use super::out;
 use crate::term_text::clean_lines;
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
 
 use super::serve_log::{self, LogFormat};
 use crate::sandbox::limits::{Limits, raise_open_file_limit};
+use crate::sandbox::store::{Location, Options};
 use crate::sandbox::webhook::forward_target;
-use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use crate::sandbox::{self, SandboxConfig, SandboxHandle, TEMPORARY_RETAIN_DAYS};
 
 /// Port `serve` listens on unless told otherwise (other commands' hints name it too).
 pub const DEFAULT_PORT: u16 = 8089;
@@ -39,6 +41,15 @@ pub struct ServeArgs {
     /// endpoint); each copy is logged and listed in GET /_sandbox/webhooks.
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<String>,
+    /// Keep the sandbox's state (purchases, webhook deliveries, settings, clock) in this
+    /// SQLite file, across restarts. Without it the state is private to this run.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Delete purchases (and their webhook deliveries) whose status has not changed for
+    /// this many days of sandbox clock. Default: kept for ever with --state, 7 days
+    /// without.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub retain_days: Option<u32>,
     /// Log format on stderr: one line per request and per webhook delivery.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -72,6 +83,7 @@ pub async fn run(args: ServeArgs) -> i32 {
             ..Limits::default()
         },
         forward_to: args.forward_to.clone(),
+        state: state_options(args.state.clone(), args.retain_days),
         ..SandboxConfig::default()
     };
     let handle = match sandbox::start(config).await {
@@ -87,6 +99,10 @@ pub async fn run(args: ServeArgs) -> i32 {
             return 2;
         }
     };
+    // Said whatever --quiet says: a damaged file was set aside, a check was cut short.
+    for note in &handle.state_notes {
+        out::error(&format!("paysecure-explorer serve: {note}"));
+    }
     let mut out = std::io::stdout().lock();
     // Through the one sanitiser, like every other output: the banner quotes values a
     // config could set, and the JSON line stays JSON.
@@ -103,6 +119,20 @@ pub async fn run(args: ServeArgs) -> i32 {
     0
 }
 
+/// Where `serve` keeps its state, and for how long.
+pub fn state_options(file: Option<PathBuf>, retain_days: Option<u32>) -> Options {
+    match file {
+        Some(path) => Options {
+            location: Location::File(path),
+            retain_days,
+        },
+        None => Options {
+            location: Location::Temporary,
+            retain_days: Some(retain_days.unwrap_or(TEMPORARY_RETAIN_DAYS)),
+        },
+    }
+}
+
 /// The JSON line: everything a client needs to talk to this sandbox.
 pub fn facts(handle: &SandboxHandle) -> serde_json::Value {
     json!({
@@ -116,6 +146,7 @@ pub fn facts(handle: &SandboxHandle) -> serde_json::Value {
         "merchant_return_url": handle.merchant_return_url("{success|failure|pending}"),
         "dashboard_url": format!("{}/", handle.control_url),
         "forward_to": handle.forward_to,
+        "state_file": handle.state_file,
     })
 }
 
@@ -138,7 +169,8 @@ fn banner(h: &SandboxHandle) -> String {
          \x20 brand id        {brand}\n\
          \x20 control plane   {control}   (settings, clock, webhooks, reset; loopback only)\n\
          \x20 dashboard       {control}/   (a page for your browser: purchases, webhooks, settle, replay)\n\
-         \x20 merchant stub   {origin}/merchant/return/{{success,failure,pending}}, POST {webhook}\n\n\
+         \x20 merchant stub   {origin}/merchant/return/{{success,failure,pending}}, POST {webhook}\n\
+         \x20 state           {state}\n\n\
          Webhooks carry `paysecure-sign`: Base64 RSA-SHA256 over {{purchaseId}}|{{STATUS}}|{{brandId}}, verify with:\n\
          {pem}\n\
          Try it:\n\
@@ -156,6 +188,10 @@ fn banner(h: &SandboxHandle) -> String {
         webhook = h.merchant_webhook_url(),
         pem = h.public_key_pem.trim_end(),
         example = example,
+        state = match &h.state_file {
+            Some(path) => format!("{} (kept across restarts)", path.display()),
+            None => "private to this run (--state FILE keeps it)".into(),
+        },
     )
 }
 

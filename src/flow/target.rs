@@ -1,8 +1,11 @@
 //! Which endpoint the app talks to: the embedded sandbox (default), or a real Paysecure
 //! endpoint when `PAYSECURE_API_KEY` and `PAYSECURE_BRAND_ID` are set.
 
+use std::path::{Path, PathBuf};
+
 use super::presets::MerchantUrls;
-use crate::config::Config;
+use crate::config::{Config, paths};
+use crate::sandbox::store::{Location, Options};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 
 /// Paysecure's base URL (sandbox and production share it; the key picks the environment).
@@ -195,11 +198,34 @@ impl std::fmt::Debug for Target {
 }
 
 impl Target {
-    /// Starts the embedded sandbox on a free loopback port.
+    /// Starts an embedded sandbox on a free loopback port, its state private to the run.
     pub async fn embedded() -> Result<Target, String> {
-        let handle = sandbox::start(SandboxConfig::default())
-            .await
-            .map_err(|e| e.to_string())?;
+        Target::started(SandboxConfig::default()).await
+    }
+
+    /// Starts the explorer's embedded sandbox with its state in `data_dir` (kept across
+    /// runs, so yesterday's purchases can still be inspected, refunded or cancelled), on
+    /// the port it used last when that is free. Without a data dir, or when the state
+    /// file cannot be used (another explorer has it open), the state is private to the
+    /// run and the handle's `state_notes` say why.
+    pub async fn embedded_in(data_dir: Option<&Path>) -> Result<Target, String> {
+        let Some(file) = data_dir.map(embedded_state_file) else {
+            return Target::embedded().await;
+        };
+        Target::started(SandboxConfig {
+            state: Options {
+                location: Location::File(file),
+                retain_days: None,
+            },
+            state_fallback: true,
+            prefer_last_port: true,
+            ..SandboxConfig::default()
+        })
+        .await
+    }
+
+    async fn started(config: SandboxConfig) -> Result<Target, String> {
+        let handle = sandbox::start(config).await.map_err(|e| e.to_string())?;
         Ok(Target {
             base_url: handle.base_url.clone(),
             api_key: handle.api_key.clone(),
@@ -220,11 +246,22 @@ impl Target {
         }
     }
 
-    /// The endpoint for `--profile`, the config and the environment (see [`choose`]).
+    /// The endpoint for `--profile`, the config and the environment (see [`choose`]);
+    /// the embedded sandbox keeps its state in the data dir the environment names
+    /// (`PAYSECURE_EXPLORER_DATA_DIR`, XDG). [`Target::select_in`] takes the dir.
     pub async fn select(profile: Option<&str>, config: &Config) -> Result<Target, String> {
+        Target::select_in(profile, config, paths::data_dir(None).as_deref()).await
+    }
+
+    /// [`Target::select`] with the embedded sandbox's state in `data_dir` (`--data-dir`).
+    pub async fn select_in(
+        profile: Option<&str>,
+        config: &Config,
+        data_dir: Option<&Path>,
+    ) -> Result<Target, String> {
         match choose(profile, config, |k| std::env::var(k).ok())? {
             Some(creds) => Ok(Target::remote(creds)),
-            None => Target::embedded().await,
+            None => Target::embedded_in(data_dir).await,
         }
     }
 
@@ -258,6 +295,11 @@ impl Target {
             None => self.urls.clone().unwrap_or_else(placeholder_urls),
         }
     }
+}
+
+/// The embedded sandbox's state file in a data dir.
+pub fn embedded_state_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("sandbox-state.sqlite3")
 }
 
 /// Every redirect and callback on a sandbox's own merchant stub (its landing pages and its

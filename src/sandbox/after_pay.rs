@@ -3,12 +3,13 @@
 //! purchase object. Kept apart from `purchase.rs` so the object's main body stays one
 //! function that mirrors the real captures.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::purchase::{PendingPayment, Purchase, round2};
 
 /// A card saved with `remember_card`: its facts, never its number (masked PAN only).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SavedCard {
     /// What paying with it does: the original card's outcome and authentication.
     pub card: PendingPayment,
@@ -18,7 +19,8 @@ pub struct SavedCard {
 }
 
 /// Capture and saved-card state of one purchase.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AfterPay {
     /// Set by a capture: how much of the hold was taken.
     pub captured_amount: Option<f64>,

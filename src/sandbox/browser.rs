@@ -8,14 +8,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::errors::Coded;
-use super::lifecycle::expire_if_due;
+use super::lifecycle::update_aged;
 use super::pages::{ChallengeView, challenge_page};
-use super::purchase::{Purchase, Status};
+use super::purchase::{PendingPayment, Purchase, Status};
 use super::request::read_limited;
 use super::routes::PathParam;
 use super::s2s::MSG_NOT_PAYABLE;
 use super::state::SandboxState;
-use super::store::Inner;
 use super::transitions::apply_outcome;
 use super::webhook::notify;
 use crate::paysecure::test_cards::{Auth, CardOutcome};
@@ -39,30 +38,25 @@ pub async fn callback_get(
 /// was accepted, as a browser sent to `callback_url` would.
 pub fn open_callback(state: &Arc<SandboxState>, id: &str, headers: &HeaderMap) -> Response {
     let origin = state.origin.clone();
-    let mut inner = state.store.lock();
-    let now = inner.now();
-    let p = match awaiting_purchase(state, &mut inner, id, &origin) {
-        Ok(p) => p,
-        Err(e) => return e.for_browser(headers),
-    };
-    p.viewed_on.get_or_insert(now);
-    let Some(pending) = p.pending.clone() else {
-        return Coded::transaction(MSG_NOT_PAYABLE).for_browser(headers);
-    };
-    match pending.auth {
-        Auth::Frictionless => finish(state, p, pending.outcome, &origin, now),
-        Auth::Challenge => {
-            let amount = format!("{} {:.2}", p.currency, p.total);
-            Html(challenge_page(&ChallengeView {
-                purchase_id: &p.id,
-                merchant: &state.brand_name,
-                amount,
-                masked_pan: &pending.masked_pan,
-                card_brand: &pending.card_brand,
-            }))
-            .into_response()
-        }
-    }
+    let answer = update_aged(state, id, &origin, |p, now| {
+        let pending = awaited(p)?;
+        p.viewed_on.get_or_insert(now);
+        Ok(match pending.auth {
+            Auth::Frictionless => finish(state, p, pending.outcome, &origin, now),
+            Auth::Challenge => {
+                let amount = format!("{} {:.2}", p.currency, p.total);
+                Html(challenge_page(&ChallengeView {
+                    purchase_id: &p.id,
+                    merchant: &state.brand_name,
+                    amount,
+                    masked_pan: &pending.masked_pan,
+                    card_brand: &pending.card_brand,
+                }))
+                .into_response()
+            }
+        })
+    });
+    browser_answer(answer, headers)
 }
 
 /// `POST /api/v1/payment/{id}/`: the challenge form (`otp`, `action=submit|cancel`).
@@ -87,40 +81,36 @@ pub async fn callback_post(
             _ => {}
         }
     }
-    let mut inner = state.store.lock();
-    let now = inner.now();
-    let p = match awaiting_purchase(&state, &mut inner, &id, &origin) {
-        Ok(p) => p,
-        Err(e) => return e.for_browser(&headers),
-    };
-    let Some(pending) = p.pending.clone() else {
-        return Coded::transaction(MSG_NOT_PAYABLE).for_browser(&headers);
-    };
-    let passed = pending.auth == Auth::Frictionless || (!cancelled && otp == SANDBOX_OTP);
-    let outcome = if passed {
-        pending.outcome
-    } else {
-        CardOutcome::Declined(MSG_3DS_FAILED)
-    };
-    finish(&state, p, outcome, &origin, now)
+    let answer = update_aged(&state, &id, &origin, |p, now| {
+        let pending = awaited(p)?;
+        let passed = pending.auth == Auth::Frictionless || (!cancelled && otp == SANDBOX_OTP);
+        let outcome = if passed {
+            pending.outcome
+        } else {
+            CardOutcome::Declined(MSG_3DS_FAILED)
+        };
+        Ok(finish(&state, p, outcome, &origin, now))
+    });
+    browser_answer(answer, &headers)
 }
 
-/// The purchase, if its callback may be completed now.
-fn awaiting_purchase<'a>(
-    state: &Arc<SandboxState>,
-    inner: &'a mut Inner,
-    id: &str,
-    origin: &str,
-) -> Result<&'a mut Purchase, Coded> {
-    expire_if_due(state, inner, id, origin);
-    let p = inner
-        .purchases
-        .get_mut(id)
-        .ok_or_else(Coded::purchase_not_found)?;
-    if p.awaits_callback() {
-        Ok(p)
-    } else {
-        Err(Coded::transaction(MSG_NOT_PAYABLE))
+/// The payment waiting at the callback, if the purchase's callback may be completed now.
+fn awaited(p: &Purchase) -> Result<PendingPayment, Coded> {
+    match &p.pending {
+        Some(pending) if p.awaits_callback() => Ok(pending.clone()),
+        _ => Err(Coded::transaction(MSG_NOT_PAYABLE)),
+    }
+}
+
+/// The browser's answer from an update: the page, or the error as a page.
+fn browser_answer(
+    answer: Result<Option<Result<Response, Coded>>, Coded>,
+    headers: &HeaderMap,
+) -> Response {
+    match answer {
+        Ok(Some(Ok(page))) => page,
+        Ok(Some(Err(e))) | Err(e) => e.for_browser(headers),
+        Ok(None) => Coded::purchase_not_found().for_browser(headers),
     }
 }
 

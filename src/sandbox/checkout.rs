@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::browser::{open_callback, redirect_target, redirect_to};
 use super::checkout_page::{CheckoutView, checkout_page};
 use super::errors::{Coded, accepts_html};
-use super::lifecycle::expire_if_due;
+use super::lifecycle::update_aged;
 use super::request::{peer_ip, read_limited};
 use super::routes::PathParam;
 use super::s2s::{self, MSG_NOT_PAYABLE, Paid, Payer};
@@ -25,18 +25,18 @@ pub async fn checkout_get(
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Response {
-    let mut inner = state.store.lock();
-    expire_if_due(&state, &mut inner, &id, &state.origin);
-    let now = inner.now();
-    let Some(p) = inner.purchases.get_mut(&id) else {
-        return Coded::purchase_not_found().for_browser(&headers);
-    };
-    if !p.is_payable() {
-        return Coded::transaction(MSG_NOT_PAYABLE).for_browser(&headers);
+    let opened = update_aged(&state, &id, &state.origin, |p, now| {
+        if !p.is_payable() {
+            return Err(Coded::transaction(MSG_NOT_PAYABLE));
+        }
+        p.viewed_on.get_or_insert(now);
+        Ok(())
+    });
+    match opened {
+        Ok(Some(Ok(()))) => render(&state, &id, None, &Map::new()),
+        Ok(Some(Err(e))) | Err(e) => e.for_browser(&headers),
+        Ok(None) => Coded::purchase_not_found().for_browser(&headers),
     }
-    p.viewed_on.get_or_insert(now);
-    drop(inner);
-    render(&state, &id, None, &Map::new())
 }
 
 /// `POST /payments/{id}/`: the form, paid as an S2S call from the customer's browser.
@@ -64,13 +64,11 @@ pub async fn checkout_post(
         Paid::Rejected(err) => err.into_response(),
         Paid::Raw(resp) => resp,
         Paid::Pending { .. } => open_callback(&state, &id, &parts.headers),
-        Paid::Inline(_) => {
-            let inner = state.store.lock();
-            match inner.purchases.get(&id) {
-                Some(p) => redirect_to(&redirect_target(p)),
-                None => Coded::purchase_not_found().for_browser(&parts.headers),
-            }
-        }
+        Paid::Inline(_) => match state.store.get(&id) {
+            Ok(Some(p)) => redirect_to(&redirect_target(&p)),
+            Ok(None) => Coded::purchase_not_found().for_browser(&parts.headers),
+            Err(e) => Coded::from(e).for_browser(&parts.headers),
+        },
     }
 }
 
@@ -110,13 +108,16 @@ fn render(
     error: Option<&Coded>,
     sent: &Map<String, Value>,
 ) -> Response {
-    let inner = state.store.lock();
-    let Some(p) = inner.purchases.get(id) else {
-        let err = error.cloned().unwrap_or_else(Coded::purchase_not_found);
-        return Html(super::pages::error_page(&err)).into_response();
+    let p = match state.store.get(id) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            let err = error.cloned().unwrap_or_else(Coded::purchase_not_found);
+            return Html(super::pages::error_page(&err)).into_response();
+        }
+        Err(e) => return Html(super::pages::error_page(&Coded::from(e))).into_response(),
     };
     let kept = |k: &str| sent.get(k).and_then(Value::as_str).unwrap_or("");
-    let return_url = (!p.is_payable()).then(|| redirect_target(p));
+    let return_url = (!p.is_payable()).then(|| redirect_target(&p));
     let cancel = p.cancel_redirect.as_ref().unwrap_or(&p.failure_redirect);
     Html(checkout_page(&CheckoutView {
         purchase_id: &p.id,

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::errors::{Coded, json_response};
-use super::lifecycle::expire_if_due;
+use super::lifecycle::{age_due, read_aged};
+use super::listing::blocking;
 use super::purchase::Status;
 use super::request::{carries_body, is_json_content_type, parse_object, peer_ip, read_limited};
 use super::routes::PathParam;
@@ -78,29 +79,14 @@ async fn object_body(
     Ok((parse_object(&bytes)?, origin))
 }
 
-/// `GET /_sandbox/purchases`: newest first.
-pub async fn list(State(state): State<Arc<SandboxState>>) -> Response {
-    let origin = state.origin.clone();
-    let mut inner = state.store.lock();
-    let ids: Vec<String> = inner.order.iter().rev().cloned().collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for id in &ids {
-        expire_if_due(&state, &mut inner, id, &origin);
-        if let Some(p) = inner.purchases.get(id) {
-            out.push(p.to_json(&origin));
-        }
-    }
-    json_response(StatusCode::OK, &Value::Array(out))
-}
-
 /// `GET /_sandbox/purchases/{id}`: the purchase plus the emulator's bookkeeping.
 pub async fn get_one(State(state): State<Arc<SandboxState>>, PathParam(id): PathParam) -> Response {
     let origin = state.origin.clone();
-    let mut inner = state.store.lock();
-    expire_if_due(&state, &mut inner, &id, &origin);
-    let limit = inner.settings.attempt_limit;
-    let Some(p) = inner.purchases.get(&id) else {
-        return Coded::purchase_not_found().into_response();
+    let limit = state.store.settings().attempt_limit;
+    let p = match read_aged(&state, &id, &origin) {
+        Ok(Some(p)) => p,
+        Ok(None) => return Coded::purchase_not_found().into_response(),
+        Err(e) => return e.into_response(),
     };
     let mut body = p.to_json(&origin);
     if let Some(map) = body.as_object_mut() {
@@ -157,19 +143,20 @@ pub fn settle_purchase(
     outcome: CardOutcome,
     origin: &str,
 ) -> Result<Value, Coded> {
-    let mut inner = state.store.lock();
-    let now = inner.now();
-    let Some(p) = inner.purchases.get_mut(id) else {
-        return Err(Coded::purchase_not_found());
-    };
-    if p.status != Status::PaymentInProcess {
-        return Err(Coded::transaction(
-            "Only purchases in PAYMENT_IN_PROCESS can be settled",
-        ));
-    }
-    apply_outcome(p, outcome, now);
-    notify(state, p, origin);
-    Ok(p.to_json(origin))
+    let now = state.store.now();
+    let settled = state.store.update(id, |p| {
+        if p.status != Status::PaymentInProcess {
+            return Err(Coded::transaction(
+                "Only purchases in PAYMENT_IN_PROCESS can be settled",
+            ));
+        }
+        apply_outcome(p, outcome, now);
+        notify(state, p, origin);
+        Ok(p.to_json(origin))
+    });
+    settled
+        .map_err(Coded::from)?
+        .unwrap_or_else(|| Err(Coded::purchase_not_found()))
 }
 
 /// `POST /_sandbox/clock {"advance_minutes":N}`.
@@ -190,20 +177,28 @@ pub async fn clock(State(state): State<Arc<SandboxState>>, req: Request) -> Resp
         )
         .into_response();
     };
-    let mut inner = state.store.lock();
-    inner.clock_offset_minutes += minutes;
-    let ids = inner.order.clone();
-    for id in &ids {
-        expire_if_due(&state, &mut inner, id, &origin);
+    let moved = {
+        let state = Arc::clone(&state);
+        blocking(move || {
+            let offset = state
+                .store
+                .backend()
+                .advance_clock(minutes)
+                .map_err(Coded::from)?;
+            age_due(&state, &origin);
+            // Retention counts sandbox days too: what the move made old goes now.
+            state.store.backend().request_sweep();
+            Ok(offset)
+        })
+        .await
+    };
+    match moved {
+        Ok(offset) => {
+            let body = json!({"clock_offset_minutes": offset, "now": state.store.now()});
+            json_response(StatusCode::OK, &body)
+        }
+        Err(e) => e.into_response(),
     }
-    let body = json!({"clock_offset_minutes": inner.clock_offset_minutes, "now": inner.now()});
-    json_response(StatusCode::OK, &body)
-}
-
-/// `GET /_sandbox/webhooks`.
-pub async fn webhooks(State(state): State<Arc<SandboxState>>) -> Response {
-    let inner = state.store.lock();
-    json_response(StatusCode::OK, &json!(inner.deliveries))
 }
 
 /// `POST /_sandbox/webhooks/{n}/replay`: sends the same body and signature again; with
@@ -246,24 +241,24 @@ pub async fn replay_delivery(
     n: &str,
     target: Option<String>,
 ) -> Result<Delivery, Coded> {
+    let found = match n.parse::<u64>() {
+        Ok(n) => state.store.backend().delivery(n).map_err(Coded::from)?,
+        Err(_) => None,
+    };
     let job = {
-        let inner = state.store.lock();
-        n.parse::<usize>()
-            .ok()
-            .and_then(|n| inner.deliveries.get(n))
-            .map(|d| WebhookJob {
-                purchase_id: d.purchase_id.clone(),
-                status: d.status.clone(),
-                brand_id: d
-                    .body
-                    .pointer("/message/brandId")
-                    .and_then(Value::as_str)
-                    .unwrap_or(&state.brand_id)
-                    .to_string(),
-                forwarded: d.forwarded && target.is_none(),
-                url: target.unwrap_or_else(|| d.url.clone()),
-                body: d.body.clone(),
-            })
+        found.map(|d| WebhookJob {
+            purchase_id: d.purchase_id.clone(),
+            status: d.status.clone(),
+            brand_id: d
+                .body
+                .pointer("/message/brandId")
+                .and_then(Value::as_str)
+                .unwrap_or(&state.brand_id)
+                .to_string(),
+            forwarded: d.forwarded && target.is_none(),
+            url: target.unwrap_or_else(|| d.url.clone()),
+            body: d.body.clone(),
+        })
     };
     let Some(job) = job else {
         return Err(Coded::new(
@@ -273,7 +268,7 @@ pub async fn replay_delivery(
         ));
     };
     let slot = take_slot(state);
-    Ok(deliver(state, job, slot).await)
+    deliver(state, job, slot).await
 }
 
 /// `GET /_sandbox/public-key`: PEM text.
@@ -287,8 +282,7 @@ pub async fn public_key(State(state): State<Arc<SandboxState>>) -> Response {
 
 /// `GET /_sandbox/settings`.
 pub async fn get_settings(State(state): State<Arc<SandboxState>>) -> Response {
-    let settings = state.store.lock().settings.clone();
-    json_response(StatusCode::OK, &json!(settings))
+    json_response(StatusCode::OK, &json!(state.store.settings()))
 }
 
 /// `PUT /_sandbox/settings`: any subset of the fields; unknown or ill-typed values refused.
@@ -297,15 +291,20 @@ pub async fn put_settings(State(state): State<Arc<SandboxState>>, req: Request) 
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    let mut inner = state.store.lock();
-    match merge_settings(&inner.settings, &body) {
-        Ok(next) => {
-            inner.settings = next.clone();
-            json_response(StatusCode::OK, &json!(next))
-        }
-        Err(e) => e.into_response(),
+    // One change at a time, so two PUTs of different fields both take effect.
+    let _turn = SETTINGS_CHANGE.lock().unwrap_or_else(|p| p.into_inner());
+    let next = match merge_settings(&state.store.settings(), &body) {
+        Ok(next) => next,
+        Err(e) => return e.into_response(),
+    };
+    match state.store.backend().put_settings(&next) {
+        Ok(()) => json_response(StatusCode::OK, &json!(next)),
+        Err(e) => Coded::from(e).into_response(),
     }
 }
+
+/// Orders settings changes (read, merge, write).
+static SETTINGS_CHANGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn merge_settings(current: &Settings, body: &Map<String, Value>) -> Result<Settings, Coded> {
     let bad = |m: &str| Coded::new(StatusCode::BAD_REQUEST, "Invalid_Parameter", m);
@@ -358,8 +357,10 @@ fn merge_settings(current: &Settings, body: &Map<String, Value>) -> Result<Setti
 
 /// `POST /_sandbox/reset`.
 pub async fn reset(State(state): State<Arc<SandboxState>>) -> Response {
-    state.store.reset();
-    json_response(StatusCode::OK, &json!({"reset": true}))
+    match blocking(move || state.store.reset().map_err(Coded::from)).await {
+        Ok(()) => json_response(StatusCode::OK, &json!({"reset": true})),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `GET /_sandbox/merchant/events`: what the merchant stub received.
@@ -371,26 +372,24 @@ pub async fn merchant_events(State(state): State<Arc<SandboxState>>) -> Response
 /// downloading them all — totals by status, purchases paid more than once (must be 0),
 /// webhook deliveries by response.
 pub async fn stats(State(state): State<Arc<SandboxState>>) -> Response {
-    let inner = state.store.lock();
-    let mut by_status: std::collections::BTreeMap<String, usize> =
-        std::collections::BTreeMap::new();
-    let mut double_paid = 0;
-    for p in inner.purchases.values() {
-        *by_status.entry(p.status.upper().to_string()).or_default() += 1;
-        if p.history.iter().filter(|(s, _)| s == "paid").count() > 1 {
-            double_paid += 1;
+    match blocking(move || state.store.backend().stats().map_err(Coded::from)).await {
+        Ok(stats) => {
+            let by_status: Map<String, Value> = stats
+                .by_status
+                .into_iter()
+                .map(|(status, n)| (status, json!(n)))
+                .collect();
+            let body = json!({
+                "purchases": stats.purchases,
+                "by_status": by_status,
+                "double_paid": stats.double_paid,
+                "webhooks": {
+                    "total": stats.webhooks_total,
+                    "delivered_2xx": stats.webhooks_delivered_2xx,
+                },
+            });
+            json_response(StatusCode::OK, &body)
         }
+        Err(e) => e.into_response(),
     }
-    let delivered = inner
-        .deliveries
-        .iter()
-        .filter(|d| d.response_status.is_some_and(|s| s < 300))
-        .count();
-    let body = json!({
-        "purchases": inner.purchases.len(),
-        "by_status": by_status,
-        "double_paid": double_paid,
-        "webhooks": {"total": inner.deliveries.len(), "delivered_2xx": delivered},
-    });
-    json_response(StatusCode::OK, &body)
 }

@@ -11,6 +11,7 @@ use super::create::{Caller, build_purchase};
 use super::errors::{Coded, json_response};
 use super::request::{BodyUse, extract};
 use super::state::SandboxState;
+use super::store::Inserted;
 
 /// `POST /purchases/`.
 pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
@@ -22,30 +23,32 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
     let body = call.body.unwrap_or_default();
     let id = state.store.new_id();
     let session_id = state.store.new_id();
-    let mut inner = state.store.lock();
     let caller = Caller {
         key_type: call.key_type,
         ip: call.peer_ip.to_string(),
         brand_id: &state.brand_id,
-        now: inner.now(),
+        now: state.store.now(),
         id,
-        reference: format!("PS{}", inner.order.len() + 1),
+        // Given by the store with the purchase's sequence number.
+        reference: String::new(),
         session_id,
     };
-    let purchase = match build_purchase(&body, caller) {
+    let mut purchase = match build_purchase(&body, caller) {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    if !inner.merchant_refs.insert(purchase.merchant_ref.clone()) {
-        return Coded::transaction("Duplicate merchantRef Found!").into_response();
+    match state.store.insert(&mut purchase) {
+        Ok(Inserted::Added { .. }) => {}
+        Ok(Inserted::DuplicateMerchantRef) => {
+            return Coded::transaction("Duplicate merchantRef Found!").into_response();
+        }
+        Err(e) => return Coded::from(e).into_response(),
     }
     let reply = purchase.to_json(&call.origin);
     let facts = LogFacts {
         purchase_id: Some(purchase.id.clone()),
         signature_valid: None,
     };
-    inner.order.push(purchase.id.clone());
-    inner.purchases.insert(purchase.id.clone(), purchase);
     let mut resp = json_response(StatusCode::ACCEPTED, &reply);
     resp.extensions_mut().insert(facts);
     resp

@@ -9,11 +9,12 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::lifecycle::expire_if_due;
+use super::errors::Coded;
+use super::listing::{aged_page, blocking};
 use super::pages::escape;
 use super::purchase::Status;
 use super::state::SandboxState;
-use super::store::Delivery;
+use super::store::{Delivery, PageQuery};
 
 /// Rows shown per table: the page stays small however long the sandbox has run.
 pub const MAX_ROWS: usize = 200;
@@ -26,25 +27,40 @@ border-bottom:1px solid #dde}code{font-size:.85rem}form{display:inline}button{ma
 /// The page.
 pub async fn page(State(state): State<Arc<SandboxState>>) -> Response {
     let origin = state.origin.clone();
-    let purchases = {
-        let mut inner = state.store.lock();
-        let ids: Vec<String> = inner.order.iter().rev().take(MAX_ROWS).cloned().collect();
-        let mut rows = String::new();
-        for id in &ids {
-            expire_if_due(&state, &mut inner, id, &origin);
-            if let Some(p) = inner.purchases.get(id) {
-                purchase_row(&mut rows, &state.form_token, p);
+    let read = {
+        let state = Arc::clone(&state);
+        blocking(move || {
+            let page = aged_page(
+                &state,
+                &PageQuery {
+                    limit: MAX_ROWS,
+                    before: None,
+                },
+            )?;
+            let log = state
+                .store
+                .backend()
+                .deliveries(MAX_ROWS, None, None)
+                .map_err(Coded::from)?;
+            let stats = state.store.backend().stats().map_err(Coded::from)?;
+            let mut purchase_rows = String::new();
+            for p in &page.purchases {
+                purchase_row(&mut purchase_rows, &state.form_token, p);
             }
-        }
-        (inner.order.len(), rows)
+            let mut webhook_rows = String::new();
+            for d in log.iter().rev() {
+                webhook_row(&mut webhook_rows, &state.form_token, d);
+            }
+            Ok((
+                (stats.purchases, purchase_rows),
+                (stats.webhooks_total, webhook_rows),
+            ))
+        })
+        .await
     };
-    let webhooks = {
-        let inner = state.store.lock();
-        let mut rows = String::new();
-        for d in inner.deliveries.iter().rev().take(MAX_ROWS) {
-            webhook_row(&mut rows, &state.form_token, d);
-        }
-        (inner.deliveries.len(), rows)
+    let (purchases, webhooks) = match read {
+        Ok(read) => read,
+        Err(e) => return e.into_response(),
     };
     let forward = match &state.forward_to {
         Some(url) => format!(

@@ -7,19 +7,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::aging::{EXPIRED_AFTER, HOLD_LAPSES_AFTER, OVERDUE_AFTER};
 use super::errors::{Coded, json_response};
 use super::purchase::{Purchase, Status, round2};
 use super::refunds::{refund_record, spawn_settle};
 use super::request::{ApiCall, BodyUse, extract};
 use super::routes::PathParam;
 use super::state::SandboxState;
-use super::store::Inner;
+use super::store::AgingCutoffs;
 use super::webhook::notify;
 
 /// Partial refunds one purchase may take.
 pub const MAX_PARTIAL_REFUNDS: usize = 100;
 
-/// Reads the call, then runs `f` on the purchase under the lock.
+/// Reads the call, then runs `f` on the purchase (aged first) with every other update of
+/// it excluded; what `f` leaves is stored.
 pub async fn with_purchase<F>(
     state: &Arc<SandboxState>,
     id: &str,
@@ -35,21 +37,68 @@ where
         Ok(call) => call,
         Err(e) => return e.into_response(),
     };
-    let mut inner = state.store.lock();
-    expire_if_due(state, &mut inner, id, &call.origin);
-    let now = inner.now();
-    match inner.purchases.get_mut(id) {
-        None => Coded::purchase_not_found().into_response(),
-        Some(p) => f(p, &call, now).unwrap_or_else(IntoResponse::into_response),
+    match update_aged(state, id, &call.origin, |p, now| f(p, &call, now)) {
+        Ok(Some(answer)) => answer.unwrap_or_else(IntoResponse::into_response),
+        Ok(None) => Coded::purchase_not_found().into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
-/// Ages a purchase on access, sending the `expired` webhook if it just expired.
-pub fn expire_if_due(state: &Arc<SandboxState>, inner: &mut Inner, id: &str, origin: &str) {
-    if inner.age(id)
-        && let Some(p) = inner.purchases.get(id)
-    {
-        notify(state, p, origin);
+/// Reads the call, then answers from the purchase as it is now (aged); nothing is
+/// written unless time moved it.
+pub async fn read_purchase<F>(
+    state: &Arc<SandboxState>,
+    id: &str,
+    req: Request,
+    body: BodyUse,
+    f: F,
+) -> Response
+where
+    F: FnOnce(&Purchase, &ApiCall) -> Result<Response, Coded>,
+{
+    let (parts, raw) = req.into_parts();
+    let call = match extract(&state.keys, &state.origin, &parts, raw, body).await {
+        Ok(call) => call,
+        Err(e) => return e.into_response(),
+    };
+    match read_aged(state, id, &call.origin) {
+        Ok(Some(p)) => f(&p, &call).unwrap_or_else(IntoResponse::into_response),
+        Ok(None) => Coded::purchase_not_found().into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Runs `f` on purchase `id` after aging it (and sending the `expired` webhook if it just
+/// expired), with every other update of it excluded; `Ok(None)` when there is none.
+pub fn update_aged<R>(
+    state: &Arc<SandboxState>,
+    id: &str,
+    origin: &str,
+    f: impl FnOnce(&mut Purchase, i64) -> R,
+) -> Result<Option<R>, Coded> {
+    let now = state.store.now();
+    state
+        .store
+        .update(id, |p| {
+            if p.age(now) {
+                notify(state, p, origin);
+            }
+            f(p, now)
+        })
+        .map_err(Coded::from)
+}
+
+/// The purchase `id` as it is now: read, and aged (stored, with its webhook) only when
+/// time moved it.
+pub fn read_aged(
+    state: &Arc<SandboxState>,
+    id: &str,
+    origin: &str,
+) -> Result<Option<Purchase>, Coded> {
+    let now = state.store.now();
+    match state.store.get(id).map_err(Coded::from)? {
+        Some(p) if p.needs_aging(now) => update_aged(state, id, origin, |p, _| p.clone()),
+        found => Ok(found),
     }
 }
 
@@ -59,7 +108,7 @@ pub async fn status(
     PathParam(id): PathParam,
     req: Request,
 ) -> Response {
-    with_purchase(&state, &id, req, BodyUse::Ignored, |p, call, _| {
+    read_purchase(&state, &id, req, BodyUse::Ignored, |p, call| {
         Ok(json_response(StatusCode::OK, &p.to_json(&call.origin)))
     })
     .await
@@ -228,4 +277,45 @@ pub async fn refund_partial(
         spawn_settle(&state, id, refund_id);
     }
     answer
+}
+
+/// Purchases aged per batch after a clock move.
+const AGING_BATCH: usize = 500;
+
+/// Ages every purchase the sandbox clock has made due (OVERDUE; EXPIRED with its
+/// webhook), batch by batch, each purchase its own short update. Blocking: run it off
+/// the async workers.
+pub fn age_due(state: &Arc<SandboxState>, origin: &str) {
+    let now = state.store.now();
+    let cutoffs = AgingCutoffs {
+        overdue: now - OVERDUE_AFTER,
+        expired: now - EXPIRED_AFTER,
+        hold_lapsed: now - HOLD_LAPSES_AFTER,
+    };
+    loop {
+        let ids = match state.store.backend().due_for_aging(cutoffs, AGING_BATCH) {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::error!(error = %e, "sandbox: could not list the purchases to age");
+                return;
+            }
+        };
+        let mut moved = 0;
+        for id in &ids {
+            let changed = state.store.update(id, |p| {
+                let before = p.status;
+                if p.age(now) {
+                    notify(state, p, origin);
+                }
+                p.status != before
+            });
+            if matches!(changed, Ok(Some(true))) {
+                moved += 1;
+            }
+        }
+        // A batch that moved nothing holds only records that do not read: stop there.
+        if moved == 0 {
+            return;
+        }
+    }
 }

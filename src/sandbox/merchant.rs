@@ -38,10 +38,10 @@ pub async fn landing(
         url: reached_at(&state, req.uri()),
     });
     if accepts_html(req.headers()) {
+        // A landing page is the merchant's: it shows what the store has, or no facts.
         let facts = purchase_id.as_deref().and_then(|id| {
-            let inner = state.store.lock();
-            let p = inner.purchases.get(id)?;
-            Some(LandingFacts::of(p, &state.brand_name))
+            let p = state.store.get(id).ok().flatten()?;
+            Some(LandingFacts::of(&p, &state.brand_name))
         });
         Html(landing_page(&page, purchase_id.as_deref(), facts.as_ref())).into_response()
     } else {

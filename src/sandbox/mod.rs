@@ -5,6 +5,7 @@
 
 pub mod access_log;
 pub mod after_pay;
+pub mod aging;
 pub mod browser;
 pub mod capture;
 pub mod checkout;
@@ -17,6 +18,7 @@ pub mod dashboard_forms;
 pub mod errors;
 pub mod lifecycle;
 pub mod limits;
+pub mod listing;
 pub mod merchant;
 pub mod pages;
 pub mod payment_methods;
@@ -35,6 +37,7 @@ pub mod transitions;
 pub mod webhook;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -46,7 +49,8 @@ use crate::api::{MerchantEvent, MerchantEventSource};
 use request::Keys;
 use signing::{Signer, Verifier};
 use state::SandboxState;
-use store::Store;
+use store::sqlite::Sqlite;
+use store::{Location, Options, Store};
 
 /// Default sandbox-type API key (fixed and documented; printed by `serve`).
 pub const DEFAULT_API_KEY: &str = "sk_test_sandbox_paysecure_explorer";
@@ -71,7 +75,24 @@ pub struct SandboxConfig {
     pub limits: limits::Limits,
     /// Also deliver every webhook to this http(s) URL (`serve --forward-to`).
     pub forward_to: Option<String>,
+    /// Where the state lives (a private temporary file unless told otherwise) and how
+    /// long purchases are kept.
+    pub state: Options,
+    /// When the state file cannot be used (another process holds it, it cannot be
+    /// created), run on a private temporary store and say so in
+    /// [`SandboxHandle::state_notes`] instead of failing to start (the explorer).
+    pub state_fallback: bool,
+    /// Listen on the port the state file's sandbox used last, if it is free (the
+    /// explorer's embedded sandbox: its history's URLs keep working). Only when `bind`
+    /// asks for any port (0).
+    pub prefer_last_port: bool,
 }
+
+/// Days of sandbox clock a private (temporary) state keeps purchases.
+pub const TEMPORARY_RETAIN_DAYS: u32 = 7;
+
+/// The `meta` key of the port a state file's sandbox listened on last.
+const LAST_PORT: &str = "last_port";
 
 impl Default for SandboxConfig {
     fn default() -> Self {
@@ -83,6 +104,12 @@ impl Default for SandboxConfig {
             public_url: None,
             limits: limits::Limits::default(),
             forward_to: None,
+            state: Options {
+                location: Location::Temporary,
+                retain_days: Some(TEMPORARY_RETAIN_DAYS),
+            },
+            state_fallback: false,
+            prefer_last_port: false,
         }
     }
 }
@@ -94,6 +121,8 @@ pub enum StartError {
     Bind(std::io::Error),
     /// The signing key or the HTTP client could not be set up.
     Setup(String),
+    /// The state store could not be opened.
+    State(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -101,6 +130,7 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::Bind(e) => write!(f, "could not bind the sandbox port: {e}"),
             StartError::Setup(e) => write!(f, "could not set up the sandbox: {e}"),
+            StartError::State(e) => write!(f, "{e}"),
         }
     }
 }
@@ -123,6 +153,11 @@ pub struct SandboxHandle {
     pub addr: SocketAddr,
     /// Where every webhook is also delivered (`serve --forward-to`), normalised.
     pub forward_to: Option<String>,
+    /// The state file (`None`: a private temporary one, deleted at exit).
+    pub state_file: Option<PathBuf>,
+    /// What opening the state had to say: a damaged file set aside, a file in use so this
+    /// run's state is private, an integrity check cut short. One line each.
+    pub state_notes: Vec<String>,
     state: Arc<SandboxState>,
     shutdown: watch::Sender<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
@@ -185,10 +220,22 @@ impl Drop for SandboxHandle {
 
 /// Starts a sandbox on `config.bind` and returns once it accepts connections.
 pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .map_err(StartError::Bind)?;
+    let opened = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || open_store(&config))
+            .await
+            .map_err(|e| StartError::State(e.to_string()))??
+    };
+    let listener = bind(&config, &opened.store).await?;
     let addr = listener.local_addr().map_err(StartError::Bind)?;
+    if config.prefer_last_port
+        && let Err(e) = opened
+            .store
+            .backend()
+            .put_meta(LAST_PORT, &addr.port().to_string())
+    {
+        tracing::warn!(error = %e, "sandbox: could not remember the port");
+    }
     let host = if addr.ip().is_unspecified() {
         format!("127.0.0.1:{}", addr.port())
     } else {
@@ -198,7 +245,8 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         Some(url) => public_origin(url).map_err(StartError::Setup)?,
         None => format!("http://{host}"),
     };
-    let state = build_state(&config, origin.clone())?;
+    let state = build_state(&config, origin.clone(), opened.store)?;
+    refunds::resume(&state);
     let public_key_pem = state.signer.public_key_pem().to_string();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let app = routes::router(Arc::clone(&state));
@@ -218,10 +266,67 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         public_key_pem,
         addr,
         forward_to: state.forward_to.clone(),
+        state_file: opened.path,
+        state_notes: opened.notes,
         state,
         shutdown,
         task: Mutex::new(Some(task)),
     })
+}
+
+/// An opened state store, where it is, and what opening it had to say.
+struct OpenedStore {
+    store: Store,
+    path: Option<PathBuf>,
+    notes: Vec<String>,
+}
+
+/// Opens the configured store; with `state_fallback`, a file that cannot be used gives
+/// way to a private temporary store (and a note saying so).
+fn open_store(config: &SandboxConfig) -> Result<OpenedStore, StartError> {
+    let opened = match Sqlite::open(&config.state) {
+        Ok(opened) => opened,
+        Err(e) if config.state_fallback && config.state.location != Location::Temporary => {
+            let private = Options {
+                location: Location::Temporary,
+                retain_days: Some(TEMPORARY_RETAIN_DAYS),
+            };
+            let mut opened =
+                Sqlite::open(&private).map_err(|e| StartError::State(e.to_string()))?;
+            opened.notes.insert(
+                0,
+                format!("{e}; this run's sandbox state is private and is not kept"),
+            );
+            opened
+        }
+        Err(e) => return Err(StartError::State(e.to_string())),
+    };
+    Ok(OpenedStore {
+        store: Store::new(Box::new(opened.backend)),
+        path: opened.path,
+        notes: opened.notes,
+    })
+}
+
+/// Binds the listener: the port used last when asked and free, else `config.bind`.
+async fn bind(
+    config: &SandboxConfig,
+    store: &Store,
+) -> Result<tokio::net::TcpListener, StartError> {
+    let last = (config.prefer_last_port && config.bind.port() == 0)
+        .then(|| store.backend().meta(LAST_PORT).ok().flatten())
+        .flatten()
+        .and_then(|p| p.parse::<u16>().ok())
+        .filter(|p| *p != 0);
+    if let Some(port) = last
+        && let Ok(listener) =
+            tokio::net::TcpListener::bind(SocketAddr::new(config.bind.ip(), port)).await
+    {
+        return Ok(listener);
+    }
+    tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(StartError::Bind)
 }
 
 /// `scheme://host[:port]` of a `--public-url`; a path, query or fragment is refused rather
@@ -238,7 +343,11 @@ fn public_origin(url: &str) -> Result<String, String> {
 }
 
 /// The shared state of a sandbox answering at `origin`.
-fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxState>, StartError> {
+fn build_state(
+    config: &SandboxConfig,
+    origin: String,
+    store: Store,
+) -> Result<Arc<SandboxState>, StartError> {
     let signer = Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?;
     let verifier = Verifier::from_pem(signer.public_key_pem())
         .map_err(|e| StartError::Setup(e.to_string()))?;
@@ -253,7 +362,7 @@ fn build_state(config: &SandboxConfig, origin: String) -> Result<Arc<SandboxStat
     };
     let (events, _) = broadcast::channel(1024);
     Ok(Arc::new(SandboxState {
-        store: Store::default(),
+        store,
         keys: Keys {
             sandbox: config.api_key.clone(),
             live: config.live_api_key.clone(),
@@ -287,8 +396,13 @@ mod tests {
     use super::*;
 
     async fn settings_from(peer: &str) -> u16 {
-        let state =
-            build_state(&SandboxConfig::default(), "http://127.0.0.1:1".into()).expect("state");
+        let store = Store::temporary().expect("store");
+        let state = build_state(
+            &SandboxConfig::default(),
+            "http://127.0.0.1:1".into(),
+            store,
+        )
+        .expect("state");
         let app = routes::router(state);
         let mut req = Request::get("/_sandbox/settings")
             .body(Body::empty())

@@ -1,22 +1,27 @@
 //! The sandbox's purchase record and its JSON form (the "full purchase object").
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::after_pay::AfterPay;
 use crate::paysecure::test_cards::{Auth, CardOutcome};
 
 /// Which kind of API key made a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum KeyType {
     /// A sandbox-type key.
+    #[default]
     Sandbox,
     /// A live-type key.
     Live,
 }
 
-/// Purchase statuses the sandbox uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Purchase statuses the sandbox uses (stored by their upper-case name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
+    #[default]
     Created,
     PendingExecute,
     Overdue,
@@ -73,11 +78,26 @@ impl Status {
     }
 }
 
+/// `trxType`: how the payment was authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrxType {
+    /// Decided inside the S2S call (2D mode).
+    #[serde(rename = "2D")]
+    TwoD,
+    /// 3-D Secure at the callback URL.
+    #[serde(rename = "3D")]
+    ThreeD,
+}
+
 /// The merchant (and issuer-details) name of the sandbox's one brand.
 pub const MERCHANT_NAME: &str = "Paysecure Explorer Demo Shop";
 
 /// An accepted S2S payment waiting for the customer's browser at the callback URL.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(
+    into = "super::store::codec::PendingRecord",
+    from = "super::store::codec::PendingRecord"
+)]
 pub struct PendingPayment {
     /// First 6 / last 4; the full PAN is never kept.
     pub masked_pan: String,
@@ -93,11 +113,16 @@ pub struct PendingPayment {
     pub auth: Auth,
 }
 
-/// One purchase as the sandbox remembers it.
-#[derive(Debug, Clone)]
+/// One purchase as the sandbox remembers it. Stored as JSON by the state store
+/// (`store::codec`); every field defaults when absent, so a state file written before a
+/// field existed still reads.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Purchase {
     pub id: String,
-    /// `reference_generated`, e.g. `PS12`.
+    /// `reference_generated`, e.g. `PS12`: derived from the purchase's sequence number in
+    /// the store, so not stored in the record itself.
+    #[serde(skip)]
     pub reference: String,
     pub status: Status,
     pub history: Vec<(String, i64)>,
@@ -124,13 +149,15 @@ pub struct Purchase {
     pub attempts_used: u32,
     /// A 202 pending was given at some point (an OVERDUE purchase with one is not payable).
     pub had_pending: bool,
-    /// An S2S call is being processed right now (for `already_in_process`).
+    /// An S2S call is being processed right now (for `already_in_process`). Kept by the
+    /// store in memory, never on disk: a process killed mid-call leaves no purchase stuck.
+    #[serde(skip)]
     pub in_flight: bool,
     pub pending: Option<PendingPayment>,
     pub attempts: Vec<Value>,
     pub card_extra: Option<Value>,
     pub error_msg: String,
-    pub trx_type: Option<&'static str>,
+    pub trx_type: Option<TrxType>,
     pub paid_on: Option<i64>,
     pub viewed_on: Option<i64>,
     pub refunded_amount: f64,

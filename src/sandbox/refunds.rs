@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::create::text;
 use super::errors::{Coded, json_response};
-use super::lifecycle::with_purchase;
+use super::lifecycle::read_purchase;
 use super::purchase::{Purchase, Status, round2};
 use super::request::BodyUse;
 use super::routes::PathParam;
@@ -36,7 +36,7 @@ pub fn refund_record(refund_id: &str, p: &Purchase, amount: f64, reason: &str, n
 pub fn spawn_settle(state: &Arc<SandboxState>, id: String, refund_id: String) {
     let state = Arc::clone(state);
     tokio::spawn(async move {
-        let delay = state.store.lock().settings.refund_delay_ms;
+        let delay = state.store.settings().refund_delay_ms;
         if delay > 0 {
             tokio::time::sleep(Duration::from_millis(delay)).await;
         } else {
@@ -50,36 +50,70 @@ pub fn spawn_settle(state: &Arc<SandboxState>, id: String, refund_id: String) {
 /// Books an in-process refund: `partial_refunded` or `refunded`, the refund REFUNDED with
 /// its `refundOn`, and the webhook. A purchase reset or gone meanwhile is left alone.
 fn settle(state: &Arc<SandboxState>, id: &str, refund_id: &str) {
-    let mut inner = state.store.lock();
-    let now = inner.now();
-    let Some(p) = inner.purchases.get_mut(id) else {
-        return;
-    };
-    if p.status != Status::RefundInProcess {
-        return;
+    let now = state.store.now();
+    let booked = state.store.update(id, |p| {
+        if p.status != Status::RefundInProcess {
+            return;
+        }
+        let Some(Value::Object(record)) = p
+            .refunds
+            .iter_mut()
+            .find(|r| r.get("refundId").and_then(Value::as_str) == Some(refund_id))
+        else {
+            return;
+        };
+        let amount = record.get("amount").and_then(Value::as_f64).unwrap_or(0.0);
+        record.insert("status".into(), json!("REFUNDED"));
+        record.insert("refundOn".into(), json!(now));
+        p.refunded_amount = round2(p.refunded_amount + amount);
+        let done = if p.settled_total() - p.refunded_amount < 0.005 {
+            Status::Refunded
+        } else {
+            Status::PartialRefunded
+        };
+        p.set_status(done, now);
+        p.attempts.push(json!({
+            "type": "refund", "successful": true, "processing_time": now,
+            "extra": {"amount": amount, "refundId": refund_id},
+        }));
+        notify(state, p, &state.origin);
+    });
+    if let Err(e) = booked {
+        tracing::error!(error = %e, purchase_id = %id, "sandbox: a refund could not be booked");
     }
-    let Some(Value::Object(record)) = p
-        .refunds
-        .iter_mut()
-        .find(|r| r.get("refundId").and_then(Value::as_str) == Some(refund_id))
-    else {
-        return;
-    };
-    let amount = record.get("amount").and_then(Value::as_f64).unwrap_or(0.0);
-    record.insert("status".into(), json!("REFUNDED"));
-    record.insert("refundOn".into(), json!(now));
-    p.refunded_amount = round2(p.refunded_amount + amount);
-    let done = if p.settled_total() - p.refunded_amount < 0.005 {
-        Status::Refunded
-    } else {
-        Status::PartialRefunded
-    };
-    p.set_status(done, now);
-    p.attempts.push(json!({
-        "type": "refund", "successful": true, "processing_time": now,
-        "extra": {"amount": amount, "refundId": refund_id},
-    }));
-    notify(state, p, &state.origin);
+}
+
+/// Most purchases whose refunds [`resume`] books at start.
+const RESUMED_AT_MOST: usize = 10_000;
+
+/// Books the refunds a stopped process had accepted but not booked (it answered
+/// REFUND_IN_PROCESS, then stopped before the booking step), in the background.
+pub fn resume(state: &Arc<SandboxState>) {
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let lookup = Arc::clone(&state);
+        let ids = tokio::task::spawn_blocking(move || {
+            lookup.store.backend().refunds_in_process(RESUMED_AT_MOST)
+        })
+        .await;
+        let Ok(Ok(ids)) = ids else {
+            return;
+        };
+        for id in ids {
+            let Ok(Some(p)) = state.store.get(&id) else {
+                continue;
+            };
+            let waiting = p
+                .refunds
+                .iter()
+                .filter(|r| r.get("status").and_then(Value::as_str) == Some("REFUND_IN_PROCESS"));
+            for refund in waiting {
+                if let Some(refund_id) = refund.get("refundId").and_then(Value::as_str) {
+                    settle(&state, &id, refund_id);
+                }
+            }
+        }
+    });
 }
 
 /// `POST /refundStatus/{purchaseId}/` with `{"refundId"}`.
@@ -88,7 +122,7 @@ pub async fn refund_status(
     PathParam(id): PathParam,
     req: Request,
 ) -> Response {
-    with_purchase(&state, &id, req, BodyUse::Required, |p, call, _| {
+    read_purchase(&state, &id, req, BodyUse::Required, |p, call| {
         let body = call.body.clone().unwrap_or_default();
         let Some(refund_id) = text(&body, "refundId") else {
             return Err(Coded::missing("refundId is missing"));

@@ -16,7 +16,7 @@ use super::errors::Coded;
 use super::state::SandboxState;
 use super::{
     access_log, browser, capture, checkout, control, create_route, dashboard, dashboard_forms,
-    lifecycle, merchant, payment_methods, refunds, s2s, saved_cards,
+    lifecycle, listing, merchant, payment_methods, refunds, s2s, saved_cards,
 };
 
 /// One path segment (`{id}`, `{n}`, `{page}`); a bad one is a coded 400, not plain text.
@@ -39,7 +39,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
 
 /// Adds the configured `latency_ms` to API calls.
 async fn latency(State(state): State<Arc<SandboxState>>, req: Request, next: Next) -> Response {
-    let delay = state.store.lock().settings.latency_ms;
+    let delay = state.store.settings().latency_ms;
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
@@ -91,11 +91,11 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         );
     let control = Router::new()
         .route("/_sandbox", get(dashboard::page))
-        .route("/_sandbox/purchases", get(control::list))
+        .route("/_sandbox/purchases", get(listing::purchases))
         .route("/_sandbox/purchases/{id}", get(control::get_one))
         .route("/_sandbox/purchases/{id}/settle", post(control::settle))
         .route("/_sandbox/clock", post(control::clock))
-        .route("/_sandbox/webhooks", get(control::webhooks))
+        .route("/_sandbox/webhooks", get(listing::webhooks))
         .route("/_sandbox/webhooks/{n}/replay", post(control::replay))
         .route("/_sandbox/public-key", get(control::public_key))
         .route(

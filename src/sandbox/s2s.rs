@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 
 use super::create::text;
 use super::errors::{Coded, json_response};
-use super::lifecycle::expire_if_due;
-use super::purchase::{KeyType, PendingPayment, Status};
+use super::lifecycle::update_aged;
+use super::purchase::{KeyType, PendingPayment, Status, TrxType};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::saved_cards;
@@ -58,9 +58,7 @@ struct InFlight {
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        if let Some(p) = self.state.store.lock().purchases.get_mut(&self.id) {
-            p.in_flight = false;
-        }
+        self.state.store.end_in_flight(&self.id);
     }
 }
 
@@ -170,7 +168,9 @@ pub async fn pay(
     let client_ip = text(body, "remote_ip").unwrap_or_default();
     let pending = match verdict {
         Verdict::Reject { err, kills } => {
-            reject(state, id, body, &client_ip, &err, kills, origin);
+            if let Err(failed) = reject(state, id, body, &client_ip, &err, kills, origin) {
+                return Paid::Rejected(failed);
+            }
             return Paid::Rejected(err);
         }
         Verdict::Accept(pending) => pending,
@@ -179,7 +179,9 @@ pub async fn pay(
             FaultEnd::GoesOn(pending) => pending,
         },
     };
-    saved_cards::prepare(state, id, body, &pending);
+    if let Err(failed) = saved_cards::prepare(state, id, body, &pending) {
+        return Paid::Rejected(failed);
+    }
     let paid = accept(state, id, pending, &client_ip, &admitted, origin);
     drop(guard);
     paid
@@ -193,45 +195,42 @@ pub fn method_allows(payment_method: &str, scheme: &str) -> bool {
         .any(|m| m.trim().eq_ignore_ascii_case(scheme))
 }
 
-/// Steps 2-4 under the lock: exists, payable, not in flight, attempt counted.
+/// Steps 2-4, as one update of the purchase: exists, payable, not in flight, attempt
+/// counted.
 fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
-    let mut inner = state.store.lock();
-    expire_if_due(state, &mut inner, id, &state.origin);
-    let now = inner.now();
-    let settings = inner.settings.clone();
+    let settings = state.store.settings();
+    let admitted = update_aged(state, id, &state.origin, |p, now| {
+        if p.in_flight && p.is_payable() {
+            return Err(Coded::new(
+                StatusCode::BAD_REQUEST,
+                "already_in_process",
+                "Some Processing is running on this purchaseId",
+            ));
+        }
+        if !p.is_payable() {
+            return Err(Coded::transaction(MSG_NOT_PAYABLE));
+        }
+        p.attempts_used += 1;
+        if p.attempts_used > settings.attempt_limit {
+            return Err(Coded::transaction(test_cards::MSG_ATTEMPTS));
+        }
+        p.in_flight = true;
+        Ok(Admitted {
+            created_with: p.key_type,
+            payment_method: p.payment_method.clone(),
+            client_email: p
+                .client
+                .get("email")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            mode_2d: settings.mode.eq_ignore_ascii_case("2d"),
+            timeout_s: settings.timeout_s,
+            now,
+        })
+    })?;
     // 400, not the status GET's 404: the real S2S answers so (§10.2).
-    let p = inner
-        .purchases
-        .get_mut(id)
-        .ok_or_else(|| Coded::transaction(MSG_PURCHASE_NOT_FOUND))?;
-    if p.in_flight && p.is_payable() {
-        return Err(Coded::new(
-            StatusCode::BAD_REQUEST,
-            "already_in_process",
-            "Some Processing is running on this purchaseId",
-        ));
-    }
-    if !p.is_payable() {
-        return Err(Coded::transaction(MSG_NOT_PAYABLE));
-    }
-    p.attempts_used += 1;
-    if p.attempts_used > settings.attempt_limit {
-        return Err(Coded::transaction(test_cards::MSG_ATTEMPTS));
-    }
-    p.in_flight = true;
-    Ok(Admitted {
-        created_with: p.key_type,
-        payment_method: p.payment_method.clone(),
-        client_email: p
-            .client
-            .get("email")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        mode_2d: settings.mode.eq_ignore_ascii_case("2d"),
-        timeout_s: settings.timeout_s,
-        now,
-    })
+    admitted.unwrap_or_else(|| Err(Coded::transaction(MSG_PURCHASE_NOT_FOUND)))
 }
 
 /// Steps 5-14 (with the payment-method check of §10.3 first), pure: what the body
@@ -311,6 +310,7 @@ fn judge(body: &Map<String, Value>, a: &Admitted, payer: Payer) -> Verdict {
 }
 
 /// Records a rejected attempt; `kills` moves the purchase to ERROR (with its webhook).
+/// `Err` when the state store failed (the attempt is not recorded).
 fn reject(
     state: &Arc<SandboxState>,
     id: &str,
@@ -319,34 +319,36 @@ fn reject(
     err: &Coded,
     kills: bool,
     origin: &str,
-) {
+) -> Result<(), Coded> {
     let number = text(body, "card_number").unwrap_or_default();
     let holder = text(body, "cardholder_name").unwrap_or_default();
     let expires = text(body, "expires").unwrap_or_default();
-    let mut inner = state.store.lock();
-    let now = inner.now();
-    let Some(p) = inner.purchases.get_mut(id) else {
-        return;
-    };
-    record_attempt(
-        p,
-        AttemptRecord {
-            card_brand: card::brand(&number),
-            masked_pan: &card::mask_pan(&number),
-            cardholder_name: &holder,
-            expires: &expires,
-            client_ip,
-            successful: Some(false),
-            error: Some((err.code, &err.message)),
-            now,
-        },
-    );
-    // Only a purchase that is still payable moves to ERROR (never an EXPIRED one).
-    if kills && p.is_payable() {
-        p.error_msg = err.message.clone();
-        p.set_status(Status::Error, now);
-        notify(state, p, origin);
-    }
+    let now = state.store.now();
+    state
+        .store
+        .update(id, |p| {
+            record_attempt(
+                p,
+                AttemptRecord {
+                    card_brand: card::brand(&number),
+                    masked_pan: &card::mask_pan(&number),
+                    cardholder_name: &holder,
+                    expires: &expires,
+                    client_ip,
+                    successful: Some(false),
+                    error: Some((err.code, &err.message)),
+                    now,
+                },
+            );
+            // Only a purchase that is still payable moves to ERROR (never an EXPIRED one).
+            if kills && p.is_payable() {
+                p.error_msg = err.message.clone();
+                p.set_status(Status::Error, now);
+                notify(state, p, origin);
+            }
+        })
+        .map(drop)
+        .map_err(Coded::from)
 }
 
 /// How a fault card ends: answered, or (the slow-success card, after its delay) going on
@@ -424,54 +426,55 @@ fn accept(
     admitted: &Admitted,
     origin: &str,
 ) -> Paid {
-    let mut inner = state.store.lock();
     // The slow card awaited before getting here: the clock may have moved (EXPIRED) or the
-    // purchase been decided meanwhile. Judge it again under the lock before applying.
-    expire_if_due(state, &mut inner, id, origin);
-    let now = inner.now();
-    let Some(p) = inner.purchases.get_mut(id) else {
-        return Paid::Rejected(Coded::transaction(MSG_PURCHASE_NOT_FOUND));
-    };
-    let attempt = |successful, error| AttemptRecord {
-        card_brand: &pending.card_brand,
-        masked_pan: &pending.masked_pan,
-        cardholder_name: &pending.cardholder_name,
-        expires: &pending.expires,
-        client_ip,
-        successful,
-        error,
-        now,
-    };
-    if !p.is_payable() {
-        let err = Coded::transaction(MSG_NOT_PAYABLE);
-        record_attempt(p, attempt(Some(false), Some((err.code, &err.message))));
-        return Paid::Rejected(err);
-    }
-    record_attempt(p, attempt(None, None));
-    p.card_extra = Some(card_extra(
-        &pending.masked_pan,
-        &pending.card_brand,
-        &pending.cardholder_name,
-        &pending.expires,
-        p.total,
-    ));
-    p.had_pending = true;
-    if admitted.mode_2d {
-        let outcome: CardOutcome = pending.outcome;
-        p.set_status(Status::PendingExecute, now);
-        apply_outcome(p, outcome, now);
-        p.trx_type = Some("2D");
-        let mut body = p.to_json(origin);
-        if let Some(map) = body.as_object_mut() {
-            map.insert("callback_url".into(), json!("no_need"));
+    // purchase been decided meanwhile. It is aged and judged again in the update.
+    let paid = update_aged(state, id, origin, |p, now| {
+        let attempt = |successful, error| AttemptRecord {
+            card_brand: &pending.card_brand,
+            masked_pan: &pending.masked_pan,
+            cardholder_name: &pending.cardholder_name,
+            expires: &pending.expires,
+            client_ip,
+            successful,
+            error,
+            now,
+        };
+        if !p.is_payable() {
+            let err = Coded::transaction(MSG_NOT_PAYABLE);
+            record_attempt(p, attempt(Some(false), Some((err.code, &err.message))));
+            return Paid::Rejected(err);
         }
-        notify(state, p, origin);
-        return Paid::Inline(body);
-    }
-    p.trx_type = Some("3D");
-    p.set_status(Status::PendingExecute, now);
-    p.pending = Some(pending);
-    Paid::Pending {
-        callback_url: format!("{origin}/api/v1/payment/{id}/"),
+        record_attempt(p, attempt(None, None));
+        p.card_extra = Some(card_extra(
+            &pending.masked_pan,
+            &pending.card_brand,
+            &pending.cardholder_name,
+            &pending.expires,
+            p.total,
+        ));
+        p.had_pending = true;
+        if admitted.mode_2d {
+            let outcome: CardOutcome = pending.outcome;
+            p.set_status(Status::PendingExecute, now);
+            apply_outcome(p, outcome, now);
+            p.trx_type = Some(TrxType::TwoD);
+            let mut body = p.to_json(origin);
+            if let Some(map) = body.as_object_mut() {
+                map.insert("callback_url".into(), json!("no_need"));
+            }
+            notify(state, p, origin);
+            return Paid::Inline(body);
+        }
+        p.trx_type = Some(TrxType::ThreeD);
+        p.set_status(Status::PendingExecute, now);
+        p.pending = Some(pending.clone());
+        Paid::Pending {
+            callback_url: format!("{origin}/api/v1/payment/{id}/"),
+        }
+    });
+    match paid {
+        Ok(Some(paid)) => paid,
+        Ok(None) => Paid::Rejected(Coded::transaction(MSG_PURCHASE_NOT_FOUND)),
+        Err(e) => Paid::Rejected(e),
     }
 }

@@ -21,8 +21,13 @@ use super::errors::{Coded, json_response};
 use super::purchase::{KeyType, PendingPayment, Purchase, Status};
 use super::request::{BodyUse, extract};
 use super::state::SandboxState;
+use super::store::StoreError;
 use crate::card;
 use crate::paysecure::test_cards;
+
+/// Most saved cards `listSavedCards` lists for one customer (the oldest first), so one
+/// answer stays small whatever a load test saved.
+pub const MAX_LISTED: usize = 1000;
 
 /// A token payment without `cvc` (reference §4.1).
 pub const MSG_CVC_REQUIRED: &str = "cvc is required";
@@ -85,40 +90,41 @@ pub fn issue_on_success(p: &mut Purchase) {
 }
 
 /// Before an accepted S2S payment is applied: remember the card (`remember_card` on), or
-/// note the token it is paid with.
+/// note the token it is paid with. `Err` when the state store failed.
 pub fn prepare(
     state: &SandboxState,
     id: &str,
     body: &Map<String, Value>,
     pending: &PendingPayment,
-) {
-    let mut inner = state.store.lock();
-    let Some(p) = inner.purchases.get_mut(id) else {
-        return;
-    };
-    if let Some(token) = text(body, "token_reference") {
-        p.after.token_reference = Some(token);
-        p.after.remember = None;
-        return;
-    }
-    // The backend saves on `on` or `true`; other non-empty values pay without saving.
-    let remember = text(body, "remember_card")
-        .is_some_and(|v| v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true"));
-    p.after.remember = remember.then(|| SavedCard {
-        card: pending.clone(),
-        customer: customer_key(&p.client),
-        brand_id: p.brand_id.clone(),
-    });
+) -> Result<(), Coded> {
+    state
+        .store
+        .update(id, |p| {
+            if let Some(token) = text(body, "token_reference") {
+                p.after.token_reference = Some(token);
+                p.after.remember = None;
+                return;
+            }
+            // The backend saves on `on` or `true`; other non-empty values pay without saving.
+            let remember = text(body, "remember_card")
+                .is_some_and(|v| v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true"));
+            p.after.remember = remember.then(|| SavedCard {
+                card: pending.clone(),
+                customer: customer_key(&p.client),
+                brand_id: p.brand_id.clone(),
+            });
+        })
+        .map(drop)
+        .map_err(Coded::from)
 }
 
-/// The saved card behind `token` for this brand, if any.
-fn find(state: &SandboxState, token: &str, brand_id: &str) -> Option<PendingPayment> {
-    let inner = state.store.lock();
-    inner.purchases.values().find_map(|p| {
-        let saved = p.after.remember.as_ref()?;
-        (p.after.token_reference.as_deref() == Some(token) && saved.brand_id == brand_id)
-            .then(|| saved.card.clone())
-    })
+/// The saved card behind `token` for this brand, if any (an index lookup).
+fn find(
+    state: &SandboxState,
+    token: &str,
+    brand_id: &str,
+) -> Result<Option<PendingPayment>, Coded> {
+    state.store.saved_card(token, brand_id).map_err(Coded::from)
 }
 
 /// What the purchase being paid tells the token check.
@@ -143,7 +149,8 @@ pub fn judge(
     payer: &Payer<'_>,
 ) -> Result<PendingPayment, (Coded, bool)> {
     // §10.3 right after the attempt count, as for a card: the saved card's scheme.
-    if let Some(saved) = find(state, token, payer.brand_id)
+    let saved = find(state, token, payer.brand_id).map_err(|e| (e, false))?;
+    if let Some(saved) = &saved
         && !super::s2s::method_allows(payer.payment_method, &saved.card_brand)
     {
         let err = Coded::transaction(format!(
@@ -190,8 +197,7 @@ pub fn judge(
     if domain.eq_ignore_ascii_case("blocked.example") {
         return Err((Coded::transaction(test_cards::MSG_CUSTOMER_BLOCKED), false));
     }
-    find(state, token, payer.brand_id)
-        .ok_or_else(|| (Coded::transaction("Invalid card details"), true))
+    saved.ok_or_else(|| (Coded::transaction("Invalid card details"), true))
 }
 
 /// `GET /listSavedCards?customerId=&brandId=`: `[{card_last_four, token_reference}]`,
@@ -223,20 +229,24 @@ pub async fn list(State(state): State<Arc<SandboxState>>, req: Request) -> Respo
     let Some(brand) = param("brandId") else {
         return missing("brandId");
     };
-    let inner = state.store.lock();
-    let cards: Vec<Value> = inner
-        .order
-        .iter()
-        .filter_map(|id| inner.purchases.get(id))
-        .filter_map(|p| {
-            let saved = p.after.remember.as_ref()?;
-            let token = p.after.token_reference.as_ref()?;
-            (saved.customer == customer && saved.brand_id == brand).then(|| {
-                let pan = &saved.card.masked_pan;
-                let last_four = pan.get(pan.len().saturating_sub(4)..).unwrap_or("");
-                json!({"card_last_four": last_four, "token_reference": token})
-            })
-        })
+    let found = tokio::task::spawn_blocking({
+        let state = Arc::clone(&state);
+        move || {
+            state
+                .store
+                .backend()
+                .saved_cards(&customer, &brand, MAX_LISTED)
+        }
+    })
+    .await;
+    let saved = match found {
+        Ok(Ok(saved)) => saved,
+        Ok(Err(e)) => return Coded::from(e).into_response(),
+        Err(e) => return Coded::from(StoreError(e.to_string())).into_response(),
+    };
+    let cards: Vec<Value> = saved
+        .into_iter()
+        .map(|(last_four, token)| json!({"card_last_four": last_four, "token_reference": token}))
         .collect();
     json_response(StatusCode::OK, &Value::Array(cards))
 }

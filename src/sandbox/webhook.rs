@@ -8,9 +8,10 @@ use serde_json::Value;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::access_log::{WEBHOOK_TARGET, loggable_url};
+use super::errors::Coded;
 use super::purchase::{Purchase, Status};
 use super::state::SandboxState;
-use super::store::Delivery;
+use super::store::{Delivery, NewDelivery};
 use crate::clock::now_epoch;
 use crate::error_text::error_chain;
 use crate::paysecure::webhook_signature::signed_string;
@@ -102,7 +103,8 @@ fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
     let slot = Arc::clone(&state.webhook_slots).try_acquire_owned().ok();
     let state = Arc::clone(state);
     tokio::spawn(async move {
-        deliver(&state, job, slot).await;
+        // A delivery the log could not keep is said in the server log (Coded::from).
+        let _ = deliver(&state, job, slot).await;
     });
 }
 
@@ -113,16 +115,17 @@ pub fn take_slot(state: &SandboxState) -> Option<OwnedSemaphorePermit> {
 
 /// Signs and posts one webhook (if it holds a `slot`), then logs the delivery; returns
 /// the log entry. Without a slot the webhook is logged as not sent, and can be replayed.
+/// `Err` when the state store could not log it (it was sent all the same).
 pub async fn deliver(
     state: &SandboxState,
     job: WebhookJob,
     slot: Option<OwnedSemaphorePermit>,
-) -> Delivery {
+) -> Result<Delivery, Coded> {
     let message = signed_string(&job.purchase_id, &job.status, &job.brand_id);
     let signature = state.signer.sign(&message).unwrap_or_default();
     let (response_status, error) = match slot {
         Some(slot) => {
-            let timeout = Duration::from_secs(state.store.lock().settings.webhook_timeout_s);
+            let timeout = Duration::from_secs(state.store.settings().webhook_timeout_s);
             let sent = post(state, &job, &signature, timeout).await;
             drop(slot);
             match sent {
@@ -139,21 +142,21 @@ pub async fn deliver(
         ),
     };
     log_delivery(&job, response_status, error.as_deref());
-    let mut inner = state.store.lock();
-    let delivery = Delivery {
-        n: inner.deliveries.len(),
-        purchase_id: job.purchase_id,
-        url: job.url,
-        status: job.status,
-        signature,
-        response_status,
-        error,
-        delivered_at: now_epoch(),
-        forwarded: job.forwarded,
-        body: job.body,
-    };
-    inner.deliveries.push(delivery.clone());
-    delivery
+    state
+        .store
+        .backend()
+        .append_delivery(NewDelivery {
+            purchase_id: job.purchase_id,
+            url: job.url,
+            status: job.status,
+            signature,
+            response_status,
+            error,
+            delivered_at: now_epoch(),
+            forwarded: job.forwarded,
+            body: job.body,
+        })
+        .map_err(Coded::from)
 }
 
 /// The delivery's log line: where it went, which event, and the receiver's answer (the

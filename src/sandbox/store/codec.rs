@@ -1,0 +1,237 @@
+//! How a purchase is written to the state store and read back: JSON (serde) for the
+//! record, plus the few facts the store indexes in columns of their own.
+//!
+//! JSON rather than a binary format: the record holds free-form JSON (`client`,
+//! `purchase`, attempts) that only a self-describing format round-trips, and a state file
+//! stays readable with the `sqlite3` shell.
+
+use serde::{Deserialize, Serialize};
+
+use crate::paysecure::test_cards::{Auth, CardOutcome, OUTCOME_ROWS};
+use crate::sandbox::browser::MSG_3DS_FAILED;
+use crate::sandbox::purchase::{PendingPayment, Purchase};
+
+/// The stored form of a [`PendingPayment`]: the outcome and authentication by name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingRecord {
+    masked_pan: String,
+    card_brand: String,
+    cardholder_name: String,
+    expires: String,
+    /// `success`, `declined`, `pending`, `expired`, `refund_fails`.
+    outcome: String,
+    /// The decline's `errorMsg` (for `declined`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    /// `frictionless` or `challenge`.
+    auth: String,
+}
+
+impl From<PendingPayment> for PendingRecord {
+    fn from(p: PendingPayment) -> Self {
+        let (outcome, message) = match p.outcome {
+            CardOutcome::Success => ("success", None),
+            CardOutcome::Declined(msg) => ("declined", Some(msg.to_string())),
+            CardOutcome::Pending => ("pending", None),
+            CardOutcome::Expired => ("expired", None),
+            CardOutcome::RefundFails => ("refund_fails", None),
+        };
+        PendingRecord {
+            masked_pan: p.masked_pan,
+            card_brand: p.card_brand,
+            cardholder_name: p.cardholder_name,
+            expires: p.expires,
+            outcome: outcome.into(),
+            message,
+            auth: match p.auth {
+                Auth::Frictionless => "frictionless",
+                Auth::Challenge => "challenge",
+            }
+            .into(),
+        }
+    }
+}
+
+impl From<PendingRecord> for PendingPayment {
+    fn from(r: PendingRecord) -> Self {
+        let outcome = match r.outcome.as_str() {
+            "success" => CardOutcome::Success,
+            "pending" => CardOutcome::Pending,
+            "expired" => CardOutcome::Expired,
+            "refund_fails" => CardOutcome::RefundFails,
+            _ => CardOutcome::Declined(decline_message(r.message.as_deref().unwrap_or(""))),
+        };
+        PendingPayment {
+            masked_pan: r.masked_pan,
+            card_brand: r.card_brand,
+            cardholder_name: r.cardholder_name,
+            expires: r.expires,
+            outcome,
+            auth: if r.auth == "frictionless" {
+                Auth::Frictionless
+            } else {
+                Auth::Challenge
+            },
+        }
+    }
+}
+
+/// The decline message the card catalog has for `text`. A stored pending payment only
+/// ever holds a catalog card's outcome, so any other text comes from an edited file; it
+/// reads as the catalog's generic decline rather than failing the purchase.
+fn decline_message(text: &str) -> &'static str {
+    OUTCOME_ROWS
+        .iter()
+        .filter_map(|row| match row.outcome {
+            CardOutcome::Declined(msg) => Some(msg),
+            _ => None,
+        })
+        .chain([MSG_3DS_FAILED])
+        .find(|msg| *msg == text)
+        .unwrap_or("Transaction Failed")
+}
+
+/// The record of a purchase, as stored.
+pub fn encode(p: &Purchase) -> Result<String, serde_json::Error> {
+    serde_json::to_string(p)
+}
+
+/// A stored record read back; `seq` is its sequence number (which gives the reference).
+pub fn decode(text: &str, seq: i64) -> Result<Purchase, serde_json::Error> {
+    let mut p: Purchase = serde_json::from_str(text)?;
+    p.reference = reference_of(seq);
+    Ok(p)
+}
+
+/// `reference_generated` of the purchase with sequence number `seq`: `PS1`, `PS2`, …
+pub fn reference_of(seq: i64) -> String {
+    format!("PS{seq}")
+}
+
+/// What the store keeps in indexed columns beside the record, so that lookups (status
+/// counts, saved cards, aging, retention) never read every record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    pub status: &'static str,
+    /// Times the purchase reached `paid` (a load test's "paid twice" check reads it).
+    pub paid_count: i64,
+    /// A saved card's token, customer, brand and last four digits: only on the purchase
+    /// that saved the card (one paid with a token does not save it again).
+    pub saved: Option<SavedColumns>,
+}
+
+/// The saved-card columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedColumns {
+    pub token: String,
+    pub customer: String,
+    pub brand_id: String,
+    pub last_four: String,
+}
+
+impl Columns {
+    /// The columns of a purchase.
+    pub fn of(p: &Purchase) -> Columns {
+        let saved = match (&p.after.remember, &p.after.token_reference) {
+            (Some(card), Some(token)) => {
+                let pan = &card.card.masked_pan;
+                Some(SavedColumns {
+                    token: token.clone(),
+                    customer: card.customer.clone(),
+                    brand_id: card.brand_id.clone(),
+                    last_four: pan.get(pan.len().saturating_sub(4)..).unwrap_or("").into(),
+                })
+            }
+            _ => None,
+        };
+        Columns {
+            status: p.status.upper(),
+            paid_count: p.history.iter().filter(|(s, _)| s == "paid").count() as i64,
+            saved,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::after_pay::SavedCard;
+    use crate::sandbox::purchase::{Status, TrxType};
+
+    fn pending(outcome: CardOutcome, auth: Auth) -> PendingPayment {
+        PendingPayment {
+            masked_pan: "444433******1111".into(),
+            card_brand: "VISA".into(),
+            cardholder_name: "A B".into(),
+            expires: "10/29".into(),
+            outcome,
+            auth,
+        }
+    }
+
+    #[test]
+    fn a_purchase_reads_back_as_it_was_written() {
+        let mut p = Purchase {
+            id: "abc".into(),
+            status: Status::PendingExecute,
+            history: vec![("created".into(), 1), ("pending_execute".into(), 2)],
+            trx_type: Some(TrxType::ThreeD),
+            pending: Some(pending(
+                CardOutcome::Declined("Insufficient fund"),
+                Auth::Challenge,
+            )),
+            in_flight: true,
+            client: serde_json::json!({"email": "a@b.example"}),
+            ..Purchase::default()
+        };
+        p.after.remember = Some(SavedCard {
+            card: pending(CardOutcome::Success, Auth::Frictionless),
+            customer: "a@b.example".into(),
+            brand_id: "brd".into(),
+        });
+        p.after.token_reference = Some("tok_x".into());
+        let text = encode(&p).expect("encode");
+        let back = decode(&text, 12).expect("decode");
+        assert_eq!(back.reference, "PS12");
+        assert_eq!(back.status, Status::PendingExecute);
+        assert_eq!(back.history, p.history);
+        assert_eq!(back.trx_type, Some(TrxType::ThreeD));
+        assert!(!back.in_flight, "in-flight is never stored");
+        let back_pending = back.pending.clone().expect("pending");
+        assert_eq!(
+            back_pending.outcome,
+            CardOutcome::Declined("Insufficient fund")
+        );
+        assert_eq!(back_pending.auth, Auth::Challenge);
+        assert_eq!(back.client, p.client);
+        assert_eq!(
+            Columns::of(&back).saved,
+            Some(SavedColumns {
+                token: "tok_x".into(),
+                customer: "a@b.example".into(),
+                brand_id: "brd".into(),
+                last_four: "1111".into(),
+            })
+        );
+        assert_eq!(encode(&back).expect("encode"), text, "stable: no rewrite");
+    }
+
+    #[test]
+    fn an_unknown_decline_reads_as_the_generic_one() {
+        let record = PendingRecord::from(pending(CardOutcome::Declined("x"), Auth::Challenge));
+        let mut json = serde_json::to_value(record).expect("json");
+        json["message"] = serde_json::json!("edited by hand");
+        let back: PendingRecord = serde_json::from_value(json).expect("record");
+        assert_eq!(
+            PendingPayment::from(back).outcome,
+            CardOutcome::Declined("Transaction Failed")
+        );
+    }
+
+    #[test]
+    fn missing_fields_default_so_older_records_still_read() {
+        let p = decode(r#"{"id":"x","status":"PAID"}"#, 3).expect("decode");
+        assert_eq!((p.id.as_str(), p.status), ("x", Status::Paid));
+        assert!(p.history.is_empty());
+    }
+}

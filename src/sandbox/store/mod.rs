@@ -1,0 +1,253 @@
+//! The sandbox's state: purchases (with their attempts, refunds and saved cards), webhook
+//! deliveries, settings and the clock, in SQLite behind one narrow interface
+//! ([`backend::Backend`]). `serve --state FILE` keeps it across restarts; otherwise it
+//! lives in a temporary file deleted at exit. Memory stays bounded either way: nothing
+//! here holds all purchases, and SQLite's page cache is capped.
+//!
+//! [`Store`] is what handlers use: the backend plus ids and the sandbox clock.
+
+pub mod backend;
+pub mod codec;
+pub mod sqlite;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use backend::{
+    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Stats,
+};
+
+use super::errors::Coded;
+use super::purchase::{PendingPayment, Purchase};
+use crate::clock::now_epoch;
+
+/// The emulator's knobs (`/_sandbox/settings`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// S2S attempts allowed per purchase.
+    pub attempt_limit: u32,
+    /// `"3d"` (202 pending + callback) or `"2d"` (outcome applied inside the S2S call).
+    pub mode: String,
+    /// Delay added to every API call, in milliseconds.
+    pub latency_ms: u64,
+    /// How long the hang fault card hangs, in seconds.
+    pub timeout_s: u64,
+    /// How long one webhook delivery (connect, send, answer head) may take, in seconds.
+    pub webhook_timeout_s: u64,
+    /// How long a partial refund stays REFUND_IN_PROCESS after its reply, in milliseconds
+    /// (0: it settles right after the reply; more lets `refundStatus` be seen in process).
+    pub refund_delay_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            attempt_limit: 3,
+            mode: "3d".into(),
+            latency_ms: 0,
+            timeout_s: 30,
+            webhook_timeout_s: 10,
+            refund_delay_ms: 0,
+        }
+    }
+}
+
+/// One webhook delivery, as the control plane lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Delivery {
+    pub n: u64,
+    pub purchase_id: String,
+    pub url: String,
+    pub status: String,
+    pub signature: String,
+    pub response_status: Option<u16>,
+    pub error: Option<String>,
+    pub delivered_at: i64,
+    /// A copy sent to `serve --forward-to` (absent from the JSON when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forwarded: bool,
+    /// The body that was sent, kept so the delivery can be replayed (stored in a column
+    /// of its own; lists leave it out).
+    #[serde(skip)]
+    pub body: Value,
+}
+
+/// A failure of the state store (disk full, I/O error, a record that no longer reads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(format!("state store: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError(format!("state store: a record does not read: {e}"))
+    }
+}
+
+impl From<StoreError> for Coded {
+    /// A 500 in the API's own error shape, saying what failed.
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "sandbox state store failed");
+        Coded::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "exception",
+            format!("The sandbox could not read or write its state: {e}"),
+        )
+    }
+}
+
+/// Where the state lives.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Location {
+    /// A temporary file, private to this run and deleted when it ends.
+    #[default]
+    Temporary,
+    /// This file, kept across runs.
+    File(PathBuf),
+}
+
+/// How a store is opened.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Options {
+    pub location: Location,
+    /// Purchases whose status has not changed for this many days of sandbox clock are
+    /// deleted (with their webhook deliveries); `None` keeps them.
+    pub retain_days: Option<u32>,
+}
+
+/// The state of one running sandbox.
+#[derive(Debug)]
+pub struct Store {
+    backend: Box<dyn Backend>,
+    id_counter: AtomicU32,
+}
+
+impl Store {
+    /// A store over `backend`.
+    pub fn new(backend: Box<dyn Backend>) -> Store {
+        Store {
+            backend,
+            id_counter: AtomicU32::new(0),
+        }
+    }
+
+    /// A store in a private temporary file (tests, and `Store` users that keep nothing).
+    pub fn temporary() -> Result<Store, sqlite::OpenError> {
+        let opened = sqlite::Sqlite::open(&Options::default())?;
+        Ok(Store::new(Box::new(opened.backend)))
+    }
+
+    /// The backend, for what the facade does not wrap.
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
+    }
+
+    /// The sandbox's "now" in epoch seconds (wall clock plus the control-plane offset).
+    pub fn now(&self) -> i64 {
+        now_epoch() + self.backend.clock_offset_minutes() * 60
+    }
+
+    /// A fresh 24-hex-digit id (ObjectId-like: time, randomness, counter).
+    pub fn new_id(&self) -> String {
+        let mut random = [0u8; 5];
+        // ring's system RNG; if it fails we still have time + counter, so ids stay unique.
+        let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut random);
+        let counter = self.id_counter.fetch_add(1, Ordering::Relaxed) & 0x00ff_ffff;
+        let mut id = format!("{:08x}", now_epoch() as u32);
+        for b in random {
+            id.push_str(&format!("{b:02x}"));
+        }
+        id.push_str(&format!("{counter:06x}"));
+        id
+    }
+
+    /// The purchase `id`, as stored (not aged: see `lifecycle::read_aged`).
+    pub fn get(&self, id: &str) -> Result<Option<Purchase>, StoreError> {
+        self.backend.get(id)
+    }
+
+    /// Stores a new purchase and gives it its reference (`PS{n}`).
+    pub fn insert(&self, p: &mut Purchase) -> Result<Inserted, StoreError> {
+        let inserted = self.backend.insert(p)?;
+        if let Inserted::Added { seq } = inserted {
+            p.reference = codec::reference_of(seq);
+        }
+        Ok(inserted)
+    }
+
+    /// Runs `f` on purchase `id` with every other update of it excluded, and stores what
+    /// it leaves; `Ok(None)` when there is no such purchase.
+    pub fn update<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Purchase) -> R,
+    ) -> Result<Option<R>, StoreError> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.backend.update(id, &mut |p| {
+            if let Some(f) = f.take() {
+                out = Some(f(p));
+            }
+        })?;
+        Ok(out)
+    }
+
+    /// Clears the in-flight mark of `id`.
+    pub fn end_in_flight(&self, id: &str) {
+        self.backend.end_in_flight(id);
+    }
+
+    /// The card saved under `token` for `brand_id`.
+    pub fn saved_card(
+        &self,
+        token: &str,
+        brand_id: &str,
+    ) -> Result<Option<PendingPayment>, StoreError> {
+        self.backend.saved_card(token, brand_id)
+    }
+
+    /// The emulator's knobs.
+    pub fn settings(&self) -> Settings {
+        self.backend.settings()
+    }
+
+    /// Clears purchases, deliveries, settings and the clock.
+    pub fn reset(&self) -> Result<(), StoreError> {
+        self.backend.reset()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_24_lower_hex_and_unique() {
+        let store = Store::temporary().expect("store");
+        let a = store.new_id();
+        let b = store.new_id();
+        assert_eq!(a.len(), 24);
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        );
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,767 @@
+//! The state store in SQLite (bundled, WAL): one writer connection, a few readers, one
+//! connection for the long reads (pages, counts), and a maintenance thread that
+//! checkpoints the WAL and applies retention.
+//!
+//! Durability: WAL with `synchronous=NORMAL`. A write is in the WAL file (the operating
+//! system's cache) before the request that made it is answered, so a killed process
+//! (kill -9 included) loses nothing it acknowledged; a power loss or an OS crash can lose
+//! the last moments. That is the trade a sandbox wants: no fsync on the request path.
+//!
+//! Ordering: the process owns the file (an advisory lock refuses a second one), so the
+//! updates of one purchase are ordered by an in-process lock (one of [`STRIPES`], by the
+//! purchase id) held across read, change and write, and different purchases never wait
+//! for each other except for the single SQLite write itself.
+
+mod maintenance;
+pub mod open;
+mod schema;
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::hash::{Hash as _, Hasher as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension as _, params};
+
+pub use open::OpenError;
+
+use super::backend::{
+    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Stats,
+};
+use super::codec::{self, Columns};
+use super::{Delivery, Location, Options, Settings, StoreError};
+use crate::sandbox::purchase::{PendingPayment, Purchase};
+use schema::keys;
+
+/// Reader connections for the request path (status GETs, the read half of an update).
+const READERS: usize = 4;
+/// Locks that order the updates of one purchase (by a hash of its id).
+const STRIPES: usize = 64;
+/// Page cache of the writer, in KiB. With the readers' this caps SQLite's memory, so RSS
+/// does not grow with the number of purchases.
+const WRITER_CACHE_KIB: i64 = 8 * 1024;
+/// Page cache of each reader, in KiB.
+const READER_CACHE_KIB: i64 = 2 * 1024;
+/// How long a connection waits for another process's lock before failing (only a backup
+/// or the `sqlite3` shell can hold one: a second sandbox is refused at open).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The writer connection and the counters only it advances.
+#[derive(Debug)]
+struct Writer {
+    conn: Connection,
+    /// The next purchase's sequence number.
+    next_seq: i64,
+    /// The next delivery's number.
+    next_delivery: i64,
+}
+
+/// What the store's connections and its maintenance thread share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    writer: Mutex<Writer>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    /// For reads of many rows, so they never hold up the request path's readers.
+    bulk: Mutex<Connection>,
+    stripes: Vec<Mutex<()>>,
+    /// Purchases with an S2S call being processed (memory only: a killed process leaves
+    /// none stuck).
+    in_flight: Mutex<HashSet<String>>,
+    /// Cached: every API call reads them; the process owns the file.
+    settings: RwLock<Settings>,
+    clock_offset: AtomicI64,
+    retain_days: Option<u32>,
+    /// Writes so far, so the checkpointer knows when there is something to do.
+    writes: AtomicU64,
+}
+
+/// Locks a mutex; a poisoned one (a panic elsewhere) is recovered, because every change
+/// under these locks is one SQLite statement or transaction, complete or rolled back.
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The SQLite store.
+#[derive(Debug)]
+pub struct Sqlite {
+    shared: Arc<Shared>,
+    maintenance: maintenance::Handle,
+    /// Held for the life of the store (declared after the connections: released after
+    /// they close).
+    _lock: Option<File>,
+    /// The private directory of a temporary store, deleted last.
+    _temp: Option<tempfile::TempDir>,
+}
+
+/// An opened store and what opening it had to say (a damaged file set aside, …).
+#[derive(Debug)]
+pub struct Opened {
+    pub backend: Sqlite,
+    pub notes: Vec<String>,
+    /// The file, for messages (`None`: temporary).
+    pub path: Option<PathBuf>,
+}
+
+impl Sqlite {
+    /// Opens (or creates) the store.
+    pub fn open(options: &Options) -> Result<Opened, OpenError> {
+        let (path, lock, temp) = match &options.location {
+            Location::Temporary => {
+                open::remove_abandoned_temporaries();
+                let dir = tempfile::Builder::new()
+                    .prefix(open::TEMPORARY_PREFIX)
+                    .tempdir()
+                    .map_err(|e| OpenError::Io {
+                        path: std::env::temp_dir(),
+                        why: format!("could not make a temporary state directory: {e}"),
+                    })?;
+                let path = dir.path().join("state.sqlite3");
+                // Held like a state file's, so a later run can tell this directory is
+                // in use and not abandoned.
+                (path.clone(), Some(open::lock(&path)?), Some(dir))
+            }
+            Location::File(path) => (path.clone(), Some(open::lock(path)?), None),
+        };
+        let (writer, notes) = open::open_or_replace(&path)?;
+        let shared = Arc::new(Shared::new(writer, &path, options.retain_days)?);
+        let checkpointer = open::open_more(&path)?;
+        tune(&checkpointer, READER_CACHE_KIB).map_err(|e| OpenError::Io {
+            path: path.clone(),
+            why: e.to_string(),
+        })?;
+        let maintenance = maintenance::start(Arc::clone(&shared), checkpointer);
+        Ok(Opened {
+            backend: Sqlite {
+                shared,
+                maintenance,
+                _lock: lock,
+                _temp: temp,
+            },
+            notes,
+            path: matches!(options.location, Location::File(_)).then_some(path),
+        })
+    }
+}
+
+impl Drop for Sqlite {
+    fn drop(&mut self) {
+        self.maintenance.stop();
+    }
+}
+
+fn tune(conn: &Connection, cache_kib: i64) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -cache_kib)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(())
+}
+
+impl Shared {
+    fn new(writer: Connection, path: &Path, retain_days: Option<u32>) -> Result<Shared, OpenError> {
+        let io = |e: rusqlite::Error| OpenError::Io {
+            path: path.to_path_buf(),
+            why: e.to_string(),
+        };
+        tune(&writer, WRITER_CACHE_KIB).map_err(io)?;
+        // The maintenance thread checkpoints; this is only the backstop if it falls
+        // behind (a commit that passes it checkpoints inline).
+        writer
+            .pragma_update(None, "wal_autocheckpoint", 16_384)
+            .map_err(io)?;
+        writer
+            .pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)
+            .map_err(io)?;
+        let next_seq: i64 = writer
+            .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM purchases", [], |r| {
+                r.get(0)
+            })
+            .map_err(io)?;
+        let next_delivery: i64 = writer
+            .query_row("SELECT COALESCE(MAX(n), -1) + 1 FROM deliveries", [], |r| {
+                r.get(0)
+            })
+            .map_err(io)?;
+        let meta = |key: &str| -> Result<Option<String>, OpenError> {
+            writer
+                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+                .map_err(io)
+        };
+        // A settings row that no longer reads falls back to the defaults, not a failure.
+        let settings = meta(keys::SETTINGS)?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        let clock = meta(keys::CLOCK)?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let conn = open::open_more(path)?;
+            tune(&conn, READER_CACHE_KIB).map_err(io)?;
+            readers.push(Mutex::new(conn));
+        }
+        let bulk = open::open_more(path)?;
+        tune(&bulk, READER_CACHE_KIB).map_err(io)?;
+        Ok(Shared {
+            writer: Mutex::new(Writer {
+                conn: writer,
+                next_seq,
+                next_delivery,
+            }),
+            readers,
+            next_reader: AtomicUsize::new(0),
+            bulk: Mutex::new(bulk),
+            stripes: (0..STRIPES).map(|_| Mutex::new(())).collect(),
+            in_flight: Mutex::new(HashSet::new()),
+            settings: RwLock::new(settings),
+            clock_offset: AtomicI64::new(clock),
+            retain_days,
+            writes: AtomicU64::new(0),
+        })
+    }
+
+    /// Runs `f` on a free reader (the request path's connections).
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for k in 0..READERS {
+            if let Ok(conn) = self.readers[(start + k) % READERS].try_lock() {
+                return Ok(f(&conn)?);
+            }
+        }
+        Ok(f(&locked(&self.readers[start % READERS]))?)
+    }
+
+    /// Runs `f` on the connection for long reads.
+    fn read_bulk<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        Ok(f(&locked(&self.bulk))?)
+    }
+
+    /// Runs `f` with the writer.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Writer) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let out = f(&mut locked(&self.writer))?;
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        Ok(out)
+    }
+
+    fn stripe(&self, id: &str) -> MutexGuard<'_, ()> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut h);
+        locked(&self.stripes[(h.finish() % STRIPES as u64) as usize])
+    }
+
+    fn put_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write(|w| {
+            w.conn
+                .prepare_cached(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                )?
+                .execute(params![key, value])
+                .map(drop)
+        })
+    }
+
+    /// The sandbox's "now".
+    fn now(&self) -> i64 {
+        crate::clock::now_epoch() + self.clock_offset.load(Ordering::Relaxed) * 60
+    }
+
+    /// Deletes up to `limit` purchases whose status last changed before `cutoff`, with
+    /// their deliveries, in one transaction.
+    fn sweep(&self, cutoff: i64, limit: usize) -> Result<usize, StoreError> {
+        let gone = self.write(|w| {
+            let tx = w.conn.transaction()?;
+            let victims: Vec<(i64, String)> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT seq, id FROM purchases WHERE updated_on < ?1 LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![cutoff, limit as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            {
+                let mut deliveries =
+                    tx.prepare_cached("DELETE FROM deliveries WHERE purchase_id = ?1")?;
+                let mut purchases = tx.prepare_cached("DELETE FROM purchases WHERE seq = ?1")?;
+                for (seq, id) in &victims {
+                    deliveries.execute([id])?;
+                    purchases.execute([seq])?;
+                }
+            }
+            tx.commit()?;
+            Ok(victims)
+        })?;
+        let mut in_flight = locked(&self.in_flight);
+        for (_, id) in &gone {
+            in_flight.remove(id);
+        }
+        Ok(gone.len())
+    }
+
+    /// The retention cut-off now, if purchases are ever deleted.
+    fn retention_cutoff(&self) -> Option<i64> {
+        self.retain_days
+            .map(|days| self.now() - i64::from(days) * 86_400)
+    }
+}
+
+/// A purchase row: sequence number and record.
+fn purchase_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String)> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
+fn delivery_of(record: &str, body: Option<String>) -> Result<Delivery, StoreError> {
+    let mut d: Delivery = serde_json::from_str(record)?;
+    if let Some(body) = body {
+        d.body = serde_json::from_str(&body)?;
+    }
+    Ok(d)
+}
+
+impl Backend for Sqlite {
+    fn get(&self, id: &str) -> Result<Option<Purchase>, StoreError> {
+        let row = self.shared.read(|c| {
+            c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
+                .query_row([id], purchase_row)
+                .optional()
+        })?;
+        let Some((seq, body)) = row else {
+            return Ok(None);
+        };
+        let mut p = codec::decode(&body, seq)?;
+        p.in_flight = locked(&self.shared.in_flight).contains(id);
+        Ok(Some(p))
+    }
+
+    fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError> {
+        let body = codec::encode(p)?;
+        let cols = Columns::of(p);
+        let saved = cols.saved.as_ref();
+        self.shared.write(|w| {
+            let seq = w.next_seq;
+            let added = w
+                .conn
+                .prepare_cached(
+                    "INSERT INTO purchases (seq, id, merchant_ref, status, created_on, updated_on,
+                         paid_count, saved_token, saved_customer, saved_brand, saved_last4, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                     ON CONFLICT(merchant_ref) DO NOTHING",
+                )?
+                .execute(params![
+                    seq,
+                    p.id,
+                    p.merchant_ref,
+                    cols.status,
+                    p.created_on,
+                    p.updated_on,
+                    cols.paid_count,
+                    saved.map(|s| &s.token),
+                    saved.map(|s| &s.customer),
+                    saved.map(|s| &s.brand_id),
+                    saved.map(|s| &s.last_four),
+                    body,
+                ])?;
+            if added == 0 {
+                return Ok(Inserted::DuplicateMerchantRef);
+            }
+            w.next_seq += 1;
+            Ok(Inserted::Added { seq })
+        })
+    }
+
+    fn update(&self, id: &str, f: &mut dyn FnMut(&mut Purchase)) -> Result<bool, StoreError> {
+        let _turn = self.shared.stripe(id);
+        let row = self.shared.read(|c| {
+            c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
+                .query_row([id], purchase_row)
+                .optional()
+        })?;
+        let Some((seq, before)) = row else {
+            return Ok(false);
+        };
+        let mut p = codec::decode(&before, seq)?;
+        let was_in_flight = locked(&self.shared.in_flight).contains(id);
+        p.in_flight = was_in_flight;
+        f(&mut p);
+        let after = codec::encode(&p)?;
+        if after != before {
+            let cols = Columns::of(&p);
+            let saved = cols.saved.as_ref();
+            self.shared.write(|w| {
+                w.conn
+                    .prepare_cached(
+                        "UPDATE purchases SET status = ?2, paid_count = ?3, saved_token = ?4,
+                             saved_customer = ?5, saved_brand = ?6, saved_last4 = ?7, body = ?8,
+                             updated_on = ?9
+                         WHERE seq = ?1",
+                    )?
+                    .execute(params![
+                        seq,
+                        cols.status,
+                        cols.paid_count,
+                        saved.map(|s| &s.token),
+                        saved.map(|s| &s.customer),
+                        saved.map(|s| &s.brand_id),
+                        saved.map(|s| &s.last_four),
+                        after,
+                        p.updated_on,
+                    ])
+                    .map(drop)
+            })?;
+        }
+        // Only once the write is done: a failed write leaves no mark behind.
+        if p.in_flight != was_in_flight {
+            let mut in_flight = locked(&self.shared.in_flight);
+            if p.in_flight {
+                in_flight.insert(id.to_string());
+            } else {
+                in_flight.remove(id);
+            }
+        }
+        Ok(true)
+    }
+
+    fn end_in_flight(&self, id: &str) {
+        locked(&self.shared.in_flight).remove(id);
+    }
+
+    fn page(&self, query: &PageQuery) -> Result<Page, PageError> {
+        let limit = query.limit.max(1);
+        let rows = self.shared.read_bulk(|c| {
+            let below = match &query.before {
+                None => i64::MAX,
+                Some(id) => {
+                    match c
+                        .prepare_cached("SELECT seq FROM purchases WHERE id = ?1")?
+                        .query_row([id], |r| r.get::<_, i64>(0))
+                        .optional()?
+                    {
+                        Some(seq) => seq,
+                        None => return Ok(None),
+                    }
+                }
+            };
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, body FROM purchases WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![below, limit as i64 + 1], purchase_row)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map(Some)
+        })?;
+        let Some(mut rows) = rows else {
+            return Err(PageError::UnknownBefore(
+                query.before.clone().unwrap_or_default(),
+            ));
+        };
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let in_flight = locked(&self.shared.in_flight).clone();
+        let mut purchases = Vec::with_capacity(rows.len());
+        for (seq, body) in rows {
+            let mut p = codec::decode(&body, seq).map_err(StoreError::from)?;
+            p.in_flight = in_flight.contains(&p.id);
+            purchases.push(p);
+        }
+        let next_before = if more {
+            purchases.last().map(|p| p.id.clone())
+        } else {
+            None
+        };
+        Ok(Page {
+            purchases,
+            next_before,
+        })
+    }
+
+    fn due_for_aging(
+        &self,
+        cutoffs: AgingCutoffs,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        self.shared.read_bulk(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id FROM purchases WHERE status IN ('CREATED', 'PENDING_EXECUTE') AND created_on < ?1
+                 UNION ALL
+                 SELECT id FROM purchases WHERE status = 'OVERDUE' AND created_on < ?2
+                 UNION ALL
+                 SELECT id FROM purchases WHERE status = 'PREAUTHORIZED' AND created_on < ?3
+                 LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    cutoffs.overdue,
+                    cutoffs.expired,
+                    cutoffs.hold_lapsed,
+                    limit as i64
+                ],
+                |r| r.get::<_, String>(0),
+            )?;
+            rows.collect()
+        })
+    }
+
+    fn sweep(&self, cutoff: i64, limit: usize) -> Result<usize, StoreError> {
+        self.shared.sweep(cutoff, limit)
+    }
+
+    fn saved_card(
+        &self,
+        token: &str,
+        brand_id: &str,
+    ) -> Result<Option<PendingPayment>, StoreError> {
+        let row = self.shared.read(|c| {
+            c.prepare_cached(
+                "SELECT seq, body FROM purchases WHERE saved_token = ?1 AND saved_brand = ?2
+                 ORDER BY seq LIMIT 1",
+            )?
+            .query_row([token, brand_id], purchase_row)
+            .optional()
+        })?;
+        match row {
+            None => Ok(None),
+            Some((seq, body)) => Ok(codec::decode(&body, seq)?
+                .after
+                .remember
+                .map(|saved| saved.card)),
+        }
+    }
+
+    fn saved_cards(
+        &self,
+        customer: &str,
+        brand_id: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        self.shared.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT saved_last4, saved_token FROM purchases
+                 WHERE saved_customer = ?1 AND saved_brand = ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![customer, brand_id, limit as i64], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                ))
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn append_delivery(&self, d: NewDelivery) -> Result<Delivery, StoreError> {
+        let body = serde_json::to_string(&d.body)?;
+        self.shared.write(|w| {
+            let delivery = Delivery {
+                n: w.next_delivery as u64,
+                purchase_id: d.purchase_id,
+                url: d.url,
+                status: d.status,
+                signature: d.signature,
+                response_status: d.response_status,
+                error: d.error,
+                delivered_at: d.delivered_at,
+                forwarded: d.forwarded,
+                body: d.body,
+            };
+            let record = serde_json::to_string(&delivery)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            w.conn
+                .prepare_cached(
+                    "INSERT INTO deliveries (n, purchase_id, response_status, record, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    w.next_delivery,
+                    delivery.purchase_id,
+                    delivery.response_status,
+                    record,
+                    body
+                ])?;
+            w.next_delivery += 1;
+            Ok(delivery)
+        })
+    }
+
+    fn delivery(&self, n: u64) -> Result<Option<Delivery>, StoreError> {
+        let Ok(n) = i64::try_from(n) else {
+            return Ok(None);
+        };
+        let row = self.shared.read(|c| {
+            c.prepare_cached("SELECT record, body FROM deliveries WHERE n = ?1")?
+                .query_row([n], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()
+        })?;
+        row.map(|(record, body)| delivery_of(&record, Some(body)))
+            .transpose()
+    }
+
+    fn deliveries(
+        &self,
+        limit: usize,
+        before: Option<u64>,
+        purchase_id: Option<&str>,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let below = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let records: Vec<String> = self.shared.read_bulk(|c| match purchase_id {
+            None => {
+                let mut stmt = c.prepare_cached(
+                    "SELECT record FROM deliveries WHERE n < ?1 ORDER BY n DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![below, limit as i64], |r| r.get(0))?;
+                rows.collect()
+            }
+            Some(id) => {
+                let mut stmt = c.prepare_cached(
+                    "SELECT record FROM deliveries WHERE purchase_id = ?3 AND n < ?1
+                     ORDER BY n DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![below, limit as i64, id], |r| r.get(0))?;
+                rows.collect()
+            }
+        })?;
+        records
+            .iter()
+            .rev()
+            .map(|record| delivery_of(record, None))
+            .collect()
+    }
+
+    fn stats(&self) -> Result<Stats, StoreError> {
+        self.shared.read_bulk(|c| {
+            let mut by_status = Vec::new();
+            let mut total = 0u64;
+            {
+                let mut stmt = c.prepare_cached(
+                    "SELECT status, COUNT(*) FROM purchases GROUP BY status ORDER BY status",
+                )?;
+                let rows =
+                    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+                for row in rows {
+                    let (status, n) = row?;
+                    let n = n.max(0) as u64;
+                    total += n;
+                    by_status.push((status, n));
+                }
+            }
+            let double_paid: i64 = c.query_row(
+                "SELECT COUNT(*) FROM purchases WHERE paid_count > 1",
+                [],
+                |r| r.get(0),
+            )?;
+            let (webhooks, delivered): (i64, i64) = c.query_row(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE response_status BETWEEN 200 AND 299)
+                 FROM deliveries",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(Stats {
+                purchases: total,
+                by_status,
+                double_paid: double_paid.max(0) as u64,
+                webhooks_total: webhooks.max(0) as u64,
+                webhooks_delivered_2xx: delivered.max(0) as u64,
+            })
+        })
+    }
+
+    fn settings(&self) -> Settings {
+        self.shared
+            .settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn put_settings(&self, settings: &Settings) -> Result<(), StoreError> {
+        self.shared
+            .put_meta(keys::SETTINGS, &serde_json::to_string(settings)?)?;
+        *self
+            .shared
+            .settings
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = settings.clone();
+        Ok(())
+    }
+
+    fn clock_offset_minutes(&self) -> i64 {
+        self.shared.clock_offset.load(Ordering::Relaxed)
+    }
+
+    fn advance_clock(&self, minutes: i64) -> Result<i64, StoreError> {
+        let shared = &self.shared;
+        // Under the writer, so two moves add up rather than race.
+        shared.write(|w| {
+            let next = shared
+                .clock_offset
+                .load(Ordering::Relaxed)
+                .saturating_add(minutes);
+            w.conn
+                .prepare_cached(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                )?
+                .execute(params![keys::CLOCK, next.to_string()])?;
+            shared.clock_offset.store(next, Ordering::Relaxed);
+            Ok(next)
+        })
+    }
+
+    fn refunds_in_process(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        self.shared.read_bulk(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id FROM purchases WHERE status = 'REFUND_IN_PROCESS' LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+            rows.collect()
+        })
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.shared.read(|c| {
+            c.prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    fn put_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.shared.put_meta(key, value)
+    }
+
+    fn reset(&self) -> Result<(), StoreError> {
+        let shared = &self.shared;
+        shared.write(|w| {
+            let tx = w.conn.transaction()?;
+            tx.execute("DELETE FROM purchases", [])?;
+            tx.execute("DELETE FROM deliveries", [])?;
+            tx.execute(
+                "DELETE FROM meta WHERE key IN (?1, ?2)",
+                [keys::SETTINGS, keys::CLOCK],
+            )?;
+            tx.commit()?;
+            w.next_seq = 1;
+            w.next_delivery = 0;
+            *shared.settings.write().unwrap_or_else(|p| p.into_inner()) = Settings::default();
+            shared.clock_offset.store(0, Ordering::Relaxed);
+            locked(&shared.in_flight).clear();
+            Ok(())
+        })
+    }
+
+    fn request_sweep(&self) {
+        self.maintenance.sweep_now();
+    }
+}
+
+#[cfg(test)]
+mod tests;

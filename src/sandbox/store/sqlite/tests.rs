@@ -1,0 +1,237 @@
+//! The SQLite store on its own: what it keeps, across a reopen, and what it deletes.
+
+use serde_json::json;
+
+use super::*;
+use crate::sandbox::purchase::Status;
+
+fn purchase(id: &str, merchant_ref: &str, created_on: i64) -> Purchase {
+    Purchase {
+        id: id.into(),
+        merchant_ref: merchant_ref.into(),
+        created_on,
+        updated_on: created_on,
+        history: vec![("created".into(), created_on)],
+        ..Purchase::default()
+    }
+}
+
+fn at(path: &Path, retain_days: Option<u32>) -> Sqlite {
+    Sqlite::open(&Options {
+        location: Location::File(path.to_path_buf()),
+        retain_days,
+    })
+    .expect("open")
+    .backend
+}
+
+fn delivery(purchase_id: &str) -> NewDelivery {
+    NewDelivery {
+        purchase_id: purchase_id.into(),
+        url: "http://127.0.0.1:1/hook".into(),
+        status: "paid".into(),
+        signature: "sig".into(),
+        response_status: Some(200),
+        error: None,
+        delivered_at: 1,
+        forwarded: false,
+        body: json!({"status": "paid"}),
+    }
+}
+
+#[test]
+fn purchases_settings_clock_and_deliveries_survive_a_reopen() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    {
+        let store = at(&path, None);
+        assert_eq!(
+            store.insert(&purchase("a", "ref-a", 10)).expect("insert"),
+            Inserted::Added { seq: 1 }
+        );
+        assert_eq!(
+            store.insert(&purchase("b", "ref-a", 11)).expect("insert"),
+            Inserted::DuplicateMerchantRef
+        );
+        store
+            .update("a", &mut |p| p.set_status(Status::Paid, 12))
+            .expect("update");
+        let settings = Settings {
+            attempt_limit: 9,
+            ..Settings::default()
+        };
+        store.put_settings(&settings).expect("settings");
+        assert_eq!(store.advance_clock(30).expect("clock"), 30);
+        assert_eq!(store.append_delivery(delivery("a")).expect("log").n, 0);
+        assert_eq!(store.append_delivery(delivery("a")).expect("log").n, 1);
+    }
+    let store = at(&path, None);
+    let a = store.get("a").expect("get").expect("a is there");
+    assert_eq!((a.status, a.reference.as_str()), (Status::Paid, "PS1"));
+    assert_eq!(store.settings().attempt_limit, 9);
+    assert_eq!(store.clock_offset_minutes(), 30);
+    let replay = store.delivery(1).expect("read").expect("delivery 1");
+    assert_eq!(
+        replay.body,
+        json!({"status": "paid"}),
+        "the body, for a replay"
+    );
+    assert_eq!(store.append_delivery(delivery("a")).expect("log").n, 2);
+    assert_eq!(
+        store.insert(&purchase("c", "ref-c", 13)).expect("insert"),
+        Inserted::Added { seq: 2 },
+        "numbering goes on"
+    );
+}
+
+#[test]
+fn the_in_flight_mark_is_kept_in_memory_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    {
+        let store = at(&path, None);
+        store.insert(&purchase("a", "r", 1)).expect("insert");
+        store
+            .update("a", &mut |p| p.in_flight = true)
+            .expect("mark");
+        assert!(store.get("a").expect("get").expect("a").in_flight);
+        store.end_in_flight("a");
+        assert!(!store.get("a").expect("get").expect("a").in_flight);
+        store
+            .update("a", &mut |p| p.in_flight = true)
+            .expect("mark");
+    }
+    let store = at(&path, None);
+    assert!(
+        !store.get("a").expect("get").expect("a").in_flight,
+        "a process that stopped mid-call leaves no purchase stuck"
+    );
+}
+
+#[test]
+fn pages_go_newest_first_and_say_where_the_next_starts() {
+    let store = Sqlite::open(&Options::default()).expect("open").backend;
+    for i in 0..5 {
+        store
+            .insert(&purchase(&format!("p{i}"), &format!("r{i}"), i))
+            .expect("insert");
+    }
+    let ids =
+        |page: &Page| -> Vec<String> { page.purchases.iter().map(|p| p.id.clone()).collect() };
+    let first = store
+        .page(&PageQuery {
+            limit: 2,
+            before: None,
+        })
+        .expect("page");
+    assert_eq!(ids(&first), ["p4", "p3"]);
+    assert_eq!(first.next_before.as_deref(), Some("p3"));
+    let second = store
+        .page(&PageQuery {
+            limit: 3,
+            before: first.next_before.clone(),
+        })
+        .expect("page");
+    assert_eq!(ids(&second), ["p2", "p1", "p0"]);
+    assert_eq!(second.next_before, None, "the last page");
+    assert!(matches!(
+        store.page(&PageQuery {
+            limit: 2,
+            before: Some("nope".into()),
+        }),
+        Err(PageError::UnknownBefore(id)) if id == "nope"
+    ));
+}
+
+#[test]
+fn a_sweep_deletes_the_long_unchanged_purchases_and_their_deliveries_only() {
+    let store = Sqlite::open(&Options::default()).expect("open").backend;
+    for i in 0..7 {
+        store
+            .insert(&purchase(&format!("old{i}"), &format!("o{i}"), 100))
+            .expect("insert");
+        store
+            .append_delivery(delivery(&format!("old{i}")))
+            .expect("log");
+    }
+    store.insert(&purchase("young", "y", 1000)).expect("insert");
+    store.append_delivery(delivery("young")).expect("log");
+    // Old, but its status changed lately: kept.
+    store.insert(&purchase("moved", "m", 100)).expect("insert");
+    store
+        .update("moved", &mut |p| p.set_status(Status::Expired, 900))
+        .expect("update");
+    assert_eq!(store.sweep(500, 5).expect("sweep"), 5, "one batch");
+    assert_eq!(store.sweep(500, 5).expect("sweep"), 2);
+    assert_eq!(store.sweep(500, 5).expect("sweep"), 0);
+    assert!(store.get("old0").expect("get").is_none());
+    assert!(store.get("young").expect("get").is_some());
+    assert!(store.get("moved").expect("get").is_some());
+    let log = store.deliveries(100, None, None).expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].n, log[0].purchase_id.as_str()), (7, "young"));
+    let stats = store.stats().expect("stats");
+    assert_eq!((stats.purchases, stats.webhooks_total), (2, 1));
+}
+
+#[test]
+fn reset_clears_everything_and_numbering_starts_again() {
+    let store = Sqlite::open(&Options::default()).expect("open").backend;
+    store.insert(&purchase("a", "r", 1)).expect("insert");
+    store.append_delivery(delivery("a")).expect("log");
+    store.advance_clock(5).expect("clock");
+    store.reset().expect("reset");
+    assert!(store.get("a").expect("get").is_none());
+    assert_eq!(store.clock_offset_minutes(), 0);
+    assert_eq!(
+        store.insert(&purchase("b", "r", 2)).expect("insert"),
+        Inserted::Added { seq: 1 },
+        "the merchantRef is free again too"
+    );
+    assert_eq!(store.append_delivery(delivery("b")).expect("log").n, 0);
+}
+
+#[test]
+fn the_delivery_log_lists_the_newest_oldest_first() {
+    let store = Sqlite::open(&Options::default()).expect("open").backend;
+    for _ in 0..5 {
+        store.append_delivery(delivery("a")).expect("log");
+    }
+    let ns = |v: Vec<Delivery>| -> Vec<u64> { v.iter().map(|d| d.n).collect() };
+    assert_eq!(ns(store.deliveries(3, None, None).expect("log")), [2, 3, 4]);
+    assert_eq!(ns(store.deliveries(3, Some(2), None).expect("log")), [0, 1]);
+}
+
+#[test]
+fn a_damaged_file_is_kept_aside_and_a_fresh_one_used() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    std::fs::write(
+        &path,
+        b"this is not a database, it is a shopping list".repeat(200),
+    )
+    .expect("write");
+    let opened = Sqlite::open(&Options {
+        location: Location::File(path.clone()),
+        retain_days: None,
+    })
+    .expect("opens fresh");
+    assert!(
+        opened.notes.iter().any(|n| n.contains("is damaged")),
+        "{:?}",
+        opened.notes
+    );
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("state.sqlite3.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let text = std::fs::read(dir.path().join(&kept[0])).expect("kept");
+    assert!(text.starts_with(b"this is not a database"), "untouched");
+    opened
+        .backend
+        .insert(&purchase("a", "r", 1))
+        .expect("the fresh file works");
+}
