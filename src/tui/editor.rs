@@ -31,9 +31,13 @@ fn chosen_editor() -> Option<String> {
 /// be written, the editor failed or exited non-zero (the file is then not read).
 pub fn edit(terminal: &mut DefaultTerminal, text: &str) -> Msg {
     let Some(editor) = chosen_editor() else {
-        return Msg::EditedJson(Err(
-            "No editor: set $EDITOR (e.g. export EDITOR=nano) and press Ctrl+E again.".into(),
-        ));
+        return Msg::EditedJson(Err(format!(
+            "No editor: set $EDITOR (e.g. export EDITOR=nano) and press {} again.",
+            super::keys::label_of(
+                super::keys::Action::EditJson,
+                super::keys::Context::CardForm
+            )
+        )));
     };
     let path = match write_private(text) {
         Ok(path) => path,

@@ -180,6 +180,8 @@ impl Key {
             KeyCode::BackTab => "Shift+Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             other => format!("{other:?}"),
@@ -874,6 +876,12 @@ pub fn label_of(action: Action, context: Context) -> String {
         .filter(|b| b.contexts.is_empty() || b.contexts.contains(&context))
         .find_map(|b| b.keys.first())
         .map_or_else(|| "?".to_string(), Key::label)
+}
+
+/// How the first key of `action` in the exchange detail is written: the detail's notices
+/// and status line name keys through this.
+pub fn detail_key(action: Action) -> String {
+    label_of(action, Context::Detail)
 }
 
 /// Every key of `action` in `context`, as written in hints (`["Enter", "i"]`).

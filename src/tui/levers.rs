@@ -8,10 +8,10 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::app::{Act, App, Call, Effect, InputFor, Level, Overlay};
-use super::keys::Action;
+use super::keys::{Action, Context, label_of};
 use super::panel::{self, Delivery, Row, Tab};
 use super::requests::{CheckReason, ControlOp, Purpose};
-use super::update::{check_status, leave_purchase, start, web_url};
+use super::update::{already_in_flight, check_status, leave_purchase, start, web_url};
 use crate::api::{ApiError, PurchaseStatus};
 use crate::flow::machine::{Flow, Outcome, Step};
 
@@ -85,10 +85,7 @@ pub fn on_purchase_action(app: &mut App, action: Action) -> Vec<Effect> {
 fn act(app: &mut App, purchase_id: String, act: Act) -> Vec<Effect> {
     app.refund_polls = 0;
     if app.requests.step_in_flight() || app.requests.find(|p| p == Purpose::Act).is_some() {
-        app.notice = Some((
-            Level::Warn,
-            "A request is already in flight (Esc cancels it).".into(),
-        ));
+        app.notice = Some((Level::Warn, already_in_flight(Context::Result)));
         return vec![];
     }
     vec![start(app, Purpose::Act, Call::Act { purchase_id, act })]
@@ -327,7 +324,10 @@ pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.panel.confirm_reset = true;
                 app.notice = Some((
                     Level::Warn,
-                    "Reset clears every purchase, delivery, setting and the clock: press X again to confirm.".into(),
+                    format!(
+                        "Reset clears every purchase, delivery, setting and the clock: press {} again to confirm.",
+                        label_of(Action::Reset, Context::Panel)
+                    ),
                 ));
                 vec![]
             }
@@ -347,7 +347,8 @@ pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.notice = Some((
                 Level::Info,
                 format!(
-                    "That key works on another tab (Tab switches; this is {}).",
+                    "That key works on another tab ({} switches; this is {}).",
+                    label_of(Action::PanelTab, Context::Panel),
                     tab.title()
                 ),
             ));

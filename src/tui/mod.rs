@@ -28,6 +28,8 @@ pub mod views;
 pub mod wrap;
 
 #[cfg(test)]
+mod key_text_tests;
+#[cfg(test)]
 mod mode_tests;
 #[cfg(test)]
 mod update_tests;

@@ -44,7 +44,13 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
         None => {
             app.notice = Some((
                 Level::Info,
-                "Nothing to copy here: y copies a callback URL or a settle command when one is shown.".into(),
+                format!(
+                    "Nothing to copy here: {} copies a callback URL or a settle command when one is shown.",
+                    super::keys::label_of(
+                        super::keys::Action::CopyValue,
+                        super::keys::Context::Result
+                    )
+                ),
             ));
             vec![]
         }

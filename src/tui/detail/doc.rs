@@ -240,8 +240,9 @@ fn body_rows(rows: &mut Vec<Row>, body: &str, readable_html: bool, t: &Theme) {
             rows,
             Para::plain(Line::styled(
                 format!(
-                    "  … {} more bytes not shown here (c copies the whole exchange as curl)",
-                    body.len() - cut
+                    "  … {} more bytes not shown here ({} copies the whole exchange as curl)",
+                    body.len() - cut,
+                    crate::tui::keys::detail_key(crate::tui::keys::Action::CopyCurl)
                 ),
                 Style::default().fg(t.warn),
             )),

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 pub use search::{Match, Search, matches};
 
 use super::app::{App, Effect, Level, Overlay};
-use super::keys::Action;
+use super::keys::{Action, Context, detail_key as key, label_of};
 use super::layout;
 use super::wrap::{self, Para};
 use doc::Doc;
@@ -270,7 +270,10 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 None => {
                     notice = Some((
                         Level::Info,
-                        "Nothing to copy on this line: y copies the value under the cursor.".into(),
+                        format!(
+                            "Nothing to copy on this line: {} copies the value under the cursor.",
+                            key(Action::CopyValue)
+                        ),
                     ));
                 }
             },
@@ -369,18 +372,32 @@ pub fn status_line(
     )];
     let s = &view.search;
     if s.typing {
-        spans.push(Span::styled("  /", Style::default().fg(t.accent)));
+        spans.push(Span::styled(
+            format!("  {}", key(Action::SearchStart)),
+            Style::default().fg(t.accent),
+        ));
         spans.push(Span::styled(
             typed_with_bar(&s.query, width / 2),
             t.row(true),
         ));
         let count = matches(doc, s.query.value()).len();
         spans.push(Span::styled(
+            // The prompt has the keyboard: its keys are the prompt's.
             match (s.query.value().is_empty(), count) {
-                (true, _) => "  type a word · Enter finds · Esc cancels".to_string(),
+                (true, _) => format!(
+                    "  type a word · {} finds · {} cancels",
+                    label_of(Action::Select, Context::Prompt),
+                    label_of(Action::Close, Context::Prompt)
+                ),
                 (false, 0) => "  no match".to_string(),
-                (false, 1) => "  1 match · Enter jumps".to_string(),
-                (false, n) => format!("  {n} matches · Enter jumps"),
+                (false, 1) => format!(
+                    "  1 match · {} jumps",
+                    label_of(Action::Select, Context::Prompt)
+                ),
+                (false, n) => format!(
+                    "  {n} matches · {} jumps",
+                    label_of(Action::Select, Context::Prompt)
+                ),
             },
             muted,
         ));
@@ -389,11 +406,17 @@ pub fn status_line(
         let text = match (all.len(), s.current) {
             (0, _) => format!("  no match for “{}”", s.query.value()),
             (n, Some(c)) => format!(
-                "  “{}” {}/{n} · n next · N previous",
+                "  “{}” {}/{n} · {} next · {} previous",
                 s.query.value(),
-                c + 1
+                c + 1,
+                key(Action::SearchNext),
+                key(Action::SearchPrev)
             ),
-            (n, None) => format!("  “{}” {n} matches · n next", s.query.value()),
+            (n, None) => format!(
+                "  “{}” {n} matches · {} next",
+                s.query.value(),
+                key(Action::SearchNext)
+            ),
         };
         let style = if all.is_empty() {
             Style::default().fg(t.warn)
@@ -403,15 +426,24 @@ pub fn status_line(
         spans.push(Span::styled(text, style));
     } else {
         let html = match (doc.has_html, view.raw) {
-            (false, _) => "",
-            (true, false) => " · v raw HTML",
-            (true, true) => " · v readable",
+            (false, _) => String::new(),
+            (true, false) => format!(" · {} raw HTML", key(Action::RawHtml)),
+            (true, true) => format!(" · {} readable", key(Action::RawHtml)),
         };
         let used = wrap::width_of(&spans[0].content);
+        let fold = key(Action::ToggleFold);
+        let za = key(Action::FoldPrefix) + &key(Action::FoldAfterZ);
+        let sideways = key(Action::FoldClose) + &key(Action::FoldOpen);
+        let search = key(Action::SearchStart);
+        let copy = key(Action::CopyValue);
         let keys = [
-            "  ↑↓ move · Space/za fold · ←→ close/open · / search · y copy value",
-            "  Space fold · ←→ · / search · y copy",
-            "  ? keys",
+            format!(
+                "  {}{} move · {fold}/{za} fold · {sideways} close/open · {search} search · {copy} copy value",
+                key(Action::Up),
+                key(Action::Down)
+            ),
+            format!("  {fold} fold · {sideways} · {search} search · {copy} copy"),
+            format!("  {} keys", key(Action::Help)),
         ]
         .into_iter()
         .map(|k| format!("{k}{html}"))

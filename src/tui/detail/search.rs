@@ -115,7 +115,13 @@ pub fn submit(view: &mut DetailView, doc: &Doc) -> Option<(Level, String)> {
 /// `n` (forward) or `N`: the next or previous match, wrapping around the ends.
 pub fn step(view: &mut DetailView, doc: &Doc, forward: bool) -> Option<(Level, String)> {
     if view.search.query.value().is_empty() {
-        return Some((Level::Info, "Nothing searched yet: / then a word.".into()));
+        return Some((
+            Level::Info,
+            format!(
+                "Nothing searched yet: {} then a word.",
+                crate::tui::keys::detail_key(crate::tui::keys::Action::SearchStart)
+            ),
+        ));
     }
     let all = matches(doc, view.search.query.value());
     if all.is_empty() {

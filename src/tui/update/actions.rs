@@ -204,13 +204,14 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             if !app.endpoint.local {
                 app.notice = Some((
                     Level::Warn,
-                    "A real issuer's challenge must be answered in a browser: press o. (b works with the embedded or a local `serve`d sandbox.)".into(),
+                    format!(
+                        "A real issuer's challenge must be answered in a browser: press {}. ({} works with the embedded or a local `serve`d sandbox.)",
+                        label_of(Action::OpenBrowser, Context::Result),
+                        label_of(Action::CompleteHere, Context::Result)
+                    ),
                 ));
             } else if app.requests.step_in_flight() {
-                app.notice = Some((
-                    Level::Warn,
-                    "A request is already in flight (Esc cancels it).".into(),
-                ));
+                app.notice = Some((Level::Warn, already_in_flight(Context::Result)));
             } else if let (Some(url), true) = (app.flow.callback_url.clone(), pending(app)) {
                 // Open the callback first: only a challenge page asks for the OTP.
                 return vec![start(app, Purpose::Callback, Call::OpenCallback { url })];
@@ -238,10 +239,15 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                     Level::Warn,
                     match &app.flow.status {
                         Some(s) => format!(
-                            "This purchase is {}: it can no longer be paid. n starts a new purchase (the card form is kept).",
-                            s.as_upper()
+                            "This purchase is {}: it can no longer be paid. {} starts a new purchase (the card form is kept).",
+                            s.as_upper(),
+                            label_of(Action::NewPurchase, Context::Result)
                         ),
-                        None => "The purchase's status is not known yet (r asks for it); n starts a new purchase.".into(),
+                        None => format!(
+                            "The purchase's status is not known yet ({} asks for it); {} starts a new purchase.",
+                            label_of(Action::Retry, Context::Result),
+                            label_of(Action::NewPurchase, Context::Result)
+                        ),
                     },
                 ));
             }
@@ -258,8 +264,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 .unwrap_or_default();
             app.notice = Some((
                 Level::Info,
+                // F2 works only on step ②, so the notice says where; F7 works here.
                 format!(
-                    "New purchase, fresh merchantRef. Card form kept ({card}): F2 other card · F7 happy-3ds resets"
+                    "New purchase, fresh merchantRef. Card form kept ({card}): {} on step ② picks another card · {} happy-3ds resets",
+                    label_of(Action::TestCards, Context::CardForm),
+                    label_of(Action::Scenarios, Context::PurchaseForm)
                 ),
             ));
             effects

@@ -67,7 +67,10 @@ pub(super) fn on_created(
         step_forms::refresh_merchant_ref(&mut app.purchase_form);
         app.notice = Some((
             Level::Info,
-            "Purchase created. Step ②: check the card and device, then Ctrl+S.".into(),
+            format!(
+                "Purchase created. Step ②: check the card and device, then {}.",
+                label_of(Action::Send, Context::CardForm)
+            ),
         ));
     }
     vec![]
@@ -96,7 +99,14 @@ pub(super) fn on_s2s(
             check_status(app, CheckReason::AfterFailure)
         }
         (Some(Outcome::Pending { .. }), _) => {
-            app.notice = Some((Level::Info, "202 pending: press b to complete 3-D Secure here, or o to open the callback in your browser.".into()));
+            app.notice = Some((
+                Level::Info,
+                format!(
+                    "202 pending: press {} to complete 3-D Secure here, or {} to open the callback in your browser.",
+                    label_of(Action::CompleteHere, Context::Result),
+                    label_of(Action::OpenBrowser, Context::Result)
+                ),
+            ));
             vec![]
         }
         _ => vec![],
@@ -241,8 +251,10 @@ pub(super) fn on_follow(
             if app.flow.awaits_final_status() {
                 app.notice = Some((
                     Level::Warn,
-                    "The purchase has not reached a final status yet; press r to check again."
-                        .into(),
+                    format!(
+                        "The purchase has not reached a final status yet; press {} to check again.",
+                        label_of(Action::Retry, Context::Result)
+                    ),
                 ));
                 app.history.close_fold("stopped: not final yet");
             } else {
@@ -273,7 +285,10 @@ pub(super) fn on_check(
         app.notice = Some(match status {
             Some(PurchaseStatus::Created) => (
                 Level::Info,
-                "The status GET says the purchase is still CREATED: a retry can work (Ctrl+S); the cancelled call may have used one of its attempts.".into(),
+                format!(
+                    "The status GET says the purchase is still CREATED: a retry can work ({}); the cancelled call may have used one of its attempts.",
+                    label_of(Action::Send, Context::CardForm)
+                ),
             ),
             Some(s) => {
                 // The call did reach the server: show the purchase as it is now, where n
@@ -353,7 +368,8 @@ pub(super) fn cancel_newest(app: &mut App) -> Vec<Effect> {
             app.notice = Some((
                 Level::Warn,
                 format!(
-                    "Cancelled {what} after {waited}. If the server got it, a purchase may exist (no id was read); Ctrl+S sends again with a fresh merchantRef."
+                    "Cancelled {what} after {waited}. If the server got it, a purchase may exist (no id was read); {} sends again with a fresh merchantRef.",
+                    label_of(Action::Send, Context::PurchaseForm)
                 ),
             ));
             step_forms::refresh_merchant_ref(&mut app.purchase_form);
@@ -362,7 +378,10 @@ pub(super) fn cancel_newest(app: &mut App) -> Vec<Effect> {
             app.notice = Some((
                 Level::Warn,
                 format!(
-                    "Stopped {what} after {waited}; the purchase may still be pending: b or o to try again, r to check its status."
+                    "Stopped {what} after {waited}; the purchase may still be pending: {} or {} to try again, {} to check its status.",
+                    label_of(Action::CompleteHere, Context::Result),
+                    label_of(Action::OpenBrowser, Context::Result),
+                    label_of(Action::Retry, Context::Result)
                 ),
             ));
         }
@@ -374,7 +393,8 @@ pub(super) fn cancel_newest(app: &mut App) -> Vec<Effect> {
             app.notice = Some((
                 Level::Info,
                 format!(
-                    "Stopped {what} after {waited}; if it reached the server it may have taken effect (r checks the status)."
+                    "Stopped {what} after {waited}; if it reached the server it may have taken effect ({} on the result checks the status).",
+                    label_of(Action::Retry, Context::Result)
                 ),
             ));
         }

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::app::{Answer, App, Call, Effect, Level, Msg, Overlay, Pane, PollPlan};
-use super::keys::{Action, Context, action_for};
+use super::keys::{Action, Context, action_for, label_of};
 use super::layout;
 use super::requests::{CheckReason, InFlight, Purpose, RequestId, human};
 use super::step_forms;
@@ -36,6 +36,15 @@ use overlays::*;
 pub(in crate::tui) use purchase::web_url;
 use purchase::*;
 use session::*;
+
+/// The notice for a second request while one is in flight, naming the key that cancels
+/// it where the user is (`context`: a step form or the result).
+pub(in crate::tui) fn already_in_flight(context: Context) -> String {
+    format!(
+        "A request is already in flight ({} cancels it).",
+        label_of(Action::Cancel, context)
+    )
+}
 
 /// How long the app follows a purchase whose callback is in the user's browser.
 const EXTERNAL_FOLLOW: Duration = Duration::from_secs(300);

@@ -40,9 +40,11 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
                 Level::Info,
                 match app.history.filter_text() {
                     Some(f) => format!(
-                        "History filtered by \"{f}\": {} of {} rows (/ then Enter on an empty filter clears it)",
+                        "History filtered by \"{f}\": {} of {} rows ({} then {} on an empty filter clears it)",
                         app.history.len(),
-                        app.history.total()
+                        app.history.total(),
+                        label_of(Action::Filter, Context::History),
+                        label_of(Action::Select, Context::Prompt)
                     ),
                     None => "History filter cleared.".into(),
                 },
@@ -80,7 +82,10 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             if input.value().trim().is_empty() {
                 app.notice = Some((
                     Level::Warn,
-                    "Type the one-time code first (the sandbox's is 123456); Esc leaves the challenge unanswered.".into(),
+                    format!(
+                        "Type the one-time code first (the sandbox's is 123456); {} leaves the challenge unanswered.",
+                        label_of(Action::Close, Context::Prompt)
+                    ),
                 ));
                 return vec![];
             }

@@ -10,10 +10,7 @@ pub(super) fn pending(app: &App) -> bool {
 
 pub(super) fn send(app: &mut App) -> Vec<Effect> {
     if app.requests.step_in_flight() {
-        app.notice = Some((
-            Level::Warn,
-            "A request is already in flight (Esc cancels it).".into(),
-        ));
+        app.notice = Some((Level::Warn, already_in_flight(app.context())));
         return vec![];
     }
     let warnings = app.current_form().warnings();
@@ -22,8 +19,9 @@ pub(super) fn send(app: &mut App) -> Vec<Effect> {
         app.notice = Some((
             Level::Warn,
             format!(
-                "{} — Ctrl+S again sends anyway (watch the server's answer).",
-                list.join("; ")
+                "{} — {} again sends anyway (watch the server's answer).",
+                list.join("; "),
+                label_of(Action::Send, app.context())
             ),
         ));
         app.send_anyway = true;
@@ -118,7 +116,14 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
         {
             app.notice = Some((
                 Level::Warn,
-                "A create or S2S record cannot be replayed as recorded: its card is masked, the CVC was never stored and merchantRef must be unique. Use the forms instead: n for a new purchase, e to edit the card, then Ctrl+S.".into(),
+                // Shown over the detail, where n and e mean other things: close it first.
+                format!(
+                    "A create or S2S record cannot be replayed as recorded: its card is masked, the CVC was never stored and merchantRef must be unique. Use the forms instead: {} closes this, then on the result {} for a new purchase or {} to edit the card, then {}.",
+                    label_of(Action::Close, Context::Detail),
+                    label_of(Action::NewPurchase, Context::Result),
+                    label_of(Action::EditRetry, Context::Result),
+                    label_of(Action::Send, Context::CardForm)
+                ),
             ));
             vec![]
         }

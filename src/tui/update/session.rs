@@ -84,8 +84,9 @@ pub(super) fn load_scenario(
             app.notice = Some((
                 Level::Info,
                 format!(
-                    "Scenario {name}: {}{otp}. Ctrl+S to start.",
-                    scenario.description
+                    "Scenario {name}: {}{otp}. {} to start.",
+                    scenario.description,
+                    label_of(Action::Send, Context::PurchaseForm)
                 ),
             ));
             effects

@@ -12,6 +12,7 @@ use crate::card::group_in_fours;
 use crate::flow::card_list::CardFacts;
 use crate::tui::app::App;
 use crate::tui::card_picker::{CardPicker, auth_word};
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::theme::Theme;
 
 /// Marker, number and authentication columns with their gaps: what the outcome and the
@@ -37,11 +38,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: &CardPicker) {
     let t = &app.theme;
     let cards = picker.matches();
     let total = crate::flow::card_list::all().len();
+    let choose = label_of(Action::Select, Context::Picker);
+    let close = label_of(Action::Close, Context::Picker);
     let title = if picker.query.is_empty() {
-        format!("Test cards · {total} · type to search · Enter fills the card · Esc")
+        format!("Test cards · {total} · type to search · {choose} fills the card · {close}")
     } else {
         format!(
-            "Test cards · search \"{}\" · {} of {total} · Enter fills · Esc",
+            "Test cards · search \"{}\" · {} of {total} · {choose} fills · {close}",
             picker.query,
             cards.len()
         )
@@ -83,7 +86,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: &CardPicker) {
         lines.push(Line::styled(
             fit(
                 &format!(
-                    "No card matches \"{}\". Backspace edits the search; Esc closes.",
+                    "No card matches \"{}\": edit the search, or {close} closes.",
                     picker.query
                 ),
                 width,

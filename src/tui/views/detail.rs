@@ -11,6 +11,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::panel;
 use crate::tui::app::App;
 use crate::tui::detail::{self, DetailView, GUTTER, doc};
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::layout;
 use crate::tui::wrap;
 
@@ -57,8 +58,14 @@ pub fn draw_overlay(frame: &mut Frame, app: &App, index: usize, view: &DetailVie
     let area = frame.area();
     let b = layout::detail_box((area.width, area.height), app);
     frame.render_widget(Clear, b.outer);
+    let key = |action| label_of(action, Context::Detail);
     let block = panel(
-        "Exchange — r resend (webhooks: replay) · c copy as curl · Esc",
+        format!(
+            "Exchange — {} resend (webhooks: replay) · {} copy as curl · {}",
+            key(Action::Resend),
+            key(Action::CopyCurl),
+            key(Action::Close)
+        ),
         true,
         t,
     )

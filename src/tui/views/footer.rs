@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::fit;
 use crate::flow::machine::Outcome;
 use crate::tui::app::{App, Level, Mode};
-use crate::tui::keys::{Action, hints};
+use crate::tui::keys::{Action, hints, label_of};
 use crate::tui::panel::Tab;
 use crate::tui::sanitize::clean;
 
@@ -45,9 +45,9 @@ pub fn notice_lines(app: &App, width: usize) -> Vec<Line<'static>> {
                 // Esc cancels from the step pane with no overlay open; elsewhere it closes
                 // or goes back, so it is not promised there.
                 if app.pane == crate::tui::app::Pane::Step && app.overlay.is_none() {
-                    " · Esc cancels"
+                    format!(" · {} cancels", label_of(Action::Cancel, app.context()))
                 } else {
-                    ""
+                    String::new()
                 }
             ),
             Style::default().fg(t.accent),
@@ -111,12 +111,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     // the lowest-value hints (the table's last) go, whole; help, quit and the key that
     // switches the mode always stay, so the way to every other key is on screen.
     let width = area.width as usize;
+    let force_quit = format!(" · {} quit", label_of(Action::ForceQuit, app.context()));
     let cost = |h: &[(String, Action, &str)]| {
         1 + h
             .iter()
             .map(|(k, _, help)| k.chars().count() + help.chars().count() + 4)
             .sum::<usize>()
-            + " · Ctrl+C quit".len()
+            + force_quit.chars().count()
             + mode.chars().count()
             + usize::from(!mode.is_empty())
     };
@@ -151,7 +152,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Style::default().fg(t.muted),
         ));
     }
-    spans.push(Span::styled(" · Ctrl+C quit", Style::default().fg(t.muted)));
+    spans.push(Span::styled(force_quit, Style::default().fg(t.muted)));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::{fit, panel};
 use crate::api::{Exchange, ExchangeKind};
 use crate::tui::app::{App, Pane};
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::local_time::LocalTime;
 use crate::tui::sanitize::clean;
 
@@ -68,13 +69,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     // The shortest key that focuses history from where the user is (h is text while a
     // field is being edited: F6 then).
-    let focus_key = crate::tui::keys::usable_labels(
-        crate::tui::keys::Action::SwitchPane,
-        app.context(),
-        app.in_text(),
-    )
-    .into_iter()
-    .min_by_key(|k| k.chars().count());
+    let focus_key =
+        crate::tui::keys::usable_labels(Action::SwitchPane, app.context(), app.in_text())
+            .into_iter()
+            .min_by_key(|k| k.chars().count());
     // What the rows are comes first (count, filter, new rows, whose clock); the hint
     // goes first when the title is too long for the pane (the footer has it too).
     let title = format!(
@@ -82,7 +80,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         app.history.len()
     );
     let hint = match (focused, focus_key) {
-        (true, _) => " · newest first, Enter opens".to_string(),
+        (true, _) => format!(
+            " · newest first, {} opens",
+            label_of(Action::Select, Context::History)
+        ),
         (false, Some(key)) => format!(" · newest first, {key} to focus"),
         (false, None) => " · newest first".to_string(),
     };
@@ -98,9 +99,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if app.history.is_empty() {
         // "Nothing matches" is not "nothing yet".
         let text = if app.history.total() > 0 {
-            "No exchange matches the filter (/ then Enter on an empty filter clears it)."
+            format!(
+                "No exchange matches the filter ({} then {} on an empty filter clears it).",
+                label_of(Action::Filter, Context::History),
+                label_of(Action::Select, Context::Prompt)
+            )
         } else {
-            "No exchanges yet: Ctrl+S sends the first."
+            format!(
+                "No exchanges yet: {} sends the first.",
+                label_of(Action::Send, Context::PurchaseForm)
+            )
         };
         frame.render_widget(
             Paragraph::new(Line::styled(text, Style::default().fg(t.muted))),

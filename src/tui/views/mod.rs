@@ -48,8 +48,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     frame.render_widget(Block::default().style(base), area);
     if areas.too_small {
         let text = format!(
-            "Terminal too small ({}×{}). paysecure-explorer needs at least {MIN_WIDTH}×{MIN_HEIGHT}: enlarge it, or Ctrl+C to quit.",
-            area.width, area.height
+            "Terminal too small ({}×{}). paysecure-explorer needs at least {MIN_WIDTH}×{MIN_HEIGHT}: enlarge it, or {} to quit.",
+            area.width,
+            area.height,
+            crate::tui::keys::label_of(crate::tui::keys::Action::ForceQuit, app.context())
         );
         frame.render_widget(
             Paragraph::new(text)

@@ -12,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{centered, fit, panel};
 use crate::flow::presets::DEVICE_PRESETS;
 use crate::tui::app::{App, InputFor, Overlay};
-use crate::tui::keys::{BINDINGS, Context, Key};
+use crate::tui::keys::{Action, BINDINGS, Context, Key, label_of};
 use crate::tui::text_input::{TextInput, window};
 use crate::tui::wrap::{Para, width_of, wrap_all};
 
@@ -97,16 +97,23 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
     );
     let mut lines: Vec<Para> = [
         Line::styled("Modes, in the forms", strong),
-        Line::raw(
-            "INSERT (at start, in the first field): printable keys are text. Esc leaves the field: NORMAL.",
-        ),
+        Line::raw(format!(
+            "INSERT (at start, in the first field): printable keys are text. {} leaves the field: NORMAL.",
+            label_of(Action::LeaveField, Context::PurchaseForm)
+        )),
         Line::raw(normal_letters),
         Line::raw("Ctrl-chords, F-keys, Tab, Shift+Tab and ↑/↓ work in both modes."),
         Line::styled("Editing a field or a prompt", strong),
         Line::raw(
             "←/→ a character · Ctrl+←/→ or Alt+b/f a word · Home/End · Backspace/Delete · Ctrl+W a word back · Ctrl+K to the end · Ctrl+U clears · a paste goes in at the cursor (line breaks dropped)",
         ),
-        Line::styled("Esc, step by step", strong),
+        Line::styled(
+            format!(
+                "{}, step by step",
+                label_of(Action::Close, Context::Prompt)
+            ),
+            strong,
+        ),
         Line::raw(
             "closes the overlay or prompt (the filter prompt puts the filter back) → leaves the history pane → cancels the request in flight → leaves the field (normal mode).",
         ),
@@ -172,7 +179,9 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
     lines
 }
 
-const HELP_TITLE: &str = "Keys — Esc closes";
+fn help_title() -> String {
+    format!("Keys — {} closes", label_of(Action::Close, Context::Help))
+}
 const HELP_MAX: usize = 110;
 
 /// The help's wrapped lines and the rows that show them, at the app's frame size.
@@ -181,7 +190,7 @@ fn help_layout(app: &App) -> (Vec<Line<'static>>, usize, usize) {
     let notice = crate::tui::layout::compute(app.size, app).notice;
     let area = Rect::new(0, 0, app.size.0, (notice.y + 2).min(app.size.1));
     let unwrapped = help_paras(app, HELP_MAX);
-    let width = text_width(&unwrapped, HELP_TITLE, HELP_MAX, area);
+    let width = text_width(&unwrapped, &help_title(), HELP_MAX, area);
     let lines = wrap_all(&help_paras(app, width), width).lines;
     let rows = (lines.len() + 2).min(area.height.saturating_sub(4) as usize);
     (lines, width, rows.saturating_sub(2))
@@ -199,7 +208,7 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
         frame,
         area,
         app,
-        HELP_TITLE,
+        &help_title(),
         u16::try_from(width + 2).unwrap_or(u16::MAX),
         u16::try_from(rows + 2).unwrap_or(u16::MAX),
     );
@@ -239,7 +248,7 @@ fn is_printable(key: &Key) -> bool {
 
 fn devices(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
-    let title = "Device presets — Enter applies · Esc";
+    let title = &picker_title("Device presets", "applies");
     let widest = DEVICE_PRESETS
         .iter()
         .map(|d| width_of(d.user_agent) + 2)
@@ -287,10 +296,7 @@ fn otp(frame: &mut Frame, area: Rect, app: &App, input: &TextInput) {
         )),
         Para::plain(Line::raw("")),
     ];
-    let after = [Para::plain(Line::styled(
-        "Enter submits · Esc cancels",
-        muted,
-    ))];
+    let after = [Para::plain(Line::styled(prompt_keys("submits"), muted))];
     let prefix = Span::styled("OTP: ", muted);
     typed_box(
         frame,
@@ -309,10 +315,7 @@ fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, inp
         Para::plain(Line::styled(help.to_string(), muted)),
         Para::plain(Line::raw("")),
     ];
-    let after = [Para::plain(Line::styled(
-        "Enter applies · Esc cancels",
-        muted,
-    ))];
+    let after = [Para::plain(Line::styled(prompt_keys("applies"), muted))];
     let prefix = Span::styled("> ", Style::default().fg(t.accent));
     typed_box(
         frame,
@@ -373,7 +376,7 @@ fn typed_box(
 
 fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
-    let title = "Scenarios — Enter loads into the forms · Esc";
+    let title = &picker_title("Scenarios", "loads into the forms");
     let height = (app.scenario_names.len() as u16 + 2).min(area.height.saturating_sub(2));
     let widest = app
         .scenario_names
@@ -462,4 +465,22 @@ fn input_text(app: &App, what: InputFor) -> (String, String) {
             "status or id part; empty clears".into(),
         ),
     }
+}
+
+/// `Device presets — Enter applies · Esc`: a picker's title with its keys from the table.
+fn picker_title(name: &str, choosing: &str) -> String {
+    format!(
+        "{name} — {} {choosing} · {}",
+        label_of(Action::Select, Context::Picker),
+        label_of(Action::Close, Context::Picker)
+    )
+}
+
+/// `Enter submits · Esc cancels`, under a prompt, with its keys from the table.
+fn prompt_keys(submitting: &str) -> String {
+    format!(
+        "{} {submitting} · {} cancels",
+        label_of(Action::Select, Context::Prompt),
+        label_of(Action::Close, Context::Prompt)
+    )
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{fit, panel, short_id};
 use crate::flow::webhook_verify::signed_string;
 use crate::tui::app::App;
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::panel::Tab;
 use crate::tui::sanitize::clean;
 
@@ -35,7 +36,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .collect::<Vec<_>>()
         .join(" ");
     let block = panel(
-        format!("Sandbox panel · {tabs} · Tab switches · Esc closes"),
+        format!(
+            "Sandbox panel · {tabs} · {} switches · {} closes",
+            key(Action::PanelTab),
+            key(Action::Close)
+        ),
         true,
         t,
     )
@@ -74,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::raw(""));
     }
     lines.push(Line::styled(
-        "equivalent curl (y copies it):",
+        format!("equivalent curl ({} copies it):", key(Action::CopyCurl)),
         Style::default().fg(t.muted),
     ));
     lines.extend(curl_lines);
@@ -87,14 +92,21 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     let filter = if app.panel.filter.is_empty() {
         String::new()
     } else {
-        format!(" · filter \"{}\" (/ changes)", clean(&app.panel.filter))
+        format!(
+            " · filter \"{}\" ({} changes)",
+            clean(&app.panel.filter),
+            key(Action::Filter)
+        )
     };
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "{} of {} purchases, newest first{filter} · Enter opens · p/x settle paid/error",
+                "{} of {} purchases, newest first{filter} · {} opens · {}/{} settle paid/error",
                 shown.len(),
-                app.panel.rows.len()
+                app.panel.rows.len(),
+                key(Action::Select),
+                key(Action::SettlePaid),
+                key(Action::SettleError)
             ),
             width,
         ),
@@ -102,9 +114,12 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     )];
     if shown.is_empty() {
         lines.push(Line::raw(if app.panel.rows.is_empty() {
-            "No purchases in the sandbox yet (Ctrl+S on step ① creates one)."
+            format!(
+                "No purchases in the sandbox yet ({} on step ① creates one).",
+                label_of(Action::Send, Context::PurchaseForm)
+            )
         } else {
-            "No purchase matches the filter."
+            "No purchase matches the filter.".to_string()
         }));
         return lines;
     }
@@ -159,20 +174,41 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
         ),
         kv("sandbox clock", clock),
         Line::styled(
-            "  2 +2 h · d +24 h · t typed minutes",
+            format!(
+                "  {} +2 h · {} +24 h · {} typed minutes",
+                key(Action::Clock2h),
+                key(Action::Clock24h),
+                key(Action::ClockTyped)
+            ),
             Style::default().fg(t.accent),
         ),
         Line::raw(""),
-        kv("mode (m)", p.setting("mode")),
-        kv("attempt limit (a)", p.setting("attempt_limit")),
-        kv("added latency ms (l)", p.setting("latency_ms")),
-        kv("hang card timeout s (o)", p.setting("timeout_s")),
+        kv(&keyed("mode", Action::ToggleMode), p.setting("mode")),
+        kv(
+            &keyed("attempt limit", Action::SetAttempts),
+            p.setting("attempt_limit"),
+        ),
+        kv(
+            &keyed("added latency ms", Action::SetLatency),
+            p.setting("latency_ms"),
+        ),
+        kv(
+            &keyed("hang card timeout s", Action::SetTimeout),
+            p.setting("timeout_s"),
+        ),
         Line::raw(""),
         Line::styled(
             if p.confirm_reset {
-                "X again resets everything (purchases, deliveries, settings, clock)"
+                format!(
+                    "{} again resets everything (purchases, deliveries, settings, clock)",
+                    key(Action::Reset)
+                )
             } else {
-                "X resets the sandbox (asks first) · R reloads"
+                format!(
+                    "{} resets the sandbox (asks first) · {} reloads",
+                    key(Action::Reset),
+                    key(Action::PanelReload)
+                )
             },
             Style::default()
                 .fg(if p.confirm_reset { t.warn } else { t.muted })
@@ -187,8 +223,10 @@ fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "{} deliveries, newest first · r replays · u redelivers to a URL you type",
-                p.deliveries.len()
+                "{} deliveries, newest first · {} replays · {} redelivers to a URL you type",
+                p.deliveries.len(),
+                key(Action::Replay),
+                key(Action::Redeliver)
             ),
             width,
         ),
@@ -257,4 +295,15 @@ fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
         ));
     }
     lines
+}
+
+/// How the key of `action` in the panel is written: every key name here comes from the
+/// key table.
+fn key(action: Action) -> String {
+    label_of(action, Context::Panel)
+}
+
+/// `mode (m)`: a setting's name with the key that changes it.
+fn keyed(name: &str, action: Action) -> String {
+    format!("{name} ({})", key(action))
 }

@@ -13,7 +13,7 @@ use crate::flow::browser::Landed;
 use crate::flow::diagnosis;
 use crate::flow::machine::Outcome;
 use crate::tui::app::{App, Pane};
-use crate::tui::keys::Action;
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::requests::Purpose;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
@@ -66,16 +66,17 @@ fn paras(app: &App) -> Vec<Para> {
         let (title, raw) = match &app.failed_exchange {
             Some(ex) => (
                 format!(
-                    "response body of {} {} (v hides):",
+                    "response body of {} {} ({} hides):",
                     ex.method,
-                    clean(ex.path())
+                    clean(ex.path()),
+                    key(Action::RawBody)
                 ),
                 ex.response_body
                     .clone()
                     .unwrap_or_else(|| "(no body: the request got no answer)".into()),
             ),
             None => (
-                "response body (v hides):".to_string(),
+                format!("response body ({} hides):", key(Action::RawBody)),
                 "(no failed exchange to show)".into(),
             ),
         };
@@ -126,32 +127,43 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
         ),
     );
     push(lines, Line::raw(""));
-    let key_line = |text: &'static str, style: Style| Para {
+    // The key in a column of its own (from the table), the wrapped text hanging after it.
+    let key_line = |text: String, style: Style| Para {
         line: Line::styled(text, style),
         hang: 5,
         copy: None,
     };
+    let keyed = |action: Action, words: &str| format!("  {:<3}{words}", key(action));
     let plain = Style::default();
     push(
         lines,
         key_line(
-            "  o  open it in your browser (3-D Secure, then the redirect)",
+            keyed(
+                Action::OpenBrowser,
+                "open it in your browser (3-D Secure, then the redirect)",
+            ),
             plain,
         ),
     );
     push(
         lines,
         key_line(
-            "  b  complete it here: the app acts as the browser (an OTP only if the issuer challenges)",
+            keyed(
+                Action::CompleteHere,
+                "complete it here: the app acts as the browser (an OTP only if the issuer challenges)",
+            ),
             plain,
         ),
     );
-    push(lines, key_line("  y  copy the URL (OSC 52)", plain));
+    push(
+        lines,
+        key_line(keyed(Action::CopyValue, "copy the URL (OSC 52)"), plain),
+    );
     if app.endpoint.embedded {
         push(
             lines,
             key_line(
-                "     sandbox OTP: 123456 (anything else fails the challenge)",
+                "     sandbox OTP: 123456 (anything else fails the challenge)".into(),
                 Style::default().fg(t.muted),
             ),
         );
@@ -176,7 +188,10 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
         push(
             lines,
             Line::styled(
-                "browser on any machine that reaches it, or press b to complete it here.",
+                format!(
+                    "browser on any machine that reaches it, or press {} to complete it here.",
+                    key(Action::CompleteHere)
+                ),
                 warn,
             ),
         );
@@ -290,7 +305,11 @@ fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
             Style::default().fg(t.warn),
         ),
         PurchaseStatus::Preauthorized => (
-            format!("⏸ {upper} — the amount is held: k captures it, c cancels the hold"),
+            format!(
+                "⏸ {upper} — the amount is held: {} captures it, {} cancels the hold",
+                key(Action::Capture),
+                key(Action::CancelPurchase)
+            ),
             Style::default().fg(t.warn),
         ),
         PurchaseStatus::PartiallyCaptured => (
@@ -376,7 +395,13 @@ fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
         push(
             lines,
             Line::styled(
-                "settle it: Ctrl+P, then p (paid) or x (error); or with curl (y copies it):",
+                format!(
+                    "settle it: {}, then {} (paid) or {} (error); or with curl ({} copies it):",
+                    key(Action::OpenPanel),
+                    label_of(Action::SettlePaid, Context::Panel),
+                    label_of(Action::SettleError, Context::Panel),
+                    key(Action::CopyValue)
+                ),
                 muted,
             ),
         );
@@ -393,19 +418,22 @@ fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
     }
     timeline(lines, app);
     push(lines, Line::raw(""));
-    let mut keys = vec!["n new purchase", "r check status again"];
+    let mut keys = vec![
+        hint(Action::NewPurchase, "new purchase"),
+        hint(Action::Retry, "check status again"),
+    ];
     if crate::tui::levers::applies(app, Action::RefundFull) {
-        keys.push("f refund in full");
-        keys.push("p partial refund");
+        keys.push(hint(Action::RefundFull, "refund in full"));
+        keys.push(hint(Action::RefundPartial, "partial refund"));
     }
     if crate::tui::levers::applies(app, Action::Capture) {
-        keys.push("k capture");
+        keys.push(hint(Action::Capture, "capture"));
     }
     if crate::tui::levers::applies(app, Action::CancelPurchase) {
-        keys.push("c cancel");
+        keys.push(hint(Action::CancelPurchase, "cancel"));
     }
     if app.control_url.is_some() {
-        keys.push("Ctrl+P sandbox panel");
+        keys.push(hint(Action::OpenPanel, "sandbox panel"));
     }
     push(
         lines,
@@ -610,12 +638,20 @@ fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         ),
     );
     push(lines, Line::raw(""));
+    let raw = hint(Action::RawBody, "raw body");
     let keys = if at_create {
-        "e edit the purchase & send again · v raw body"
+        format!(
+            "{} · {raw}",
+            hint(Action::EditRetry, "edit the purchase & send again")
+        )
     } else if d.payable.is_yes() {
-        "e edit & retry on this purchase · n new purchase · v raw body"
+        format!(
+            "{} · {} · {raw}",
+            hint(Action::EditRetry, "edit & retry on this purchase"),
+            hint(Action::NewPurchase, "new purchase")
+        )
     } else {
-        "n new purchase · v raw body"
+        format!("{} · {raw}", hint(Action::NewPurchase, "new purchase"))
     };
     push(lines, Line::styled(keys, Style::default().fg(t.muted)));
 }
@@ -677,9 +713,29 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         Line::styled(clean(&known), Style::default().fg(style)),
     );
     let keys = if app.flow.purchase.is_none() || app.flow.can_retry_same_purchase() {
-        "r to retry, e to edit, n for a new purchase."
+        format!(
+            "{} to retry, {} to edit, {} for a new purchase.",
+            key(Action::Retry),
+            key(Action::EditRetry),
+            key(Action::NewPurchase)
+        )
     } else {
-        "r checks the status again, n for a new purchase."
+        format!(
+            "{} checks the status again, {} for a new purchase.",
+            key(Action::Retry),
+            key(Action::NewPurchase)
+        )
     };
     push(lines, Line::raw(keys));
+}
+
+/// How the key of `action` on the result screen is written: every key name here comes
+/// from the key table, so renaming a binding renames it in this text too.
+fn key(action: Action) -> String {
+    label_of(action, Context::Result)
+}
+
+/// `n new purchase`: the key and what it does on this screen.
+fn hint(action: Action, words: &str) -> String {
+    format!("{} {words}", key(action))
 }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use crate::api::Exchange;
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
 use crate::tui::wrap::Para;
@@ -102,7 +103,10 @@ pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Para
     match public_key_pem {
         Some(pem) => {
             out.push(line(Line::styled(
-                "  public key (K copies it):",
+                format!(
+                    "  public key ({} copies it):",
+                    label_of(Action::CopyKey, Context::Detail)
+                ),
                 Style::default().fg(t.muted),
             )));
             out.extend(
