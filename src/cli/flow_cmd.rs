@@ -136,7 +136,13 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         },
         None => None,
     };
-    let target = match Target::select(globals.profile.as_deref(), &ctx.config).await {
+    let target = match Target::select_in(
+        globals.profile.as_deref(),
+        &ctx.config,
+        ctx.data_dir.as_deref(),
+    )
+    .await
+    {
         Ok(t) => t,
         Err(e) => {
             out::error(&format!("paysecure-explorer flow: {e}"));

@@ -813,7 +813,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[ch('y')],
         action: Action::CopyValue,
-        help: "yank (copy) the value under the cursor",
+        help: "copy the value under the cursor",
         contexts: &[Detail],
         in_text: false,
         hint: true,
@@ -821,7 +821,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[ch('y')],
         action: Action::CopyValue,
-        help: "yank (copy) the URL or command shown",
+        help: "copy the URL or command shown",
         contexts: &[Result],
         in_text: false,
         hint: true,

@@ -74,7 +74,14 @@ pub struct TuiOptions {
 
 /// Runs the explorer until the user quits; returns the exit code.
 pub async fn run(opts: TuiOptions) -> i32 {
-    let target = match Target::select(opts.profile.as_deref(), &opts.config).await {
+    // The embedded sandbox keeps its state beside the history (`--data-dir` included).
+    let target = match Target::select_in(
+        opts.profile.as_deref(),
+        &opts.config,
+        opts.data_dir.as_deref(),
+    )
+    .await
+    {
         Ok(t) => t,
         Err(e) => {
             eprint_line(&format!("paysecure-explorer: {e}"));
@@ -201,6 +208,10 @@ pub async fn run(opts: TuiOptions) -> i32 {
     app.scenario_names = crate::flow::scenario::names(crate::flow::scenario::user_dir().as_deref());
     let mut warnings: Vec<String> = opts.warnings.clone();
     warnings.extend(theme_notice);
+    // The sandbox's state file set aside (damaged) or in use by another explorer.
+    if let Some(sandbox) = &target.sandbox {
+        warnings.extend(sandbox.state_notes.iter().cloned());
+    }
     if !warnings.is_empty() {
         app.notice = Some((Level::Warn, warnings.join(" · ")));
     }

@@ -111,7 +111,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     // the lowest-value hints (the table's last) go, whole; help, quit and the key that
     // switches the mode always stay, so the way to every other key is on screen.
     let width = area.width as usize;
-    let force_quit = format!(" · {} quit", label_of(Action::ForceQuit, app.context()));
+    // Where `q quit` is a hint (never dropped below), a second "quit" would only repeat it.
+    let force_quit = if shown.iter().any(|(_, a, _)| *a == Action::Quit) {
+        String::new()
+    } else {
+        format!(" · {} quit", label_of(Action::ForceQuit, app.context()))
+    };
     let cost = |h: &[(String, Action, &str)]| {
         1 + h
             .iter()
