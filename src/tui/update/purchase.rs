@@ -176,18 +176,61 @@ pub(in crate::tui) fn web_url(text: &str) -> Result<String, String> {
     }
 }
 
-/// A recorded URL under the current base URL: its path after `/api/v1` (or its whole
-/// path) joined to `base`; `true` when that changed the endpoint.
-pub(super) fn rebase(url: &str, base: &str) -> (String, bool) {
+/// A recorded URL under the current endpoint: an API path (after `/api/v1`) joined to
+/// `base`; any other path (the sandbox's `/_sandbox/…`, the merchant stub's `/merchant/…`)
+/// joined to `base`'s origin. `true` when that changed the endpoint.
+fn rebase(url: &str, base: &str) -> (String, bool) {
     if url.starts_with(base) {
         return (url.to_string(), false);
     }
-    let path = match url.find("://") {
-        Some(i) => url[i + 3..].find('/').map_or("/", |j| &url[i + 3 + j..]),
-        None => url,
+    let after_host = |u: &str| match u.find("://") {
+        Some(i) => u[i + 3..].find('/').map_or(u.len(), |j| i + 3 + j),
+        None => 0,
     };
-    let rest = path
-        .find("/api/v1")
-        .map_or(path, |i| &path[i + "/api/v1".len()..]);
-    (format!("{}{rest}", base.trim_end_matches('/')), true)
+    let path = &url[after_host(url)..];
+    let path = if path.is_empty() { "/" } else { path };
+    match path.find("/api/v1") {
+        Some(i) => (
+            format!(
+                "{}{}",
+                base.trim_end_matches('/'),
+                &path[i + "/api/v1".len()..]
+            ),
+            true,
+        ),
+        None => (format!("{}{path}", &base[..after_host(base)]), true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rebase;
+
+    #[test]
+    fn api_paths_go_under_the_base_and_others_under_its_origin() {
+        let base = "http://127.0.0.1:5000/api/v1";
+        for (recorded, expected) in [
+            (
+                "http://127.0.0.1:4000/api/v1/purchases/abc/",
+                "http://127.0.0.1:5000/api/v1/purchases/abc/",
+            ),
+            (
+                "http://127.0.0.1:4000/_sandbox/purchases/abc/settle",
+                "http://127.0.0.1:5000/_sandbox/purchases/abc/settle",
+            ),
+            (
+                "http://127.0.0.1:4000/merchant/return/success?purchaseId=abc",
+                "http://127.0.0.1:5000/merchant/return/success?purchaseId=abc",
+            ),
+            ("http://127.0.0.1:4000", "http://127.0.0.1:5000/"),
+        ] {
+            assert_eq!(
+                rebase(recorded, base),
+                (expected.to_string(), true),
+                "{recorded}"
+            );
+        }
+        let same = "http://127.0.0.1:5000/api/v1/purchases/abc/";
+        assert_eq!(rebase(same, base), (same.to_string(), false));
+    }
 }
