@@ -12,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{centered, fit, panel};
 use crate::flow::presets::DEVICE_PRESETS;
 use crate::tui::app::{App, InputFor, Overlay};
-use crate::tui::keys::{Action, BINDINGS, Context, Key, label_of};
+use crate::tui::keys::{Action, BINDINGS, Binding, Context, Key, label_of};
 use crate::tui::text_input::{TextInput, window};
 use crate::tui::wrap::{Para, width_of, wrap_all};
 
@@ -140,16 +140,8 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
                 .join(", ")
         };
         // In the forms a printable key is a command in normal mode only: say so.
-        let in_forms = b.contexts.is_empty()
-            || b.contexts
-                .iter()
-                .any(|c| matches!(c, Context::PurchaseForm | Context::CardForm));
-        let printable: Vec<String> = b
-            .keys
-            .iter()
-            .filter(|k| is_printable(k))
-            .map(|k| k.label())
-            .collect();
+        let in_forms = works_in_forms(b);
+        let printable = printable_labels(b);
         if in_forms && !b.in_text {
             ctx.push_str(" · in forms: normal mode");
         } else if in_forms && !printable.is_empty() {
@@ -220,21 +212,28 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
 fn normal_mode_letters() -> Vec<String> {
     BINDINGS
         .iter()
-        .filter(|b| {
-            b.contexts.is_empty()
-                || b.contexts
-                    .iter()
-                    .any(|c| matches!(c, Context::PurchaseForm | Context::CardForm))
-        })
+        .filter(|b| works_in_forms(b))
         .filter_map(|b| {
-            let keys: Vec<String> = b
-                .keys
-                .iter()
-                .filter(|k| is_printable(k))
-                .map(|k| k.label())
-                .collect();
+            let keys = printable_labels(b);
             (!keys.is_empty()).then(|| format!("{} {}", keys.join("/"), b.help))
         })
+        .collect()
+}
+
+/// Whether a binding works in the step forms (everywhere, or there by name).
+fn works_in_forms(b: &Binding) -> bool {
+    b.contexts.is_empty()
+        || b.contexts
+            .iter()
+            .any(|c| matches!(c, Context::PurchaseForm | Context::CardForm))
+}
+
+/// The labels of a binding's keys that type a character.
+fn printable_labels(b: &Binding) -> Vec<String> {
+    b.keys
+        .iter()
+        .filter(|k| is_printable(k))
+        .map(|k| k.label())
         .collect()
 }
 
