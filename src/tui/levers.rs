@@ -602,8 +602,14 @@ pub fn replay_webhook(app: &mut App, facts: Option<(String, String)>) -> Vec<Eff
         ));
         return vec![];
     }
+    // Only this purchase's deliveries: the log's default page holds the newest 1,000 of
+    // all purchases, where an older one would not be found.
+    let path = format!(
+        "/webhooks?purchase_id={}",
+        form_urlencoded::byte_serialize(facts.0.as_bytes()).collect::<String>()
+    );
     app.replay_wanted = Some(facts);
-    control(app, ControlOp::FindForReplay, "GET", "/webhooks", None)
+    control(app, ControlOp::FindForReplay, "GET", &path, None)
 }
 
 /// Enter on a purchase of the panel: it becomes the purchase shown, at step ③.

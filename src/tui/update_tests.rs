@@ -1541,3 +1541,30 @@ fn a_bracketed_paste_fills_the_field_without_moving_the_focus() {
         "line breaks dropped in a one-line field"
     );
 }
+
+#[test]
+fn a_webhook_replay_looks_up_only_its_purchases_deliveries() {
+    let mut app = fixture::pending(120, 40);
+    let mut hook = fixture::exchange("POST", "/merchant/webhook", 200, 9000, "");
+    hook.kind = crate::api::ExchangeKind::Webhook;
+    hook.request_body = Some(
+        serde_json::json!({"status": "paid", "message": {"purchaseId": "id&x=1", "brandId": "brd"}})
+            .to_string(),
+    );
+    update(&mut app, Msg::Exchange(Box::new(hook)));
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        view: Default::default(),
+    });
+    let calls = control_calls(&update(&mut app, key(KeyCode::Char('r'))));
+    // The log's default page holds the newest 1,000 deliveries of every purchase; the
+    // purchase's own are asked for, its id encoded (it comes from a webhook body).
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(
+        calls[0]
+            .1
+            .ends_with("/_sandbox/webhooks?purchase_id=id%26x%3D1"),
+        "{}",
+        calls[0].1
+    );
+}
