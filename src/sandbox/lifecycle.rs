@@ -166,6 +166,13 @@ fn refundable(p: &Purchase) -> Result<f64, Coded> {
 /// Refunds `amount`; the sandbox settles at once (`refund_in_process` then the result).
 fn refund(p: &mut Purchase, amount: f64, now: i64) -> Status {
     p.set_status(Status::RefundInProcess, now);
+    book_refund(p, amount, None, now)
+}
+
+/// Books a refund of `amount` on a purchase in `refund_in_process`: `refunded` once the
+/// settled total is given back, else `partial_refunded`, and its attempt (with the
+/// refund's id when it has one).
+pub fn book_refund(p: &mut Purchase, amount: f64, refund_id: Option<&str>, now: i64) -> Status {
     p.refunded_amount = round2(p.refunded_amount + amount);
     let done = if p.settled_total() - p.refunded_amount < 0.005 {
         Status::Refunded
@@ -173,9 +180,12 @@ fn refund(p: &mut Purchase, amount: f64, now: i64) -> Status {
         Status::PartialRefunded
     };
     p.set_status(done, now);
+    let extra = match refund_id {
+        Some(id) => json!({"amount": amount, "refundId": id}),
+        None => json!({"amount": amount}),
+    };
     p.attempts.push(json!({
-        "type": "refund", "successful": true, "processing_time": now,
-        "extra": {"amount": amount},
+        "type": "refund", "successful": true, "processing_time": now, "extra": extra,
     }));
     done
 }

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use super::create::text;
 use super::errors::{Coded, json_response};
-use super::lifecycle::read_purchase;
-use super::purchase::{Purchase, Status, round2};
+use super::lifecycle::{book_refund, read_purchase};
+use super::purchase::{Purchase, Status};
 use super::request::BodyUse;
 use super::routes::PathParam;
 use super::state::SandboxState;
@@ -65,17 +65,7 @@ fn settle(state: &Arc<SandboxState>, id: &str, refund_id: &str) {
         let amount = record.get("amount").and_then(Value::as_f64).unwrap_or(0.0);
         record.insert("status".into(), json!("REFUNDED"));
         record.insert("refundOn".into(), json!(now));
-        p.refunded_amount = round2(p.refunded_amount + amount);
-        let done = if p.settled_total() - p.refunded_amount < 0.005 {
-            Status::Refunded
-        } else {
-            Status::PartialRefunded
-        };
-        p.set_status(done, now);
-        p.attempts.push(json!({
-            "type": "refund", "successful": true, "processing_time": now,
-            "extra": {"amount": amount, "refundId": refund_id},
-        }));
+        book_refund(p, amount, Some(refund_id), now);
         notify(state, p, &state.origin);
     });
     if let Err(e) = booked {
