@@ -1,9 +1,14 @@
 //! The real binary: `flow` (JSON and readable, exit codes, both endpoint modes) and `serve`.
 
+#[path = "support/served.rs"]
+#[allow(dead_code)]
+mod served;
+
 use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
+use served::Served;
 
 const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
 
@@ -225,7 +230,7 @@ fn the_noted_serve_command_keeps_the_callback_url_alive() {
         .find(|l| l.starts_with("PAYSECURE_BASE_URL="))
         .expect("a command line in the note");
     // The note names serve's default port; this test's sandbox runs on a free one.
-    let served = serve();
+    let served = Served::start(None, &["--quiet"]);
     let base = served.facts["base_url"].as_str().expect("base");
     let host = base
         .trim_start_matches("http://")
@@ -351,47 +356,9 @@ fn dropped_connection_fault_card_is_exit_3() {
     assert_eq!(result(&out)["error"]["kind"], "connection closed");
 }
 
-/// `serve` in the background; killed on drop.
-struct Served {
-    child: Child,
-    facts: Value,
-}
-
-impl Served {
-    /// The `PAYSECURE_*` variables that point `flow` at this sandbox as a remote endpoint.
-    fn env(&self) -> [(&'static str, &str); 3] {
-        let fact = |k: &str| self.facts[k].as_str().expect("a fact of the JSON line");
-        [
-            ("PAYSECURE_API_KEY", fact("api_key")),
-            ("PAYSECURE_BRAND_ID", fact("brand_id")),
-            ("PAYSECURE_BASE_URL", fact("base_url")),
-        ]
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve() -> Served {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--json"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("a line");
-    let facts = serde_json::from_str(&line).expect("one JSON line");
-    Served { child, facts }
-}
-
 #[test]
 fn serve_prints_its_facts_as_one_json_line_and_serves() {
-    let served = serve();
+    let served = Served::start(None, &["--quiet"]);
     for key in [
         "base_url",
         "api_key",
@@ -413,7 +380,7 @@ fn serve_prints_its_facts_as_one_json_line_and_serves() {
 
 #[test]
 fn flow_against_a_served_sandbox_as_a_remote_endpoint() {
-    let served = serve();
+    let served = Served::start(None, &["--quiet"]);
     let env = served.env();
     let out = flow(&["--json", "--otp", "123456"], &env);
     assert_eq!(
@@ -663,7 +630,7 @@ fn capture_takes_the_hold_in_full_or_in_part() {
 
 #[test]
 fn a_token_from_one_run_pays_in_the_next_against_a_served_sandbox() {
-    let served = serve();
+    let served = Served::start(None, &["--quiet"]);
     let env = served.env();
     let first = flow(&["--json", "--otp", "123456"], &env);
     assert_eq!(first.status.code(), Some(0));

@@ -1,11 +1,15 @@
 //! History that lasts, exports, scenarios, config and profiles — through the real binary,
 //! each test in its own data and config dirs.
 
-use std::io::{BufRead as _, BufReader};
+#[path = "support/served.rs"]
+#[allow(dead_code)]
+mod served;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
+use served::Served;
 
 const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
 
@@ -416,33 +420,10 @@ fn a_key_in_a_shared_config_is_warned_about() {
     );
 }
 
-/// `serve` as a remote endpoint.
-struct Served(Child, Value);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve() -> Served {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--json"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("line");
-    Served(child, serde_json::from_str(&line).expect("json"))
-}
-
 #[test]
 fn profile_targets_a_served_sandbox_and_curl_reproduces_the_status() {
-    let served = serve();
-    let facts = &served.1;
+    let served = Served::start(None, &["--quiet"]);
+    let facts = &served.facts;
     let d = Dirs::new("profile");
     let base = facts["base_url"].as_str().expect("base");
     let origin = base.trim_end_matches("/api/v1");

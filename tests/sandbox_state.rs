@@ -4,15 +4,19 @@
 //! and a fresh one used; the explorer's embedded sandbox keeps its state (and its port)
 //! in the data dir.
 
-use std::io::{BufRead as _, BufReader, Read as _};
+#[path = "support/served.rs"]
+#[allow(dead_code)]
+mod served;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use paysecure_explorer::flow::presets::{MerchantUrls, default_purchase, seed_payment};
 use paysecure_explorer::flow::target::Target;
 use paysecure_explorer::sandbox::{self, SandboxConfig};
 use serde_json::{Value, json};
+use served::Served;
 
 const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
 /// §6 success, Mastercard 2D: pays at the callback without a challenge.
@@ -21,64 +25,6 @@ const PAYS: &str = "5116213113429327";
 const DECLINED: &str = "5112857124909935";
 /// §6 pending, Mastercard 2D: PAYMENT_IN_PROCESS until settled.
 const PARKS: &str = "5199805409482512";
-
-/// A `serve --port 0 --json` child, its facts line read.
-struct Served {
-    child: Child,
-    facts: Value,
-}
-
-impl Served {
-    fn start(dirs: &Path, extra: &[&str]) -> Served {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--port", "0", "--json", "--quiet"])
-            .args(extra)
-            .env("PAYSECURE_EXPLORER_DATA_DIR", dirs.join("data"))
-            .env("PAYSECURE_EXPLORER_CONFIG_DIR", dirs.join("config"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("a facts line");
-        let facts = serde_json::from_str(&line).unwrap_or_else(|e| {
-            panic!(
-                "facts line {line:?}: {e}; stderr: {}",
-                stderr_of(&mut child)
-            )
-        });
-        Served { child, facts }
-    }
-
-    fn fact(&self, key: &str) -> String {
-        self.facts[key].as_str().expect("fact").to_string()
-    }
-
-    /// SIGKILL (`Child::kill` on Unix): no shutdown code runs.
-    fn kill_9(mut self) -> String {
-        stderr_of(&mut self.child)
-    }
-}
-
-/// Kills the child and returns what it wrote on stderr.
-fn stderr_of(child: &mut Child) -> String {
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut text = String::new();
-    if let Some(mut err) = child.stderr.take() {
-        let _ = err.read_to_string(&mut text);
-    }
-    text
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// An HTTP client of one sandbox (`origin` without a path).
 struct Api {
@@ -220,7 +166,7 @@ async fn a_killed_serve_restarted_on_its_state_file_answers_every_purchase_as_be
     let dir = scratch("kill");
     let file = dir.join("state.sqlite3");
     let file_arg = file.to_str().expect("path");
-    let served = Served::start(&dir, &["--state", file_arg]);
+    let served = Served::start(Some(&dir), &["--quiet", "--state", file_arg]);
     let api = Api::of(&served);
     let mut acknowledged = Vec::new();
     for i in 0..24 {
@@ -275,9 +221,9 @@ async fn a_killed_serve_restarted_on_its_state_file_answers_every_purchase_as_be
     // paid ×4, error ×4, paid + refunded ×4: every delivery logged before the kill.
     let webhooks = api.webhooks_reaching(16).await;
     assert_eq!(webhooks, 16);
-    served.kill_9();
+    served.stop();
 
-    let again = Served::start(&dir, &["--state", file_arg]);
+    let again = Served::start(Some(&dir), &["--quiet", "--state", file_arg]);
     let api = Api::of(&again);
     for (id, before) in &acknowledged {
         assert_eq!(&api.status(id).await, before, "purchase {id}");
@@ -378,7 +324,7 @@ async fn the_purchase_list_comes_in_pages_newest_first() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retention_deletes_purchases_unchanged_for_longer_than_it_keeps_them() {
     let dir = scratch("retain");
-    let served = Served::start(&dir, &["--retain-days", "1"]);
+    let served = Served::start(Some(&dir), &["--quiet", "--retain-days", "1"]);
     let api = Api::of(&served);
     let paid = api.create().await;
     api.pay(&paid, PAYS).await;
@@ -421,7 +367,10 @@ async fn retention_deletes_purchases_unchanged_for_longer_than_it_keeps_them() {
 
     // With --state and no --retain-days nothing is deleted, however far the clock goes.
     let file = dir.join("kept.sqlite3");
-    let kept = Served::start(&dir, &["--state", file.to_str().expect("path")]);
+    let kept = Served::start(
+        Some(&dir),
+        &["--quiet", "--state", file.to_str().expect("path")],
+    );
     let api = Api::of(&kept);
     let paid = api.create().await;
     api.pay(&paid, PAYS).await;
@@ -443,14 +392,17 @@ fn a_damaged_state_file_is_kept_aside_and_serve_starts_with_a_fresh_one() {
     let file = dir.join("state.sqlite3");
     let garbage = b"not a database: an invoice someone saved over it\n".repeat(100);
     std::fs::write(&file, &garbage).expect("write");
-    let served = Served::start(&dir, &["--state", file.to_str().expect("path")]);
+    let served = Served::start(
+        Some(&dir),
+        &["--quiet", "--state", file.to_str().expect("path")],
+    );
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let api = Api::of(&served);
         let id = api.create().await;
         assert_eq!(api.status(&id).await, (200, "CREATED".to_string()));
     });
-    let stderr = served.kill_9();
+    let stderr = served.stop();
     let message = stderr
         .lines()
         .find(|l| l.contains("is damaged"))
@@ -483,7 +435,7 @@ fn a_second_serve_on_the_same_state_file_is_refused() {
     let dir = scratch("twice");
     let file = dir.join("state.sqlite3");
     let file_arg = file.to_str().expect("path");
-    let first = Served::start(&dir, &["--state", file_arg]);
+    let first = Served::start(Some(&dir), &["--quiet", "--state", file_arg]);
     let second = Command::new(BIN)
         .args([
             "serve", "--port", "0", "--json", "--quiet", "--state", file_arg,

@@ -2,9 +2,11 @@
 //! JSON, `--quiet`) and `--forward-to`.
 
 mod receiver;
+#[path = "support/served.rs"]
+#[allow(dead_code)]
+mod served;
 
-use std::io::{BufRead as _, BufReader, Read as _};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use paysecure_explorer::flow::presets::{MerchantUrls, default_purchase, seed_payment};
@@ -12,61 +14,15 @@ use paysecure_explorer::paysecure::webhook_signature::signed_string;
 use paysecure_explorer::sandbox::signing::Verifier;
 use receiver::Receiver;
 use serde_json::{Value, json};
+use served::Served;
 
 const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
 /// Mastercard, 2D: pays frictionless (no OTP), so a test reaches PAID in three calls.
 const FRICTIONLESS: &str = "5149446104369687";
 
-/// `serve --port 0 --json` plus `extra`, its facts line read; killed on drop.
-struct Served {
-    child: Child,
-    facts: Value,
-}
-
-impl Served {
-    fn start(extra: &[&str]) -> Served {
-        let base = std::env::temp_dir().join(format!("pse-serve-cli-{}", std::process::id()));
-        let mut child = Command::new(BIN)
-            .args(["serve", "--port", "0", "--json"])
-            .args(extra)
-            .env("PAYSECURE_EXPLORER_DATA_DIR", base.join("data"))
-            .env("PAYSECURE_EXPLORER_CONFIG_DIR", base.join("config"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("a facts line");
-        let facts = serde_json::from_str(&line).expect("one JSON line");
-        Served { child, facts }
-    }
-
-    fn fact(&self, key: &str) -> String {
-        self.facts[key]
-            .as_str()
-            .unwrap_or_else(|| panic!("{key} missing"))
-            .to_string()
-    }
-
-    /// Stops the server and returns everything it wrote on stderr.
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let mut text = String::new();
-        if let Some(mut err) = self.child.stderr.take() {
-            err.read_to_string(&mut text).expect("stderr");
-        }
-        text
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Where the served sandbox keeps its data and config (never the user's).
+fn serve_dirs() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("pse-serve-cli-{}", std::process::id()))
 }
 
 /// Create, S2S, the frictionless callback, status and an unknown id's status (a coded
@@ -168,7 +124,10 @@ fn request_line<'a>(lines: &'a [Value], method: &str, path: &str) -> &'a Value {
 #[tokio::test]
 async fn json_log_has_one_line_per_request_and_per_delivery_and_forwards_signed() {
     let hooks = Receiver::start();
-    let served = Served::start(&["--log-format", "json", "--forward-to", &hooks.url]);
+    let served = Served::start(
+        Some(&serve_dirs()),
+        &["--log-format", "json", "--forward-to", &hooks.url],
+    );
     let id = create_pay_and_check(&served, 2).await;
     let pem = served.fact("public_key_pem");
     let brand = served.fact("brand_id");
@@ -227,7 +186,7 @@ async fn json_log_has_one_line_per_request_and_per_delivery_and_forwards_signed(
 
 #[tokio::test]
 async fn readable_log_names_method_path_and_status_without_colour_on_a_pipe() {
-    let served = Served::start(&[]);
+    let served = Served::start(Some(&serve_dirs()), &[]);
     let id = create_pay_and_check(&served, 1).await;
     let stderr = served.stop();
     assert!(!stderr.contains('\x1b'), "no colour when stderr is a pipe");
@@ -254,7 +213,7 @@ async fn readable_log_names_method_path_and_status_without_colour_on_a_pipe() {
 
 #[tokio::test]
 async fn quiet_prints_nothing_on_stderr() {
-    let served = Served::start(&["--quiet"]);
+    let served = Served::start(Some(&serve_dirs()), &["--quiet"]);
     create_pay_and_check(&served, 1).await;
     assert_eq!(served.stop(), "");
 }
