@@ -941,7 +941,7 @@ pub fn explain(code: &str, message: &str) -> Explanation {
             meaning: "This code and message are not in the explorer's catalog.",
             cause: "A newer or undocumented backend error.",
             payable: CatalogPayable::Depends,
-            next: "Check the status GET to see what happened to the purchase.",
+            next: "Read the server's message above; where a purchase exists, its status GET shows what the call did.",
         })
 }
 
