@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod diagnosis;
 pub mod machine;
 pub mod presets;
+pub mod progress;
 pub mod runner;
 pub mod scenario;
 pub mod scenario_list;

@@ -2,6 +2,7 @@
 //! the emulator (`sandbox`). Plain data and pure rules, no I/O: keeping them here lets the
 //! client side read the sandbox contract without importing the emulator.
 
+pub mod field_guide;
 pub mod field_rules;
 pub mod test_cards;
 pub mod webhook_signature;

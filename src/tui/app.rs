@@ -112,6 +112,35 @@ pub enum InputFor {
     PanelFilter,
 }
 
+impl InputFor {
+    /// The request-body fields a purchase prompt's text fills, by their field-guide key
+    /// (`amount reason…` of a partial refund); panel levers fill none.
+    pub fn guide_fields(self) -> &'static [&'static str] {
+        match self {
+            InputFor::PartialRefund => &["refund.amount", "refund.reason"],
+            InputFor::CaptureAmount => &["capture.amount"],
+            InputFor::ClockMinutes
+            | InputFor::AttemptLimit
+            | InputFor::LatencyMs
+            | InputFor::TimeoutS
+            | InputFor::RedeliverUrl
+            | InputFor::PanelFilter => &[],
+        }
+    }
+
+    /// Every kind of typed value (the field guide's test walks them).
+    pub const ALL: [InputFor; 8] = [
+        InputFor::PartialRefund,
+        InputFor::CaptureAmount,
+        InputFor::ClockMinutes,
+        InputFor::AttemptLimit,
+        InputFor::LatencyMs,
+        InputFor::TimeoutS,
+        InputFor::RedeliverUrl,
+        InputFor::PanelFilter,
+    ];
+}
+
 /// A network call, run as one cancellable task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Call {
@@ -225,6 +254,10 @@ pub enum Overlay {
     Input {
         what: InputFor,
         input: TextInput,
+    },
+    /// The flow map; `selected` indexes its steps.
+    FlowMap {
+        selected: usize,
     },
 }
 
@@ -444,6 +477,7 @@ impl App {
             Some(Overlay::Detail { view, .. }) if view.search.typing => return Context::Prompt,
             Some(Overlay::Detail { .. }) => return Context::Detail,
             Some(Overlay::Panel) => return Context::Panel,
+            Some(Overlay::FlowMap { .. }) => return Context::FlowMap,
             Some(
                 Overlay::Otp { .. }
                 | Overlay::Filter { .. }

@@ -95,6 +95,8 @@ pub enum Action {
     RawHtml,
     /// Copy the value under the cursor (detail) or the URL or command shown (result).
     CopyValue,
+    /// Open or close the flow map (the purchase's progress as a sequence diagram).
+    FlowMap,
 }
 
 /// Where the user is.
@@ -110,6 +112,8 @@ pub enum Context {
     Help,
     /// The sandbox panel.
     Panel,
+    /// The flow map.
+    FlowMap,
 }
 
 impl Context {
@@ -125,6 +129,7 @@ impl Context {
             Context::Prompt => "prompts",
             Context::Help => "help",
             Context::Panel => "sandbox panel",
+            Context::FlowMap => "flow map",
         }
     }
 }
@@ -843,6 +848,46 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Picker],
         in_text: true,
         hint: false,
+    },
+    Binding {
+        keys: &[ctrl('f'), ch('m')],
+        action: Action::FlowMap,
+        help: "flow map (sequence diagram)",
+        contexts: &[PurchaseForm, CardForm, Result, History, FlowMap],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Up), ch('k')],
+        action: Action::Up,
+        help: "previous arrow",
+        contexts: &[FlowMap],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Down), ch('j')],
+        action: Action::Down,
+        help: "next arrow",
+        contexts: &[FlowMap],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::Select,
+        help: "open the arrow's history row",
+        contexts: &[FlowMap],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
+        action: Action::Close,
+        help: "close the flow map",
+        contexts: &[FlowMap],
+        in_text: false,
+        hint: true,
     },
 ];
 

@@ -18,6 +18,10 @@ pub const WIDE: u16 = 100;
 const MIN_DETAIL_UNDER_STEP: u16 = 8;
 /// The fewest rows the step pane keeps, however short its content.
 const MIN_STEP: u16 = 6;
+/// Lines of the focused field's guide under a form.
+pub const GUIDE_ROWS: usize = 2;
+/// A form pane needs this many inner rows before the guide gets its lines.
+const MIN_ROWS_WITH_GUIDE: u16 = 8;
 
 /// The screen's regions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,9 +62,20 @@ impl Areas {
         contains(i, col, row).then(|| (row - i.y) as usize)
     }
 
-    /// Rows of form fields that fit in the step pane (one line is kept for the hint).
+    /// Rows of form fields that fit in the step pane (one line is kept for the hint,
+    /// and the field guide's lines under the fields).
     pub fn form_rows(&self) -> usize {
-        inner(self.step).height.saturating_sub(1) as usize
+        (inner(self.step).height.saturating_sub(1) as usize).saturating_sub(self.guide_rows())
+    }
+
+    /// Rows the focused field's guide takes under the form: none when the pane is so
+    /// short that the fields need every row.
+    pub fn guide_rows(&self) -> usize {
+        if inner(self.step).height >= MIN_ROWS_WITH_GUIDE {
+            GUIDE_ROWS
+        } else {
+            0
+        }
     }
 
     /// The form field under the pointer.

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod effects;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixture;
+pub mod flow_map;
 pub mod form_model;
 pub mod history;
 pub mod json_edit;

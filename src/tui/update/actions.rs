@@ -322,6 +322,10 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 None => vec![],
             }
         }
+        Action::FlowMap => {
+            crate::tui::flow_map::toggle(app);
+            vec![]
+        }
         Action::CopyValue if context == Context::Result => crate::tui::result_copy::copy(app),
         Action::ToggleFold
         | Action::FoldPrefix

@@ -104,6 +104,10 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             crate::tui::detail::submit_search(app);
             vec![]
         }
+        (_, Some(Overlay::FlowMap { selected })) => {
+            crate::tui::flow_map::open_row(app, selected);
+            vec![]
+        }
         _ => vec![],
     }
 }
@@ -132,6 +136,9 @@ pub(super) fn move_in_list(app: &mut App, action: Action) {
         }
         Some(Overlay::Scenarios { selected }) => {
             *selected = step(*selected, delta, app.scenario_names.len())
+        }
+        Some(Overlay::FlowMap { selected }) => {
+            *selected = step(*selected, delta, crate::flow::progress::StepKind::ALL.len())
         }
         Some(Overlay::Panel) => {
             let len = app.panel.list_len();

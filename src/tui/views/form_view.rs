@@ -19,7 +19,7 @@ use crate::tui::text_input::window;
 
 const LABEL_WIDTH: usize = 19;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize, guide_rows: usize) {
     let t = &app.theme;
     let form = app.current_form();
     let title = match app.flow.step {
@@ -88,6 +88,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize) {
         ]));
     }
     while lines.len() < rows {
+        lines.push(Line::raw(""));
+    }
+    if let Some(field) = form.focused() {
+        lines.extend(
+            super::field_guide::guide_lines(field, width, t)
+                .into_iter()
+                .take(guide_rows),
+        );
+    }
+    while lines.len() < rows + guide_rows {
         lines.push(Line::raw(""));
     }
     let footer = match app.flow.step {

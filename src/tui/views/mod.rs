@@ -2,6 +2,8 @@
 
 mod card_picker;
 mod detail;
+mod field_guide;
+pub mod flow_map;
 mod footer;
 mod form_view;
 mod header;
@@ -66,7 +68,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.shows_result() {
         result::draw(frame, areas.step, app);
     } else {
-        form_view::draw(frame, areas.step, app, areas.form_rows());
+        form_view::draw(
+            frame,
+            areas.step,
+            app,
+            areas.form_rows(),
+            areas.guide_rows(),
+        );
     }
     history::draw(frame, areas.history, app);
     if let Some(detail_area) = areas.detail {

@@ -44,12 +44,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
         Some(Overlay::Scenarios { selected }) => scenarios(frame, area, app, *selected),
         Some(Overlay::Panel) => super::panel::draw(frame, area, app),
+        Some(Overlay::FlowMap { selected }) => super::flow_map::draw_overlay(frame, app, *selected),
         Some(Overlay::Input { what, input }) => {
             if !matches!(what, InputFor::PartialRefund | InputFor::CaptureAmount) {
                 super::panel::draw(frame, area, app);
             }
             let (title, help) = input_text(app, *what);
-            prompt(frame, area, app, &title, &help, input)
+            guided_prompt(frame, area, app, (&title, &help, *what), input)
         }
     }
 }
@@ -95,7 +96,9 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
         "NORMAL: letters are commands — {}.",
         normal_mode_letters().join(" · ")
     );
-    let mut lines: Vec<Para> = [
+    let mut lines = form_fields(app);
+    lines.extend(
+        [
         Line::styled("Modes, in the forms", strong),
         Line::raw(format!(
             "INSERT (at start, in the first field): printable keys are text. {} leaves the field: NORMAL.",
@@ -124,8 +127,7 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
         ),
     ]
     .into_iter()
-    .map(Para::plain)
-    .collect();
+    .map(Para::plain));
     // Where-it-works hangs under its own column when there is room, else under the help.
     let hang = if width >= 16 + 38 + 20 { 16 + 38 } else { 16 };
     for b in BINDINGS {
@@ -169,6 +171,18 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
         Style::default().fg(t.muted),
     )));
     lines
+}
+
+/// Opened over a step form: the guide to every field of that form comes first.
+fn form_fields(app: &App) -> Vec<Para> {
+    if app.pane != crate::tui::app::Pane::Step || app.shows_result() {
+        return Vec::new();
+    }
+    let title = match app.flow.step {
+        crate::flow::machine::Step::Purchase => "① Purchase, POST /purchases/",
+        _ => "② Card & device, POST /p/{id}/?s2s=true",
+    };
+    super::field_guide::form_section(app.current_form(), title, &app.theme)
 }
 
 fn help_title() -> String {
@@ -314,6 +328,39 @@ fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, inp
         Para::plain(Line::styled(help.to_string(), muted)),
         Para::plain(Line::raw("")),
     ];
+    let after = [Para::plain(Line::styled(prompt_keys("applies"), muted))];
+    let prefix = Span::styled("> ", Style::default().fg(t.accent));
+    typed_box(
+        frame,
+        area,
+        app,
+        title,
+        (&before, prefix, input, &after),
+        90,
+    );
+}
+
+/// A prompt whose typed text fills request fields: the field guide's entries for them
+/// under its help line.
+fn guided_prompt(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    (title, help, what): (&str, &str, InputFor),
+    input: &TextInput,
+) {
+    let t = &app.theme;
+    let muted = Style::default().fg(t.muted);
+    let mut before = vec![Para::plain(Line::styled(help.to_string(), muted))];
+    for key in what.guide_fields() {
+        let label = key.rsplit('.').next().unwrap_or(key);
+        before.extend(super::field_guide::entry_paras(
+            label,
+            crate::paysecure::field_guide::guide_for(key),
+            t,
+        ));
+    }
+    before.push(Para::plain(Line::raw("")));
     let after = [Para::plain(Line::styled(prompt_keys("applies"), muted))];
     let prefix = Span::styled("> ", Style::default().fg(t.accent));
     typed_box(

@@ -1,0 +1,344 @@
+//! The flow map: the card S2S flow as a sequence diagram between five lifelines (your
+//! server, Paysecure, the customer's browser, the issuer, your webhook endpoint), one
+//! arrow per step, each step's state by symbol and colour. `draw` is a pure function of
+//! a [`FlowProgress`], so the explorer's overlay and a presenter can both show it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fit;
+use crate::flow::progress::{FlowProgress, FlowStep, Party, StepState};
+use crate::tui::theme::Theme;
+
+/// Lifeline spacing from which names take two lines in full.
+const FULL_NAMES_FROM: usize = 13;
+
+/// The colour of a state.
+fn colour(state: StepState, t: &Theme) -> Color {
+    match state {
+        StepState::Done => t.ok,
+        StepState::Current => t.accent,
+        StepState::Failed => t.error,
+        StepState::Skipped | StepState::Pending => t.muted,
+    }
+}
+
+/// Draws `progress` in `area` (no border: the caller frames it). `selected` highlights
+/// one step and shows its history row under the diagram.
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    progress: &FlowProgress,
+    t: &Theme,
+    selected: Option<usize>,
+) {
+    let lines = lines(
+        area.width as usize,
+        area.height as usize,
+        progress,
+        t,
+        selected,
+    );
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Where things go across the width.
+struct Columns {
+    /// Width of the step list at the left.
+    left: usize,
+    /// Column of each lifeline, from the left edge of the area.
+    x: [usize; 5],
+    spacing: usize,
+}
+
+impl Columns {
+    fn of(width: usize) -> Columns {
+        let left = if width >= 110 {
+            36
+        } else {
+            (width * 2 / 5).min(30)
+        };
+        let diagram = width.saturating_sub(left);
+        let margin = 4.min(diagram / 10);
+        let spacing = diagram.saturating_sub(2 * margin + 1) / 4;
+        let mut x = [0; 5];
+        for (i, col) in x.iter_mut().enumerate() {
+            *col = left + margin + i * spacing;
+        }
+        Columns { left, x, spacing }
+    }
+}
+
+/// The diagram as lines, `width` × at most `height`.
+pub fn lines(
+    width: usize,
+    height: usize,
+    progress: &FlowProgress,
+    t: &Theme,
+    selected: Option<usize>,
+) -> Vec<Line<'static>> {
+    let cols = Columns::of(width);
+    let muted = Style::default().fg(t.muted);
+    let mut out = header(&cols, width, t);
+    let steps = progress.steps.len();
+    // Two rows a step (the arrow and its wire text) when they fit, else one.
+    let footer_rows = 2;
+    let room = height.saturating_sub(out.len() + footer_rows);
+    let per_step = if room >= steps * 2 { 2 } else { 1 };
+    let shown = (room / per_step).min(steps);
+    let first = selected
+        .unwrap_or(0)
+        .saturating_sub(shown.saturating_sub(1))
+        .min(steps.saturating_sub(shown));
+    for (i, step) in progress.steps.iter().enumerate().skip(first).take(shown) {
+        let is_selected = selected == Some(i);
+        out.push(arrow_line(&cols, width, i, step, is_selected, t));
+        if per_step == 2 {
+            out.push(wire_line(&cols, width, step, t));
+        }
+    }
+    if let Some(step) = selected.and_then(|i| progress.steps.get(i)) {
+        out.push(Line::styled(
+            fit(&selected_words(step), width),
+            Style::default().fg(t.text),
+        ));
+    } else {
+        out.push(Line::raw(""));
+    }
+    let legend = [
+        StepState::Done,
+        StepState::Current,
+        StepState::Failed,
+        StepState::Skipped,
+        StepState::Pending,
+    ]
+    .iter()
+    .flat_map(|s| {
+        [
+            Span::styled(s.symbol(), Style::default().fg(colour(*s, t))),
+            Span::styled(format!(" {}   ", s.words()), muted),
+        ]
+    })
+    .collect::<Vec<_>>();
+    out.push(Line::from(legend));
+    out.truncate(height);
+    out
+}
+
+/// `✓ create purchase · row: 202 (Enter opens it)` for the selected step.
+fn selected_words(step: &FlowStep) -> String {
+    let row = match (&step.row, &step.note) {
+        (Some(_), Some(note)) => format!("history row: {note}, Enter opens it"),
+        (Some(_), None) => "history row: Enter opens it".into(),
+        (None, _) => "no history row".into(),
+    };
+    format!(
+        "{} {}: {} — {} · {row}",
+        step.state.symbol(),
+        step.state.words(),
+        step.kind.title(),
+        step.kind.wire()
+    )
+}
+
+/// The lifelines' names, centred on their columns: two lines in full when there is
+/// room, short names on one line otherwise.
+fn header(cols: &Columns, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let style = Style::default().fg(t.accent).add_modifier(Modifier::BOLD);
+    let full = cols.spacing >= FULL_NAMES_FROM;
+    let parts: Vec<[&str; 2]> = Party::ALL
+        .iter()
+        .map(|p| {
+            let (long, short) = p.names();
+            if full { split_name(long) } else { [short, ""] }
+        })
+        .collect();
+    let rows = if full { 2 } else { 1 };
+    (0..rows)
+        .map(|r| {
+            let mut row = Grid::new(width);
+            for (i, name) in parts.iter().enumerate() {
+                let text = fit(name[r], cols.spacing.max(2) - 1);
+                let len = text.chars().count();
+                let start = cols.x[i]
+                    .saturating_sub(len / 2)
+                    .min(width.saturating_sub(len));
+                row.put_str(start, &text, style);
+            }
+            row.into_line()
+        })
+        .collect()
+}
+
+/// A name on two lines, split at the space nearest its middle.
+fn split_name(name: &'static str) -> [&'static str; 2] {
+    let mid = name.len() / 2;
+    let split = name
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .min_by_key(|i| i.abs_diff(mid));
+    match split {
+        Some(i) => [&name[..i], &name[i + 1..]],
+        None => [name, ""],
+    }
+}
+
+/// One step: its state, number and title at the left, its arrow between lifelines.
+fn arrow_line(
+    cols: &Columns,
+    width: usize,
+    index: usize,
+    step: &FlowStep,
+    selected: bool,
+    t: &Theme,
+) -> Line<'static> {
+    let state_style = Style::default().fg(colour(step.state, t));
+    let mut row = Grid::new(width);
+    lifelines(&mut row, cols, t);
+    let text_style = if selected {
+        t.row(true)
+    } else if matches!(step.state, StepState::Skipped | StepState::Pending) {
+        Style::default().fg(t.muted)
+    } else {
+        Style::default().fg(t.text)
+    };
+    let marker = if selected { "▸" } else { " " };
+    row.put_str(0, marker, Style::default().fg(t.accent));
+    row.put_str(
+        1,
+        step.state.symbol(),
+        state_style.add_modifier(Modifier::BOLD),
+    );
+    let title = fit(
+        &format!(" {} {}", index + 1, step.kind.title()),
+        cols.left.saturating_sub(3),
+    );
+    row.put_str(2, &title, text_style);
+    let (from, to) = step.kind.arrow();
+    let (a, b) = (cols.x[from.index()], cols.x[to.index()]);
+    let (lo, hi) = (a.min(b), a.max(b));
+    let (shaft, arrow_style) = match step.state {
+        StepState::Done => ('─', state_style),
+        StepState::Failed => ('─', state_style),
+        StepState::Current => ('━', state_style.add_modifier(Modifier::BOLD)),
+        StepState::Skipped => ('╌', state_style),
+        StepState::Pending => ('┈', state_style),
+    };
+    for x in lo + 1..hi {
+        let on_lifeline = cols.x.contains(&x);
+        row.put(x, if on_lifeline { '┼' } else { shaft }, arrow_style);
+    }
+    let head = match (step.state, b > a) {
+        (StepState::Failed, _) => '✗',
+        (_, true) => '▶',
+        (_, false) => '◀',
+    };
+    let head_x = if b > a { hi.saturating_sub(1) } else { lo + 1 };
+    if hi > lo + 1 {
+        row.put(head_x, head, arrow_style.add_modifier(Modifier::BOLD));
+    }
+    row.into_line()
+}
+
+/// Under an arrow: the message on the wire and what its history row answered.
+fn wire_line(cols: &Columns, width: usize, step: &FlowStep, t: &Theme) -> Line<'static> {
+    let mut row = Grid::new(width);
+    lifelines(&mut row, cols, t);
+    let (from, to) = step.kind.arrow();
+    let lo = cols.x[from.index()].min(cols.x[to.index()]);
+    let text = match &step.note {
+        Some(note) => format!(" {} → {note} ", step.kind.wire()),
+        None => format!(" {} ", step.kind.wire()),
+    };
+    let len = text.chars().count();
+    let start = (lo + 1).min(width.saturating_sub(len)).max(cols.left);
+    row.put_str(
+        start,
+        &fit(&text, width.saturating_sub(start)),
+        Style::default().fg(t.muted),
+    );
+    row.into_line()
+}
+
+fn lifelines(row: &mut Grid, cols: &Columns, t: &Theme) {
+    for x in cols.x {
+        row.put(x, '│', Style::default().fg(t.border));
+    }
+}
+
+/// One row of cells, each a character and its style.
+struct Grid {
+    cells: Vec<(char, Style)>,
+}
+
+impl Grid {
+    fn new(width: usize) -> Grid {
+        Grid {
+            cells: vec![(' ', Style::default()); width],
+        }
+    }
+
+    fn put(&mut self, x: usize, c: char, style: Style) {
+        if let Some(cell) = self.cells.get_mut(x) {
+            *cell = (c, style);
+        }
+    }
+
+    fn put_str(&mut self, x: usize, text: &str, style: Style) {
+        for (i, c) in text.chars().enumerate() {
+            self.put(x + i, c, style);
+        }
+    }
+
+    /// Runs of one style become one span each.
+    fn into_line(self) -> Line<'static> {
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        let mut text = String::new();
+        let mut current: Option<Style> = None;
+        for (c, style) in self.cells {
+            if current.is_some_and(|s| s != style) {
+                spans.push(Span::styled(
+                    std::mem::take(&mut text),
+                    current.unwrap_or_default(),
+                ));
+            }
+            current = Some(style);
+            text.push(c);
+        }
+        if !text.is_empty() {
+            spans.push(Span::styled(text, current.unwrap_or_default()));
+        }
+        Line::from(spans)
+    }
+}
+
+/// The explorer's flow-map overlay: the map in a box over the panes, above the notice.
+pub fn draw_overlay(frame: &mut Frame, app: &crate::tui::app::App, selected: usize) {
+    use crate::tui::keys::{Action, Context, label_of};
+    let progress = crate::tui::flow_map::progress(app);
+    let outer = crate::tui::layout::detail_box(app.size, app).outer;
+    let purchase = progress
+        .purchase_id
+        .as_deref()
+        .map_or("no purchase yet".to_string(), |id| {
+            format!("purchase {}", super::short_id(id))
+        });
+    let title = format!(
+        "Flow map · {purchase} · ↑/↓ an arrow · {} opens its row · {} closes",
+        label_of(Action::Select, Context::FlowMap),
+        label_of(Action::FlowMap, Context::FlowMap),
+    );
+    frame.render_widget(ratatui::widgets::Clear, outer);
+    let block = super::panel(
+        fit(&title, outer.width.saturating_sub(4) as usize),
+        true,
+        &app.theme,
+    )
+    .style(Style::default().bg(app.theme.background).fg(app.theme.text));
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    draw(frame, inner, &progress, &app.theme, Some(selected));
+}
