@@ -606,3 +606,41 @@ fn history_scrolled_away_counts_20_new_rows_and_g_shows_them() {
     );
     t.keys(&["C-c"]);
 }
+
+#[test]
+fn the_flow_map_after_a_paid_flow_opens_a_steps_history_row() {
+    let Some(t) = Tmux::start("flowmap", 120, 40) else {
+        return;
+    };
+    t.wait_for(&["① Purchase", "Ctrl+S/F5"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["② Card & device ●"]);
+    t.keys(&["C-s"]);
+    t.wait_for(&["202 pending"]);
+    t.keys(&["b"]);
+    t.wait_for(&["OTP:", "Enter submits"]);
+    t.literal("123456");
+    t.keys(&["Enter"]);
+    t.wait_for(&["✔ PAID", "signature ✓"]);
+    t.keys(&["C-f"]);
+    // Every step of a challenged payment is done, the frictionless one skipped.
+    let screen = t.wait_for(&[
+        "Flow map",
+        "your webhook",
+        "✓ 1 create purchase",
+        "✓ 6 3DS challenge",
+        "– 5 frictionless 302",
+        "✓ 8 webhook",
+        "✓ 9 status GET",
+    ]);
+    assert!(!screen.contains("✗"), "nothing failed:\n{screen}");
+    // From the status GET (selected: the last step reached) up to the S2S call.
+    for _ in 0..7 {
+        t.keys(&["Up"]);
+    }
+    t.wait_for(&["▸✓ 2 S2S card payment", "history row: 202"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&["Exchange — ", "s2s=true", "callback_url"]);
+    t.keys(&["Escape"]);
+    t.keys(&["C-c"]);
+}

@@ -438,3 +438,104 @@ fn otp_prompt() {
         insta::assert_snapshot!(format!("otp_prompt_{w}x{h}"), render(&app));
     }
 }
+
+#[test]
+fn field_guide_line_under_the_forms() {
+    both("guide_line_purchase", fixture::app);
+    both("guide_line_card", |w, h| {
+        let mut app = fixture::at_card_step(w, h);
+        // The CVC: a field whose guide names the server's coded error.
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Tab);
+        }
+        app
+    });
+}
+
+#[test]
+fn fields_of_this_form_in_help() {
+    both("help_fields_card_form", |w, h| {
+        let mut app = fixture::at_card_step(w, h);
+        press(&mut app, KeyCode::F(1));
+        app
+    });
+}
+
+#[test]
+fn flow_map_pending() {
+    both("flow_map_pending", |w, h| {
+        fixture::with_flow_map(fixture::pending(w, h))
+    });
+}
+
+#[test]
+fn flow_map_frictionless_paid() {
+    both("flow_map_frictionless_paid", |w, h| {
+        fixture::with_flow_map(fixture::frictionless_paid(w, h))
+    });
+}
+
+#[test]
+fn flow_map_challenge_failed() {
+    both("flow_map_challenge_failed", |w, h| {
+        let mut app = fixture::with_flow_map(fixture::challenge_failed(w, h));
+        // The failed challenge, selected: its row is named under the diagram.
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Up);
+        }
+        app
+    });
+}
+
+#[test]
+fn flow_map_in_the_light_theme() {
+    let mut app = fixture::with_flow_map(fixture::challenge_failed(120, 40));
+    app.theme = paysecure_explorer::tui::theme::load("light", None).expect("light");
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| views::draw(f, &app)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    for y in 0..h {
+        for x in 0..w {
+            assert_ne!(
+                buffer[(x, y)].bg,
+                ratatui::style::Color::Reset,
+                "cell {x},{y} is unpainted"
+            );
+        }
+    }
+    // Text and colours: the states read by colour as well as by symbol.
+    insta::assert_debug_snapshot!("flow_map_light_120x40", buffer);
+}
+
+#[test]
+fn flow_map_reads_in_every_theme() {
+    for name in ["dark", "light", "high-contrast", "colorblind"] {
+        for (w, h) in [(120, 40), (80, 24)] {
+            let mut app = fixture::with_flow_map(fixture::challenge_failed(w, h));
+            app.theme = paysecure_explorer::tui::theme::load(name, None).expect("theme");
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            terminal.draw(|f| views::draw(f, &app)).expect("draw");
+            let buffer = terminal.backend().buffer();
+            // The state symbols of the step list (second column of the map's box).
+            let find = |symbol: &str| {
+                (0..h).find_map(|y| {
+                    (0..w)
+                        .find(|x| buffer[(*x, y)].symbol() == symbol && *x < 8)
+                        .map(|x| buffer[(x, y)].clone())
+                })
+            };
+            let done = find("✓").unwrap_or_else(|| panic!("{name} {w}x{h}: no done step"));
+            let failed = find("✗").unwrap_or_else(|| panic!("{name} {w}x{h}: no failed step"));
+            assert_ne!(
+                done.fg, failed.fg,
+                "{name} {w}x{h}: done and failed look alike"
+            );
+            assert_ne!(done.fg, app.theme.background, "{name}: done is invisible");
+            assert_ne!(
+                failed.fg, app.theme.background,
+                "{name}: failed is invisible"
+            );
+        }
+    }
+}

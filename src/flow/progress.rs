@@ -40,7 +40,7 @@ impl Party {
             Party::YourServer => ("your server", "server"),
             Party::Paysecure => ("Paysecure", "Paysecure"),
             Party::Browser => ("customer's browser", "browser"),
-            Party::Issuer => ("issuer (3-D Secure)", "issuer 3DS"),
+            Party::Issuer => ("issuer (3-D Secure)", "issuer"),
             Party::WebhookEndpoint => ("your webhook endpoint", "webhook"),
         }
     }
@@ -343,9 +343,10 @@ fn derive(steps: &mut [FlowStep], rows: [Option<(usize, &Exchange)>; 9], payment
     // The S2S row carries the 202 and its callback_url; without one, there is no 3DS.
     if let Some((i, ex)) = rows[at(S2s)] {
         let body = ex.response_body.as_deref().unwrap_or("");
+        // The same row as the S2S call: its status is already said there.
         let step = &mut steps[at(CallbackUrl)];
         step.row = Some(i);
-        step.note = Some(note_of(ex));
+        step.note = None;
         if failed(ex) {
             step.state = StepState::Skipped;
         } else if body.contains("callback_url") {

@@ -349,3 +349,135 @@ pub fn panel(width: u16, height: u16) -> App {
     ));
     app
 }
+
+/// A browser exchange (the app acting as the customer's browser) at `T0_MS + offset_ms`.
+fn browser_exchange(method: &str, url: &str, status: u16, offset_ms: i64) -> Exchange {
+    Exchange {
+        kind: ExchangeKind::Browser,
+        ..exchange(method, "", status, offset_ms, "")
+    }
+    .with_url(url)
+}
+
+trait WithUrl {
+    fn with_url(self, url: &str) -> Exchange;
+}
+
+impl WithUrl for Exchange {
+    fn with_url(mut self, url: &str) -> Exchange {
+        self.url = url.to_string();
+        self
+    }
+}
+
+/// The merchant stub's records of the redirect landing and the webhook, `page` and
+/// `status` as the sandbox words them.
+fn merchant_records(app: &mut App, page: &str, status: &str, offset_ms: i64) {
+    use crate::api::MerchantEvent;
+    update(
+        app,
+        Msg::Merchant(Box::new(MerchantEvent::Webhook {
+            purchase_id: PURCHASE_ID.into(),
+            status: status.into(),
+            signature_valid: true,
+            received_at_ms: T0_MS + offset_ms,
+            url: format!("{ORIGIN}/merchant/webhook"),
+            signature: None,
+            content_type: Some("application/json".into()),
+            body: json!({"purchaseId": PURCHASE_ID, "status": status}),
+        })),
+    );
+    update(
+        app,
+        Msg::Merchant(Box::new(MerchantEvent::Landing {
+            page: page.into(),
+            purchase_id: Some(PURCHASE_ID.into()),
+            received_at_ms: T0_MS + offset_ms + 1,
+            url: format!("{ORIGIN}/merchant/return/{page}?purchaseId={PURCHASE_ID}"),
+        })),
+    );
+}
+
+/// A frictionless card paid: the callback answered 302 at once, the webhook and the
+/// landing arrived, the status GET read PAID.
+pub fn frictionless_paid(width: u16, height: u16) -> App {
+    use crate::flow::browser::{BrowserResult, CallbackPage, Landed};
+    let mut app = pending(width, height);
+    let callback = format!("{ORIGIN}/api/v1/payment/{PURCHASE_ID}/");
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(browser_exchange("GET", &callback, 302, 7000))),
+    );
+    merchant_records(&mut app, "success", "paid", 7002);
+    reply(
+        &mut app,
+        Answer::Callback(Ok(CallbackPage::Redirected(BrowserResult {
+            landing_url: format!("{ORIGIN}/merchant/return/success?purchaseId={PURCHASE_ID}"),
+            landed: Some(Landed::Success),
+            challenged: false,
+            landing_loaded: true,
+        }))),
+    );
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(exchange(
+            "GET",
+            &format!("/purchases/{PURCHASE_ID}/"),
+            200,
+            7100,
+            r#"{"purchaseId":"64bfdb7df63e36669499e82f","status":"PAID"}"#,
+        ))),
+    );
+    reply(&mut app, Answer::Status(Ok(purchase("PAID"))));
+    app
+}
+
+/// A challenge answered wrong: the issuer's page, the OTP refused, the failure redirect,
+/// the error webhook and the status GET reading ERROR.
+pub fn challenge_failed(width: u16, height: u16) -> App {
+    use crate::flow::browser::{BrowserResult, CallbackPage, Landed};
+    let mut app = pending(width, height);
+    let callback = format!("{ORIGIN}/api/v1/payment/{PURCHASE_ID}/");
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(browser_exchange("GET", &callback, 200, 7000))),
+    );
+    reply(
+        &mut app,
+        Answer::Callback(Ok(CallbackPage::Challenge {
+            form_url: callback.clone(),
+        })),
+    );
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(browser_exchange("POST", &callback, 302, 9000))),
+    );
+    merchant_records(&mut app, "failure", "error", 9002);
+    reply(
+        &mut app,
+        Answer::Browser(Ok(BrowserResult {
+            landing_url: format!("{ORIGIN}/merchant/return/failure?purchaseId={PURCHASE_ID}"),
+            landed: Some(Landed::Failure),
+            challenged: true,
+            landing_loaded: true,
+        })),
+    );
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(exchange(
+            "GET",
+            &format!("/purchases/{PURCHASE_ID}/"),
+            200,
+            9100,
+            r#"{"purchaseId":"64bfdb7df63e36669499e82f","status":"ERROR"}"#,
+        ))),
+    );
+    reply(&mut app, Answer::Status(Ok(purchase("ERROR"))));
+    app
+}
+
+/// `app` with the flow map open on its current step (or the last one reached).
+pub fn with_flow_map(mut app: App) -> App {
+    super::flow_map::toggle(&mut app);
+    app
+}

@@ -412,6 +412,12 @@ fn states() -> Vec<(&'static str, App)> {
         ("picker, moved down", picker_moved),
         ("prompt", prompt),
         ("help", help),
+        // On the current step (4 of 9): ↑ and ↓ both move, Enter opens nothing (no row)
+        // but says so.
+        (
+            "flow map",
+            fixture::with_flow_map(fixture::pending(120, 40)),
+        ),
     ];
     states.extend(panels);
     states

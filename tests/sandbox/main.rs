@@ -8,6 +8,7 @@ mod common;
 mod control;
 mod create;
 mod faults;
+mod field_guide;
 mod lifecycle;
 mod preauth;
 mod refunds;

@@ -9,19 +9,39 @@ use super::fit;
 use crate::paysecure::field_guide::{FieldGuide, guide_for};
 use crate::tui::form_model::{Field, Form};
 use crate::tui::theme::Theme;
-use crate::tui::wrap::Para;
+use crate::tui::wrap::{Para, wrap_all};
 
-/// `ⓘ email · required · name@domain.tld — what it is for` and
-/// `  server checks …; wrong: 400 code "message"`, each cut to `width`.
-pub fn guide_lines(field: &Field, width: usize, t: &Theme) -> Vec<Line<'static>> {
+/// The focused field's guide in `width` columns and at most `rows` lines: wrapped when
+/// it fits, else two lines cut with `…` (`email · required · format — what it is for`,
+/// then what the server checks and its error).
+pub fn guide_lines(field: &Field, width: usize, rows: usize, t: &Theme) -> Vec<Line<'static>> {
     let muted = Style::default().fg(t.muted);
     let Some(g) = guide_for(&field.path) else {
         return vec![Line::styled(
-            fit(&format!("ⓘ {}: no guide entry", field.label), width),
+            fit(&format!("{}: no guide entry", field.label), width),
             muted,
         )];
     };
-    let head = format!("ⓘ {} · {} · {} — ", field.label, g.need.words(), g.format);
+    let head = format!("{} · {} · {} — ", field.label, g.need.words(), g.format);
+    let paras = [
+        Para {
+            line: Line::from(vec![
+                Span::styled(head.clone(), Style::default().fg(t.accent)),
+                Span::styled(g.what.to_string(), Style::default().fg(t.text)),
+            ]),
+            hang: 2,
+            copy: None,
+        },
+        Para {
+            line: Line::styled(format!("  {}", server_words(g)), muted),
+            hang: 2,
+            copy: None,
+        },
+    ];
+    let wrapped = wrap_all(&paras, width).lines;
+    if wrapped.len() <= rows {
+        return wrapped;
+    }
     let first = fit(&format!("{head}{}", g.what), width);
     let (label, rest) = split_at_chars(&first, head.chars().count());
     vec![
@@ -99,4 +119,73 @@ pub fn entry_paras(label: &str, g: Option<&FieldGuide>, t: &Theme) -> Vec<Para> 
             copy: None,
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paysecure::field_guide::{GUIDE, key_of};
+    use crate::tui::app::InputFor;
+    use crate::tui::{fixture, step_forms};
+
+    /// Every field path the explorer can show: both forms (with a second product row)
+    /// and the purchase prompts.
+    fn every_field() -> Vec<String> {
+        let app = fixture::app(120, 40);
+        let mut purchase = app.purchase_form.clone();
+        step_forms::add_product(&mut purchase);
+        let mut paths: Vec<String> = purchase
+            .fields
+            .iter()
+            .chain(&app.card_form.fields)
+            .map(|f| f.path.clone())
+            .collect();
+        for what in InputFor::ALL {
+            paths.extend(what.guide_fields().iter().map(|k| k.to_string()));
+        }
+        paths
+    }
+
+    #[test]
+    fn every_field_of_every_form_and_prompt_has_an_entry() {
+        let paths = every_field();
+        for path in &paths {
+            assert!(guide_for(path).is_some(), "{path} has no field-guide entry");
+        }
+        // And no entry is left over from a field that went away.
+        for g in GUIDE {
+            assert!(
+                paths.iter().any(|p| key_of(p) == g.key),
+                "{} matches no field",
+                g.key
+            );
+        }
+        assert_eq!(InputFor::PartialRefund.guide_fields().len(), 2);
+        assert_eq!(InputFor::CaptureAmount.guide_fields().len(), 1);
+    }
+
+    #[test]
+    fn the_guide_line_wraps_when_there_is_room_and_is_cut_when_not() {
+        let app = fixture::app(120, 40);
+        let email = app.purchase_form.get("client.email").expect("email");
+        let t = &app.theme;
+        let text = |lines: &[Line]| -> String {
+            lines
+                .iter()
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let roomy = guide_lines(email, 50, 10, t);
+        assert!(roomy.len() > 2, "{roomy:?}");
+        assert!(text(&roomy).contains("\"Invalid Email Format\""));
+        let cut = guide_lines(email, 50, 2, t);
+        assert_eq!(cut.len(), 2);
+        assert!(text(&cut).contains('…'));
+    }
 }

@@ -62,7 +62,7 @@ impl Columns {
             (width * 2 / 5).min(30)
         };
         let diagram = width.saturating_sub(left);
-        let margin = 4.min(diagram / 10);
+        let margin = if diagram < 60 { 2 } else { 4 };
         let spacing = diagram.saturating_sub(2 * margin + 1) / 4;
         let mut x = [0; 5];
         for (i, col) in x.iter_mut().enumerate() {

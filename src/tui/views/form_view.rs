@@ -87,19 +87,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize, guide_rows: u
             Span::styled(note, note_style),
         ]));
     }
-    while lines.len() < rows {
+    // The focused field's guide sits above the hint line; rows the fields leave empty
+    // let it wrap instead of being cut (one blank row kept above it).
+    let spare = rows.saturating_sub(lines.len() + 1);
+    let guide = match (form.focused(), guide_rows) {
+        (Some(field), 1..) => super::field_guide::guide_lines(field, width, guide_rows + spare, t),
+        _ => Vec::new(),
+    };
+    while lines.len() + guide.len() < rows + guide_rows {
         lines.push(Line::raw(""));
     }
-    if let Some(field) = form.focused() {
-        lines.extend(
-            super::field_guide::guide_lines(field, width, t)
-                .into_iter()
-                .take(guide_rows),
-        );
-    }
-    while lines.len() < rows + guide_rows {
-        lines.push(Line::raw(""));
-    }
+    lines.extend(guide);
     let footer = match app.flow.step {
         Step::Purchase => {
             let total = step_forms::total(&app.purchase_form).map_or(

@@ -96,9 +96,7 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
         "NORMAL: letters are commands — {}.",
         normal_mode_letters().join(" · ")
     );
-    let mut lines = form_fields(app);
-    lines.extend(
-        [
+    let mut lines: Vec<Para> = [
         Line::styled("Modes, in the forms", strong),
         Line::raw(format!(
             "INSERT (at start, in the first field): printable keys are text. {} leaves the field: NORMAL.",
@@ -121,13 +119,16 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
             "closes the overlay or prompt (the filter prompt puts the filter back) → leaves the history pane → cancels the request in flight → leaves the field (normal mode).",
         ),
         Line::raw(""),
-        Line::styled(
-            "Every key, and where it works (from the same table the footer uses):",
-            muted,
-        ),
     ]
     .into_iter()
-    .map(Para::plain));
+    .map(Para::plain)
+    .collect();
+    // Opened over a form: the guide to its fields, before the key table.
+    lines.extend(form_fields(app));
+    lines.push(Para::plain(Line::styled(
+        "Every key, and where it works (from the same table the footer uses):",
+        muted,
+    )));
     // Where-it-works hangs under its own column when there is room, else under the help.
     let hang = if width >= 16 + 38 + 20 { 16 + 38 } else { 16 };
     for b in BINDINGS {
