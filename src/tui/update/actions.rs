@@ -12,7 +12,9 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::Help => {
-            app.overlay = Some(Overlay::Help { scroll: 0 });
+            // Over a form, help opens on the guide to that form's fields.
+            let scroll = crate::tui::views::help_fields_scroll(app);
+            app.overlay = Some(Overlay::Help { scroll });
             vec![]
         }
         Action::Close => {

@@ -56,7 +56,7 @@ pub fn guide_lines(field: &Field, width: usize, rows: usize, t: &Theme) -> Vec<L
 /// `server checks: …; wrong: 400 code "message"`.
 fn server_words(g: &FieldGuide) -> String {
     match g.error_line() {
-        Some(error) => format!("server checks: {}; wrong: {error}", g.check),
+        Some(error) => format!("server checks: {}; when wrong: {error}", g.check),
         None => format!("server checks: {}", g.check),
     }
 }
@@ -72,7 +72,7 @@ fn split_at_chars(text: &str, n: usize) -> (String, String) {
 pub fn form_section(form: &Form, title: &str, t: &Theme) -> Vec<Para> {
     let strong = Style::default().fg(t.accent).add_modifier(Modifier::BOLD);
     let mut paras = vec![Para::plain(Line::styled(
-        format!("Fields of this form — {title}"),
+        format!("Fields of this form — {title} (modes and editing keys: ↑ above)"),
         strong,
     ))];
     for field in &form.fields {

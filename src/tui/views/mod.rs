@@ -14,7 +14,7 @@ mod panel;
 mod result;
 pub mod webhook;
 
-pub use overlays::help_max_scroll;
+pub use overlays::{help_fields_scroll, help_max_scroll};
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

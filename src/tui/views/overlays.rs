@@ -89,14 +89,27 @@ fn text_width(paras: &[Para], title: &str, max: usize, area: Rect) -> usize {
 
 /// Every line of the help overlay, unwrapped.
 fn help_paras(app: &App, width: usize) -> Vec<Para> {
+    let muted = Style::default().fg(app.theme.muted);
+    let mut lines = help_basics(app);
+    // Opened over a form: the guide to its fields, before the key table.
+    lines.extend(form_fields(app));
+    lines.push(Para::plain(Line::styled(
+        "Every key, and where it works (from the same table the footer uses):",
+        muted,
+    )));
+    lines.extend(key_table(app, width));
+    lines
+}
+
+/// Modes, editing and Esc: the help's first lines.
+fn help_basics(app: &App) -> Vec<Para> {
     let t = &app.theme;
-    let muted = Style::default().fg(t.muted);
     let strong = Style::default().fg(t.accent).add_modifier(Modifier::BOLD);
     let normal_letters = format!(
         "NORMAL: letters are commands — {}.",
         normal_mode_letters().join(" · ")
     );
-    let mut lines: Vec<Para> = [
+    [
         Line::styled("Modes, in the forms", strong),
         Line::raw(format!(
             "INSERT (at start, in the first field): printable keys are text. {} leaves the field: NORMAL.",
@@ -122,13 +135,13 @@ fn help_paras(app: &App, width: usize) -> Vec<Para> {
     ]
     .into_iter()
     .map(Para::plain)
-    .collect();
-    // Opened over a form: the guide to its fields, before the key table.
-    lines.extend(form_fields(app));
-    lines.push(Para::plain(Line::styled(
-        "Every key, and where it works (from the same table the footer uses):",
-        muted,
-    )));
+    .collect()
+}
+
+/// Every binding, where it works, and the mouse.
+fn key_table(app: &App, width: usize) -> Vec<Para> {
+    let t = &app.theme;
+    let mut lines = Vec::new();
     // Where-it-works hangs under its own column when there is room, else under the help.
     let hang = if width >= 16 + 38 + 20 { 16 + 38 } else { 16 };
     for b in BINDINGS {
@@ -201,6 +214,19 @@ fn help_layout(app: &App) -> (Vec<Line<'static>>, usize, usize) {
     let lines = wrap_all(&help_paras(app, width), width).lines;
     let rows = (lines.len() + 2).min(area.height.saturating_sub(4) as usize);
     (lines, width, rows.saturating_sub(2))
+}
+
+/// Where the help opens over a form: scrolled to "Fields of this form" (the modes and
+/// editing keys are above it, one ↑ away); elsewhere at the top.
+pub fn help_fields_scroll(app: &App) -> u16 {
+    if form_fields(app).is_empty() {
+        return 0;
+    }
+    let (_, width, _) = help_layout(app);
+    let above = wrap_all(&help_basics(app), width).lines.len();
+    u16::try_from(above)
+        .unwrap_or(u16::MAX)
+        .min(help_max_scroll(app))
 }
 
 /// How far the help scrolls before its last line reaches the bottom.
