@@ -539,3 +539,12 @@ fn flow_map_reads_in_every_theme() {
         }
     }
 }
+
+#[test]
+fn the_refund_prompt_guides_its_fields() {
+    both("refund_prompt_guide", |w, h| {
+        let mut app = fixture::frictionless_paid(w, h);
+        press(&mut app, KeyCode::Char('p'));
+        app
+    });
+}

@@ -34,14 +34,14 @@ impl Party {
         self as usize
     }
 
-    /// The name in full, and a short one for narrow screens.
-    pub fn names(self) -> (&'static str, &'static str) {
+    /// The name in full on two lines, and a short one for narrow screens.
+    pub fn names(self) -> ([&'static str; 2], &'static str) {
         match self {
-            Party::YourServer => ("your server", "server"),
-            Party::Paysecure => ("Paysecure", "Paysecure"),
-            Party::Browser => ("customer's browser", "browser"),
-            Party::Issuer => ("issuer (3-D Secure)", "issuer"),
-            Party::WebhookEndpoint => ("your webhook endpoint", "webhook"),
+            Party::YourServer => (["your", "server"], "server"),
+            Party::Paysecure => (["Paysecure", ""], "Paysecure"),
+            Party::Browser => (["customer's", "browser"], "browser"),
+            Party::Issuer => (["issuer", "(3-D Secure)"], "issuer"),
+            Party::WebhookEndpoint => (["your webhook", "endpoint"], "webhook"),
         }
     }
 }

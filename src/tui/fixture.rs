@@ -408,7 +408,6 @@ pub fn frictionless_paid(width: u16, height: u16) -> App {
         &mut app,
         Msg::Exchange(Box::new(browser_exchange("GET", &callback, 302, 7000))),
     );
-    merchant_records(&mut app, "success", "paid", 7002);
     reply(
         &mut app,
         Answer::Callback(Ok(CallbackPage::Redirected(BrowserResult {
@@ -428,6 +427,9 @@ pub fn frictionless_paid(width: u16, height: u16) -> App {
             r#"{"purchaseId":"64bfdb7df63e36669499e82f","status":"PAID"}"#,
         ))),
     );
+    reply(&mut app, Answer::Status(Ok(purchase("PAID"))));
+    merchant_records(&mut app, "success", "paid", 7002);
+    // The webhook makes the app read the status once more.
     reply(&mut app, Answer::Status(Ok(purchase("PAID"))));
     app
 }

@@ -59,3 +59,95 @@ pub fn open_row(app: &mut App, selected: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ExchangeKind;
+    use crate::flow::progress::{StepKind, StepState};
+    use crate::tui::app::Msg;
+    use crate::tui::fixture;
+    use crate::tui::update::update;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn press(app: &mut App, code: KeyCode) {
+        update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn selected(app: &App) -> Option<usize> {
+        match app.overlay {
+            Some(Overlay::FlowMap { selected }) => Some(selected),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_key_opens_the_map_on_the_current_step_and_closes_it() {
+        let mut app = fixture::pending(120, 40);
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+        );
+        assert_eq!(
+            selected(&app),
+            Some(3),
+            "browser opens it: the current step"
+        );
+        press(&mut app, KeyCode::Char('m'));
+        assert_eq!(app.overlay, None);
+    }
+
+    #[test]
+    fn enter_opens_the_steps_own_history_row() {
+        let mut app = fixture::with_flow_map(fixture::frictionless_paid(120, 40));
+        // Up to the S2S step.
+        while selected(&app) != Some(1) {
+            press(&mut app, KeyCode::Up);
+        }
+        press(&mut app, KeyCode::Enter);
+        let Some(Overlay::Detail { index, .. }) = app.overlay else {
+            panic!("no detail: {:?}", app.overlay)
+        };
+        let ex = app.history.newest(index).expect("row");
+        assert!(ex.url.ends_with("?s2s=true"), "{}", ex.url);
+    }
+
+    #[test]
+    fn enter_on_a_step_with_no_row_says_so() {
+        let mut app = fixture::with_flow_map(fixture::pending(120, 40));
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(selected(&app), Some(3), "the map stays");
+        let notice = app.notice.as_ref().map(|(_, n)| n.as_str()).unwrap_or("");
+        assert!(notice.contains("no history row yet"), "{notice}");
+    }
+
+    #[test]
+    fn the_map_follows_exchanges_as_they_arrive() {
+        let mut app = fixture::with_flow_map(fixture::pending(120, 40));
+        assert_eq!(
+            progress(&app).state_of(StepKind::BrowserOpens),
+            StepState::Current
+        );
+        let mut opened = fixture::exchange(
+            "GET",
+            &format!("/payment/{}/", fixture::PURCHASE_ID),
+            200,
+            7000,
+            "<html>challenge</html>",
+        );
+        opened.kind = ExchangeKind::Browser;
+        update(&mut app, Msg::Exchange(Box::new(opened)));
+        let p = progress(&app);
+        assert_eq!(p.state_of(StepKind::BrowserOpens), StepState::Done);
+        assert_eq!(p.state_of(StepKind::Frictionless), StepState::Skipped);
+        assert_eq!(p.state_of(StepKind::Challenge), StepState::Current);
+    }
+
+    #[test]
+    fn a_refused_card_shows_on_the_s2s_arrow() {
+        let app = fixture::blocked(120, 40);
+        let p = progress(&app);
+        assert_eq!(p.state_of(StepKind::S2s), StepState::Failed);
+        assert_eq!(p.state_of(StepKind::Webhook), StepState::Skipped);
+    }
+}

@@ -286,6 +286,14 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                     *scroll = (*scroll as isize + delta).clamp(0, help_end) as u16;
                 }
                 Some(Overlay::Cards(picker)) => picker.move_by(delta),
+                // The wheel walks the map's arrows one at a time.
+                Some(Overlay::FlowMap { selected }) => {
+                    *selected = super::overlays::step(
+                        *selected,
+                        delta.signum(),
+                        crate::flow::progress::StepKind::ALL.len(),
+                    )
+                }
                 _ => app.history.move_by(delta, height),
             }
         }

@@ -153,7 +153,7 @@ fn header(cols: &Columns, width: usize, t: &Theme) -> Vec<Line<'static>> {
         .iter()
         .map(|p| {
             let (long, short) = p.names();
-            if full { split_name(long) } else { [short, ""] }
+            if full { long } else { [short, ""] }
         })
         .collect();
     let rows = if full { 2 } else { 1 };
@@ -171,19 +171,6 @@ fn header(cols: &Columns, width: usize, t: &Theme) -> Vec<Line<'static>> {
             row.into_line()
         })
         .collect()
-}
-
-/// A name on two lines, split at the space nearest its middle.
-fn split_name(name: &'static str) -> [&'static str; 2] {
-    let mid = name.len() / 2;
-    let split = name
-        .match_indices(' ')
-        .map(|(i, _)| i)
-        .min_by_key(|i| i.abs_diff(mid));
-    match split {
-        Some(i) => [&name[..i], &name[i + 1..]],
-        None => [name, ""],
-    }
 }
 
 /// One step: its state, number and title at the left, its arrow between lifelines.
