@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use super::fit;
 use crate::paysecure::field_guide::{FieldGuide, guide_for};
 use crate::tui::form_model::{Field, Form};
+use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::theme::Theme;
 use crate::tui::wrap::{Para, wrap_all};
 
@@ -72,7 +73,10 @@ fn split_at_chars(text: &str, n: usize) -> (String, String) {
 pub fn form_section(form: &Form, title: &str, t: &Theme) -> Vec<Para> {
     let strong = Style::default().fg(t.accent).add_modifier(Modifier::BOLD);
     let mut paras = vec![Para::plain(Line::styled(
-        format!("Fields of this form — {title} (modes and editing keys: ↑ above)"),
+        format!(
+            "Fields of this form — {title} (modes and editing keys: {} above)",
+            label_of(Action::Up, Context::Help)
+        ),
         strong,
     ))];
     for field in &form.fields {

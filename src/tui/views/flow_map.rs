@@ -130,9 +130,11 @@ pub fn lines(
 
 /// `✓ create purchase · row: 202 (Enter opens it)` for the selected step.
 fn selected_words(step: &FlowStep) -> String {
+    use crate::tui::keys::{Action, Context, label_of};
+    let enter = label_of(Action::Select, Context::FlowMap);
     let row = match (&step.row, &step.note) {
-        (Some(_), Some(note)) => format!("history row: {note}, Enter opens it"),
-        (Some(_), None) => "history row: Enter opens it".into(),
+        (Some(_), Some(note)) => format!("history row: {note}, {enter} opens it"),
+        (Some(_), None) => format!("history row: {enter} opens it"),
         (None, _) => "no history row".into(),
     };
     format!(
@@ -314,7 +316,9 @@ pub fn draw_overlay(frame: &mut Frame, app: &crate::tui::app::App, selected: usi
             format!("purchase {}", super::short_id(id))
         });
     let title = format!(
-        "Flow map · {purchase} · ↑/↓ an arrow · {} opens its row · {} closes",
+        "Flow map · {purchase} · {}/{} an arrow · {} opens its row · {} closes",
+        label_of(Action::Up, Context::FlowMap),
+        label_of(Action::Down, Context::FlowMap),
         label_of(Action::Select, Context::FlowMap),
         label_of(Action::FlowMap, Context::FlowMap),
     );
