@@ -646,6 +646,8 @@ fn the_flow_map_after_a_paid_flow_opens_a_steps_history_row() {
     t.wait_for(&["▸✓ 2 S2S card payment", "history row: 202"]);
     t.keys(&["Enter"]);
     t.wait_for(&["Exchange — ", "s2s=true", "callback_url"]);
+    // Esc goes back to the map, on the same arrow.
     t.keys(&["Escape"]);
+    t.wait_for(&["Flow map", "▸✓ 2 S2S card payment"]);
     t.keys(&["C-c"]);
 }

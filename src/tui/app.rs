@@ -391,6 +391,9 @@ pub struct App {
     pub edited_json: Option<String>,
     /// The zone times are shown in (the system's; tests pin one).
     pub local_time: super::local_time::LocalTime,
+    /// The flow-map arrow whose history row the open exchange detail shows: Esc goes
+    /// back to the map on it (a detail opened from history goes back to history).
+    pub flow_map_return: Option<usize>,
 }
 
 impl App {
@@ -436,6 +439,7 @@ impl App {
             mode: Mode::Insert,
             edited_json: None,
             local_time: super::local_time::LocalTime::system(),
+            flow_map_return: None,
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED

@@ -42,6 +42,7 @@ pub fn open_row(app: &mut App, selected: usize) {
     let p = progress(app);
     match p.steps.get(selected).and_then(|s| s.row.map(|r| (s, r))) {
         Some((_, index)) if app.history.newest(index).is_some() => {
+            app.flow_map_return = Some(selected);
             app.overlay = Some(Overlay::Detail {
                 index,
                 view: Default::default(),
@@ -110,6 +111,24 @@ mod tests {
         };
         let ex = app.history.newest(index).expect("row");
         assert!(ex.url.ends_with("?s2s=true"), "{}", ex.url);
+        // Esc goes back to the map, on the same arrow; from there Esc closes it.
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(selected(&app), Some(1));
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.overlay, None);
+    }
+
+    #[test]
+    fn a_detail_opened_from_history_goes_back_to_history() {
+        let mut app = fixture::with_flow_map(fixture::frictionless_paid(120, 40));
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Esc);
+        app.pane = crate::tui::app::Pane::History;
+        press(&mut app, KeyCode::Enter);
+        assert!(matches!(app.overlay, Some(Overlay::Detail { .. })));
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.overlay, None);
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 // A panel prompt: Esc goes back to the panel, not out of it.
                 app.overlay = Some(Overlay::Panel);
                 vec![]
+            } else if let (Some(Overlay::Detail { .. }), Some(selected)) =
+                (&app.overlay, app.flow_map_return.take())
+            {
+                // Opened from the flow map: back to it, on the same arrow.
+                app.overlay = Some(Overlay::FlowMap { selected });
+                vec![]
             } else if app.overlay.is_some() {
                 app.overlay = None;
                 vec![]

@@ -13,6 +13,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             crate::tui::levers::on_input(app, what, input.value())
         }
         (Context::History, _) if !app.history.is_empty() => {
+            app.flow_map_return = None;
             app.overlay = Some(Overlay::Detail {
                 index: app.history.selected,
                 view: Default::default(),
