@@ -37,8 +37,8 @@ pub struct ServerError {
     pub status: u16,
     /// The `code` field.
     pub code: &'static str,
-    /// The `message` field; `{value}` stands for the value sent, `{field}` for the field's
-    /// name on the wire.
+    /// The `message` field; `{value}` stands for the value at fault (the one sent, or for
+    /// `paymentMethod` the card's scheme), `{field}` for the field's name on the wire.
     pub message: &'static str,
 }
 

@@ -152,3 +152,54 @@ async fn the_refund_and_capture_prompts_rules_answer_the_guides_error() {
         .await;
     expect(g, g.bad.unwrap_or_default(), &answer);
 }
+
+/// Entries whose rule needs more than one wrong value: a repeated merchantRef, a card
+/// whose scheme paymentMethod does not allow, a saved-card payment without its cvc.
+#[tokio::test]
+async fn the_rules_across_fields_answer_the_guides_error() {
+    let env = Env::start().await;
+    let guide = |key: &str| GUIDE.iter().find(|g| g.key == key).expect("entry");
+    let expect_message = |g: &FieldGuide, value: &str, answer: &super::common::Answer| {
+        let error = g.error.expect("error");
+        assert_eq!(
+            answer.status.as_u16(),
+            error.status,
+            "{}: {}",
+            g.key,
+            answer.text
+        );
+        assert_eq!(
+            answer.coded(),
+            (
+                error.message_for(wire_name(g), value),
+                error.code.to_string()
+            ),
+            "{}",
+            g.key
+        );
+    };
+    // merchantRef: the same one twice.
+    let mut body = purchase_body(&env);
+    body["merchantRef"] = json!("guide-dup-1");
+    env.create_with(body.clone()).await;
+    let again = env.api(Method::POST, "/purchases/", Some(&body)).await;
+    expect_message(guide("merchantRef"), "guide-dup-1", &again);
+    // paymentMethod: MASTER only, then the seed's VISA card.
+    let mut body = purchase_body(&env);
+    body["paymentMethod"] = json!("MASTER");
+    let id = env.create_with(body).await;
+    let mut card = card_body();
+    card["remote_ip"] = json!("203.0.113.10");
+    let answer = env.s2s(&id, &card).await;
+    expect_message(guide("paymentMethod"), "VISA", &answer);
+    // token_reference: a saved-card payment still needs the cvc.
+    let id = env.create_with(purchase_body(&env)).await;
+    let mut card = card_body();
+    card["remote_ip"] = json!("203.0.113.10");
+    card["token_reference"] = json!("tok_guide");
+    if let Some(o) = card.as_object_mut() {
+        o.remove("cvc");
+    }
+    let answer = env.s2s(&id, &card).await;
+    expect_message(guide("token_reference"), "", &answer);
+}
