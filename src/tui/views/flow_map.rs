@@ -108,22 +108,22 @@ pub fn lines(
     } else {
         out.push(Line::raw(""));
     }
-    let legend = [
+    // The legend, cut at the width like every other line.
+    let mut legend = Grid::new(width);
+    let mut x = 0;
+    for state in [
         StepState::Done,
         StepState::Current,
         StepState::Failed,
         StepState::Skipped,
         StepState::Pending,
-    ]
-    .iter()
-    .flat_map(|s| {
-        [
-            Span::styled(s.symbol(), Style::default().fg(colour(*s, t))),
-            Span::styled(format!(" {}   ", s.words()), muted),
-        ]
-    })
-    .collect::<Vec<_>>();
-    out.push(Line::from(legend));
+    ] {
+        legend.put_str(x, state.symbol(), Style::default().fg(colour(state, t)));
+        let words = format!(" {}   ", state.words());
+        legend.put_str(x + 1, &words, muted);
+        x += 1 + words.chars().count();
+    }
+    out.push(legend.into_line());
     out.truncate(height);
     out
 }
@@ -332,4 +332,45 @@ pub fn draw_overlay(frame: &mut Frame, app: &crate::tui::app::App, selected: usi
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     draw(frame, inner, &progress, &app.theme, Some(selected));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixture;
+
+    /// Any area, however small, draws without a panic and never writes outside it.
+    #[test]
+    fn every_size_draws_inside_its_area() {
+        let app = fixture::challenge_failed(120, 40);
+        let progress = crate::tui::flow_map::progress(&app);
+        for w in [0u16, 1, 5, 20, 40, 60, 79, 116, 200] {
+            for h in [0u16, 1, 3, 8, 13, 20, 40] {
+                let backend = ratatui::backend::TestBackend::new(w.max(1), h.max(1));
+                let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
+                let area = Rect::new(0, 0, w, h);
+                terminal
+                    .draw(|f| draw(f, area, &progress, &app.theme, Some(5)))
+                    .expect("draw");
+                let rows = lines(w as usize, h as usize, &progress, &app.theme, Some(5));
+                assert!(rows.len() <= h as usize, "{w}x{h}");
+                assert!(rows.iter().all(|l| l.width() <= w as usize), "{w}x{h}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_selected_step_stays_on_screen_when_steps_do_not_fit() {
+        let app = fixture::challenge_failed(120, 40);
+        let progress = crate::tui::flow_map::progress(&app);
+        // Five rows: a header, two steps, the selected step's line and the legend.
+        let text: Vec<String> = lines(80, 5, &progress, &app.theme, Some(8))
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert!(
+            text.iter().any(|l| l.contains("▸✓ 9 status GET")),
+            "{text:?}"
+        );
+    }
 }
