@@ -394,9 +394,24 @@ fn derive(steps: &mut [FlowStep], rows: [Option<(usize, &Exchange)>; 9], payment
         }
         return;
     }
-    // The first step still waiting is the current one.
-    if let Some(s) = steps.iter_mut().find(|s| s.state == StepState::Pending) {
+    // The first step still waiting after the last one reached is the current one.
+    // Steps before it without a row happened where the app could not see them (the
+    // user's own browser after `o`): they stay pending, except the webhook, which comes
+    // on its own time and is awaited.
+    let reached = steps
+        .iter()
+        .rposition(|s| matches!(s.state, StepState::Done | StepState::Failed));
+    let from = reached.map_or(0, |i| i + 1);
+    if let Some(s) = steps
+        .iter_mut()
+        .skip(from)
+        .find(|s| s.state == StepState::Pending)
+    {
         s.state = StepState::Current;
+    }
+    let webhook = &mut steps[at(Webhook)];
+    if at(Webhook) < from && webhook.state == StepState::Pending {
+        webhook.state = StepState::Current;
     }
 }
 
@@ -600,6 +615,27 @@ mod tests {
         let p = progress(Some("PAID"), &with);
         assert_eq!(p.state_of(StepKind::Webhook), Done);
         assert_eq!(p.steps[7].row, Some(0));
+        assert_eq!(p.current(), None);
+    }
+
+    #[test]
+    fn after_o_the_browsers_own_steps_are_not_seen_and_not_current() {
+        // The user's browser opened the callback: the app saw only what reached the
+        // merchant stub and its own status GETs.
+        let rows = [
+            create(),
+            s2s(202),
+            webhook(),
+            landing("success"),
+            status_get(),
+        ];
+        let p = progress(Some("PAID"), &rows);
+        assert_eq!(
+            states(&p),
+            [
+                Done, Done, Done, Pending, Pending, Pending, Done, Done, Done
+            ]
+        );
         assert_eq!(p.current(), None);
     }
 
