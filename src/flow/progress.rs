@@ -189,7 +189,7 @@ pub struct Known<'a> {
 fn failed_status(status: &str) -> bool {
     matches!(
         status.to_ascii_lowercase().as_str(),
-        "error" | "expired" | "cancelled" | "blocked" | "hold"
+        "error" | "expired" | "cancelled" | "blocked"
     )
 }
 
