@@ -438,3 +438,26 @@ fn otp_prompt() {
         insta::assert_snapshot!(format!("otp_prompt_{w}x{h}"), render(&app));
     }
 }
+
+#[test]
+fn copy_as_code_chooser_with_the_form_values_warning() {
+    both("copy_as_code_chooser", |w, h| {
+        let mut app = fixture::at_card_step(w, h);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('C'));
+        press(&mut app, KeyCode::Char('v'));
+        app
+    });
+}
+
+#[test]
+fn copy_as_code_snippet() {
+    both("copy_as_code_snippet", |w, h| {
+        let mut app = fixture::app(w, h);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('C'));
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Enter);
+        app
+    });
+}

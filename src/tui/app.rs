@@ -226,6 +226,8 @@ pub enum Overlay {
         what: InputFor,
         input: TextInput,
     },
+    /// Copy as code: the language chooser, then the snippet.
+    Code(Box<super::code_view::CodeOverlay>),
 }
 
 impl Overlay {
@@ -358,6 +360,8 @@ pub struct App {
     pub edited_json: Option<String>,
     /// The zone times are shown in (the system's; tests pin one).
     pub local_time: super::local_time::LocalTime,
+    /// The language last chosen for copy as code, offered first next time (this session).
+    pub code_lang: crate::codegen::Lang,
 }
 
 impl App {
@@ -403,6 +407,7 @@ impl App {
             mode: Mode::Insert,
             edited_json: None,
             local_time: super::local_time::LocalTime::system(),
+            code_lang: crate::codegen::Lang::default(),
             brand_id: brand_id.to_string(),
             export_dir: None,
             scenario_names: crate::flow::scenario::SHIPPED
@@ -444,6 +449,7 @@ impl App {
             Some(Overlay::Detail { view, .. }) if view.search.typing => return Context::Prompt,
             Some(Overlay::Detail { .. }) => return Context::Detail,
             Some(Overlay::Panel) => return Context::Panel,
+            Some(Overlay::Code(_)) => return Context::Code,
             Some(
                 Overlay::Otp { .. }
                 | Overlay::Filter { .. }

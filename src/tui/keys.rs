@@ -95,6 +95,11 @@ pub enum Action {
     RawHtml,
     /// Copy the value under the cursor (detail) or the URL or command shown (result).
     CopyValue,
+    /// Copy as code: a history row, an exchange, or the request the form would send, in a
+    /// chosen language.
+    CopyAsCode,
+    /// Copy as code: use the form's real card values instead of masked ones.
+    CodeFormValues,
 }
 
 /// Where the user is.
@@ -110,6 +115,8 @@ pub enum Context {
     Help,
     /// The sandbox panel.
     Panel,
+    /// Copy as code: the language chooser and the snippet.
+    Code,
 }
 
 impl Context {
@@ -125,6 +132,7 @@ impl Context {
             Context::Prompt => "prompts",
             Context::Help => "help",
             Context::Panel => "sandbox panel",
+            Context::Code => "copy as code",
         }
     }
 }
@@ -214,7 +222,7 @@ pub struct Binding {
 use Context::*;
 
 const FORMS: &[Context] = &[PurchaseForm, CardForm];
-const LISTS: &[Context] = &[History, Detail, Picker, Help, Panel];
+const LISTS: &[Context] = &[History, Detail, Picker, Help, Panel, Code];
 
 /// The table. Order matters: the first binding that matches wins.
 pub const BINDINGS: &[Binding] = &[
@@ -318,7 +326,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::Esc)],
         action: Action::Close,
         help: "close / back",
-        contexts: &[Detail, Picker, Prompt, Help, History, Panel],
+        contexts: &[Detail, Picker, Prompt, Help, History, Panel, Code],
         in_text: true,
         hint: true,
     },
@@ -342,7 +350,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::Enter)],
         action: Action::Select,
         help: "open / choose",
-        contexts: &[History, Picker, Prompt, Panel],
+        contexts: &[History, Picker, Prompt, Panel, Code],
         in_text: true,
         hint: true,
     },
@@ -455,6 +463,22 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::CopyCurl,
         help: "copy as curl",
         contexts: &[Detail],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('C')],
+        action: Action::CopyAsCode,
+        help: "code (copy as curl, Python, Node.js, PHP, Java, Go or C#)",
+        contexts: &[History, Detail, PurchaseForm, CardForm],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('v')],
+        action: Action::CodeFormValues,
+        help: "values (the form's real card values in the code, or masked again)",
+        contexts: &[Code],
         in_text: false,
         hint: true,
     },

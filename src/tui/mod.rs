@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod card_picker;
+pub mod code_view;
 pub mod detail;
 pub mod editor;
 pub mod effects;
@@ -27,6 +28,8 @@ pub mod update;
 pub mod views;
 pub mod wrap;
 
+#[cfg(test)]
+mod code_view_tests;
 #[cfg(test)]
 mod key_text_tests;
 #[cfg(test)]

@@ -104,6 +104,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             crate::tui::detail::submit_search(app);
             vec![]
         }
+        (_, Some(Overlay::Code(_))) => crate::tui::code_view::choose(app),
         _ => vec![],
     }
 }
@@ -133,6 +134,7 @@ pub(super) fn move_in_list(app: &mut App, action: Action) {
         Some(Overlay::Scenarios { selected }) => {
             *selected = step(*selected, delta, app.scenario_names.len())
         }
+        Some(Overlay::Code(code)) => crate::tui::code_view::move_by(code, delta),
         Some(Overlay::Panel) => {
             let len = app.panel.list_len();
             app.panel.selected = step(app.panel.selected, delta, len);

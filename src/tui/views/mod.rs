@@ -1,6 +1,7 @@
 //! Drawing: pure functions of `&App`, so every screen can be snapshot-tested.
 
 mod card_picker;
+mod code;
 mod detail;
 mod footer;
 mod form_view;
