@@ -516,3 +516,59 @@ fn history_code_prints_a_recorded_call_that_runs() {
     let _ = std::fs::remove_dir_all(&dir);
     served.stop();
 }
+
+#[test]
+fn flow_print_code_sends_nothing_and_its_create_reaches_202() {
+    let served = Served::start(None, &[]);
+    let key = served.fact("api_key");
+    let dir = std::env::temp_dir().join(format!("pse-codegen-flow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cli = |args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env("PAYSECURE_EXPLORER_DATA_DIR", dir.join("data"))
+            .env("PAYSECURE_EXPLORER_CONFIG_DIR", dir.join("config"));
+        for (k, v) in served.env() {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("runs")
+    };
+    let bad = cli(&["flow", "--print-code", "cobol"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    for lang in [Lang::Node, Lang::CSharp] {
+        let printed = cli(&[
+            "flow",
+            "--print-code",
+            lang.name(),
+            "--email",
+            "buyer+code@example.com",
+        ]);
+        assert!(printed.status.success(), "{}", text(&printed));
+        let code = String::from_utf8_lossy(&printed.stdout).into_owned();
+        assert!(
+            !code.contains(&key) && code.contains("PAYSECURE_API_KEY"),
+            "{code}"
+        );
+        if lang == Lang::CSharp {
+            check_csharp_text(&code);
+            continue;
+        }
+        // Nothing was sent: history holds no record.
+        let listed = cli(&["history", "--json"]);
+        assert!(
+            String::from_utf8_lossy(&listed.stdout).trim().is_empty(),
+            "{}",
+            text(&listed)
+        );
+        if !available(lang, can_run(lang), "the run") {
+            continue;
+        }
+        let path = write_snippet("flow-print", lang, &code);
+        let (status, body) = status_and_body(&run(lang, &path, &key));
+        assert_eq!(status, 202, "{code}");
+        assert_eq!(body["client"]["email"], "buyer+code@example.com");
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    served.stop();
+}

@@ -72,28 +72,35 @@ impl RequestModel {
         secrets: &[String],
     ) -> RequestModel {
         let redactor = Redactor::new(secrets.iter().cloned());
-        let body = body.map(|mut value| {
+        // Whether the body holds card data at all: masking changes it then.
+        let mut has_card = false;
+        let body = body.map(|original| {
+            let mut masked = original.clone();
+            redactor.json_in_place_showing_codes_as(&mut masked, CODE_SHOWN_AS);
+            has_card = masked != original;
             match card {
-                CardData::Masked => {
-                    redactor.json_in_place_showing_codes_as(&mut value, CODE_SHOWN_AS)
+                CardData::Masked => Body::Json(masked),
+                CardData::FormValues => {
+                    let mut value = original;
+                    without_secrets(&mut value, secrets, &redactor);
+                    Body::Json(value)
                 }
-                CardData::FormValues => without_secrets(&mut value, secrets, &redactor),
             }
-            Body::Json(value)
         });
         let mut notes = vec![format!(
             "The API key is read from the environment: export {API_KEY_ENV}=..."
         )];
-        notes.push(match card {
-            CardData::Masked => {
+        match card {
+            CardData::Masked if has_card => notes.push(
                 "Card number masked (first 6 / last 4) and security code as ***: put a test card's in."
-                    .into()
-            }
-            CardData::FormValues => {
+                    .into(),
+            ),
+            CardData::FormValues if has_card => notes.push(
                 "WARNING: this holds the form's real card number and security code. Do not share it."
-                    .into()
-            }
-        });
+                    .into(),
+            ),
+            _ => {}
+        }
         let headers = if body.is_some() {
             vec![("Content-Type".into(), "application/json".into())]
         } else {
