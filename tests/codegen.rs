@@ -219,8 +219,13 @@ fn run(lang: Lang, path: &Path, key: &str) -> String {
     };
     let out = cmd
         .env("PAYSECURE_API_KEY", key)
+        // Traffic stays on 127.0.0.1: no proxy a developer's shell may set.
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
         .output()
         .expect("the interpreter runs");
     assert!(out.status.success(), "{lang:?}: {}", text(&out));

@@ -253,3 +253,73 @@ fn without_secrets(value: &mut Value, secrets: &[String], redactor: &Redactor) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exchange_keeps_its_headers_but_credentials_and_computed_ones() {
+        let mut ex = Exchange::new(ExchangeKind::Api, "post", "http://h/api/v1/purchases/", 0);
+        ex.request_headers = vec![
+            ("content-length".into(), "12".into()),
+            ("Authorization".into(), "Bearer [REDACTED]".into()),
+            ("accept".into(), "application/json".into()),
+        ];
+        ex.request_body = Some(r#"{"a":1}"#.into());
+        ex.status = Some(202);
+        let m = RequestModel::from_exchange(&ex);
+        assert_eq!(m.method, "POST");
+        assert!(m.bearer_key);
+        assert_eq!(
+            m.headers,
+            [
+                ("accept".to_string(), "application/json".to_string()),
+                ("Content-Type".to_string(), "application/json".to_string()),
+            ]
+        );
+        assert_eq!(m.expected_status, Some(202));
+        assert_eq!(m.body, Some(Body::Json(serde_json::json!({"a": 1}))));
+    }
+
+    #[test]
+    fn a_form_body_is_masked_unless_its_values_are_asked_for() {
+        let body = serde_json::json!({"card_number": "4444333322221111", "cvc": "123", "n": "x"});
+        let m = RequestModel::api(
+            "post",
+            "http://h/",
+            "/p/1/",
+            Some(body.clone()),
+            CardData::Masked,
+            &[],
+        );
+        assert_eq!(m.url, "http://h/p/1/");
+        assert_eq!(
+            m.body,
+            Some(Body::Json(
+                serde_json::json!({"card_number": "444433******1111", "cvc": "***", "n": "x"})
+            ))
+        );
+        assert!(m.notes.iter().any(|n| n.contains("masked")));
+        let m = RequestModel::api(
+            "POST",
+            "http://h",
+            "/p/1/",
+            Some(body.clone()),
+            CardData::FormValues,
+            &[],
+        );
+        assert_eq!(m.body, Some(Body::Json(body)));
+        assert!(m.notes.iter().any(|n| n.starts_with("WARNING")));
+        // No card in the body: no card note either way.
+        let m = RequestModel::api(
+            "POST",
+            "http://h",
+            "/",
+            Some(serde_json::json!({"a": 1})),
+            CardData::Masked,
+            &[],
+        );
+        assert_eq!(m.notes.len(), 1);
+    }
+}
