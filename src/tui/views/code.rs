@@ -118,7 +118,11 @@ fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: 
             } else {
                 Style::default().fg(t.text)
             };
-            Line::styled(fit(&clean(l), inner.width as usize), style)
+            // Go's indentation is tabs: shown as four columns, copied as they are.
+            Line::styled(
+                fit(&clean(&l.replace('\t', "    ")), inner.width as usize),
+                style,
+            )
         })
         .collect();
     lines.resize(rows, Line::raw(""));
