@@ -44,6 +44,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "preauth-capture",
         include_str!("scenarios/preauth-capture.toml"),
     ),
+    (
+        "issuer-decline",
+        include_str!("scenarios/issuer-decline.toml"),
+    ),
 ];
 
 /// A scenario file.
