@@ -95,6 +95,16 @@ pub enum Action {
     RawHtml,
     /// Copy the value under the cursor (detail) or the URL or command shown (result).
     CopyValue,
+    /// Start the default guided tour (presenter mode).
+    StartTour,
+    /// Presenter: the next step (runs it, or replays one seen before).
+    TourNext,
+    /// Presenter: back to the previous step's screen.
+    TourBack,
+    /// Presenter: auto-play on or off.
+    TourAuto,
+    /// Presenter: leave the tour.
+    TourLeave,
 }
 
 /// Where the user is.
@@ -110,6 +120,8 @@ pub enum Context {
     Help,
     /// The sandbox panel.
     Panel,
+    /// The presenter screen of a guided tour.
+    Presenter,
 }
 
 impl Context {
@@ -125,6 +137,7 @@ impl Context {
             Context::Prompt => "prompts",
             Context::Help => "help",
             Context::Panel => "sandbox panel",
+            Context::Presenter => "presenter",
         }
     }
 }
@@ -843,6 +856,46 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Picker],
         in_text: true,
         hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(12))],
+        action: Action::StartTour,
+        help: "demo tour",
+        contexts: &[PurchaseForm, CardForm, Result, History],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch(' '), plain(KeyCode::Right)],
+        action: Action::TourNext,
+        help: "next step",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Left)],
+        action: Action::TourBack,
+        help: "back",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('a')],
+        action: Action::TourAuto,
+        help: "auto-play",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('q'), plain(KeyCode::Esc)],
+        action: Action::TourLeave,
+        help: "leave the tour",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
     },
 ];
 
