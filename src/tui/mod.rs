@@ -34,6 +34,8 @@ mod key_text_tests;
 #[cfg(test)]
 mod mode_tests;
 #[cfg(test)]
+mod presenter_tests;
+#[cfg(test)]
 mod update_tests;
 
 use std::path::PathBuf;
