@@ -41,12 +41,12 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("scenarios/pending-settlement.toml"),
     ),
     (
-        "preauth-capture",
-        include_str!("scenarios/preauth-capture.toml"),
-    ),
-    (
         "issuer-decline",
         include_str!("scenarios/issuer-decline.toml"),
+    ),
+    (
+        "preauth-capture",
+        include_str!("scenarios/preauth-capture.toml"),
     ),
 ];
 
