@@ -115,11 +115,16 @@ pub fn on_view(app: &mut App, view: TourView) {
     let Some(p) = app.presenter.as_mut() else {
         return;
     };
+    // Someone looking back at an earlier step stays there; otherwise the new step shows.
+    let at_newest = p.views.is_empty() || p.at_newest();
     if p.views.len() >= MAX_VIEWS {
         p.views.remove(0);
+        p.shown = p.shown.saturating_sub(1);
     }
     p.views.push(view);
-    p.shown = p.views.len() - 1;
+    if at_newest {
+        p.shown = p.views.len() - 1;
+    }
     p.busy = false;
     p.typed = None;
     p.note = None;
@@ -259,7 +264,12 @@ pub fn on_tick(app: &mut App) -> Vec<Effect> {
         return vec![];
     }
     let finished = p.view().is_some_and(|v| v.phase == Phase::Finished) && p.at_newest();
-    if p.auto && !p.busy && !finished && p.since.elapsed() >= p.pace {
+    if finished {
+        // The summary stays on screen; auto-play has nothing left to play.
+        p.auto = false;
+        return vec![];
+    }
+    if p.auto && !p.busy && p.since.elapsed() >= p.pace {
         return next(app);
     }
     vec![]

@@ -135,3 +135,21 @@ fn a_view_ends_the_running_step_and_leaving_demo_quits() {
     assert_eq!(update(&mut app, key(KeyCode::Esc)), vec![Effect::TourEnd]);
     assert!(app.quit);
 }
+
+#[test]
+fn a_step_that_ends_while_looking_back_does_not_pull_the_screen_forward() {
+    let mut app = fixture::presenter(120, 40);
+    assert_eq!(
+        update(&mut app, key(KeyCode::Right)),
+        vec![Effect::TourAdvance]
+    );
+    update(&mut app, key(KeyCode::Left));
+    let view = app
+        .presenter
+        .as_ref()
+        .and_then(|p| p.views.last().cloned())
+        .expect("view");
+    update(&mut app, Msg::Tour(Box::new(view)));
+    let p = app.presenter.as_ref().expect("presenter");
+    assert_eq!((p.shown, p.views.len(), p.busy), (1, 4, false));
+}
