@@ -109,8 +109,8 @@ pub(super) struct StopRun {
 }
 
 impl StopRun {
-    fn new(stop: &Stop) -> StopRun {
-        let plan = plan_for(stop);
+    fn new(stop: Option<&Stop>) -> StopRun {
+        let plan = stop.map(plan_for).unwrap_or_default();
         StopRun {
             states: vec![StepState::Pending; plan.len()],
             plan,
@@ -173,16 +173,18 @@ pub struct TourEngine {
 }
 
 impl TourEngine {
-    /// A tour at its first stop's intro.
+    /// A tour at its first stop's intro (a tour of no stops is finished at once: the
+    /// parser never makes one, but the type allows it).
     pub fn new(tour: Tour, target: TourTarget) -> TourEngine {
-        let run = StopRun::new(&tour.stops[0]);
+        let run = StopRun::new(tour.stops.first());
+        let finished = tour.stops.is_empty();
         TourEngine {
             tour,
             target,
             stop: 0,
             run,
             results: Vec::new(),
-            finished: false,
+            finished,
         }
     }
 
@@ -196,12 +198,16 @@ impl TourEngine {
         &self.results
     }
 
-    fn current_stop(&self) -> &Stop {
-        &self.tour.stops[self.stop]
+    fn current_stop(&self) -> Option<&Stop> {
+        self.tour.stops.get(self.stop)
     }
 
     /// Runs the next step (or moves to the next stop, or to the summary).
     pub async fn advance(&mut self) {
+        let Some(stop) = self.current_stop().cloned() else {
+            self.finished = true;
+            return;
+        };
         if self.finished {
             return;
         }
@@ -210,7 +216,6 @@ impl TourEngine {
                 self.run.pos = Some(i);
                 self.run.states[i] = StepState::Current;
                 let kind = self.run.plan[i];
-                let stop = self.tour.stops[self.stop].clone();
                 let outcome = run_step::run(kind, &stop, &self.target, &mut self.run).await;
                 self.run.states[i] = match outcome {
                     StepOutcome::Done => StepState::Done,
@@ -223,16 +228,18 @@ impl TourEngine {
     }
 
     fn next_stop(&mut self) {
-        let stop = self.current_stop();
-        self.results.push(StopResult {
-            title: stop.title.clone(),
-            scenario: stop.scenario_name.clone(),
-            expect: stop.expect.clone(),
-            reached: self.run.status.as_ref().map(|s| s.to_ascii_lowercase()),
-        });
+        if let Some(stop) = self.current_stop() {
+            let result = StopResult {
+                title: stop.title.clone(),
+                scenario: stop.scenario_name.clone(),
+                expect: stop.expect.clone(),
+                reached: self.run.status.as_ref().map(|s| s.to_ascii_lowercase()),
+            };
+            self.results.push(result);
+        }
         if self.stop + 1 < self.tour.stops.len() {
             self.stop += 1;
-            self.run = StopRun::new(&self.tour.stops[self.stop]);
+            self.run = StopRun::new(self.tour.stops.get(self.stop));
         } else {
             self.finished = true;
         }
@@ -240,7 +247,16 @@ impl TourEngine {
 
     /// What to show now.
     pub fn view(&self) -> TourView {
-        let stop = self.current_stop();
+        let empty = Stop {
+            scenario_name: String::new(),
+            scenario: Default::default(),
+            title: String::new(),
+            intro: String::new(),
+            expect: String::new(),
+            then: None,
+            narration: Default::default(),
+        };
+        let stop = self.current_stop().unwrap_or(&empty);
         let run = &self.run;
         let phase = if self.finished {
             Phase::Finished

@@ -10,7 +10,7 @@ use super::step::{StepKind, StepState};
 use crate::api::{ClientConfig, PaysecureClient};
 use crate::flow::target::Target;
 
-async fn engine() -> (TourEngine, Target) {
+async fn tour_target() -> (TourTarget, Target) {
     let target = Target::embedded().await.expect("sandbox");
     let client = PaysecureClient::new(ClientConfig {
         base_url: target.base_url.clone(),
@@ -26,6 +26,11 @@ async fn engine() -> (TourEngine, Target) {
         control_url: target.control_url(),
         fetch_landing: true,
     };
+    (tour_target, target)
+}
+
+async fn engine() -> (TourEngine, Target) {
+    let (tour_target, target) = tour_target().await;
     let tour = default_tour(None).expect("tour");
     (TourEngine::new(tour, tour_target), target)
 }
@@ -146,6 +151,25 @@ async fn paths_mark_their_steps() {
         reasons.iter().any(|r| r.contains("Card is Blocked")),
         "{reasons:?}"
     );
+    if let Some(s) = &target.sandbox {
+        s.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tour_of_no_stops_is_finished_without_a_panic() {
+    let (target_of, target) = tour_target().await;
+    let empty = super::format::Tour {
+        title: "none".into(),
+        intro: String::new(),
+        stops: vec![],
+    };
+    let mut engine = TourEngine::new(empty, target_of);
+    assert!(engine.finished());
+    engine.advance().await;
+    let view = engine.view();
+    assert_eq!(view.phase, Phase::Finished);
+    assert!(view.steps.is_empty() && view.results.is_empty());
     if let Some(s) = &target.sandbox {
         s.shutdown().await;
     }
