@@ -17,7 +17,8 @@ pub const MAX_VIEWS: usize = 1000;
 /// The auto-play pace when none is given.
 pub const DEFAULT_PACE: Duration = Duration::from_secs(4);
 
-/// One typed OTP character per tick of the event loop (100 ms).
+/// Presenter mode: what the screen shows and where the tour stands. While the tour types
+/// the OTP, one character goes in per tick of the event loop (100 ms).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Presenter {
     /// Every view received, oldest first.
