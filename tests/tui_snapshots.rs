@@ -461,3 +461,20 @@ fn copy_as_code_snippet() {
         app
     });
 }
+
+#[test]
+fn presenter_step() {
+    // Presenter mode, stop 4 of 8 after its status GET: the server's ERROR and reason
+    // large, the narration, what the step did, the step list on the right.
+    both("presenter_step", fixture::presenter);
+}
+
+#[test]
+fn presenter_renders_in_every_theme() {
+    for name in ["dark", "light", "high-contrast", "colorblind"] {
+        let mut app = fixture::presenter(80, 24);
+        app.theme = paysecure_explorer::tui::theme::load(name, None).expect("theme");
+        let screen = render(&app);
+        assert!(screen.contains("E R R O R"), "{name}: {screen}");
+    }
+}

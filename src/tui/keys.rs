@@ -100,6 +100,16 @@ pub enum Action {
     CopyAsCode,
     /// Copy as code: use the form's real card values instead of masked ones.
     CodeFormValues,
+    /// Start the default guided tour (presenter mode).
+    StartTour,
+    /// Presenter: the next step (runs it, or replays one seen before).
+    TourNext,
+    /// Presenter: back to the previous step's screen.
+    TourBack,
+    /// Presenter: auto-play on or off.
+    TourAuto,
+    /// Presenter: leave the tour.
+    TourLeave,
 }
 
 /// Where the user is.
@@ -117,6 +127,8 @@ pub enum Context {
     Panel,
     /// Copy as code: the language chooser and the snippet.
     Code,
+    /// The presenter screen of a guided tour.
+    Presenter,
 }
 
 impl Context {
@@ -133,6 +145,7 @@ impl Context {
             Context::Help => "help",
             Context::Panel => "sandbox panel",
             Context::Code => "copy as code",
+            Context::Presenter => "presenter",
         }
     }
 }
@@ -867,6 +880,46 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Picker],
         in_text: true,
         hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(12))],
+        action: Action::StartTour,
+        help: "demo tour",
+        contexts: &[PurchaseForm, CardForm, Result, History],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch(' '), plain(KeyCode::Right)],
+        action: Action::TourNext,
+        help: "next step",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Left)],
+        action: Action::TourBack,
+        help: "back",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('a')],
+        action: Action::TourAuto,
+        help: "auto-play",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('q'), plain(KeyCode::Esc)],
+        action: Action::TourLeave,
+        help: "leave the tour",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
     },
 ];
 

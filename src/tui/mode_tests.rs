@@ -386,6 +386,8 @@ fn states() -> Vec<(&'static str, App)> {
     update(&mut prompt, ch('/'));
     let mut help = fixture::app(120, 40);
     help.overlay = Some(Overlay::Help { scroll: 0 });
+    // Presenter mode: its keys act only there.
+    let presenter = fixture::presenter(120, 40);
     let mut panels = Vec::new();
     for tab in [
         super::panel::Tab::Purchases,
@@ -421,6 +423,7 @@ fn states() -> Vec<(&'static str, App)> {
         ("picker, moved down", picker_moved),
         ("prompt", prompt),
         ("help", help),
+        ("presenter", presenter),
     ];
     states.extend(panels);
     states

@@ -346,5 +346,8 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         | Action::SearchPrev
         | Action::RawHtml
         | Action::CopyValue => crate::tui::detail::on_action(app, action),
+        Action::StartTour => crate::tui::presenter::start_default(app),
+        // The presenter screen reads its own keys (`presenter::on_key`).
+        Action::TourNext | Action::TourBack | Action::TourAuto | Action::TourLeave => vec![],
     }
 }

@@ -10,6 +10,7 @@ mod history;
 pub mod json;
 mod overlays;
 mod panel;
+mod presenter;
 mod result;
 pub mod webhook;
 
@@ -61,6 +62,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 .style(base),
             area,
         );
+        return;
+    }
+    if let Some(p) = &app.presenter {
+        presenter::draw(frame, area, app, p);
         return;
     }
     header::draw(frame, areas.header, app);
