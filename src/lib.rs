@@ -10,6 +10,7 @@ pub mod api;
 pub mod card;
 pub mod cli;
 pub mod clock;
+pub mod codegen;
 pub mod config;
 pub mod error_text;
 pub mod flow;

@@ -15,6 +15,11 @@ const RULES: &[(&str, &[&str])] = &[
     ("history", &["sandbox", "tui", "flow", "cli"]),
     ("config", &["sandbox", "tui", "flow", "cli", "history"]),
     ("sandbox", &["tui", "flow", "cli", "history", "config"]),
+    // Generated code depends on the wire types only; flow, tui and cli use it.
+    (
+        "codegen",
+        &["sandbox", "tui", "flow", "cli", "history", "config"],
+    ),
     (
         "paysecure",
         &["sandbox", "tui", "flow", "cli", "api", "history", "config"],

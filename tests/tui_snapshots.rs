@@ -440,6 +440,46 @@ fn otp_prompt() {
 }
 
 #[test]
+fn copy_as_code_chooser_with_the_form_values_warning() {
+    both("copy_as_code_chooser", |w, h| {
+        let mut app = fixture::at_card_step(w, h);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('C'));
+        press(&mut app, KeyCode::Char('v'));
+        app
+    });
+}
+
+#[test]
+fn copy_as_code_snippet() {
+    both("copy_as_code_snippet", |w, h| {
+        let mut app = fixture::app(w, h);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('C'));
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Enter);
+        app
+    });
+}
+
+#[test]
+fn presenter_step() {
+    // Presenter mode, stop 4 of 8 after its status GET: the server's ERROR and reason
+    // large, the narration, what the step did, the step list on the right.
+    both("presenter_step", fixture::presenter);
+}
+
+#[test]
+fn presenter_renders_in_every_theme() {
+    for name in ["dark", "light", "high-contrast", "colorblind"] {
+        let mut app = fixture::presenter(80, 24);
+        app.theme = paysecure_explorer::tui::theme::load(name, None).expect("theme");
+        let screen = render(&app);
+        assert!(screen.contains("E R R O R"), "{name}: {screen}");
+    }
+}
+
+#[test]
 fn field_guide_line_under_the_forms() {
     both("guide_line_purchase", fixture::app);
     both("guide_line_card", |w, h| {

@@ -12,6 +12,7 @@ use super::pending_note::pending_note;
 use super::transcript;
 use crate::api::exchange::FnRecorder;
 use crate::api::{ClientConfig, Exchange, PaysecureClient};
+use crate::codegen::{CardData, Lang, RequestModel, request_code};
 use crate::flow::diagnosis::SentFacts;
 use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{self, CapturePlan, FlowPlan, FlowReport, landed_name};
@@ -86,6 +87,31 @@ pub struct FlowArgs {
     /// the other options override it; `paysecure-explorer scenarios` lists them all.
     #[arg(long, value_name = "NAME", value_parser = ScenarioName, hide_possible_values = true)]
     pub scenario: Option<String>,
+    /// Send nothing: print the create-purchase request this run would send as code in
+    /// LANG (curl, python, node, php, java, go, csharp), the key read from $PAYSECURE_API_KEY.
+    #[arg(long, value_name = "LANG")]
+    pub print_code: Option<String>,
+}
+
+/// `--print-code LANG`: the create purchase as code, nothing sent. The embedded sandbox
+/// ends with this command, so its URL is only an example (said on stderr).
+fn print_create_code(lang: Lang, target: &Target, plan: &FlowPlan) -> i32 {
+    if target.is_embedded() {
+        out::error(
+            "note: the embedded sandbox stops with this command; point the code at `paysecure-explorer serve` or a profile (--profile, PAYSECURE_BASE_URL)",
+        );
+    }
+    let model = RequestModel::api(
+        "POST",
+        &target.base_url,
+        "/purchases/",
+        Some(plan.purchase.clone()),
+        CardData::Masked,
+        std::slice::from_ref(&target.api_key),
+    )
+    .expecting(202);
+    out::line(request_code(lang, &model).trim_end());
+    0
 }
 
 /// `--scenario`'s parser: any name is accepted here (saved ones too; `scenario::load`
@@ -136,6 +162,17 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         },
         None => None,
     };
+    let print_code = match args.print_code.as_deref().map(Lang::parse) {
+        None => None,
+        Some(Some(lang)) => Some(lang),
+        Some(None) => {
+            out::error(&format!(
+                "paysecure-explorer flow: --print-code takes one of {}",
+                Lang::names()
+            ));
+            return 2;
+        }
+    };
     let target = match Target::select_in(
         globals.profile.as_deref(),
         &ctx.config,
@@ -149,6 +186,13 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
             return 2;
         }
     };
+    if let Some(lang) = print_code {
+        let code = print_create_code(lang, &target, &plan(&args, &target, scenario.as_ref()));
+        if let Some(sandbox) = &target.sandbox {
+            sandbox.shutdown().await;
+        }
+        return code;
+    }
     let json_mode = args.json;
     let sink = ctx.sink.clone();
     let recorder = FnRecorder(move |ex: &Exchange| {

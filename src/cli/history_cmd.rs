@@ -5,6 +5,7 @@ use clap::Args;
 use super::context::Context;
 use super::out;
 use crate::clock::utc_datetime;
+use crate::codegen::{Lang, RequestModel, request_code};
 use crate::history::lookup::{Lookup, resolve_purchase};
 use crate::history::record::Record;
 use crate::history::{curl, har};
@@ -28,6 +29,46 @@ pub struct HistoryArgs {
     /// Print record N as a curl command (the key as $PAYSECURE_API_KEY).
     #[arg(long, value_name = "N")]
     pub curl: Option<u64>,
+    /// Print record ID's request as code in LANG: curl, python, node, php, java, go or
+    /// csharp (the key read from $PAYSECURE_API_KEY; the card masked as history keeps it).
+    #[arg(long, num_args = 2, value_names = ["LANG", "ID"])]
+    pub code: Option<Vec<String>>,
+}
+
+/// `--code LANG ID`: the record's request as a program in LANG; exit 2 on a bad language
+/// or an unknown record.
+fn print_code(code: &[String], records: &[Record]) -> i32 {
+    let [lang, id] = code else {
+        out::error("paysecure-explorer history: --code takes LANG and ID");
+        return 2;
+    };
+    let Some(lang) = Lang::parse(lang) else {
+        out::error(&format!(
+            "paysecure-explorer history: unknown language {:?} (one of {})",
+            clean(lang),
+            Lang::names()
+        ));
+        return 2;
+    };
+    let record = id
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| records.iter().find(|r| r.id == n));
+    match record {
+        Some(r) => {
+            let model = RequestModel::from_exchange(&r.exchange);
+            out::line(request_code(lang, &model).trim_end());
+            0
+        }
+        None => {
+            out::error(&format!(
+                "paysecure-explorer history: no record {}",
+                clean(id)
+            ));
+            2
+        }
+    }
 }
 
 /// Runs `history`; returns the exit code.
@@ -36,6 +77,9 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         out::error(&format!("warning: {w}"));
     }
     let records = &ctx.loaded.records;
+    if let Some(code) = &args.code {
+        return print_code(code, records);
+    }
     if let Some(n) = args.curl {
         return match records.iter().find(|r| r.id == n) {
             Some(r) => {

@@ -6,6 +6,7 @@ pub mod cards_cmd;
 pub mod completions_cmd;
 pub mod config_cmd;
 pub mod context;
+pub mod demo_cmd;
 pub mod flow_cmd;
 pub mod history_cmd;
 pub mod man_cmd;
@@ -62,6 +63,8 @@ pub enum Command {
     Completions(completions_cmd::CompletionsArgs),
     /// Print the manual page (roff) for every command.
     Man,
+    /// Presenter mode: a guided, narrated tour of the card flow (--auto for a booth screen).
+    Demo(demo_cmd::DemoArgs),
 }
 
 /// Checks a timeout given in seconds.
@@ -82,6 +85,7 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Scenarios(args)) => out::exit_code(scenarios_cmd::run(args)),
         Some(Command::Completions(args)) => out::exit_code(completions_cmd::run(args)),
         Some(Command::Man) => out::exit_code(man_cmd::run()),
+        Some(Command::Demo(args)) => demo_cmd::run(args, &globals).await,
         Some(Command::History(args)) => {
             out::exit_code(history_cmd::run(args, &Context::open(&globals)))
         }
@@ -106,6 +110,7 @@ pub async fn run(cli: Cli) -> i32 {
                 warnings: ctx.warnings,
                 data_dir: ctx.data_dir,
                 sink: ctx.sink,
+                demo: None,
             })
             .await
         }

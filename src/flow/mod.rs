@@ -13,4 +13,5 @@ pub mod runner;
 pub mod scenario;
 pub mod scenario_list;
 pub mod target;
+pub mod tour;
 pub mod webhook_verify;

@@ -41,6 +41,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("scenarios/pending-settlement.toml"),
     ),
     (
+        "issuer-decline",
+        include_str!("scenarios/issuer-decline.toml"),
+    ),
+    (
         "preauth-capture",
         include_str!("scenarios/preauth-capture.toml"),
     ),

@@ -287,6 +287,21 @@ impl Target {
         self.sandbox.is_some()
     }
 
+    /// The control plane of this project's sandbox (`…/_sandbox`): the embedded one's, or
+    /// a `serve` on this machine's; `None` for any other endpoint.
+    pub fn control_url(&self) -> Option<String> {
+        match &self.sandbox {
+            Some(s) => Some(s.control_url.clone()),
+            None if self.is_local() => Some(format!(
+                "{}/_sandbox",
+                self.base_url
+                    .trim_end_matches('/')
+                    .trim_end_matches("/api/v1")
+            )),
+            None => None,
+        }
+    }
+
     /// Default redirects and callbacks: the merchant stub for the embedded sandbox; for a
     /// real endpoint, placeholders the user should override (Paysecure cannot reach us).
     pub fn default_urls(&self) -> MerchantUrls {

@@ -59,6 +59,8 @@ pub enum Msg {
         entries: Vec<Exchange>,
         skipped: usize,
     },
+    /// The guided tour's engine ran a step (or started): what to show now.
+    Tour(Box<crate::flow::tour::TourView>),
 }
 
 /// What a request of the table answered.
@@ -210,6 +212,16 @@ pub enum Effect {
         name: String,
         scenario: Scenario,
     },
+    /// Start a guided tour's engine against the app's endpoint (presenter mode).
+    TourStart {
+        tour: Box<crate::flow::tour::Tour>,
+        brand_id: String,
+        control_url: Option<String>,
+    },
+    /// Run the tour's next step.
+    TourAdvance,
+    /// Stop the tour's engine.
+    TourEnd,
 }
 
 /// An overlay over the main screen.
@@ -259,6 +271,8 @@ pub enum Overlay {
     FlowMap {
         selected: usize,
     },
+    /// Copy as code: the language chooser, then the snippet.
+    Code(Box<super::code_view::CodeOverlay>),
 }
 
 impl Overlay {
@@ -361,6 +375,8 @@ pub struct App {
     pub export_dir: Option<PathBuf>,
     /// Scenarios offered by F7.
     pub scenario_names: Vec<String>,
+    /// The guided tour on screen (presenter mode), if one runs.
+    pub presenter: Option<Box<super::presenter::Presenter>>,
     /// Why the last `o` could not open a browser (shown with the URL on the result).
     pub open_failure: Option<String>,
     /// The browser step that failed (callback or challenge), so `r` repeats that step
@@ -394,6 +410,8 @@ pub struct App {
     /// The flow-map arrow whose history row the open exchange detail shows: Esc goes
     /// back to the map on it (a detail opened from history goes back to history).
     pub flow_map_return: Option<usize>,
+    /// The language last chosen for copy as code, offered first next time (this session).
+    pub code_lang: crate::codegen::Lang,
 }
 
 impl App {
@@ -440,8 +458,10 @@ impl App {
             edited_json: None,
             local_time: super::local_time::LocalTime::system(),
             flow_map_return: None,
+            code_lang: crate::codegen::Lang::default(),
             brand_id: brand_id.to_string(),
             export_dir: None,
+            presenter: None,
             scenario_names: crate::flow::scenario::SHIPPED
                 .iter()
                 .map(|(n, _)| n.to_string())
@@ -472,6 +492,10 @@ impl App {
 
     /// Where the keyboard is.
     pub fn context(&self) -> Context {
+        // The presenter screen covers everything while a tour runs.
+        if self.presenter.is_some() {
+            return Context::Presenter;
+        }
         match &self.overlay {
             Some(Overlay::Help { .. }) => return Context::Help,
             Some(Overlay::Cards { .. } | Overlay::Devices { .. } | Overlay::Scenarios { .. }) => {
@@ -482,6 +506,7 @@ impl App {
             Some(Overlay::Detail { .. }) => return Context::Detail,
             Some(Overlay::Panel) => return Context::Panel,
             Some(Overlay::FlowMap { .. }) => return Context::FlowMap,
+            Some(Overlay::Code(_)) => return Context::Code,
             Some(
                 Overlay::Otp { .. }
                 | Overlay::Filter { .. }

@@ -29,6 +29,8 @@ pub struct Runner {
     pub fetch_landing: bool,
     /// Abort handles of the requests in flight, by id.
     pub tasks: Arc<Mutex<HashMap<RequestId, AbortHandle>>>,
+    /// The guided tour's engine, while one runs (presenter mode).
+    pub tour: Arc<Mutex<Option<super::tour_driver::TourHandle>>>,
 }
 
 /// Forwards every exchange and keeps the last one, so an answer can carry the exchange
@@ -69,6 +71,30 @@ impl Runner {
                     let _ = me.tx.send(Msg::Opened { url, result });
                 });
             }
+            Effect::TourStart {
+                tour,
+                brand_id,
+                control_url,
+            } => {
+                let target = crate::flow::tour::TourTarget {
+                    client: self.client.clone(),
+                    urls: self.urls.clone(),
+                    brand_id,
+                    control_url,
+                    fetch_landing: self.fetch_landing,
+                };
+                let handle = super::tour_driver::start(*tour, target, self.tx.clone());
+                // A tour already running is replaced (its handle's drop stops it).
+                *self.lock_tour() = Some(handle);
+            }
+            Effect::TourAdvance => {
+                if let Some(handle) = self.lock_tour().as_ref() {
+                    handle.advance();
+                }
+            }
+            Effect::TourEnd => {
+                self.lock_tour().take();
+            }
             Effect::Call { id, call } => {
                 // Hold the lock across spawn and insert, so the task's own removal (at
                 // its end) cannot run before the insert.
@@ -80,6 +106,10 @@ impl Runner {
                 tokio::spawn(async move { me.run(other).await });
             }
         }
+    }
+
+    fn lock_tour(&self) -> std::sync::MutexGuard<'_, Option<super::tour_driver::TourHandle>> {
+        self.tour.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock_tasks(&self) -> std::sync::MutexGuard<'_, HashMap<RequestId, AbortHandle>> {
@@ -201,7 +231,10 @@ impl Runner {
             | Effect::OpenBrowser(_)
             | Effect::Record(_)
             | Effect::Cancel(_)
-            | Effect::Call { .. } => return,
+            | Effect::Call { .. }
+            | Effect::TourStart { .. }
+            | Effect::TourAdvance
+            | Effect::TourEnd => return,
         };
         let _ = self.tx.send(msg);
     }

@@ -350,6 +350,87 @@ pub fn panel(width: u16, height: u16) -> App {
     app
 }
 
+/// The presenter on stop 4 of 8 (insufficient funds) after its status GET: the stop's
+/// intro and challenge seen before it (← goes back to them).
+pub fn presenter(width: u16, height: u16) -> App {
+    use crate::flow::tour::TourView;
+    use crate::flow::tour::engine::{Phase, StepLine};
+    use crate::flow::tour::{StepKind, StepState};
+    let mut app = app(width, height);
+    let kinds = [
+        StepKind::Create,
+        StepKind::S2s,
+        StepKind::Callback,
+        StepKind::Challenge,
+        StepKind::Redirect,
+        StepKind::Webhook,
+        StepKind::Status,
+    ];
+    let view = |step: usize, narration: &str, status: Option<&str>| TourView {
+        tour_title: "Card payments with Paysecure, server to server".into(),
+        phase: if step == 0 { Phase::Intro } else { Phase::Step },
+        stop_index: 3,
+        stop_count: 8,
+        stop_title: "Insufficient funds".into(),
+        scenario: "insufficient-funds".into(),
+        expect: "error".into(),
+        step_number: step,
+        steps: kinds
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| StepLine {
+                kind: *kind,
+                state: if i < step {
+                    StepState::Done
+                } else {
+                    StepState::Pending
+                },
+            })
+            .collect(),
+        narration: narration.into(),
+        status: status.map(str::to_string),
+        reason: (step == 7).then(|| "Insufficient fund".to_string()),
+        facts: if step == 7 {
+            vec![format!("GET /purchases/{PURCHASE_ID}/ → ERROR")]
+        } else {
+            vec![]
+        },
+        otp: (step == 3 || step == 4).then(|| "123456".to_string()),
+        next: kinds.get(step).copied(),
+        purchase_id: (step > 0).then(|| PURCHASE_ID.to_string()),
+        results: vec![],
+    };
+    let views = vec![
+        view(
+            0,
+            "The customer passes 3-D Secure, but the account cannot cover the amount.",
+            None,
+        ),
+        view(
+            3,
+            "Paysecure answers with a link the customer's browser must open.",
+            Some("pending"),
+        ),
+        view(
+            7,
+            "ERROR with \"Insufficient fund\": suggest a smaller basket or another card, not a retry of the same one.",
+            Some("error"),
+        ),
+    ];
+    app.presenter = Some(Box::new(crate::tui::presenter::Presenter {
+        shown: views.len() - 1,
+        views,
+        auto: false,
+        pace: std::time::Duration::from_millis(200),
+        busy: false,
+        typed: None,
+        leave_quits: false,
+        note: None,
+        since: std::time::Instant::now(),
+    }));
+    app
+}
+
 /// A browser exchange (the app acting as the customer's browser) at `T0_MS + offset_ms`.
 fn browser_exchange(method: &str, url: &str, status: u16, offset_ms: i64) -> Exchange {
     Exchange {

@@ -95,6 +95,21 @@ pub enum Action {
     RawHtml,
     /// Copy the value under the cursor (detail) or the URL or command shown (result).
     CopyValue,
+    /// Copy as code: a history row, an exchange, or the request the form would send, in a
+    /// chosen language.
+    CopyAsCode,
+    /// Copy as code: use the form's real card values instead of masked ones.
+    CodeFormValues,
+    /// Start the default guided tour (presenter mode).
+    StartTour,
+    /// Presenter: the next step (runs it, or replays one seen before).
+    TourNext,
+    /// Presenter: back to the previous step's screen.
+    TourBack,
+    /// Presenter: auto-play on or off.
+    TourAuto,
+    /// Presenter: leave the tour.
+    TourLeave,
     /// Open or close the flow map (the purchase's progress as a sequence diagram).
     FlowMap,
 }
@@ -112,6 +127,10 @@ pub enum Context {
     Help,
     /// The sandbox panel.
     Panel,
+    /// Copy as code: the language chooser and the snippet.
+    Code,
+    /// The presenter screen of a guided tour.
+    Presenter,
     /// The flow map.
     FlowMap,
 }
@@ -129,6 +148,8 @@ impl Context {
             Context::Prompt => "prompts",
             Context::Help => "help",
             Context::Panel => "sandbox panel",
+            Context::Code => "copy as code",
+            Context::Presenter => "presenter",
             Context::FlowMap => "flow map",
         }
     }
@@ -219,7 +240,7 @@ pub struct Binding {
 use Context::*;
 
 const FORMS: &[Context] = &[PurchaseForm, CardForm];
-const LISTS: &[Context] = &[History, Detail, Picker, Help, Panel];
+const LISTS: &[Context] = &[History, Detail, Picker, Help, Panel, Code];
 
 /// The table. Order matters: the first binding that matches wins.
 pub const BINDINGS: &[Binding] = &[
@@ -323,7 +344,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::Esc)],
         action: Action::Close,
         help: "close / back",
-        contexts: &[Detail, Picker, Prompt, Help, History, Panel],
+        contexts: &[Detail, Picker, Prompt, Help, History, Panel, Code],
         in_text: true,
         hint: true,
     },
@@ -347,7 +368,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::Enter)],
         action: Action::Select,
         help: "open / choose",
-        contexts: &[History, Picker, Prompt, Panel],
+        contexts: &[History, Picker, Prompt, Panel, Code],
         in_text: true,
         hint: true,
     },
@@ -460,6 +481,22 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::CopyCurl,
         help: "copy as curl",
         contexts: &[Detail],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('C')],
+        action: Action::CopyAsCode,
+        help: "code (copy as curl, Python, Node.js, PHP, Java, Go or C#)",
+        contexts: &[History, Detail, PurchaseForm, CardForm],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('v')],
+        action: Action::CodeFormValues,
+        help: "values (the form's real card values in the code, or masked again)",
+        contexts: &[Code],
         in_text: false,
         hint: true,
     },
@@ -848,6 +885,46 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Picker],
         in_text: true,
         hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::F(12))],
+        action: Action::StartTour,
+        help: "demo tour",
+        contexts: &[PurchaseForm, CardForm, Result, History],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch(' '), plain(KeyCode::Right)],
+        action: Action::TourNext,
+        help: "next step",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Left)],
+        action: Action::TourBack,
+        help: "back",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('a')],
+        action: Action::TourAuto,
+        help: "auto-play",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[ch('q'), plain(KeyCode::Esc)],
+        action: Action::TourLeave,
+        help: "leave the tour",
+        contexts: &[Presenter],
+        in_text: false,
+        hint: true,
     },
     Binding {
         keys: &[ctrl('f'), ch('m')],

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod card_picker;
+pub mod code_view;
 pub mod detail;
 pub mod editor;
 pub mod effects;
@@ -18,20 +19,26 @@ pub mod layout;
 pub mod levers;
 pub mod local_time;
 pub mod panel;
+pub mod presenter;
 pub mod requests;
 pub mod result_copy;
 pub mod sanitize;
 pub mod step_forms;
 pub mod text_input;
 pub mod theme;
+pub mod tour_driver;
 pub mod update;
 pub mod views;
 pub mod wrap;
 
 #[cfg(test)]
+mod code_view_tests;
+#[cfg(test)]
 mod key_text_tests;
 #[cfg(test)]
 mod mode_tests;
+#[cfg(test)]
+mod presenter_tests;
 #[cfg(test)]
 mod update_tests;
 
@@ -71,6 +78,17 @@ pub struct TuiOptions {
     pub data_dir: Option<PathBuf>,
     /// Where every exchange is appended; `None` when history is not saved.
     pub sink: Option<Sink>,
+    /// Open on this guided tour (`paysecure-explorer demo`); leaving it quits.
+    pub demo: Option<DemoStart>,
+}
+
+/// A tour to open the app on.
+pub struct DemoStart {
+    pub tour: crate::flow::tour::Tour,
+    /// Auto-play from the start.
+    pub auto: bool,
+    /// Between two auto-played steps.
+    pub pace: Duration,
 }
 
 /// Runs the explorer until the user quits; returns the exit code.
@@ -223,7 +241,13 @@ pub async fn run(opts: TuiOptions) -> i32 {
         tx: tx.clone(),
         urls,
         fetch_landing: target.is_embedded(),
+        tour: Default::default(),
     };
+    if let Some(demo) = opts.demo {
+        for effect in presenter::start(&mut app, demo.tour, demo.auto, demo.pace, true) {
+            runner.spawn(effect);
+        }
+    }
     let code = match event_loop(&mut app, &runner, &mut rx, tx).await {
         Ok(None) => 0,
         // Killed by a signal: the terminal is restored; exit as a shell expects.
@@ -362,7 +386,9 @@ async fn event_loop(
         let mut spinner = tokio::time::interval(Duration::from_millis(100));
         spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         while !app.quit {
-            let ticking = !app.requests.is_empty();
+            // A guided tour ticks too: the OTP it types, its auto-play, its running step.
+            let ticking =
+                !app.requests.is_empty() || app.presenter.as_ref().is_some_and(|p| p.ticking());
             let msg = tokio::select! {
                 n = &mut signal => return Ok(Some(n)),
                 m = rx.recv() => m,

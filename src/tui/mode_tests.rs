@@ -386,6 +386,8 @@ fn states() -> Vec<(&'static str, App)> {
     update(&mut prompt, ch('/'));
     let mut help = fixture::app(120, 40);
     help.overlay = Some(Overlay::Help { scroll: 0 });
+    // Presenter mode: its keys act only there.
+    let presenter = fixture::presenter(120, 40);
     let mut panels = Vec::new();
     for tab in [
         super::panel::Tab::Purchases,
@@ -396,7 +398,16 @@ fn states() -> Vec<(&'static str, App)> {
         p.panel.tab = tab;
         panels.push(("panel", p));
     }
+    // Copy as code: the chooser over the purchase form (v toggles the form's values),
+    // and a snippet shown (↑ scrolls once moved down).
+    let mut code = normal(fixture::app(120, 40));
+    update(&mut code, ch('C'));
+    let mut code_shown = code.clone();
+    update(&mut code_shown, key(KeyCode::Enter));
+    update(&mut code_shown, key(KeyCode::Down));
     let mut states = vec![
+        ("copy as code, chooser", code),
+        ("copy as code, snippet", code_shown),
         ("purchase form, insert", fixture::app(120, 40)),
         ("purchase form, normal", normal(fixture::app(120, 40))),
         ("card form, insert", fixture::at_card_step(120, 40)),
@@ -418,6 +429,7 @@ fn states() -> Vec<(&'static str, App)> {
             "flow map",
             fixture::with_flow_map(fixture::pending(120, 40)),
         ),
+        ("presenter", presenter),
     ];
     states.extend(panels);
     states

@@ -70,19 +70,34 @@ impl Redactor {
     /// Redacts a JSON value: security-code fields removed, card-number and credential
     /// fields masked, every other string, number and object key scanned.
     pub fn json_in_place(&self, value: &mut Value) {
+        self.walk_json(value, None)
+    }
+
+    /// As [`Redactor::json_in_place`], but a security code's value is replaced by `shown`
+    /// instead of the field being removed: generated code keeps the body's shape.
+    pub fn json_in_place_showing_codes_as(&self, value: &mut Value, shown: &str) {
+        self.walk_json(value, Some(shown))
+    }
+
+    fn walk_json(&self, value: &mut Value, code_shown_as: Option<&str>) {
         match value {
             Value::Object(map) => {
                 for (key, mut v) in std::mem::take(map) {
                     match names::classify(&key) {
-                        Field::Cvc => continue,
+                        Field::Cvc => match code_shown_as {
+                            Some(shown) => v = Value::String(shown.into()),
+                            None => continue,
+                        },
                         Field::Pan => mask_pan_value(&mut v),
                         Field::Credential if !v.is_null() => v = Value::String(MASK.into()),
-                        _ => self.json_in_place(&mut v),
+                        _ => self.walk_json(&mut v, code_shown_as),
                     }
                     map.insert(self.text(&key), v);
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(|v| self.json_in_place(v)),
+            Value::Array(items) => items
+                .iter_mut()
+                .for_each(|v| self.walk_json(v, code_shown_as)),
             Value::String(s) => *s = self.text(s),
             Value::Number(_) => pan::mask_number_in_place(value),
             _ => {}

@@ -20,6 +20,12 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         Action::Close => {
             if crate::tui::detail::close_search(app) {
                 vec![]
+            } else if let Some(Overlay::Code(code)) = &mut app.overlay
+                && code.shown.is_some()
+            {
+                // Esc on the snippet goes back to the languages, to pick another.
+                code.shown = None;
+                vec![]
             } else if let Some(Overlay::Filter { previous, .. }) = &app.overlay {
                 // The filter followed what was typed: Esc puts the one before back.
                 let previous = previous.clone().unwrap_or_default();
@@ -334,6 +340,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             crate::tui::flow_map::toggle(app);
             vec![]
         }
+        Action::CopyAsCode => crate::tui::code_view::open(app, context),
+        Action::CodeFormValues => {
+            crate::tui::code_view::toggle_form_values(app);
+            vec![]
+        }
         Action::CopyValue if context == Context::Result => crate::tui::result_copy::copy(app),
         Action::ToggleFold
         | Action::FoldPrefix
@@ -347,5 +358,8 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         | Action::SearchPrev
         | Action::RawHtml
         | Action::CopyValue => crate::tui::detail::on_action(app, action),
+        Action::StartTour => crate::tui::presenter::start_default(app),
+        // The presenter screen reads its own keys (`presenter::on_key`).
+        Action::TourNext | Action::TourBack | Action::TourAuto | Action::TourLeave => vec![],
     }
 }

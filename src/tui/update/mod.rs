@@ -35,6 +35,7 @@ use input::*;
 use overlays::*;
 pub(in crate::tui) use purchase::web_url;
 use purchase::*;
+pub(in crate::tui) use session::next_theme;
 use session::*;
 
 /// The notice for a second request while one is in flight, naming the key that cancels
@@ -54,6 +55,10 @@ const EXTERNAL_POLL_EVERY: Duration = Duration::from_secs(2);
 /// Applies one message.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
+        // The presenter screen takes the keyboard while a tour runs.
+        Msg::Key(key) if key.kind != KeyEventKind::Release && app.presenter.is_some() => {
+            super::presenter::on_key(app, key)
+        }
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => vec![],
         Msg::Mouse(mouse) => on_mouse(app, mouse),
@@ -67,7 +72,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             app.spinner = app.spinner.wrapping_add(1);
-            expire_overdue(app)
+            let mut effects = expire_overdue(app);
+            effects.extend(super::presenter::on_tick(app));
+            effects
+        }
+        Msg::Tour(view) => {
+            super::presenter::on_view(app, *view);
+            vec![]
         }
         Msg::Answer {
             id,

@@ -109,6 +109,7 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             crate::tui::flow_map::open_row(app, selected);
             vec![]
         }
+        (_, Some(Overlay::Code(_))) => crate::tui::code_view::choose(app),
         _ => vec![],
     }
 }
@@ -141,6 +142,7 @@ pub(super) fn move_in_list(app: &mut App, action: Action) {
         Some(Overlay::FlowMap { selected }) => {
             *selected = step(*selected, delta, crate::flow::progress::StepKind::ALL.len())
         }
+        Some(Overlay::Code(code)) => crate::tui::code_view::move_by(code, delta),
         Some(Overlay::Panel) => {
             let len = app.panel.list_len();
             app.panel.selected = step(app.panel.selected, delta, len);

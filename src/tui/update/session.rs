@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn next_theme(app: &mut App) {
+pub(in crate::tui) fn next_theme(app: &mut App) {
     let names = &app.theme_names;
     let i = names
         .iter()

@@ -1,6 +1,7 @@
 //! Drawing: pure functions of `&App`, so every screen can be snapshot-tested.
 
 mod card_picker;
+mod code;
 mod detail;
 mod field_guide;
 pub mod flow_map;
@@ -11,6 +12,7 @@ mod history;
 pub mod json;
 mod overlays;
 mod panel;
+mod presenter;
 mod result;
 pub mod webhook;
 
@@ -62,6 +64,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 .style(base),
             area,
         );
+        return;
+    }
+    if let Some(p) = &app.presenter {
+        presenter::draw(frame, area, app, p);
         return;
     }
     header::draw(frame, areas.header, app);

@@ -45,6 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Scenarios { selected }) => scenarios(frame, area, app, *selected),
         Some(Overlay::Panel) => super::panel::draw(frame, area, app),
         Some(Overlay::FlowMap { selected }) => super::flow_map::draw_overlay(frame, app, *selected),
+        Some(Overlay::Code(code)) => super::code::draw(frame, area, app, code),
         Some(Overlay::Input { what, input }) => {
             if !matches!(what, InputFor::PartialRefund | InputFor::CaptureAmount) {
                 super::panel::draw(frame, area, app);

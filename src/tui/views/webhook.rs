@@ -122,7 +122,10 @@ pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Para
                 pem,
             ) {
                 out.push(line(Line::styled(
-                    format!("  ▸ {} (prints valid or invalid)", snippet.lang),
+                    format!(
+                        "  ▸ {} (prints valid or invalid)",
+                        verify_label(snippet.lang)
+                    ),
                     Style::default().fg(t.accent),
                 )));
                 // A code line is copied as it is, to be pasted into a shell or a file.
@@ -137,4 +140,12 @@ pub fn lines(ex: &Exchange, t: &Theme, public_key_pem: Option<&str>) -> Vec<Para
         ))),
     }
     out
+}
+
+/// The heading of a verification snippet: curl's is the openssl CLI in `sh`.
+fn verify_label(lang: crate::codegen::Lang) -> &'static str {
+    match lang {
+        crate::codegen::Lang::Curl => "sh + openssl",
+        other => other.label(),
+    }
 }

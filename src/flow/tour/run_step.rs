@@ -1,0 +1,433 @@
+//! Each tour step, run against the target with the flow's own functions: the create and
+//! S2S calls, the browser step (`flow::browser`), the status follow-up
+//! (`flow::runner::poll_status`), the refund, the sandbox's settle, and the webhook as the
+//! merchant stub received and checked it (the string it signs from `flow::webhook_verify`).
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::engine::{StopRun, TourTarget};
+use super::format::Stop;
+use super::step::StepKind;
+use crate::api::{ApiError, Purchase, S2sOutcome};
+use crate::flow::browser::{self, CallbackPage, Landed};
+use crate::flow::presets::{default_purchase, seed_payment};
+use crate::flow::runner::{WEBHOOK_WAIT, poll_status};
+use crate::flow::scenario;
+use crate::flow::webhook_verify::signed_string;
+use crate::term_text::clean;
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    Done,
+    Failed,
+    Skipped,
+}
+
+/// A webhook the merchant stub received for the purchase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenWebhook {
+    pub status: String,
+    pub signature: Option<String>,
+    pub signature_valid: bool,
+}
+
+/// Between two looks at the merchant stub's events.
+const WEBHOOK_POLL: Duration = Duration::from_millis(150);
+
+/// The steps that need the customer's browser (none after a refused S2S call).
+const BROWSER_STEPS: [StepKind; 3] = [StepKind::Callback, StepKind::Challenge, StepKind::Redirect];
+
+/// Runs `kind` for `stop`, updating `run`.
+pub(super) async fn run(
+    kind: StepKind,
+    stop: &Stop,
+    target: &TourTarget,
+    run: &mut StopRun,
+) -> StepOutcome {
+    run.facts.clear();
+    match kind {
+        StepKind::Create => create(stop, target, run).await,
+        StepKind::S2s => s2s(stop, target, run).await,
+        StepKind::Callback => callback(target, run).await,
+        StepKind::Challenge => challenge(stop, target, run).await,
+        StepKind::Redirect => redirect(run),
+        StepKind::Webhook => webhook(target, run).await,
+        StepKind::Status => status(target, run).await,
+        StepKind::Refund => refund(target, run).await,
+        StepKind::Settle => settle(target, run).await,
+        StepKind::Verify => verify(target, run),
+    }
+}
+
+/// The error as one line: HTTP status and message.
+fn error_line(e: &ApiError) -> String {
+    clean(&match e {
+        ApiError::Coded {
+            http_status,
+            message,
+            ..
+        } => format!("{http_status} {message}"),
+        ApiError::Transport {
+            kind,
+            http_status,
+            detail,
+        } => match http_status {
+            Some(s) => format!("{s} {}: {detail}", kind.label()),
+            None => format!("{}: {detail}", kind.label()),
+        },
+    })
+}
+
+/// Takes a purchase the server returned: its status and reason are what the screen shows.
+fn took(run: &mut StopRun, purchase: &Purchase) {
+    run.status = Some(clean(&purchase.status));
+    run.reason = purchase.error_msg.as_deref().map(clean);
+}
+
+fn failed(run: &mut StopRun, what: &str, e: &ApiError) -> StepOutcome {
+    let line = error_line(e);
+    run.facts.push(format!("{what}: {line}"));
+    run.reason = Some(line);
+    StepOutcome::Failed
+}
+
+fn purchase_id(run: &StopRun) -> Option<String> {
+    run.flow.purchase_id().map(str::to_string)
+}
+
+async fn create(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let mut body =
+        serde_json::to_value(default_purchase(&target.brand_id, &target.urls)).unwrap_or_default();
+    scenario::apply(&mut body, &stop.scenario.purchase);
+    let result = target.client.create_purchase_json(&body).await;
+    run.flow.on_created(result.clone());
+    match result {
+        Ok(p) => {
+            took(run, &p);
+            run.facts
+                .push(format!("POST /purchases/ → purchase {}", clean(&p.id)));
+            StepOutcome::Done
+        }
+        Err(e) => {
+            run.skip_rest();
+            failed(run, "POST /purchases/", &e)
+        }
+    }
+}
+
+async fn s2s(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let Some(id) = purchase_id(run) else {
+        return StepOutcome::Skipped;
+    };
+    let mut body = serde_json::to_value(seed_payment()).unwrap_or_default();
+    scenario::apply(&mut body, &stop.scenario.payment);
+    let card = body
+        .get("card_number")
+        .and_then(Value::as_str)
+        .map(crate::card::mask_pan)
+        .unwrap_or_default();
+    let result = target.client.s2s(&id, &body).await;
+    run.flow.on_s2s(result.clone());
+    match result {
+        Ok(S2sOutcome::Pending { .. }) => {
+            run.status = Some("pending".into());
+            run.reason = None;
+            run.facts.push(format!(
+                "POST /p/{id}/?s2s=true (card {card}) → 202 pending with a callback_url"
+            ));
+            StepOutcome::Done
+        }
+        Ok(S2sOutcome::Inline(p)) => {
+            took(run, &p);
+            run.skip(&BROWSER_STEPS);
+            run.facts.push(format!(
+                "POST /p/{id}/?s2s=true (card {card}) → decided inline (2D): no browser step"
+            ));
+            StepOutcome::Done
+        }
+        Err(e) => {
+            run.skip(&BROWSER_STEPS);
+            run.skip(&[
+                StepKind::Webhook,
+                StepKind::Verify,
+                StepKind::Refund,
+                StepKind::Settle,
+            ]);
+            failed(run, &format!("POST /p/{id}/?s2s=true (card {card})"), &e)
+        }
+    }
+}
+
+async fn callback(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let Some(url) = run.flow.callback_url.clone() else {
+        return StepOutcome::Skipped;
+    };
+    match browser::open_callback(&target.client, &url, &target.urls, target.fetch_landing).await {
+        Ok(CallbackPage::Redirected(done)) => {
+            run.skip(&[StepKind::Challenge]);
+            run.facts
+                .push("GET callback_url → 302: frictionless, the issuer did not challenge".into());
+            run.flow.on_browser(Ok(done.clone()));
+            run.browser = Some(done);
+            StepOutcome::Done
+        }
+        Ok(CallbackPage::Challenge { form_url }) => {
+            run.facts
+                .push("GET callback_url → 200: the issuer's challenge page asks for a code".into());
+            run.form_url = Some(form_url);
+            StepOutcome::Done
+        }
+        Err(e) => {
+            run.skip(&[StepKind::Challenge, StepKind::Redirect]);
+            failed(run, "GET callback_url", &e)
+        }
+    }
+}
+
+async fn challenge(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let (Some(form_url), Some(otp)) = (run.form_url.clone(), stop.scenario.otp.clone()) else {
+        run.facts
+            .push("no OTP in this scenario: the challenge is left unanswered".into());
+        run.skip(&[StepKind::Redirect]);
+        return StepOutcome::Skipped;
+    };
+    let result = browser::answer_challenge(
+        &target.client,
+        &form_url,
+        &otp,
+        &target.urls,
+        target.fetch_landing,
+    )
+    .await;
+    run.flow.on_browser(result.clone());
+    match result {
+        Ok(done) => {
+            run.facts.push(format!(
+                "POST the challenge form with OTP {} → redirect",
+                clean(&otp)
+            ));
+            run.browser = Some(done);
+            StepOutcome::Done
+        }
+        Err(e) => {
+            run.skip(&[StepKind::Redirect]);
+            failed(run, "POST the challenge form", &e)
+        }
+    }
+}
+
+fn redirect(run: &mut StopRun) -> StepOutcome {
+    let Some(done) = &run.browser else {
+        return StepOutcome::Skipped;
+    };
+    let page = match done.landed {
+        Some(Landed::Success) => "your success page",
+        Some(Landed::Failure) => "your failure page",
+        Some(Landed::Pending) => "your pending page",
+        None => "a page that is none of the purchase's redirects",
+    };
+    let path = reqwest::Url::parse(&done.landing_url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|_| done.landing_url.clone());
+    run.facts.push(format!("302 → {} ({page})", clean(&path)));
+    if done.landing_loaded {
+        run.facts.push("the merchant page answered 200".into());
+    }
+    StepOutcome::Done
+}
+
+/// The newest webhook the merchant stub received for `id`, from the control plane's
+/// event list.
+async fn seen_webhook(target: &TourTarget, control: &str, id: &str) -> Option<SeenWebhook> {
+    let url = format!("{control}/merchant/events");
+    let events = target.client.control(Method::GET, &url, None).await.ok()?;
+    events
+        .as_array()?
+        .iter()
+        .rev()
+        .filter(|e| e.get("kind").and_then(Value::as_str) == Some("webhook"))
+        .find(|e| e.get("purchase_id").and_then(Value::as_str) == Some(id))
+        .map(|e| SeenWebhook {
+            status: clean(e.get("status").and_then(Value::as_str).unwrap_or("")),
+            signature: e.get("signature").and_then(Value::as_str).map(clean),
+            signature_valid: e
+                .get("signature_valid")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        })
+}
+
+async fn webhook(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let Some(id) = purchase_id(run) else {
+        return StepOutcome::Skipped;
+    };
+    let Some(control) = target.control_url.clone() else {
+        run.facts.push(
+            "the webhook goes to your server's callback URL: it cannot be watched from here".into(),
+        );
+        return StepOutcome::Skipped;
+    };
+    let deadline = tokio::time::Instant::now() + WEBHOOK_WAIT;
+    loop {
+        if let Some(seen) = seen_webhook(target, &control, &id).await {
+            let verdict = if seen.signature_valid {
+                "signature ✓ valid"
+            } else {
+                "signature ✗ INVALID"
+            };
+            run.facts.push(format!(
+                "POST /merchant/webhook ← webhook \"{}\" · {verdict}",
+                seen.status
+            ));
+            let ok = seen.signature_valid;
+            run.webhook = Some(seen);
+            return if ok {
+                StepOutcome::Done
+            } else {
+                StepOutcome::Failed
+            };
+        }
+        if tokio::time::Instant::now() >= deadline {
+            run.facts.push(format!(
+                "no webhook reached the merchant stub within {} s",
+                WEBHOOK_WAIT.as_secs()
+            ));
+            return StepOutcome::Failed;
+        }
+        tokio::time::sleep(WEBHOOK_POLL).await;
+    }
+}
+
+async fn status(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let Some(id) = purchase_id(run) else {
+        return StepOutcome::Skipped;
+    };
+    // Until the GET answers, the status is unknown: follow it as the runner does.
+    run.flow.status = None;
+    poll_status(&target.client, &id, &mut run.flow).await;
+    match run
+        .flow
+        .purchase
+        .clone()
+        .filter(|_| run.flow.status.is_some())
+    {
+        Some(p) => {
+            took(run, &p);
+            run.facts.push(format!(
+                "GET /purchases/{id}/ → {}",
+                clean(&p.status).to_ascii_uppercase()
+            ));
+            StepOutcome::Done
+        }
+        None => {
+            run.facts
+                .push(format!("GET /purchases/{id}/ gave no status"));
+            StepOutcome::Failed
+        }
+    }
+}
+
+async fn refund(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let Some(id) = purchase_id(run) else {
+        return StepOutcome::Skipped;
+    };
+    match target.client.refund_full(&id).await {
+        Ok(p) => {
+            took(run, &p);
+            run.facts.push(format!(
+                "GET /purchases/{id}/refund/ → {}",
+                clean(&p.status).to_ascii_uppercase()
+            ));
+            if !p.status().is_final() {
+                // A refund in process settles shortly: read it again, as a merchant would.
+                run.flow.status = None;
+                poll_status(&target.client, &id, &mut run.flow).await;
+                if let Some(p) = run
+                    .flow
+                    .purchase
+                    .clone()
+                    .filter(|_| run.flow.status.is_some())
+                {
+                    took(run, &p);
+                    run.facts.push(format!(
+                        "GET /purchases/{id}/ → {}",
+                        clean(&p.status).to_ascii_uppercase()
+                    ));
+                }
+            }
+            StepOutcome::Done
+        }
+        Err(e) => failed(run, &format!("GET /purchases/{id}/refund/"), &e),
+    }
+}
+
+async fn settle(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let Some(id) = purchase_id(run) else {
+        return StepOutcome::Skipped;
+    };
+    let Some(control) = &target.control_url else {
+        run.facts.push(
+            "only this project's sandbox can settle a payment on demand; a real one settles on the processor's schedule".into(),
+        );
+        return StepOutcome::Skipped;
+    };
+    let url = format!("{control}/purchases/{id}/settle");
+    match target
+        .client
+        .control(Method::POST, &url, Some(&json!({"status": "paid"})))
+        .await
+    {
+        Ok(_) => {
+            run.facts
+                .push(format!("POST /_sandbox/purchases/{id}/settle (paid) → 200"));
+            // What the merchant sees: the status GET.
+            match target.client.status(&id).await {
+                Ok(p) => {
+                    took(run, &p);
+                    run.facts.push(format!(
+                        "GET /purchases/{id}/ → {}",
+                        clean(&p.status).to_ascii_uppercase()
+                    ));
+                    run.flow.on_status(Ok(p));
+                    StepOutcome::Done
+                }
+                Err(e) => failed(run, &format!("GET /purchases/{id}/"), &e),
+            }
+        }
+        Err(e) => failed(run, "settle", &e),
+    }
+}
+
+fn verify(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+    let (Some(id), Some(seen)) = (purchase_id(run), run.webhook.clone()) else {
+        run.facts
+            .push("no webhook was received, so there is no signature to check".into());
+        return StepOutcome::Skipped;
+    };
+    let upper = seen.status.to_ascii_uppercase();
+    run.facts.push(format!(
+        "signed string: {}",
+        signed_string(&id, &upper, &target.brand_id)
+    ));
+    if let Some(sig) = &seen.signature {
+        let head: String = sig.chars().take(24).collect();
+        run.facts.push(format!(
+            "paysecure-sign: {head}… ({} characters)",
+            sig.len()
+        ));
+    }
+    run.facts.push(if seen.signature_valid {
+        "RSA-SHA256 with Paysecure's public key: ✓ valid (the merchant stub's check)".into()
+    } else {
+        "RSA-SHA256 with Paysecure's public key: ✗ invalid".into()
+    });
+    if seen.signature_valid {
+        StepOutcome::Done
+    } else {
+        StepOutcome::Failed
+    }
+}

@@ -1,0 +1,92 @@
+//! Copy as code in the explorer: the chooser opens on forms, history rows and details;
+//! Enter copies the snippet (masked by default) and shows it; `v` puts the form's values
+//! in with a warning; the language chosen is offered first next time.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{App, Effect, Level, Msg, Overlay, Pane};
+use super::fixture;
+use super::update::update;
+use crate::codegen::Lang;
+use crate::paysecure::test_cards::SEED_CARD;
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn copied(effects: &[Effect]) -> String {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Copy(text) => Some(text.clone()),
+            _ => None,
+        })
+        .expect("a copy")
+}
+
+fn normal_at_card_step() -> App {
+    let mut app = fixture::at_card_step(120, 40);
+    key(&mut app, KeyCode::Esc);
+    app
+}
+
+#[test]
+fn the_card_form_gives_the_s2s_it_would_send_masked_then_with_its_values() {
+    let mut app = normal_at_card_step();
+    key(&mut app, KeyCode::Char('C'));
+    assert!(matches!(app.overlay, Some(Overlay::Code(_))));
+    // Python is the second language.
+    key(&mut app, KeyCode::Down);
+    let code = copied(&key(&mut app, KeyCode::Enter));
+    assert!(code.contains("import requests"), "{code}");
+    assert!(code.contains("?s2s=true"), "{code}");
+    assert!(
+        code.contains("444433******1111") && !code.contains(SEED_CARD),
+        "{code}"
+    );
+    assert!(code.contains("PAYSECURE_API_KEY"));
+    // Esc goes back to the languages; v asks for the form's values, with a warning.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('v'));
+    assert!(matches!(&app.notice, Some((Level::Warn, t)) if t.contains("real card number")));
+    let code = copied(&key(&mut app, KeyCode::Enter));
+    assert!(
+        code.contains(SEED_CARD) && code.contains("WARNING"),
+        "{code}"
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+    // Next time the chooser starts on Python, masked again.
+    assert_eq!(app.code_lang, Lang::Python);
+    key(&mut app, KeyCode::Char('C'));
+    let Some(Overlay::Code(code)) = &app.overlay else {
+        panic!("the chooser");
+    };
+    assert_eq!((code.selected, code.form_values), (1, false));
+}
+
+#[test]
+fn a_history_row_becomes_code_and_its_snippet_scrolls() {
+    let mut app = fixture::with_history(120, 40, 5);
+    app.pane = Pane::History;
+    key(&mut app, KeyCode::Char('C'));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    let code = copied(&key(&mut app, KeyCode::Enter));
+    assert!(code.contains("package main"), "Go is the sixth: {code}");
+    // History is masked already: v only explains.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('v'));
+    let Some(Overlay::Code(overlay)) = &app.overlay else {
+        panic!("the chooser");
+    };
+    assert!(!overlay.form_values);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    let Some(Overlay::Code(overlay)) = &app.overlay else {
+        panic!("the snippet");
+    };
+    assert!(overlay.shown.as_ref().is_some_and(|s| s.scroll > 0));
+}
