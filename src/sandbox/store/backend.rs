@@ -20,6 +20,10 @@ pub enum Inserted {
     DuplicateMerchantRef,
 }
 
+/// The answer to a write queued for the store's next group commit: it arrives once the
+/// write is committed (or failed), and the caller's thread is free meanwhile.
+pub type Pending<T> = tokio::sync::oneshot::Receiver<Result<T, StoreError>>;
+
 /// Where a page of the purchase list starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageQuery {
@@ -98,6 +102,10 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
 
     /// Stores a new purchase, unless its `merchantRef` is taken.
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError>;
+
+    /// [`Backend::insert`] for async callers: queued, answered after its commit.
+    /// (PostgreSQL: the same insert on an async connection pool.)
+    fn insert_queued(&self, p: &Purchase) -> Pending<Inserted>;
 
     /// Runs `f` on purchase `id` and stores what it leaves; `Ok(false)` when there is no
     /// such purchase. Two updates of one purchase never interleave (this is what makes

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use backend::{
-    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Stats,
+    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Pending, Stats,
 };
 
 use super::errors::Coded;
@@ -186,6 +186,19 @@ impl Store {
     /// Stores a new purchase and gives it its reference (`PS{n}`).
     pub fn insert(&self, p: &mut Purchase) -> Result<Inserted, StoreError> {
         let inserted = self.backend.insert(p)?;
+        if let Inserted::Added { seq } = inserted {
+            p.reference = codec::reference_of(seq);
+        }
+        Ok(inserted)
+    }
+
+    /// [`Store::insert`] without blocking the caller's thread while the write waits for
+    /// its group commit.
+    pub async fn insert_async(&self, p: &mut Purchase) -> Result<Inserted, StoreError> {
+        let inserted =
+            self.backend.insert_queued(p).await.unwrap_or_else(|_| {
+                Err(StoreError("state store: the writer has stopped".into()))
+            })?;
         if let Inserted::Added { seq } = inserted {
             p.reference = codec::reference_of(seq);
         }

@@ -12,9 +12,11 @@
 //! purchase id) held across read, change and write, and different purchases never wait
 //! for each other except for the single SQLite write itself.
 
+pub mod integrity;
 mod maintenance;
 pub mod open;
 mod schema;
+mod writer;
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -22,14 +24,16 @@ use std::hash::{Hash as _, Hasher as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
 use std::time::Duration;
+use writer::{Writer, atomically};
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
 pub use open::OpenError;
 
 use super::backend::{
-    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Stats,
+    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Pending, Stats,
 };
 use super::codec::{self, Columns};
 use super::{Delivery, Location, Options, Settings, StoreError};
@@ -49,20 +53,11 @@ const READER_CACHE_KIB: i64 = 2 * 1024;
 /// or the `sqlite3` shell can hold one: a second sandbox is refused at open).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The writer connection and the counters only it advances.
-#[derive(Debug)]
-struct Writer {
-    conn: Connection,
-    /// The next purchase's sequence number.
-    next_seq: i64,
-    /// The next delivery's number.
-    next_delivery: i64,
-}
-
 /// What the store's connections and its maintenance thread share.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    writer: Mutex<Writer>,
+    /// The writer thread's queue (group commit, see `writer`).
+    writer: writer::Queue,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     /// For reads of many rows, so they never hold up the request path's readers.
@@ -75,8 +70,8 @@ pub(crate) struct Shared {
     settings: RwLock<Settings>,
     clock_offset: AtomicI64,
     retain_days: Option<u32>,
-    /// Writes so far, so the checkpointer knows when there is something to do.
-    writes: AtomicU64,
+    /// Commits so far, so the checkpointer knows when there is something to do.
+    writes: Arc<AtomicU64>,
 }
 
 /// Locks a mutex; a poisoned one (a panic elsewhere) is recovered, because every change
@@ -90,6 +85,8 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Sqlite {
     shared: Arc<Shared>,
     maintenance: maintenance::Handle,
+    /// The integrity check, running after the store opened.
+    check: integrity::Check,
     /// Held for the life of the store (declared after the connections: released after
     /// they close).
     _lock: Option<File>,
@@ -134,10 +131,12 @@ impl Sqlite {
             why: e.to_string(),
         })?;
         let maintenance = maintenance::start(Arc::clone(&shared), checkpointer);
+        let check = integrity::Check::start(&path);
         Ok(Opened {
             backend: Sqlite {
                 shared,
                 maintenance,
+                check,
                 _lock: lock,
                 _temp: temp,
             },
@@ -147,9 +146,19 @@ impl Sqlite {
     }
 }
 
+impl Sqlite {
+    /// What the background integrity check found, waiting at most `limit` for it.
+    pub fn integrity(&self, limit: Duration) -> Option<integrity::Outcome> {
+        self.check.outcome(limit)
+    }
+}
+
 impl Drop for Sqlite {
     fn drop(&mut self) {
+        self.check.stop();
         self.maintenance.stop();
+        // Commits what is queued, then closes the writer connection.
+        self.shared.writer.stop();
     }
 }
 
@@ -176,16 +185,6 @@ impl Shared {
         writer
             .pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)
             .map_err(io)?;
-        let next_seq: i64 = writer
-            .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM purchases", [], |r| {
-                r.get(0)
-            })
-            .map_err(io)?;
-        let next_delivery: i64 = writer
-            .query_row("SELECT COALESCE(MAX(n), -1) + 1 FROM deliveries", [], |r| {
-                r.get(0)
-            })
-            .map_err(io)?;
         let meta = |key: &str| -> Result<Option<String>, OpenError> {
             writer
                 .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
@@ -205,12 +204,15 @@ impl Shared {
         }
         let bulk = open::open_more(path)?;
         tune(&bulk, READER_CACHE_KIB).map_err(io)?;
+        let mut writer = Writer {
+            conn: writer,
+            next_seq: 1,
+            next_delivery: 0,
+        };
+        writer.reload().map_err(io)?;
+        let writes = Arc::new(AtomicU64::new(0));
         Ok(Shared {
-            writer: Mutex::new(Writer {
-                conn: writer,
-                next_seq,
-                next_delivery,
-            }),
+            writer: writer::Queue::start(writer, Arc::clone(&writes)),
             readers,
             next_reader: AtomicUsize::new(0),
             bulk: Mutex::new(bulk),
@@ -219,7 +221,7 @@ impl Shared {
             settings: RwLock::new(settings),
             clock_offset: AtomicI64::new(clock),
             retain_days,
-            writes: AtomicU64::new(0),
+            writes,
         })
     }
 
@@ -242,16 +244,6 @@ impl Shared {
         Ok(f(&locked(&self.bulk))?)
     }
 
-    /// Runs `f` with the writer.
-    fn write<T>(
-        &self,
-        f: impl FnOnce(&mut Writer) -> rusqlite::Result<T>,
-    ) -> Result<T, StoreError> {
-        let out = f(&mut locked(&self.writer))?;
-        self.writes.fetch_add(1, Ordering::Relaxed);
-        Ok(out)
-    }
-
     fn stripe(&self, id: &str) -> MutexGuard<'_, ()> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         id.hash(&mut h);
@@ -259,7 +251,8 @@ impl Shared {
     }
 
     fn put_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.write(|w| {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.write(move |w| {
             w.conn
                 .prepare_cached(
                     "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -278,29 +271,7 @@ impl Shared {
     /// Deletes up to `limit` purchases whose status last changed before `cutoff`, with
     /// their deliveries, in one transaction.
     fn sweep(&self, cutoff: i64, limit: usize) -> Result<usize, StoreError> {
-        let gone = self.write(|w| {
-            let tx = w.conn.transaction()?;
-            let victims: Vec<(i64, String)> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT seq, id FROM purchases WHERE updated_on < ?1 LIMIT ?2",
-                )?;
-                let rows = stmt.query_map(params![cutoff, limit as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            {
-                let mut deliveries =
-                    tx.prepare_cached("DELETE FROM deliveries WHERE purchase_id = ?1")?;
-                let mut purchases = tx.prepare_cached("DELETE FROM purchases WHERE seq = ?1")?;
-                for (seq, id) in &victims {
-                    deliveries.execute([id])?;
-                    purchases.execute([seq])?;
-                }
-            }
-            tx.commit()?;
-            Ok(victims)
-        })?;
+        let gone = self.write(move |w| atomically(w, |w| sweep_batch(&w.conn, cutoff, limit)))?;
         let mut in_flight = locked(&self.in_flight);
         for (_, id) in &gone {
             in_flight.remove(id);
@@ -312,6 +283,86 @@ impl Shared {
     fn retention_cutoff(&self) -> Option<i64> {
         self.retain_days
             .map(|days| self.now() - i64::from(days) * 86_400)
+    }
+}
+
+/// Deletes up to `limit` purchases whose status last changed before `cutoff`, with their
+/// deliveries; returns their sequence numbers and ids.
+fn sweep_batch(
+    conn: &Connection,
+    cutoff: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<(i64, String)>> {
+    let victims: Vec<(i64, String)> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT seq, id FROM purchases WHERE updated_on < ?1 LIMIT ?2")?;
+        let rows = stmt.query_map(params![cutoff, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut deliveries = conn.prepare_cached("DELETE FROM deliveries WHERE purchase_id = ?1")?;
+    let mut purchases = conn.prepare_cached("DELETE FROM purchases WHERE seq = ?1")?;
+    for (seq, id) in &victims {
+        deliveries.execute([id])?;
+        purchases.execute([seq])?;
+    }
+    Ok(victims)
+}
+
+/// A new purchase's row, owned so it can wait in the writer's queue.
+struct NewRow {
+    id: String,
+    merchant_ref: String,
+    created_on: i64,
+    updated_on: i64,
+    cols: Columns,
+    body: String,
+}
+
+impl NewRow {
+    /// Encoded here, on the caller's thread: the writer only runs the statement.
+    fn of(p: &Purchase) -> Result<NewRow, StoreError> {
+        Ok(NewRow {
+            id: p.id.clone(),
+            merchant_ref: p.merchant_ref.clone(),
+            created_on: p.created_on,
+            updated_on: p.updated_on,
+            cols: Columns::of(p),
+            body: codec::encode(p)?,
+        })
+    }
+
+    fn insert(self, w: &mut Writer) -> rusqlite::Result<Inserted> {
+        let seq = w.next_seq;
+        let saved = self.cols.saved.as_ref();
+        let added = w
+            .conn
+            .prepare_cached(
+                "INSERT INTO purchases (seq, id, merchant_ref, status, created_on, updated_on,
+                     paid_count, saved_token, saved_customer, saved_brand, saved_last4, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT(merchant_ref) DO NOTHING",
+            )?
+            .execute(params![
+                seq,
+                self.id,
+                self.merchant_ref,
+                self.cols.status,
+                self.created_on,
+                self.updated_on,
+                self.cols.paid_count,
+                saved.map(|s| &s.token),
+                saved.map(|s| &s.customer),
+                saved.map(|s| &s.brand_id),
+                saved.map(|s| &s.last_four),
+                self.body,
+            ])?;
+        if added == 0 {
+            return Ok(Inserted::DuplicateMerchantRef);
+        }
+        w.next_seq += 1;
+        Ok(Inserted::Added { seq })
     }
 }
 
@@ -344,39 +395,19 @@ impl Backend for Sqlite {
     }
 
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError> {
-        let body = codec::encode(p)?;
-        let cols = Columns::of(p);
-        let saved = cols.saved.as_ref();
-        self.shared.write(|w| {
-            let seq = w.next_seq;
-            let added = w
-                .conn
-                .prepare_cached(
-                    "INSERT INTO purchases (seq, id, merchant_ref, status, created_on, updated_on,
-                         paid_count, saved_token, saved_customer, saved_brand, saved_last4, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                     ON CONFLICT(merchant_ref) DO NOTHING",
-                )?
-                .execute(params![
-                    seq,
-                    p.id,
-                    p.merchant_ref,
-                    cols.status,
-                    p.created_on,
-                    p.updated_on,
-                    cols.paid_count,
-                    saved.map(|s| &s.token),
-                    saved.map(|s| &s.customer),
-                    saved.map(|s| &s.brand_id),
-                    saved.map(|s| &s.last_four),
-                    body,
-                ])?;
-            if added == 0 {
-                return Ok(Inserted::DuplicateMerchantRef);
+        let row = NewRow::of(p)?;
+        self.shared.write(move |w| row.insert(w))
+    }
+
+    fn insert_queued(&self, p: &Purchase) -> Pending<Inserted> {
+        match NewRow::of(p) {
+            Ok(row) => self.shared.write_async(move |w| row.insert(w)),
+            Err(e) => {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let _ = tx.send(Err(e));
+                rx
             }
-            w.next_seq += 1;
-            Ok(Inserted::Added { seq })
-        })
+        }
     }
 
     fn update(&self, id: &str, f: &mut dyn FnMut(&mut Purchase)) -> Result<bool, StoreError> {
@@ -396,8 +427,9 @@ impl Backend for Sqlite {
         let after = codec::encode(&p)?;
         if after != before {
             let cols = Columns::of(&p);
-            let saved = cols.saved.as_ref();
-            self.shared.write(|w| {
+            let updated_on = p.updated_on;
+            self.shared.write(move |w| {
+                let saved = cols.saved.as_ref();
                 w.conn
                     .prepare_cached(
                         "UPDATE purchases SET status = ?2, paid_count = ?3, saved_token = ?4,
@@ -414,7 +446,7 @@ impl Backend for Sqlite {
                         saved.map(|s| &s.brand_id),
                         saved.map(|s| &s.last_four),
                         after,
-                        p.updated_on,
+                        updated_on,
                     ])
                     .map(drop)
             })?;
@@ -558,7 +590,7 @@ impl Backend for Sqlite {
 
     fn append_delivery(&self, d: NewDelivery) -> Result<Delivery, StoreError> {
         let body = serde_json::to_string(&d.body)?;
-        self.shared.write(|w| {
+        self.shared.write(move |w| {
             let delivery = Delivery {
                 n: w.next_delivery as u64,
                 purchase_id: d.purchase_id,
@@ -698,9 +730,9 @@ impl Backend for Sqlite {
     }
 
     fn advance_clock(&self, minutes: i64) -> Result<i64, StoreError> {
-        let shared = &self.shared;
-        // Under the writer, so two moves add up rather than race.
-        shared.write(|w| {
+        let shared = Arc::clone(&self.shared);
+        // On the writer, so two moves add up rather than race.
+        self.shared.write(move |w| {
             let next = shared
                 .clock_offset
                 .load(Ordering::Relaxed)
@@ -739,16 +771,16 @@ impl Backend for Sqlite {
     }
 
     fn reset(&self) -> Result<(), StoreError> {
-        let shared = &self.shared;
-        shared.write(|w| {
-            let tx = w.conn.transaction()?;
-            tx.execute("DELETE FROM purchases", [])?;
-            tx.execute("DELETE FROM deliveries", [])?;
-            tx.execute(
-                "DELETE FROM meta WHERE key IN (?1, ?2)",
-                [keys::SETTINGS, keys::CLOCK],
-            )?;
-            tx.commit()?;
+        let shared = Arc::clone(&self.shared);
+        self.shared.write(move |w| {
+            atomically(w, |w| {
+                w.conn.execute("DELETE FROM purchases", [])?;
+                w.conn.execute("DELETE FROM deliveries", [])?;
+                w.conn.execute(
+                    "DELETE FROM meta WHERE key IN (?1, ?2)",
+                    [keys::SETTINGS, keys::CLOCK],
+                )
+            })?;
             w.next_seq = 1;
             w.next_delivery = 0;
             *shared.settings.write().unwrap_or_else(|p| p.into_inner()) = Settings::default();
