@@ -9,7 +9,9 @@
 //! size that a million creates would leave.
 //!
 //! `cargo build --release && cargo bench --bench speed_million` (`-- --secs N`, default
-//! 10 per run; `--purchases N`, default 1,000,000). Needs nginx (`apt-get install
+//! 10 per run; `--purchases N`, default 1,000,000; `--settle S`, default 0: seconds to wait
+//! after `serve` starts on the big file before loading it, so the background integrity
+//! check and the kernel's write-back of the seeded file are done). Needs nginx (`apt-get install
 //! nginx-light`) and wrk. Bounded: seeding stops after 4 minutes; about 2–3 minutes in all.
 
 mod common;
@@ -25,6 +27,7 @@ const SEED_LIMIT: Duration = Duration::from_secs(240);
 fn main() {
     let secs = arg("--secs", 10) as u64;
     let purchases = arg("--purchases", 1_000_000).max(1);
+    let settle = arg("--settle", 0) as u64;
     let conns = 32;
     println!(
         "speed_million: {purchases} purchases, wrk -t2 -c{conns}, {secs} s per run, {} cores, load average {} at start",
@@ -62,6 +65,10 @@ fn main() {
 
     let big = Serve::start(&["--state", &state_arg]);
     let rss_start = big.rss_mib();
+    if settle > 0 {
+        println!("waiting {settle} s before loading the 1M store (--settle)");
+        std::thread::sleep(std::time::Duration::from_secs(settle));
+    }
     let _ = wrk(&big.url(), "create_purchase.lua", 2, conns, &[]);
     let on_big = wrk(&big.url(), "create_purchase.lua", secs, conns, &[]);
     let floor_b = wrk(&nginx.url(), "create_purchase.lua", secs, conns, &[]);
