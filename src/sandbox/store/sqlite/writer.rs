@@ -68,7 +68,7 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// Starts the writer thread over `writer`; `shared` counts its commits (the
+    /// Starts the writer thread over `writer`; it counts its commits in `commits` (the
     /// checkpointer reads the count).
     pub fn start(writer: Writer, commits: Arc<std::sync::atomic::AtomicU64>) -> Queue {
         let (tx, rx) = mpsc::sync_channel::<Job>(QUEUE_BOUND);
@@ -151,7 +151,20 @@ fn run(mut w: Writer, rx: &Receiver<Job>, commits: &std::sync::atomic::AtomicU64
                 Err(_) => break,
             }
         }
-        commit_batch(&mut w, &mut batch);
+        // A panic in one write must not end the thread (every later write would fail):
+        // its batch's callers hear an error (their answers are dropped), the open
+        // transaction is rolled back and the counters re-read.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            commit_batch(&mut w, &mut batch);
+        }));
+        if ran.is_err() {
+            batch.clear();
+            if !w.conn.is_autocommit() {
+                let _ = w.conn.execute_batch("ROLLBACK");
+            }
+            let _ = w.reload();
+            tracing::error!("sandbox state store: a write panicked; its batch was rolled back");
+        }
         commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
