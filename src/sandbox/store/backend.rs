@@ -115,6 +115,16 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
     /// column with a lease time so a crashed replica's mark runs out.)
     fn update(&self, id: &str, f: &mut dyn FnMut(&mut Purchase)) -> Result<bool, StoreError>;
 
+    /// [`Backend::update`] for async callers: `f` runs (with every other update of the
+    /// purchase excluded) and its write is queued; the answer comes once that write is
+    /// committed. `Ok(None)` when there is no such purchase. (PostgreSQL: the same
+    /// transaction on an async connection pool.)
+    fn update_queued(
+        &self,
+        id: &str,
+        f: &mut dyn FnMut(&mut Purchase),
+    ) -> Result<Option<Pending<()>>, StoreError>;
+
     /// Clears the in-flight mark of `id` (an S2S call ended, however it ended).
     fn end_in_flight(&self, id: &str);
 
@@ -144,6 +154,9 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
 
     /// Logs a webhook delivery; returns it with its number (0, 1, 2, … since the last reset).
     fn append_delivery(&self, d: NewDelivery) -> Result<Delivery, StoreError>;
+
+    /// [`Backend::append_delivery`] for async callers: answered after its commit.
+    fn append_delivery_queued(&self, d: NewDelivery) -> Pending<Delivery>;
 
     /// Delivery `n`, with its body.
     fn delivery(&self, n: u64) -> Result<Option<Delivery>, StoreError>;

@@ -222,6 +222,33 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::update`] without blocking the caller's thread while the write waits for
+    /// its group commit (the purchase's lock is released once the write is queued).
+    pub async fn update_async<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Purchase) -> R,
+    ) -> Result<Option<R>, StoreError> {
+        // `f` is gone before the await: the future holds only the answer and the ticket.
+        let (committed, out) = {
+            let mut f = Some(f);
+            let mut out = None;
+            let committed = self.backend.update_queued(id, &mut |p| {
+                if let Some(f) = f.take() {
+                    out = Some(f(p));
+                }
+            })?;
+            (committed, out)
+        };
+        let Some(committed) = committed else {
+            return Ok(None);
+        };
+        committed
+            .await
+            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))?;
+        Ok(out)
+    }
+
     /// Clears the in-flight mark of `id`.
     pub fn end_in_flight(&self, id: &str) {
         self.backend.end_in_flight(id);

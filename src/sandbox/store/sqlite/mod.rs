@@ -66,12 +66,25 @@ pub(crate) struct Shared {
     /// Purchases with an S2S call being processed (memory only: a killed process leaves
     /// none stuck).
     in_flight: Mutex<HashSet<String>>,
+    /// Records queued for the writer and not committed yet, by purchase id, with a ticket
+    /// (the latest queued wins): the next update of that purchase starts from this, not
+    /// from the file, so an update need not hold its purchase's lock until the commit.
+    queued: Mutex<std::collections::HashMap<String, Queued>>,
+    next_ticket: AtomicU64,
     /// Cached: every API call reads them; the process owns the file.
     settings: RwLock<Settings>,
     clock_offset: AtomicI64,
     retain_days: Option<u32>,
     /// Commits so far, so the checkpointer knows when there is something to do.
     writes: Arc<AtomicU64>,
+}
+
+/// A purchase record queued for the writer (see `Shared::queued`).
+#[derive(Debug, Clone)]
+struct Queued {
+    seq: i64,
+    body: String,
+    ticket: u64,
 }
 
 /// Locks a mutex; a poisoned one (a panic elsewhere) is recovered, because every change
@@ -218,6 +231,8 @@ impl Shared {
             bulk: Mutex::new(bulk),
             stripes: (0..STRIPES).map(|_| Mutex::new(())).collect(),
             in_flight: Mutex::new(HashSet::new()),
+            queued: Mutex::new(std::collections::HashMap::new()),
+            next_ticket: AtomicU64::new(0),
             settings: RwLock::new(settings),
             clock_offset: AtomicI64::new(clock),
             retain_days,
@@ -366,6 +381,38 @@ impl NewRow {
     }
 }
 
+/// Logs a webhook delivery on the writer, numbering it.
+fn log_delivery(w: &mut Writer, d: NewDelivery, body: String) -> rusqlite::Result<Delivery> {
+    let delivery = Delivery {
+        n: w.next_delivery as u64,
+        purchase_id: d.purchase_id,
+        url: d.url,
+        status: d.status,
+        signature: d.signature,
+        response_status: d.response_status,
+        error: d.error,
+        delivered_at: d.delivered_at,
+        forwarded: d.forwarded,
+        body: d.body,
+    };
+    let record = serde_json::to_string(&delivery)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    w.conn
+        .prepare_cached(
+            "INSERT INTO deliveries (n, purchase_id, response_status, record, body)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            w.next_delivery,
+            delivery.purchase_id,
+            delivery.response_status,
+            record,
+            body
+        ])?;
+    w.next_delivery += 1;
+    Ok(delivery)
+}
+
 /// A purchase row: sequence number and record.
 fn purchase_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String)> {
     Ok((r.get(0)?, r.get(1)?))
@@ -377,6 +424,101 @@ fn delivery_of(record: &str, body: Option<String>) -> Result<Delivery, StoreErro
         d.body = serde_json::from_str(&body)?;
     }
     Ok(d)
+}
+
+impl Sqlite {
+    /// Runs `f` on purchase `id` (every other update of it excluded), queues what it
+    /// leaves for the writer, and calls `reply` once that is committed (at once when
+    /// nothing changed); `Ok(false)` when there is no such purchase.
+    fn update_then(
+        &self,
+        id: &str,
+        f: &mut dyn FnMut(&mut Purchase),
+        reply: impl FnOnce(Result<(), StoreError>) + Send + 'static,
+    ) -> Result<bool, StoreError> {
+        let shared = &self.shared;
+        // Held while the record is read, changed and queued: the writer applies queued
+        // writes in order, and the next update of this purchase reads what is queued.
+        let _turn = shared.stripe(id);
+        let queued = locked(&shared.queued).get(id).cloned();
+        let row = match queued {
+            Some(q) => Some((q.seq, q.body)),
+            None => shared.read(|c| {
+                c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
+                    .query_row([id], purchase_row)
+                    .optional()
+            })?,
+        };
+        let Some((seq, before)) = row else {
+            return Ok(false);
+        };
+        let mut p = codec::decode(&before, seq)?;
+        let was_in_flight = locked(&shared.in_flight).contains(id);
+        p.in_flight = was_in_flight;
+        f(&mut p);
+        let after = codec::encode(&p)?;
+        if after == before {
+            reply(Ok(()));
+        } else {
+            let ticket = shared.next_ticket.fetch_add(1, Ordering::Relaxed);
+            locked(&shared.queued).insert(
+                id.to_string(),
+                Queued {
+                    seq,
+                    body: after.clone(),
+                    ticket,
+                },
+            );
+            let cols = Columns::of(&p);
+            let updated_on = p.updated_on;
+            let forget = Arc::clone(shared);
+            let key = id.to_string();
+            shared.writer.submit(
+                move |w| {
+                    let saved = cols.saved.as_ref();
+                    w.conn
+                        .prepare_cached(
+                            "UPDATE purchases SET status = ?2, paid_count = ?3, saved_token = ?4,
+                                 saved_customer = ?5, saved_brand = ?6, saved_last4 = ?7, body = ?8,
+                                 updated_on = ?9
+                             WHERE seq = ?1",
+                        )?
+                        .execute(params![
+                            seq,
+                            cols.status,
+                            cols.paid_count,
+                            saved.map(|s| &s.token),
+                            saved.map(|s| &s.customer),
+                            saved.map(|s| &s.brand_id),
+                            saved.map(|s| &s.last_four),
+                            after,
+                            updated_on,
+                        ])
+                        .map(drop)
+                },
+                move |r| {
+                    // Committed (the file has it now) or failed (the file keeps what it
+                    // had): either way the next update reads the file, unless a later
+                    // write of this purchase is queued.
+                    let mut queued = locked(&forget.queued);
+                    if queued.get(&key).is_some_and(|q| q.ticket == ticket) {
+                        queued.remove(&key);
+                    }
+                    drop(queued);
+                    reply(r);
+                },
+            );
+        }
+        if p.in_flight != was_in_flight {
+            let mut in_flight = locked(&shared.in_flight);
+            if p.in_flight {
+                in_flight.insert(id.to_string());
+            } else {
+                in_flight.remove(id);
+            }
+        }
+        Ok(true)
+    }
 }
 
 impl Backend for Sqlite {
@@ -411,56 +553,29 @@ impl Backend for Sqlite {
     }
 
     fn update(&self, id: &str, f: &mut dyn FnMut(&mut Purchase)) -> Result<bool, StoreError> {
-        let _turn = self.shared.stripe(id);
-        let row = self.shared.read(|c| {
-            c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
-                .query_row([id], purchase_row)
-                .optional()
-        })?;
-        let Some((seq, before)) = row else {
+        // A std channel: this may run on an async worker, where tokio's blocking receive
+        // is not allowed.
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        if !self.update_then(id, f, move |r| {
+            let _ = tx.send(r);
+        })? {
             return Ok(false);
-        };
-        let mut p = codec::decode(&before, seq)?;
-        let was_in_flight = locked(&self.shared.in_flight).contains(id);
-        p.in_flight = was_in_flight;
-        f(&mut p);
-        let after = codec::encode(&p)?;
-        if after != before {
-            let cols = Columns::of(&p);
-            let updated_on = p.updated_on;
-            self.shared.write(move |w| {
-                let saved = cols.saved.as_ref();
-                w.conn
-                    .prepare_cached(
-                        "UPDATE purchases SET status = ?2, paid_count = ?3, saved_token = ?4,
-                             saved_customer = ?5, saved_brand = ?6, saved_last4 = ?7, body = ?8,
-                             updated_on = ?9
-                         WHERE seq = ?1",
-                    )?
-                    .execute(params![
-                        seq,
-                        cols.status,
-                        cols.paid_count,
-                        saved.map(|s| &s.token),
-                        saved.map(|s| &s.customer),
-                        saved.map(|s| &s.brand_id),
-                        saved.map(|s| &s.last_four),
-                        after,
-                        updated_on,
-                    ])
-                    .map(drop)
-            })?;
         }
-        // Only once the write is done: a failed write leaves no mark behind.
-        if p.in_flight != was_in_flight {
-            let mut in_flight = locked(&self.shared.in_flight);
-            if p.in_flight {
-                in_flight.insert(id.to_string());
-            } else {
-                in_flight.remove(id);
-            }
-        }
+        rx.recv()
+            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))?;
         Ok(true)
+    }
+
+    fn update_queued(
+        &self,
+        id: &str,
+        f: &mut dyn FnMut(&mut Purchase),
+    ) -> Result<Option<Pending<()>>, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let found = self.update_then(id, f, move |r| {
+            let _ = tx.send(r);
+        })?;
+        Ok(found.then_some(rx))
     }
 
     fn end_in_flight(&self, id: &str) {
@@ -590,36 +705,18 @@ impl Backend for Sqlite {
 
     fn append_delivery(&self, d: NewDelivery) -> Result<Delivery, StoreError> {
         let body = serde_json::to_string(&d.body)?;
-        self.shared.write(move |w| {
-            let delivery = Delivery {
-                n: w.next_delivery as u64,
-                purchase_id: d.purchase_id,
-                url: d.url,
-                status: d.status,
-                signature: d.signature,
-                response_status: d.response_status,
-                error: d.error,
-                delivered_at: d.delivered_at,
-                forwarded: d.forwarded,
-                body: d.body,
-            };
-            let record = serde_json::to_string(&delivery)
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-            w.conn
-                .prepare_cached(
-                    "INSERT INTO deliveries (n, purchase_id, response_status, record, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![
-                    w.next_delivery,
-                    delivery.purchase_id,
-                    delivery.response_status,
-                    record,
-                    body
-                ])?;
-            w.next_delivery += 1;
-            Ok(delivery)
-        })
+        self.shared.write(move |w| log_delivery(w, d, body))
+    }
+
+    fn append_delivery_queued(&self, d: NewDelivery) -> Pending<Delivery> {
+        match serde_json::to_string(&d.body) {
+            Ok(body) => self.shared.write_async(move |w| log_delivery(w, d, body)),
+            Err(e) => {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let _ = tx.send(Err(e.into()));
+                rx
+            }
+        }
     }
 
     fn delivery(&self, n: u64) -> Result<Option<Delivery>, StoreError> {
@@ -786,6 +883,7 @@ impl Backend for Sqlite {
             *shared.settings.write().unwrap_or_else(|p| p.into_inner()) = Settings::default();
             shared.clock_offset.store(0, Ordering::Relaxed);
             locked(&shared.in_flight).clear();
+            locked(&shared.queued).clear();
             Ok(())
         })
     }

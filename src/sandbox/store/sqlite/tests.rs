@@ -368,3 +368,43 @@ fn the_integrity_check_after_start_finds_damage_and_the_next_start_keeps_the_fil
         .count();
     assert!(kept >= 1, "the damaged file is kept, not deleted");
 }
+
+#[test]
+fn a_queued_update_is_what_the_next_update_of_that_purchase_starts_from() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    let store = at(&path, None);
+    store.insert(&purchase("a", "r", 1)).expect("insert");
+    // Two updates queued without waiting for the first's commit: the second reads the
+    // first's record, not the file's older one.
+    let first = store
+        .update_queued("a", &mut |p| p.attempts_used += 1)
+        .expect("first")
+        .expect("there");
+    let second = store
+        .update_queued("a", &mut |p| p.attempts_used += 10)
+        .expect("second")
+        .expect("there");
+    assert!(
+        store
+            .update_queued("nobody", &mut |_| {})
+            .expect("none")
+            .is_none()
+    );
+    first.blocking_recv().expect("answer").expect("committed");
+    second.blocking_recv().expect("answer").expect("committed");
+    assert_eq!(store.get("a").expect("get").expect("a").attempts_used, 11);
+    assert!(
+        locked(&store.shared.queued).is_empty(),
+        "forgotten once committed"
+    );
+    drop(store);
+    assert_eq!(
+        at(&path, None)
+            .get("a")
+            .expect("get")
+            .expect("a")
+            .attempts_used,
+        11
+    );
+}
