@@ -3,6 +3,12 @@
 use clap::Parser as _;
 use paysecure_explorer::cli::{self, Cli};
 
+/// mimalloc rather than the system allocator: the sandbox's request path builds many small
+/// JSON maps and strings, and glibc's malloc and free were about a sixth of the create
+/// load's profile (see BENCHMARKS.md, "Sandbox speed").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::errors::Coded;
-use super::lifecycle::update_aged;
+use super::lifecycle::{update_aged, update_aged_async};
 use super::pages::{ChallengeView, challenge_page};
 use super::purchase::{PendingPayment, Purchase, Status};
 use super::request::read_limited;
@@ -30,15 +30,15 @@ pub async fn callback_get(
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Response {
-    open_callback(&state, &id, &headers)
+    open_callback(&state, &id, &headers).await
 }
 
 /// What the customer's browser gets at the callback: the frictionless outcome and its
 /// redirect, or the challenge page. The hosted payment page goes on here after the card
 /// was accepted, as a browser sent to `callback_url` would.
-pub fn open_callback(state: &Arc<SandboxState>, id: &str, headers: &HeaderMap) -> Response {
+pub async fn open_callback(state: &Arc<SandboxState>, id: &str, headers: &HeaderMap) -> Response {
     let origin = state.origin.clone();
-    let answer = update_aged(state, id, &origin, |p, now| {
+    let answer = update_aged_async(state, id, &origin, |p, now| {
         let pending = awaited(p)?;
         p.viewed_on.get_or_insert(now);
         Ok(match pending.auth {
@@ -55,7 +55,8 @@ pub fn open_callback(state: &Arc<SandboxState>, id: &str, headers: &HeaderMap) -
                 .into_response()
             }
         })
-    });
+    })
+    .await;
     browser_answer(answer, headers)
 }
 

@@ -63,7 +63,7 @@ pub async fn checkout_post(
         }
         Paid::Rejected(err) => err.into_response(),
         Paid::Raw(resp) => resp,
-        Paid::Pending { .. } => open_callback(&state, &id, &parts.headers),
+        Paid::Pending { .. } => open_callback(&state, &id, &parts.headers).await,
         Paid::Inline(_) => match state.store.get(&id) {
             Ok(Some(p)) => redirect_to(&redirect_target(&p)),
             Ok(None) => Coded::purchase_not_found().for_browser(&parts.headers),

@@ -37,7 +37,7 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    match state.store.insert(&mut purchase) {
+    match state.store.insert_async(&mut purchase).await {
         Ok(Inserted::Added { .. }) => {}
         Ok(Inserted::DuplicateMerchantRef) => {
             return Coded::transaction("Duplicate merchantRef Found!").into_response();

@@ -37,7 +37,7 @@ where
         Ok(call) => call,
         Err(e) => return e.into_response(),
     };
-    match update_aged(state, id, &call.origin, |p, now| f(p, &call, now)) {
+    match update_aged_async(state, id, &call.origin, |p, now| f(p, &call, now)).await {
         Ok(Some(answer)) => answer.unwrap_or_else(IntoResponse::into_response),
         Ok(None) => Coded::purchase_not_found().into_response(),
         Err(e) => e.into_response(),
@@ -85,6 +85,27 @@ pub fn update_aged<R>(
             }
             f(p, now)
         })
+        .map_err(Coded::from)
+}
+
+/// [`update_aged`] for async callers: the runtime worker is free while the write waits
+/// for its group commit.
+pub async fn update_aged_async<R>(
+    state: &Arc<SandboxState>,
+    id: &str,
+    origin: &str,
+    f: impl FnOnce(&mut Purchase, i64) -> R,
+) -> Result<Option<R>, Coded> {
+    let now = state.store.now();
+    state
+        .store
+        .update_async(id, |p| {
+            if p.age(now) {
+                notify(state, p, origin);
+            }
+            f(p, now)
+        })
+        .await
         .map_err(Coded::from)
 }
 

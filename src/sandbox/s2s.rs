@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::create::text;
 use super::errors::{Coded, json_response};
-use super::lifecycle::update_aged;
+use super::lifecycle::update_aged_async;
 use super::purchase::{KeyType, PendingPayment, Status, TrxType};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
@@ -134,7 +134,7 @@ pub async fn pay(
     parts: &axum::http::request::Parts,
     origin: &str,
 ) -> Paid {
-    let admitted = match admit(state, id) {
+    let admitted = match admit(state, id).await {
         Ok(a) => a,
         Err(e) => return Paid::Rejected(e),
     };
@@ -182,7 +182,7 @@ pub async fn pay(
     if let Err(failed) = saved_cards::prepare(state, id, body, &pending) {
         return Paid::Rejected(failed);
     }
-    let paid = accept(state, id, pending, &client_ip, &admitted, origin);
+    let paid = accept(state, id, pending, &client_ip, &admitted, origin).await;
     drop(guard);
     paid
 }
@@ -197,9 +197,9 @@ pub fn method_allows(payment_method: &str, scheme: &str) -> bool {
 
 /// Steps 2-4, as one update of the purchase: exists, payable, not in flight, attempt
 /// counted.
-fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
+async fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
     let settings = state.store.settings();
-    let admitted = update_aged(state, id, &state.origin, |p, now| {
+    let admitted = update_aged_async(state, id, &state.origin, |p, now| {
         if p.in_flight && p.is_payable() {
             return Err(Coded::new(
                 StatusCode::BAD_REQUEST,
@@ -228,7 +228,8 @@ fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
             timeout_s: settings.timeout_s,
             now,
         })
-    })?;
+    })
+    .await?;
     // 400, not the status GET's 404: the real S2S answers so (§10.2).
     admitted.unwrap_or_else(|| Err(Coded::transaction(MSG_PURCHASE_NOT_FOUND)))
 }
@@ -418,7 +419,7 @@ async fn fault_response(
 }
 
 /// Accepts the payment: pending (3D mode) or the outcome inline (2D mode).
-fn accept(
+async fn accept(
     state: &Arc<SandboxState>,
     id: &str,
     pending: PendingPayment,
@@ -428,7 +429,7 @@ fn accept(
 ) -> Paid {
     // The slow card awaited before getting here: the clock may have moved (EXPIRED) or the
     // purchase been decided meanwhile. It is aged and judged again in the update.
-    let paid = update_aged(state, id, origin, |p, now| {
+    let paid = update_aged_async(state, id, origin, |p, now| {
         let attempt = |successful, error| AttemptRecord {
             card_brand: &pending.card_brand,
             masked_pan: &pending.masked_pan,
@@ -471,7 +472,8 @@ fn accept(
         Paid::Pending {
             callback_url: format!("{origin}/api/v1/payment/{id}/"),
         }
-    });
+    })
+    .await;
     match paid {
         Ok(Some(paid)) => paid,
         Ok(None) => Paid::Rejected(Coded::transaction(MSG_PURCHASE_NOT_FOUND)),

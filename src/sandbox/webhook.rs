@@ -11,7 +11,7 @@ use super::access_log::{WEBHOOK_TARGET, loggable_url};
 use super::errors::Coded;
 use super::purchase::{Purchase, Status};
 use super::state::SandboxState;
-use super::store::{Delivery, NewDelivery};
+use super::store::{Delivery, NewDelivery, StoreError};
 use crate::clock::now_epoch;
 use crate::error_text::error_chain;
 use crate::paysecure::webhook_signature::signed_string;
@@ -145,7 +145,7 @@ pub async fn deliver(
     state
         .store
         .backend()
-        .append_delivery(NewDelivery {
+        .append_delivery_queued(NewDelivery {
             purchase_id: job.purchase_id,
             url: job.url,
             status: job.status,
@@ -156,6 +156,8 @@ pub async fn deliver(
             forwarded: job.forwarded,
             body: job.body,
         })
+        .await
+        .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))
         .map_err(Coded::from)
 }
 

@@ -20,6 +20,10 @@ pub enum Inserted {
     DuplicateMerchantRef,
 }
 
+/// The answer to a write queued for the store's next group commit: it arrives once the
+/// write is committed (or failed), and the caller's thread is free meanwhile.
+pub type Pending<T> = tokio::sync::oneshot::Receiver<Result<T, StoreError>>;
+
 /// Where a page of the purchase list starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageQuery {
@@ -99,6 +103,10 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
     /// Stores a new purchase, unless its `merchantRef` is taken.
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError>;
 
+    /// [`Backend::insert`] for async callers: queued, answered after its commit.
+    /// (PostgreSQL: the same insert on an async connection pool.)
+    fn insert_queued(&self, p: &Purchase) -> Pending<Inserted>;
+
     /// Runs `f` on purchase `id` and stores what it leaves; `Ok(false)` when there is no
     /// such purchase. Two updates of one purchase never interleave (this is what makes
     /// "50 concurrent S2S calls give exactly one 202" hold); updates of different
@@ -106,6 +114,16 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
     /// change it. (PostgreSQL: `SELECT … FOR UPDATE` in a transaction, `in_flight` a
     /// column with a lease time so a crashed replica's mark runs out.)
     fn update(&self, id: &str, f: &mut dyn FnMut(&mut Purchase)) -> Result<bool, StoreError>;
+
+    /// [`Backend::update`] for async callers: `f` runs (with every other update of the
+    /// purchase excluded) and its write is queued; the answer comes once that write is
+    /// committed. `Ok(None)` when there is no such purchase. (PostgreSQL: the same
+    /// transaction on an async connection pool.)
+    fn update_queued(
+        &self,
+        id: &str,
+        f: &mut dyn FnMut(&mut Purchase),
+    ) -> Result<Option<Pending<()>>, StoreError>;
 
     /// Clears the in-flight mark of `id` (an S2S call ended, however it ended).
     fn end_in_flight(&self, id: &str);
@@ -136,6 +154,9 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
 
     /// Logs a webhook delivery; returns it with its number (0, 1, 2, … since the last reset).
     fn append_delivery(&self, d: NewDelivery) -> Result<Delivery, StoreError>;
+
+    /// [`Backend::append_delivery`] for async callers: answered after its commit.
+    fn append_delivery_queued(&self, d: NewDelivery) -> Pending<Delivery>;
 
     /// Delivery `n`, with its body.
     fn delivery(&self, n: u64) -> Result<Option<Delivery>, StoreError>;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use backend::{
-    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Stats,
+    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Pending, Stats,
 };
 
 use super::errors::Coded;
@@ -192,6 +192,19 @@ impl Store {
         Ok(inserted)
     }
 
+    /// [`Store::insert`] without blocking the caller's thread while the write waits for
+    /// its group commit.
+    pub async fn insert_async(&self, p: &mut Purchase) -> Result<Inserted, StoreError> {
+        let inserted =
+            self.backend.insert_queued(p).await.unwrap_or_else(|_| {
+                Err(StoreError("state store: the writer has stopped".into()))
+            })?;
+        if let Inserted::Added { seq } = inserted {
+            p.reference = codec::reference_of(seq);
+        }
+        Ok(inserted)
+    }
+
     /// Runs `f` on purchase `id` with every other update of it excluded, and stores what
     /// it leaves; `Ok(None)` when there is no such purchase.
     pub fn update<R>(
@@ -206,6 +219,33 @@ impl Store {
                 out = Some(f(p));
             }
         })?;
+        Ok(out)
+    }
+
+    /// [`Store::update`] without blocking the caller's thread while the write waits for
+    /// its group commit (the purchase's lock is released once the write is queued).
+    pub async fn update_async<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Purchase) -> R,
+    ) -> Result<Option<R>, StoreError> {
+        // `f` is gone before the await: the future holds only the answer and the ticket.
+        let (committed, out) = {
+            let mut f = Some(f);
+            let mut out = None;
+            let committed = self.backend.update_queued(id, &mut |p| {
+                if let Some(f) = f.take() {
+                    out = Some(f(p));
+                }
+            })?;
+            (committed, out)
+        };
+        let Some(committed) = committed else {
+            return Ok(None);
+        };
+        committed
+            .await
+            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))?;
         Ok(out)
     }
 

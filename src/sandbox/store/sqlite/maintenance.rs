@@ -13,11 +13,12 @@ use rusqlite::Connection;
 
 use super::{Shared, locked};
 
-/// How often the thread looks at the write count.
+/// How often the thread looks at the commit count.
 const TICK: Duration = Duration::from_millis(20);
-/// Commits after which the WAL is checkpointed at the next tick: every small commit
-/// appends whole pages (~20 KiB for a new purchase), so under load the WAL grows fast, and
-/// past SQLite's own threshold the committing request would checkpoint inline.
+/// Commits (group commits of the writer thread, each of one or more writes) after which
+/// the WAL is checkpointed at the next tick: every commit appends whole pages, so under
+/// load the WAL grows fast, and past SQLite's own threshold the writer would checkpoint
+/// inline while requests wait for it.
 const CHECKPOINT_AFTER_WRITES: u64 = 256;
 /// A WAL with fewer commits is checkpointed after this long.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);

@@ -12,9 +12,11 @@
 //! purchase id) held across read, change and write, and different purchases never wait
 //! for each other except for the single SQLite write itself.
 
+pub mod integrity;
 mod maintenance;
 pub mod open;
 mod schema;
+mod writer;
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -22,14 +24,16 @@ use std::hash::{Hash as _, Hasher as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
 use std::time::Duration;
+use writer::{Writer, atomically};
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
 pub use open::OpenError;
 
 use super::backend::{
-    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Stats,
+    AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Pending, Stats,
 };
 use super::codec::{self, Columns};
 use super::{Delivery, Location, Options, Settings, StoreError};
@@ -49,20 +53,11 @@ const READER_CACHE_KIB: i64 = 2 * 1024;
 /// or the `sqlite3` shell can hold one: a second sandbox is refused at open).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The writer connection and the counters only it advances.
-#[derive(Debug)]
-struct Writer {
-    conn: Connection,
-    /// The next purchase's sequence number.
-    next_seq: i64,
-    /// The next delivery's number.
-    next_delivery: i64,
-}
-
 /// What the store's connections and its maintenance thread share.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    writer: Mutex<Writer>,
+    /// The writer thread's queue (group commit, see `writer`).
+    writer: writer::Queue,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     /// For reads of many rows, so they never hold up the request path's readers.
@@ -71,12 +66,25 @@ pub(crate) struct Shared {
     /// Purchases with an S2S call being processed (memory only: a killed process leaves
     /// none stuck).
     in_flight: Mutex<HashSet<String>>,
+    /// Records queued for the writer and not committed yet, by purchase id, with a ticket
+    /// (the latest queued wins): the next update of that purchase starts from this, not
+    /// from the file, so an update need not hold its purchase's lock until the commit.
+    queued: Mutex<std::collections::HashMap<String, Queued>>,
+    next_ticket: AtomicU64,
     /// Cached: every API call reads them; the process owns the file.
     settings: RwLock<Settings>,
     clock_offset: AtomicI64,
     retain_days: Option<u32>,
-    /// Writes so far, so the checkpointer knows when there is something to do.
-    writes: AtomicU64,
+    /// Commits so far, so the checkpointer knows when there is something to do.
+    writes: Arc<AtomicU64>,
+}
+
+/// A purchase record queued for the writer (see `Shared::queued`).
+#[derive(Debug, Clone)]
+struct Queued {
+    seq: i64,
+    body: String,
+    ticket: u64,
 }
 
 /// Locks a mutex; a poisoned one (a panic elsewhere) is recovered, because every change
@@ -90,6 +98,8 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Sqlite {
     shared: Arc<Shared>,
     maintenance: maintenance::Handle,
+    /// The integrity check, running after the store opened.
+    check: integrity::Check,
     /// Held for the life of the store (declared after the connections: released after
     /// they close).
     _lock: Option<File>,
@@ -134,10 +144,12 @@ impl Sqlite {
             why: e.to_string(),
         })?;
         let maintenance = maintenance::start(Arc::clone(&shared), checkpointer);
+        let check = integrity::Check::start(&path);
         Ok(Opened {
             backend: Sqlite {
                 shared,
                 maintenance,
+                check,
                 _lock: lock,
                 _temp: temp,
             },
@@ -147,9 +159,19 @@ impl Sqlite {
     }
 }
 
+impl Sqlite {
+    /// What the background integrity check found, waiting at most `limit` for it.
+    pub fn integrity(&self, limit: Duration) -> Option<integrity::Outcome> {
+        self.check.outcome(limit)
+    }
+}
+
 impl Drop for Sqlite {
     fn drop(&mut self) {
+        self.check.stop();
         self.maintenance.stop();
+        // Commits what is queued, then closes the writer connection.
+        self.shared.writer.stop();
     }
 }
 
@@ -176,16 +198,6 @@ impl Shared {
         writer
             .pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)
             .map_err(io)?;
-        let next_seq: i64 = writer
-            .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM purchases", [], |r| {
-                r.get(0)
-            })
-            .map_err(io)?;
-        let next_delivery: i64 = writer
-            .query_row("SELECT COALESCE(MAX(n), -1) + 1 FROM deliveries", [], |r| {
-                r.get(0)
-            })
-            .map_err(io)?;
         let meta = |key: &str| -> Result<Option<String>, OpenError> {
             writer
                 .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
@@ -205,21 +217,26 @@ impl Shared {
         }
         let bulk = open::open_more(path)?;
         tune(&bulk, READER_CACHE_KIB).map_err(io)?;
+        let mut writer = Writer {
+            conn: writer,
+            next_seq: 1,
+            next_delivery: 0,
+        };
+        writer.reload().map_err(io)?;
+        let writes = Arc::new(AtomicU64::new(0));
         Ok(Shared {
-            writer: Mutex::new(Writer {
-                conn: writer,
-                next_seq,
-                next_delivery,
-            }),
+            writer: writer::Queue::start(writer, Arc::clone(&writes)),
             readers,
             next_reader: AtomicUsize::new(0),
             bulk: Mutex::new(bulk),
             stripes: (0..STRIPES).map(|_| Mutex::new(())).collect(),
             in_flight: Mutex::new(HashSet::new()),
+            queued: Mutex::new(std::collections::HashMap::new()),
+            next_ticket: AtomicU64::new(0),
             settings: RwLock::new(settings),
             clock_offset: AtomicI64::new(clock),
             retain_days,
-            writes: AtomicU64::new(0),
+            writes,
         })
     }
 
@@ -242,16 +259,6 @@ impl Shared {
         Ok(f(&locked(&self.bulk))?)
     }
 
-    /// Runs `f` with the writer.
-    fn write<T>(
-        &self,
-        f: impl FnOnce(&mut Writer) -> rusqlite::Result<T>,
-    ) -> Result<T, StoreError> {
-        let out = f(&mut locked(&self.writer))?;
-        self.writes.fetch_add(1, Ordering::Relaxed);
-        Ok(out)
-    }
-
     fn stripe(&self, id: &str) -> MutexGuard<'_, ()> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         id.hash(&mut h);
@@ -259,7 +266,8 @@ impl Shared {
     }
 
     fn put_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.write(|w| {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.write(move |w| {
             w.conn
                 .prepare_cached(
                     "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -278,29 +286,7 @@ impl Shared {
     /// Deletes up to `limit` purchases whose status last changed before `cutoff`, with
     /// their deliveries, in one transaction.
     fn sweep(&self, cutoff: i64, limit: usize) -> Result<usize, StoreError> {
-        let gone = self.write(|w| {
-            let tx = w.conn.transaction()?;
-            let victims: Vec<(i64, String)> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT seq, id FROM purchases WHERE updated_on < ?1 LIMIT ?2",
-                )?;
-                let rows = stmt.query_map(params![cutoff, limit as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            {
-                let mut deliveries =
-                    tx.prepare_cached("DELETE FROM deliveries WHERE purchase_id = ?1")?;
-                let mut purchases = tx.prepare_cached("DELETE FROM purchases WHERE seq = ?1")?;
-                for (seq, id) in &victims {
-                    deliveries.execute([id])?;
-                    purchases.execute([seq])?;
-                }
-            }
-            tx.commit()?;
-            Ok(victims)
-        })?;
+        let gone = self.write(move |w| atomically(w, |w| sweep_batch(&w.conn, cutoff, limit)))?;
         let mut in_flight = locked(&self.in_flight);
         for (_, id) in &gone {
             in_flight.remove(id);
@@ -315,6 +301,118 @@ impl Shared {
     }
 }
 
+/// Deletes up to `limit` purchases whose status last changed before `cutoff`, with their
+/// deliveries; returns their sequence numbers and ids.
+fn sweep_batch(
+    conn: &Connection,
+    cutoff: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<(i64, String)>> {
+    let victims: Vec<(i64, String)> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT seq, id FROM purchases WHERE updated_on < ?1 LIMIT ?2")?;
+        let rows = stmt.query_map(params![cutoff, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut deliveries = conn.prepare_cached("DELETE FROM deliveries WHERE purchase_id = ?1")?;
+    let mut purchases = conn.prepare_cached("DELETE FROM purchases WHERE seq = ?1")?;
+    for (seq, id) in &victims {
+        deliveries.execute([id])?;
+        purchases.execute([seq])?;
+    }
+    Ok(victims)
+}
+
+/// A new purchase's row, owned so it can wait in the writer's queue.
+struct NewRow {
+    id: String,
+    merchant_ref: String,
+    created_on: i64,
+    updated_on: i64,
+    cols: Columns,
+    body: String,
+}
+
+impl NewRow {
+    /// Encoded here, on the caller's thread: the writer only runs the statement.
+    fn of(p: &Purchase) -> Result<NewRow, StoreError> {
+        Ok(NewRow {
+            id: p.id.clone(),
+            merchant_ref: p.merchant_ref.clone(),
+            created_on: p.created_on,
+            updated_on: p.updated_on,
+            cols: Columns::of(p),
+            body: codec::encode(p)?,
+        })
+    }
+
+    fn insert(self, w: &mut Writer) -> rusqlite::Result<Inserted> {
+        let seq = w.next_seq;
+        let saved = self.cols.saved.as_ref();
+        let added = w
+            .conn
+            .prepare_cached(
+                "INSERT INTO purchases (seq, id, merchant_ref, status, created_on, updated_on,
+                     paid_count, saved_token, saved_customer, saved_brand, saved_last4, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT(merchant_ref) DO NOTHING",
+            )?
+            .execute(params![
+                seq,
+                self.id,
+                self.merchant_ref,
+                self.cols.status,
+                self.created_on,
+                self.updated_on,
+                self.cols.paid_count,
+                saved.map(|s| &s.token),
+                saved.map(|s| &s.customer),
+                saved.map(|s| &s.brand_id),
+                saved.map(|s| &s.last_four),
+                self.body,
+            ])?;
+        if added == 0 {
+            return Ok(Inserted::DuplicateMerchantRef);
+        }
+        w.next_seq += 1;
+        Ok(Inserted::Added { seq })
+    }
+}
+
+/// Logs a webhook delivery on the writer, numbering it.
+fn log_delivery(w: &mut Writer, d: NewDelivery, body: String) -> rusqlite::Result<Delivery> {
+    let delivery = Delivery {
+        n: w.next_delivery as u64,
+        purchase_id: d.purchase_id,
+        url: d.url,
+        status: d.status,
+        signature: d.signature,
+        response_status: d.response_status,
+        error: d.error,
+        delivered_at: d.delivered_at,
+        forwarded: d.forwarded,
+        body: d.body,
+    };
+    let record = serde_json::to_string(&delivery)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    w.conn
+        .prepare_cached(
+            "INSERT INTO deliveries (n, purchase_id, response_status, record, body)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            w.next_delivery,
+            delivery.purchase_id,
+            delivery.response_status,
+            record,
+            body
+        ])?;
+    w.next_delivery += 1;
+    Ok(delivery)
+}
+
 /// A purchase row: sequence number and record.
 fn purchase_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String)> {
     Ok((r.get(0)?, r.get(1)?))
@@ -326,6 +424,101 @@ fn delivery_of(record: &str, body: Option<String>) -> Result<Delivery, StoreErro
         d.body = serde_json::from_str(&body)?;
     }
     Ok(d)
+}
+
+impl Sqlite {
+    /// Runs `f` on purchase `id` (every other update of it excluded), queues what it
+    /// leaves for the writer, and calls `reply` once that is committed (at once when
+    /// nothing changed); `Ok(false)` when there is no such purchase.
+    fn update_then(
+        &self,
+        id: &str,
+        f: &mut dyn FnMut(&mut Purchase),
+        reply: impl FnOnce(Result<(), StoreError>) + Send + 'static,
+    ) -> Result<bool, StoreError> {
+        let shared = &self.shared;
+        // Held while the record is read, changed and queued: the writer applies queued
+        // writes in order, and the next update of this purchase reads what is queued.
+        let _turn = shared.stripe(id);
+        let queued = locked(&shared.queued).get(id).cloned();
+        let row = match queued {
+            Some(q) => Some((q.seq, q.body)),
+            None => shared.read(|c| {
+                c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
+                    .query_row([id], purchase_row)
+                    .optional()
+            })?,
+        };
+        let Some((seq, before)) = row else {
+            return Ok(false);
+        };
+        let mut p = codec::decode(&before, seq)?;
+        let was_in_flight = locked(&shared.in_flight).contains(id);
+        p.in_flight = was_in_flight;
+        f(&mut p);
+        let after = codec::encode(&p)?;
+        if after == before {
+            reply(Ok(()));
+        } else {
+            let ticket = shared.next_ticket.fetch_add(1, Ordering::Relaxed);
+            locked(&shared.queued).insert(
+                id.to_string(),
+                Queued {
+                    seq,
+                    body: after.clone(),
+                    ticket,
+                },
+            );
+            let cols = Columns::of(&p);
+            let updated_on = p.updated_on;
+            let forget = Arc::clone(shared);
+            let key = id.to_string();
+            shared.writer.submit(
+                move |w| {
+                    let saved = cols.saved.as_ref();
+                    w.conn
+                        .prepare_cached(
+                            "UPDATE purchases SET status = ?2, paid_count = ?3, saved_token = ?4,
+                                 saved_customer = ?5, saved_brand = ?6, saved_last4 = ?7, body = ?8,
+                                 updated_on = ?9
+                             WHERE seq = ?1",
+                        )?
+                        .execute(params![
+                            seq,
+                            cols.status,
+                            cols.paid_count,
+                            saved.map(|s| &s.token),
+                            saved.map(|s| &s.customer),
+                            saved.map(|s| &s.brand_id),
+                            saved.map(|s| &s.last_four),
+                            after,
+                            updated_on,
+                        ])
+                        .map(drop)
+                },
+                move |r| {
+                    // Committed (the file has it now) or failed (the file keeps what it
+                    // had): either way the next update reads the file, unless a later
+                    // write of this purchase is queued.
+                    let mut queued = locked(&forget.queued);
+                    if queued.get(&key).is_some_and(|q| q.ticket == ticket) {
+                        queued.remove(&key);
+                    }
+                    drop(queued);
+                    reply(r);
+                },
+            );
+        }
+        if p.in_flight != was_in_flight {
+            let mut in_flight = locked(&shared.in_flight);
+            if p.in_flight {
+                in_flight.insert(id.to_string());
+            } else {
+                in_flight.remove(id);
+            }
+        }
+        Ok(true)
+    }
 }
 
 impl Backend for Sqlite {
@@ -344,91 +537,45 @@ impl Backend for Sqlite {
     }
 
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError> {
-        let body = codec::encode(p)?;
-        let cols = Columns::of(p);
-        let saved = cols.saved.as_ref();
-        self.shared.write(|w| {
-            let seq = w.next_seq;
-            let added = w
-                .conn
-                .prepare_cached(
-                    "INSERT INTO purchases (seq, id, merchant_ref, status, created_on, updated_on,
-                         paid_count, saved_token, saved_customer, saved_brand, saved_last4, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                     ON CONFLICT(merchant_ref) DO NOTHING",
-                )?
-                .execute(params![
-                    seq,
-                    p.id,
-                    p.merchant_ref,
-                    cols.status,
-                    p.created_on,
-                    p.updated_on,
-                    cols.paid_count,
-                    saved.map(|s| &s.token),
-                    saved.map(|s| &s.customer),
-                    saved.map(|s| &s.brand_id),
-                    saved.map(|s| &s.last_four),
-                    body,
-                ])?;
-            if added == 0 {
-                return Ok(Inserted::DuplicateMerchantRef);
+        let row = NewRow::of(p)?;
+        self.shared.write(move |w| row.insert(w))
+    }
+
+    fn insert_queued(&self, p: &Purchase) -> Pending<Inserted> {
+        match NewRow::of(p) {
+            Ok(row) => self.shared.write_async(move |w| row.insert(w)),
+            Err(e) => {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let _ = tx.send(Err(e));
+                rx
             }
-            w.next_seq += 1;
-            Ok(Inserted::Added { seq })
-        })
+        }
     }
 
     fn update(&self, id: &str, f: &mut dyn FnMut(&mut Purchase)) -> Result<bool, StoreError> {
-        let _turn = self.shared.stripe(id);
-        let row = self.shared.read(|c| {
-            c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
-                .query_row([id], purchase_row)
-                .optional()
-        })?;
-        let Some((seq, before)) = row else {
+        // A std channel: this may run on an async worker, where tokio's blocking receive
+        // is not allowed.
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        if !self.update_then(id, f, move |r| {
+            let _ = tx.send(r);
+        })? {
             return Ok(false);
-        };
-        let mut p = codec::decode(&before, seq)?;
-        let was_in_flight = locked(&self.shared.in_flight).contains(id);
-        p.in_flight = was_in_flight;
-        f(&mut p);
-        let after = codec::encode(&p)?;
-        if after != before {
-            let cols = Columns::of(&p);
-            let saved = cols.saved.as_ref();
-            self.shared.write(|w| {
-                w.conn
-                    .prepare_cached(
-                        "UPDATE purchases SET status = ?2, paid_count = ?3, saved_token = ?4,
-                             saved_customer = ?5, saved_brand = ?6, saved_last4 = ?7, body = ?8,
-                             updated_on = ?9
-                         WHERE seq = ?1",
-                    )?
-                    .execute(params![
-                        seq,
-                        cols.status,
-                        cols.paid_count,
-                        saved.map(|s| &s.token),
-                        saved.map(|s| &s.customer),
-                        saved.map(|s| &s.brand_id),
-                        saved.map(|s| &s.last_four),
-                        after,
-                        p.updated_on,
-                    ])
-                    .map(drop)
-            })?;
         }
-        // Only once the write is done: a failed write leaves no mark behind.
-        if p.in_flight != was_in_flight {
-            let mut in_flight = locked(&self.shared.in_flight);
-            if p.in_flight {
-                in_flight.insert(id.to_string());
-            } else {
-                in_flight.remove(id);
-            }
-        }
+        rx.recv()
+            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))?;
         Ok(true)
+    }
+
+    fn update_queued(
+        &self,
+        id: &str,
+        f: &mut dyn FnMut(&mut Purchase),
+    ) -> Result<Option<Pending<()>>, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let found = self.update_then(id, f, move |r| {
+            let _ = tx.send(r);
+        })?;
+        Ok(found.then_some(rx))
     }
 
     fn end_in_flight(&self, id: &str) {
@@ -558,36 +705,18 @@ impl Backend for Sqlite {
 
     fn append_delivery(&self, d: NewDelivery) -> Result<Delivery, StoreError> {
         let body = serde_json::to_string(&d.body)?;
-        self.shared.write(|w| {
-            let delivery = Delivery {
-                n: w.next_delivery as u64,
-                purchase_id: d.purchase_id,
-                url: d.url,
-                status: d.status,
-                signature: d.signature,
-                response_status: d.response_status,
-                error: d.error,
-                delivered_at: d.delivered_at,
-                forwarded: d.forwarded,
-                body: d.body,
-            };
-            let record = serde_json::to_string(&delivery)
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-            w.conn
-                .prepare_cached(
-                    "INSERT INTO deliveries (n, purchase_id, response_status, record, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![
-                    w.next_delivery,
-                    delivery.purchase_id,
-                    delivery.response_status,
-                    record,
-                    body
-                ])?;
-            w.next_delivery += 1;
-            Ok(delivery)
-        })
+        self.shared.write(move |w| log_delivery(w, d, body))
+    }
+
+    fn append_delivery_queued(&self, d: NewDelivery) -> Pending<Delivery> {
+        match serde_json::to_string(&d.body) {
+            Ok(body) => self.shared.write_async(move |w| log_delivery(w, d, body)),
+            Err(e) => {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let _ = tx.send(Err(e.into()));
+                rx
+            }
+        }
     }
 
     fn delivery(&self, n: u64) -> Result<Option<Delivery>, StoreError> {
@@ -698,9 +827,9 @@ impl Backend for Sqlite {
     }
 
     fn advance_clock(&self, minutes: i64) -> Result<i64, StoreError> {
-        let shared = &self.shared;
-        // Under the writer, so two moves add up rather than race.
-        shared.write(|w| {
+        let shared = Arc::clone(&self.shared);
+        // On the writer, so two moves add up rather than race.
+        self.shared.write(move |w| {
             let next = shared
                 .clock_offset
                 .load(Ordering::Relaxed)
@@ -739,21 +868,22 @@ impl Backend for Sqlite {
     }
 
     fn reset(&self) -> Result<(), StoreError> {
-        let shared = &self.shared;
-        shared.write(|w| {
-            let tx = w.conn.transaction()?;
-            tx.execute("DELETE FROM purchases", [])?;
-            tx.execute("DELETE FROM deliveries", [])?;
-            tx.execute(
-                "DELETE FROM meta WHERE key IN (?1, ?2)",
-                [keys::SETTINGS, keys::CLOCK],
-            )?;
-            tx.commit()?;
+        let shared = Arc::clone(&self.shared);
+        self.shared.write(move |w| {
+            atomically(w, |w| {
+                w.conn.execute("DELETE FROM purchases", [])?;
+                w.conn.execute("DELETE FROM deliveries", [])?;
+                w.conn.execute(
+                    "DELETE FROM meta WHERE key IN (?1, ?2)",
+                    [keys::SETTINGS, keys::CLOCK],
+                )
+            })?;
             w.next_seq = 1;
             w.next_delivery = 0;
             *shared.settings.write().unwrap_or_else(|p| p.into_inner()) = Settings::default();
             shared.clock_offset.store(0, Ordering::Relaxed);
             locked(&shared.in_flight).clear();
+            locked(&shared.queued).clear();
             Ok(())
         })
     }

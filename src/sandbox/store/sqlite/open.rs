@@ -1,6 +1,7 @@
-//! Opening a state file: one process at a time (an advisory lock beside it), a quick
-//! integrity check, and a damaged file kept aside — renamed, never deleted — so the
-//! sandbox starts with a fresh one and says so.
+//! Opening a state file: one process at a time (an advisory lock beside it), and a
+//! damaged file kept aside — renamed, never deleted — so the sandbox starts with a fresh
+//! one and says so. The integrity check runs after the first answer (`integrity`); damage
+//! it finds is handled here at the next start.
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
@@ -10,11 +11,6 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode};
 
 use super::schema;
-
-/// How long the start-up integrity check may take. `PRAGMA quick_check` reads the whole
-/// file; on a large one it is stopped here rather than delaying the first answer, and
-/// damage it did not reach shows as errors on the purchases it touches.
-pub const QUICK_CHECK_BUDGET: Duration = Duration::from_millis(100);
 
 /// Why a state file could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,15 +182,9 @@ fn classify(e: rusqlite::Error) -> Failure {
     }
 }
 
-/// What the check found besides "fine".
-#[derive(Debug, Default)]
-pub struct Checked {
-    /// The integrity check ran out of its time budget (a large file).
-    pub check_cut_short: bool,
-}
-
-/// Opens the file as the store's writer: WAL, the schema, and the integrity check.
-pub fn open_checked(path: &Path) -> Result<(Connection, Checked), Failure> {
+/// Opens the file as the store's writer: WAL and the schema (the integrity check comes
+/// after, in the background).
+pub fn open_checked(path: &Path) -> Result<Connection, Failure> {
     if !path.exists() {
         owner_only()
             .write(true)
@@ -230,11 +220,10 @@ pub fn open_checked(path: &Path) -> Result<(Connection, Checked), Failure> {
             )));
         }
     }
-    let checked = quick_check(&conn)?;
     conn.execute_batch(schema::CREATE).map_err(classify)?;
     conn.pragma_update(None, "user_version", schema::VERSION)
         .map_err(classify)?;
-    Ok((conn, checked))
+    Ok(conn)
 }
 
 /// Tables that are not the state file's own.
@@ -252,23 +241,9 @@ fn other_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     Ok(others)
 }
 
-/// `PRAGMA quick_check`, stopped after [`QUICK_CHECK_BUDGET`].
-fn quick_check(conn: &Connection) -> Result<Checked, Failure> {
-    let started = std::time::Instant::now();
-    // Asked often: the check reports progress in small steps, and a late answer is a
-    // late start.
-    conn.progress_handler(100, Some(move || started.elapsed() > QUICK_CHECK_BUDGET))
-        .map_err(classify)?;
-    let found = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get::<_, String>(0));
-    let _ = conn.progress_handler(0, None::<fn() -> bool>);
-    match found {
-        Ok(verdict) if verdict == "ok" => Ok(Checked::default()),
-        Ok(problem) => Err(Failure::Damaged(format!("integrity check: {problem}"))),
-        Err(e) if e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) => Ok(Checked {
-            check_cut_short: true,
-        }),
-        Err(e) => Err(classify(e)),
-    }
+/// The marker the background integrity check leaves beside a damaged file.
+pub fn damage_marker(path: &Path) -> PathBuf {
+    suffixed(path, "-damaged")
 }
 
 /// Renames a damaged file (and its `-wal` and `-shm`) to `FILE.damaged-<UTC time>`;
@@ -308,8 +283,12 @@ fn utc_stamp(epoch: i64) -> String {
 /// what happened to it.
 pub fn open_or_replace(path: &Path) -> Result<(Connection, Vec<String>), OpenError> {
     let mut notes = Vec::new();
-    let first = open_checked(path);
-    let (conn, checked) = match first {
+    // The last run's integrity check found damage: kept aside now, as below.
+    let first = match super::integrity::marker_reason(path) {
+        Some(why) if path.exists() => Err(Failure::Damaged(why)),
+        _ => open_checked(path),
+    };
+    let conn = match first {
         Ok(opened) => opened,
         Err(Failure::Damaged(why)) => {
             let kept = set_aside(path).map_err(|e| OpenError::Io {
@@ -325,13 +304,8 @@ pub fn open_or_replace(path: &Path) -> Result<(Connection, Vec<String>), OpenErr
         }
         Err(f) => return Err(failure_error(path, f)),
     };
-    if checked.check_cut_short {
-        notes.push(format!(
-            "sandbox state file {}: the integrity check stopped after {} ms (a large file); damage it did not reach shows as errors on the purchases it touches",
-            path.display(),
-            QUICK_CHECK_BUDGET.as_millis()
-        ));
-    }
+    // Handled (or stale: its file is gone): the fresh file has no damage to report.
+    let _ = std::fs::remove_file(damage_marker(path));
     Ok((conn, notes))
 }
 

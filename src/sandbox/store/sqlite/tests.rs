@@ -235,3 +235,176 @@ fn a_damaged_file_is_kept_aside_and_a_fresh_one_used() {
         .insert(&purchase("a", "r", 1))
         .expect("the fresh file works");
 }
+
+#[test]
+fn concurrent_writes_are_committed_together_and_a_failing_one_spoils_no_other() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    let store = Arc::new(at(&path, None));
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                let mut failed = 0;
+                for i in 0..100 {
+                    let id = format!("t{t}-{i}");
+                    store
+                        .insert(&purchase(&id, &format!("ref-{id}"), 1))
+                        .expect("insert");
+                    // The same id again, with another merchantRef: a UNIQUE failure of
+                    // this write alone, in whatever batch it lands.
+                    if store
+                        .insert(&purchase(&id, &format!("again-{id}"), 1))
+                        .is_err()
+                    {
+                        failed += 1;
+                    }
+                }
+                failed
+            })
+        })
+        .collect();
+    let failed: usize = threads.into_iter().map(|t| t.join().expect("thread")).sum();
+    assert_eq!(failed, 800, "every repeated id is refused");
+    let commits = store.shared.writes.load(Ordering::Relaxed);
+    let stats = store.stats().expect("stats");
+    assert_eq!(
+        stats.purchases, 800,
+        "every acknowledged first insert is there"
+    );
+    assert!(commits <= 1600, "one commit per batch, not more: {commits}");
+    drop(store);
+    // Reopened: committed, not just visible to this process.
+    let again = at(&path, None);
+    assert_eq!(again.stats().expect("stats").purchases, 800);
+    let p = again.get("t7-99").expect("get").expect("there");
+    assert_eq!(p.merchant_ref, "ref-t7-99");
+}
+
+#[test]
+fn the_integrity_check_after_start_finds_damage_and_the_next_start_keeps_the_file_aside() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    {
+        let store = at(&path, None);
+        for i in 0..3 {
+            store
+                .insert(&purchase(&format!("p{i}"), &format!("r{i}"), 1))
+                .expect("insert");
+        }
+        assert_eq!(
+            store.integrity(Duration::from_secs(10)),
+            Some(integrity::Outcome::Sound)
+        );
+    }
+    // Garbage over the root page of an index that opening never reads (the "paid twice"
+    // index is empty): the file opens, only the check sees the damage.
+    let (root, page_size): (i64, i64) = {
+        let conn = Connection::open(&path).expect("open");
+        let root = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'purchases_paid_twice'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("root page");
+        let size = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .expect("page size");
+        (root, size)
+    };
+    {
+        use std::io::{Seek as _, SeekFrom, Write as _};
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("file");
+        f.seek(SeekFrom::Start(((root - 1) * page_size) as u64))
+            .expect("seek");
+        f.write_all(&vec![0xa5; page_size as usize])
+            .expect("damage");
+    }
+    {
+        let opened = Sqlite::open(&Options {
+            location: Location::File(path.clone()),
+            retain_days: None,
+        })
+        .expect("opens: the damage is not where opening reads");
+        assert!(opened.notes.is_empty(), "{:?}", opened.notes);
+        let found = opened.backend.integrity(Duration::from_secs(10));
+        assert!(
+            matches!(found, Some(integrity::Outcome::Damaged(_))),
+            "{found:?}"
+        );
+        assert!(
+            open::damage_marker(&path).exists(),
+            "left for the next start"
+        );
+        assert!(
+            opened.backend.get("p1").expect("get").is_some(),
+            "this run goes on"
+        );
+    }
+    let opened = Sqlite::open(&Options {
+        location: Location::File(path.clone()),
+        retain_days: None,
+    })
+    .expect("opens fresh");
+    assert!(
+        opened.notes.iter().any(|n| n.contains("is damaged")),
+        "{:?}",
+        opened.notes
+    );
+    assert!(!open::damage_marker(&path).exists(), "handled");
+    assert_eq!(opened.backend.stats().expect("stats").purchases, 0);
+    let kept = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("state.sqlite3.damaged-")
+        })
+        .count();
+    assert!(kept >= 1, "the damaged file is kept, not deleted");
+}
+
+#[test]
+fn a_queued_update_is_what_the_next_update_of_that_purchase_starts_from() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    let store = at(&path, None);
+    store.insert(&purchase("a", "r", 1)).expect("insert");
+    // Two updates queued without waiting for the first's commit: the second reads the
+    // first's record, not the file's older one.
+    let first = store
+        .update_queued("a", &mut |p| p.attempts_used += 1)
+        .expect("first")
+        .expect("there");
+    let second = store
+        .update_queued("a", &mut |p| p.attempts_used += 10)
+        .expect("second")
+        .expect("there");
+    assert!(
+        store
+            .update_queued("nobody", &mut |_| {})
+            .expect("none")
+            .is_none()
+    );
+    first.blocking_recv().expect("answer").expect("committed");
+    second.blocking_recv().expect("answer").expect("committed");
+    assert_eq!(store.get("a").expect("get").expect("a").attempts_used, 11);
+    assert!(
+        locked(&store.shared.queued).is_empty(),
+        "forgotten once committed"
+    );
+    drop(store);
+    assert_eq!(
+        at(&path, None)
+            .get("a")
+            .expect("get")
+            .expect("a")
+            .attempts_used,
+        11
+    );
+}
