@@ -5,7 +5,8 @@ use clap::Args;
 use super::context::Context;
 use super::out;
 use crate::clock::utc_datetime;
-use crate::history::lookup::{Lookup, resolve_purchase};
+use crate::history::db::query::Reader;
+use crate::history::lookup::{Lookup, resolve_among};
 use crate::history::record::Record;
 use crate::history::{curl, har};
 use crate::term_text::clean;
@@ -30,14 +31,35 @@ pub struct HistoryArgs {
     pub curl: Option<u64>,
 }
 
+/// Most purchase ids a `--purchase` prefix is checked against.
+const MAX_CANDIDATES: usize = 10_000;
+
 /// Runs `history`; returns the exit code.
 pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
     for w in &ctx.warnings {
         out::error(&format!("warning: {w}"));
     }
-    let records = &ctx.loaded.records;
+    let reader = match ctx.data_dir.as_deref().map(Reader::open) {
+        None | Some(Ok(None)) => None,
+        Some(Ok(Some(reader))) => Some(reader),
+        Some(Err(e)) => {
+            out::error(&format!("paysecure-explorer history: {}", clean(&e)));
+            return 2;
+        }
+    };
+    let failed = |e: rusqlite::Error| {
+        out::error(&format!(
+            "paysecure-explorer history: {}",
+            clean(&e.to_string())
+        ));
+        2
+    };
     if let Some(n) = args.curl {
-        return match records.iter().find(|r| r.id == n) {
+        let found = match reader.as_ref().map(|r| r.record_by_id(n)).transpose() {
+            Ok(found) => found.flatten(),
+            Err(e) => return failed(e),
+        };
+        return match found {
             Some(r) => {
                 out::line(&curl::to_curl(&r.exchange));
                 0
@@ -48,34 +70,39 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
             }
         };
     }
-    let purchase = match args
-        .purchase
-        .as_deref()
-        .map(|p| resolve_purchase(records, p))
-    {
+    let purchase = match args.purchase.as_deref() {
         None => None,
-        Some(Ok(id)) => Some(id),
-        Some(Err(why)) => {
-            out::error(&format!(
-                "paysecure-explorer history: {}",
-                explain_lookup(&args, &why)
-            ));
-            return if why == Lookup::NoMatch { 1 } else { 2 };
+        Some(prefix) => {
+            let ids = match reader
+                .as_ref()
+                .map(|r| r.purchases_starting(&prefix.trim().to_ascii_lowercase(), MAX_CANDIDATES))
+                .transpose()
+            {
+                Ok(ids) => ids.unwrap_or_default(),
+                Err(e) => return failed(e),
+            };
+            match resolve_among(ids.iter().map(String::as_str), prefix) {
+                Ok(id) => Some(id),
+                Err(why) => {
+                    out::error(&format!(
+                        "paysecure-explorer history: {}",
+                        explain_lookup(&args, &why)
+                    ));
+                    return if why == Lookup::NoMatch { 1 } else { 2 };
+                }
+            }
         }
     };
-    let mut selected: Vec<&Record> = records
-        .iter()
-        .filter(|r| {
-            purchase
-                .as_deref()
-                .is_none_or(|p| r.purchase_id.as_deref() == Some(p))
-        })
-        .collect();
-    if let Some(limit) = args.limit {
-        let skip = selected.len().saturating_sub(limit);
-        selected.drain(..skip);
-    }
     if let Some(path) = &args.export_har {
+        let mut selected: Vec<Record> = Vec::new();
+        if let Some(reader) = &reader
+            && let Err(e) = reader.each_record(purchase.as_deref(), args.limit, false, |r| {
+                selected.push(r);
+                true
+            })
+        {
+            return failed(e);
+        }
         let doc = har::document(selected.iter().map(|r| &r.exchange));
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         return match std::fs::write(path, text) {
@@ -96,29 +123,18 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
             }
         };
     }
-    for r in selected.iter().rev() {
-        let line = if args.json {
-            serde_json::to_string(r).unwrap_or_default()
-        } else {
-            let ex = &r.exchange;
-            let status = crate::history::record::status_label(ex);
-            let what = clean(ex.note.as_deref().unwrap_or_else(|| ex.path()));
-            format!(
-                "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",
-                r.id,
-                utc_datetime(ex.started_at_ms),
-                clean(&ex.method),
-                what,
-                status,
-                ex.latency_ms
-            )
-        };
-        // The reader went away (`| head`): the rest would go nowhere.
-        if !out::line(&line) {
-            break;
+    let mut printed = 0usize;
+    if let Some(reader) = &reader {
+        let listed = reader.each_record(purchase.as_deref(), args.limit, true, |r| {
+            printed += 1;
+            // The reader went away (`| head`): the rest would go nowhere.
+            out::line(&list_line(&r, args.json))
+        });
+        if let Err(e) = listed {
+            return failed(e);
         }
     }
-    if selected.is_empty() && !args.json {
+    if printed == 0 && !args.json {
         out::error(&format!(
             "no history yet{}",
             ctx.data_dir
@@ -127,6 +143,25 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         ));
     }
     0
+}
+
+/// One record as `history` lists it: its JSON line, or a row.
+fn list_line(r: &Record, json: bool) -> String {
+    if json {
+        return serde_json::to_string(r).unwrap_or_default();
+    }
+    let ex = &r.exchange;
+    let status = crate::history::record::status_label(ex);
+    let what = clean(ex.note.as_deref().unwrap_or_else(|| ex.path()));
+    format!(
+        "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",
+        r.id,
+        utc_datetime(ex.started_at_ms),
+        clean(&ex.method),
+        what,
+        status,
+        ex.latency_ms
+    )
 }
 
 /// The message for a `--purchase` that names no single purchase.

@@ -3,6 +3,7 @@
 
 pub mod cap;
 pub mod curl;
+pub mod db;
 pub mod har;
 pub mod lookup;
 pub mod merchant;

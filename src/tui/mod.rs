@@ -161,14 +161,18 @@ pub async fn run(opts: TuiOptions) -> i32 {
     );
     // History from earlier sessions is read in the background, after the first frame.
     if let Some(dir) = opts.data_dir.clone() {
-        let limits = crate::history::store::RotationLimits::from_config(&opts.config.history);
         let tx = tx.clone();
         tokio::task::spawn_blocking(move || {
-            let loaded = crate::history::store::load(&dir, limits);
-            let entries = loaded.records.into_iter().map(|r| r.exchange).collect();
+            let mut entries = Vec::new();
+            if let Ok(Some(reader)) = crate::history::db::query::Reader::open(&dir) {
+                let _ = reader.each_record(None, Some(history::DEFAULT_MEMORY_ROWS), false, |r| {
+                    entries.push(r.exchange);
+                    true
+                });
+            }
             let _ = tx.send(Msg::HistoryLoaded {
                 entries,
-                skipped: loaded.skipped,
+                skipped: 0,
             });
         });
     }
