@@ -55,10 +55,8 @@ pub enum Msg {
     /// What `$EDITOR` left in the step's JSON file (`Ok`), or why it could not run.
     EditedJson(Result<String, String>),
     /// History of earlier sessions, read in the background (oldest first).
-    HistoryLoaded {
-        entries: Vec<Exchange>,
-        skipped: usize,
-    },
+    /// Earlier sessions' rows, read from the database as the pane shows them.
+    HistoryLoaded(Box<super::history_archive::Archive>),
 }
 
 /// What a request of the table answered.

@@ -11,6 +11,7 @@ pub mod effects;
 pub mod fixture;
 pub mod form_model;
 pub mod history;
+pub mod history_archive;
 pub mod json_edit;
 pub mod keys;
 pub mod layout;
@@ -159,21 +160,23 @@ pub async fn run(opts: TuiOptions) -> i32 {
         chosen_theme,
         theme::names(user_dir.as_deref()),
     );
-    // History from earlier sessions is read in the background, after the first frame.
+    // Earlier sessions' rows are attached in the background, after the first frame;
+    // the pane then reads them from the database a window at a time.
     if let Some(dir) = opts.data_dir.clone() {
         let tx = tx.clone();
         tokio::task::spawn_blocking(move || {
-            let mut entries = Vec::new();
-            if let Ok(Some(reader)) = crate::history::db::query::Reader::open(&dir) {
-                let _ = reader.each_record(None, Some(history::DEFAULT_MEMORY_ROWS), false, |r| {
-                    entries.push(r.exchange);
-                    true
-                });
+            let opened = crate::history::db::query::Reader::open(&dir)
+                .and_then(|r| r.map(history_archive::Archive::open).transpose())
+                .map(Option::flatten);
+            match opened {
+                Ok(Some(archive)) => {
+                    let _ = tx.send(Msg::HistoryLoaded(Box::new(archive)));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    let _ = tx.send(Msg::Saved(Err(format!("history: {e}"))));
+                }
             }
-            let _ = tx.send(Msg::HistoryLoaded {
-                entries,
-                skipped: 0,
-            });
         });
     }
     app.timeout = timeout;
