@@ -13,6 +13,8 @@ use crate::history::db::query::Reader;
 const ROW_CACHE: usize = 2_048;
 /// Matches found before the filter's first screen is drawn; more as the user scrolls.
 pub const FIRST_MATCHES: usize = 200;
+/// How long End may search for the last match of a filter before it shows what it has.
+const FIND_ALL_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
 /// Most matches an archive filter ever holds (`seq`s, 8 bytes each).
 const MAX_MATCHES: usize = 1_000_000;
 
@@ -134,9 +136,11 @@ impl Archive {
         }
     }
 
-    /// Finds every match (End on a filtered history).
+    /// Finds every match (End on a filtered history), for at most [`FIND_ALL_BUDGET`]:
+    /// End again goes on.
     pub fn find_all(&mut self) {
-        while self.more_to_find() {
+        let started = std::time::Instant::now();
+        while self.more_to_find() && started.elapsed() < FIND_ALL_BUDGET {
             self.find_more(10_000);
         }
     }

@@ -6,10 +6,13 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::api::{Exchange, ExchangeKind};
-use crate::history::record::{Record, matches_exchange};
+use crate::history::record::{Record, contains_ignoring_ascii_case, matches_exchange};
 
 /// Candidates read per round of a filter search.
 const SEARCH_BATCH: usize = 256;
+/// Rows one search of a short needle (no index) reads at most; the caller asks again
+/// (as the pane scrolls) for more.
+pub const SCAN_BUDGET: usize = 20_000;
 
 /// A read-only view of the history.
 pub struct Reader {
@@ -142,11 +145,17 @@ impl Reader {
     /// Rows below `before` (newest first) whose exchange matches `needle_lower` as the
     /// pane's filter does ([`matches_exchange`]), until `want` are found or none are left.
     /// Three characters or more go through the trigram index; shorter needles (which
-    /// most rows match) read rows newest first.
+    /// most rows match) read rows newest first, at most [`SCAN_BUDGET`] per call.
     pub fn search(&self, needle_lower: &str, before: i64, want: usize) -> rusqlite::Result<Hits> {
         let mut hits = Hits::default();
         let query = trigram_query(needle_lower);
         let mut below = before;
+        let mut scanned = 0;
+        // A needle with nothing JSON escapes appears as it is in the stored JSON line
+        // wherever it appears in a field: a line without it is no match, unparsed.
+        let verbatim = !needle_lower
+            .chars()
+            .any(|c| c == '"' || c == '\\' || c.is_control());
         loop {
             let candidates: Vec<i64> = match &query {
                 Some(q) => self
@@ -169,20 +178,33 @@ impl Reader {
                 hits.more_below = None;
                 return Ok(hits);
             };
+            scanned += candidates.len();
             for seq in candidates {
-                if self
-                    .record(seq)?
-                    .is_some_and(|r| matches_exchange(&r.exchange, needle_lower))
-                {
+                if self.matches(seq, needle_lower, verbatim)? {
                     hits.seqs.push(seq);
                 }
             }
             below = last;
-            if hits.seqs.len() >= want {
+            if hits.seqs.len() >= want || (query.is_none() && scanned >= SCAN_BUDGET) {
                 hits.more_below = Some(below);
                 return Ok(hits);
             }
         }
+    }
+
+    /// Whether record `seq` matches (see [`Reader::search`]).
+    fn matches(&self, seq: i64, needle_lower: &str, verbatim: bool) -> rusqlite::Result<bool> {
+        let text: Option<String> = self
+            .conn
+            .prepare_cached("SELECT record FROM bodies WHERE seq = ?1")?
+            .query_row(params![seq], |r| r.get(0))
+            .optional()?;
+        let Some(text) = text else { return Ok(false) };
+        if verbatim && !contains_ignoring_ascii_case(&text, needle_lower) {
+            return Ok(false);
+        }
+        Ok(serde_json::from_str::<Record>(&text)
+            .is_ok_and(|r| matches_exchange(&r.exchange, needle_lower)))
     }
 
     /// Purchase ids starting with `prefix_lower` (ASCII case ignored), sorted, at most `max`.
