@@ -158,7 +158,7 @@ fn database_history(rows: usize) {
     );
     for needle in [
         "buyer@example",
-        "purchases/64bfdb7df63e36669490f423f",
+        "purchases/64bfdb7df63e3666949f423f",
         "64bfdb7df63e36669490000a",
         "webhook",
         "paid",

@@ -322,6 +322,33 @@ fn an_old_jsonl_history_is_imported_once_with_damaged_lines_counted() {
 }
 
 #[test]
+fn a_damaged_database_is_kept_aside_and_a_fresh_history_starts() {
+    let d = Dirs::new("damaged-db");
+    std::fs::create_dir_all(d.data()).expect("dir");
+    let junk = b"not an SQLite file: damage of some kind\n".repeat(200);
+    std::fs::write(d.data().join("history.sqlite3"), &junk).expect("junk");
+    let out = d.run(&["flow", "--json", "--otp", "123456"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("was damaged") && err.contains("history.sqlite3.damaged-"),
+        "{err}"
+    );
+    let aside: Vec<PathBuf> = all_files(&d.data())
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("history.sqlite3.damaged-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(
+        std::fs::read(&aside[0]).expect("kept"),
+        junk,
+        "kept as it was"
+    );
+    let listed = json_rows(&d.run(&["history", "--json"], &[]));
+    assert!(!listed.is_empty(), "the flow went into the fresh history");
+}
+
+#[test]
 fn unusable_data_dir_does_not_stop_a_flow() {
     let d = Dirs::new("unusable");
     let blocker = d.base.join("file-not-dir");

@@ -186,7 +186,12 @@ pub const TEMPLATE: &str = r#"# paysecure-explorer configuration. Every setting 
 # profile = "paysecure-sandbox"
 
 [history]
-# The history file rotates past this size; this many rotated files are kept.
+# history.sqlite3 keeps at most this many rows and bytes of records (the oldest tenth
+# goes past either).
+# max_rows = 1000000
+# max_db_bytes = 1073741824
+# A record is cut to a quarter of max_bytes (at most 1 MiB); keep_files is how many
+# rotated history.N.jsonl the one-time import of the old history.jsonl reads.
 # max_bytes = 20971520
 # keep_files = 2
 

@@ -22,6 +22,7 @@ use super::cap;
 use super::record::Record;
 use crate::api::Exchange;
 use crate::config::HistoryConfig;
+use schema::BOUNDS;
 
 /// The database file in a data dir.
 pub fn db_path(dir: &Path) -> PathBuf {
@@ -210,11 +211,9 @@ impl HistoryDb {
     /// Removes the oldest tenth (of the rows, or of the bytes) while a limit is passed.
     fn enforce_limits(&mut self) -> rusqlite::Result<()> {
         for _ in 0..64 {
-            let (min, max): (Option<i64>, Option<i64>) =
-                self.conn
-                    .query_row("SELECT min(seq), max(seq) FROM rows", [], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })?;
+            let (min, max): (Option<i64>, Option<i64>) = self
+                .conn
+                .query_row(BOUNDS, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let (Some(min), Some(max)) = (min, max) else {
                 return Ok(());
             };

@@ -11,9 +11,10 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use super::schema;
 use crate::history::safe_file;
 
-/// How long the start-up integrity check may take: on a large file it stops here (the
-/// damage it did not reach shows later as a read error, reported, never a crash).
-const QUICK_CHECK_BUDGET: Duration = Duration::from_millis(50);
+/// How long the start-up integrity check may take (it runs before the explorer's first
+/// frame): a small file is checked whole; on a large one it stops here, and the damage it
+/// did not reach shows later as a read error, reported, never a crash.
+const QUICK_CHECK_BUDGET: Duration = Duration::from_millis(5);
 
 /// How long a write waits for another process's transaction (each is one record long).
 pub const BUSY_TIMEOUT: Duration = Duration::from_millis(500);

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::schema::BOUNDS;
 use crate::api::{Exchange, ExchangeKind};
 use crate::history::record::{Record, contains_ignoring_ascii_case, matches_exchange};
 
@@ -12,11 +13,16 @@ use crate::history::record::{Record, contains_ignoring_ascii_case, matches_excha
 const SEARCH_BATCH: usize = 256;
 /// Rows one search of a short needle (no index) reads at most; the caller asks again
 /// (as the pane scrolls) for more.
-pub const SCAN_BUDGET: usize = 20_000;
+pub const SCAN_BUDGET: usize = 5_000;
+/// Trigrams of a needle the index is asked for: the rarest (the others only add work;
+/// the pane's own matching checks every candidate anyway).
+const QUERY_TRIGRAMS: usize = 3;
 
 /// A read-only view of the history.
 pub struct Reader {
     conn: Connection,
+    /// Whether `temp.search_vocab` (the index's terms with their row counts) is there.
+    vocab: bool,
 }
 
 impl std::fmt::Debug for Reader {
@@ -49,20 +55,22 @@ fn light(row: &Row) -> rusqlite::Result<Exchange> {
     })
 }
 
-/// The FTS5 query for a substring: every trigram of it (quoted), all required. Rows that
-/// have them all are candidates; the pane's own matching then decides.
-fn trigram_query(needle: &str) -> Option<String> {
-    let chars: Vec<char> = needle.chars().collect();
-    if chars.len() < 3 {
-        return None;
-    }
-    let mut terms: Vec<String> = chars
-        .windows(3)
-        .map(|w| format!("\"{}\"", w.iter().collect::<String>().replace('"', "\"\"")))
-        .collect();
+/// The trigrams of a substring, as the index folds them (lower case).
+fn trigrams(needle: &str) -> Vec<String> {
+    let chars: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    let mut terms: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
     terms.sort();
     terms.dedup();
-    Some(terms.join(" AND "))
+    terms
+}
+
+/// The FTS5 query asking for all of `terms` (quoted).
+fn all_of(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 impl Reader {
@@ -82,16 +90,23 @@ impl Reader {
             )
             .map(|n| n > 0)
             .map_err(|e| e.to_string())?;
-        Ok(ready.then_some(Reader { conn }))
+        if !ready {
+            return Ok(None);
+        }
+        // In the connection's own temporary schema: the file stays read-only.
+        let vocab = conn
+            .execute_batch(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search, 'row')",
+            )
+            .is_ok();
+        Ok(Some(Reader { conn, vocab }))
     }
 
     /// The oldest and newest `seq`, when there are rows.
     pub fn bounds(&self) -> rusqlite::Result<Option<(i64, i64)>> {
-        let (min, max): (Option<i64>, Option<i64>) =
-            self.conn
-                .query_row("SELECT min(seq), max(seq) FROM rows", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
+        let (min, max): (Option<i64>, Option<i64>) = self
+            .conn
+            .query_row(BOUNDS, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(min.zip(max))
     }
 
@@ -148,7 +163,7 @@ impl Reader {
     /// most rows match) read rows newest first, at most [`SCAN_BUDGET`] per call.
     pub fn search(&self, needle_lower: &str, before: i64, want: usize) -> rusqlite::Result<Hits> {
         let mut hits = Hits::default();
-        let query = trigram_query(needle_lower);
+        let query = self.trigram_query(needle_lower)?;
         let mut below = before;
         let mut scanned = 0;
         // A needle with nothing JSON escapes appears as it is in the stored JSON line
@@ -190,6 +205,35 @@ impl Reader {
                 return Ok(hits);
             }
         }
+    }
+
+    /// The FTS5 query for a substring of three characters or more (`None` for less): its
+    /// rarest trigrams, all required. A trigram no row has means no row matches: it alone
+    /// is asked for, and answers at once.
+    fn trigram_query(&self, needle_lower: &str) -> rusqlite::Result<Option<String>> {
+        let terms = trigrams(needle_lower);
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        let mut counted: Vec<(i64, String)> = Vec::with_capacity(terms.len());
+        for term in terms {
+            let docs: Option<i64> = match self.vocab {
+                true => self
+                    .conn
+                    .prepare_cached("SELECT doc FROM temp.search_vocab WHERE term = ?1")?
+                    .query_row(params![term], |r| r.get(0))
+                    .optional()?,
+                false => Some(0),
+            };
+            counted.push((docs.unwrap_or(0), term));
+        }
+        counted.sort();
+        let rarest: Vec<String> = counted
+            .into_iter()
+            .take(QUERY_TRIGRAMS)
+            .map(|(_, t)| t)
+            .collect();
+        Ok(Some(all_of(&rarest)))
     }
 
     /// Whether record `seq` matches (see [`Reader::search`]).

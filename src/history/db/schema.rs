@@ -38,3 +38,7 @@ CREATE TABLE IF NOT EXISTS meta (
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta(key, value) VALUES ('bytes', 0);
 ";
+
+/// The oldest and newest `seq`: two aggregates in one `SELECT` would scan the table,
+/// each alone is one step down the primary key.
+pub const BOUNDS: &str = "SELECT (SELECT min(seq) FROM rows), (SELECT max(seq) FROM rows)";
