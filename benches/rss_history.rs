@@ -73,7 +73,8 @@ fn main() {
         let size_mb = std::fs::metadata(dir.join("history.sqlite3"))
             .map(|m| m.len() as f64 / 1e6)
             .unwrap_or(0.0);
-        let socket = format!("pse-rss-{}", std::process::id());
+        // One server per run: a new session on a server still shutting down would die with it.
+        let socket = format!("pse-rss-{}-{rows}", std::process::id());
         let command = format!(
             "env -u PAYSECURE_API_KEY PAYSECURE_EXPLORER_DATA_DIR={d} PAYSECURE_EXPLORER_CONFIG_DIR={d}/config {BIN}",
             d = dir.display()

@@ -17,12 +17,12 @@ pub const SCAN_BUDGET: usize = 5_000;
 /// Trigrams of a needle the index is asked for: the rarest (the others only add work;
 /// the pane's own matching checks every candidate anyway).
 const QUERY_TRIGRAMS: usize = 3;
+/// Rows a trigram is counted up to when telling rare ones from common ones.
+const RARITY_PROBE: i64 = 1_000;
 
 /// A read-only view of the history.
 pub struct Reader {
     conn: Connection,
-    /// Whether `temp.search_vocab` (the index's terms with their row counts) is there.
-    vocab: bool,
 }
 
 impl std::fmt::Debug for Reader {
@@ -90,16 +90,7 @@ impl Reader {
             )
             .map(|n| n > 0)
             .map_err(|e| e.to_string())?;
-        if !ready {
-            return Ok(None);
-        }
-        // In the connection's own temporary schema: the file stays read-only.
-        let vocab = conn
-            .execute_batch(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search, 'row')",
-            )
-            .is_ok();
-        Ok(Some(Reader { conn, vocab }))
+        Ok(ready.then_some(Reader { conn }))
     }
 
     /// The oldest and newest `seq`, when there are rows.
@@ -208,24 +199,25 @@ impl Reader {
     }
 
     /// The FTS5 query for a substring of three characters or more (`None` for less): its
-    /// rarest trigrams, all required. A trigram no row has means no row matches: it alone
-    /// is asked for, and answers at once.
+    /// rarest trigrams, all required (a trigram no row has answers at once: no match).
     fn trigram_query(&self, needle_lower: &str) -> rusqlite::Result<Option<String>> {
         let terms = trigrams(needle_lower);
         if terms.is_empty() {
             return Ok(None);
         }
+        // How common each trigram is, counted up to RARITY_PROBE rows (reading the start
+        // of its row list only: an exact count of a common one would read it all).
         let mut counted: Vec<(i64, String)> = Vec::with_capacity(terms.len());
         for term in terms {
-            let docs: Option<i64> = match self.vocab {
-                true => self
-                    .conn
-                    .prepare_cached("SELECT doc FROM temp.search_vocab WHERE term = ?1")?
-                    .query_row(params![term], |r| r.get(0))
-                    .optional()?,
-                false => Some(0),
-            };
-            counted.push((docs.unwrap_or(0), term));
+            let rows: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ?1 LIMIT ?2)",
+                )?
+                .query_row(params![all_of(std::slice::from_ref(&term)), RARITY_PROBE], |r| {
+                    r.get(0)
+                })?;
+            counted.push((rows, term));
         }
         counted.sort();
         let rarest: Vec<String> = counted
