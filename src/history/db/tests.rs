@@ -256,3 +256,29 @@ fn a_damaged_database_is_kept_aside_and_a_fresh_one_started() {
     assert_eq!(fs::read(&aside[0]).expect("kept"), junk, "nothing deleted");
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_short_needle_reads_a_bounded_step_and_says_where_to_go_on() {
+    let dir = tmp("scan");
+    let (mut db, _) = HistoryDb::open(&dir, DbLimits::default()).expect("open");
+    let rows = query::SCAN_BUDGET + 1_500;
+    let mut oldest = ex(0);
+    oldest.note = Some("zq".into());
+    let stored = db
+        .insert_many(
+            std::iter::once(Record::new(1, oldest))
+                .chain((1..rows).map(|n| Record::new(n as u64 + 1, ex(n)))),
+        )
+        .expect("seed");
+    assert_eq!(stored, rows);
+    let r = reader(&dir);
+    let (_, max) = r.bounds().expect("bounds").expect("rows");
+    // Only the oldest row has "zq": the first step stops at its budget, empty-handed.
+    let first = r.search("zq", max + 1, 10).expect("search");
+    assert!(first.seqs.is_empty());
+    let below = first.more_below.expect("more to read");
+    let rest = r.search("zq", below, 10).expect("search");
+    assert_eq!(rest.seqs.len(), 1);
+    assert_eq!(rest.more_below, None);
+    let _ = fs::remove_dir_all(&dir);
+}
