@@ -90,7 +90,7 @@ pub async fn run(cli: Cli) -> i32 {
             out::exit_code(flow_cmd::run(*args, Context::open(&globals), &globals).await)
         }
         None => {
-            let ctx = Context::open(&globals);
+            let ctx = Context::open_with(&globals, true);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {
                 crate::cli::out::error(

@@ -3,7 +3,7 @@
 //! per commit), made on the recording task, never on the UI thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::db::{self, DbLimits, HistoryDb, Imported};
 use super::record::Record;
@@ -19,6 +19,10 @@ struct State {
     /// Numbers records while nothing can be saved (they live in memory only).
     unsaved_id: u64,
     last_error: Option<String>,
+    /// Opening (and importing) in the background: appends wait for it.
+    opening: bool,
+    /// What the background opening found, until someone takes it.
+    open_warnings: Vec<String>,
 }
 
 impl State {
@@ -33,10 +37,17 @@ impl State {
     }
 }
 
+#[derive(Debug)]
+struct Shared {
+    state: Mutex<State>,
+    /// Signalled when a background opening ends.
+    ready: Condvar,
+}
+
 /// A shared, append-only history.
 #[derive(Debug, Clone)]
 pub struct Sink {
-    state: Arc<Mutex<State>>,
+    shared: Arc<Shared>,
 }
 
 /// What opening found besides the database itself.
@@ -79,41 +90,100 @@ impl Opened {
     }
 }
 
+/// Opens the database in `dir` and imports an old `history.jsonl` into it.
+fn open_and_import(dir: &Path, config: &HistoryConfig) -> (State, Opened) {
+    let limits = DbLimits::from_config(config);
+    let mut opened = Opened::default();
+    let mut state = State {
+        dir: dir.to_path_buf(),
+        limits,
+        db: None,
+        unsaved_id: 1,
+        last_error: None,
+        opening: false,
+        open_warnings: Vec::new(),
+    };
+    match HistoryDb::open(dir, limits) {
+        Ok((mut db, note)) => {
+            opened.note = note;
+            match db.import_jsonl(dir, RotationLimits::from_config(config)) {
+                Ok(imported) => opened.imported = imported,
+                Err(e) => opened.import_error = Some(e),
+            }
+            state.db = Some(db);
+        }
+        Err(e) => state.last_error = Some(e),
+    }
+    (state, opened)
+}
+
 impl Sink {
+    fn with(state: State) -> Sink {
+        Sink {
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                ready: Condvar::new(),
+            }),
+        }
+    }
+
     /// Opens (creating) the history in `dir`, importing an old `history.jsonl` once.
     pub fn open(dir: &Path, config: &HistoryConfig) -> (Sink, Opened) {
-        let limits = DbLimits::from_config(config);
-        let mut opened = Opened::default();
-        let mut state = State {
+        let (state, opened) = open_and_import(dir, config);
+        (Sink::with(state), opened)
+    }
+
+    /// Like [`Sink::open`], on a thread of its own: the explorer draws its first frame
+    /// meanwhile. Appends wait until it is open; [`Sink::take_open_warnings`] then says
+    /// what opening found.
+    pub fn open_in_background(dir: &Path, config: &HistoryConfig) -> Sink {
+        let sink = Sink::with(State {
             dir: dir.to_path_buf(),
-            limits,
+            limits: DbLimits::from_config(config),
             db: None,
             unsaved_id: 1,
             last_error: None,
-        };
-        match HistoryDb::open(dir, limits) {
-            Ok((mut db, note)) => {
-                opened.note = note;
-                match db.import_jsonl(dir, RotationLimits::from_config(config)) {
-                    Ok(imported) => opened.imported = imported,
-                    Err(e) => opened.import_error = Some(e),
-                }
-                state.db = Some(db);
-            }
-            Err(e) => state.last_error = Some(e),
+            opening: true,
+            open_warnings: Vec::new(),
+        });
+        let (opener, dir, config) = (sink.clone(), dir.to_path_buf(), config.clone());
+        std::thread::spawn(move || {
+            let (mut state, opened) = open_and_import(&dir, &config);
+            state.open_warnings = opened.warnings();
+            state.open_warnings.extend(state.last_error.clone());
+            *opener.lock() = state;
+            opener.shared.ready.notify_all();
+        });
+        sink
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The state once any background opening has ended.
+    fn ready(&self) -> MutexGuard<'_, State> {
+        let mut state = self.lock();
+        while state.opening {
+            state = self
+                .shared
+                .ready
+                .wait(state)
+                .unwrap_or_else(|p| p.into_inner());
         }
-        (
-            Sink {
-                state: Arc::new(Mutex::new(state)),
-            },
-            opened,
-        )
+        state
+    }
+
+    /// What the background opening found (a damaged file set aside, the import, why it
+    /// cannot save), once it has ended; empty after the first call.
+    pub fn take_open_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut self.ready().open_warnings)
     }
 
     /// Persists one exchange (redacted, cut to the record cap) and returns its record; a
     /// failed write is remembered in [`Sink::last_error`] and the record still returned.
     pub fn append(&self, exchange: &Exchange) -> Record {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.ready();
         if state.db.is_none() {
             state.reopen();
         }
@@ -136,15 +206,11 @@ impl Sink {
 
     /// Why writing failed, if it did.
     pub fn last_error(&self) -> Option<String> {
-        self.state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .last_error
-            .clone()
+        self.ready().last_error.clone()
     }
 
     /// The database file.
     pub fn path(&self) -> PathBuf {
-        db::db_path(&self.state.lock().unwrap_or_else(|p| p.into_inner()).dir)
+        db::db_path(&self.lock().dir)
     }
 }

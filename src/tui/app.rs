@@ -55,8 +55,12 @@ pub enum Msg {
     /// What `$EDITOR` left in the step's JSON file (`Ok`), or why it could not run.
     EditedJson(Result<String, String>),
     /// History of earlier sessions, read in the background (oldest first).
-    /// Earlier sessions' rows, read from the database as the pane shows them.
-    HistoryLoaded(Box<super::history_archive::Archive>),
+    /// Earlier sessions' rows, read from the database as the pane shows them, and what
+    /// opening the history found (a damaged file set aside, an import).
+    HistoryLoaded {
+        archive: Option<Box<super::history_archive::Archive>>,
+        warnings: Vec<String>,
+    },
 }
 
 /// What a request of the table answered.

@@ -160,22 +160,26 @@ pub async fn run(opts: TuiOptions) -> i32 {
         chosen_theme,
         theme::names(user_dir.as_deref()),
     );
-    // Earlier sessions' rows are attached in the background, after the first frame;
-    // the pane then reads them from the database a window at a time.
+    // Earlier sessions' rows are attached in the background, after the first frame (and
+    // after the history is open: an old `history.jsonl` is imported first); the pane
+    // then reads them from the database a window at a time.
     if let Some(dir) = opts.data_dir.clone() {
         let tx = tx.clone();
+        let sink = opts.sink.clone();
         tokio::task::spawn_blocking(move || {
+            let mut warnings = sink.map(|s| s.take_open_warnings()).unwrap_or_default();
             let opened = crate::history::db::query::Reader::open(&dir)
                 .and_then(|r| r.map(history_archive::Archive::open).transpose())
                 .map(Option::flatten);
-            match opened {
-                Ok(Some(archive)) => {
-                    let _ = tx.send(Msg::HistoryLoaded(Box::new(archive)));
-                }
-                Ok(None) => {}
+            let archive = match opened {
+                Ok(archive) => archive.map(Box::new),
                 Err(e) => {
-                    let _ = tx.send(Msg::Saved(Err(format!("history: {e}"))));
+                    warnings.push(format!("history: {e}"));
+                    None
                 }
+            };
+            if archive.is_some() || !warnings.is_empty() {
+                let _ = tx.send(Msg::HistoryLoaded { archive, warnings });
             }
         });
     }

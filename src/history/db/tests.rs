@@ -282,3 +282,23 @@ fn a_short_needle_reads_a_bounded_step_and_says_where_to_go_on() {
     assert_eq!(rest.more_below, None);
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn opened_in_the_background_appends_wait_for_the_import() {
+    let dir = tmp("background");
+    write_jsonl(&dir, 3, 4);
+    let sink = crate::history::sink::Sink::open_in_background(
+        &dir,
+        &crate::config::HistoryConfig::default(),
+    );
+    // At once, while the import may still run: numbered after the imported records.
+    assert_eq!(sink.append(&ex(50)).id, 8);
+    let warnings = sink.take_open_warnings().join(" · ");
+    assert!(
+        warnings.contains("imported 7 record(s)") && warnings.contains("2 unreadable"),
+        "{warnings}"
+    );
+    assert!(sink.take_open_warnings().is_empty(), "told once");
+    assert_eq!(sink.last_error(), None);
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -124,10 +124,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice = Some((Level::Error, e));
             vec![]
         }
-        Msg::HistoryLoaded(archive) => {
-            let count = archive.total();
-            app.history.attach(*archive);
-            if count > 0 && app.notice.is_none() {
+        Msg::HistoryLoaded { archive, warnings } => {
+            let count = archive.as_ref().map_or(0, |a| a.total());
+            if let Some(archive) = archive {
+                app.history.attach(*archive);
+            }
+            if !warnings.is_empty() {
+                app.notice = Some((Level::Warn, warnings.join(" · ")));
+            } else if count > 0 && app.notice.is_none() {
                 app.notice = Some((
                     Level::Info,
                     format!(
