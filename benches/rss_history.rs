@@ -1,5 +1,6 @@
 //! The release binary in a 120x40 tmux pane: resident memory and time to first frame with
-//! 0, 10,000 and 100,000 history rows on disk, CPU used over 10 s of idling, and CPU used
+//! 0, 10,000, 100,000 and 1,000,000 history rows in `history.sqlite3` (seeded once under
+//! `target/bench-history/`, reused), CPU used over 10 s of idling, and CPU used
 //! while the mouse moves across the screen for 5 s (60 motion reports a second, as a
 //! terminal sends them).
 //!
@@ -9,54 +10,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use paysecure_explorer::api::{Exchange, ExchangeKind};
-use paysecure_explorer::history::store::{Loaded, RotationLimits, Store};
+mod history_seed;
 
 const BIN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/target/release/paysecure-explorer"
 );
-
-/// A realistic record: an S2S call with a purchase-sized response (about 1.6 KB).
-fn exchange(n: usize) -> Exchange {
-    let response = format!(
-        r#"{{"purchaseId":"64bfdb7df63e36669499{n:04x}","status":"PAID","client":{{"email":"buyer@example.com","full_name":"Test Buyer","street_address":"1 Test St","city":"Berlin","zip_code":"10115","country":"DE"}},"purchase":{{"currency":"EUR","products":[{{"name":"Order 1001","quantity":1,"price":20.0}}],"total":20.0}},"transaction_data":{{"extra":{{"masked_pan":"444433******1111","card_brand":"VISA"}},"attempts":[{{"type":"execute","successful":true}}]}},"status_history":[{{"status":"created","timestamp":1795502994}},{{"status":"pending_execute","timestamp":1795502995}},{{"status":"paid","timestamp":1795502996}}],"is_test":true,"refundable_amount":20.0,"errorMsg":"","errorCode":"NA","padding":"{}"}}"#,
-        "x".repeat(600)
-    );
-    Exchange {
-        request_headers: vec![("content-type".into(), "application/json".into())],
-        request_body: Some(
-            r#"{"card_number":"444433******1111","remote_ip":"157.38.242.7"}"#.into(),
-        ),
-        status: Some(200),
-        response_body: Some(response),
-        latency_ms: 1.0,
-        ..Exchange::new(
-            ExchangeKind::Api,
-            "GET",
-            &format!("http://127.0.0.1:1/api/v1/purchases/64bfdb7df63e36669499{n:04x}/"),
-            1_795_502_994_000 + n as i64,
-        )
-    }
-}
-
-fn prepare(dir: &Path, rows: usize) {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir.join("config")).expect("dir");
-    std::fs::write(
-        dir.join("config/config.toml"),
-        "[history]\nmax_bytes = 1000000000\n",
-    )
-    .expect("config");
-    let limits = RotationLimits {
-        max_bytes: 1_000_000_000,
-        keep_files: 2,
-    };
-    let mut store = Store::open(dir, limits, &Loaded::default());
-    for n in 0..rows {
-        store.append(exchange(n));
-    }
-}
 
 fn tmux(socket: &str, args: &[&str]) -> String {
     let out = Command::new("tmux")
@@ -109,13 +68,13 @@ fn main() {
         println!("skipped: needs tmux and `cargo build --release`");
         return;
     }
-    for rows in [0usize, 10_000, 100_000] {
-        let dir = std::env::temp_dir().join(format!("pse-rss-{rows}"));
-        prepare(&dir, rows);
-        let size_mb = std::fs::metadata(dir.join("history.jsonl"))
+    for rows in [0usize, 10_000, 100_000, 1_000_000] {
+        let dir = history_seed::seeded(rows);
+        let size_mb = std::fs::metadata(dir.join("history.sqlite3"))
             .map(|m| m.len() as f64 / 1e6)
             .unwrap_or(0.0);
-        let socket = format!("pse-rss-{}", std::process::id());
+        // One server per run: a new session on a server still shutting down would die with it.
+        let socket = format!("pse-rss-{}-{rows}", std::process::id());
         let command = format!(
             "env -u PAYSECURE_API_KEY PAYSECURE_EXPLORER_DATA_DIR={d} PAYSECURE_EXPLORER_CONFIG_DIR={d}/config {BIN}",
             d = dir.display()
@@ -169,10 +128,18 @@ fn main() {
         } else {
             String::new()
         };
+        // Scroll to the oldest row and back, filter, then read the resident memory again.
+        tmux(&socket, &["send-keys", "-t", "r", "F6", "End"]);
+        std::thread::sleep(Duration::from_millis(500));
+        tmux(&socket, &["send-keys", "-t", "r", "Home", "/"]);
+        std::thread::sleep(Duration::from_millis(200));
+        tmux(&socket, &["send-keys", "-t", "r", "-l", "buyer@example"]);
+        tmux(&socket, &["send-keys", "-t", "r", "Enter"]);
+        std::thread::sleep(Duration::from_millis(1500));
+        let rss_after = rss_kib(&pid) as f64 / 1024.0;
         println!(
-            "{rows:>7} history rows ({size_mb:.0} MB on disk): first frame {first_frame:.0} ms, all rows loaded {loaded:.0} ms (tmux upper bounds), RSS {rss:.1} MiB{idle}"
+            "{rows:>7} history rows ({size_mb:.0} MB on disk): first frame {first_frame:.0} ms, all rows loaded {loaded:.0} ms (tmux upper bounds), RSS {rss:.1} MiB, after End, Home and a filter {rss_after:.1} MiB{idle}"
         );
         tmux(&socket, &["kill-server"]);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

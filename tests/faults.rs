@@ -125,7 +125,7 @@ fn a_history_file_linked_to_a_full_device_is_refused_and_the_flow_goes_on() {
     // A link is never followed (it could point anywhere), so `/dev/full` is not even
     // opened; the write-failure path itself (ENOSPC) is a unit test of the store.
     let data = tmp("full");
-    std::os::unix::fs::symlink("/dev/full", data.join("history.jsonl")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/full", data.join("history.sqlite3")).expect("symlink");
     let out = run(&data, &["flow", "--json", "--otp", "123456"]);
     assert_eq!(
         out.status.code(),

@@ -281,27 +281,71 @@ fn the_listing_shows_date_and_time_in_utc() {
 }
 
 #[test]
-fn damaged_store_is_read_around_and_left_as_it_was() {
+fn an_old_jsonl_history_is_imported_once_with_damaged_lines_counted() {
     let d = Dirs::new("damaged");
     d.run(&["flow", "--json"], &[]);
+    // The records as the old store wrote them (one JSON line each, oldest first).
+    let mut lines: Vec<String> = stdout(&d.run(&["history", "--json"], &[]))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.reverse();
+    let good = lines.len();
+    assert!(good >= 2, "{good}");
+    for f in all_files(&d.data()) {
+        if f.to_string_lossy().contains("history.sqlite3") {
+            std::fs::remove_file(&f).expect("rm");
+        }
+    }
     let path = d.data().join("history.jsonl");
-    let mut text = std::fs::read_to_string(&path).expect("history");
-    let good = text.lines().count();
-    text.push_str("not json at all\n{\"v\":1,\"id\":999,\"kind\":\"api\",\"trunc");
-    std::fs::write(&path, &text).expect("damage");
+    let mut text = lines.join("\n");
+    text.push_str("\nnot json at all\n{\"v\":1,\"id\":999,\"kind\":\"api\",\"trunc");
+    std::fs::write(&path, &text).expect("old store");
     let out = d.run(&["history", "--json"], &[]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out).lines().count(), good);
-    assert!(
-        stderr(&out).contains("2 unreadable record(s) skipped"),
-        "{}",
-        stderr(&out)
-    );
+    let mut listed: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    listed.reverse();
+    assert_eq!(listed, lines, "every record, as it was");
+    let err = stderr(&out);
+    assert!(err.contains("2 unreadable record(s) skipped"), "{err}");
+    assert!(err.contains(&format!("imported {good} record(s)")), "{err}");
+    assert!(!path.exists());
     assert_eq!(
-        std::fs::read_to_string(&path).expect("history"),
+        std::fs::read_to_string(d.data().join("history.jsonl.imported")).expect("kept"),
         text,
-        "the file is untouched"
+        "the file is kept as it was"
     );
+    // Once only: nothing more is imported or doubled.
+    let again = d.run(&["history", "--json"], &[]);
+    assert_eq!(stdout(&again).lines().count(), good);
+    assert!(!stderr(&again).contains("imported"), "{}", stderr(&again));
+}
+
+#[test]
+fn a_damaged_database_is_kept_aside_and_a_fresh_history_starts() {
+    let d = Dirs::new("damaged-db");
+    std::fs::create_dir_all(d.data()).expect("dir");
+    let junk = b"not an SQLite file: damage of some kind\n".repeat(200);
+    std::fs::write(d.data().join("history.sqlite3"), &junk).expect("junk");
+    let out = d.run(&["flow", "--json", "--otp", "123456"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("was damaged") && err.contains("history.sqlite3.damaged-"),
+        "{err}"
+    );
+    let aside: Vec<PathBuf> = all_files(&d.data())
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("history.sqlite3.damaged-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(
+        std::fs::read(&aside[0]).expect("kept"),
+        junk,
+        "kept as it was"
+    );
+    let listed = json_rows(&d.run(&["history", "--json"], &[]));
+    assert!(!listed.is_empty(), "the flow went into the fresh history");
 }
 
 #[test]
@@ -329,26 +373,25 @@ fn unusable_data_dir_does_not_stop_a_flow() {
 }
 
 #[test]
-fn rotation_follows_the_config() {
+fn the_size_limit_follows_the_config() {
     let d = Dirs::new("rotate");
     std::fs::write(
         d.config().join("config.toml"),
-        "[history]\nmax_bytes = 8192\nkeep_files = 1\n",
+        "[history]\nmax_db_bytes = 65536\n",
     )
     .expect("config");
-    for _ in 0..6 {
+    let mut first_ids = Vec::new();
+    for _ in 0..8 {
         d.run(&["flow", "--json", "--otp", "123456"], &[]);
+        let rows = json_rows(&d.run(&["history", "--json"], &[]));
+        first_ids.push(rows.last().map(|r| r["id"].as_u64()));
+        let stored: usize = stdout(&d.run(&["history", "--json"], &[]))
+            .lines()
+            .map(str::len)
+            .sum();
+        assert!(stored <= 65_536, "{stored} bytes of records kept");
     }
-    assert!(d.data().join("history.1.jsonl").exists());
-    assert!(!d.data().join("history.2.jsonl").exists());
-    // The history's files (the embedded sandbox's state beside them is not history).
-    let total: u64 = all_files(&d.data())
-        .iter()
-        .filter(|f| !f.to_string_lossy().contains("sandbox-state.sqlite3"))
-        .filter_map(|f| f.metadata().ok())
-        .map(|m| m.len())
-        .sum();
-    assert!(total < 3 * 8192 + 16_384, "{total}");
+    assert_ne!(first_ids.first(), first_ids.last(), "the oldest rows went");
 }
 
 #[test]

@@ -229,12 +229,14 @@ fn ctrl_u_on_remember_card_sends_on_or_off() {
     t.keys(&["Tab", "Tab", "Tab", "Tab", "C-u", "C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["C-c"]);
-    let history = std::fs::read_dir(Tmux::dirs("remember").join("data"))
-        .expect("data dir")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".jsonl"))
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .collect::<String>();
+    let dirs = Tmux::dirs("remember");
+    let out = Command::new(BIN)
+        .args(["history", "--json"])
+        .env("PAYSECURE_EXPLORER_DATA_DIR", dirs.join("data"))
+        .env("PAYSECURE_EXPLORER_CONFIG_DIR", dirs.join("config"))
+        .output()
+        .expect("history");
+    let history = String::from_utf8_lossy(&out.stdout).into_owned();
     let sent = history
         .lines()
         .find(|l| l.contains("s2s=true"))

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use paysecure_explorer::api::exchange::FnRecorder;
 use paysecure_explorer::api::{ClientConfig, Exchange, PaysecureClient};
+use paysecure_explorer::config::HistoryConfig;
 use paysecure_explorer::flow::presets::{default_purchase, seed_payment};
 use paysecure_explorer::flow::runner::{self, FlowPlan};
 use paysecure_explorer::history::merchant;
 use paysecure_explorer::history::sink::Sink;
-use paysecure_explorer::history::store::RotationLimits;
 use paysecure_explorer::sandbox::{self, SandboxConfig, SandboxHandle};
 use serde_json::Value;
 
@@ -29,7 +29,7 @@ fn data_dir() -> PathBuf {
 /// A paid 3-D Secure flow against `sb`, recorded into the store in `dir` the way `flow`
 /// records it (its exchanges, then the merchant stub's events for the purchase).
 async fn paid_flow_into_history(sb: &SandboxHandle, dir: &std::path::Path) -> String {
-    let sink = Sink::open_lazily(dir, RotationLimits::default());
+    let (sink, _) = Sink::open(dir, &HistoryConfig::default());
     let recording = sink.clone();
     let client = PaysecureClient::new(ClientConfig {
         base_url: sb.base_url.clone(),

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use crate::config::{self, Config, paths};
 use crate::history::sink::Sink;
-use crate::history::store::{Loaded, RotationLimits};
 
 /// Global options.
 #[derive(Debug, Clone, Default)]
@@ -13,54 +12,43 @@ pub struct Globals {
     pub data_dir: Option<PathBuf>,
 }
 
-/// The loaded config and history.
+/// The loaded config and the history sink.
 pub struct Context {
     pub config: Config,
     pub warnings: Vec<String>,
     pub data_dir: Option<PathBuf>,
     pub sink: Option<Sink>,
-    pub loaded: Loaded,
 }
 
 impl Context {
-    /// Loads the config (warnings collected, never fatal) and opens the history store.
+    /// Loads the config (warnings collected, never fatal) and opens the history database
+    /// (importing an old `history.jsonl` the first time).
     pub fn open(globals: &Globals) -> Context {
-        Context::open_with(globals, true)
+        Context::open_with(globals, false)
     }
 
-    /// Like [`Context::open`]; with `read_history` false the store is only opened for
-    /// appending and `loaded` stays empty (the explorer reads it in the background).
-    pub fn open_with(globals: &Globals, read_history: bool) -> Context {
+    /// Like [`Context::open`]; with `in_background` the history is opened (and an old
+    /// one imported) on a thread of its own, and what that finds is left in the sink
+    /// ([`Sink::take_open_warnings`]): the explorer's first frame does not wait for it.
+    pub fn open_with(globals: &Globals, in_background: bool) -> Context {
         let loaded_config = config::load();
         let mut warnings = loaded_config.warnings;
         let data_dir = paths::data_dir(globals.data_dir.clone());
-        let (sink, loaded) = match &data_dir {
-            Some(dir) if read_history => {
-                let (sink, loaded) = Sink::open(
-                    dir,
-                    RotationLimits::from_config(&loaded_config.config.history),
-                );
-                (Some(sink), loaded)
+        let sink = match &data_dir {
+            Some(dir) if in_background => {
+                Some(Sink::open_in_background(dir, &loaded_config.config.history))
             }
-            Some(dir) => (
-                Some(Sink::open_lazily(
-                    dir,
-                    RotationLimits::from_config(&loaded_config.config.history),
-                )),
-                Loaded::default(),
-            ),
+            Some(dir) => {
+                let (sink, opened) = Sink::open(dir, &loaded_config.config.history);
+                warnings.extend(opened.warnings());
+                Some(sink)
+            }
             None => {
                 warnings.push("no data directory (set HOME, XDG_DATA_HOME or --data-dir): history is not saved".into());
-                (None, Loaded::default())
+                None
             }
         };
-        if loaded.skipped > 0 {
-            warnings.push(format!(
-                "history: {} unreadable record(s) skipped; the file is left as it was",
-                loaded.skipped
-            ));
-        }
-        if let Some(e) = sink.as_ref().and_then(Sink::last_error) {
+        if !in_background && let Some(e) = sink.as_ref().and_then(Sink::last_error) {
             warnings.push(e);
         }
         Context {
@@ -68,7 +56,6 @@ impl Context {
             warnings,
             data_dir,
             sink,
-            loaded,
         }
     }
 }

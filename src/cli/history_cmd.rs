@@ -6,7 +6,8 @@ use super::context::Context;
 use super::out;
 use crate::clock::utc_datetime;
 use crate::codegen::{Lang, RequestModel, request_code};
-use crate::history::lookup::{Lookup, resolve_purchase};
+use crate::history::db::query::Reader;
+use crate::history::lookup::{Lookup, resolve_among};
 use crate::history::record::Record;
 use crate::history::{curl, har};
 use crate::term_text::clean;
@@ -37,7 +38,7 @@ pub struct HistoryArgs {
 
 /// `--code LANG ID`: the record's request as a program in LANG; exit 2 on a bad language
 /// or an unknown record.
-fn print_code(code: &[String], records: &[Record]) -> i32 {
+fn print_code(code: &[String], reader: Option<&Reader>) -> i32 {
     let [lang, id] = code else {
         out::error("paysecure-explorer history: --code takes LANG and ID");
         return 2;
@@ -50,11 +51,20 @@ fn print_code(code: &[String], records: &[Record]) -> i32 {
         ));
         return 2;
     };
-    let record = id
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| records.iter().find(|r| r.id == n));
+    let found = match (id.trim().parse::<u64>(), reader) {
+        (Ok(n), Some(reader)) => reader.record_by_id(n),
+        _ => Ok(None),
+    };
+    let record = match found {
+        Ok(record) => record,
+        Err(e) => {
+            out::error(&format!(
+                "paysecure-explorer history: {}",
+                clean(&e.to_string())
+            ));
+            return 2;
+        }
+    };
     match record {
         Some(r) => {
             let model = RequestModel::from_exchange(&r.exchange);
@@ -71,17 +81,38 @@ fn print_code(code: &[String], records: &[Record]) -> i32 {
     }
 }
 
+/// Most purchase ids a `--purchase` prefix is checked against.
+const MAX_CANDIDATES: usize = 10_000;
+
 /// Runs `history`; returns the exit code.
 pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
     for w in &ctx.warnings {
         out::error(&format!("warning: {w}"));
     }
-    let records = &ctx.loaded.records;
+    let reader = match ctx.data_dir.as_deref().map(Reader::open) {
+        None | Some(Ok(None)) => None,
+        Some(Ok(Some(reader))) => Some(reader),
+        Some(Err(e)) => {
+            out::error(&format!("paysecure-explorer history: {}", clean(&e)));
+            return 2;
+        }
+    };
+    let failed = |e: rusqlite::Error| {
+        out::error(&format!(
+            "paysecure-explorer history: {}",
+            clean(&e.to_string())
+        ));
+        2
+    };
     if let Some(code) = &args.code {
-        return print_code(code, records);
+        return print_code(code, reader.as_ref());
     }
     if let Some(n) = args.curl {
-        return match records.iter().find(|r| r.id == n) {
+        let found = match reader.as_ref().map(|r| r.record_by_id(n)).transpose() {
+            Ok(found) => found.flatten(),
+            Err(e) => return failed(e),
+        };
+        return match found {
             Some(r) => {
                 out::line(&curl::to_curl(&r.exchange));
                 0
@@ -92,34 +123,39 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
             }
         };
     }
-    let purchase = match args
-        .purchase
-        .as_deref()
-        .map(|p| resolve_purchase(records, p))
-    {
+    let purchase = match args.purchase.as_deref() {
         None => None,
-        Some(Ok(id)) => Some(id),
-        Some(Err(why)) => {
-            out::error(&format!(
-                "paysecure-explorer history: {}",
-                explain_lookup(&args, &why)
-            ));
-            return if why == Lookup::NoMatch { 1 } else { 2 };
+        Some(prefix) => {
+            let ids = match reader
+                .as_ref()
+                .map(|r| r.purchases_starting(&prefix.trim().to_ascii_lowercase(), MAX_CANDIDATES))
+                .transpose()
+            {
+                Ok(ids) => ids.unwrap_or_default(),
+                Err(e) => return failed(e),
+            };
+            match resolve_among(ids.iter().map(String::as_str), prefix) {
+                Ok(id) => Some(id),
+                Err(why) => {
+                    out::error(&format!(
+                        "paysecure-explorer history: {}",
+                        explain_lookup(&args, &why)
+                    ));
+                    return if why == Lookup::NoMatch { 1 } else { 2 };
+                }
+            }
         }
     };
-    let mut selected: Vec<&Record> = records
-        .iter()
-        .filter(|r| {
-            purchase
-                .as_deref()
-                .is_none_or(|p| r.purchase_id.as_deref() == Some(p))
-        })
-        .collect();
-    if let Some(limit) = args.limit {
-        let skip = selected.len().saturating_sub(limit);
-        selected.drain(..skip);
-    }
     if let Some(path) = &args.export_har {
+        let mut selected: Vec<Record> = Vec::new();
+        if let Some(reader) = &reader
+            && let Err(e) = reader.each_record(purchase.as_deref(), args.limit, false, |r| {
+                selected.push(r);
+                true
+            })
+        {
+            return failed(e);
+        }
         let doc = har::document(selected.iter().map(|r| &r.exchange));
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         return match std::fs::write(path, text) {
@@ -140,29 +176,18 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
             }
         };
     }
-    for r in selected.iter().rev() {
-        let line = if args.json {
-            serde_json::to_string(r).unwrap_or_default()
-        } else {
-            let ex = &r.exchange;
-            let status = crate::history::record::status_label(ex);
-            let what = clean(ex.note.as_deref().unwrap_or_else(|| ex.path()));
-            format!(
-                "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",
-                r.id,
-                utc_datetime(ex.started_at_ms),
-                clean(&ex.method),
-                what,
-                status,
-                ex.latency_ms
-            )
-        };
-        // The reader went away (`| head`): the rest would go nowhere.
-        if !out::line(&line) {
-            break;
+    let mut printed = 0usize;
+    if let Some(reader) = &reader {
+        let listed = reader.each_record(purchase.as_deref(), args.limit, true, |r| {
+            printed += 1;
+            // The reader went away (`| head`): the rest would go nowhere.
+            out::line(&list_line(&r, args.json))
+        });
+        if let Err(e) = listed {
+            return failed(e);
         }
     }
-    if selected.is_empty() && !args.json {
+    if printed == 0 && !args.json {
         out::error(&format!(
             "no history yet{}",
             ctx.data_dir
@@ -171,6 +196,25 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
         ));
     }
     0
+}
+
+/// One record as `history` lists it: its JSON line, or a row.
+fn list_line(r: &Record, json: bool) -> String {
+    if json {
+        return serde_json::to_string(r).unwrap_or_default();
+    }
+    let ex = &r.exchange;
+    let status = crate::history::record::status_label(ex);
+    let what = clean(ex.note.as_deref().unwrap_or_else(|| ex.path()));
+    format!(
+        "{:>6}  {}  {:<4} {:<60} {:>4} {:>6.1} ms",
+        r.id,
+        utc_datetime(ex.started_at_ms),
+        clean(&ex.method),
+        what,
+        status,
+        ex.latency_ms
+    )
 }
 
 /// The message for a `--purchase` that names no single purchase.

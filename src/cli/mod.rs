@@ -90,11 +90,11 @@ pub async fn run(cli: Cli) -> i32 {
             out::exit_code(history_cmd::run(args, &Context::open(&globals)))
         }
         // `flow` only appends to history: reading it all would be work for nothing.
-        Some(Command::Flow(args)) => out::exit_code(
-            flow_cmd::run(*args, Context::open_with(&globals, false), &globals).await,
-        ),
+        Some(Command::Flow(args)) => {
+            out::exit_code(flow_cmd::run(*args, Context::open(&globals), &globals).await)
+        }
         None => {
-            let ctx = Context::open_with(&globals, false);
+            let ctx = Context::open_with(&globals, true);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {
                 crate::cli::out::error(

@@ -38,7 +38,8 @@ impl Config {
     }
 }
 
-/// `[history]`: read by `history::store::RotationLimits::from_config`.
+/// `[history]`: read by `history::db::DbLimits::from_config` (and the old JSONL's
+/// `history::store::RotationLimits::from_config`, for the one-time import).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryConfig {
@@ -46,6 +47,10 @@ pub struct HistoryConfig {
     pub max_bytes: Option<u64>,
     /// Rotated files kept.
     pub keep_files: Option<u32>,
+    /// Most rows `history.sqlite3` keeps (the oldest go first).
+    pub max_rows: Option<u64>,
+    /// Most bytes of records `history.sqlite3` keeps (the oldest go first).
+    pub max_db_bytes: Option<u64>,
 }
 
 /// `[profiles.NAME]`: a real (or `serve`d) endpoint.
@@ -181,7 +186,12 @@ pub const TEMPLATE: &str = r#"# paysecure-explorer configuration. Every setting 
 # profile = "paysecure-sandbox"
 
 [history]
-# The history file rotates past this size; this many rotated files are kept.
+# history.sqlite3 keeps at most this many rows and bytes of records (the oldest tenth
+# goes past either).
+# max_rows = 1000000
+# max_db_bytes = 1073741824
+# A record is cut to a quarter of max_bytes (at most 1 MiB); keep_files is how many
+# rotated history.N.jsonl the one-time import of the old history.jsonl reads.
 # max_bytes = 20971520
 # keep_files = 2
 

@@ -18,13 +18,24 @@ pub enum Lookup {
 /// The one purchase id in `records` that starts with `prefix` (case-insensitive); an
 /// exact id always wins.
 pub fn resolve_purchase(records: &[Record], prefix: &str) -> Result<String, Lookup> {
+    resolve_among(
+        records.iter().filter_map(|r| r.purchase_id.as_deref()),
+        prefix,
+    )
+}
+
+/// The one id among `ids` that starts with `prefix` (case-insensitive); an exact id
+/// always wins.
+pub fn resolve_among<'a>(
+    ids: impl IntoIterator<Item = &'a str>,
+    prefix: &str,
+) -> Result<String, Lookup> {
     let wanted = prefix.trim().to_ascii_lowercase();
     if wanted.is_empty() {
         return Err(Lookup::NoMatch);
     }
-    let found: BTreeSet<&str> = records
-        .iter()
-        .filter_map(|r| r.purchase_id.as_deref())
+    let found: BTreeSet<&str> = ids
+        .into_iter()
         .filter(|id| id.to_ascii_lowercase().starts_with(&wanted))
         .collect();
     if let Some(exact) = found.iter().find(|id| id.eq_ignore_ascii_case(&wanted)) {

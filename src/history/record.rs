@@ -72,7 +72,7 @@ pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
 /// Whether `hay` contains `needle_lower` (lower case), ASCII letters compared in either
 /// case, other bytes exactly: what `hay.to_ascii_lowercase().contains(needle_lower)`
 /// says, without copying every body on every keystroke of a live filter.
-fn contains_ignoring_ascii_case(hay: &str, needle_lower: &str) -> bool {
+pub fn contains_ignoring_ascii_case(hay: &str, needle_lower: &str) -> bool {
     let (hay, needle) = (hay.as_bytes(), needle_lower.as_bytes());
     let Some((&first, rest)) = needle.split_first() else {
         return true;

@@ -1,58 +1,216 @@
-//! The store behind a lock, shared by the recording hook and the merchant-event forwarder.
+//! The history database behind a lock, shared by the recording hook and the
+//! merchant-event forwarder. Each append is one short SQLite transaction (WAL, no fsync
+//! per commit), made on the recording task, never on the UI thread.
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use super::db::{self, DbLimits, HistoryDb, Imported};
 use super::record::Record;
-use super::store::{self, Loaded, RotationLimits, Store};
+use super::store::RotationLimits;
 use crate::api::Exchange;
+use crate::config::HistoryConfig;
+
+#[derive(Debug)]
+struct State {
+    dir: PathBuf,
+    limits: DbLimits,
+    db: Option<HistoryDb>,
+    /// Numbers records while nothing can be saved (they live in memory only).
+    unsaved_id: u64,
+    last_error: Option<String>,
+    /// Opening (and importing) in the background: appends wait for it.
+    opening: bool,
+    /// What the background opening found, until someone takes it.
+    open_warnings: Vec<String>,
+}
+
+impl State {
+    fn reopen(&mut self) {
+        match HistoryDb::open(&self.dir, self.limits) {
+            Ok((db, _)) => {
+                self.db = Some(db);
+                self.last_error = None;
+            }
+            Err(e) => self.last_error = Some(e),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Shared {
+    state: Mutex<State>,
+    /// Signalled when a background opening ends.
+    ready: Condvar,
+}
 
 /// A shared, append-only history.
 #[derive(Debug, Clone)]
 pub struct Sink {
-    store: Arc<Mutex<Store>>,
+    shared: Arc<Shared>,
+}
+
+/// What opening found besides the database itself.
+#[derive(Debug, Default)]
+pub struct Opened {
+    /// A damaged database was set aside (said how).
+    pub note: Option<String>,
+    /// What the one-time import of `history.jsonl` did (nothing when there was none).
+    pub imported: Imported,
+    /// The import failed (the JSONL files are left as they were, tried again next time).
+    pub import_error: Option<String>,
+}
+
+impl Opened {
+    /// What to tell the user, if anything.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.note.iter().cloned().collect();
+        out.extend(self.import_error.iter().cloned());
+        let i = &self.imported;
+        if !i.kept_as.is_empty() {
+            out.push(format!(
+                "history: imported {} record(s) into history.sqlite3; the old file(s) kept as {}",
+                i.records,
+                i.kept_as
+                    .iter()
+                    .filter_map(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if i.skipped > 0 {
+            out.push(format!(
+                "history: {} unreadable record(s) skipped; the file is left as it was",
+                i.skipped
+            ));
+        }
+        out.extend(i.refused.iter().cloned());
+        out
+    }
+}
+
+/// Opens the database in `dir` and imports an old `history.jsonl` into it.
+fn open_and_import(dir: &Path, config: &HistoryConfig) -> (State, Opened) {
+    let limits = DbLimits::from_config(config);
+    let mut opened = Opened::default();
+    let mut state = State {
+        dir: dir.to_path_buf(),
+        limits,
+        db: None,
+        unsaved_id: 1,
+        last_error: None,
+        opening: false,
+        open_warnings: Vec::new(),
+    };
+    match HistoryDb::open(dir, limits) {
+        Ok((mut db, note)) => {
+            opened.note = note;
+            match db.import_jsonl(dir, RotationLimits::from_config(config)) {
+                Ok(imported) => opened.imported = imported,
+                Err(e) => opened.import_error = Some(e),
+            }
+            state.db = Some(db);
+        }
+        Err(e) => state.last_error = Some(e),
+    }
+    (state, opened)
 }
 
 impl Sink {
-    /// Opens the store in `dir` after reading it; returns the sink and what was read.
-    pub fn open(dir: &Path, limits: RotationLimits) -> (Sink, Loaded) {
-        let loaded = store::load(dir, limits);
-        let store = Store::open(dir, limits, &loaded);
-        (
-            Sink {
-                store: Arc::new(Mutex::new(store)),
-            },
-            loaded,
-        )
-    }
-
-    /// Opens the store in `dir` for appending only; reading it is left to the caller
-    /// (the explorer reads it in the background, after its first frame).
-    pub fn open_lazily(dir: &Path, limits: RotationLimits) -> Sink {
+    fn with(state: State) -> Sink {
         Sink {
-            store: Arc::new(Mutex::new(Store::open_lazily(dir, limits))),
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                ready: Condvar::new(),
+            }),
         }
     }
 
-    /// Persists one exchange; a failed write is remembered in [`Sink::last_error`].
+    /// Opens (creating) the history in `dir`, importing an old `history.jsonl` once.
+    pub fn open(dir: &Path, config: &HistoryConfig) -> (Sink, Opened) {
+        let (state, opened) = open_and_import(dir, config);
+        (Sink::with(state), opened)
+    }
+
+    /// Like [`Sink::open`], on a thread of its own: the explorer draws its first frame
+    /// meanwhile. Appends wait until it is open; [`Sink::take_open_warnings`] then says
+    /// what opening found.
+    pub fn open_in_background(dir: &Path, config: &HistoryConfig) -> Sink {
+        let sink = Sink::with(State {
+            dir: dir.to_path_buf(),
+            limits: DbLimits::from_config(config),
+            db: None,
+            unsaved_id: 1,
+            last_error: None,
+            opening: true,
+            open_warnings: Vec::new(),
+        });
+        let (opener, dir, config) = (sink.clone(), dir.to_path_buf(), config.clone());
+        std::thread::spawn(move || {
+            let (mut state, opened) = open_and_import(&dir, &config);
+            state.open_warnings = opened.warnings();
+            state.open_warnings.extend(state.last_error.clone());
+            *opener.lock() = state;
+            opener.shared.ready.notify_all();
+        });
+        sink
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The state once any background opening has ended.
+    fn ready(&self) -> MutexGuard<'_, State> {
+        let mut state = self.lock();
+        while state.opening {
+            state = self
+                .shared
+                .ready
+                .wait(state)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        state
+    }
+
+    /// What the background opening found (a damaged file set aside, the import, why it
+    /// cannot save), once it has ended; empty after the first call.
+    pub fn take_open_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut self.ready().open_warnings)
+    }
+
+    /// Persists one exchange (redacted, cut to the record cap) and returns its record; a
+    /// failed write is remembered in [`Sink::last_error`] and the record still returned.
     pub fn append(&self, exchange: &Exchange) -> Record {
-        self.store
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .append(exchange.clone())
+        let mut state = self.ready();
+        if state.db.is_none() {
+            state.reopen();
+        }
+        let Some(db) = state.db.as_mut() else {
+            let id = state.unsaved_id;
+            state.unsaved_id += 1;
+            return Record::new(id, exchange.clone());
+        };
+        let (record, result) = db.append(exchange.clone());
+        match result {
+            Ok(()) => state.last_error = None,
+            Err(e) => {
+                state.last_error = Some(e);
+                // Reopened on the next append (the disk may have room again).
+                state.db = None;
+            }
+        }
+        record
     }
 
     /// Why writing failed, if it did.
     pub fn last_error(&self) -> Option<String> {
-        self.store
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .last_error
-            .clone()
+        self.ready().last_error.clone()
     }
 
-    /// The live file.
-    pub fn path(&self) -> std::path::PathBuf {
-        self.store.lock().unwrap_or_else(|p| p.into_inner()).path()
+    /// The database file.
+    pub fn path(&self) -> PathBuf {
+        db::db_path(&self.lock().dir)
     }
 }

@@ -1,4 +1,6 @@
-//! The history store: one JSON record per line in `history.jsonl`.
+//! The old history store: one JSON record per line in `history.jsonl`. The history now
+//! lives in `history.sqlite3` (see [`super::db`]); this format is read once, by the
+//! import, and kept for the import's tests (which write it as earlier versions did).
 //!
 //! JSONL rather than SQLite: appending a line is one write, a torn or damaged line costs
 //! that line only, the file is readable with `grep`/`jq`, and no C library is needed.

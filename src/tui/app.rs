@@ -55,9 +55,11 @@ pub enum Msg {
     /// What `$EDITOR` left in the step's JSON file (`Ok`), or why it could not run.
     EditedJson(Result<String, String>),
     /// History of earlier sessions, read in the background (oldest first).
+    /// Earlier sessions' rows, read from the database as the pane shows them, and what
+    /// opening the history found (a damaged file set aside, an import).
     HistoryLoaded {
-        entries: Vec<Exchange>,
-        skipped: usize,
+        archive: Option<Box<super::history_archive::Archive>>,
+        warnings: Vec<String>,
     },
     /// The guided tour's engine ran a step (or started): what to show now.
     Tour(Box<crate::flow::tour::TourView>),

@@ -1,6 +1,7 @@
 //! The history pane's model: every exchange, newest first on screen, with a selection that
 //! stays on the same entry as new ones arrive. Only the visible window is ever drawn.
 
+use super::history_archive::Archive;
 use super::local_time::LocalTime;
 use crate::api::Exchange;
 use crate::history::record::matches_exchange;
@@ -29,6 +30,8 @@ pub struct History {
     /// Shown rows added on top minus shown rows taken off the top, ever (wrapping): what
     /// counts "from the newest" moved by, for whoever holds such a count (the detail).
     top_moves: usize,
+    /// Earlier sessions' rows, below this session's, read from the database as shown.
+    archive: Option<Archive>,
 }
 
 impl Default for History {
@@ -49,6 +52,7 @@ impl History {
             folded_polls: 0,
             new_above: 0,
             top_moves: 0,
+            archive: None,
         }
     }
 
@@ -152,32 +156,55 @@ impl History {
         }
     }
 
-    /// Puts older entries (oldest first) before the current ones, keeping the newest
-    /// within the cap; the selection, counted from the newest, is unchanged.
-    pub fn prepend(&mut self, older: Vec<Exchange>) {
-        let mut all = older;
-        all.append(&mut self.entries);
-        let excess = all.len().saturating_sub(self.cap);
-        all.drain(..excess);
-        self.entries = all;
-        if let Some((needle, _)) = self.filter.take() {
-            let (selected, offset) = (self.selected, self.offset);
-            self.set_filter(&needle);
-            self.selected = selected.min(self.len().saturating_sub(1));
-            self.offset = offset.min(self.selected);
-        }
+    /// Puts earlier sessions' rows below the current ones (the current filter applies
+    /// to them too); the selection, counted from the newest, is unchanged.
+    pub fn attach(&mut self, mut archive: Archive) {
+        archive.set_filter(self.filter_text());
+        self.archive = Some(archive);
     }
 
-    /// How many entries are shown (all, or those matching the filter).
-    pub fn len(&self) -> usize {
+    /// Whether earlier sessions' rows are attached.
+    pub fn has_archive(&self) -> bool {
+        self.archive.is_some()
+    }
+
+    /// Why reading earlier sessions' rows failed last, once.
+    pub fn take_archive_error(&mut self) -> Option<String> {
+        self.archive.as_mut().and_then(|a| a.error.take())
+    }
+
+    /// Reads what the next draw needs from the database: the window of `height` rows,
+    /// the selected row's whole record and that of `detail` (the row the detail shows).
+    pub fn prepare(&mut self, height: usize, detail: Option<usize>) {
+        let session = self.session_len();
+        let Some(archive) = &mut self.archive else {
+            return;
+        };
+        let from = self.offset.max(session) - session;
+        let count = (self.offset + height).saturating_sub(session.max(self.offset));
+        let full: Vec<usize> = [Some(self.selected), detail]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i.checked_sub(session))
+            .collect();
+        archive.prepare(from, count, &full);
+    }
+
+    /// This session's rows shown.
+    fn session_len(&self) -> usize {
         self.filter
             .as_ref()
             .map_or(self.entries.len(), |(_, v)| v.len())
     }
 
+    /// How many entries are shown (all, or those matching the filter).
+    pub fn len(&self) -> usize {
+        self.session_len() + self.archive.as_ref().map_or(0, Archive::len)
+    }
+
     /// How many entries exist, filtered or not.
     pub fn total(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.archive.as_ref().map_or(0, Archive::total)
     }
 
     /// The filter text, if one is set.
@@ -216,12 +243,26 @@ impl History {
             };
             (needle, visible)
         });
+        if let Some(archive) = &mut self.archive {
+            archive.set_filter(self.filter.as_ref().map(|(n, _)| n.as_str()));
+        }
         self.selected = 0;
         self.offset = 0;
         self.new_above = 0;
     }
 
-    /// The shown entries, oldest first.
+    /// The whole records of the shown entries, oldest first, for an export: this
+    /// session's and at most `DEFAULT_MEMORY_ROWS` of the earlier ones.
+    pub fn export(&self) -> Vec<Exchange> {
+        let mut out = self
+            .archive
+            .as_ref()
+            .map_or_else(Vec::new, |a| a.records(DEFAULT_MEMORY_ROWS));
+        out.extend(self.shown().into_iter().cloned());
+        out
+    }
+
+    /// This session's shown entries, oldest first.
     pub fn shown(&self) -> Vec<&Exchange> {
         match &self.filter {
             Some((_, visible)) => visible
@@ -239,7 +280,11 @@ impl History {
 
     /// Shown entry `i` counted from the newest.
     pub fn newest(&self, i: usize) -> Option<&Exchange> {
-        let j = self.len().checked_sub(i + 1)?;
+        let session = self.session_len();
+        if i >= session {
+            return self.archive.as_ref()?.get(i - session);
+        }
+        let j = session - i - 1;
         match &self.filter {
             Some((_, visible)) => visible.get(j).and_then(|k| self.entries.get(*k)),
             None => self.entries.get(j),
@@ -277,6 +322,9 @@ impl History {
 
     /// End/G: the oldest row shown.
     pub fn to_oldest(&mut self, height: usize) {
+        if let Some(archive) = &mut self.archive {
+            archive.find_all();
+        }
         self.selected = self.len().saturating_sub(1);
         self.scroll_into_view(height);
     }
@@ -439,14 +487,106 @@ mod tests {
         }
     }
 
+    /// A database of `n` earlier rows (`http://h/0` … oldest first), with bodies.
+    fn archive(name: &str, n: usize) -> (Archive, std::path::PathBuf) {
+        use crate::history::db::{DbLimits, HistoryDb, query::Reader};
+        let dir = std::env::temp_dir().join(format!("pse-pane-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (mut db, _) = HistoryDb::open(&dir, DbLimits::default()).expect("db");
+        for k in 0..n {
+            let e = Exchange {
+                response_body: Some(format!("body of {k}")),
+                ..ex(k)
+            };
+            db.append(e).1.expect("stored");
+        }
+        let reader = Reader::open(&dir).expect("reader").expect("there");
+        (Archive::open(reader).expect("archive").expect("rows"), dir)
+    }
+
     #[test]
-    fn prepended_history_goes_below_the_session() {
-        let mut h = History::with_cap(100);
+    fn earlier_rows_page_from_the_database_below_the_session() {
+        let (archive, dir) = archive("page", 500);
+        let mut h = History::default();
         h.push(ex(1000));
-        h.prepend((0..150).map(ex).collect());
-        assert_eq!(h.total(), 100);
+        h.attach(archive);
+        assert_eq!((h.len(), h.total()), (501, 501));
+        h.prepare(20, None);
         assert_eq!(h.newest(0).map(|e| e.url.as_str()), Some("http://h/1000"));
-        assert_eq!(h.newest(1).map(|e| e.url.as_str()), Some("http://h/149"));
+        assert_eq!(h.newest(1).map(|e| e.url.as_str()), Some("http://h/499"));
+        assert!(
+            h.newest(1).is_some_and(|e| e.response_body.is_none()),
+            "a list row"
+        );
+        assert!(h.newest(300).is_none(), "not read: off screen");
+        h.move_by(300, 20);
+        h.prepare(20, Some(5));
+        let selected = h.selected_entry().expect("read");
+        assert_eq!(selected.url, "http://h/200");
+        assert_eq!(
+            selected.response_body.as_deref(),
+            Some("body of 200"),
+            "whole record"
+        );
+        assert_eq!(
+            h.newest(5).and_then(|e| e.response_body.as_deref()),
+            Some("body of 495")
+        );
+        let rows: Vec<usize> = h.window(20).map(|(i, _)| i).collect();
+        assert_eq!(rows.len(), 20);
+        // New rows of this session still go on top, the selection stays on its row.
+        h.push(ex(1001));
+        h.prepare(20, None);
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/200")
+        );
+        h.to_oldest(20);
+        h.prepare(20, None);
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/0")
+        );
+        assert_eq!(h.export().len(), 502);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_filter_reaches_earlier_rows_with_the_same_matching() {
+        let (archive, dir) = archive("filter", 2_000);
+        let mut h = History::default();
+        for n in 3_000..3_010 {
+            h.push(ex(n));
+        }
+        h.attach(archive);
+        h.set_filter("H/1");
+        h.prepare(30, None);
+        // h/1, h/10…h/19, h/100…h/199, h/1000…h/1999: 1,111 earlier rows, found a screen
+        // ahead as the window moves.
+        assert!(h.len() < 1_111 && h.len() >= 30, "{}", h.len());
+        assert_eq!(h.newest(0).map(|e| e.url.as_str()), Some("http://h/1999"));
+        h.to_oldest(30);
+        assert_eq!(h.len(), 1_111);
+        h.prepare(30, None);
+        assert_eq!(
+            h.selected_entry().map(|e| e.url.as_str()),
+            Some("http://h/1")
+        );
+        h.set_filter("h/300");
+        h.prepare(30, None);
+        let urls: Vec<String> = (0..h.len())
+            .filter_map(|i| h.newest(i).map(|e| e.url.clone()))
+            .collect();
+        assert_eq!(
+            urls,
+            (3_000..3_010)
+                .rev()
+                .chain([300])
+                .map(|n| format!("http://h/{n}"))
+                .collect::<Vec<_>>(),
+            "this session's matches, then the earlier one"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod fixture;
 pub mod flow_map;
 pub mod form_model;
 pub mod history;
+pub mod history_archive;
 pub mod json_edit;
 pub mod keys;
 pub mod layout;
@@ -178,17 +179,27 @@ pub async fn run(opts: TuiOptions) -> i32 {
         chosen_theme,
         theme::names(user_dir.as_deref()),
     );
-    // History from earlier sessions is read in the background, after the first frame.
+    // Earlier sessions' rows are attached in the background, after the first frame (and
+    // after the history is open: an old `history.jsonl` is imported first); the pane
+    // then reads them from the database a window at a time.
     if let Some(dir) = opts.data_dir.clone() {
-        let limits = crate::history::store::RotationLimits::from_config(&opts.config.history);
         let tx = tx.clone();
+        let sink = opts.sink.clone();
         tokio::task::spawn_blocking(move || {
-            let loaded = crate::history::store::load(&dir, limits);
-            let entries = loaded.records.into_iter().map(|r| r.exchange).collect();
-            let _ = tx.send(Msg::HistoryLoaded {
-                entries,
-                skipped: loaded.skipped,
-            });
+            let mut warnings = sink.map(|s| s.take_open_warnings()).unwrap_or_default();
+            let opened = crate::history::db::query::Reader::open(&dir)
+                .and_then(|r| r.map(history_archive::Archive::open).transpose())
+                .map(Option::flatten);
+            let archive = match opened {
+                Ok(archive) => archive.map(Box::new),
+                Err(e) => {
+                    warnings.push(format!("history: {e}"));
+                    None
+                }
+            };
+            if archive.is_some() || !warnings.is_empty() {
+                let _ = tx.send(Msg::HistoryLoaded { archive, warnings });
+            }
         });
     }
     app.timeout = timeout;

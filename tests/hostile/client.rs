@@ -16,8 +16,9 @@ use paysecure_explorer::api::{
     ApiError, ClientConfig, Exchange, ExchangeKind, PaysecureClient, TransportKind,
 };
 use paysecure_explorer::card::luhn_ok;
+use paysecure_explorer::config::HistoryConfig;
+use paysecure_explorer::history::db::query::Reader;
 use paysecure_explorer::history::sink::Sink;
-use paysecure_explorer::history::store::RotationLimits;
 use proptest::prelude::*;
 use reqwest::Method;
 use serde_json::json;
@@ -296,7 +297,7 @@ fn assert_clean(s: &Secrets, files: &[(String, Vec<u8>)]) {
 
 fn run_case(rt: &tokio::runtime::Runtime, s: &Secrets, name: &str) {
     let store = Store::new(name);
-    let (sink, _) = Sink::open(&store.data(), RotationLimits::default());
+    let (sink, _) = Sink::open(&store.data(), &HistoryConfig::default());
     let shared = Arc::new(Mutex::new(s.clone()));
     let handler_secrets = shared.clone();
     let records = rt.block_on(async {
@@ -439,7 +440,7 @@ fn streaming_50_mib_child() {
     }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = Store::new("stream");
-    let (sink, _) = Sink::open(&store.data(), RotationLimits::default());
+    let (sink, _) = Sink::open(&store.data(), &HistoryConfig::default());
     rt.block_on(async {
         let addr = super::hostile_server::start(Arc::new(|target: &str, _: &[u8]| Reply::Stream {
             bytes: 50 * 1024 * 1024,
@@ -483,10 +484,10 @@ fn streaming_50_mib_child() {
             "{declared:?}"
         );
     });
-    let text = std::fs::read_to_string(store.data().join("history.jsonl")).expect("history");
+    let text = stored_lines(&store.data());
     assert!(
-        text.lines().all(|l| l.contains("response body over 8 MiB")),
-        "{text}"
+        !text.is_empty() && text.iter().all(|l| l.contains("response body over 8 MiB")),
+        "{text:?}"
     );
 }
 
@@ -494,11 +495,12 @@ fn streaming_50_mib_child() {
 fn a_big_answer_under_the_cap_is_recorded_cut_and_the_rotation_limit_holds() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = Store::new("big");
-    let limits = RotationLimits {
-        max_bytes: 256 * 1024,
-        keep_files: 1,
+    let config = HistoryConfig {
+        max_bytes: Some(256 * 1024),
+        keep_files: Some(1),
+        ..HistoryConfig::default()
     };
-    let (sink, _) = Sink::open(&store.data(), limits);
+    let (sink, _) = Sink::open(&store.data(), &config);
     rt.block_on(async {
         let addr = super::hostile_server::start(Arc::new(|_: &str, _: &[u8]| Reply::Full {
             status: 200,
@@ -517,12 +519,13 @@ fn a_big_answer_under_the_cap_is_recorded_cut_and_the_rotation_limit_holds() {
             assert_eq!(v["pad"].as_str().map(str::len), Some(3 * 1024 * 1024));
         }
     });
-    for entry in std::fs::read_dir(store.data()).expect("dir").flatten() {
-        let len = entry.metadata().expect("meta").len();
-        assert!(len <= limits.max_bytes, "{:?}: {len}", entry.path());
+    // Each record within its cap (a quarter of `max_bytes`), cut with a visible marker.
+    let lines = stored_lines(&store.data());
+    assert_eq!(lines.len(), 4);
+    for line in &lines {
+        assert!(line.len() <= 64 * 1024, "{} bytes", line.len());
+        assert!(line.contains("…[truncated "), "visible marker");
     }
-    let text = std::fs::read_to_string(store.data().join("history.jsonl")).expect("history");
-    assert!(text.contains("…[truncated "), "visible marker");
 }
 
 #[cfg(unix)]
@@ -530,7 +533,7 @@ fn a_big_answer_under_the_cap_is_recorded_cut_and_the_rotation_limit_holds() {
 fn a_fifo_as_the_history_file_is_refused_at_once_not_waited_on() {
     let store = Store::new("fifo");
     std::fs::create_dir_all(store.data()).expect("dir");
-    let fifo = store.data().join("history.jsonl");
+    let fifo = store.data().join("history.sqlite3");
     assert!(
         Command::new("mkfifo")
             .arg(&fifo)
@@ -564,6 +567,21 @@ fn a_fifo_as_the_history_file_is_refused_at_once_not_waited_on() {
     assert!(stderr.contains("FIFO"), "{stderr}");
     eprintln!("refused in {:?}", started.elapsed());
     assert!(is_fifo(&fifo), "left as it was");
+}
+
+/// Every stored record's JSON line, oldest first.
+fn stored_lines(data: &Path) -> Vec<String> {
+    let reader = Reader::open(data)
+        .expect("readable")
+        .expect("history there");
+    let mut lines = Vec::new();
+    reader
+        .each_record(None, None, false, |r| {
+            lines.push(serde_json::to_string(&r).expect("json"));
+            true
+        })
+        .expect("read");
+    lines
 }
 
 #[cfg(unix)]

@@ -52,8 +52,24 @@ const EXTERNAL_FOLLOW: Duration = Duration::from_secs(300);
 /// Between two status GETs of that follow-up.
 const EXTERNAL_POLL_EVERY: Duration = Duration::from_secs(2);
 
-/// Applies one message.
+/// Applies one message; then reads what the history pane will draw from the database
+/// (earlier sessions' rows are read a window at a time).
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = apply(app, msg);
+    if app.history.has_archive() {
+        let detail = match app.overlay {
+            Some(Overlay::Detail { index, .. }) => Some(index),
+            _ => None,
+        };
+        app.history.prepare(history_height(app), detail);
+        if let Some(e) = app.history.take_archive_error() {
+            app.notice = Some((Level::Error, e));
+        }
+    }
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         // The presenter screen takes the keyboard while a tour runs.
         Msg::Key(key) if key.kind != KeyEventKind::Release && app.presenter.is_some() => {
@@ -119,16 +135,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice = Some((Level::Error, e));
             vec![]
         }
-        Msg::HistoryLoaded { entries, skipped } => {
-            let count = entries.len();
-            app.history.prepend(entries);
-            if skipped > 0 {
-                app.notice = Some((
-                    Level::Warn,
-                    format!(
-                        "History: {skipped} unreadable record(s) skipped; the file is left as it was."
-                    ),
-                ));
+        Msg::HistoryLoaded { archive, warnings } => {
+            let count = archive.as_ref().map_or(0, |a| a.total());
+            if let Some(archive) = archive {
+                app.history.attach(*archive);
+            }
+            if !warnings.is_empty() {
+                app.notice = Some((Level::Warn, warnings.join(" · ")));
             } else if count > 0 && app.notice.is_none() {
                 app.notice = Some((
                     Level::Info,

@@ -50,7 +50,7 @@ pub(super) fn export(app: &mut App) -> Vec<Effect> {
         .filter(|f| !f.is_empty())
         .unwrap_or_else(|| "session".into());
     let path = dir.join(format!("paysecure-{scope}-{stamp}.har"));
-    let exchanges = app.history.shown().into_iter().cloned().collect();
+    let exchanges = app.history.export();
     vec![Effect::ExportHar { path, exchanges }]
 }
 

@@ -1,0 +1,213 @@
+//! The part of the history pane below this session's rows: earlier sessions' rows, read
+//! from `history.sqlite3` a window at a time. Only the rows on screen (list columns, no
+//! bodies) and the whole record of the selected row (or the one the detail shows) are
+//! kept in memory, so a million rows cost what a screenful does.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::api::Exchange;
+use crate::history::db::query::Reader;
+
+/// Rows kept from the last windows read (list columns only).
+const ROW_CACHE: usize = 2_048;
+/// Matches found before the filter's first screen is drawn; more as the user scrolls.
+pub const FIRST_MATCHES: usize = 200;
+/// How long End may search for the last match of a filter before it shows what it has.
+const FIND_ALL_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most matches an archive filter ever holds (`seq`s, 8 bytes each).
+const MAX_MATCHES: usize = 1_000_000;
+
+/// The filter over the archive: matching `seq`s newest first, found so far.
+#[derive(Debug, Clone)]
+struct Matches {
+    needle: String,
+    seqs: Vec<i64>,
+    more_below: Option<i64>,
+}
+
+/// Earlier sessions' rows, `seq` ≤ `newest` (rows stored after the pane opened are this
+/// session's, shown above).
+#[derive(Debug, Clone)]
+pub struct Archive {
+    reader: Arc<Mutex<Reader>>,
+    newest: i64,
+    oldest: i64,
+    rows: HashMap<i64, Exchange>,
+    full: Vec<(i64, Exchange)>,
+    matches: Option<Matches>,
+    /// Why the last read failed (shown once by whoever asks).
+    pub error: Option<String>,
+}
+
+impl Archive {
+    /// The rows of `reader` as they are now; `None` when there are none.
+    pub fn open(reader: Reader) -> Result<Option<Archive>, String> {
+        let Some((oldest, newest)) = reader.bounds().map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        Ok(Some(Archive {
+            reader: Arc::new(Mutex::new(reader)),
+            newest,
+            oldest,
+            rows: HashMap::new(),
+            full: Vec::new(),
+            matches: None,
+            error: None,
+        }))
+    }
+
+    fn reader(&self) -> std::sync::MutexGuard<'_, Reader> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Rows shown (all, or those matching the filter found so far).
+    pub fn len(&self) -> usize {
+        match &self.matches {
+            Some(m) => m.seqs.len(),
+            None => usize::try_from(self.newest - self.oldest + 1).unwrap_or(0),
+        }
+    }
+
+    /// Whether no row is shown.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Rows there are, filtered or not.
+    pub fn total(&self) -> usize {
+        usize::try_from(self.newest - self.oldest + 1).unwrap_or(0)
+    }
+
+    /// Whether a filter may match more rows than found so far.
+    pub fn more_to_find(&self) -> bool {
+        self.matches
+            .as_ref()
+            .is_some_and(|m| m.more_below.is_some())
+    }
+
+    fn seq_at(&self, i: usize) -> Option<i64> {
+        match &self.matches {
+            Some(m) => m.seqs.get(i).copied(),
+            None => {
+                let seq = self.newest - i64::try_from(i).ok()?;
+                (seq >= self.oldest).then_some(seq)
+            }
+        }
+    }
+
+    /// Row `i` (0 = newest) when read: the whole record if it was asked for, else the
+    /// list columns.
+    pub fn get(&self, i: usize) -> Option<&Exchange> {
+        let seq = self.seq_at(i)?;
+        self.full
+            .iter()
+            .find(|(s, _)| *s == seq)
+            .map(|(_, e)| e)
+            .or_else(|| self.rows.get(&seq))
+    }
+
+    /// Sets (or with `None` clears) the filter: its first screen of matches is found now.
+    pub fn set_filter(&mut self, needle: Option<&str>) {
+        self.matches = needle.map(|needle| Matches {
+            needle: needle.to_string(),
+            seqs: Vec::new(),
+            more_below: Some(self.newest + 1),
+        });
+        self.find_more(FIRST_MATCHES);
+    }
+
+    /// Finds up to `want` more matches of the filter.
+    fn find_more(&mut self, want: usize) {
+        let Some(m) = &self.matches else { return };
+        let Some(below) = m.more_below else { return };
+        let want = want.min(MAX_MATCHES.saturating_sub(m.seqs.len()));
+        let found = self.reader().search(&m.needle, below, want);
+        let Some(m) = &mut self.matches else { return };
+        match found {
+            Ok(hits) => {
+                m.seqs.extend(hits.seqs);
+                m.more_below = hits.more_below.filter(|_| m.seqs.len() < MAX_MATCHES);
+            }
+            Err(e) => {
+                m.more_below = None;
+                self.error = Some(format!("history: {e}"));
+            }
+        }
+    }
+
+    /// Finds every match (End on a filtered history), for at most [`FIND_ALL_BUDGET`]:
+    /// End again goes on.
+    pub fn find_all(&mut self) {
+        let started = std::time::Instant::now();
+        while self.more_to_find() && started.elapsed() < FIND_ALL_BUDGET {
+            self.find_more(10_000);
+        }
+    }
+
+    /// Reads rows `from..from + count` (0 = newest) and the whole records of `full`.
+    pub fn prepare(&mut self, from: usize, count: usize, full: &[usize]) {
+        // A filter's matches run ahead of the window by a screen.
+        if self.more_to_find() && from + 2 * count >= self.len() {
+            self.find_more(2 * count + FIRST_MATCHES);
+        }
+        let missing = (from..from + count)
+            .filter_map(|i| self.seq_at(i))
+            .any(|seq| !self.rows.contains_key(&seq));
+        if missing {
+            if self.rows.len() + count > ROW_CACHE {
+                self.rows.clear();
+            }
+            let read = self.read_rows(from, count);
+            self.rows.extend(read);
+        }
+        let wanted: Vec<i64> = full.iter().filter_map(|i| self.seq_at(*i)).collect();
+        self.full.retain(|(s, _)| wanted.contains(s));
+        for seq in wanted {
+            if self.full.iter().any(|(s, _)| *s == seq) {
+                continue;
+            }
+            let read = self.reader().record(seq);
+            match read {
+                Ok(Some(record)) => self.full.push((seq, record.exchange)),
+                Ok(None) => {}
+                Err(e) => self.error = Some(format!("history: {e}")),
+            }
+        }
+    }
+
+    fn read_rows(&mut self, from: usize, count: usize) -> Vec<(i64, Exchange)> {
+        let reader = self.reader();
+        let read = match &self.matches {
+            // Unfiltered rows are consecutive: one range read.
+            None => match self.seq_at(from) {
+                Some(top) => reader.rows_below(top, count),
+                None => Ok(Vec::new()),
+            },
+            Some(_) => (from..from + count)
+                .filter_map(|i| self.seq_at(i))
+                .map(|seq| reader.row(seq).map(|row| row.map(|r| (seq, r))))
+                .filter_map(Result::transpose)
+                .collect(),
+        };
+        drop(reader);
+        read.unwrap_or_else(|e| {
+            self.error = Some(format!("history: {e}"));
+            Vec::new()
+        })
+    }
+
+    /// The whole records of the rows shown, oldest first, at most `max` of the newest
+    /// (an export).
+    pub fn records(&self, max: usize) -> Vec<Exchange> {
+        let count = self.len().min(max);
+        let reader = self.reader();
+        let mut out: Vec<Exchange> = (0..count)
+            .filter_map(|i| self.seq_at(i))
+            .filter_map(|seq| reader.record(seq).ok().flatten())
+            .map(|r| r.exchange)
+            .collect();
+        out.reverse();
+        out
+    }
+}
