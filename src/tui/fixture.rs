@@ -397,6 +397,8 @@ pub fn presenter(width: u16, height: u16) -> App {
         },
         otp: (step == 3 || step == 4).then(|| "123456".to_string()),
         next: kinds.get(step).copied(),
+        // The issuer challenged this card: its callback answered with the OTP page.
+        frictionless: (step >= 3).then_some(false),
         purchase_id: (step > 0).then(|| PURCHASE_ID.to_string()),
         results: vec![],
     };

@@ -104,16 +104,40 @@ fn auto_play_moves_on_at_its_pace_and_a_toggles_it() {
 }
 
 #[test]
-fn the_screen_shows_the_servers_status_progress_and_steps_at_both_sizes() {
+fn the_screen_shows_the_servers_status_progress_and_the_flow_map_at_both_sizes() {
     for (w, h) in [(120, 40), (80, 24)] {
         let app = fixture::presenter(w, h);
         let s = screen(&app);
         assert!(s.contains("E R R O R"), "{s}");
         assert!(s.contains("Insufficient fund"), "{s}");
         assert!(s.contains("stop 4/8 · step 7/7"), "{s}");
-        assert!(s.contains("▶ status GET"), "{s}");
-        assert!(s.contains("✔ 3-D Secure OTP"), "{s}");
+        assert!(s.contains("Flow map · insufficient-funds"), "{s}");
+        // The step on screen is highlighted on its arrow; the challenge this card met
+        // is done and the frictionless path skipped.
+        assert!(s.contains("▸✓ 9 status GET"), "{s}");
+        assert!(s.contains("▸ ✓ done: status GET"), "{s}");
+        assert!(s.contains("✓ 6 3DS challenge"), "{s}");
+        assert!(s.contains("– 5 frictionless"), "{s}");
         assert!(s.contains("Space/→ next"), "{s}");
+    }
+}
+
+#[test]
+fn steps_without_an_arrow_are_listed_under_the_map_and_the_next_one_is_current() {
+    use crate::flow::tour::StepKind;
+    use crate::flow::tour::engine::StepLine;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut app = fixture::presenter(w, h);
+        if let Some(view) = app.presenter.as_mut().and_then(|p| p.views.get_mut(2)) {
+            view.steps.push(StepLine {
+                kind: StepKind::Verify,
+                state: crate::flow::tour::StepState::Pending,
+            });
+            view.next = Some(StepKind::Verify);
+        }
+        let s = screen(&app);
+        assert!(s.contains("also in this stop:"), "{s}");
+        assert!(s.contains("▶ verify signature"), "{s}");
     }
 }
 

@@ -87,6 +87,9 @@ pub struct TourView {
     pub otp: Option<String>,
     /// The step the next advance runs.
     pub next: Option<StepKind>,
+    /// What the callback answered: a 302 at once (`true`, frictionless) or the issuer's
+    /// challenge page (`false`); `None` before it ran or when it did not.
+    pub frictionless: Option<bool>,
     pub purchase_id: Option<String>,
     /// Finished stops.
     pub results: Vec<StopResult>,
@@ -104,6 +107,8 @@ pub(super) struct StopRun {
     pub facts: Vec<String>,
     pub form_url: Option<String>,
     pub browser: Option<BrowserResult>,
+    /// What the callback answered (see [`TourView::frictionless`]).
+    pub frictionless: Option<bool>,
     /// The webhook seen for the purchase: status, signature, verdict of the merchant stub.
     pub webhook: Option<run_step::SeenWebhook>,
 }
@@ -121,6 +126,7 @@ impl StopRun {
             facts: Vec::new(),
             form_url: None,
             browser: None,
+            frictionless: None,
             webhook: None,
         }
     }
@@ -314,6 +320,7 @@ impl TourEngine {
                 None
             },
             next,
+            frictionless: run.frictionless,
             purchase_id: run.flow.purchase_id().map(str::to_string),
             results: self.results.clone(),
         }
