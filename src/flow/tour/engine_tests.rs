@@ -71,7 +71,7 @@ async fn every_default_stop_reaches_its_expected_status() {
                 assert!(
                     facts.contains("checked here with the published key: ✓ valid")
                         && facts.contains("the merchant stub said: ✓ valid")
-                        && facts.contains("(one letter changed): ✗ invalid"),
+                        && facts.contains("same signature: ✗ invalid"),
                     "{facts}"
                 );
                 checked_locally = true;

@@ -52,11 +52,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &Presenter) {
     ])
     .areas(body);
     if view.phase == Phase::Finished {
-        draw_summary(frame, left, theme, view);
+        // The summary covers every stop: it takes the whole width, no one stop's map.
+        draw_summary(frame, body, theme, view);
     } else {
         draw_stop(frame, left, theme, view, p);
+        draw_map(frame, right, theme, view);
     }
-    draw_map(frame, right, theme, view);
     draw_footer(frame, footer, theme, p);
 }
 
