@@ -433,6 +433,56 @@ pub fn presenter(width: u16, height: u16) -> App {
     app
 }
 
+/// The sandbox's signature of `{PURCHASE_ID}|PAID|brd_fixture` (made once with its
+/// published test key and `openssl dgst -sha256 -sign`; PKCS#1 v1.5 is deterministic).
+const FIXTURE_SIGNATURE: &str = "oQ8b0RUUUv2sLfdzVk5kzxq10cDD6B/Cfch6Dw+gMBo2jPeincJ9+ceLmD8O76NrsY2hENLB/OP5cg0td8pqHYZp6QzqZOFmu5X6ZPsJ85AKv/K8wHJrPS8VunPZgk5L8HMg/4OBLEoGGacYpgzCWFPipHB5bcWm4orXy3mvNSDTqCBXJEcFuAdXd/c7HQNbk7a2+jSGwOJeFNJuaVHRJeVxm9Pt9rHaeEp2FtJoOVUHFH+LFsrFtllLk/rgE9RSsnrbsWGEw96rK+S3P64/3YFby/bcboUmT43yfU9U9bMkbNGgYlRWHlvWVm3sNJsK6ABbZ05YX/YCeiGj7tq27w==";
+
+/// Presenter mode at the last stop's signature check: every step done, the check made
+/// here (the real verification of a real signature) beside the merchant stub's verdict.
+pub fn presenter_verify(width: u16, height: u16) -> App {
+    use crate::flow::tour::engine::StepLine;
+    use crate::flow::tour::{StepKind, StepState, signature_check};
+    let mut app = presenter(width, height);
+    let public_key = include_str!("../sandbox/keys/webhook-signing-key.pub.pem");
+    let check = signature_check::check(
+        Ok(public_key),
+        PURCHASE_ID,
+        "paid",
+        "brd_fixture",
+        Some(FIXTURE_SIGNATURE),
+        true,
+    );
+    if let Some(view) = app.presenter.as_mut().and_then(|p| p.views.last_mut()) {
+        view.stop_index = 7;
+        view.stop_title = "Checking the webhook's signature".into();
+        view.scenario = "happy-3ds".into();
+        view.expect = "paid".into();
+        view.status = Some("paid".into());
+        view.reason = None;
+        view.steps = [
+            StepKind::Create,
+            StepKind::S2s,
+            StepKind::Callback,
+            StepKind::Challenge,
+            StepKind::Redirect,
+            StepKind::Webhook,
+            StepKind::Status,
+            StepKind::Verify,
+        ]
+        .into_iter()
+        .map(|kind| StepLine {
+            kind,
+            state: StepState::Done,
+        })
+        .collect();
+        view.step_number = 8;
+        view.next = None;
+        view.narration = "Your server checks that signature with Paysecure's public key before trusting the status. A forged webhook fails this check.".into();
+        view.facts = check.lines;
+    }
+    app
+}
+
 /// A browser exchange (the app acting as the customer's browser) at `T0_MS + offset_ms`.
 fn browser_exchange(method: &str, url: &str, status: u16, offset_ms: i64) -> Exchange {
     Exchange {

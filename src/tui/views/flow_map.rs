@@ -96,24 +96,16 @@ enum Caption {
     Step,
 }
 
-/// Draws `progress` for a presenter's tour: `shown` is the step on screen, highlighted
-/// and described under the diagram.
-pub fn draw_tour(
-    frame: &mut Frame,
-    area: Rect,
+/// The lines of `progress` for a presenter's tour, `width` × at most `height`: `shown`
+/// is the step on screen, highlighted and described under the diagram.
+pub fn tour_lines(
+    width: usize,
+    height: usize,
     progress: &FlowProgress,
     t: &Theme,
     shown: Option<usize>,
-) {
-    let lines = lines_with(
-        area.width as usize,
-        area.height as usize,
-        progress,
-        t,
-        shown,
-        Caption::Step,
-    );
-    frame.render_widget(Paragraph::new(lines), area);
+) -> Vec<Line<'static>> {
+    lines_with(width, height, progress, t, shown, Caption::Step)
 }
 
 fn lines_with(

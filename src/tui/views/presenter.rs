@@ -336,28 +336,26 @@ fn draw_map(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView) {
     let extra_rows = if extras.is_empty() {
         0
     } else {
-        extras.len() as u16 + 1
+        extras.len() + 2
     };
-    let [map_area, extras_area] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(extra_rows.min(inner.height / 2)),
-    ])
-    .areas(inner);
-    flow_map::draw_tour(
-        frame,
-        map_area,
+    let width = inner.width as usize;
+    // The extras follow the map at once; the map keeps at least half the height.
+    let map_rows =
+        (inner.height as usize).saturating_sub(extra_rows.min(inner.height as usize / 2));
+    let mut lines = flow_map::tour_lines(
+        width,
+        map_rows,
         &map::progress(view),
         theme,
         map::shown_arrow(view),
     );
-    if extras.is_empty() {
-        return;
+    if !extras.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            fit("also in this stop:", width),
+            Style::default().fg(theme.muted),
+        )));
     }
-    let width = extras_area.width as usize;
-    let mut lines = vec![Line::from(Span::styled(
-        fit("also in this stop:", width),
-        Style::default().fg(theme.muted),
-    ))];
     for (line, shown) in &extras {
         let marker = if *shown { "▸" } else { " " };
         let mut row = step_row(theme, line, width.saturating_sub(1));
@@ -368,7 +366,8 @@ fn draw_map(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView) {
             .insert(0, Span::styled(marker, Style::default().fg(theme.accent)));
         lines.push(row);
     }
-    frame.render_widget(Paragraph::new(lines), extras_area);
+    lines.truncate(inner.height as usize);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, p: &Presenter) {
