@@ -385,6 +385,19 @@ pub fn presenter(width: u16, height: u16) -> App {
                 } else {
                     StepState::Pending
                 },
+                // What the sandbox answers at each step of this scenario.
+                note: (i < step).then(|| {
+                    [
+                        "CREATED",
+                        "202 pending",
+                        "200 challenge page",
+                        "302",
+                        "failure page",
+                        "signature ✓",
+                        "ERROR",
+                    ][i]
+                        .to_string()
+                }),
             })
             .collect(),
         narration: narration.into(),
@@ -473,6 +486,7 @@ pub fn presenter_verify(width: u16, height: u16) -> App {
         .map(|kind| StepLine {
             kind,
             state: StepState::Done,
+            note: None,
         })
         .collect();
         view.step_number = 8;

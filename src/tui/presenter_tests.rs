@@ -132,6 +132,7 @@ fn steps_without_an_arrow_are_listed_under_the_map_and_the_next_one_is_current()
             view.steps.push(StepLine {
                 kind: StepKind::Verify,
                 state: crate::flow::tour::StepState::Pending,
+                note: None,
             });
             view.next = Some(StepKind::Verify);
         }

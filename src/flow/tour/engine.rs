@@ -59,6 +59,9 @@ pub enum Phase {
 pub struct StepLine {
     pub kind: StepKind,
     pub state: StepState,
+    /// What the server answered at this step, in a few words (`202 pending`, `302`,
+    /// `PAID`); `None` before it ran or when nothing was answered.
+    pub note: Option<String>,
 }
 
 /// Everything the presenter screen shows, as plain data (cloned into the UI).
@@ -99,6 +102,10 @@ pub struct TourView {
 pub(super) struct StopRun {
     pub plan: Vec<StepKind>,
     pub states: Vec<StepState>,
+    /// What the server answered at each step of `plan` (see [`StepLine::note`]).
+    pub notes: Vec<Option<String>>,
+    /// The answer of the step running, moved into `notes` when it ends.
+    pub note: Option<String>,
     /// Index in `plan` of the step shown; `None` in the intro.
     pub pos: Option<usize>,
     pub flow: Flow,
@@ -118,6 +125,8 @@ impl StopRun {
         let plan = stop.map(plan_for).unwrap_or_default();
         StopRun {
             states: vec![StepState::Pending; plan.len()],
+            notes: vec![None; plan.len()],
+            note: None,
             plan,
             pos: None,
             flow: Flow::new(),
@@ -223,6 +232,7 @@ impl TourEngine {
                 self.run.states[i] = StepState::Current;
                 let kind = self.run.plan[i];
                 let outcome = run_step::run(kind, &stop, &self.target, &mut self.run).await;
+                self.run.notes[i] = self.run.note.take();
                 self.run.states[i] = match outcome {
                     StepOutcome::Done => StepState::Done,
                     StepOutcome::Failed => StepState::Failed,
@@ -305,9 +315,11 @@ impl TourEngine {
                 .plan
                 .iter()
                 .zip(&run.states)
-                .map(|(kind, state)| StepLine {
+                .zip(&run.notes)
+                .map(|((kind, state), note)| StepLine {
                     kind: *kind,
                     state: *state,
+                    note: note.clone(),
                 })
                 .collect(),
             narration,

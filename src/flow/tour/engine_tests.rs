@@ -145,6 +145,9 @@ async fn paths_mark_their_steps() {
             let on_map = map::progress(&v);
             assert_eq!(on_map.state_of(Arrow::Frictionless), StepState::Done);
             assert_eq!(on_map.state_of(Arrow::Challenge), StepState::Skipped);
+            // The callback's own answer, as the server gave it.
+            let frictionless = on_map.steps.iter().find(|s| s.kind == Arrow::Frictionless);
+            assert_eq!(frictionless.and_then(|s| s.note.as_deref()), Some("302"));
         }
     }
     // Stops 3 and 4 reach ERROR with the server's reason; stop 5's S2S call fails.

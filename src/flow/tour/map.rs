@@ -1,7 +1,8 @@
 //! A tour stop drawn on the flow map: the engine's step outcomes (what the server answered
 //! at each step) turned into the [`FlowProgress`] the explorer's map draws, in the same
 //! step vocabulary and states. Steps the map has no arrow for (refund, settle, verify)
-//! are the stop's extras, listed beside it.
+//! are the stop's extras, listed beside it. Each arrow carries what the server answered
+//! at its step (`202 pending`, `302`, `PAID`), as the explorer's map carries its row's.
 
 use super::engine::{StepLine, TourView};
 use super::step::{StepKind, StepState};
@@ -20,6 +21,11 @@ pub fn arrow_of(kind: StepKind) -> Option<progress::StepKind> {
         StepKind::Status => Some(P::StatusGet),
         StepKind::Refund | StepKind::Settle | StepKind::Verify => None,
     }
+}
+
+/// What the server answered at a tour step.
+fn note_in(view: &TourView, kind: StepKind) -> Option<String> {
+    view.steps.iter().find(|l| l.kind == kind)?.note.clone()
 }
 
 /// The state of a tour step, with the step the tour runs next drawn as current.
@@ -47,15 +53,17 @@ pub fn progress(view: &TourView) -> FlowProgress {
         .map(|&kind| {
             let (state, note) = match kind {
                 P::CallbackUrl => (callback_url_state(s2s, callback), None),
-                P::Frictionless => (frictionless_state(view.frictionless, callback), None),
+                P::Frictionless => (
+                    frictionless_state(view.frictionless, callback),
+                    note_in(view, StepKind::Callback).filter(|_| view.frictionless == Some(true)),
+                ),
                 P::Challenge if view.frictionless == Some(true) => (StepState::Skipped, None),
                 _ => {
                     let tour_step = StepKind::ALL
                         .into_iter()
-                        .find(|k| arrow_of(*k) == Some(kind))
-                        .and_then(|k| state_in(view, k));
-                    match tour_step {
-                        Some(state) => (state, None),
+                        .find(|k| arrow_of(*k) == Some(kind));
+                    match tour_step.and_then(|k| state_in(view, k)) {
+                        Some(state) => (state, tour_step.and_then(|k| note_in(view, k))),
                         None => (
                             StepState::Pending,
                             Some("not watched in this stop".to_string()),
@@ -116,6 +124,7 @@ pub fn extras(view: &TourView) -> Vec<(StepLine, bool)> {
                 StepLine {
                     kind: l.kind,
                     state,
+                    note: l.note.clone(),
                 },
                 view.step_number == i + 1,
             )
@@ -135,6 +144,7 @@ mod tests {
             .map(|(kind, state)| StepLine {
                 kind: *kind,
                 state: *state,
+                note: None,
             })
             .collect();
         let next = steps
@@ -193,6 +203,36 @@ mod tests {
             ]
         );
         assert_eq!(shown_arrow(&v), Some(6), "the redirect is on screen");
+    }
+
+    #[test]
+    fn each_arrow_carries_what_the_server_answered_at_its_step() {
+        let mut v = view(
+            &[
+                (K::Create, Done),
+                (K::S2s, Done),
+                (K::Callback, Done),
+                (K::Challenge, Skipped),
+            ],
+            3,
+            Some(true),
+        );
+        for (line, note) in v.steps.iter_mut().zip(["CREATED", "202 pending", "302"]) {
+            line.note = Some(note.into());
+        }
+        let p = progress(&v);
+        let notes: Vec<Option<&str>> = p.steps.iter().map(|s| s.note.as_deref()).collect();
+        assert_eq!(
+            notes[..6],
+            [
+                Some("CREATED"),
+                Some("202 pending"),
+                None,
+                Some("302"),
+                Some("302"),
+                None
+            ]
+        );
     }
 
     #[test]

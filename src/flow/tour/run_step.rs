@@ -49,6 +49,7 @@ pub(super) async fn run(
     run: &mut StopRun,
 ) -> StepOutcome {
     run.facts.clear();
+    run.note = None;
     match kind {
         StepKind::Create => create(stop, target, run).await,
         StepKind::S2s => s2s(stop, target, run).await,
@@ -85,12 +86,14 @@ fn error_line(e: &ApiError) -> String {
 /// Takes a purchase the server returned: its status and reason are what the screen shows.
 fn took(run: &mut StopRun, purchase: &Purchase) {
     run.status = Some(clean(&purchase.status));
+    run.note = Some(clean(&purchase.status).to_ascii_uppercase());
     run.reason = purchase.error_msg.as_deref().map(clean);
 }
 
 fn failed(run: &mut StopRun, what: &str, e: &ApiError) -> StepOutcome {
     let line = error_line(e);
     run.facts.push(format!("{what}: {line}"));
+    run.note = Some(line.clone());
     run.reason = Some(line);
     StepOutcome::Failed
 }
@@ -135,6 +138,7 @@ async fn s2s(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome
     match result {
         Ok(S2sOutcome::Pending { .. }) => {
             run.status = Some("pending".into());
+            run.note = Some("202 pending".into());
             run.reason = None;
             run.facts.push(format!(
                 "POST /p/{id}/?s2s=true (card {card}) → 202 pending with a callback_url"
@@ -169,6 +173,7 @@ async fn callback(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
     match browser::open_callback(&target.client, &url, &target.urls, target.fetch_landing).await {
         Ok(CallbackPage::Redirected(done)) => {
             run.frictionless = Some(true);
+            run.note = Some("302".into());
             run.skip(&[StepKind::Challenge]);
             run.facts
                 .push("GET callback_url → 302: frictionless, the issuer did not challenge".into());
@@ -178,6 +183,7 @@ async fn callback(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
         }
         Ok(CallbackPage::Challenge { form_url }) => {
             run.frictionless = Some(false);
+            run.note = Some("200 challenge page".into());
             run.facts
                 .push("GET callback_url → 200: the issuer's challenge page asks for a code".into());
             run.form_url = Some(form_url);
@@ -208,6 +214,7 @@ async fn challenge(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepO
     run.flow.on_browser(result.clone());
     match result {
         Ok(done) => {
+            run.note = Some("302".into());
             run.facts.push(format!(
                 "POST the challenge form with OTP {} → redirect",
                 clean(&otp)
@@ -226,12 +233,16 @@ fn redirect(run: &mut StopRun) -> StepOutcome {
     let Some(done) = &run.browser else {
         return StepOutcome::Skipped;
     };
-    let page = match done.landed {
-        Some(Landed::Success) => "your success page",
-        Some(Landed::Failure) => "your failure page",
-        Some(Landed::Pending) => "your pending page",
-        None => "a page that is none of the purchase's redirects",
+    let (page, short) = match done.landed {
+        Some(Landed::Success) => ("your success page", "success page"),
+        Some(Landed::Failure) => ("your failure page", "failure page"),
+        Some(Landed::Pending) => ("your pending page", "pending page"),
+        None => (
+            "a page that is none of the purchase's redirects",
+            "another page",
+        ),
     };
+    run.note = Some(short.into());
     let path = reqwest::Url::parse(&done.landing_url)
         .map(|u| u.path().to_string())
         .unwrap_or_else(|_| done.landing_url.clone());
@@ -286,6 +297,8 @@ async fn webhook(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
                 seen.status
             ));
             let ok = seen.signature_valid;
+            // The explorer's map says the same of a webhook row.
+            run.note = Some(if ok { "signature ✓" } else { "signature ✗" }.into());
             run.webhook = Some(seen);
             return if ok {
                 StepOutcome::Done
@@ -426,6 +439,14 @@ async fn verify(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
         seen.signature_valid,
     );
     run.facts.extend(result.lines);
+    run.note = Some(
+        match result.local {
+            Some(true) => "✓ valid, checked here",
+            Some(false) => "✗ invalid, checked here",
+            None => "not checked here",
+        }
+        .into(),
+    );
     if result.local.unwrap_or(seen.signature_valid) {
         StepOutcome::Done
     } else {

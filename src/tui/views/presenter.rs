@@ -315,8 +315,16 @@ fn step_row(theme: &Theme, line: &StepLine, width: usize) -> Line<'static> {
         StepState::Failed => " (failed)",
         _ => "",
     };
+    let answer = line
+        .note
+        .as_deref()
+        .map_or(String::new(), |n| format!(" · {n}"));
     let text = fit(
-        &format!("{} {}{word}", line.state.symbol(), line.kind.label()),
+        &format!(
+            "{} {}{word}{answer}",
+            line.state.symbol(),
+            line.kind.label()
+        ),
         width,
     );
     Line::from(Span::styled(text, style))
