@@ -64,10 +64,7 @@ pub fn progress(view: &TourView) -> FlowProgress {
                         .find(|k| arrow_of(*k) == Some(kind));
                     match tour_step.and_then(|k| state_in(view, k)) {
                         Some(state) => (state, tour_step.and_then(|k| note_in(view, k))),
-                        None => (
-                            StepState::Pending,
-                            Some("not watched in this stop".to_string()),
-                        ),
+                        None => (StepState::Pending, Some("not watched here".to_string())),
                     }
                 }
             };
@@ -280,7 +277,7 @@ mod tests {
                 Done, Done, Done, Done, Skipped, Current, Pending, Pending, Pending
             ]
         );
-        assert_eq!(p.steps[7].note.as_deref(), Some("not watched in this stop"));
+        assert_eq!(p.steps[7].note.as_deref(), Some("not watched here"));
         let extras = extras(&v);
         assert_eq!(extras.len(), 1);
         assert_eq!((extras[0].0.kind, extras[0].0.state), (K::Refund, Pending));
