@@ -178,3 +178,30 @@ fn a_step_that_ends_while_looking_back_does_not_pull_the_screen_forward() {
     let p = app.presenter.as_ref().expect("presenter");
     assert_eq!((p.shown, p.views.len(), p.busy), (1, 4, false));
 }
+
+#[test]
+fn the_presenter_and_its_map_draw_at_any_size_without_a_panic() {
+    // Straight to the presenter view (below the app's minimum size the app shows its
+    // notice instead): the map region and the narration share whatever width there is.
+    for (w, h) in [
+        (1u16, 1u16),
+        (20, 5),
+        (40, 12),
+        (60, 20),
+        (79, 23),
+        (80, 24),
+        (200, 60),
+    ] {
+        for make in [fixture::presenter, fixture::presenter_verify] {
+            let app = make(w, h);
+            let Some(p) = app.presenter.as_deref() else {
+                panic!("the fixture has a presenter");
+            };
+            let mut terminal =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+            terminal
+                .draw(|f| super::views::presenter::draw(f, f.area(), &app, p))
+                .expect("draw");
+        }
+    }
+}
