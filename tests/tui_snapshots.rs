@@ -470,12 +470,27 @@ fn presenter_step() {
 }
 
 #[test]
+fn presenter_verify() {
+    // The webhook stop's last step: the signature checked here with the published key,
+    // what the merchant stub said, a forged status failing; the map beside it, the
+    // verify step listed under the map (it has no arrow).
+    both("presenter_verify", fixture::presenter_verify);
+}
+
+#[test]
 fn presenter_renders_in_every_theme() {
     for name in ["dark", "light", "high-contrast", "colorblind"] {
-        let mut app = fixture::presenter(80, 24);
-        app.theme = paysecure_explorer::tui::theme::load(name, None).expect("theme");
-        let screen = render(&app);
-        assert!(screen.contains("E R R O R"), "{name}: {screen}");
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut app = fixture::presenter(w, h);
+            app.theme = paysecure_explorer::tui::theme::load(name, None).expect("theme");
+            let screen = render(&app);
+            assert!(screen.contains("E R R O R"), "{name}: {screen}");
+            assert!(
+                screen.contains("Flow map · insufficient-funds"),
+                "{name}: {screen}"
+            );
+            assert!(screen.contains("▸✓ 9 status GET"), "{name}: {screen}");
+        }
     }
 }
 

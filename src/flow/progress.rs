@@ -103,6 +103,21 @@ impl StepKind {
         }
     }
 
+    /// [`StepKind::title`] in at most 13 characters, for a narrow map.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            StepKind::Create => "create",
+            StepKind::S2s => "S2S payment",
+            StepKind::CallbackUrl => "202 + cb URL",
+            StepKind::BrowserOpens => "browser opens",
+            StepKind::Frictionless => "frictionless",
+            StepKind::Challenge => "3DS challenge",
+            StepKind::Redirect => "redirect",
+            StepKind::Webhook => "webhook",
+            StepKind::StatusGet => "status GET",
+        }
+    }
+
     /// The message on the wire.
     pub fn wire(self) -> &'static str {
         match self {

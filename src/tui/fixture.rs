@@ -385,6 +385,19 @@ pub fn presenter(width: u16, height: u16) -> App {
                 } else {
                     StepState::Pending
                 },
+                // What the sandbox answers at each step of this scenario.
+                note: (i < step).then(|| {
+                    [
+                        "CREATED",
+                        "202 pending",
+                        "200 challenge page",
+                        "302",
+                        "failure page",
+                        "signature ✓",
+                        "ERROR",
+                    ][i]
+                        .to_string()
+                }),
             })
             .collect(),
         narration: narration.into(),
@@ -397,6 +410,8 @@ pub fn presenter(width: u16, height: u16) -> App {
         },
         otp: (step == 3 || step == 4).then(|| "123456".to_string()),
         next: kinds.get(step).copied(),
+        // The issuer challenged this card: its callback answered with the OTP page.
+        frictionless: (step >= 3).then_some(false),
         purchase_id: (step > 0).then(|| PURCHASE_ID.to_string()),
         results: vec![],
     };
@@ -428,6 +443,57 @@ pub fn presenter(width: u16, height: u16) -> App {
         note: None,
         since: std::time::Instant::now(),
     }));
+    app
+}
+
+/// The sandbox's signature of `{PURCHASE_ID}|PAID|brd_fixture` (made once with its
+/// published test key and `openssl dgst -sha256 -sign`; PKCS#1 v1.5 is deterministic).
+const FIXTURE_SIGNATURE: &str = "oQ8b0RUUUv2sLfdzVk5kzxq10cDD6B/Cfch6Dw+gMBo2jPeincJ9+ceLmD8O76NrsY2hENLB/OP5cg0td8pqHYZp6QzqZOFmu5X6ZPsJ85AKv/K8wHJrPS8VunPZgk5L8HMg/4OBLEoGGacYpgzCWFPipHB5bcWm4orXy3mvNSDTqCBXJEcFuAdXd/c7HQNbk7a2+jSGwOJeFNJuaVHRJeVxm9Pt9rHaeEp2FtJoOVUHFH+LFsrFtllLk/rgE9RSsnrbsWGEw96rK+S3P64/3YFby/bcboUmT43yfU9U9bMkbNGgYlRWHlvWVm3sNJsK6ABbZ05YX/YCeiGj7tq27w==";
+
+/// Presenter mode at the last stop's signature check: every step done, the check made
+/// here (the real verification of a real signature) beside the merchant stub's verdict.
+pub fn presenter_verify(width: u16, height: u16) -> App {
+    use crate::flow::tour::engine::StepLine;
+    use crate::flow::tour::{StepKind, StepState, signature_check};
+    let mut app = presenter(width, height);
+    let public_key = include_str!("../sandbox/keys/webhook-signing-key.pub.pem");
+    let check = signature_check::check(
+        Ok(public_key),
+        PURCHASE_ID,
+        "paid",
+        "brd_fixture",
+        Some(FIXTURE_SIGNATURE),
+        true,
+    );
+    if let Some(view) = app.presenter.as_mut().and_then(|p| p.views.last_mut()) {
+        view.stop_index = 7;
+        view.stop_title = "Checking the webhook's signature".into();
+        view.scenario = "happy-3ds".into();
+        view.expect = "paid".into();
+        view.status = Some("paid".into());
+        view.reason = None;
+        view.steps = [
+            StepKind::Create,
+            StepKind::S2s,
+            StepKind::Callback,
+            StepKind::Challenge,
+            StepKind::Redirect,
+            StepKind::Webhook,
+            StepKind::Status,
+            StepKind::Verify,
+        ]
+        .into_iter()
+        .map(|kind| StepLine {
+            kind,
+            state: StepState::Done,
+            note: None,
+        })
+        .collect();
+        view.step_number = 8;
+        view.next = None;
+        view.narration = "Your server checks that signature with Paysecure's public key before trusting the status. A forged webhook fails this check.".into();
+        view.facts = check.lines;
+    }
     app
 }
 

@@ -104,16 +104,41 @@ fn auto_play_moves_on_at_its_pace_and_a_toggles_it() {
 }
 
 #[test]
-fn the_screen_shows_the_servers_status_progress_and_steps_at_both_sizes() {
+fn the_screen_shows_the_servers_status_progress_and_the_flow_map_at_both_sizes() {
     for (w, h) in [(120, 40), (80, 24)] {
         let app = fixture::presenter(w, h);
         let s = screen(&app);
         assert!(s.contains("E R R O R"), "{s}");
         assert!(s.contains("Insufficient fund"), "{s}");
         assert!(s.contains("stop 4/8 · step 7/7"), "{s}");
-        assert!(s.contains("▶ status GET"), "{s}");
-        assert!(s.contains("✔ 3-D Secure OTP"), "{s}");
+        assert!(s.contains("Flow map · insufficient-funds"), "{s}");
+        // The step on screen is highlighted on its arrow; the challenge this card met
+        // is done and the frictionless path skipped.
+        assert!(s.contains("▸✓ 9 status GET"), "{s}");
+        assert!(s.contains("▸ ✓ done: status GET"), "{s}");
+        assert!(s.contains("✓ 6 3DS challenge"), "{s}");
+        assert!(s.contains("– 5 frictionless"), "{s}");
         assert!(s.contains("Space/→ next"), "{s}");
+    }
+}
+
+#[test]
+fn steps_without_an_arrow_are_listed_under_the_map_and_the_next_one_is_current() {
+    use crate::flow::tour::StepKind;
+    use crate::flow::tour::engine::StepLine;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut app = fixture::presenter(w, h);
+        if let Some(view) = app.presenter.as_mut().and_then(|p| p.views.get_mut(2)) {
+            view.steps.push(StepLine {
+                kind: StepKind::Verify,
+                state: crate::flow::tour::StepState::Pending,
+                note: None,
+            });
+            view.next = Some(StepKind::Verify);
+        }
+        let s = screen(&app);
+        assert!(s.contains("also in this stop:"), "{s}");
+        assert!(s.contains("▶ verify signature"), "{s}");
     }
 }
 
@@ -152,4 +177,31 @@ fn a_step_that_ends_while_looking_back_does_not_pull_the_screen_forward() {
     update(&mut app, Msg::Tour(Box::new(view)));
     let p = app.presenter.as_ref().expect("presenter");
     assert_eq!((p.shown, p.views.len(), p.busy), (1, 4, false));
+}
+
+#[test]
+fn the_presenter_and_its_map_draw_at_any_size_without_a_panic() {
+    // Straight to the presenter view (below the app's minimum size the app shows its
+    // notice instead): the map region and the narration share whatever width there is.
+    for (w, h) in [
+        (1u16, 1u16),
+        (20, 5),
+        (40, 12),
+        (60, 20),
+        (79, 23),
+        (80, 24),
+        (200, 60),
+    ] {
+        for make in [fixture::presenter, fixture::presenter_verify] {
+            let app = make(w, h);
+            let Some(p) = app.presenter.as_deref() else {
+                panic!("the fixture has a presenter");
+            };
+            let mut terminal =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+            terminal
+                .draw(|f| super::views::presenter::draw(f, f.area(), &app, p))
+                .expect("draw");
+        }
+    }
 }

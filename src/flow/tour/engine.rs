@@ -59,6 +59,9 @@ pub enum Phase {
 pub struct StepLine {
     pub kind: StepKind,
     pub state: StepState,
+    /// What the server answered at this step, in a few words (`202 pending`, `302`,
+    /// `PAID`); `None` before it ran or when nothing was answered.
+    pub note: Option<String>,
 }
 
 /// Everything the presenter screen shows, as plain data (cloned into the UI).
@@ -87,6 +90,9 @@ pub struct TourView {
     pub otp: Option<String>,
     /// The step the next advance runs.
     pub next: Option<StepKind>,
+    /// What the callback answered: a 302 at once (`true`, frictionless) or the issuer's
+    /// challenge page (`false`); `None` before it ran or when it did not.
+    pub frictionless: Option<bool>,
     pub purchase_id: Option<String>,
     /// Finished stops.
     pub results: Vec<StopResult>,
@@ -96,6 +102,10 @@ pub struct TourView {
 pub(super) struct StopRun {
     pub plan: Vec<StepKind>,
     pub states: Vec<StepState>,
+    /// What the server answered at each step of `plan` (see [`StepLine::note`]).
+    pub notes: Vec<Option<String>>,
+    /// The answer of the step running, moved into `notes` when it ends.
+    pub note: Option<String>,
     /// Index in `plan` of the step shown; `None` in the intro.
     pub pos: Option<usize>,
     pub flow: Flow,
@@ -104,6 +114,8 @@ pub(super) struct StopRun {
     pub facts: Vec<String>,
     pub form_url: Option<String>,
     pub browser: Option<BrowserResult>,
+    /// What the callback answered (see [`TourView::frictionless`]).
+    pub frictionless: Option<bool>,
     /// The webhook seen for the purchase: status, signature, verdict of the merchant stub.
     pub webhook: Option<run_step::SeenWebhook>,
 }
@@ -113,6 +125,8 @@ impl StopRun {
         let plan = stop.map(plan_for).unwrap_or_default();
         StopRun {
             states: vec![StepState::Pending; plan.len()],
+            notes: vec![None; plan.len()],
+            note: None,
             plan,
             pos: None,
             flow: Flow::new(),
@@ -121,6 +135,7 @@ impl StopRun {
             facts: Vec::new(),
             form_url: None,
             browser: None,
+            frictionless: None,
             webhook: None,
         }
     }
@@ -217,6 +232,7 @@ impl TourEngine {
                 self.run.states[i] = StepState::Current;
                 let kind = self.run.plan[i];
                 let outcome = run_step::run(kind, &stop, &self.target, &mut self.run).await;
+                self.run.notes[i] = self.run.note.take();
                 self.run.states[i] = match outcome {
                     StepOutcome::Done => StepState::Done,
                     StepOutcome::Failed => StepState::Failed,
@@ -299,9 +315,11 @@ impl TourEngine {
                 .plan
                 .iter()
                 .zip(&run.states)
-                .map(|(kind, state)| StepLine {
+                .zip(&run.notes)
+                .map(|((kind, state), note)| StepLine {
                     kind: *kind,
                     state: *state,
+                    note: note.clone(),
                 })
                 .collect(),
             narration,
@@ -314,6 +332,7 @@ impl TourEngine {
                 None
             },
             next,
+            frictionless: run.frictionless,
             purchase_id: run.flow.purchase_id().map(str::to_string),
             results: self.results.clone(),
         }

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use super::engine::{Phase, TourEngine, TourTarget};
 use super::format::default_tour;
+use super::map;
 use super::step::{StepKind, StepState};
 use crate::api::{ClientConfig, PaysecureClient};
+use crate::flow::progress::StepKind as Arrow;
 use crate::flow::target::Target;
 
 async fn tour_target() -> (TourTarget, Target) {
@@ -43,6 +45,7 @@ async fn every_default_stop_reaches_its_expected_status() {
     assert_eq!(first.next, Some(StepKind::Create));
     assert_eq!(first.status, None, "no status before the server gave one");
     let mut saw_otp_before_challenge = false;
+    let mut checked_locally = false;
     let mut steps = 0;
     while !engine.finished() {
         let before = engine.view();
@@ -58,6 +61,21 @@ async fn every_default_stop_reaches_its_expected_status() {
             assert_ne!(shown.state, StepState::Current, "{view:?}");
             assert_ne!(shown.state, StepState::Pending, "{view:?}");
             assert!(!view.narration.is_empty());
+            // The map says what the step list says about the step on screen.
+            if let Some(i) = map::shown_arrow(&view) {
+                assert_eq!(map::progress(&view).steps[i].state, shown.state, "{view:?}");
+            }
+            if shown.kind == StepKind::Verify {
+                let facts = view.facts.join("\n");
+                assert_eq!(shown.state, StepState::Done, "{facts}");
+                assert!(
+                    facts.contains("checked here with the published key: ✓ valid")
+                        && facts.contains("the merchant stub said: ✓ valid")
+                        && facts.contains("same signature: ✗ invalid"),
+                    "{facts}"
+                );
+                checked_locally = true;
+            }
         }
     }
     let results = engine.results().to_vec();
@@ -74,6 +92,10 @@ async fn every_default_stop_reaches_its_expected_status() {
     assert!(
         saw_otp_before_challenge,
         "the OTP is known before it is typed"
+    );
+    assert!(
+        checked_locally,
+        "the webhook stop checks the signature here"
     );
     let end = engine.view();
     assert_eq!(end.phase, Phase::Finished);
@@ -102,6 +124,10 @@ async fn paths_mark_their_steps() {
                 v.status.as_deref().map(str::to_ascii_uppercase).as_deref(),
                 Some("PAID")
             );
+            let on_map = map::progress(&v);
+            assert_eq!(on_map.state_of(Arrow::Frictionless), StepState::Skipped);
+            assert_eq!(on_map.state_of(Arrow::Challenge), StepState::Done);
+            assert_eq!(on_map.state_of(Arrow::CallbackUrl), StepState::Done);
         }
     }
     // Stop 2, frictionless: the challenge is skipped.
@@ -115,6 +141,13 @@ async fn paths_mark_their_steps() {
                 .find(|s| s.kind == StepKind::Challenge)
                 .expect("listed");
             assert_eq!(challenge.state, StepState::Skipped);
+            // On the map: the 302 at once, no challenge.
+            let on_map = map::progress(&v);
+            assert_eq!(on_map.state_of(Arrow::Frictionless), StepState::Done);
+            assert_eq!(on_map.state_of(Arrow::Challenge), StepState::Skipped);
+            // The callback's own answer, as the server gave it.
+            let frictionless = on_map.steps.iter().find(|s| s.kind == Arrow::Frictionless);
+            assert_eq!(frictionless.and_then(|s| s.note.as_deref()), Some("302"));
         }
     }
     // Stops 3 and 4 reach ERROR with the server's reason; stop 5's S2S call fails.

@@ -6,7 +6,10 @@ pub mod engine;
 #[cfg(test)]
 mod engine_tests;
 pub mod format;
+pub mod map;
+mod public_key;
 mod run_step;
+pub mod signature_check;
 pub mod step;
 
 pub use engine::{StopResult, TourEngine, TourTarget, TourView};

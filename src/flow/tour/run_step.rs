@@ -1,7 +1,7 @@
 //! Each tour step, run against the target with the flow's own functions: the create and
 //! S2S calls, the browser step (`flow::browser`), the status follow-up
 //! (`flow::runner::poll_status`), the refund, the sandbox's settle, and the webhook as the
-//! merchant stub received and checked it (the string it signs from `flow::webhook_verify`).
+//! merchant stub received and checked it (checked again here with the published key, `signature_check`).
 
 use std::time::Duration;
 
@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 use super::engine::{StopRun, TourTarget};
 use super::format::Stop;
 use super::step::StepKind;
+use super::{public_key, signature_check};
 use crate::api::{ApiError, Purchase, S2sOutcome};
 use crate::flow::browser::{self, CallbackPage, Landed};
 use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{WEBHOOK_WAIT, poll_status};
 use crate::flow::scenario;
-use crate::flow::webhook_verify::signed_string;
 use crate::term_text::clean;
 
 /// How a step ended.
@@ -49,6 +49,7 @@ pub(super) async fn run(
     run: &mut StopRun,
 ) -> StepOutcome {
     run.facts.clear();
+    run.note = None;
     match kind {
         StepKind::Create => create(stop, target, run).await,
         StepKind::S2s => s2s(stop, target, run).await,
@@ -59,7 +60,7 @@ pub(super) async fn run(
         StepKind::Status => status(target, run).await,
         StepKind::Refund => refund(target, run).await,
         StepKind::Settle => settle(target, run).await,
-        StepKind::Verify => verify(target, run),
+        StepKind::Verify => verify(target, run).await,
     }
 }
 
@@ -85,12 +86,14 @@ fn error_line(e: &ApiError) -> String {
 /// Takes a purchase the server returned: its status and reason are what the screen shows.
 fn took(run: &mut StopRun, purchase: &Purchase) {
     run.status = Some(clean(&purchase.status));
+    run.note = Some(clean(&purchase.status).to_ascii_uppercase());
     run.reason = purchase.error_msg.as_deref().map(clean);
 }
 
 fn failed(run: &mut StopRun, what: &str, e: &ApiError) -> StepOutcome {
     let line = error_line(e);
     run.facts.push(format!("{what}: {line}"));
+    run.note = Some(line.clone());
     run.reason = Some(line);
     StepOutcome::Failed
 }
@@ -135,6 +138,7 @@ async fn s2s(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome
     match result {
         Ok(S2sOutcome::Pending { .. }) => {
             run.status = Some("pending".into());
+            run.note = Some("202 pending".into());
             run.reason = None;
             run.facts.push(format!(
                 "POST /p/{id}/?s2s=true (card {card}) → 202 pending with a callback_url"
@@ -168,6 +172,8 @@ async fn callback(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
     };
     match browser::open_callback(&target.client, &url, &target.urls, target.fetch_landing).await {
         Ok(CallbackPage::Redirected(done)) => {
+            run.frictionless = Some(true);
+            run.note = Some("302".into());
             run.skip(&[StepKind::Challenge]);
             run.facts
                 .push("GET callback_url → 302: frictionless, the issuer did not challenge".into());
@@ -176,6 +182,8 @@ async fn callback(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
             StepOutcome::Done
         }
         Ok(CallbackPage::Challenge { form_url }) => {
+            run.frictionless = Some(false);
+            run.note = Some("200 challenge page".into());
             run.facts
                 .push("GET callback_url → 200: the issuer's challenge page asks for a code".into());
             run.form_url = Some(form_url);
@@ -206,6 +214,7 @@ async fn challenge(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepO
     run.flow.on_browser(result.clone());
     match result {
         Ok(done) => {
+            run.note = Some("302".into());
             run.facts.push(format!(
                 "POST the challenge form with OTP {} → redirect",
                 clean(&otp)
@@ -224,12 +233,16 @@ fn redirect(run: &mut StopRun) -> StepOutcome {
     let Some(done) = &run.browser else {
         return StepOutcome::Skipped;
     };
-    let page = match done.landed {
-        Some(Landed::Success) => "your success page",
-        Some(Landed::Failure) => "your failure page",
-        Some(Landed::Pending) => "your pending page",
-        None => "a page that is none of the purchase's redirects",
+    let (page, short) = match done.landed {
+        Some(Landed::Success) => ("your success page", "success page"),
+        Some(Landed::Failure) => ("your failure page", "failure page"),
+        Some(Landed::Pending) => ("your pending page", "pending page"),
+        None => (
+            "a page that is none of the purchase's redirects",
+            "another page",
+        ),
     };
+    run.note = Some(short.into());
     let path = reqwest::Url::parse(&done.landing_url)
         .map(|u| u.path().to_string())
         .unwrap_or_else(|_| done.landing_url.clone());
@@ -284,6 +297,8 @@ async fn webhook(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
                 seen.status
             ));
             let ok = seen.signature_valid;
+            // The explorer's map says the same of a webhook row.
+            run.note = Some(if ok { "signature ✓" } else { "signature ✗" }.into());
             run.webhook = Some(seen);
             return if ok {
                 StepOutcome::Done
@@ -402,30 +417,37 @@ async fn settle(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
     }
 }
 
-fn verify(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
+/// The signature checked here with the published key, beside the merchant stub's verdict;
+/// the step passes on the local check when there is a key, else on the stub's.
+async fn verify(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
     let (Some(id), Some(seen)) = (purchase_id(run), run.webhook.clone()) else {
         run.facts
             .push("no webhook was received, so there is no signature to check".into());
         return StepOutcome::Skipped;
     };
-    let upper = seen.status.to_ascii_uppercase();
-    run.facts.push(format!(
-        "signed string: {}",
-        signed_string(&id, &upper, &target.brand_id)
-    ));
-    if let Some(sig) = &seen.signature {
-        let head: String = sig.chars().take(24).collect();
-        run.facts.push(format!(
-            "paysecure-sign: {head}… ({} characters)",
-            sig.len()
-        ));
-    }
-    run.facts.push(if seen.signature_valid {
-        "RSA-SHA256 with Paysecure's public key: ✓ valid (the merchant stub's check)".into()
-    } else {
-        "RSA-SHA256 with Paysecure's public key: ✗ invalid".into()
-    });
-    if seen.signature_valid {
+    let key = match &target.control_url {
+        Some(control) => public_key::fetch(control).await,
+        None => Err("no published key to fetch from a real endpoint".to_string()),
+    };
+    let key = key.map_err(|e| clean(&e));
+    let result = signature_check::check(
+        key.as_deref().map_err(String::as_str),
+        &id,
+        &seen.status,
+        &target.brand_id,
+        seen.signature.as_deref(),
+        seen.signature_valid,
+    );
+    run.facts.extend(result.lines);
+    run.note = Some(
+        match result.local {
+            Some(true) => "✓ valid, checked here",
+            Some(false) => "✗ invalid, checked here",
+            None => "not checked here",
+        }
+        .into(),
+    );
+    if result.local.unwrap_or(seen.signature_valid) {
         StepOutcome::Done
     } else {
         StepOutcome::Failed

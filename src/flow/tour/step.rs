@@ -112,15 +112,5 @@ impl StepKind {
     }
 }
 
-/// Where a step stands in the list drawn beside the narration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepState {
-    Done,
-    Current,
-    Pending,
-    /// Not taken on this path (no challenge for a frictionless card, no callback after a
-    /// refused card).
-    Skipped,
-    /// The step ran and the server refused it (a coded error), or it could not run.
-    Failed,
-}
+/// Where a step stands: the flow map's own states, so the tour and the map say the same.
+pub use crate::flow::progress::StepState;

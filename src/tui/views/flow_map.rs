@@ -58,6 +58,10 @@ impl Columns {
     fn of(width: usize) -> Columns {
         let left = if width >= 110 {
             36
+        } else if width < 60 {
+            // Narrow (a presenter's side region): the diagram keeps a spacing of five,
+            // the titles get the rest.
+            (width * 2 / 5).max(width.saturating_sub(25)).min(30)
         } else {
             (width * 2 / 5).min(30)
         };
@@ -80,6 +84,38 @@ pub fn lines(
     t: &Theme,
     selected: Option<usize>,
 ) -> Vec<Line<'static>> {
+    lines_with(width, height, progress, t, selected, Caption::HistoryRow)
+}
+
+/// What the line under the diagram says about the selected step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caption {
+    /// Its history row, which Enter opens (the explorer's overlay).
+    HistoryRow,
+    /// The step and its wire message only (a tour: there is no row to open).
+    Step,
+}
+
+/// The lines of `progress` for a presenter's tour, `width` × at most `height`: `shown`
+/// is the step on screen, highlighted and described under the diagram.
+pub fn tour_lines(
+    width: usize,
+    height: usize,
+    progress: &FlowProgress,
+    t: &Theme,
+    shown: Option<usize>,
+) -> Vec<Line<'static>> {
+    lines_with(width, height, progress, t, shown, Caption::Step)
+}
+
+fn lines_with(
+    width: usize,
+    height: usize,
+    progress: &FlowProgress,
+    t: &Theme,
+    selected: Option<usize>,
+    caption: Caption,
+) -> Vec<Line<'static>> {
     let cols = Columns::of(width);
     let muted = Style::default().fg(t.muted);
     let mut out = header(&cols, width, t);
@@ -101,8 +137,18 @@ pub fn lines(
         }
     }
     if let Some(step) = selected.and_then(|i| progress.steps.get(i)) {
+        let words = match caption {
+            Caption::HistoryRow => selected_words(step),
+            Caption::Step => format!(
+                "▸ {} {}: {} — {}",
+                step.state.symbol(),
+                step.state.words(),
+                step.kind.title(),
+                step.kind.wire()
+            ),
+        };
         out.push(Line::styled(
-            fit(&selected_words(step), width),
+            fit(&words, width),
             Style::default().fg(t.text),
         ));
     } else {
@@ -158,12 +204,25 @@ fn header(cols: &Columns, width: usize, t: &Theme) -> Vec<Line<'static>> {
             if full { long } else { [short, ""] }
         })
         .collect();
-    let rows = if full { 2 } else { 1 };
+    // Short names that would be cut take turns on two rows, each with two spacings.
+    let longest = parts
+        .iter()
+        .map(|p| p[0].chars().count())
+        .max()
+        .unwrap_or(0);
+    let staggered = !full && longest > cols.spacing.saturating_sub(1);
+    let rows = if full || staggered { 2 } else { 1 };
     (0..rows)
         .map(|r| {
             let mut row = Grid::new(width);
             for (i, name) in parts.iter().enumerate() {
-                let text = fit(name[r], cols.spacing.max(2) - 1);
+                let (name, room) = if staggered {
+                    let here = if i % 2 == r { name[0] } else { "" };
+                    (here, 2 * cols.spacing.max(1) - 1)
+                } else {
+                    (name[r], cols.spacing.max(2) - 1)
+                };
+                let text = fit(name, room);
                 let len = text.chars().count();
                 let start = cols.x[i]
                     .saturating_sub(len / 2)
@@ -201,10 +260,13 @@ fn arrow_line(
         step.state.symbol(),
         state_style.add_modifier(Modifier::BOLD),
     );
-    let title = fit(
-        &format!(" {} {}", index + 1, step.kind.title()),
-        cols.left.saturating_sub(3),
-    );
+    let room = cols.left.saturating_sub(3);
+    let full = format!(" {} {}", index + 1, step.kind.title());
+    let title = if full.chars().count() <= room {
+        full
+    } else {
+        fit(&format!(" {} {}", index + 1, step.kind.short_title()), room)
+    };
     row.put_str(2, &title, text_style);
     let (from, to) = step.kind.arrow();
     let (a, b) = (cols.x[from.index()], cols.x[to.index()]);

@@ -12,7 +12,7 @@ mod history;
 pub mod json;
 mod overlays;
 mod panel;
-mod presenter;
+pub(crate) mod presenter;
 mod result;
 pub mod webhook;
 

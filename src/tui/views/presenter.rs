@@ -1,7 +1,9 @@
 //! The presenter screen of a guided tour: the stop, a large status line (the server's,
 //! never guessed), the narration in wrapped text, the OTP the tour types, what the step
-//! did, and on the right a separate region with the stop's step list (done, current,
-//! pending, skipped, failed).
+//! did, and beside it the flow map of the stop (`flow::tour::map`): each arrow done,
+//! current, failed, skipped or pending as the server's answers left it, the step on
+//! screen highlighted, and under the map the stop's steps that have no arrow (refund,
+//! settle, verify signature).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,17 +11,20 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use super::{fit, panel};
+use super::{fit, flow_map, panel};
 use crate::flow::tour::engine::{Phase, StepLine};
-use crate::flow::tour::{StepState, TourView};
+use crate::flow::tour::{StepState, TourView, map};
 use crate::tui::app::App;
 use crate::tui::keys::{Action, Context, labels_of};
 use crate::tui::presenter::{Presenter, pace_text};
 use crate::tui::theme::Theme;
 
-/// Width of the step-list region: a third of the screen, within bounds.
+/// Width of the flow-map region: a little over half the screen, so the map's lifelines
+/// have room and the narration keeps 34 columns at 80.
 fn right_width(total: u16) -> u16 {
-    (total / 3).clamp(24, 36)
+    (total * 11 / 20)
+        .clamp(46, 72)
+        .min(total.saturating_sub(34))
 }
 
 /// Draws the presenter over the whole `area`.
@@ -47,11 +52,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &Presenter) {
     ])
     .areas(body);
     if view.phase == Phase::Finished {
-        draw_summary(frame, left, theme, view);
+        // The summary covers every stop: it takes the whole width, no one stop's map.
+        draw_summary(frame, body, theme, view);
     } else {
         draw_stop(frame, left, theme, view, p);
+        draw_map(frame, right, theme, view);
     }
-    draw_steps(frame, right, theme, view);
     draw_footer(frame, footer, theme, p);
 }
 
@@ -139,21 +145,17 @@ fn wrapped_rows(text: &str, width: usize) -> u16 {
 
 fn draw_stop(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView, p: &Presenter) {
     let otp = p.otp_field();
-    let facts_rows = if view.facts.is_empty() {
-        0
-    } else {
-        (view.facts.len() as u16 + 1).min(5)
-    };
+    // What the step did takes the rest of the column (a signature check says a lot).
+    let facts_rows = if view.facts.is_empty() { 0 } else { 2 };
     // On a tall screen the status gets room to breathe; at 80×24 it stays compact.
     let status_rows = if area.height >= 30 { 6 } else { 4 };
     let narration_rows = wrapped_rows(&view.narration, area.width.saturating_sub(2) as usize) + 1;
-    let [title, status, narration, otp_area, facts, _rest] = Layout::vertical([
+    let [title, status, narration, otp_area, facts] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(status_rows),
         Constraint::Length(narration_rows),
         Constraint::Length(if otp.is_some() { 2 } else { 0 }),
-        Constraint::Length(facts_rows),
-        Constraint::Min(0),
+        Constraint::Min(facts_rows),
     ])
     .areas(area);
     let name = fit(&format!(" {}", view.stop_title), title.width as usize);
@@ -240,21 +242,14 @@ fn draw_stop(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView, p: &
         let lines: Vec<Line> = view
             .facts
             .iter()
-            .map(|f| {
-                Line::from(Span::styled(
-                    format!(" {f}"),
-                    Style::default().fg(theme.muted),
-                ))
-            })
+            .map(|f| Line::from(Span::styled(f.clone(), Style::default().fg(theme.muted))))
             .collect();
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-                Block::default()
-                    .borders(Borders::TOP)
-                    .border_style(Style::default().fg(theme.border)),
-            ),
-            facts,
-        );
+        let rule = Block::default()
+            .borders(Borders::TOP)
+            .border_style(Style::default().fg(theme.border));
+        let inside = rule.inner(facts).inner(ratatui::layout::Margin::new(1, 0));
+        frame.render_widget(rule, facts);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inside);
     }
 }
 
@@ -302,67 +297,84 @@ fn draw_summary(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// A step without an arrow, in the map's symbols and colours.
 fn step_row(theme: &Theme, line: &StepLine, width: usize) -> Line<'static> {
-    let (mark, style) = match line.state {
-        StepState::Done => ("✔", Style::default().fg(theme.ok)),
-        StepState::Current => (
-            "▶",
-            Style::default()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD),
-        ),
-        StepState::Pending => ("·", Style::default().fg(theme.text)),
-        StepState::Skipped => ("–", Style::default().fg(theme.muted)),
-        StepState::Failed => (
-            "✖",
-            Style::default()
-                .fg(theme.error)
-                .add_modifier(Modifier::BOLD),
-        ),
+    let style = match line.state {
+        StepState::Done => Style::default().fg(theme.ok),
+        StepState::Current => Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+        StepState::Pending => Style::default().fg(theme.text),
+        StepState::Skipped => Style::default().fg(theme.muted),
+        StepState::Failed => Style::default()
+            .fg(theme.error)
+            .add_modifier(Modifier::BOLD),
     };
     let word = match line.state {
         StepState::Skipped => " (skipped)",
         StepState::Failed => " (failed)",
         _ => "",
     };
-    let text = fit(&format!("{mark} {}{word}", line.kind.label()), width);
+    let answer = line
+        .note
+        .as_deref()
+        .map_or(String::new(), |n| format!(" · {n}"));
+    let text = fit(
+        &format!(
+            "{} {}{word}{answer}",
+            line.state.symbol(),
+            line.kind.label()
+        ),
+        width,
+    );
     Line::from(Span::styled(text, style))
 }
 
-/// The step list of the stop: its own bordered region.
-fn draw_steps(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView) {
-    let block = panel("Steps", false, theme);
+/// The stop on the flow map, in its own bordered region, and under it the steps that
+/// have no arrow.
+fn draw_map(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView) {
+    let title = fit(
+        &format!("Flow map · {}", view.scenario),
+        area.width.saturating_sub(4) as usize,
+    );
+    let block = panel(title, false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let width = inner.width as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    if view.phase == Phase::Finished {
-        lines.push(Line::from(Span::styled(
-            "every stop run",
-            Style::default().fg(theme.muted),
-        )));
+    let extras = map::extras(view);
+    let extra_rows = if extras.is_empty() {
+        0
     } else {
+        extras.len() + 2
+    };
+    let width = inner.width as usize;
+    // The extras follow the map at once; the map keeps at least half the height.
+    let map_rows =
+        (inner.height as usize).saturating_sub(extra_rows.min(inner.height as usize / 2));
+    let mut lines = flow_map::tour_lines(
+        width,
+        map_rows,
+        &map::progress(view),
+        theme,
+        map::shown_arrow(view),
+    );
+    if !extras.is_empty() {
+        lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
-            fit(&view.scenario, width),
+            fit("also in this stop:", width),
             Style::default().fg(theme.muted),
         )));
-        for (i, line) in view.steps.iter().enumerate() {
-            // The step on screen is drawn as current (the engine marks it done once run).
-            let shown = if view.step_number == i + 1 {
-                StepLine {
-                    kind: line.kind,
-                    state: if line.state == StepState::Failed {
-                        StepState::Failed
-                    } else {
-                        StepState::Current
-                    },
-                }
-            } else {
-                line.clone()
-            };
-            lines.push(step_row(theme, &shown, width));
-        }
     }
+    for (line, shown) in &extras {
+        let marker = if *shown { "▸" } else { " " };
+        let mut row = step_row(theme, line, width.saturating_sub(1));
+        if *shown {
+            row = row.patch_style(theme.row(true));
+        }
+        row.spans
+            .insert(0, Span::styled(marker, Style::default().fg(theme.accent)));
+        lines.push(row);
+    }
+    lines.truncate(inner.height as usize);
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
