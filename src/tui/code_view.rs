@@ -92,7 +92,8 @@ pub fn open(app: &mut App, context: Context) -> Vec<Effect> {
             .history
             .newest(*index)
             .map(|ex| CodeSource::Exchange(Box::new(ex.clone()))),
-        (Context::History, _) => app
+        // The result screen's detail pane shows the selected history row.
+        (Context::History | Context::Result, _) => app
             .history
             .newest(app.history.selected)
             .map(|ex| CodeSource::Exchange(Box::new(ex.clone()))),

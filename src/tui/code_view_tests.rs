@@ -90,3 +90,19 @@ fn a_history_row_becomes_code_and_its_snippet_scrolls() {
     };
     assert!(overlay.shown.as_ref().is_some_and(|s| s.scroll > 0));
 }
+
+#[test]
+fn the_result_screen_turns_the_exchange_its_detail_shows_into_code() {
+    // Step ③ after a 202 pending: the detail pane shows the newest row, the S2S.
+    let mut app = fixture::pending(120, 40);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('C'));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Code(_))),
+        "{:?}",
+        app.notice
+    );
+    let code = copied(&key(&mut app, KeyCode::Enter));
+    assert!(code.contains("?s2s=true"), "{code}");
+    assert!(code.contains("PAYSECURE_API_KEY"), "{code}");
+}

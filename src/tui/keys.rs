@@ -488,7 +488,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ch('C')],
         action: Action::CopyAsCode,
         help: "code (copy as curl, Python, Node.js, PHP, Java, Go or C#)",
-        contexts: &[History, Detail, PurchaseForm, CardForm],
+        contexts: &[History, Detail, PurchaseForm, CardForm, Result],
         in_text: false,
         hint: true,
     },
@@ -887,6 +887,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
+        keys: &[ctrl('f'), ch('m')],
+        action: Action::FlowMap,
+        help: "flow map (sequence diagram)",
+        contexts: &[PurchaseForm, CardForm, Result, History, FlowMap],
+        in_text: true,
+        hint: true,
+    },
+    Binding {
         keys: &[plain(KeyCode::F(12))],
         action: Action::StartTour,
         help: "demo tour",
@@ -924,14 +932,6 @@ pub const BINDINGS: &[Binding] = &[
         help: "leave the tour",
         contexts: &[Presenter],
         in_text: false,
-        hint: true,
-    },
-    Binding {
-        keys: &[ctrl('f'), ch('m')],
-        action: Action::FlowMap,
-        help: "flow map (sequence diagram)",
-        contexts: &[PurchaseForm, CardForm, Result, History, FlowMap],
-        in_text: true,
         hint: true,
     },
     Binding {
