@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -134,13 +135,34 @@ pub async fn pay(
     parts: &axum::http::request::Parts,
     origin: &str,
 ) -> Paid {
-    let admitted = match admit(state, id).await {
-        Ok(a) => a,
-        Err(e) => return Paid::Rejected(e),
+    // Admission marks the purchase in flight when its write is queued, before the commit
+    // is awaited. It runs as its own task so that a client hanging up mid-commit cannot
+    // cancel it between the mark and the guard that clears it: the task's result (and so
+    // the guard) is dropped when nobody waits for it any more.
+    let admission = {
+        let state = Arc::clone(state);
+        let id = id.to_string();
+        tokio::spawn(async move {
+            let marked = AtomicBool::new(false);
+            let result = admit(&state, &id, &marked).await;
+            // Whenever this call set the mark, a guard now owns it: a failed commit drops
+            // the guard right here, which clears the mark.
+            let guard = marked
+                .load(Ordering::Relaxed)
+                .then(|| InFlight { state, id });
+            result.map(|admitted| (admitted, guard))
+        })
     };
-    let guard = InFlight {
-        state: Arc::clone(state),
-        id: id.to_string(),
+    let (admitted, guard) = match admission.await {
+        Ok(Ok(admitted)) => admitted,
+        Ok(Err(e)) => return Paid::Rejected(e),
+        Err(_) => {
+            return Paid::Rejected(Coded::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "exception",
+                "The sandbox could not admit the payment; try again",
+            ));
+        }
     };
     let verdict = match text(body, "token_reference") {
         // A saved card (§10.8): the token stands in for the card fields.
@@ -197,7 +219,11 @@ pub fn method_allows(payment_method: &str, scheme: &str) -> bool {
 
 /// Steps 2-4, as one update of the purchase: exists, payable, not in flight, attempt
 /// counted.
-async fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
+async fn admit(
+    state: &Arc<SandboxState>,
+    id: &str,
+    marked: &AtomicBool,
+) -> Result<Admitted, Coded> {
     let settings = state.store.settings();
     let admitted = update_aged_async(state, id, &state.origin, |p, now| {
         if p.in_flight && p.is_payable() {
@@ -215,6 +241,7 @@ async fn admit(state: &Arc<SandboxState>, id: &str) -> Result<Admitted, Coded> {
             return Err(Coded::transaction(test_cards::MSG_ATTEMPTS));
         }
         p.in_flight = true;
+        marked.store(true, Ordering::Relaxed);
         Ok(Admitted {
             created_with: p.key_type,
             payment_method: p.payment_method.clone(),

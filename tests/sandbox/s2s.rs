@@ -509,3 +509,44 @@ async fn the_method_check_comes_right_after_the_attempt_count() {
         "Payment Method VISA is not Allowed!"
     );
 }
+
+/// A merchant server that sends an S2S call and hangs up at once (a timeout, a crash)
+/// must not leave the purchase marked "in process" for good: admission marks it before
+/// its write is committed, and a request cancelled in between used to keep the mark.
+/// Whatever became of the abandoned call, the next one is never `already_in_process`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_that_hangs_up_mid_call_leaves_no_purchase_in_process() {
+    use tokio::io::AsyncWriteExt;
+    let env = Env::start().await;
+    let body = serde_json::to_vec(&env.card_body(SEED)).expect("json");
+    for _ in 0..30 {
+        let id = env.create().await;
+        let mut tcp = tokio::net::TcpStream::connect(env.sb.addr)
+            .await
+            .expect("connect");
+        let head = format!(
+            "POST /api/v1/p/{id}/?s2s=true HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            env.sb.api_key,
+            body.len()
+        );
+        tcp.write_all(head.as_bytes()).await.expect("head");
+        tcp.write_all(&body).await.expect("body");
+        drop(tcp);
+        // The abandoned call either finished (the purchase moved on) or was cancelled
+        // (its mark cleared); give it a moment either way.
+        let mut answer = env.pay(&id, SEED).await;
+        for _ in 0..20 {
+            if answer.status != 400 || answer.coded().1 != "already_in_process" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            answer = env.pay(&id, SEED).await;
+        }
+        assert!(
+            answer.status == 202 || answer.coded().1 != "already_in_process",
+            "purchase {id} stayed in process: {} {}",
+            answer.status,
+            answer.text
+        );
+    }
+}
