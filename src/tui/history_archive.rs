@@ -116,7 +116,7 @@ impl Archive {
                     }
                 }
                 Err(e) => {
-                    self.error = Some(format!("history: {e}"));
+                    self.failed(&e);
                     break;
                 }
             }
@@ -134,6 +134,12 @@ impl Archive {
 
     fn reader(&self) -> std::sync::MutexGuard<'_, Reader> {
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Remembers why a read failed (damage also marks the file for the next start).
+    fn failed(&mut self, e: &rusqlite::Error) {
+        let why = self.reader().describe(e);
+        self.error = Some(why);
     }
 
     /// Rows shown (all, or those matching the filter found so far).
@@ -207,7 +213,7 @@ impl Archive {
             }
             Err(e) => {
                 m.more_below = None;
-                self.error = Some(format!("history: {e}"));
+                self.failed(&e);
             }
         }
     }
@@ -249,7 +255,7 @@ impl Archive {
             match read {
                 Ok(Some(record)) => self.full.push((seq, record.exchange)),
                 Ok(None) => {}
-                Err(e) => self.error = Some(format!("history: {e}")),
+                Err(e) => self.failed(&e),
             }
         }
     }
@@ -270,7 +276,7 @@ impl Archive {
         };
         drop(reader);
         read.unwrap_or_else(|e| {
-            self.error = Some(format!("history: {e}"));
+            self.failed(&e);
             Vec::new()
         })
     }

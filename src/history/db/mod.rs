@@ -4,6 +4,9 @@
 //! rows go first). Nothing secret reaches it: every record passes [`Record::new`]
 //! (redaction) and [`cap::fit`] (size) before it is written.
 
+pub mod damage;
+#[cfg(test)]
+mod damage_tests;
 mod import;
 mod open;
 pub mod query;
@@ -203,8 +206,15 @@ impl HistoryDb {
         let stored = self
             .store_new(&mut record)
             .and_then(|()| self.enforce_limits());
-        let result =
-            stored.map_err(|e| format!("history not saved ({}): {e}", self.path.display()));
+        let result = stored.map_err(|e| {
+            // Damage the start-up check did not reach: the next start sets the file aside.
+            let note = if damage::mark(&self.path, &e) {
+                "; the file is damaged: the next start keeps it aside and starts a fresh one"
+            } else {
+                ""
+            };
+            format!("history not saved ({}): {e}{note}", self.path.display())
+        });
         (record, result)
     }
 

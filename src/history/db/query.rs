@@ -23,6 +23,7 @@ const RARITY_PROBE: i64 = 1_000;
 /// A read-only view of the history.
 pub struct Reader {
     conn: Connection,
+    path: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for Reader {
@@ -90,7 +91,18 @@ impl Reader {
             )
             .map(|n| n > 0)
             .map_err(|e| e.to_string())?;
-        Ok(ready.then_some(Reader { conn }))
+        Ok(ready.then_some(Reader { conn, path }))
+    }
+
+    /// What to say about a failed read; damage (which the start-up check may not have
+    /// reached on a large file) also leaves the marker that makes the next start keep
+    /// the file aside (see [`super::damage`]).
+    pub fn describe(&self, e: &rusqlite::Error) -> String {
+        if super::damage::mark(&self.path, e) {
+            super::damage::explain(e)
+        } else {
+            format!("history: {e}")
+        }
     }
 
     /// The oldest and newest `seq`, when there are rows.
