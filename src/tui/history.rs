@@ -10,6 +10,9 @@ use crate::history::record::matches_exchange;
 /// database as the pane shows them (see [`History::push_stored`]). As many as the flow map
 /// reads (`flow::progress`), so it never misses a row of this session's purchase.
 pub const DEFAULT_MEMORY_ROWS: usize = 5_000;
+/// Rows kept in memory while no database is attached (none could be opened, or it is
+/// not read yet): then there is nowhere to read trimmed rows back from.
+pub const DETACHED_MEMORY_ROWS: usize = 100_000;
 /// Most earlier rows an export reads from the database.
 const EXPORT_ROWS: usize = 100_000;
 
@@ -23,6 +26,8 @@ pub struct History {
     /// The database row each entry was stored as, when it was (beside `entries`).
     seqs: Vec<Option<i64>>,
     cap: usize,
+    /// The cap while no database is attached.
+    detached_cap: usize,
     /// The filter text (lower case) and the indices of matching entries (ascending).
     filter: Option<(String, Vec<usize>)>,
     /// Selected row, 0 = newest.
@@ -43,7 +48,10 @@ pub struct History {
 
 impl Default for History {
     fn default() -> Self {
-        History::with_cap(DEFAULT_MEMORY_ROWS)
+        History {
+            detached_cap: DETACHED_MEMORY_ROWS,
+            ..History::with_cap(DEFAULT_MEMORY_ROWS)
+        }
     }
 }
 
@@ -54,6 +62,7 @@ impl History {
             entries: Vec::new(),
             seqs: Vec::new(),
             cap: cap.max(10),
+            detached_cap: cap.max(10),
             filter: None,
             selected: 0,
             offset: 0,
@@ -67,11 +76,17 @@ impl History {
     /// Trims the oldest tenth once the history is a tenth over its cap (batching keeps
     /// the cost per push constant on average).
     fn trim(&mut self) {
-        let batch = (self.cap / 10).max(1);
-        if self.entries.len() < self.cap + batch {
+        let cap = if self.archive.is_some() {
+            self.cap
+        } else {
+            self.detached_cap
+        };
+        let batch = (cap / 10).max(1);
+        if self.entries.len() < cap + batch {
             return;
         }
-        self.drop_oldest(batch);
+        // Once a database is attached, rows kept while there was none go at once.
+        self.drop_oldest(self.entries.len() - cap);
     }
 
     /// Takes the `count` oldest session rows out of memory. Those stored in the database
@@ -225,6 +240,7 @@ impl History {
             .rposition(|s| s.is_some_and(|s| s <= newest))
             .map_or(0, |p| p + 1);
         self.drop_oldest(covered);
+        self.trim();
     }
 
     /// This session's rows kept in memory.

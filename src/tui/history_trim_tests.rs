@@ -154,3 +154,24 @@ fn a_short_filter_scans_earlier_rows_only_when_the_user_scrolls_down() {
     assert!(!h.archive_more_to_find());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn without_a_database_the_pane_keeps_more_and_sheds_it_once_one_is_attached() {
+    let (mut db, archive, dir) = database("detached", 0);
+    let mut h = History {
+        detached_cap: 1_000,
+        ..History::with_cap(100)
+    };
+    for n in 0..900 {
+        record(&mut db, &mut h, n);
+    }
+    assert_eq!(
+        h.in_memory(),
+        900,
+        "nowhere to read trimmed rows back from yet"
+    );
+    h.attach(archive);
+    assert!(h.in_memory() <= 110, "{} rows in memory", h.in_memory());
+    assert_eq!(scroll_all(&mut h, 30), urls(0..900), "all shown, once");
+    let _ = std::fs::remove_dir_all(&dir);
+}
