@@ -153,7 +153,7 @@ fn database_history(rows: usize) {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let started = Instant::now();
     let reader = Reader::open(&dir).expect("reader").expect("rows");
-    let archive = Archive::open(reader).expect("archive").expect("rows");
+    let archive = Archive::open(reader).expect("archive");
     app.history.attach(archive);
     app.history.prepare(40, None);
     terminal.draw(|f| views::draw(f, &app)).expect("draw");

@@ -10,7 +10,7 @@ mod common;
 use std::time::Instant;
 
 use paysecure_explorer::tui::fixture;
-use paysecure_explorer::tui::history::DEFAULT_MEMORY_ROWS;
+use paysecure_explorer::tui::history::DETACHED_MEMORY_ROWS;
 use paysecure_explorer::tui::views;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -56,9 +56,9 @@ fn main() {
     println!(
         "{flows} flows in {elapsed:.2} s ({:.0} µs per flow); history capped at {} (+10%): {} rows; RSS start {start_rss:.1} MiB, peak {peak:.1} MiB",
         elapsed * 1e6 / flows as f64,
-        DEFAULT_MEMORY_ROWS,
+        DETACHED_MEMORY_ROWS,
         app.history.total()
     );
-    assert!(app.history.total() <= DEFAULT_MEMORY_ROWS + DEFAULT_MEMORY_ROWS / 10);
+    assert!(app.history.total() <= DETACHED_MEMORY_ROWS + DETACHED_MEMORY_ROWS / 10);
     assert!(app.requests.is_empty(), "every request ended");
 }

@@ -97,11 +97,12 @@ pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
             return 2;
         }
     };
+    // Damage met here (beyond the start-up check's budget) is marked for the next start.
     let failed = |e: rusqlite::Error| {
-        out::error(&format!(
-            "paysecure-explorer history: {}",
-            clean(&e.to_string())
-        ));
+        let said = reader
+            .as_ref()
+            .map_or_else(|| format!("history: {e}"), |r| r.describe(&e));
+        out::error(&format!("paysecure-explorer {}", clean(&said)));
         2
     };
     if let Some(code) = &args.code {

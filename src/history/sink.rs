@@ -183,6 +183,13 @@ impl Sink {
     /// Persists one exchange (redacted, cut to the record cap) and returns its record; a
     /// failed write is remembered in [`Sink::last_error`] and the record still returned.
     pub fn append(&self, exchange: &Exchange) -> Record {
+        self.append_stored(exchange).0
+    }
+
+    /// Like [`Sink::append`], also saying which `seq` the row was stored as (`None` when
+    /// it was not saved): the explorer's pane reads it back from there once it trims the
+    /// row from memory.
+    pub fn append_stored(&self, exchange: &Exchange) -> (Record, Option<i64>) {
         let mut state = self.ready();
         if state.db.is_none() {
             state.reopen();
@@ -190,9 +197,10 @@ impl Sink {
         let Some(db) = state.db.as_mut() else {
             let id = state.unsaved_id;
             state.unsaved_id += 1;
-            return Record::new(id, exchange.clone());
+            return (Record::new(id, exchange.clone()), None);
         };
         let (record, result) = db.append(exchange.clone());
+        let seq = db.last_seq();
         match result {
             Ok(()) => state.last_error = None,
             Err(e) => {
@@ -201,7 +209,7 @@ impl Sink {
                 state.db = None;
             }
         }
-        record
+        (record, seq)
     }
 
     /// Why writing failed, if it did.

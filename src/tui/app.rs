@@ -40,6 +40,11 @@ pub enum Msg {
     },
     Exchange(Box<Exchange>),
     Merchant(Box<MerchantEvent>),
+    /// An exchange already stored in the history database as row `seq`: the pane may
+    /// trim it from memory and read it back from there.
+    StoredExchange(Box<Exchange>, i64),
+    /// A merchant event already stored in the history database as row `seq`.
+    StoredMerchant(Box<MerchantEvent>, i64),
     /// The system browser was (or could not be) opened.
     Opened {
         /// The URL the opener was given.

@@ -6,16 +6,28 @@ use super::local_time::LocalTime;
 use crate::api::Exchange;
 use crate::history::record::matches_exchange;
 
-/// Rows kept in memory by default; older ones stay on disk (`paysecure-explorer history`).
-pub const DEFAULT_MEMORY_ROWS: usize = 100_000;
+/// This session's rows kept whole in memory; older ones are read back from the history
+/// database as the pane shows them (see [`History::push_stored`]). As many as the flow map
+/// reads (`flow::progress`), so it never misses a row of this session's purchase.
+pub const DEFAULT_MEMORY_ROWS: usize = 5_000;
+/// Rows kept in memory while no database is attached (none could be opened, or it is
+/// not read yet): then there is nowhere to read trimmed rows back from.
+pub const DETACHED_MEMORY_ROWS: usize = 100_000;
+/// Most earlier rows an export reads from the database.
+const EXPORT_ROWS: usize = 100_000;
 
 /// Exchanges in arrival order, plus the selection (counted from the newest) and an
 /// optional filter (`/`), applied once when set and to each new entry as it arrives.
-/// At most `cap` rows (plus a tenth, dropped in one batch) stay in memory.
+/// At most `cap` rows (plus a tenth, trimmed in one batch) stay in memory; trimmed rows
+/// that were stored fall through to the archive below, so the pane loses none.
 #[derive(Debug, Clone)]
 pub struct History {
     entries: Vec<Exchange>,
+    /// The database row each entry was stored as, when it was (beside `entries`).
+    seqs: Vec<Option<i64>>,
     cap: usize,
+    /// The cap while no database is attached.
+    detached_cap: usize,
     /// The filter text (lower case) and the indices of matching entries (ascending).
     filter: Option<(String, Vec<usize>)>,
     /// Selected row, 0 = newest.
@@ -36,7 +48,10 @@ pub struct History {
 
 impl Default for History {
     fn default() -> Self {
-        History::with_cap(DEFAULT_MEMORY_ROWS)
+        History {
+            detached_cap: DETACHED_MEMORY_ROWS,
+            ..History::with_cap(DEFAULT_MEMORY_ROWS)
+        }
     }
 }
 
@@ -45,7 +60,9 @@ impl History {
     pub fn with_cap(cap: usize) -> History {
         History {
             entries: Vec::new(),
+            seqs: Vec::new(),
             cap: cap.max(10),
+            detached_cap: cap.max(10),
             filter: None,
             selected: 0,
             offset: 0,
@@ -56,27 +73,70 @@ impl History {
         }
     }
 
-    /// Drops the oldest tenth once the history is a tenth over its cap (batching keeps
+    /// Trims the oldest tenth once the history is a tenth over its cap (batching keeps
     /// the cost per push constant on average).
     fn trim(&mut self) {
-        let batch = (self.cap / 10).max(1);
-        if self.entries.len() < self.cap + batch {
+        let cap = if self.archive.is_some() {
+            self.cap
+        } else {
+            self.detached_cap
+        };
+        let batch = (cap / 10).max(1);
+        if self.entries.len() < cap + batch {
             return;
         }
-        self.entries.drain(..batch);
-        if let Some((_, visible)) = &mut self.filter {
-            visible.retain(|i| *i >= batch);
-            visible.iter_mut().for_each(|i| *i -= batch);
+        // Once a database is attached, rows kept while there was none go at once.
+        self.drop_oldest(self.entries.len() - cap);
+    }
+
+    /// Takes the `count` oldest session rows out of memory. Those stored in the database
+    /// fall through to the archive (its range grows over them): still shown, read back a
+    /// window at a time. Without a database they are gone.
+    fn drop_oldest(&mut self, count: usize) {
+        let count = count.min(self.entries.len());
+        if count == 0 {
+            return;
         }
+        let covered = self.seqs[..count].iter().flatten().max().copied();
+        let session_before = self.session_len();
+        self.entries.drain(..count);
+        self.seqs.drain(..count);
+        if let Some((_, visible)) = &mut self.filter {
+            visible.retain(|i| *i >= count);
+            visible.iter_mut().for_each(|i| *i -= count);
+        }
+        let shown_dropped = session_before - self.session_len();
+        let added = match (covered, &mut self.archive) {
+            (Some(seq), Some(archive)) => archive.extend_to(seq),
+            _ => 0,
+        };
+        // Rows below this session's remaining ones moved by what the archive gained on
+        // top less what the session lost; rows above did not move.
+        let moved = |i: usize| {
+            if i >= self.session_len() {
+                (i + added).saturating_sub(shown_dropped)
+            } else {
+                i
+            }
+        };
+        let (selected, offset) = (moved(self.selected), moved(self.offset));
         let max = self.len().saturating_sub(1);
-        self.selected = self.selected.min(max);
-        self.offset = self.offset.min(self.selected);
+        self.selected = selected.min(max);
+        self.offset = offset.min(self.selected);
     }
 
     /// A status GET of a follow-up: replaces the newest row when that is the previous GET
     /// of the same URL, counting them (`GET status ×37 · last 12:01:09 · 3 min left`, the
     /// time in `zone`, as the pane's).
-    pub fn fold_poll(&mut self, mut exchange: Exchange, time_left: &str, zone: &LocalTime) {
+    /// `seq` is the database row the GET was stored as (the folded row then stands for
+    /// it and every GET it folded, all stored before it).
+    pub fn fold_poll(
+        &mut self,
+        mut exchange: Exchange,
+        seq: Option<i64>,
+        time_left: &str,
+        zone: &LocalTime,
+    ) {
         let same = self.folded_polls > 0
             && self
                 .entries
@@ -90,6 +150,9 @@ impl History {
         if same {
             let index = self.entries.len() - 1;
             self.entries[index] = exchange;
+            if let Some(slot) = self.seqs.get_mut(index) {
+                *slot = seq.or(*slot);
+            }
             if let Some((needle, visible)) = &mut self.filter {
                 let hit = matches_exchange(&self.entries[index], needle);
                 let listed = visible.last() == Some(&index);
@@ -106,7 +169,7 @@ impl History {
                 }
             }
         } else {
-            self.push(exchange);
+            self.push_stored(exchange, seq);
         }
         self.folded_polls = count;
     }
@@ -127,8 +190,15 @@ impl History {
         self.folded_polls = 0;
     }
 
-    /// Appends an exchange; a selection below the top keeps pointing at the same entry.
+    /// Appends an exchange that was not stored; a selection below the top keeps pointing
+    /// at the same entry.
     pub fn push(&mut self, exchange: Exchange) {
+        self.push_stored(exchange, None);
+    }
+
+    /// Appends an exchange stored in the history database as row `seq` (when it was):
+    /// once trimmed from memory, it is read back from there.
+    pub fn push_stored(&mut self, exchange: Exchange, seq: Option<i64>) {
         // A row pushed between two polls ends the fold: its countdown would freeze.
         self.close_fold("continued above");
         let index = self.entries.len();
@@ -143,6 +213,7 @@ impl History {
             None => true,
         };
         self.entries.push(exchange);
+        self.seqs.push(seq);
         if shown {
             self.top_moves = self.top_moves.wrapping_add(1);
         }
@@ -160,7 +231,32 @@ impl History {
     /// to them too); the selection, counted from the newest, is unchanged.
     pub fn attach(&mut self, mut archive: Archive) {
         archive.set_filter(self.filter_text());
+        let newest = archive.newest_seq();
         self.archive = Some(archive);
+        // This session's rows stored before the archive was read are in it already.
+        let covered = self
+            .seqs
+            .iter()
+            .rposition(|s| s.is_some_and(|s| s <= newest))
+            .map_or(0, |p| p + 1);
+        self.drop_oldest(covered);
+        self.trim();
+    }
+
+    /// This session's rows kept in memory.
+    pub fn in_memory(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Search steps the filter made over earlier rows (what tests count).
+    pub fn archive_scan_steps(&self) -> usize {
+        self.archive.as_ref().map_or(0, Archive::scan_steps)
+    }
+
+    /// Whether a filter may match more earlier rows than found so far (scrolling down
+    /// or End looks further).
+    pub fn archive_more_to_find(&self) -> bool {
+        self.archive.as_ref().is_some_and(Archive::more_to_find)
     }
 
     /// Whether earlier sessions' rows are attached.
@@ -257,7 +353,7 @@ impl History {
         let mut out = self
             .archive
             .as_ref()
-            .map_or_else(Vec::new, |a| a.records(DEFAULT_MEMORY_ROWS));
+            .map_or_else(Vec::new, |a| a.records(EXPORT_ROWS));
         out.extend(self.shown().into_iter().cloned());
         out
     }
@@ -304,6 +400,12 @@ impl History {
 
     /// Moves the selection by `delta` rows, keeping it inside a window of `height` rows.
     pub fn move_by(&mut self, delta: isize, height: usize) {
+        // Scrolling down (even in an empty list) is what asks a filter for more matches.
+        if delta > 0
+            && let Some(archive) = &mut self.archive
+        {
+            archive.want_more();
+        }
         if self.is_empty() {
             return;
         }
@@ -501,7 +603,7 @@ mod tests {
             db.append(e).1.expect("stored");
         }
         let reader = Reader::open(&dir).expect("reader").expect("there");
-        (Archive::open(reader).expect("archive").expect("rows"), dir)
+        (Archive::open(reader).expect("archive"), dir)
     }
 
     #[test]
@@ -591,7 +693,7 @@ mod tests {
 
     #[test]
     fn window_draws_only_visible_rows_of_a_huge_history() {
-        let mut h = History::default();
+        let mut h = History::with_cap(100_000);
         for n in 0..100_000 {
             h.push(ex(n));
         }
@@ -604,3 +706,7 @@ mod tests {
         assert_eq!(h.offset, 0);
     }
 }
+
+#[cfg(test)]
+#[path = "history_trim_tests.rs"]
+mod trim_tests;

@@ -38,15 +38,23 @@ pub struct Archive {
     matches: Option<Matches>,
     /// Why the last read failed (shown once by whoever asks).
     pub error: Option<String>,
+    /// The user scrolled down since the last draw: only then may a filter look for more
+    /// matches (a short needle's step reads thousands of rows; ticks must not pay it).
+    demand: bool,
+    /// Search steps made for the filter, ever (what tests count).
+    scan_steps: usize,
 }
 
 impl Archive {
-    /// The rows of `reader` as they are now; `None` when there are none.
-    pub fn open(reader: Reader) -> Result<Option<Archive>, String> {
-        let Some((oldest, newest)) = reader.bounds().map_err(|e| e.to_string())? else {
-            return Ok(None);
-        };
-        Ok(Some(Archive {
+    /// The rows of `reader` as they are now (perhaps none: this session's rows fall
+    /// through to it as the pane trims them from memory).
+    pub fn open(reader: Reader) -> Result<Archive, String> {
+        // An empty table hands out `seq` 1 first.
+        let (oldest, newest) = reader
+            .bounds()
+            .map_err(|e| e.to_string())?
+            .unwrap_or((1, 0));
+        Ok(Archive {
             reader: Arc::new(Mutex::new(reader)),
             newest,
             oldest,
@@ -54,11 +62,84 @@ impl Archive {
             full: Vec::new(),
             matches: None,
             error: None,
-        }))
+            demand: false,
+            scan_steps: 0,
+        })
+    }
+
+    /// The newest `seq` shown.
+    pub fn newest_seq(&self) -> i64 {
+        self.newest
+    }
+
+    /// Search steps made for the filter so far.
+    pub fn scan_steps(&self) -> usize {
+        self.scan_steps
+    }
+
+    /// The user scrolled toward the end: the next [`Archive::prepare`] may look for more
+    /// matches of the filter.
+    pub fn want_more(&mut self) {
+        self.demand = true;
+    }
+
+    /// Shows the rows up to `seq` too (this session's, trimmed from the pane's memory);
+    /// returns how many shown rows that adds on top (those matching the filter, if any).
+    pub fn extend_to(&mut self, seq: i64) -> usize {
+        if seq <= self.newest {
+            return 0;
+        }
+        let floor = self.newest;
+        self.newest = seq;
+        // The writer drops the oldest rows past its limits.
+        let bounds = self.reader().bounds();
+        if let Ok(Some((oldest, _))) = bounds {
+            self.oldest = oldest;
+        }
+        let Some(needle) = self.matches.as_ref().map(|m| m.needle.clone()) else {
+            return usize::try_from(seq - floor).unwrap_or(0);
+        };
+        // Only the new rows are searched (a trim's batch: bounded), newest first.
+        let mut found = Vec::new();
+        let mut below = seq + 1;
+        loop {
+            self.scan_steps += 1;
+            let hits = self
+                .reader()
+                .search_above(&needle, floor, below, usize::MAX);
+            match hits {
+                Ok(hits) => {
+                    found.extend(hits.seqs);
+                    match hits.more_below {
+                        Some(next) if next > floor + 1 => below = next,
+                        _ => break,
+                    }
+                }
+                Err(e) => {
+                    self.failed(&e);
+                    break;
+                }
+            }
+        }
+        let added = found.len();
+        if let Some(m) = &mut self.matches {
+            m.seqs.splice(0..0, found);
+            if m.seqs.len() > MAX_MATCHES {
+                m.seqs.truncate(MAX_MATCHES);
+                m.more_below = m.seqs.last().copied();
+            }
+        }
+        added
     }
 
     fn reader(&self) -> std::sync::MutexGuard<'_, Reader> {
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Remembers why a read failed (damage also marks the file for the next start).
+    fn failed(&mut self, e: &rusqlite::Error) {
+        let why = self.reader().describe(e);
+        self.error = Some(why);
     }
 
     /// Rows shown (all, or those matching the filter found so far).
@@ -122,6 +203,7 @@ impl Archive {
         let Some(m) = &self.matches else { return };
         let Some(below) = m.more_below else { return };
         let want = want.min(MAX_MATCHES.saturating_sub(m.seqs.len()));
+        self.scan_steps += 1;
         let found = self.reader().search(&m.needle, below, want);
         let Some(m) = &mut self.matches else { return };
         match found {
@@ -131,7 +213,7 @@ impl Archive {
             }
             Err(e) => {
                 m.more_below = None;
-                self.error = Some(format!("history: {e}"));
+                self.failed(&e);
             }
         }
     }
@@ -147,8 +229,10 @@ impl Archive {
 
     /// Reads rows `from..from + count` (0 = newest) and the whole records of `full`.
     pub fn prepare(&mut self, from: usize, count: usize, full: &[usize]) {
-        // A filter's matches run ahead of the window by a screen.
-        if self.more_to_find() && from + 2 * count >= self.len() {
+        // A filter's matches run ahead of the window by a screen, found as the user
+        // scrolls down (never on a tick, a webhook or a key that does not scroll).
+        if std::mem::take(&mut self.demand) && self.more_to_find() && from + 2 * count >= self.len()
+        {
             self.find_more(2 * count + FIRST_MATCHES);
         }
         let missing = (from..from + count)
@@ -171,7 +255,7 @@ impl Archive {
             match read {
                 Ok(Some(record)) => self.full.push((seq, record.exchange)),
                 Ok(None) => {}
-                Err(e) => self.error = Some(format!("history: {e}")),
+                Err(e) => self.failed(&e),
             }
         }
     }
@@ -192,7 +276,7 @@ impl Archive {
         };
         drop(reader);
         read.unwrap_or_else(|e| {
-            self.error = Some(format!("history: {e}"));
+            self.failed(&e);
             Vec::new()
         })
     }

@@ -119,8 +119,9 @@ pub async fn run(opts: TuiOptions) -> i32 {
     let sink = opts.sink.clone();
     let write_failure_told = std::sync::atomic::AtomicBool::new(false);
     let recorder = FnRecorder(move |ex: &crate::api::Exchange| {
+        let mut stored = None;
         if let Some(sink) = &sink {
-            sink.append(ex);
+            stored = sink.append_stored(ex).1;
             // Say once that history is not being saved (disk full, read-only, …); the
             // session goes on in memory.
             if let Some(e) = sink.last_error()
@@ -129,7 +130,11 @@ pub async fn run(opts: TuiOptions) -> i32 {
                 let _ = recorder_tx.send(Msg::Saved(Err(e)));
             }
         }
-        let _ = recorder_tx.send(Msg::Exchange(Box::new(ex.clone())));
+        let ex = Box::new(ex.clone());
+        let _ = recorder_tx.send(match stored {
+            Some(seq) => Msg::StoredExchange(ex, seq),
+            None => Msg::Exchange(ex),
+        });
     });
     let recorder: Arc<dyn crate::api::Recorder> = Arc::new(recorder);
     let timeout = opts.timeout.unwrap_or(crate::api::client::DEFAULT_TIMEOUT);
@@ -153,10 +158,16 @@ pub async fn run(opts: TuiOptions) -> i32 {
             loop {
                 match events.recv().await {
                     Ok(e) => {
-                        if let Some(sink) = &sink {
-                            sink.append(&crate::history::merchant::to_exchange(&e));
-                        }
-                        if tx.send(Msg::Merchant(Box::new(e))).is_err() {
+                        let stored = sink.as_ref().and_then(|sink| {
+                            sink.append_stored(&crate::history::merchant::to_exchange(&e))
+                                .1
+                        });
+                        let e = Box::new(e);
+                        let msg = match stored {
+                            Some(seq) => Msg::StoredMerchant(e, seq),
+                            None => Msg::Merchant(e),
+                        };
+                        if tx.send(msg).is_err() {
                             return;
                         }
                     }
@@ -188,8 +199,7 @@ pub async fn run(opts: TuiOptions) -> i32 {
         tokio::task::spawn_blocking(move || {
             let mut warnings = sink.map(|s| s.take_open_warnings()).unwrap_or_default();
             let opened = crate::history::db::query::Reader::open(&dir)
-                .and_then(|r| r.map(history_archive::Archive::open).transpose())
-                .map(Option::flatten);
+                .and_then(|r| r.map(history_archive::Archive::open).transpose());
             let archive = match opened {
                 Ok(archive) => archive.map(Box::new),
                 Err(e) => {

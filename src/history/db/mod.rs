@@ -4,6 +4,9 @@
 //! rows go first). Nothing secret reaches it: every record passes [`Record::new`]
 //! (redaction) and [`cap::fit`] (size) before it is written.
 
+pub mod damage;
+#[cfg(test)]
+mod damage_tests;
 mod import;
 mod open;
 pub mod query;
@@ -67,6 +70,9 @@ pub struct HistoryDb {
     conn: Connection,
     path: PathBuf,
     limits: DbLimits,
+    /// The `seq` the last append stored its row under (the pane's session rows carry it,
+    /// so rows it trims from memory can be read back from here).
+    last_seq: Option<i64>,
 }
 
 impl std::fmt::Debug for HistoryDb {
@@ -175,7 +181,12 @@ impl HistoryDb {
     pub fn open(dir: &Path, limits: DbLimits) -> Result<(HistoryDb, Option<String>), String> {
         let path = db_path(dir);
         let (conn, note) = open::open_writer(&path)?;
-        let mut db = HistoryDb { conn, path, limits };
+        let mut db = HistoryDb {
+            conn,
+            path,
+            limits,
+            last_seq: None,
+        };
         db.enforce_limits()
             .map_err(|e| format!("history ({}): {e}", db.path.display()))?;
         Ok((db, note))
@@ -191,11 +202,19 @@ impl HistoryDb {
     pub fn append(&mut self, exchange: Exchange) -> (Record, Result<(), String>) {
         let mut record = Record::new(0, exchange);
         cap::fit(&mut record, self.limits.record_bytes);
+        self.last_seq = None;
         let stored = self
             .store_new(&mut record)
             .and_then(|()| self.enforce_limits());
-        let result =
-            stored.map_err(|e| format!("history not saved ({}): {e}", self.path.display()));
+        let result = stored.map_err(|e| {
+            // Damage the start-up check did not reach: the next start sets the file aside.
+            let note = if damage::mark(&self.path, &e) {
+                "; the file is damaged: the next start keeps it aside and starts a fresh one"
+            } else {
+                ""
+            };
+            format!("history not saved ({}): {e}{note}", self.path.display())
+        });
         (record, result)
     }
 
@@ -205,7 +224,15 @@ impl HistoryDb {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         record.id = next_id(&tx)?;
         insert(&tx, record)?;
-        tx.commit()
+        let seq: Option<i64> = tx.query_row("SELECT max(seq) FROM rows", [], |r| r.get(0))?;
+        tx.commit()?;
+        self.last_seq = seq;
+        Ok(())
+    }
+
+    /// The `seq` of the row the last successful append stored.
+    pub fn last_seq(&self) -> Option<i64> {
+        self.last_seq
     }
 
     /// Removes the oldest tenth (of the rows, or of the bytes) while a limit is passed.

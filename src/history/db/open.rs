@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::schema;
+use super::{damage, schema};
 use crate::history::safe_file;
 
 /// How long the start-up integrity check may take (it runs before the explorer's first
@@ -57,27 +57,45 @@ pub fn open_writer(path: &Path) -> Result<(Connection, Option<String>), String> 
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("history not saved ({}): {e}", path.display()))?;
     }
+    // Damage found during an earlier session (beyond the start-up check's budget).
+    if let Some(why) = damage::marked(path) {
+        return set_aside_and_start_fresh(path, &format!("found during an earlier session: {why}"));
+    }
     match checked(path) {
         Ok(conn) => Ok((conn, None)),
         Err(Failure::Refused(why)) => Err(format!("history not saved ({}): {why}", path.display())),
-        Err(Failure::Damaged(why)) => {
-            let kept = set_aside(path).map_err(|e| {
-                format!(
-                    "history database {} is damaged ({why}) and could not be set aside: {e}",
-                    path.display()
-                )
-            })?;
-            let note = format!(
-                "history database {} was damaged ({why}): kept as {}, a fresh history was started",
-                path.display(),
-                kept.display()
-            );
-            match checked(path) {
-                Ok(conn) => Ok((conn, Some(note))),
-                Err(Failure::Refused(why) | Failure::Damaged(why)) => {
-                    Err(format!("{note}; but the fresh one failed too: {why}"))
-                }
-            }
+        Err(Failure::Damaged(why)) => set_aside_and_start_fresh(path, &why),
+    }
+}
+
+/// Keeps a damaged file aside (renamed, never deleted) and opens a fresh one; the note
+/// says so.
+fn set_aside_and_start_fresh(
+    path: &Path,
+    why: &str,
+) -> Result<(Connection, Option<String>), String> {
+    let kept = set_aside(path).map_err(|e| {
+        format!(
+            "history database {} is damaged ({why}) and could not be set aside: {e}",
+            path.display()
+        )
+    })?;
+    damage::clear(path);
+    let note = match kept {
+        Some(kept) => format!(
+            "history database {} was damaged ({why}): kept as {}, a fresh history was started",
+            path.display(),
+            kept.display()
+        ),
+        None => format!(
+            "history database {} was damaged ({why}) and is gone: a fresh history was started",
+            path.display()
+        ),
+    };
+    match checked(path) {
+        Ok(conn) => Ok((conn, Some(note))),
+        Err(Failure::Refused(why) | Failure::Damaged(why)) => {
+            Err(format!("{note}; but the fresh one failed too: {why}"))
         }
     }
 }
@@ -157,8 +175,12 @@ fn suffixed(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Renames a damaged file (and its `-wal`, `-shm`) to `FILE.damaged-<UTC time>`.
-fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
+/// Renames a damaged file (and its `-wal`, `-shm`) to `FILE.damaged-<UTC time>`; `None`
+/// when there is no file (only a marker left behind).
+fn set_aside(path: &Path) -> std::io::Result<Option<PathBuf>> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
     let epoch = crate::clock::now_epoch();
     let (y, m, d) = crate::clock::civil_from_days(epoch.div_euclid(86_400));
     let s = epoch.rem_euclid(86_400);
@@ -182,5 +204,5 @@ fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
             std::fs::rename(&from, suffixed(&target, side))?;
         }
     }
-    Ok(target)
+    Ok(Some(target))
 }

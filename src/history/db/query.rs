@@ -23,6 +23,7 @@ const RARITY_PROBE: i64 = 1_000;
 /// A read-only view of the history.
 pub struct Reader {
     conn: Connection,
+    path: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for Reader {
@@ -90,7 +91,18 @@ impl Reader {
             )
             .map(|n| n > 0)
             .map_err(|e| e.to_string())?;
-        Ok(ready.then_some(Reader { conn }))
+        Ok(ready.then_some(Reader { conn, path }))
+    }
+
+    /// What to say about a failed read; damage (which the start-up check may not have
+    /// reached on a large file) also leaves the marker that makes the next start keep
+    /// the file aside (see [`super::damage`]).
+    pub fn describe(&self, e: &rusqlite::Error) -> String {
+        if super::damage::mark(&self.path, e) {
+            super::damage::explain(e)
+        } else {
+            format!("history: {e}")
+        }
     }
 
     /// The oldest and newest `seq`, when there are rows.
@@ -153,6 +165,17 @@ impl Reader {
     /// Three characters or more go through the trigram index; shorter needles (which
     /// most rows match) read rows newest first, at most [`SCAN_BUDGET`] per call.
     pub fn search(&self, needle_lower: &str, before: i64, want: usize) -> rusqlite::Result<Hits> {
+        self.search_above(needle_lower, i64::MIN, before, want)
+    }
+
+    /// [`Reader::search`] among the rows above `floor` only (rows just added on top).
+    pub fn search_above(
+        &self,
+        needle_lower: &str,
+        floor: i64,
+        before: i64,
+        want: usize,
+    ) -> rusqlite::Result<Hits> {
         let mut hits = Hits::default();
         let query = self.trigram_query(needle_lower)?;
         let mut below = before;
@@ -168,16 +191,17 @@ impl Reader {
                     .conn
                     .prepare_cached(
                         "SELECT rowid FROM search WHERE search MATCH ?1 AND rowid < ?2
-                         ORDER BY rowid DESC LIMIT ?3",
+                         AND rowid > ?4 ORDER BY rowid DESC LIMIT ?3",
                     )?
-                    .query_map(params![q, below, SEARCH_BATCH as i64], |r| r.get(0))?
+                    .query_map(params![q, below, SEARCH_BATCH as i64, floor], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?,
                 None => self
                     .conn
                     .prepare_cached(
-                        "SELECT seq FROM rows WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+                        "SELECT seq FROM rows WHERE seq < ?1 AND seq > ?3
+                         ORDER BY seq DESC LIMIT ?2",
                     )?
-                    .query_map(params![below, SEARCH_BATCH as i64], |r| r.get(0))?
+                    .query_map(params![below, SEARCH_BATCH as i64, floor], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?,
             };
             let Some(&last) = candidates.last() else {

@@ -4,10 +4,11 @@
 use super::*;
 
 /// A new exchange for the pane. The status GETs of a follow-up fold into one row that
-/// counts them, so a five-minute follow-up does not push everything else away.
-pub(super) fn on_exchange(app: &mut App, exchange: Exchange) {
+/// counts them, so a five-minute follow-up does not push everything else away. `seq` is
+/// the row the exchange was stored as in the history database, when it was.
+pub(super) fn on_exchange(app: &mut App, exchange: Exchange, seq: Option<i64>) {
     let before = app.history.top_moves();
-    add_row(app, exchange);
+    add_row(app, exchange, seq);
     // An open detail counts its row from the newest: it keeps showing the same exchange.
     let moved = app.history.top_moves().wrapping_sub(before) as isize;
     if let Some(Overlay::Detail { index, .. }) = &mut app.overlay {
@@ -15,7 +16,7 @@ pub(super) fn on_exchange(app: &mut App, exchange: Exchange) {
     }
 }
 
-fn add_row(app: &mut App, exchange: Exchange) {
+fn add_row(app: &mut App, exchange: Exchange, seq: Option<i64>) {
     // A resend's answer is its own row, even when it is a GET of the same URL.
     let following = app
         .requests
@@ -34,13 +35,13 @@ fn add_row(app: &mut App, exchange: Exchange) {
         {
             let left = follow.limit.saturating_sub(follow.started.elapsed());
             app.history
-                .fold_poll(exchange, &human(left, false), &app.local_time);
+                .fold_poll(exchange, seq, &human(left, false), &app.local_time);
         }
-        _ => app.history.push(exchange),
+        _ => app.history.push_stored(exchange, seq),
     }
 }
 
-pub(super) fn on_merchant(app: &mut App, event: MerchantEvent) -> Vec<Effect> {
+pub(super) fn on_merchant(app: &mut App, event: MerchantEvent, seq: Option<i64>) -> Vec<Effect> {
     let mine = event.purchase_id().is_some() && event.purchase_id() == app.flow.purchase_id();
     if let (
         true,
@@ -57,7 +58,7 @@ pub(super) fn on_merchant(app: &mut App, event: MerchantEvent) -> Vec<Effect> {
         });
     }
     app.history
-        .push(crate::history::merchant::to_exchange(&event));
+        .push_stored(crate::history::merchant::to_exchange(&event), seq);
     // A webhook or landing says the purchase moved: read its status, so the headline
     // never contradicts the webhook line.
     let checking = app

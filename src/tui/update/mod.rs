@@ -102,10 +102,15 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             exchange,
         } => on_answer(app, id, answer, exchange),
         Msg::Exchange(exchange) => {
-            on_exchange(app, *exchange);
+            on_exchange(app, *exchange, None);
             vec![]
         }
-        Msg::Merchant(event) => on_merchant(app, *event),
+        Msg::StoredExchange(exchange, seq) => {
+            on_exchange(app, *exchange, Some(seq));
+            vec![]
+        }
+        Msg::Merchant(event) => on_merchant(app, *event, None),
+        Msg::StoredMerchant(event, seq) => on_merchant(app, *event, Some(seq)),
         // The opener answered for a URL that is no longer the one shown: nothing to say.
         Msg::Opened { url, .. } if app.flow.callback_url.as_deref() != Some(url.as_str()) => {
             vec![]

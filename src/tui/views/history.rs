@@ -63,6 +63,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .filter_text()
         .map(|f| format!(" · filter \"{}\" of {}", clean(f), app.history.total()))
         .unwrap_or_default();
+    // A short filter reads earlier rows a step at a time, as the user scrolls down: say
+    // there may be more (never searched on a tick: see `history_archive`).
+    let filter = if app.history.archive_more_to_find() {
+        format!(
+            "{filter}, more as you scroll ({} finds all)",
+            label_of(Action::Oldest, Context::History)
+        )
+    } else {
+        filter
+    };
     let new_above = match app.history.new_above {
         0 => String::new(),
         n => format!(" · ↑ {n} new (g)"),
