@@ -23,14 +23,22 @@ struct State {
     opening: bool,
     /// What the background opening found, until someone takes it.
     open_warnings: Vec<String>,
+    /// What a reopening after a failed write found (a damaged file set aside), until
+    /// someone takes it.
+    reopen_note: Option<String>,
 }
 
 impl State {
     fn reopen(&mut self) {
         match HistoryDb::open(&self.dir, self.limits) {
-            Ok((db, _)) => {
+            Ok((db, note)) => {
                 self.db = Some(db);
                 self.last_error = None;
+                // A damaged file set aside on the way must be said, not swallowed: the
+                // user's earlier history just moved to `….damaged-<time>`.
+                if note.is_some() {
+                    self.reopen_note = note;
+                }
             }
             Err(e) => self.last_error = Some(e),
         }
@@ -102,6 +110,7 @@ fn open_and_import(dir: &Path, config: &HistoryConfig) -> (State, Opened) {
         last_error: None,
         opening: false,
         open_warnings: Vec::new(),
+        reopen_note: None,
     };
     match HistoryDb::open(dir, limits) {
         Ok((mut db, note)) => {
@@ -115,6 +124,26 @@ fn open_and_import(dir: &Path, config: &HistoryConfig) -> (State, Opened) {
         Err(e) => state.last_error = Some(e),
     }
     (state, opened)
+}
+
+/// Ends a background opening when dropped: notifies the appends waiting for it, and says
+/// why when the opening thread died before it could store what it opened.
+struct OpeningGuard(Sink);
+
+impl Drop for OpeningGuard {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        if state.opening {
+            state.opening = false;
+            let why =
+                "opening the history failed unexpectedly; this session's exchanges are not saved"
+                    .to_string();
+            state.last_error = Some(why.clone());
+            state.open_warnings.push(why);
+        }
+        drop(state);
+        self.0.shared.ready.notify_all();
+    }
 }
 
 impl Sink {
@@ -145,15 +174,25 @@ impl Sink {
             last_error: None,
             opening: true,
             open_warnings: Vec::new(),
+            reopen_note: None,
         });
         let (opener, dir, config) = (sink.clone(), dir.to_path_buf(), config.clone());
-        std::thread::spawn(move || {
-            let (mut state, opened) = open_and_import(&dir, &config);
-            state.open_warnings = opened.warnings();
-            state.open_warnings.extend(state.last_error.clone());
-            *opener.lock() = state;
-            opener.shared.ready.notify_all();
-        });
+        // Whatever happens on the thread (a panic in SQLite or the import included), the
+        // guard ends the opening, or every append would wait for it forever.
+        let guard = OpeningGuard(sink.clone());
+        let spawned = std::thread::Builder::new()
+            .name("history-open".into())
+            .spawn(move || {
+                let _guard = guard;
+                let (mut state, opened) = open_and_import(&dir, &config);
+                state.open_warnings = opened.warnings();
+                state.open_warnings.extend(state.last_error.clone());
+                *opener.lock() = state;
+            });
+        if let Err(e) = spawned {
+            // The guard went with the closure and has already ended the opening.
+            sink.lock().last_error = Some(format!("could not start opening the history: {e}"));
+        }
         sink
     }
 
@@ -217,8 +256,50 @@ impl Sink {
         self.ready().last_error.clone()
     }
 
+    /// What reopening the history after a failed write found (a damaged file set aside
+    /// and a fresh one started), once; `None` when nothing happened.
+    pub fn take_reopen_note(&self) -> Option<String> {
+        self.lock().reopen_note.take()
+    }
+
     /// The database file.
     pub fn path(&self) -> PathBuf {
         db::db_path(&self.lock().dir)
+    }
+}
+
+#[cfg(test)]
+mod opening_tests {
+    use super::*;
+
+    /// An opening thread that dies (a panic in SQLite or the import) must not leave every
+    /// append waiting forever: its guard ends the opening and says so.
+    #[test]
+    fn a_dead_opening_thread_releases_the_appends_and_says_why() {
+        let dir = std::env::temp_dir().join(format!("pse-sink-dead-{}", std::process::id()));
+        let sink = Sink::with(State {
+            dir: dir.clone(),
+            limits: DbLimits::from_config(&HistoryConfig::default()),
+            db: None,
+            unsaved_id: 1,
+            last_error: None,
+            opening: true,
+            open_warnings: Vec::new(),
+            reopen_note: None,
+        });
+        let guard = OpeningGuard(sink.clone());
+        let dying = std::thread::spawn(move || {
+            let _guard = guard;
+            panic!("the opening dies");
+        });
+        assert!(dying.join().is_err(), "the thread panicked");
+        // Returns at once instead of waiting for an opening that will never end.
+        let warnings = sink.take_open_warnings();
+        assert!(
+            warnings.iter().any(|w| w.contains("not saved")),
+            "{warnings:?}"
+        );
+        assert!(sink.last_error().is_some_and(|e| e.contains("not saved")));
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -129,6 +129,9 @@ pub async fn run(opts: TuiOptions) -> i32 {
             {
                 let _ = recorder_tx.send(Msg::Saved(Err(e)));
             }
+            if let Some(note) = sink.take_reopen_note() {
+                let _ = recorder_tx.send(Msg::Saved(Err(note)));
+            }
         }
         let ex = Box::new(ex.clone());
         let _ = recorder_tx.send(match stored {
