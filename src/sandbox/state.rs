@@ -23,7 +23,8 @@ pub struct SandboxState {
     pub brand_name: String,
     /// `http://127.0.0.1:PORT`, used when a request has no usable `Host`.
     pub origin: String,
-    pub signer: Signer,
+    /// Shared with the blocking threads that sign off the runtime's workers.
+    pub signer: Arc<Signer>,
     pub verifier: Verifier,
     /// Outgoing client for webhook deliveries.
     pub http: reqwest::Client,
@@ -35,6 +36,14 @@ pub struct SandboxState {
     pub webhook_slots: Arc<Semaphore>,
     /// The number of permits `webhook_slots` started with, for the log message.
     pub webhook_slot_count: usize,
+    /// One permit per webhook delivery admitted (queued, signing or in flight): the bound
+    /// on the deliveries' memory when status changes outrun the signing.
+    pub webhook_queue: Arc<Semaphore>,
+    /// The number of permits `webhook_queue` started with, for the log message.
+    pub webhook_queue_count: usize,
+    /// One permit per signature being computed: signing runs on blocking threads, at most
+    /// as many at once as there are cores, so it never holds a runtime worker.
+    pub signing_slots: Arc<Semaphore>,
     /// `serve --forward-to`: every webhook is also sent here, as a delivery of its own.
     pub forward_to: Option<String>,
     /// Per-process token the dashboard's forms carry, so another site cannot post them.

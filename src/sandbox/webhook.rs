@@ -11,6 +11,7 @@ use super::access_log::{WEBHOOK_TARGET, loggable_url};
 use super::errors::Coded;
 use super::purchase::{Purchase, Status};
 use super::state::SandboxState;
+use super::store::backend::Pending;
 use super::store::{Delivery, NewDelivery, StoreError};
 use crate::clock::now_epoch;
 use crate::error_text::error_chain;
@@ -97,14 +98,37 @@ pub fn forward_target(url: &str) -> Result<String, String> {
     }
 }
 
-/// One delivery in the background. The in-flight slot is taken here, synchronously, so
-/// deliveries are admitted in the order their status changes happened.
+/// One delivery in the background, if the delivery queue has room; otherwise it is
+/// logged at once as not sent (and not signed: a replay signs it), so a burst of status
+/// changes faster than the signing cannot pile up deliveries without bound. The queue and
+/// in-flight slots are taken here, synchronously, so deliveries are admitted in the order
+/// their status changes happened.
 fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
+    let Ok(admitted) = Arc::clone(&state.webhook_queue).try_acquire_owned() else {
+        defer(state, job);
+        return;
+    };
     let slot = Arc::clone(&state.webhook_slots).try_acquire_owned().ok();
     let state = Arc::clone(state);
     tokio::spawn(async move {
         // A delivery the log could not keep is said in the server log (Coded::from).
         let _ = deliver(&state, job, slot).await;
+        drop(admitted);
+    });
+}
+
+/// Logs a delivery the full queue could not admit, as not sent: the control plane lists
+/// it and `POST /_sandbox/webhooks/{n}/replay` sends it (Paysecure's one attempt, made
+/// by hand). Only the log write's answer is awaited in the background, not the body.
+fn defer(state: &SandboxState, job: WebhookJob) {
+    let error = format!(
+        "not sent: {} deliveries already queued for signing and sending (the limit); replay it later",
+        state.webhook_queue_count
+    );
+    log_delivery(&job, None, Some(&error));
+    let pending = record(state, job, String::new(), None, Some(error));
+    tokio::spawn(async move {
+        let _ = committed(pending.await);
     });
 }
 
@@ -122,7 +146,7 @@ pub async fn deliver(
     slot: Option<OwnedSemaphorePermit>,
 ) -> Result<Delivery, Coded> {
     let message = signed_string(&job.purchase_id, &job.status, &job.brand_id);
-    let signature = state.signer.sign(&message).unwrap_or_default();
+    let signature = sign_off_the_workers(state, message).await;
     let (response_status, error) = match slot {
         Some(slot) => {
             let timeout = Duration::from_secs(state.store.settings().webhook_timeout_s);
@@ -142,21 +166,48 @@ pub async fn deliver(
         ),
     };
     log_delivery(&job, response_status, error.as_deref());
-    state
-        .store
-        .backend()
-        .append_delivery_queued(NewDelivery {
-            purchase_id: job.purchase_id,
-            url: job.url,
-            status: job.status,
-            signature,
-            response_status,
-            error,
-            delivered_at: now_epoch(),
-            forwarded: job.forwarded,
-            body: job.body,
-        })
+    committed(record(state, job, signature, response_status, error).await)
+}
+
+/// The signature, computed on a blocking thread (RSA-2048 takes ~0.5–0.9 ms, which on a
+/// runtime worker would hold up every request queued behind it), at most one per core
+/// at once. Empty if signing failed (the delivery is still sent and logged).
+async fn sign_off_the_workers(state: &SandboxState, message: String) -> String {
+    let Ok(_signing) = state.signing_slots.acquire().await else {
+        return String::new();
+    };
+    let signer = Arc::clone(&state.signer);
+    tokio::task::spawn_blocking(move || signer.sign(&message).unwrap_or_default())
         .await
+        .unwrap_or_default()
+}
+
+/// Queues the delivery's log entry; the receiver answers after its commit.
+fn record(
+    state: &SandboxState,
+    job: WebhookJob,
+    signature: String,
+    response_status: Option<u16>,
+    error: Option<String>,
+) -> Pending<Delivery> {
+    state.store.backend().append_delivery_queued(NewDelivery {
+        purchase_id: job.purchase_id,
+        url: job.url,
+        status: job.status,
+        signature,
+        response_status,
+        error,
+        delivered_at: now_epoch(),
+        forwarded: job.forwarded,
+        body: job.body,
+    })
+}
+
+/// The log write's outcome (a writer that stopped before answering is an error too).
+fn committed(
+    answer: Result<Result<Delivery, StoreError>, tokio::sync::oneshot::error::RecvError>,
+) -> Result<Delivery, Coded> {
+    answer
         .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))
         .map_err(Coded::from)
 }
