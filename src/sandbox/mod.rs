@@ -374,7 +374,7 @@ fn build_state(
         verifier,
         http,
         events,
-        event_log: Mutex::new(std::collections::VecDeque::new()),
+        event_log: Mutex::new(state::EventLog::default()),
         webhook_slots: Arc::new(tokio::sync::Semaphore::new(
             config.limits.max_webhooks_in_flight,
         )),
@@ -383,6 +383,7 @@ fn build_state(
             config.limits.max_webhooks_queued,
         )),
         webhook_queue_count: config.limits.max_webhooks_queued,
+        webhook_room: tokio::sync::Notify::new(),
         signing_slots: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         )),

@@ -142,12 +142,20 @@ async fn deliveries_past_the_queue_bound_are_logged_unsigned_and_can_be_replayed
         ..Limits::default()
     })
     .await;
-    two_d(&env, json!({"webhook_timeout_s": 2})).await;
+    two_d(&env, json!({"webhook_timeout_s": 4})).await;
     let (url, _receiver) = hanging_receiver().await;
     let first = paid_with_webhook_to(&env, &url).await;
+    // The first holds the only queue place while its receiver hangs: the API calls of the
+    // second wait for room (back-pressure, 1 s each at most: create, then S2S) and then
+    // go on; its delivery is logged at once, not signed (the work the bound saves), never
+    // dropped.
+    let t = Instant::now();
     let second = paid_with_webhook_to(&env, &url).await;
-    // The first holds the only queue place while its receiver hangs: the second is
-    // logged at once, not signed (that is the work the bound saves), never dropped.
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1900) && waited < Duration::from_secs(4),
+        "{waited:?}"
+    );
     let d = delivery_for(&env, &second, Duration::from_secs(1)).await;
     let error = d["error"].as_str().unwrap_or_default();
     assert!(error.contains("already queued"), "{d}");
