@@ -137,7 +137,7 @@ impl Serve {
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(serve_stderr())
             .spawn()
             .unwrap_or_else(|e| {
                 fail(&format!(
@@ -337,4 +337,18 @@ pub fn ratio(a: f64, b: f64) -> f64 {
 /// `met` / `MISSED` against a target.
 pub fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "MISSED" }
+}
+
+/// Where a served sandbox's log goes: the file `PSE_SERVE_STDERR` names (appended, to see
+/// e.g. why webhooks were not delivered), or nowhere.
+fn serve_stderr() -> Stdio {
+    std::env::var_os("PSE_SERVE_STDERR")
+        .and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        })
+        .map_or_else(Stdio::null, Stdio::from)
 }

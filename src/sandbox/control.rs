@@ -268,7 +268,7 @@ pub async fn replay_delivery(
         ));
     };
     let slot = take_slot(state);
-    deliver(state, job, slot).await
+    deliver(state, job, slot, false).await
 }
 
 /// `GET /_sandbox/public-key`: PEM text.

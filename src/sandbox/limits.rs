@@ -13,6 +13,9 @@ const RESERVED_FDS: u64 =
 const MIN_CONNECTIONS: usize = 16;
 /// Webhook deliveries allowed in flight by default.
 pub const DEFAULT_WEBHOOKS_IN_FLIGHT: usize = 64;
+/// Webhook deliveries admitted at once by default (waiting to be signed, being signed or
+/// in flight). Each holds its purchase body (a few kB), so this bounds their memory.
+pub const DEFAULT_WEBHOOKS_QUEUED: usize = 1024;
 
 /// The sandbox's connection and delivery limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +32,10 @@ pub struct Limits {
     pub max_connections: usize,
     /// Webhook deliveries in flight at once; more are logged as not sent.
     pub max_webhooks_in_flight: usize,
+    /// Webhook deliveries admitted at once (queued for signing, signing or in flight).
+    /// One beyond it is logged at once as not sent (unsigned), to be replayed: nothing is
+    /// dropped silently, and a burst of status changes cannot grow memory without bound.
+    pub max_webhooks_queued: usize,
 }
 
 impl Default for Limits {
@@ -38,6 +45,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(10),
             max_connections: 2048,
             max_webhooks_in_flight: DEFAULT_WEBHOOKS_IN_FLIGHT,
+            max_webhooks_queued: DEFAULT_WEBHOOKS_QUEUED,
         }
     }
 }

@@ -31,12 +31,15 @@ pub async fn landing(
     let purchase_id = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "purchaseId")
         .map(|(_, v)| v.into_owned());
-    state.publish(MerchantEvent::Landing {
-        page: page.clone(),
-        purchase_id: purchase_id.clone(),
-        received_at_ms: now_epoch_millis(),
-        url: reached_at(&state, req.uri()),
-    });
+    state.publish(
+        MerchantEvent::Landing {
+            page: page.clone(),
+            purchase_id: purchase_id.clone(),
+            received_at_ms: now_epoch_millis(),
+            url: reached_at(&state, req.uri()),
+        },
+        0,
+    );
     if accepts_html(req.headers()) {
         // A landing page is the merchant's: it shows what the store has, or no facts.
         let facts = purchase_id.as_deref().and_then(|id| {
@@ -88,20 +91,23 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
         purchase_id: Some(purchase_id.clone()),
         signature_valid: Some(signature_valid),
     };
-    state.publish(MerchantEvent::Webhook {
-        purchase_id,
-        status: status.to_ascii_lowercase(),
-        signature_valid,
-        received_at_ms: now_epoch_millis(),
-        url: reached_at(&state, &parts.uri),
-        signature,
-        content_type: parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-        body,
-    });
+    state.publish(
+        MerchantEvent::Webhook {
+            purchase_id,
+            status: status.to_ascii_lowercase(),
+            signature_valid,
+            received_at_ms: now_epoch_millis(),
+            url: reached_at(&state, &parts.uri),
+            signature,
+            content_type: parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            body,
+        },
+        bytes.len(),
+    );
     let mut resp = if signature_valid {
         json_response(
             StatusCode::OK,

@@ -370,15 +370,23 @@ fn build_state(
         brand_id: config.brand_id.clone(),
         brand_name: purchase::MERCHANT_NAME.into(),
         origin,
-        signer,
+        signer: Arc::new(signer),
         verifier,
         http,
         events,
-        event_log: Mutex::new(std::collections::VecDeque::new()),
+        event_log: Mutex::new(state::EventLog::default()),
         webhook_slots: Arc::new(tokio::sync::Semaphore::new(
             config.limits.max_webhooks_in_flight,
         )),
         webhook_slot_count: config.limits.max_webhooks_in_flight,
+        webhook_queue: Arc::new(tokio::sync::Semaphore::new(
+            config.limits.max_webhooks_queued,
+        )),
+        webhook_queue_count: config.limits.max_webhooks_queued,
+        webhook_room: tokio::sync::Notify::new(),
+        signing_slots: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        )),
         forward_to,
         form_token: dashboard_forms::new_token().map_err(StartError::Setup)?,
     }))

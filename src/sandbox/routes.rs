@@ -16,7 +16,7 @@ use super::errors::Coded;
 use super::state::SandboxState;
 use super::{
     access_log, browser, capture, checkout, control, create_route, dashboard, dashboard_forms,
-    lifecycle, listing, merchant, payment_methods, refunds, s2s, saved_cards,
+    lifecycle, listing, merchant, payment_methods, refunds, s2s, saved_cards, webhook,
 };
 
 /// One path segment (`{id}`, `{n}`, `{page}`); a bad one is a coded 400, not plain text.
@@ -79,7 +79,11 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             "/api/v1/payment_methods",
             get(payment_methods::payment_methods),
         )
-        .route_layer(middleware::from_fn_with_state(state.clone(), latency));
+        .route_layer(middleware::from_fn_with_state(state.clone(), latency))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            webhook::backpressure,
+        ));
     let browser = Router::new()
         .route(
             "/api/v1/payment/{id}",
@@ -88,7 +92,11 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route(
             "/payments/{id}",
             get(checkout::checkout_get).post(checkout::checkout_post),
-        );
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            webhook::backpressure,
+        ));
     let control = Router::new()
         .route("/_sandbox", get(dashboard::page))
         .route("/_sandbox/purchases", get(listing::purchases))

@@ -11,6 +11,7 @@ use super::access_log::{WEBHOOK_TARGET, loggable_url};
 use super::errors::Coded;
 use super::purchase::{Purchase, Status};
 use super::state::SandboxState;
+use super::store::backend::Pending;
 use super::store::{Delivery, NewDelivery, StoreError};
 use crate::clock::now_epoch;
 use crate::error_text::error_chain;
@@ -97,14 +98,78 @@ pub fn forward_target(url: &str) -> Result<String, String> {
     }
 }
 
-/// One delivery in the background. The in-flight slot is taken here, synchronously, so
-/// deliveries are admitted in the order their status changes happened.
+/// One delivery in the background, if the delivery queue has room; otherwise it is
+/// logged at once as not sent (and not signed: a replay signs it), so a burst of status
+/// changes faster than the signing cannot pile up deliveries without bound. The queue and
+/// in-flight slots are taken here, synchronously, so deliveries are admitted in the order
+/// their status changes happened (the signing slots are handed out in that order too);
+/// the in-flight slot is taken once signed, so deliveries waiting for a signature do not
+/// hold the sockets' slots.
 fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
-    let slot = Arc::clone(&state.webhook_slots).try_acquire_owned().ok();
+    let Ok(admitted) = Arc::clone(&state.webhook_queue).try_acquire_owned() else {
+        defer(state, job);
+        return;
+    };
     let state = Arc::clone(state);
     tokio::spawn(async move {
         // A delivery the log could not keep is said in the server log (Coded::from).
-        let _ = deliver(&state, job, slot).await;
+        let _ = deliver(&state, job, None, true).await;
+        drop(admitted);
+        if state.webhook_queue.available_permits() >= room_wanted(&state) {
+            state.webhook_room.notify_waiters();
+        }
+    });
+}
+
+/// Requests that can change a purchase's status wait here (asynchronously, at most
+/// [`BACKPRESSURE_WAIT`]) until the delivery queue has room for a burst of them: when
+/// status changes outrun the signing, their clients slow down to the signing's pace
+/// instead of the deliveries past the queue's bound being logged as not sent.
+pub async fn backpressure(
+    axum::extract::State(state): axum::extract::State<Arc<SandboxState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    // Not an `acquire_many` on the queue itself: a waiter there would be handed the freed
+    // places first, and the deliveries it waits for would find the queue full.
+    let deadline = tokio::time::Instant::now() + BACKPRESSURE_WAIT;
+    loop {
+        // Registered before the check, so a wake-up between the two is not missed.
+        let room = state.webhook_room.notified();
+        if state.webhook_queue.available_permits() >= room_wanted(&state) {
+            break;
+        }
+        if tokio::time::timeout_at(deadline, room).await.is_err() {
+            break;
+        }
+    }
+    next.run(req).await
+}
+
+/// The free queue places a request waits for (never more than the queue has).
+fn room_wanted(state: &SandboxState) -> usize {
+    BACKPRESSURE_ROOM.min(state.webhook_queue_count)
+}
+
+/// Free queue places a status-changing request waits for: more than the concurrent
+/// requests a client usually keeps, so the ones admitted together rarely overflow it.
+const BACKPRESSURE_ROOM: usize = 64;
+/// The longest a request waits for that room; past it the request runs, and a delivery
+/// that finds the queue full is logged as not sent.
+const BACKPRESSURE_WAIT: Duration = Duration::from_secs(1);
+
+/// Logs a delivery the full queue could not admit, as not sent: the control plane lists
+/// it and `POST /_sandbox/webhooks/{n}/replay` sends it (Paysecure's one attempt, made
+/// by hand). Only the log write's answer is awaited in the background, not the body.
+fn defer(state: &SandboxState, job: WebhookJob) {
+    let error = format!(
+        "not sent: {} deliveries already queued for signing and sending (the limit); replay it later",
+        state.webhook_queue_count
+    );
+    log_delivery(&job, None, Some(&error));
+    let pending = record(state, job, String::new(), None, Some(error));
+    tokio::spawn(async move {
+        let _ = committed(pending.await);
     });
 }
 
@@ -113,16 +178,22 @@ pub fn take_slot(state: &SandboxState) -> Option<OwnedSemaphorePermit> {
     Arc::clone(&state.webhook_slots).try_acquire_owned().ok()
 }
 
-/// Signs and posts one webhook (if it holds a `slot`), then logs the delivery; returns
-/// the log entry. Without a slot the webhook is logged as not sent, and can be replayed.
-/// `Err` when the state store could not log it (it was sent all the same).
+/// Signs and posts one webhook (if it holds a `slot`, or `take_slot_when_signed` finds
+/// one free then), then logs the delivery; returns the log entry. Without a slot the
+/// webhook is logged as not sent, and can be replayed. `Err` when the state store could
+/// not log it (it was sent all the same).
 pub async fn deliver(
     state: &SandboxState,
     job: WebhookJob,
     slot: Option<OwnedSemaphorePermit>,
+    take_slot_when_signed: bool,
 ) -> Result<Delivery, Coded> {
     let message = signed_string(&job.purchase_id, &job.status, &job.brand_id);
-    let signature = state.signer.sign(&message).unwrap_or_default();
+    let signature = sign_off_the_workers(state, message).await;
+    let slot = match slot {
+        None if take_slot_when_signed => take_slot(state),
+        slot => slot,
+    };
     let (response_status, error) = match slot {
         Some(slot) => {
             let timeout = Duration::from_secs(state.store.settings().webhook_timeout_s);
@@ -142,21 +213,48 @@ pub async fn deliver(
         ),
     };
     log_delivery(&job, response_status, error.as_deref());
-    state
-        .store
-        .backend()
-        .append_delivery_queued(NewDelivery {
-            purchase_id: job.purchase_id,
-            url: job.url,
-            status: job.status,
-            signature,
-            response_status,
-            error,
-            delivered_at: now_epoch(),
-            forwarded: job.forwarded,
-            body: job.body,
-        })
+    committed(record(state, job, signature, response_status, error).await)
+}
+
+/// The signature, computed on a blocking thread (RSA-2048 takes ~0.5–0.9 ms, which on a
+/// runtime worker would hold up every request queued behind it), at most one per core
+/// at once. Empty if signing failed (the delivery is still sent and logged).
+async fn sign_off_the_workers(state: &SandboxState, message: String) -> String {
+    let Ok(_signing) = state.signing_slots.acquire().await else {
+        return String::new();
+    };
+    let signer = Arc::clone(&state.signer);
+    tokio::task::spawn_blocking(move || signer.sign(&message).unwrap_or_default())
         .await
+        .unwrap_or_default()
+}
+
+/// Queues the delivery's log entry; the receiver answers after its commit.
+fn record(
+    state: &SandboxState,
+    job: WebhookJob,
+    signature: String,
+    response_status: Option<u16>,
+    error: Option<String>,
+) -> Pending<Delivery> {
+    state.store.backend().append_delivery_queued(NewDelivery {
+        purchase_id: job.purchase_id,
+        url: job.url,
+        status: job.status,
+        signature,
+        response_status,
+        error,
+        delivered_at: now_epoch(),
+        forwarded: job.forwarded,
+        body: job.body,
+    })
+}
+
+/// The log write's outcome (a writer that stopped before answering is an error too).
+fn committed(
+    answer: Result<Result<Delivery, StoreError>, tokio::sync::oneshot::error::RecvError>,
+) -> Result<Delivery, Coded> {
+    answer
         .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))
         .map_err(Coded::from)
 }

@@ -134,3 +134,60 @@ async fn deliveries_past_the_in_flight_cap_are_logged_as_not_sent() {
     );
     assert!(t.elapsed() < Duration::from_secs(1));
 }
+
+#[tokio::test]
+async fn deliveries_past_the_queue_bound_are_logged_unsigned_and_can_be_replayed() {
+    let env = env_with(Limits {
+        max_webhooks_queued: 1,
+        ..Limits::default()
+    })
+    .await;
+    two_d(&env, json!({"webhook_timeout_s": 4})).await;
+    let (url, _receiver) = hanging_receiver().await;
+    let first = paid_with_webhook_to(&env, &url).await;
+    // The first holds the only queue place while its receiver hangs: the API calls of the
+    // second wait for room (back-pressure, 1 s each at most: create, then S2S) and then
+    // go on; its delivery is logged at once, not signed (the work the bound saves), never
+    // dropped.
+    let t = Instant::now();
+    let second = paid_with_webhook_to(&env, &url).await;
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1900) && waited < Duration::from_secs(4),
+        "{waited:?}"
+    );
+    let d = delivery_for(&env, &second, Duration::from_secs(1)).await;
+    let error = d["error"].as_str().unwrap_or_default();
+    assert!(error.contains("already queued"), "{d}");
+    assert_eq!(d["signature"], "", "{d}");
+    assert!(d["response_status"].is_null(), "{d}");
+    // Once the first has timed out, its place is free again and a replay signs and sends.
+    let first_d = delivery_for(&env, &first, Duration::from_secs(5)).await;
+    assert!(
+        first_d["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("timeout"),
+        "{first_d}"
+    );
+    let n = d["n"].as_u64().expect("n");
+    let replay = env
+        .control(Method::POST, &format!("/webhooks/{n}/replay"), None)
+        .await;
+    assert_eq!(replay.status, 200, "{}", replay.text);
+    let replayed = replay.json();
+    assert!(
+        !replayed["signature"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "{replayed}"
+    );
+    assert!(
+        replayed["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("timeout"),
+        "{replayed}"
+    );
+}
