@@ -148,7 +148,13 @@ fn report(path: &Path, found: &Outcome) {
 /// The marker's text: what the check found (bounded, for the next start's message).
 pub fn marker_reason(path: &Path) -> Option<String> {
     let marker: PathBuf = damage_marker(path);
-    let text = std::fs::read(&marker).ok()?;
-    let text = String::from_utf8_lossy(&text[..text.len().min(1_000)]).into_owned();
-    Some(text)
+    // Only the first kilobyte is read: the marker is ours, but the folder may not be.
+    use std::io::Read;
+    let mut text = Vec::new();
+    std::fs::File::open(&marker)
+        .ok()?
+        .take(1_000)
+        .read_to_end(&mut text)
+        .ok()?;
+    Some(String::from_utf8_lossy(&text).into_owned())
 }

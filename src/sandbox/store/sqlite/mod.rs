@@ -9,7 +9,9 @@
 //!
 //! Ordering: the process owns the file (an advisory lock refuses a second one), so the
 //! updates of one purchase are ordered by an in-process lock (one of [`STRIPES`], by the
-//! purchase id) held across read, change and write, and different purchases never wait
+//! purchase id) held across read, change and queueing; the next update starts from the
+//! record queued for the writer (`Shared::queued`), and if a queued write fails, the
+//! writes queued on top of it fail too (`Shared::doomed`). Different purchases never wait
 //! for each other except for the single SQLite write itself.
 
 pub mod integrity;
@@ -70,6 +72,10 @@ pub(crate) struct Shared {
     /// (the latest queued wins): the next update of that purchase starts from this, not
     /// from the file, so an update need not hold its purchase's lock until the commit.
     queued: Mutex<std::collections::HashMap<String, Queued>>,
+    /// Purchases whose queued write failed while later writes built on it were queued
+    /// too: those later writes, up to this ticket, must fail as well, or they would commit
+    /// the failed write's change after its caller was told it failed.
+    doomed: Mutex<std::collections::HashMap<String, u64>>,
     next_ticket: AtomicU64,
     /// Cached: every API call reads them; the process owns the file.
     settings: RwLock<Settings>,
@@ -184,6 +190,23 @@ fn tune(conn: &Connection, cache_kib: i64) -> rusqlite::Result<()> {
 }
 
 impl Shared {
+    /// The write with `ticket` of purchase `id` failed: the file is the truth again, so
+    /// later updates read it, and the writes already queued on top of the failed one fail
+    /// with it (their record holds its change).
+    fn doom_after(&self, id: &str, ticket: u64) {
+        let mut queued = locked(&self.queued);
+        let Some(latest) = queued.get(id).map(|q| q.ticket) else {
+            return;
+        };
+        queued.remove(id);
+        drop(queued);
+        if latest > ticket {
+            let mut doomed = locked(&self.doomed);
+            let last = doomed.entry(id.to_string()).or_insert(latest);
+            *last = (*last).max(latest);
+        }
+    }
+
     fn new(writer: Connection, path: &Path, retain_days: Option<u32>) -> Result<Shared, OpenError> {
         let io = |e: rusqlite::Error| OpenError::Io {
             path: path.to_path_buf(),
@@ -232,6 +255,7 @@ impl Shared {
             stripes: (0..STRIPES).map(|_| Mutex::new(())).collect(),
             in_flight: Mutex::new(HashSet::new()),
             queued: Mutex::new(std::collections::HashMap::new()),
+            doomed: Mutex::new(std::collections::HashMap::new()),
             next_ticket: AtomicU64::new(0),
             settings: RwLock::new(settings),
             clock_offset: AtomicI64::new(clock),
@@ -473,10 +497,24 @@ impl Sqlite {
             let updated_on = p.updated_on;
             let forget = Arc::clone(shared);
             let key = id.to_string();
+            let check = Arc::clone(shared);
+            let check_key = id.to_string();
             shared.writer.submit(
                 move |w| {
+                    // Built on a queued write that failed since: refuse, so the failed
+                    // change is not committed under this one.
+                    if locked(&check.doomed)
+                        .get(&check_key)
+                        .is_some_and(|last| ticket <= *last)
+                    {
+                        return Err(rusqlite::Error::SqliteFailure(
+                            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                            Some("an earlier write of this purchase failed".into()),
+                        ));
+                    }
                     let saved = cols.saved.as_ref();
-                    w.conn
+                    let written = (|| {
+                        w.conn
                         .prepare_cached(
                             "UPDATE purchases SET status = ?2, paid_count = ?3, saved_token = ?4,
                                  saved_customer = ?5, saved_brand = ?6, saved_last4 = ?7, body = ?8,
@@ -495,16 +533,32 @@ impl Sqlite {
                             updated_on,
                         ])
                         .map(drop)
+                    })();
+                    if written.is_err() {
+                        // At once, not at the commit: a later write of this purchase in
+                        // the same batch must see it.
+                        check.doom_after(&check_key, ticket);
+                    }
+                    written
                 },
                 move |r| {
                     // Committed (the file has it now) or failed (the file keeps what it
                     // had): either way the next update reads the file, unless a later
                     // write of this purchase is queued.
+                    if r.is_err() {
+                        // The batch's commit failed, or this write did.
+                        forget.doom_after(&key, ticket);
+                    }
                     let mut queued = locked(&forget.queued);
                     if queued.get(&key).is_some_and(|q| q.ticket == ticket) {
                         queued.remove(&key);
                     }
                     drop(queued);
+                    let mut doomed = locked(&forget.doomed);
+                    if doomed.get(&key).is_some_and(|last| *last == ticket) {
+                        doomed.remove(&key);
+                    }
+                    drop(doomed);
                     reply(r);
                 },
             );

@@ -408,3 +408,49 @@ fn a_queued_update_is_what_the_next_update_of_that_purchase_starts_from() {
         11
     );
 }
+
+#[test]
+fn a_failed_write_takes_the_writes_queued_on_top_of_it_down_with_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    let store = at(&path, None);
+    store.insert(&purchase("a", "r", 1)).expect("insert");
+    // The file refuses the first write only (a full disk, say): a record whose attempt
+    // count reaches 7 with its reference unchanged.
+    rusqlite::Connection::open(&path)
+        .expect("raw")
+        .execute_batch(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON purchases
+             WHEN NEW.body LIKE '%\"attempts_used\":7%' AND NEW.body NOT LIKE '%changed%'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .expect("trigger");
+    // The second update starts from the first's queued record (attempts 7), so it
+    // must not commit that change after the first's caller heard it failed.
+    let first = store
+        .update_queued("a", &mut |p| p.attempts_used = 7)
+        .expect("first")
+        .expect("there");
+    let second = store
+        .update_queued("a", &mut |p| p.merchant_ref = "changed".into())
+        .expect("second")
+        .expect("there");
+    assert!(first.blocking_recv().expect("answer").is_err(), "refused");
+    assert!(
+        second.blocking_recv().expect("answer").is_err(),
+        "built on the refused write"
+    );
+    let a = store.get("a").expect("get").expect("a");
+    assert_eq!((a.attempts_used, a.merchant_ref.as_str()), (0, "r"));
+    // Later updates start from the file again, and commit.
+    store
+        .update_queued("a", &mut |p| p.merchant_ref = "later".into())
+        .expect("third")
+        .expect("there")
+        .blocking_recv()
+        .expect("answer")
+        .expect("committed");
+    let a = store.get("a").expect("get").expect("a");
+    assert_eq!((a.attempts_used, a.merchant_ref.as_str()), (0, "later"));
+    assert!(locked(&store.shared.doomed).is_empty(), "forgotten");
+}
