@@ -7,7 +7,7 @@
 
 /// Whether `c` must not reach a terminal as it is: C0 and C1 controls (ESC, BEL, CSI as
 /// U+009B, …) and the Unicode direction overrides and isolates.
-fn unsafe_char(c: char) -> bool {
+pub fn unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

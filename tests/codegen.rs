@@ -577,3 +577,62 @@ fn flow_print_code_sends_nothing_and_its_create_reaches_202() {
     let _ = std::fs::remove_dir_all(&dir);
     served.stop();
 }
+
+/// Characters a terminal must not receive raw: ESC (a colour sequence), DEL, the C1 CSI,
+/// a right-to-left override and a carriage return.
+const CONTROLS: &str = "esc\u{1b}[31m del\u{7f} csi\u{9b} rlo\u{202e} cr\r end";
+
+#[test]
+fn control_characters_are_escaped_in_code_and_still_sent_exactly() {
+    let served = Served::start(None, &[]);
+    let (base, key, brand) = (
+        served.fact("base_url"),
+        served.fact("api_key"),
+        served.fact("brand_id"),
+    );
+    let mut ran = Vec::new();
+    for lang in Lang::ALL {
+        // A fresh body each time: its merchant reference must not repeat.
+        let mut body = hostile_purchase(&brand);
+        body["client"]["full_name"] = Value::String(CONTROLS.into());
+        let model = RequestModel::api(
+            "POST",
+            &base,
+            "/purchases/",
+            Some(body),
+            CardData::Masked,
+            std::slice::from_ref(&key),
+        )
+        .expecting(202);
+        let code = request_code(lang, &model);
+        // Printed through the terminal sanitiser (`history --code`), it stays the same.
+        assert_eq!(
+            paysecure_explorer::term_text::clean_lines(&code),
+            code,
+            "{lang:?}: a raw control character in\n{code}"
+        );
+        let path = write_snippet("controls", lang, &code);
+        if lang == Lang::CSharp {
+            check_csharp_text(&code);
+            continue;
+        }
+        if available(lang, can_check(lang), "the parse") {
+            check(lang, &path, &code);
+        }
+        if !available(lang, can_run(lang), "the run") {
+            continue;
+        }
+        let printed = run(lang, &path, &key);
+        let (status, echoed) = status_and_body(&printed);
+        assert_eq!(status, 202, "{lang:?}:\n{printed}\n--- code:\n{code}");
+        assert_eq!(
+            echoed["client"]["full_name"].as_str(),
+            Some(CONTROLS),
+            "{lang:?}: the server received the exact characters\n{printed}\n--- code:\n{code}"
+        );
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+        ran.push(lang.name());
+    }
+    eprintln!("snippets with control characters run against serve: {ran:?}");
+    served.stop();
+}

@@ -115,7 +115,7 @@ impl PaysecureClient {
 
     /// `POST /p/{id}/?s2s=true`.
     pub async fn s2s(&self, purchase_id: &str, body: &Value) -> Result<S2sOutcome, ApiError> {
-        let path = format!("/p/{}/?s2s=true", segment(purchase_id));
+        let path = s2s_path(purchase_id);
         let value = self.call(Method::POST, &path, Some(body)).await?;
         S2sOutcome::from_body(&value).ok_or_else(|| ApiError::Transport {
             kind: TransportKind::NonJson,
@@ -466,6 +466,12 @@ fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
 }
 
 /// Percent-encodes a path segment so a typed id can never change the path.
+/// The S2S call's path for `purchase_id` (percent-encoded): what [`PaysecureClient::s2s`]
+/// sends, and what code shown for it must send.
+pub fn s2s_path(purchase_id: &str) -> String {
+    format!("/p/{}/?s2s=true", segment(purchase_id))
+}
+
 fn segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {

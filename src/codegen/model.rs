@@ -107,7 +107,8 @@ impl RequestModel {
             Vec::new()
         };
         RequestModel {
-            method: method.to_ascii_uppercase(),
+            // The callers name the method in code; a bad one is never put in a snippet.
+            method: http_method(method).unwrap_or_else(|| "GET".into()),
             url: format!("{}{path}", base_url.trim_end_matches('/')),
             bearer_key: true,
             headers: [("Accept".to_string(), "application/json".to_string())]
@@ -148,8 +149,21 @@ impl RequestModel {
                 "Body as history keeps it: card numbers masked, security codes removed.".into(),
             );
         }
+        let method = match http_method(&ex.method) {
+            Some(method) => method,
+            None => {
+                // A method from disk (an imported or edited history) that is no HTTP
+                // token would break out of the code's literal or comment: never used.
+                let sent = if body.is_some() { "POST" } else { "GET" };
+                notes.push(format!(
+                    "The recorded method \"{}\" is not a valid HTTP method: {sent} is sent instead.",
+                    for_comment(&ex.method)
+                ));
+                sent.to_string()
+            }
+        };
         let mut model = RequestModel {
-            method: ex.method.to_ascii_uppercase(),
+            method,
             url: ex.url.clone(),
             bearer_key,
             headers,
@@ -192,8 +206,12 @@ impl RequestModel {
 
     /// The comment lines of a snippet: the notes, then the expected status.
     pub fn comment_lines(&self) -> Vec<String> {
-        let mut lines: Vec<String> = vec![format!("{} {}", self.method, self.url_for_comment())];
-        lines.extend(self.notes.iter().cloned());
+        let mut lines: Vec<String> = vec![format!(
+            "{} {}",
+            for_comment(&self.method),
+            self.url_for_comment()
+        )];
+        lines.extend(self.notes.iter().map(|n| for_comment(n)));
         if let Some(status) = self.expected_status {
             lines.push(format!(
                 "Expected status: {status}. Prints the status, then the body."
@@ -212,17 +230,7 @@ impl RequestModel {
                 .map_or("/", |j| &self.url[i + 3 + j..]),
             None => self.url.as_str(),
         };
-        path.chars()
-            // javac reads `\u` escapes even in comments; PHP's `?>` ends its code.
-            .map(|c| {
-                if c.is_ascii_graphic() && c != '\\' {
-                    c
-                } else {
-                    '?'
-                }
-            })
-            .collect::<String>()
-            .replace("?>", "? >")
+        for_comment(&path.replace(' ', "?"))
     }
 
     fn ensure_json_content_type(&mut self) {
@@ -231,6 +239,31 @@ impl RequestModel {
                 .push(("Content-Type".into(), "application/json".into()));
         }
     }
+}
+
+/// `text` for a comment line: printable ASCII and spaces only (a line break would end the
+/// comment early); javac reads `\u` escapes even in comments, PHP's `?>` ends its code.
+fn for_comment(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() || c == ' ') && c != '\\' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect::<String>()
+        .replace("?>", "? >")
+}
+
+/// `raw` upper-cased when it is an HTTP method token (RFC 9110: `tchar`s only), else `None`.
+fn http_method(raw: &str) -> Option<String> {
+    let token = !raw.is_empty()
+        && raw.len() <= 32
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+.^_`|~-".contains(c));
+    token.then(|| raw.to_ascii_uppercase())
 }
 
 /// Replaces any of `secrets` in the strings of `value` (through the redactor, which
@@ -257,6 +290,43 @@ fn without_secrets(value: &mut Value, secrets: &[String], redactor: &Redactor) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hostile_recorded_method_never_reaches_code_or_its_comment() {
+        use crate::codegen::{Lang, request_code};
+        for method in [
+            "GET\nrm -rf /",
+            "GET\r\n// x",
+            "X?>",
+            "GET\\u000a",
+            "PO ST",
+            "",
+            "G\u{1b}[2J",
+        ] {
+            let mut ex = Exchange::new(ExchangeKind::Api, method, "http://h/api/v1/purchases/", 0);
+            ex.request_body = Some("{}".into());
+            let m = RequestModel::from_exchange(&ex);
+            assert_eq!(m.method, "POST", "{method:?}");
+            let first = &m.comment_lines()[0];
+            assert!(
+                first.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+                "{first:?}"
+            );
+            let said = m.comment_lines().join("\n");
+            assert!(said.contains("not a valid HTTP method"), "{said}");
+            for lang in Lang::ALL {
+                let code = request_code(lang, &m);
+                assert_eq!(crate::term_text::clean_lines(&code), code, "{lang:?}");
+                assert!(!code.contains("\nrm -rf"), "{lang:?}: {code}");
+                assert!(!code.contains("\n// x"), "{lang:?}: {code}");
+                assert!(!code.contains("X?>"), "{lang:?}: {code}");
+                assert!(!code.contains("\\u000a"), "{lang:?}: {code}");
+            }
+        }
+        let ex = Exchange::new(ExchangeKind::Api, "patch", "http://h/x", 0);
+        assert_eq!(RequestModel::from_exchange(&ex).method, "PATCH");
+        assert_eq!(http_method("M-SEARCH").as_deref(), Some("M-SEARCH"));
+    }
 
     #[test]
     fn an_exchange_keeps_its_headers_but_credentials_and_computed_ones() {

@@ -1,20 +1,92 @@
 //! String literals of each language, exact for any text (quotes, backslashes, `$`,
 //! newlines, control characters, any Unicode), and the helpers the emitters share.
+//!
+//! Every literal is printable text: a character a terminal must not receive raw (see
+//! [`crate::term_text::unsafe_char`]; line breaks and tabs aside) is written as an escape
+//! in the language's own syntax. Printed code then passes the terminal sanitiser
+//! unchanged, and still sends the exact bytes.
 
-/// A POSIX shell single-quoted word: nothing inside is special but `'` itself.
+/// Whether `c` must be written as an escape in a literal: what the terminal sanitiser
+/// would rewrite (it keeps line breaks and tabs).
+fn escaped(c: char) -> bool {
+    c != '\n' && c != '\t' && crate::term_text::unsafe_char(c)
+}
+
+/// `text` cut into runs written as they are (`(run, None)`) and single characters that
+/// must be escaped (`("", Some(c))`); an empty text is one empty run.
+fn runs(text: &str) -> Vec<(&str, Option<char>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if escaped(c) {
+            if start < i {
+                out.push((&text[start..i], None));
+            }
+            out.push(("", Some(c)));
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() || out.is_empty() {
+        out.push((&text[start..], None));
+    }
+    out
+}
+
+/// A POSIX shell word: single-quoted runs (nothing inside is special but `'` itself),
+/// and each character to escape as `"$(printf '\ooo')"`, its UTF-8 bytes in octal.
 pub fn sh(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
+    runs(text)
+        .into_iter()
+        .map(|(run, c)| match c {
+            None => format!("'{}'", run.replace('\'', r"'\''")),
+            Some(c) => {
+                let mut bytes = [0u8; 4];
+                let octal: String = c
+                    .encode_utf8(&mut bytes)
+                    .bytes()
+                    .map(|b| format!("\\{b:03o}"))
+                    .collect();
+                format!("\"$(printf '{octal}')\"")
+            }
+        })
+        .collect()
 }
 
 /// A JSON string, which is also a Python 3 and a JavaScript string literal (JSON's
-/// escapes are a subset of both; `$` and `{` are plain in double quotes there).
+/// escapes are a subset of both; `$` and `{` are plain in double quotes there). DEL, C1
+/// controls and direction overrides, which JSON allows raw, are `\uXXXX` too.
 pub fn json(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
+    printable_json(serde_json::Value::String(text.to_string()).to_string())
 }
 
-/// A PHP single-quoted literal: only `\` and `'` are special, so `$` never interpolates.
+/// Serialised JSON with DEL, C1 controls and direction overrides (which JSON allows raw
+/// inside strings, the only place they can be) written as `\uXXXX`: the same value.
+pub fn printable_json(serialized: String) -> String {
+    if !serialized.chars().any(escaped) {
+        return serialized;
+    }
+    let mut out = String::with_capacity(serialized.len() + 16);
+    for c in serialized.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A PHP single-quoted literal (only `\` and `'` are special, so `$` never interpolates);
+/// a character to escape is a double-quoted `"\u{…}"` joined on with `.`.
 pub fn php(text: &str) -> String {
-    format!("'{}'", text.replace('\\', r"\\").replace('\'', r"\'"))
+    runs(text)
+        .into_iter()
+        .map(|(run, c)| match c {
+            None => format!("'{}'", run.replace('\\', r"\\").replace('\'', r"\'")),
+            Some(c) => format!("\"\\u{{{:x}}}\"", c as u32),
+        })
+        .collect::<Vec<_>>()
+        .join(" . ")
 }
 
 /// A Java string literal. Everything outside printable ASCII is a `\uXXXX` escape (one per
@@ -39,7 +111,7 @@ pub fn csharp(text: &str) -> String {
 /// characters and the byte-order mark are escaped.
 pub fn go(text: &str) -> String {
     c_like(text, |c, out| {
-        if c.is_control() || c == '\u{feff}' {
+        if c.is_control() || c == '\u{feff}' || escaped(c) {
             let code = c as u32;
             if code < 0x80 {
                 out.push_str(&format!("\\x{code:02x}"));
@@ -102,6 +174,25 @@ mod tests {
         assert_eq!(java("a\"\\\n\u{e9}😀"), r#""a\"\\\n\u00e9\ud83d\ude00""#);
         assert_eq!(go("a\"\\\n\u{e9}\u{1}"), "\"a\\\"\\\\\\n\u{e9}\\x01\"");
         assert_eq!(csharp("\u{2028}"), r#""\u2028""#);
+    }
+
+    #[test]
+    fn controls_are_escaped_in_each_languages_syntax() {
+        let text = "a\u{1b}[2J\u{7f}\u{9b}\u{202e}\rb'\nc\td";
+        for quoted in [sh(text), json(text), php(text), java(text), go(text)] {
+            assert_eq!(
+                crate::term_text::clean_lines(&quoted),
+                quoted,
+                "not printable: {quoted:?}"
+            );
+        }
+        assert_eq!(sh("a\u{1b}b'"), r#"'a'"$(printf '\033')"'b'\'''"#);
+        assert_eq!(sh("\u{9b}"), r#""$(printf '\302\233')""#);
+        assert_eq!(sh(""), "''");
+        assert_eq!(json("\u{1b}\u{7f}\u{202e}"), r#""\u001b\u007f\u202e""#);
+        assert_eq!(php("a\u{1b}'"), r#"'a' . "\u{1b}" . '\''"#);
+        assert_eq!(php(""), "''");
+        assert_eq!(go("\u{202e}\u{7f}"), r#""\u202e\x7f""#);
     }
 
     #[test]

@@ -178,6 +178,8 @@ pub struct FlowStep {
     pub state: StepState,
     /// The history row it came from, counted from the newest shown row.
     pub row: Option<usize>,
+    /// The step has a row, but the history's filter hides it (so `row` is `None`).
+    pub hidden: bool,
     /// What the row says (`202`, `302`, `signature ✗`), when there is one.
     pub note: Option<String>,
 }
@@ -314,6 +316,7 @@ impl FlowProgress {
                     kind: *kind,
                     state: state.unwrap_or(StepState::Pending),
                     row: row.map(|(i, _)| i),
+                    hidden: false,
                     note: row.map(|(_, ex)| note_of(ex)),
                 }
             })

@@ -136,7 +136,8 @@ fn form_source(app: &App) -> Option<CodeSource> {
         (_, Some(id)) => Some(CodeSource::Form {
             method: "POST",
             base_url,
-            path: format!("/p/{id}/?s2s=true"),
+            // The client's own path: the id percent-encoded as it is sent.
+            path: crate::api::client::s2s_path(id),
             body,
             expected_status: 202,
             what: "② S2S payment (not sent)",
@@ -219,5 +220,34 @@ pub fn move_by(code: &mut CodeOverlay, delta: isize) {
             let len = Lang::ALL.len() as isize;
             code.selected = (code.selected as isize + delta).clamp(0, len - 1) as usize;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixture;
+
+    #[test]
+    fn the_s2s_snippet_sends_the_path_the_client_sends() {
+        let mut app = fixture::at_card_step(120, 40);
+        let Some(purchase) = app.flow.purchase.as_mut() else {
+            panic!("the card step has a purchase")
+        };
+        purchase.id = "a/b c?d".into();
+        let Some(source) = form_source(&app) else {
+            panic!("the card step has a snippet")
+        };
+        let model = source.model(false);
+        assert!(
+            model.url.ends_with("/p/a%2Fb%20c%3Fd/?s2s=true"),
+            "{}",
+            model.url
+        );
+        assert!(
+            model
+                .url
+                .ends_with(&crate::api::client::s2s_path("a/b c?d"))
+        );
     }
 }

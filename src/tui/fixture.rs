@@ -463,7 +463,7 @@ pub fn presenter_verify(width: u16, height: u16) -> App {
         "paid",
         "brd_fixture",
         Some(FIXTURE_SIGNATURE),
-        true,
+        Some(true),
     );
     if let Some(view) = app.presenter.as_mut().and_then(|p| p.views.last_mut()) {
         view.stop_index = 7;

@@ -1,12 +1,14 @@
-//! The flow map overlay's model side: the current purchase's progress read from the
-//! history the pane shows (so a step's row is the one Enter opens), opening and closing
-//! the map, and opening a step's row.
+//! The flow map overlay's model side: the current purchase's progress read from all of
+//! this session's rows (a history filter must not change what the map says happened),
+//! each step's row mapped to the row the pane shows (the one Enter opens) or marked hidden
+//! by the filter; opening and closing the map, and opening a step's row.
 
 use super::app::{App, Level, Overlay};
 use super::keys::{Action, Context, label_of};
 use crate::flow::progress::{FlowProgress, Known};
 
-/// The current purchase's progress, from the shown history (newest first).
+/// The current purchase's progress, from every row of this session (newest first), its
+/// rows counted as the pane shows them.
 pub fn progress(app: &App) -> FlowProgress {
     let status = app
         .flow
@@ -19,8 +21,16 @@ pub fn progress(app: &App) -> FlowProgress {
         status: status.as_deref(),
         create_failed: app.flow.purchase.is_none() && app.flow.outcome.is_some(),
     };
-    let newest_first = (0..app.history.len()).map_while(|i| app.history.newest(i));
-    FlowProgress::of(known, newest_first)
+    let history = &app.history;
+    let newest_first = (0..history.session_total()).map_while(|i| history.session_newest(i));
+    let mut progress = FlowProgress::of(known, newest_first);
+    for step in &mut progress.steps {
+        if let Some(row) = step.row {
+            step.row = history.shown_index_of(row);
+            step.hidden = step.row.is_none();
+        }
+    }
+    progress
 }
 
 /// Opens the map on the current step (or the last one reached), or closes it.
@@ -50,6 +60,19 @@ pub fn open_row(app: &mut App, selected: usize) {
         }
         _ => {
             let title = p.steps.get(selected).map_or("", |s| s.kind.title());
+            let hidden = p.steps.get(selected).is_some_and(|s| s.hidden);
+            if let (true, Some(filter)) = (hidden, app.history.filter_text()) {
+                app.notice = Some((
+                    Level::Info,
+                    format!(
+                        "\"{title}\"'s history row is hidden by the filter \"{}\"; {} closes the map, then {} with an empty text clears the filter.",
+                        crate::term_text::clean(filter),
+                        label_of(Action::Close, Context::FlowMap),
+                        label_of(Action::Filter, Context::History)
+                    ),
+                ));
+                return;
+            }
             app.notice = Some((
                 Level::Info,
                 format!(
@@ -160,6 +183,37 @@ mod tests {
         assert_eq!(p.state_of(StepKind::BrowserOpens), StepState::Done);
         assert_eq!(p.state_of(StepKind::Frictionless), StepState::Skipped);
         assert_eq!(p.state_of(StepKind::Challenge), StepState::Current);
+    }
+
+    #[test]
+    fn a_filter_hides_rows_but_not_what_happened() {
+        let mut app = fixture::frictionless_paid(120, 40);
+        let before: Vec<StepState> = progress(&app).steps.iter().map(|s| s.state).collect();
+        app.history.set_filter("/webhook");
+        let p = progress(&app);
+        let after: Vec<StepState> = p.steps.iter().map(|s| s.state).collect();
+        assert_eq!(before, after, "the filter changed what the map says");
+        assert_eq!(p.state_of(StepKind::Create), StepState::Done);
+        let create = &p.steps[0];
+        assert!(create.hidden && create.row.is_none(), "{create:?}");
+        // The webhook's row is the one the filtered pane shows.
+        let webhook = p.steps.iter().find(|s| s.kind == StepKind::Webhook);
+        let row = webhook.and_then(|s| s.row).expect("webhook row shown");
+        let shown = app.history.newest(row).expect("shown row");
+        assert_eq!(shown.kind, ExchangeKind::Webhook);
+        // Enter on the hidden create step says why, and how to clear it.
+        app.overlay = Some(Overlay::FlowMap { selected: 0 });
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(selected(&app), Some(0), "the map stays");
+        let notice = app.notice.as_ref().map(|(_, n)| n.as_str()).unwrap_or("");
+        assert!(
+            notice.contains("hidden by the filter \"/webhook\""),
+            "{notice}"
+        );
+        assert!(
+            notice.contains(&label_of(Action::Filter, Context::History)),
+            "{notice}"
+        );
     }
 
     #[test]

@@ -387,6 +387,32 @@ impl History {
         }
     }
 
+    /// How many rows this session holds, filtered or not.
+    pub fn session_total(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// This session's entry `i` counted from the newest, whatever the filter hides (what
+    /// is true of a purchase must not depend on what the pane shows).
+    pub fn session_newest(&self, i: usize) -> Option<&Exchange> {
+        let j = self.entries.len().checked_sub(i + 1)?;
+        self.entries.get(j)
+    }
+
+    /// Where this session's entry `i` (counted from the newest, unfiltered, as
+    /// [`History::session_newest`]) is shown, counted from the newest shown row; `None`
+    /// when the filter hides it.
+    pub fn shown_index_of(&self, i: usize) -> Option<usize> {
+        let j = self.entries.len().checked_sub(i + 1)?;
+        match &self.filter {
+            Some((_, visible)) => {
+                let at = visible.binary_search(&j).ok()?;
+                Some(visible.len() - at - 1)
+            }
+            None => Some(i),
+        }
+    }
+
     /// A count that grows by one for each shown row put on top (see [`History::newest`]):
     /// the difference of two readings is how far "n from the newest" moved in between.
     pub fn top_moves(&self) -> usize {
@@ -550,6 +576,25 @@ mod tests {
             h.selected_entry().map(|e| e.url.as_str()),
             Some("http://h/0")
         );
+    }
+
+    #[test]
+    fn session_rows_are_read_whatever_the_filter_and_map_to_their_shown_rows() {
+        let mut h = History::default();
+        for n in 0..5 {
+            h.push(ex(n));
+        }
+        h.set_filter("/3");
+        assert_eq!(h.len(), 1);
+        assert_eq!(h.session_total(), 5);
+        assert!(h.session_newest(4).is_some_and(|e| e.url.ends_with("/0")));
+        assert!(h.session_newest(5).is_none());
+        // Entry /3 is 1 from the newest unfiltered, the only one shown.
+        assert_eq!(h.shown_index_of(1), Some(0));
+        assert_eq!(h.shown_index_of(0), None);
+        assert_eq!(h.shown_index_of(9), None);
+        h.set_filter("");
+        assert_eq!(h.shown_index_of(3), Some(3));
     }
 
     #[test]

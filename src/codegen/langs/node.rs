@@ -1,7 +1,7 @@
 //! Node.js 18+ with the built-in `fetch`; the webhook check with the built-in `crypto`.
 
 use crate::codegen::model::{API_KEY_ENV, Body, RequestModel};
-use crate::codegen::text::{comments, json};
+use crate::codegen::text::{comments, json, printable_json};
 use crate::codegen::verify::VerifyModel;
 
 /// `fetch(…)` in an async function; a JSON body is a JavaScript object literal (JSON is
@@ -22,7 +22,7 @@ pub fn request(m: &RequestModel) -> String {
     out.push_str("};\n");
     let body_option = match &m.body {
         Some(Body::Json(value)) => {
-            let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
+            let pretty = printable_json(serde_json::to_string_pretty(value).unwrap_or_default());
             out.push_str(&format!("const payload = {pretty};\n"));
             "\n    body: JSON.stringify(payload),"
         }

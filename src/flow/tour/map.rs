@@ -72,6 +72,7 @@ pub fn progress(view: &TourView) -> FlowProgress {
                 kind,
                 state,
                 row: None,
+                hidden: false,
                 note,
             }
         })

@@ -32,7 +32,8 @@ pub enum StepOutcome {
 pub struct SeenWebhook {
     pub status: String,
     pub signature: Option<String>,
-    pub signature_valid: bool,
+    /// The stub's verdict on the signature; `None` when its event did not say.
+    pub signature_valid: Option<bool>,
 }
 
 /// Between two looks at the merchant stub's events.
@@ -98,6 +99,16 @@ fn failed(run: &mut StopRun, what: &str, e: &ApiError) -> StepOutcome {
     StepOutcome::Failed
 }
 
+/// `POST /p/{id}/?s2s=true (card 444433…1111)` for a fact, the server's id cleaned.
+fn s2s_call(id: &str, card: &str) -> String {
+    format!("POST /p/{}/?s2s=true (card {})", clean(id), clean(card))
+}
+
+/// `GET /purchases/{id}/refund/` for a fact, the server's id cleaned.
+fn purchase_call(method: &str, id: &str, rest: &str) -> String {
+    format!("{method} /purchases/{}/{rest}", clean(id))
+}
+
 fn purchase_id(run: &StopRun) -> Option<String> {
     run.flow.purchase_id().map(str::to_string)
 }
@@ -141,7 +152,8 @@ async fn s2s(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome
             run.note = Some("202 pending".into());
             run.reason = None;
             run.facts.push(format!(
-                "POST /p/{id}/?s2s=true (card {card}) → 202 pending with a callback_url"
+                "{} → 202 pending with a callback_url",
+                s2s_call(&id, &card)
             ));
             StepOutcome::Done
         }
@@ -149,7 +161,8 @@ async fn s2s(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome
             took(run, &p);
             run.skip(&BROWSER_STEPS);
             run.facts.push(format!(
-                "POST /p/{id}/?s2s=true (card {card}) → decided inline (2D): no browser step"
+                "{} → decided inline (2D): no browser step",
+                s2s_call(&id, &card)
             ));
             StepOutcome::Done
         }
@@ -161,7 +174,7 @@ async fn s2s(stop: &Stop, target: &TourTarget, run: &mut StopRun) -> StepOutcome
                 StepKind::Refund,
                 StepKind::Settle,
             ]);
-            failed(run, &format!("POST /p/{id}/?s2s=true (card {card})"), &e)
+            failed(run, &s2s_call(&id, &card), &e)
         }
     }
 }
@@ -264,14 +277,36 @@ async fn seen_webhook(target: &TourTarget, control: &str, id: &str) -> Option<Se
         .rev()
         .filter(|e| e.get("kind").and_then(Value::as_str) == Some("webhook"))
         .find(|e| e.get("purchase_id").and_then(Value::as_str) == Some(id))
-        .map(|e| SeenWebhook {
-            status: clean(e.get("status").and_then(Value::as_str).unwrap_or("")),
-            signature: e.get("signature").and_then(Value::as_str).map(clean),
-            signature_valid: e
-                .get("signature_valid")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-        })
+        .map(seen_of)
+}
+
+/// What one merchant-stub event says of a webhook (server text cleaned).
+fn seen_of(e: &Value) -> SeenWebhook {
+    SeenWebhook {
+        status: clean(e.get("status").and_then(Value::as_str).unwrap_or("")),
+        signature: e.get("signature").and_then(Value::as_str).map(clean),
+        signature_valid: e.get("signature_valid").and_then(Value::as_bool),
+    }
+}
+
+/// The webhook step's fact, its note and outcome for what the stub saw: a verdict the
+/// stub did not report is said so, not taken for a failed check.
+fn webhook_verdict(seen: &SeenWebhook) -> (String, &'static str, StepOutcome) {
+    let (verdict, note, outcome) = match seen.signature_valid {
+        Some(true) => ("signature ✓ valid", "signature ✓", StepOutcome::Done),
+        Some(false) => ("signature ✗ INVALID", "signature ✗", StepOutcome::Failed),
+        // The webhook came; whether its signature holds is the verify step's to say.
+        None => (
+            "signature not reported",
+            "signature not reported",
+            StepOutcome::Done,
+        ),
+    };
+    let fact = format!(
+        "POST /merchant/webhook ← webhook \"{}\" · {verdict}",
+        seen.status
+    );
+    (fact, note, outcome)
 }
 
 async fn webhook(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
@@ -287,24 +322,12 @@ async fn webhook(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
     let deadline = tokio::time::Instant::now() + WEBHOOK_WAIT;
     loop {
         if let Some(seen) = seen_webhook(target, &control, &id).await {
-            let verdict = if seen.signature_valid {
-                "signature ✓ valid"
-            } else {
-                "signature ✗ INVALID"
-            };
-            run.facts.push(format!(
-                "POST /merchant/webhook ← webhook \"{}\" · {verdict}",
-                seen.status
-            ));
-            let ok = seen.signature_valid;
+            let (fact, note, outcome) = webhook_verdict(&seen);
+            run.facts.push(fact);
             // The explorer's map says the same of a webhook row.
-            run.note = Some(if ok { "signature ✓" } else { "signature ✗" }.into());
+            run.note = Some(note.into());
             run.webhook = Some(seen);
-            return if ok {
-                StepOutcome::Done
-            } else {
-                StepOutcome::Failed
-            };
+            return outcome;
         }
         if tokio::time::Instant::now() >= deadline {
             run.facts.push(format!(
@@ -333,14 +356,15 @@ async fn status(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
         Some(p) => {
             took(run, &p);
             run.facts.push(format!(
-                "GET /purchases/{id}/ → {}",
+                "{} → {}",
+                purchase_call("GET", &id, ""),
                 clean(&p.status).to_ascii_uppercase()
             ));
             StepOutcome::Done
         }
         None => {
             run.facts
-                .push(format!("GET /purchases/{id}/ gave no status"));
+                .push(format!("{} gave no status", purchase_call("GET", &id, "")));
             StepOutcome::Failed
         }
     }
@@ -354,7 +378,8 @@ async fn refund(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
         Ok(p) => {
             took(run, &p);
             run.facts.push(format!(
-                "GET /purchases/{id}/refund/ → {}",
+                "{} → {}",
+                purchase_call("GET", &id, "refund/"),
                 clean(&p.status).to_ascii_uppercase()
             ));
             if !p.status().is_final() {
@@ -369,14 +394,15 @@ async fn refund(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
                 {
                     took(run, &p);
                     run.facts.push(format!(
-                        "GET /purchases/{id}/ → {}",
+                        "{} → {}",
+                        purchase_call("GET", &id, ""),
                         clean(&p.status).to_ascii_uppercase()
                     ));
                 }
             }
             StepOutcome::Done
         }
-        Err(e) => failed(run, &format!("GET /purchases/{id}/refund/"), &e),
+        Err(e) => failed(run, &purchase_call("GET", &id, "refund/"), &e),
     }
 }
 
@@ -397,20 +423,23 @@ async fn settle(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
         .await
     {
         Ok(_) => {
-            run.facts
-                .push(format!("POST /_sandbox/purchases/{id}/settle (paid) → 200"));
+            run.facts.push(format!(
+                "POST /_sandbox{} (paid) → 200",
+                purchase_call("", &id, "settle").trim_start()
+            ));
             // What the merchant sees: the status GET.
             match target.client.status(&id).await {
                 Ok(p) => {
                     took(run, &p);
                     run.facts.push(format!(
-                        "GET /purchases/{id}/ → {}",
+                        "{} → {}",
+                        purchase_call("GET", &id, ""),
                         clean(&p.status).to_ascii_uppercase()
                     ));
                     run.flow.on_status(Ok(p));
                     StepOutcome::Done
                 }
-                Err(e) => failed(run, &format!("GET /purchases/{id}/"), &e),
+                Err(e) => failed(run, &purchase_call("GET", &id, ""), &e),
             }
         }
         Err(e) => failed(run, "settle", &e),
@@ -447,9 +476,51 @@ async fn verify(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
         }
         .into(),
     );
-    if result.local.unwrap_or(seen.signature_valid) {
-        StepOutcome::Done
-    } else {
-        StepOutcome::Failed
+    match result.local.or(seen.signature_valid) {
+        Some(true) => StepOutcome::Done,
+        Some(false) => StepOutcome::Failed,
+        // Neither checked here nor reported by the stub: nothing to claim.
+        None => StepOutcome::Skipped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_webhook_event_without_a_verdict_says_not_reported() {
+        let seen = seen_of(&json!({"kind": "webhook", "status": "paid", "signature": "c2ln"}));
+        assert_eq!(seen.signature_valid, None);
+        let (fact, note, outcome) = webhook_verdict(&seen);
+        assert!(fact.ends_with("· signature not reported"), "{fact}");
+        assert!(!fact.contains("INVALID"), "{fact}");
+        assert_eq!(note, "signature not reported");
+        assert_eq!(outcome, StepOutcome::Done);
+        let bad = seen_of(&json!({"status": "paid", "signature_valid": false}));
+        let (fact, note, outcome) = webhook_verdict(&bad);
+        assert!(fact.ends_with("· signature ✗ INVALID"), "{fact}");
+        assert_eq!((note, outcome), ("signature ✗", StepOutcome::Failed));
+        let good = seen_of(&json!({"status": "paid\u{1b}[2J", "signature_valid": true}));
+        let (fact, _, outcome) = webhook_verdict(&good);
+        assert!(!fact.contains('\u{1b}'), "{fact}");
+        assert_eq!(outcome, StepOutcome::Done);
+    }
+
+    #[test]
+    fn a_hostile_purchase_id_reaches_the_facts_cleaned() {
+        let id = "p\u{1b}]52;c;aGk=\u{7}\u{202e}";
+        for fact in [
+            s2s_call(id, "444433…1111"),
+            purchase_call("GET", id, "refund/"),
+            purchase_call("GET", id, ""),
+        ] {
+            assert_eq!(crate::term_text::clean(&fact), fact, "{fact:?}");
+            assert!(fact.contains("p\\u001b]52;c;aGk=\\u0007\\u202e/"), "{fact}");
+        }
+        assert_eq!(
+            purchase_call("GET", "a b", "refund/"),
+            "GET /purchases/a b/refund/"
+        );
     }
 }

@@ -39,13 +39,16 @@ pub fn check(
     status: &str,
     brand_id: &str,
     signature: Option<&str>,
-    stub_valid: bool,
+    stub_valid: Option<bool>,
 ) -> SignatureCheck {
     let message = signed_string(purchase_id, status, brand_id);
     let sig = signature.unwrap_or("");
     // The verdicts first: on a small screen the details are what gets cut.
     let mut lines = Vec::new();
-    let stub = format!("the merchant stub said: {}", mark(stub_valid));
+    let stub = format!(
+        "the merchant stub said: {}",
+        stub_valid.map_or("not reported", mark)
+    );
     let local = match key {
         Ok(pem) => {
             let valid = verify(pem, &message, sig);
@@ -68,7 +71,11 @@ pub fn check(
             None
         }
     };
-    lines.push(format!("signed string: {message}"));
+    // The id and status come from the server: cleaned before they reach a terminal.
+    lines.push(format!(
+        "signed string: {}",
+        crate::term_text::clean(&message)
+    ));
     if !sig.is_empty() {
         let head: String = sig.chars().take(12).collect();
         lines.push(format!(
@@ -109,7 +116,7 @@ mod tests {
     #[test]
     fn a_genuine_signature_checks_here_and_its_tampered_twin_does_not() {
         let sig = sign(&signed_string(ID, "paid", "brd_1"));
-        let c = check(Ok(PUBLIC), ID, "paid", "brd_1", Some(&sig), true);
+        let c = check(Ok(PUBLIC), ID, "paid", "brd_1", Some(&sig), Some(true));
         assert_eq!(c.local, Some(true));
         assert_eq!(c.lines[0], "checked here with the published key: ✓ valid");
         assert_eq!(c.lines[1], "the merchant stub said: ✓ valid");
@@ -121,14 +128,14 @@ mod tests {
     #[test]
     fn a_signature_of_another_status_fails_here_whatever_the_stub_said() {
         let sig = sign(&signed_string(ID, "error", "brd_1"));
-        let c = check(Ok(PUBLIC), ID, "paid", "brd_1", Some(&sig), true);
+        let c = check(Ok(PUBLIC), ID, "paid", "brd_1", Some(&sig), Some(true));
         assert_eq!(c.local, Some(false));
         assert_eq!(c.lines[0], "checked here with the published key: ✗ invalid");
     }
 
     #[test]
     fn without_a_key_nothing_is_claimed() {
-        let c = check(Err("no key"), ID, "paid", "brd_1", None, false);
+        let c = check(Err("no key"), ID, "paid", "brd_1", None, None);
         assert_eq!(c.local, None);
         assert!(
             c.lines
@@ -136,6 +143,31 @@ mod tests {
                 .any(|l| l.contains("not checked here: no key"))
         );
         assert!(!c.lines.iter().any(|l| l.contains("✓")));
+        assert!(
+            c.lines
+                .iter()
+                .any(|l| l == "the merchant stub said: not reported"),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_hostile_id_reaches_the_facts_cleaned() {
+        let c = check(
+            Err("no key"),
+            "a\u{1b}[2Jb",
+            "paid",
+            "brd_1",
+            None,
+            Some(false),
+        );
+        assert!(c.lines.iter().all(|l| !l.contains('\u{1b}')), "{c:?}");
+        assert!(
+            c.lines
+                .iter()
+                .any(|l| l == "signed string: a\\u001b[2Jb|PAID|brd_1"),
+            "{c:?}"
+        );
     }
 
     #[test]

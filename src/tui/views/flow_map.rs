@@ -181,6 +181,7 @@ fn selected_words(step: &FlowStep) -> String {
     let row = match (&step.row, &step.note) {
         (Some(_), Some(note)) => format!("history row: {note}, {enter} opens it"),
         (Some(_), None) => format!("history row: {enter} opens it"),
+        (None, _) if step.hidden => "history row hidden by the filter".into(),
         (None, _) => "no history row".into(),
     };
     format!(
