@@ -189,6 +189,23 @@ pub enum Call {
     },
 }
 
+/// Earlier sessions' rows an export reads itself from `history.sqlite3` (with a reader of
+/// its own, off the UI thread), oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierRows {
+    pub db: PathBuf,
+    pub seqs: Vec<i64>,
+}
+
+/// What a HAR export of the history pane writes: the earlier rows, then this session's
+/// exchanges, and what it leaves out (said with the result).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HarExport {
+    pub earlier: Option<EarlierRows>,
+    pub exchanges: Vec<Exchange>,
+    pub note: Option<String>,
+}
+
 /// Work for the event loop to run in the background; results come back as [`Msg`]s.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -207,7 +224,7 @@ pub enum Effect {
     /// Write these exchanges as HAR 1.2 to `path`.
     ExportHar {
         path: PathBuf,
-        exchanges: Vec<Exchange>,
+        export: HarExport,
     },
     LoadScenario(String),
     /// Suspend the screen and edit this JSON (the current step's body) in `$EDITOR`; the

@@ -190,26 +190,23 @@ impl Runner {
 
     async fn run(self, effect: Effect) {
         let msg = match effect {
-            Effect::ExportHar { path, exchanges } => {
-                let doc = crate::history::har::document(exchanges.iter());
-                let result = serde_json::to_string_pretty(&doc)
-                    .map_err(|e| e.to_string())
-                    .and_then(|text| {
-                        if let Some(dir) = path.parent() {
-                            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                        }
-                        std::fs::write(&path, text).map_err(|e| e.to_string())
-                    });
+            Effect::ExportHar { path, export } => {
+                let shown = path.display().to_string();
+                // Reading up to 100,000 earlier records and writing the file: a blocking
+                // thread's job, never the UI's.
+                let written = tokio::task::spawn_blocking(move || write_har(&path, export))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("the export stopped: {e}")));
                 Msg::Saved(
-                    result
-                        .map(|()| {
-                            format!(
-                                "Exported {} exchanges as HAR: {}",
-                                exchanges.len(),
-                                path.display()
-                            )
+                    written
+                        .map(|(count, note)| {
+                            let mut text = format!("Exported {count} exchanges as HAR: {shown}");
+                            if let Some(note) = note {
+                                text.push_str(&format!(" ({note})"));
+                            }
+                            text
                         })
-                        .map_err(|e| format!("HAR export to {} failed: {e}", path.display())),
+                        .map_err(|e| format!("HAR export to {shown} failed: {e}")),
                 )
             }
             Effect::LoadScenario(name) => {
@@ -267,4 +264,40 @@ pub fn copy_osc52(text: &str) {
     let mut out = std::io::stdout();
     let _ = write!(out, "\x1b]52;c;{encoded}\x07");
     let _ = out.flush();
+}
+
+/// Writes `export` as HAR 1.2 to `path`: the earlier rows read with a reader of its own,
+/// then this session's. Returns how many exchanges went in and what was left out.
+pub(crate) fn write_har(
+    path: &std::path::Path,
+    export: super::app::HarExport,
+) -> Result<(usize, Option<String>), String> {
+    let mut exchanges = Vec::new();
+    let mut unreadable = 0usize;
+    if let Some(earlier) = &export.earlier {
+        let reader = crate::history::db::query::Reader::open_file(&earlier.db)?;
+        for seq in &earlier.seqs {
+            match reader.record(*seq) {
+                Ok(Some(record)) => exchanges.push(record.exchange),
+                // Trimmed by the limits since the pane read it: nothing to export.
+                Ok(None) => {}
+                Err(_) => unreadable += 1,
+            }
+        }
+    }
+    exchanges.extend(export.exchanges);
+    let doc = crate::history::har::document(exchanges.iter());
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(path, text).map_err(|e| e.to_string())?;
+    let mut notes: Vec<String> = export.note.into_iter().collect();
+    if unreadable > 0 {
+        notes.push(format!("{unreadable} earlier records could not be read"));
+    }
+    Ok((
+        exchanges.len(),
+        (!notes.is_empty()).then(|| notes.join("; ")),
+    ))
 }

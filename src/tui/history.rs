@@ -1,6 +1,7 @@
 //! The history pane's model: every exchange, newest first on screen, with a selection that
 //! stays on the same entry as new ones arrive. Only the visible window is ever drawn.
 
+use super::app::HarExport;
 use super::history_archive::Archive;
 use super::local_time::LocalTime;
 use crate::api::Exchange;
@@ -347,15 +348,22 @@ impl History {
         self.new_above = 0;
     }
 
-    /// The whole records of the shown entries, oldest first, for an export: this
-    /// session's and at most `DEFAULT_MEMORY_ROWS` of the earlier ones.
-    pub fn export(&self) -> Vec<Exchange> {
-        let mut out = self
-            .archive
-            .as_ref()
-            .map_or_else(Vec::new, |a| a.records(EXPORT_ROWS));
-        out.extend(self.shown().into_iter().cloned());
-        out
+    /// What an export of the shown entries writes, oldest first: the earlier rows (at
+    /// most `EXPORT_ROWS`) as `seq`s the export reads itself, off the UI thread, then this
+    /// session's in memory; and what it leaves out.
+    pub fn export(&self) -> HarExport {
+        let (earlier, note) = match self.archive.as_ref().filter(|a| !a.is_empty()) {
+            Some(a) => {
+                let (rows, note) = a.export_rows(EXPORT_ROWS);
+                (Some(rows), note)
+            }
+            None => (None, None),
+        };
+        HarExport {
+            earlier,
+            exchanges: self.shown().into_iter().cloned().collect(),
+            note,
+        }
     }
 
     /// This session's shown entries, oldest first.
@@ -694,7 +702,18 @@ mod tests {
             h.selected_entry().map(|e| e.url.as_str()),
             Some("http://h/0")
         );
-        assert_eq!(h.export().len(), 502);
+        // The export names the earlier rows (read later, off the UI thread) and carries
+        // this session's; written, it holds every one.
+        let export = h.export();
+        let earlier = export.earlier.as_ref().map_or(0, |e| e.seqs.len());
+        assert_eq!(earlier + export.exchanges.len(), 502);
+        assert_eq!(export.note, None, "nothing left out");
+        let har = dir.join("export.har");
+        let (written, note) = crate::tui::effects::write_har(&har, export).expect("written");
+        assert_eq!((written, note), (502, None));
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&har).expect("read")).expect("json");
+        assert_eq!(doc["log"]["entries"].as_array().map(Vec::len), Some(502));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

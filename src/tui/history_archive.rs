@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::app::EarlierRows;
 use crate::api::Exchange;
 use crate::history::db::query::Reader;
 
@@ -281,17 +282,34 @@ impl Archive {
         })
     }
 
-    /// The whole records of the rows shown, oldest first, at most `max` of the newest
-    /// (an export).
-    pub fn records(&self, max: usize) -> Vec<Exchange> {
+    /// The rows an export of what is shown reads (at most `max`, the newest, given
+    /// oldest first) from which file, and what it leaves out: `seq`s are arithmetic or
+    /// already found, so this costs no read.
+    pub fn export_rows(&self, max: usize) -> (EarlierRows, Option<String>) {
         let count = self.len().min(max);
-        let reader = self.reader();
-        let mut out: Vec<Exchange> = (0..count)
-            .filter_map(|i| self.seq_at(i))
-            .filter_map(|seq| reader.record(seq).ok().flatten())
-            .map(|r| r.exchange)
-            .collect();
-        out.reverse();
-        out
+        let mut seqs: Vec<i64> = (0..count).filter_map(|i| self.seq_at(i)).collect();
+        seqs.reverse();
+        let mut left_out = Vec::new();
+        if self.len() > max {
+            left_out.push(format!(
+                "the {} oldest earlier rows are left out (`paysecure-explorer history --export-har FILE` exports them all)",
+                self.len() - max
+            ));
+        }
+        if self
+            .matches
+            .as_ref()
+            .is_some_and(|m| m.more_below.is_some())
+        {
+            left_out.push(
+                "the filter's search has not reached the oldest rows yet: only the matches found so far are in"
+                    .to_string(),
+            );
+        }
+        let db = self.reader().file().to_path_buf();
+        (
+            EarlierRows { db, seqs },
+            (!left_out.is_empty()).then(|| left_out.join("; ")),
+        )
     }
 }

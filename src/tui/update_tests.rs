@@ -528,10 +528,11 @@ fn slash_filters_history_and_x_exports_what_is_shown() {
     assert_eq!(app.history.len(), 1);
     assert_eq!(app.history.total(), 2);
     let effects = update(&mut app, key(KeyCode::Char('x')));
-    let [Effect::ExportHar { path, exchanges }] = effects.as_slice() else {
+    let [Effect::ExportHar { path, export }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert_eq!(exchanges.len(), 1);
+    assert_eq!(export.exchanges.len(), 1);
+    assert_eq!(export.earlier, None, "no earlier rows in this fixture");
     assert!(
         path.to_string_lossy().contains("paysecure-s2s-"),
         "{}",

@@ -11,8 +11,8 @@ use crate::history::record::{Record, contains_ignoring_ascii_case, matches_excha
 
 /// Candidates read per round of a filter search.
 const SEARCH_BATCH: usize = 256;
-/// Rows one search of a short needle (no index) reads at most; the caller asks again
-/// (as the pane scrolls) for more.
+/// Rows (or index candidates) one search checks at most; the caller asks again (as the
+/// pane scrolls) for more.
 pub const SCAN_BUDGET: usize = 5_000;
 /// Trigrams of a needle the index is asked for: the rarest (the others only add work;
 /// the pane's own matching checks every candidate anyway).
@@ -94,6 +94,21 @@ impl Reader {
         Ok(ready.then_some(Reader { conn, path }))
     }
 
+    /// The database file this reads.
+    pub fn file(&self) -> &Path {
+        &self.path
+    }
+
+    /// A reader of its own on the database file `path` (an export reads with it off the
+    /// UI thread, never holding the pane's reader).
+    pub fn open_file(path: &Path) -> Result<Reader, String> {
+        let conn = super::open_reader(path)?;
+        Ok(Reader {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     /// What to say about a failed read; damage (which the start-up check may not have
     /// reached on a large file) also leaves the marker that makes the next start keep
     /// the file aside (see [`super::damage`]).
@@ -163,7 +178,8 @@ impl Reader {
     /// Rows below `before` (newest first) whose exchange matches `needle_lower` as the
     /// pane's filter does ([`matches_exchange`]), until `want` are found or none are left.
     /// Three characters or more go through the trigram index; shorter needles (which
-    /// most rows match) read rows newest first, at most [`SCAN_BUDGET`] per call.
+    /// most rows match) read rows newest first. Either way at most [`SCAN_BUDGET`] rows
+    /// are checked per call; `more_below` says where the next call goes on.
     pub fn search(&self, needle_lower: &str, before: i64, want: usize) -> rusqlite::Result<Hits> {
         self.search_above(needle_lower, i64::MIN, before, want)
     }
@@ -215,7 +231,9 @@ impl Reader {
                 }
             }
             below = last;
-            if hits.seqs.len() >= want || (query.is_none() && scanned >= SCAN_BUDGET) {
+            // Both paths are bounded: a needle whose trigrams are all common but which
+            // matches few rows would otherwise check every candidate in one call.
+            if hits.seqs.len() >= want || scanned >= SCAN_BUDGET {
                 hits.more_below = Some(below);
                 return Ok(hits);
             }

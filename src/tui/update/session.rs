@@ -50,8 +50,8 @@ pub(super) fn export(app: &mut App) -> Vec<Effect> {
         .filter(|f| !f.is_empty())
         .unwrap_or_else(|| "session".into());
     let path = dir.join(format!("paysecure-{scope}-{stamp}.har"));
-    let exchanges = app.history.export();
-    vec![Effect::ExportHar { path, exchanges }]
+    let export = app.history.export();
+    vec![Effect::ExportHar { path, export }]
 }
 
 /// Fills both forms from a scenario (defaults, then its overrides) and starts over at ①.
