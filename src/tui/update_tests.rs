@@ -1570,3 +1570,29 @@ fn a_webhook_replay_looks_up_only_its_purchases_deliveries() {
         calls[0].1
     );
 }
+
+#[test]
+fn a_result_or_a_new_purchase_brings_the_history_back_to_the_newest_row() {
+    // The user picked an older row in the history pane, then went back to the flow.
+    let mut app = fixture::pending(120, 40);
+    assert!(app.history.len() >= 2);
+    app.history.selected = 1;
+    app.pane = Pane::History;
+    // While in the pane, a result leaves their choice alone.
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
+    );
+    assert_eq!(app.history.selected, 1);
+    // Back on the flow: the current purchase's next result selects the newest row, so the
+    // Detail pane and `C` are about this purchase.
+    app.pane = Pane::Step;
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    assert_eq!((app.history.selected, app.history.new_above), (0, 0));
+
+    let mut app = fixture::frictionless_paid(120, 40);
+    assert_eq!(app.context(), Context::Result);
+    app.history.selected = 2;
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.history.selected, 0, "n starts from the newest row");
+}

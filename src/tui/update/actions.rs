@@ -269,6 +269,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         }
         Action::NewPurchase => {
             let effects = leave_purchase(app);
+            super::answers::back_to_newest(app);
             app.purchase_form.focus = 0;
             app.mode = Mode::Insert;
             let card = app
