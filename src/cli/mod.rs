@@ -15,6 +15,7 @@ pub mod pending_note;
 pub mod scenarios_cmd;
 pub mod serve;
 pub mod serve_log;
+pub mod terminal_check;
 pub mod transcript;
 
 use std::path::PathBuf;
@@ -85,7 +86,13 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Scenarios(args)) => out::exit_code(scenarios_cmd::run(args)),
         Some(Command::Completions(args)) => out::exit_code(completions_cmd::run(args)),
         Some(Command::Man) => out::exit_code(man_cmd::run()),
-        Some(Command::Demo(args)) => demo_cmd::run(args, &globals).await,
+        Some(Command::Demo(args)) => {
+            if let Some(why) = terminal_check::missing_terminal("paysecure-explorer demo") {
+                out::error(&why);
+                return 2;
+            }
+            demo_cmd::run(args, &globals).await
+        }
         Some(Command::History(args)) => {
             out::exit_code(history_cmd::run(args, &Context::open(&globals)))
         }
@@ -94,6 +101,10 @@ pub async fn run(cli: Cli) -> i32 {
             out::exit_code(flow_cmd::run(*args, Context::open(&globals), &globals).await)
         }
         None => {
+            if let Some(why) = terminal_check::missing_terminal("paysecure-explorer") {
+                out::error(&why);
+                return 2;
+            }
             let ctx = Context::open_with(&globals, true);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {
