@@ -347,6 +347,14 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::CopyValue if context == Context::Result => crate::tui::result_copy::copy(app),
+        // The help has no cursor: Home/End (g/G) jump its scroll to either end.
+        Action::DetailTop | Action::DetailBottom if context == Context::Help => {
+            let end = crate::tui::views::help_max_scroll(app);
+            if let Some(Overlay::Help { scroll }) = &mut app.overlay {
+                *scroll = if action == Action::DetailTop { 0 } else { end };
+            }
+            vec![]
+        }
         Action::ToggleFold
         | Action::FoldPrefix
         | Action::FoldAfterZ
