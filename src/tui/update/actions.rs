@@ -346,6 +346,10 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             crate::tui::code_view::toggle_form_values(app);
             vec![]
         }
+        Action::CodeLeft | Action::CodeRight | Action::CodeLineStart | Action::CodeLineEnd => {
+            crate::tui::code_view::sideways(app, action);
+            vec![]
+        }
         Action::CopyValue if context == Context::Result => crate::tui::result_copy::copy(app),
         // The help has no cursor: Home/End (g/G) jump its scroll to either end.
         Action::DetailTop | Action::DetailBottom if context == Context::Help => {
