@@ -86,13 +86,7 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Scenarios(args)) => out::exit_code(scenarios_cmd::run(args)),
         Some(Command::Completions(args)) => out::exit_code(completions_cmd::run(args)),
         Some(Command::Man) => out::exit_code(man_cmd::run()),
-        Some(Command::Demo(args)) => {
-            if let Some(why) = terminal_check::missing_terminal("paysecure-explorer demo") {
-                out::error(&why);
-                return 2;
-            }
-            demo_cmd::run(args, &globals).await
-        }
+        Some(Command::Demo(args)) => demo_cmd::run(args, &globals).await,
         Some(Command::History(args)) => {
             out::exit_code(history_cmd::run(args, &Context::open(&globals)))
         }
