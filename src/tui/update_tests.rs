@@ -1578,16 +1578,27 @@ fn a_result_or_a_new_purchase_brings_the_history_back_to_the_newest_row() {
     assert!(app.history.len() >= 2);
     app.history.selected = 1;
     app.pane = Pane::History;
+    let challenged = || {
+        Answer::Browser(Ok(BrowserResult {
+            landing_url: "x".into(),
+            landed: Some(Landed::Success),
+            challenged: true,
+            landing_loaded: true,
+        }))
+    };
     // While in the pane, a result leaves their choice alone.
+    fixture::reply(&mut app, challenged());
+    assert_eq!(app.history.selected, 1);
+    // A status re-read (`r`'s follow-up) moves nothing: the choice stays too.
+    app.pane = Pane::Step;
     fixture::reply(
         &mut app,
         Answer::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
     );
     assert_eq!(app.history.selected, 1);
-    // Back on the flow: the current purchase's next result selects the newest row, so the
-    // Detail pane and `C` are about this purchase.
-    app.pane = Pane::Step;
-    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    // The current purchase's next step selects the newest row, so the Detail pane and
+    // `C` are about this purchase.
+    fixture::reply(&mut app, challenged());
     assert_eq!((app.history.selected, app.history.new_above), (0, 0));
 
     let mut app = fixture::frictionless_paid(120, 40);

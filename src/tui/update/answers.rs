@@ -14,14 +14,16 @@ pub(super) fn on_answer(
     let Some(request) = app.requests.end(id) else {
         return vec![];
     };
+    // The steps that move the purchase on. A re-read of its status (`r`'s follow-up, or
+    // after a webhook or landing) moves nothing, so a row chosen in the history pane
+    // stays chosen and the new rows are counted above it.
     if matches!(
         request.purpose,
         Purpose::Create
             | Purpose::Pay
             | Purpose::Callback
             | Purpose::Challenge
-            | Purpose::Follow(_)
-            | Purpose::Check(_)
+            | Purpose::Check(CheckReason::AfterFailure | CheckReason::AfterCancel)
     ) {
         back_to_newest(app);
     }
