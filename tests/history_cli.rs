@@ -619,3 +619,62 @@ fn har_export_validates_against_the_har_1_2_schema() {
         stderr(&checked)
     );
 }
+
+#[test]
+fn limit_zero_lists_everything_and_a_bad_code_id_or_a_file_data_dir_is_refused() {
+    let d = Dirs::new("limit0");
+    let flow = d.run(&["flow", "--json", "--otp", "123456"], &[]);
+    assert_eq!(flow.status.code(), Some(0), "{}", stderr(&flow));
+    let all = d.run(&["history", "--json"], &[]);
+    let unlimited = d.run(&["history", "--json", "--limit", "0"], &[]);
+    assert_eq!(unlimited.status.code(), Some(0), "{}", stderr(&unlimited));
+    assert!(!json_rows(&all).is_empty());
+    assert_eq!(json_rows(&unlimited).len(), json_rows(&all).len());
+    let listed = d.run(&["history", "--limit", "0"], &[]);
+    assert!(
+        !stderr(&listed).contains("no history yet"),
+        "{}",
+        stderr(&listed)
+    );
+
+    let bad_id = d.run(&["history", "--code", "python", "abc"], &[]);
+    assert_eq!(bad_id.status.code(), Some(2));
+    assert!(
+        stderr(&bad_id).contains("ID must be a number"),
+        "{}",
+        stderr(&bad_id)
+    );
+
+    let file = d.base.join("plain-file");
+    std::fs::write(&file, "x").expect("file");
+    let on_file = d.run(
+        &["--data-dir", file.to_str().expect("path"), "history"],
+        &[],
+    );
+    assert_eq!(on_file.status.code(), Some(2), "{}", stderr(&on_file));
+    assert!(
+        stderr(&on_file).contains("is a file, not a directory"),
+        "{}",
+        stderr(&on_file)
+    );
+    assert!(
+        !stderr(&on_file).contains("os error"),
+        "{}",
+        stderr(&on_file)
+    );
+}
+
+#[test]
+fn the_full_screen_commands_refuse_to_start_without_a_terminal() {
+    let d = Dirs::new("notty");
+    for args in [&[][..], &["demo"][..]] {
+        // `output()` gives the child a null stdin and a piped stdout: no terminal at all.
+        let out = d.run(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
+        let err = stderr(&out);
+        assert!(err.contains("needs a terminal"), "{err}");
+        assert!(err.contains("flow") && err.contains("serve"), "{err}");
+        assert!(!err.contains('\u{1b}') && !err.contains("panic"), "{err}");
+    }
+}

@@ -52,6 +52,12 @@ pub async fn run(args: DemoArgs, globals: &Globals) -> i32 {
             return 2;
         }
     };
+    // After the options and the tour are checked (their mistakes say more), before
+    // anything is drawn: without a terminal the screen cannot be.
+    if let Some(why) = super::terminal_check::missing_terminal("paysecure-explorer demo") {
+        out::error(&why);
+        return 2;
+    }
     let ctx = Context::open_with(globals, false);
     let timeout = ctx.config.timeout_s.unwrap_or(40.0);
     crate::tui::run(crate::tui::TuiOptions {

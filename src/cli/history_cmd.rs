@@ -18,7 +18,7 @@ pub struct HistoryArgs {
     /// One JSON record per line.
     #[arg(long)]
     pub json: bool,
-    /// Show at most N records (the newest).
+    /// Show at most N records (the newest); 0 means no limit.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
     /// Only records about this purchase: its id, or enough leading digits to tell it apart.
@@ -51,9 +51,16 @@ fn print_code(code: &[String], reader: Option<&Reader>) -> i32 {
         ));
         return 2;
     };
-    let found = match (id.trim().parse::<u64>(), reader) {
-        (Ok(n), Some(reader)) => reader.record_by_id(n),
-        _ => Ok(None),
+    let Ok(n) = id.trim().parse::<u64>() else {
+        out::error(&format!(
+            "paysecure-explorer history: --code: ID must be a number (the first column of `history`), not {:?}",
+            clean(id)
+        ));
+        return 2;
+    };
+    let found = match reader {
+        Some(reader) => reader.record_by_id(n),
+        None => Ok(None),
     };
     let record = match found {
         Ok(record) => record,
@@ -85,7 +92,19 @@ fn print_code(code: &[String], reader: Option<&Reader>) -> i32 {
 const MAX_CANDIDATES: usize = 10_000;
 
 /// Runs `history`; returns the exit code.
-pub fn run(args: HistoryArgs, ctx: &Context) -> i32 {
+pub fn run(mut args: HistoryArgs, ctx: &Context) -> i32 {
+    // `--limit 0` would otherwise list nothing and claim there is no history.
+    args.limit = args.limit.filter(|&n| n > 0);
+    if let Some(dir) = ctx.data_dir.as_deref()
+        && dir.exists()
+        && !dir.is_dir()
+    {
+        out::error(&format!(
+            "paysecure-explorer history: the data dir {} is a file, not a directory (give --data-dir a directory)",
+            clean(&dir.display().to_string())
+        ));
+        return 2;
+    }
     for w in &ctx.warnings {
         out::error(&format!("warning: {w}"));
     }

@@ -15,6 +15,7 @@ pub mod pending_note;
 pub mod scenarios_cmd;
 pub mod serve;
 pub mod serve_log;
+pub mod terminal_check;
 pub mod transcript;
 
 use std::path::PathBuf;
@@ -94,6 +95,10 @@ pub async fn run(cli: Cli) -> i32 {
             out::exit_code(flow_cmd::run(*args, Context::open(&globals), &globals).await)
         }
         None => {
+            if let Some(why) = terminal_check::missing_terminal("paysecure-explorer") {
+                out::error(&why);
+                return 2;
+            }
             let ctx = Context::open_with(&globals, true);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {

@@ -70,6 +70,50 @@ pub struct Shown {
     pub lang: Lang,
     pub code: String,
     pub scroll: u16,
+    /// First column shown (long lines scroll sideways rather than being cut for good).
+    pub col: usize,
+}
+
+/// Columns ←/→ move the snippet by.
+pub const SIDE_STEP: usize = 8;
+
+/// Columns of code the snippet box shows in a frame `frame_width` wide: the box leaves
+/// two columns each side and has a border (see `views::code`).
+pub fn snippet_columns(frame_width: u16) -> usize {
+    usize::from(frame_width.saturating_sub(6)).max(1)
+}
+
+/// A line of the snippet as it is shown: Go's tabs as four columns (copied as they are).
+pub fn display_line(line: &str) -> String {
+    line.replace('\t', "    ")
+}
+
+/// The farthest first column worth showing: where the longest line's end reaches the
+/// box's right edge.
+pub fn max_col(code: &str, columns: usize) -> usize {
+    code.lines()
+        .map(|l| display_line(l).chars().count())
+        .max()
+        .unwrap_or(0)
+        .saturating_sub(columns)
+}
+
+/// ←/→/Home/End on the snippet: scroll sideways (nothing in the chooser).
+pub fn sideways(app: &mut App, action: Action) {
+    let columns = snippet_columns(app.size.0);
+    let Some(Overlay::Code(code)) = &mut app.overlay else {
+        return;
+    };
+    let Some(shown) = &mut code.shown else {
+        return;
+    };
+    let end = max_col(&shown.code, columns);
+    shown.col = match action {
+        Action::CodeLeft => shown.col.saturating_sub(SIDE_STEP),
+        Action::CodeRight => (shown.col + SIDE_STEP).min(end),
+        Action::CodeLineEnd => end,
+        _ => 0,
+    };
 }
 
 /// The state of the overlay.
@@ -161,6 +205,7 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
                 lang,
                 code: text.clone(),
                 scroll: 0,
+                col: 0,
             });
             app.code_lang = lang;
             text

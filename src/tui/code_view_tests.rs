@@ -106,3 +106,57 @@ fn the_result_screen_turns_the_exchange_its_detail_shows_into_code() {
     assert!(code.contains("?s2s=true"), "{code}");
     assert!(code.contains("PAYSECURE_API_KEY"), "{code}");
 }
+
+fn screen(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| super::views::draw(f, app)).expect("draw");
+    format!("{}", terminal.backend())
+}
+
+#[test]
+fn long_snippet_lines_scroll_sideways_and_every_character_can_be_read() {
+    let mut app = normal_at_card_step();
+    app.size = (80, 30);
+    key(&mut app, KeyCode::Char('C'));
+    // The chooser marks its row with ▶, not colour alone; v is offered there.
+    let chooser = screen(&app);
+    assert!(chooser.contains("▶ curl"), "{chooser}");
+    let code = copied(&key(&mut app, KeyCode::Enter));
+    let columns = super::code_view::snippet_columns(app.size.0);
+    let longest = code
+        .lines()
+        .map(|l| super::code_view::display_line(l).chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest > columns,
+        "the test needs a line wider than the box"
+    );
+    let s = screen(&app);
+    assert!(s.contains("→ more") && s.contains('…'), "{s}");
+    // The box stays above the notice line, which still says what Enter did.
+    assert!(s.contains("Copied the code"), "{s}");
+    // The footer offers the keys that work on the snippet, not v.
+    let footer = s.lines().last().unwrap_or_default().to_string();
+    assert!(!footer.contains("v values"), "{footer}");
+    assert!(footer.contains("←") || s.contains("←→ sideways"), "{s}");
+    let col = |app: &App| match &app.overlay {
+        Some(Overlay::Code(c)) => c.shown.as_ref().map_or(usize::MAX, |s| s.col),
+        _ => usize::MAX,
+    };
+    key(&mut app, KeyCode::Right);
+    assert_eq!(
+        col(&app),
+        super::code_view::SIDE_STEP.min(longest - columns)
+    );
+    key(&mut app, KeyCode::End);
+    assert_eq!(col(&app), longest - columns);
+    let end = screen(&app);
+    assert!(end.contains("← more") && !end.contains("→ more"), "{end}");
+    key(&mut app, KeyCode::Left);
+    assert!(col(&app) < longest - columns);
+    key(&mut app, KeyCode::Home);
+    assert_eq!(col(&app), 0);
+}

@@ -112,6 +112,12 @@ pub enum Action {
     TourLeave,
     /// Open or close the flow map (the purchase's progress as a sequence diagram).
     FlowMap,
+    /// Copy as code, on the snippet: scroll the long lines left or right.
+    CodeLeft,
+    CodeRight,
+    /// Copy as code, on the snippet: back to column 0, or to where the longest line ends.
+    CodeLineStart,
+    CodeLineEnd,
 }
 
 /// Where the user is.
@@ -808,7 +814,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::Home), ch('g')],
         action: Action::DetailTop,
         help: "first line",
-        contexts: &[Detail],
+        contexts: &[Detail, Help],
         in_text: false,
         hint: false,
     },
@@ -816,7 +822,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[plain(KeyCode::End), ch('G')],
         action: Action::DetailBottom,
         help: "last line",
-        contexts: &[Detail],
+        contexts: &[Detail, Help],
         in_text: false,
         hint: false,
     },
@@ -965,6 +971,38 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[FlowMap],
         in_text: false,
         hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Left)],
+        action: Action::CodeLeft,
+        help: "scroll the snippet left",
+        contexts: &[Code],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Right)],
+        action: Action::CodeRight,
+        help: "scroll the snippet right (long lines)",
+        contexts: &[Code],
+        in_text: false,
+        hint: true,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Home)],
+        action: Action::CodeLineStart,
+        help: "snippet back to column 0",
+        contexts: &[Code],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::End)],
+        action: Action::CodeLineEnd,
+        help: "snippet to the end of its longest line",
+        contexts: &[Code],
+        in_text: false,
+        hint: false,
     },
 ];
 

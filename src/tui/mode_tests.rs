@@ -405,8 +405,14 @@ fn states() -> Vec<(&'static str, App)> {
     let mut code_shown = code.clone();
     update(&mut code_shown, key(KeyCode::Enter));
     update(&mut code_shown, key(KeyCode::Down));
+    // A narrow snippet moved right once: ← and Home go back, → and End go further.
+    let mut code_sideways = normal(fixture::at_card_step(80, 24));
+    update(&mut code_sideways, ch('C'));
+    update(&mut code_sideways, key(KeyCode::Enter));
+    update(&mut code_sideways, key(KeyCode::Right));
     let mut states = vec![
         ("copy as code, chooser", code),
+        ("copy as code, snippet scrolled sideways", code_sideways),
         ("copy as code, snippet", code_shown),
         ("purchase form, insert", fixture::app(120, 40)),
         ("purchase form, normal", normal(fixture::app(120, 40))),

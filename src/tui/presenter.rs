@@ -49,6 +49,12 @@ impl Presenter {
         self.shown + 1 >= self.views.len()
     }
 
+    /// The summary of a finished tour is on screen: nothing is left to play, only going
+    /// back or leaving works.
+    pub fn at_end(&self) -> bool {
+        self.at_newest() && self.view().is_some_and(|v| v.phase == Phase::Finished)
+    }
+
     /// Whether the event loop must tick (typing, waiting for a step, auto-play).
     pub fn ticking(&self) -> bool {
         self.auto || self.busy || self.typed.is_some()
@@ -211,9 +217,16 @@ fn back(app: &mut App) -> Vec<Effect> {
 }
 
 fn toggle_auto(app: &mut App) -> Vec<Effect> {
+    let leave = label_of(Action::TourLeave, Context::Presenter);
     let Some(p) = app.presenter.as_mut() else {
         return vec![];
     };
+    if p.at_end() {
+        // Turning auto-play on here would promise steps that never come.
+        p.auto = false;
+        p.note = Some(format!("The tour is over: {leave} leaves."));
+        return vec![];
+    }
     p.auto = !p.auto;
     p.since = Instant::now();
     p.note = Some(if p.auto {
@@ -264,8 +277,7 @@ pub fn on_tick(app: &mut App) -> Vec<Effect> {
         }
         return vec![];
     }
-    let finished = p.view().is_some_and(|v| v.phase == Phase::Finished) && p.at_newest();
-    if finished {
+    if p.at_end() {
         // The summary stays on screen; auto-play has nothing left to play.
         p.auto = false;
         return vec![];

@@ -205,3 +205,27 @@ fn the_presenter_and_its_map_draw_at_any_size_without_a_panic() {
         }
     }
 }
+
+#[test]
+fn the_end_screen_offers_only_back_and_leave_and_counts_one_stop_right() {
+    let mut app = fixture::presenter(120, 40);
+    if let Some(p) = app.presenter.as_mut() {
+        let mut end = p.views.last().cloned().expect("a view");
+        end.phase = crate::flow::tour::engine::Phase::Finished;
+        end.stop_count = 1;
+        end.stop_index = 0;
+        p.views.push(end);
+        p.shown = p.views.len() - 1;
+    }
+    let s = screen(&app);
+    assert!(s.contains("1 stop · done"), "{s}");
+    assert!(s.contains("← back · q/Esc leave"), "{s}");
+    assert!(!s.contains("next") && !s.contains("auto-play"), "{s}");
+    assert!(update(&mut app, key(KeyCode::Char('a'))).is_empty());
+    let p = app.presenter.as_ref().expect("presenter");
+    assert!(!p.auto, "auto-play cannot start at the end");
+    assert!(screen(&app).contains("The tour is over"));
+    // Going back shows the full footer again.
+    update(&mut app, key(KeyCode::Left));
+    assert!(screen(&app).contains("auto-play"));
+}

@@ -1571,3 +1571,80 @@ fn a_webhook_replay_looks_up_only_its_purchases_deliveries() {
         calls[0].1
     );
 }
+
+#[test]
+fn a_result_or_a_new_purchase_brings_the_history_back_to_the_newest_row() {
+    // The user picked an older row in the history pane, then went back to the flow.
+    let mut app = fixture::pending(120, 40);
+    assert!(app.history.len() >= 2);
+    app.history.selected = 1;
+    app.pane = Pane::History;
+    let challenged = || {
+        Answer::Browser(Ok(BrowserResult {
+            landing_url: "x".into(),
+            landed: Some(Landed::Success),
+            challenged: true,
+            landing_loaded: true,
+        }))
+    };
+    // While in the pane, a result leaves their choice alone.
+    fixture::reply(&mut app, challenged());
+    assert_eq!(app.history.selected, 1);
+    // A status re-read (`r`'s follow-up) moves nothing: the choice stays too.
+    app.pane = Pane::Step;
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
+    );
+    assert_eq!(app.history.selected, 1);
+    // The current purchase's next step selects the newest row, so the Detail pane and
+    // `C` are about this purchase.
+    fixture::reply(&mut app, challenged());
+    assert_eq!((app.history.selected, app.history.new_above), (0, 0));
+
+    let mut app = fixture::frictionless_paid(120, 40);
+    assert_eq!(app.context(), Context::Result);
+    app.history.selected = 2;
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.history.selected, 0, "n starts from the newest row");
+}
+
+#[test]
+fn help_pages_by_a_screen_and_home_end_jump_to_its_ends() {
+    let mut app = fixture::app(120, 40);
+    app.overlay = Some(Overlay::Help { scroll: 0 });
+    let scroll = |app: &super::app::App| match app.overlay {
+        Some(Overlay::Help { scroll }) => scroll,
+        _ => u16::MAX,
+    };
+    let rows = crate::tui::views::help_rows(&app) as u16;
+    let end = crate::tui::views::help_max_scroll(&app);
+    assert!(rows > 10 && end > rows, "rows {rows}, end {end}");
+    update(&mut app, key(KeyCode::PageDown));
+    assert_eq!(scroll(&app), rows - 1, "a page keeps one line of context");
+    update(&mut app, key(KeyCode::PageUp));
+    assert_eq!(scroll(&app), 0);
+    update(&mut app, key(KeyCode::End));
+    assert_eq!(scroll(&app), end);
+    update(&mut app, key(KeyCode::Char('g')));
+    assert_eq!(scroll(&app), 0);
+    update(&mut app, key(KeyCode::Char('G')));
+    assert_eq!(scroll(&app), end);
+    update(&mut app, key(KeyCode::Home));
+    assert_eq!(scroll(&app), 0);
+}
+
+#[test]
+fn the_help_key_table_keeps_a_gap_between_its_columns() {
+    let mut app = fixture::app(200, 60);
+    app.overlay = Some(Overlay::Help { scroll: 0 });
+    let text = crate::tui::views::help_text_for_tests(&app);
+    let row = text
+        .lines()
+        .find(|l| l.contains("move down (test cards, while searching)"))
+        .expect("the row");
+    assert!(
+        row.contains("while searching)  "),
+        "the help runs into where it works: {row}"
+    );
+}

@@ -207,3 +207,31 @@ async fn a_tour_of_no_stops_is_finished_without_a_panic() {
         s.shutdown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_s2s_answers_its_status_step_at_once_with_what_the_server_says() {
+    let (tour_target, target) = tour_target().await;
+    let text = "title = \"T\"\n\n[[stop]]\nscenario = \"blocked-card\"\ntitle = \"Blocked\"\nexpect = \"created\"\n";
+    let tour = super::format::parse(text, "t.toml", None).expect("tour");
+    let mut engine = TourEngine::new(tour, tour_target);
+    let started = std::time::Instant::now();
+    let mut steps = 0;
+    while !engine.finished() {
+        engine.advance().await;
+        steps += 1;
+        assert!(steps < 50, "the tour ends");
+    }
+    // The status poll used to wait out its whole schedule (~8 s) for a final status that
+    // a purchase whose S2S was refused never reaches.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
+    let results = engine.results().to_vec();
+    assert_eq!(results.len(), 1);
+    assert!(results[0].ok(), "{:?}", results[0].reached);
+    if let Some(s) = &target.sandbox {
+        s.shutdown().await;
+    }
+}

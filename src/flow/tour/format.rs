@@ -21,6 +21,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::step::StepKind;
+use crate::api::PurchaseStatus;
 use crate::flow::scenario::{self, Scenario};
 use crate::term_text::clean;
 
@@ -101,6 +102,41 @@ struct RawStop {
     narration: BTreeMap<StepKind, String>,
 }
 
+/// The statuses a purchase can end a stop in, as the API spells them (lower case); a
+/// tour's `expect` must be one of them, or the stop could never match.
+pub const KNOWN_STATUSES: &[&str] = &[
+    "created",
+    "viewed",
+    "pending_execute",
+    "overdue",
+    "payment_in_process",
+    "paid",
+    "error",
+    "cancelled",
+    "expired",
+    "refund_in_process",
+    "refunded",
+    "partial_refunded",
+    "preauthorized",
+    "capture_in_process",
+    "partially_captured",
+    "void_in_process",
+];
+
+/// `text` as a known status in its canonical lower-case spelling (any casing, and the
+/// aliases the API accepts such as `hold`); `None` for anything else.
+fn known_status(text: &str) -> Option<String> {
+    let text = text.trim();
+    // The parser ignores spaces and dashes; a tour spells a status as one word.
+    if !text.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') {
+        return None;
+    }
+    let status = PurchaseStatus::parse(text);
+    let lower = status.as_lower();
+    (!matches!(status, PurchaseStatus::Other(_)) && KNOWN_STATUSES.contains(&lower.as_str()))
+        .then_some(lower)
+}
+
 /// Line and column (1-based) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -168,18 +204,19 @@ pub fn parse(text: &str, source: &str, scenario_dir: Option<&Path>) -> Result<To
                 &format!("stop {} names scenario \"{}\": {e}", i + 1, clean(&name)),
             )
         })?;
-        let expect = raw.expect.get_ref().trim().to_ascii_lowercase();
-        if expect.is_empty() || !expect.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') {
+        let Some(expect) = known_status(raw.expect.get_ref()) else {
             return Err(at(
                 source,
                 text,
                 raw.expect.span().start,
                 &format!(
-                    "stop {}: expect is a purchase status such as \"paid\" or \"error\"",
-                    i + 1
+                    "stop {}: expect = \"{}\" is not a purchase status; one of {}",
+                    i + 1,
+                    bounded(raw.expect.get_ref()),
+                    KNOWN_STATUSES.join(", ")
                 ),
             ));
-        }
+        };
         stops.push(Stop {
             scenario_name: name,
             scenario,
@@ -299,6 +336,18 @@ create = "We create it."
     }
 
     #[test]
+    fn every_known_status_parses_to_itself() {
+        for name in KNOWN_STATUSES {
+            assert_eq!(known_status(name).as_deref(), Some(*name));
+            assert_eq!(
+                known_status(&name.to_ascii_uppercase()).as_deref(),
+                Some(*name)
+            );
+        }
+        assert_eq!(known_status("paidd"), None);
+    }
+
+    #[test]
     fn missing_fields_empty_tours_and_bad_expects_are_refused() {
         let err = parse("title = \"T\"\n", "x", None).expect_err("no stops");
         assert!(err.contains("stop"), "{err}");
@@ -310,6 +359,21 @@ create = "We create it."
         let bad = GOOD.replace("\"PAID\"", "\"pa id\"");
         let err = parse(&bad, "x", None).expect_err("expect");
         assert!(err.contains("line 6") && err.contains("expect"), "{err}");
+        let bad = GOOD.replace("\"PAID\"", "\"paidd\"");
+        let err = parse(&bad, "x", None).expect_err("a status that does not exist");
+        assert!(
+            err.contains("line 6, column 10") && err.contains("\"paidd\" is not a purchase status"),
+            "{err}"
+        );
+        assert!(
+            err.contains("paid, error") && err.contains("preauthorized"),
+            "{err}"
+        );
+        let hold = GOOD.replace("\"PAID\"", "\"hold\"");
+        assert_eq!(
+            parse(&hold, "x", None).expect("alias").stops[0].expect,
+            "preauthorized"
+        );
         let bad = GOOD.replace("verify-webhook", "dance");
         assert!(parse(&bad, "x", None).expect_err("then").contains("line 7"));
     }

@@ -14,6 +14,7 @@ use super::step::StepKind;
 use super::{public_key, signature_check};
 use crate::api::{ApiError, Purchase, S2sOutcome};
 use crate::flow::browser::{self, CallbackPage, Landed};
+use crate::flow::machine::Outcome;
 use crate::flow::presets::{default_purchase, seed_payment};
 use crate::flow::runner::{WEBHOOK_WAIT, poll_status};
 use crate::flow::scenario;
@@ -344,9 +345,17 @@ async fn status(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
     let Some(id) = purchase_id(run) else {
         return StepOutcome::Skipped;
     };
-    // Until the GET answers, the status is unknown: follow it as the runner does.
+    // A refused S2S (a coded error such as a blocked card) leaves the purchase where it
+    // was: nothing will move it, so one GET says where it stands. Polling for a final
+    // status there only froze the step for the whole schedule (~8 s).
+    let cannot_move = matches!(run.flow.outcome, Some(Outcome::Coded(_)));
+    // Until the GET answers, the status is unknown.
     run.flow.status = None;
-    poll_status(&target.client, &id, &mut run.flow).await;
+    if cannot_move {
+        run.flow.on_status(target.client.status(&id).await);
+    } else {
+        poll_status(&target.client, &id, &mut run.flow).await;
+    }
     match run
         .flow
         .purchase

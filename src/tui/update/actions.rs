@@ -269,6 +269,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         }
         Action::NewPurchase => {
             let effects = leave_purchase(app);
+            super::answers::back_to_newest(app);
             app.purchase_form.focus = 0;
             app.mode = Mode::Insert;
             let card = app
@@ -345,7 +346,19 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             crate::tui::code_view::toggle_form_values(app);
             vec![]
         }
+        Action::CodeLeft | Action::CodeRight | Action::CodeLineStart | Action::CodeLineEnd => {
+            crate::tui::code_view::sideways(app, action);
+            vec![]
+        }
         Action::CopyValue if context == Context::Result => crate::tui::result_copy::copy(app),
+        // The help has no cursor: Home/End (g/G) jump its scroll to either end.
+        Action::DetailTop | Action::DetailBottom if context == Context::Help => {
+            let end = crate::tui::views::help_max_scroll(app);
+            if let Some(Overlay::Help { scroll }) = &mut app.overlay {
+                *scroll = if action == Action::DetailTop { 0 } else { end };
+            }
+            vec![]
+        }
         Action::ToggleFold
         | Action::FoldPrefix
         | Action::FoldAfterZ

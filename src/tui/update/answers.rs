@@ -14,6 +14,19 @@ pub(super) fn on_answer(
     let Some(request) = app.requests.end(id) else {
         return vec![];
     };
+    // The steps that move the purchase on. A re-read of its status (`r`'s follow-up, or
+    // after a webhook or landing) moves nothing, so a row chosen in the history pane
+    // stays chosen and the new rows are counted above it.
+    if matches!(
+        request.purpose,
+        Purpose::Create
+            | Purpose::Pay
+            | Purpose::Callback
+            | Purpose::Challenge
+            | Purpose::Check(CheckReason::AfterFailure | CheckReason::AfterCancel)
+    ) {
+        back_to_newest(app);
+    }
     match (request.purpose, answer) {
         (Purpose::Create, Answer::Created(result)) => on_created(app, result, exchange),
         (Purpose::Pay, Answer::S2s(result)) => on_s2s(app, result, exchange),
@@ -310,6 +323,17 @@ pub(super) fn on_check(
         });
     }
     vec![]
+}
+
+/// The Detail pane and `C` show the history's selected row: when the current purchase
+/// moves on, the selection goes back to the newest row so they show this purchase's
+/// exchange. A selection made in the history pane stays while the user is in the pane or
+/// reads a detail (they chose it and are looking at it).
+pub(in crate::tui) fn back_to_newest(app: &mut App) {
+    let reading = app.pane == Pane::History || matches!(app.overlay, Some(Overlay::Detail { .. }));
+    if !reading {
+        app.history.to_newest();
+    }
 }
 
 /// Leaves the purchase shown (n, a scenario, a purchase opened from the panel): every

@@ -116,7 +116,12 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
 
 pub(super) fn move_in_list(app: &mut App, action: Action) {
     let height = history_height(app);
-    let page = height.max(1) as isize;
+    // A page is what the list on screen shows: the help's own rows, not the history's.
+    let page = match app.overlay {
+        Some(Overlay::Help { .. }) => crate::tui::views::help_rows(app).saturating_sub(1),
+        _ => height,
+    }
+    .max(1) as isize;
     let delta: isize = match action {
         Action::Up => -1,
         Action::Down => 1,

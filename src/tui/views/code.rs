@@ -13,7 +13,7 @@ use super::overlays::frame_box;
 use crate::codegen::Lang;
 use crate::term_text::clean;
 use crate::tui::app::App;
-use crate::tui::code_view::{CodeOverlay, Shown};
+use crate::tui::code_view::{CodeOverlay, Shown, display_line, max_col, snippet_columns};
 use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::wrap::width_of;
 
@@ -35,7 +35,14 @@ fn chooser(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay) {
     let mut lines: Vec<Line> = Lang::ALL
         .iter()
         .enumerate()
-        .map(|(i, lang)| Line::styled(format!("  {}", lang.label()), t.row(i == code.selected)))
+        .map(|(i, lang)| {
+            // The marker says which row is chosen without relying on colour.
+            let mark = if i == code.selected { "▶" } else { " " };
+            Line::styled(
+                format!("{mark} {}", lang.label()),
+                t.row(i == code.selected),
+            )
+        })
         .collect();
     lines.push(Line::raw(""));
     if code.source.from_form() {
@@ -98,16 +105,26 @@ fn line_text(line: &Line) -> String {
 
 fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: &Shown) {
     let t = &app.theme;
+    let columns = snippet_columns(area.width);
+    let all: Vec<String> = shown
+        .code
+        .lines()
+        .map(|l| clean(&display_line(l)))
+        .collect();
+    let col = shown.col.min(max_col(&shown.code, columns));
+    let more_right = all.iter().any(|l| l.chars().count() > col + columns);
     let title = format!(
-        "{} — {} — copied",
+        "{} — {} — copied{}{}",
         shown.lang.label(),
-        clean(&code.source.describe())
+        clean(&code.source.describe()),
+        if col > 0 { " · ← more" } else { "" },
+        if more_right { " · → more" } else { "" }
     );
     let width = area.width.saturating_sub(4);
-    let height = area.height.saturating_sub(2);
+    // Like the other overlays, the box ends above the notice line (what a key did).
+    let height = area.height.saturating_sub(4);
     let inner = frame_box(frame, area, app, &title, width, height);
     let rows = inner.height.saturating_sub(1) as usize;
-    let all: Vec<&str> = shown.code.lines().collect();
     let mut lines: Vec<Line> = all
         .iter()
         .skip(shown.scroll as usize)
@@ -118,11 +135,7 @@ fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: 
             } else {
                 Style::default().fg(t.text)
             };
-            // Go's indentation is tabs: shown as four columns, copied as they are.
-            Line::styled(
-                fit(&clean(&l.replace('\t', "    ")), inner.width as usize),
-                style,
-            )
+            Line::styled(window(l, col, inner.width as usize), style)
         })
         .collect();
     lines.resize(rows, Line::raw(""));
@@ -130,13 +143,16 @@ fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: 
     lines.push(Line::styled(
         fit(
             &format!(
-                "lines {}–{last} of {} · {}{} {} {} scroll · {} copies again · {} other language",
+                "lines {}–{last} of {} · {}{} {} {} scroll · {}{} sideways, {} column 0 · {} copies again · {} other language",
                 (shown.scroll as usize + 1).min(all.len()),
                 all.len(),
                 key(Action::Up),
                 key(Action::Down),
                 key(Action::PageUp),
                 key(Action::PageDown),
+                key(Action::CodeLeft),
+                key(Action::CodeRight),
+                key(Action::CodeLineStart),
                 key(Action::Select),
                 key(Action::Close)
             ),
@@ -145,4 +161,23 @@ fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: 
         Style::default().fg(t.muted),
     ));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `width` columns of `line` from column `col`, with `…` where the line goes on past
+/// either edge (the marker takes that edge's column; moving by a step shows it).
+fn window(line: &str, col: usize, width: usize) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out: Vec<char> = chars.iter().skip(col).take(width).copied().collect();
+    if col > 0
+        && col < chars.len()
+        && let Some(first) = out.first_mut()
+    {
+        *first = '…';
+    }
+    if chars.len() > col + width
+        && let Some(last) = out.last_mut()
+    {
+        *last = '…';
+    }
+    out.into_iter().collect()
 }

@@ -195,6 +195,15 @@ fn applies(app: &App, action: Action) -> bool {
         Action::Cancel => false,
         Action::LeaveField => app.in_text() && app.requests.is_empty(),
         Action::OpenPanel => app.control_url.is_some(),
+        // v acts on the chooser only; the sideways keys on the snippet only.
+        Action::CodeFormValues => matches!(
+            &app.overlay,
+            Some(crate::tui::app::Overlay::Code(c)) if c.shown.is_none() && c.source.from_form()
+        ),
+        Action::CodeLeft | Action::CodeRight => matches!(
+            &app.overlay,
+            Some(crate::tui::app::Overlay::Code(c)) if c.shown.is_some()
+        ),
         Action::CopyKey => detail_row_is_webhook(app) && app.public_key_pem.is_some(),
         // On the result screen y copies only what is shown: a callback URL, a command.
         Action::CopyValue => app.overlay.is_some() || crate::tui::result_copy::shown(app).is_some(),

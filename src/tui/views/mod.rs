@@ -16,7 +16,9 @@ pub(crate) mod presenter;
 mod result;
 pub mod webhook;
 
-pub use overlays::{help_fields_scroll, help_max_scroll};
+#[cfg(test)]
+pub use overlays::help_text_for_tests;
+pub use overlays::{help_fields_scroll, help_max_scroll, help_rows};
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

@@ -143,10 +143,27 @@ fn help_basics(app: &App) -> Vec<Para> {
 fn key_table(app: &App, width: usize) -> Vec<Para> {
     let t = &app.theme;
     let mut lines = Vec::new();
+    // Each column as wide as its longest entry plus a gap, so no two run together.
+    let key_col = BINDINGS
+        .iter()
+        .map(|b| key_labels(b).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14)
+        + 2;
+    let help_col = BINDINGS
+        .iter()
+        .map(|b| b.help.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
     // Where-it-works hangs under its own column when there is room, else under the help.
-    let hang = if width >= 16 + 38 + 20 { 16 + 38 } else { 16 };
+    let hang = if width >= key_col + help_col + 20 {
+        key_col + help_col
+    } else {
+        key_col
+    };
     for b in BINDINGS {
-        let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         let mut ctx = if b.contexts.is_empty() {
             "everywhere".to_string()
         } else {
@@ -170,10 +187,13 @@ fn key_table(app: &App, width: usize) -> Vec<Para> {
         lines.push(Para {
             line: Line::from(vec![
                 Span::styled(
-                    format!("{:<16}", keys.join(" / ")),
+                    format!("{:<key_col$}", key_labels(b)),
                     Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
                 ),
-                Span::styled(format!("{:<38}", b.help), Style::default().fg(t.text)),
+                Span::styled(
+                    format!("{:<help_col$}", b.help),
+                    Style::default().fg(t.text),
+                ),
                 Span::styled(ctx, Style::default().fg(t.muted)),
             ]),
             hang,
@@ -186,6 +206,15 @@ fn key_table(app: &App, width: usize) -> Vec<Para> {
         Style::default().fg(t.muted),
     )));
     lines
+}
+
+/// A binding's keys as the help's first column shows them.
+fn key_labels(b: &Binding) -> String {
+    b.keys
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 /// Opened over a step form: the guide to every field of that form comes first.
@@ -228,6 +257,11 @@ pub fn help_fields_scroll(app: &App) -> u16 {
     u16::try_from(above)
         .unwrap_or(u16::MAX)
         .min(help_max_scroll(app))
+}
+
+/// How many lines of the help are on screen at once (PgDn/PgUp move by about this).
+pub fn help_rows(app: &App) -> usize {
+    help_layout(app).2
 }
 
 /// How far the help scrolls before its last line reaches the bottom.
@@ -557,4 +591,20 @@ fn prompt_keys(submitting: &str) -> String {
         label_of(Action::Select, Context::Prompt),
         label_of(Action::Close, Context::Prompt)
     )
+}
+
+/// The help's wrapped text, every line, for tests that read it past the screen.
+#[cfg(test)]
+pub fn help_text_for_tests(app: &App) -> String {
+    help_layout(app)
+        .0
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -69,7 +69,11 @@ fn draw_header(
     p: &Presenter,
 ) {
     let progress = match view {
-        Some(v) if v.phase == Phase::Finished => format!("{} stops · done", v.stop_count),
+        Some(v) if v.phase == Phase::Finished => format!(
+            "{} stop{} · done",
+            v.stop_count,
+            if v.stop_count == 1 { "" } else { "s" }
+        ),
         Some(v) if v.phase == Phase::Intro => {
             format!("stop {}/{} · intro", v.stop_index + 1, v.stop_count)
         }
@@ -381,14 +385,23 @@ fn draw_map(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView) {
 fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, p: &Presenter) {
     let keys = |a: Action| labels_of(a, Context::Presenter).join("/");
     let auto = if p.auto { "pause" } else { "auto-play" };
-    let mut text = format!(
-        " {} next · {} back · {} {auto} ({}) · {} leave",
-        keys(Action::TourNext),
-        keys(Action::TourBack),
-        keys(Action::TourAuto),
-        pace_text(p.pace),
-        keys(Action::TourLeave)
-    );
+    // At the summary only going back and leaving do anything.
+    let mut text = if p.at_end() {
+        format!(
+            " {} back · {} leave",
+            keys(Action::TourBack),
+            keys(Action::TourLeave)
+        )
+    } else {
+        format!(
+            " {} next · {} back · {} {auto} ({}) · {} leave",
+            keys(Action::TourNext),
+            keys(Action::TourBack),
+            keys(Action::TourAuto),
+            pace_text(p.pace),
+            keys(Action::TourLeave)
+        )
+    };
     if p.busy {
         text.push_str(" · running…");
     }
