@@ -384,6 +384,8 @@ fn build_state(
         )),
         webhook_queue_count: config.limits.max_webhooks_queued,
         webhook_room: tokio::sync::Notify::new(),
+        webhook_chains: std::sync::Mutex::new(std::collections::HashMap::new()),
+        webhook_chain_numbers: std::sync::atomic::AtomicU64::new(0),
         signing_slots: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         )),

@@ -70,6 +70,14 @@ pub struct SandboxState {
     pub webhook_queue_count: usize,
     /// Woken when a delivery leaves a queue that has room again (see `webhook::backpressure`).
     pub webhook_room: Notify,
+    /// The webhooks of one purchase to one URL go out in the order their status changes
+    /// happened: each delivery waits for the previous one's end (its receiver, kept here
+    /// with a number so the last one can remove itself). One entry per destination with a
+    /// delivery queued, so bounded by the queue.
+    pub webhook_chains: std::sync::Mutex<
+        std::collections::HashMap<String, (u64, tokio::sync::oneshot::Receiver<()>)>,
+    >,
+    pub webhook_chain_numbers: std::sync::atomic::AtomicU64,
     /// One permit per signature being computed: signing runs on blocking threads, at most
     /// as many at once as there are cores, so it never holds a runtime worker.
     pub signing_slots: Arc<Semaphore>,

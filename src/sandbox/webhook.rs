@@ -110,15 +110,49 @@ fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
         defer(state, job);
         return;
     };
+    // Its place in this purchase's chain, taken here, synchronously, in the order the
+    // status changes happened (spawned tasks may start in any order).
+    let key = format!("{}\n{}", job.purchase_id, job.url);
+    let number = state
+        .webhook_chain_numbers
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (done, done_rx) = tokio::sync::oneshot::channel::<()>();
+    let previous = chains(state)
+        .insert(key.clone(), (number, done_rx))
+        .map(|(_, rx)| rx);
     let state = Arc::clone(state);
     tokio::spawn(async move {
+        if let Some(previous) = previous {
+            // Ended (sent or not) or dropped: either way this one may go.
+            let _ = previous.await;
+        }
         // A delivery the log could not keep is said in the server log (Coded::from).
         let _ = deliver(&state, job, None, true).await;
+        let _ = done.send(());
+        let mut chains = chains(&state);
+        if chains.get(&key).is_some_and(|(n, _)| *n == number) {
+            chains.remove(&key);
+        }
+        drop(chains);
         drop(admitted);
         if state.webhook_queue.available_permits() >= room_wanted(&state) {
             state.webhook_room.notify_waiters();
         }
     });
+}
+
+/// The per-destination delivery chains (a poisoned lock is recovered: each change under
+/// it is one map operation).
+fn chains(
+    state: &SandboxState,
+) -> std::sync::MutexGuard<
+    '_,
+    std::collections::HashMap<String, (u64, tokio::sync::oneshot::Receiver<()>)>,
+> {
+    state
+        .webhook_chains
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
 }
 
 /// Requests that can change a purchase's status wait here (asynchronously, at most
