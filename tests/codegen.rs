@@ -40,6 +40,16 @@ fn works(program: &str, args: &[&str]) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Whether gofmt runs: on a one-line Go file (it refuses an empty one, such as
+/// `/dev/null`, with exit 2).
+fn gofmt_works() -> bool {
+    let file = std::env::temp_dir().join(format!("pse-gofmt-probe-{}.go", std::process::id()));
+    let ok = std::fs::write(&file, "package main\n").is_ok()
+        && works("gofmt", &["-l", &file.to_string_lossy()]);
+    let _ = std::fs::remove_file(&file);
+    ok
+}
+
 /// Whether `lang`'s snippets can be syntax-checked here.
 fn can_check(lang: Lang) -> bool {
     match lang {
@@ -47,7 +57,7 @@ fn can_check(lang: Lang) -> bool {
         Lang::Python => works("python3", &["--version"]),
         Lang::Node => works("node", &["--version"]),
         Lang::Php => works("php", &["--version"]),
-        Lang::Go => works("go", &["version"]) && works("gofmt", &["-l", "/dev/null"]),
+        Lang::Go => works("go", &["version"]) && gofmt_works(),
         Lang::Java => works("javac", &["-version"]),
         Lang::CSharp => false,
     }
