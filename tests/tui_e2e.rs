@@ -549,7 +549,9 @@ fn history_scrolled_away_counts_20_new_rows_and_g_shows_them() {
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);
-    t.wait_for(&["OTP:"]);
+    // The prompt itself: the result screen also says "sandbox OTP: 123456", so waiting
+    // for "OTP:" alone could type before the prompt opened.
+    t.wait_for(&["OTP:", "Enter submits"]);
     t.literal("123456");
     t.keys(&["Enter"]);
     t.wait_for(&["✔ PAID", "signature ✓"]);
