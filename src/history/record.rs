@@ -54,10 +54,22 @@ pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
     if needle_lower.is_empty() {
         return true;
     }
-    let status = ex.status.map(|s| s.to_string()).unwrap_or_default();
+    let status = searched_status(ex);
+    searched_fields(ex, &status).any(|hay| contains_ignoring_ascii_case(hay, needle_lower))
+}
+
+/// The status as the filter reads it (empty without one): pass it to [`searched_fields`].
+pub fn searched_status(ex: &Exchange) -> String {
+    ex.status.map(|s| s.to_string()).unwrap_or_default()
+}
+
+/// The fields the `/` filter reads, in one place for the pane's matching and the history
+/// database's search index (if they drifted, the index would narrow away rows the pane
+/// would match).
+pub fn searched_fields<'a>(ex: &'a Exchange, status: &'a str) -> impl Iterator<Item = &'a str> {
     [
         Some(ex.url.as_str()),
-        Some(status.as_str()),
+        Some(status),
         Some(ex.method.as_str()),
         ex.note.as_deref(),
         ex.request_body.as_deref(),
@@ -66,7 +78,6 @@ pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
     ]
     .into_iter()
     .flatten()
-    .any(|hay| contains_ignoring_ascii_case(hay, needle_lower))
 }
 
 /// Whether `hay` contains `needle_lower` (lower case), ASCII letters compared in either

@@ -22,7 +22,7 @@ pub use import::Imported;
 pub use open::open_reader;
 
 use super::cap;
-use super::record::Record;
+use super::record::{Record, searched_fields, searched_status};
 use crate::api::Exchange;
 use crate::config::HistoryConfig;
 use schema::BOUNDS;
@@ -87,20 +87,8 @@ impl std::fmt::Debug for HistoryDb {
 /// The text the `/` filter reads, one field a line (the index narrows; the pane's own
 /// matching decides).
 pub fn search_text(ex: &Exchange) -> String {
-    let status = ex.status.map(|s| s.to_string()).unwrap_or_default();
-    [
-        Some(ex.url.as_str()),
-        Some(status.as_str()),
-        Some(ex.method.as_str()),
-        ex.note.as_deref(),
-        ex.request_body.as_deref(),
-        ex.response_body.as_deref(),
-        ex.error.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("\n")
+    let status = searched_status(ex);
+    searched_fields(ex, &status).collect::<Vec<_>>().join("\n")
 }
 
 fn kind_text(ex: &Exchange) -> String {
