@@ -76,16 +76,26 @@ pub fn update_aged<R>(
     origin: &str,
     f: impl FnOnce(&mut Purchase, i64) -> R,
 ) -> Result<Option<R>, Coded> {
-    let now = state.store.now();
     state
         .store
-        .update(id, |p| {
-            if p.age(now) {
-                notify(state, p, origin);
-            }
-            f(p, now)
-        })
+        .update(id, aging(state, origin, f))
         .map_err(Coded::from)
+}
+
+/// `f` run on a purchase after aging it to the store's clock (and sending the `expired`
+/// webhook if it just expired): the change both [`update_aged`]s make.
+fn aging<'a, R>(
+    state: &'a Arc<SandboxState>,
+    origin: &'a str,
+    f: impl FnOnce(&mut Purchase, i64) -> R + 'a,
+) -> impl FnOnce(&mut Purchase) -> R + 'a {
+    let now = state.store.now();
+    move |p| {
+        if p.age(now) {
+            notify(state, p, origin);
+        }
+        f(p, now)
+    }
 }
 
 /// [`update_aged`] for async callers: the runtime worker is free while the write waits
@@ -96,15 +106,9 @@ pub async fn update_aged_async<R>(
     origin: &str,
     f: impl FnOnce(&mut Purchase, i64) -> R,
 ) -> Result<Option<R>, Coded> {
-    let now = state.store.now();
     state
         .store
-        .update_async(id, |p| {
-            if p.age(now) {
-                notify(state, p, origin);
-            }
-            f(p, now)
-        })
+        .update_async(id, aging(state, origin, f))
         .await
         .map_err(Coded::from)
 }
