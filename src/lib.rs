@@ -17,5 +17,6 @@ pub mod flow;
 pub mod history;
 pub mod paysecure;
 pub mod sandbox;
+pub mod sqlite_file;
 pub mod term_text;
 pub mod tui;

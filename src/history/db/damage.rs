@@ -4,10 +4,9 @@
 //! file with what was found, and this session goes on (the damaged rows read as errors,
 //! reported). The next start treats the file as one that fails its check: renamed to
 //! `history.sqlite3.damaged-<UTC time>`, nothing deleted, a fresh history started, and
-//! says so. (The sandbox's store does the same for its state file; the history keeps its
-//! own copy of the few lines, as it must not depend on the sandbox.)
+//! says so. (The sandbox's store does the same for its state file: the marker's name and
+//! the setting aside are `crate::sqlite_file`'s, which both use.)
 
-use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -20,9 +19,7 @@ const MAX_REASON: usize = 500;
 
 /// The marker beside the database at `path`.
 pub fn marker_path(path: &Path) -> PathBuf {
-    let mut name = OsString::from(path.as_os_str());
-    name.push("-damaged");
-    PathBuf::from(name)
+    crate::sqlite_file::damage_marker(path)
 }
 
 /// Whether `e` says the file itself is damaged (not busy, not full, not refused).

@@ -2,7 +2,6 @@
 //! budget, and a damaged file kept aside — renamed to `history.sqlite3.damaged-<UTC
 //! time>`, never deleted — so the explorer starts with a fresh history and says so.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -169,40 +168,11 @@ fn owner_only(path: &Path) -> std::io::Result<()> {
     options.open(path).map(drop)
 }
 
-fn suffixed(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = OsString::from(path.as_os_str());
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
 /// Renames a damaged file (and its `-wal`, `-shm`) to `FILE.damaged-<UTC time>`; `None`
 /// when there is no file (only a marker left behind).
 fn set_aside(path: &Path) -> std::io::Result<Option<PathBuf>> {
     if std::fs::symlink_metadata(path).is_err() {
         return Ok(None);
     }
-    let epoch = crate::clock::now_epoch();
-    let (y, m, d) = crate::clock::civil_from_days(epoch.div_euclid(86_400));
-    let s = epoch.rem_euclid(86_400);
-    let stamp = format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    );
-    let base = suffixed(path, &format!(".damaged-{stamp}"));
-    let mut target = base.clone();
-    let mut n = 1;
-    while target.exists() {
-        n += 1;
-        target = suffixed(&base, &format!("-{n}"));
-    }
-    std::fs::rename(path, &target)?;
-    for side in ["-wal", "-shm"] {
-        let from = suffixed(path, side);
-        if from.exists() {
-            std::fs::rename(&from, suffixed(&target, side))?;
-        }
-    }
-    Ok(Some(target))
+    crate::sqlite_file::set_aside(path).map(Some)
 }

@@ -3,7 +3,6 @@
 //! one and says so. The integrity check runs after the first answer (`integrity`); damage
 //! it finds is handled here at the next start.
 
-use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,6 +10,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode};
 
 use super::schema;
+use crate::sqlite_file::suffixed;
+pub use crate::sqlite_file::{damage_marker, set_aside};
 
 /// Why a state file could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,12 +104,6 @@ fn lock_existing(path: &Path) -> Result<File, OpenError> {
 /// The advisory lock file beside a state file (SQLite's own `-wal`/`-shm` style).
 pub fn lock_path(path: &Path) -> PathBuf {
     suffixed(path, "-lock")
-}
-
-fn suffixed(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = OsString::from(path.as_os_str());
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// Takes the file's lock, or says who has it. The lock is released when the returned
@@ -241,44 +236,6 @@ fn other_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     Ok(others)
 }
 
-/// The marker the background integrity check leaves beside a damaged file.
-pub fn damage_marker(path: &Path) -> PathBuf {
-    suffixed(path, "-damaged")
-}
-
-/// Renames a damaged file (and its `-wal` and `-shm`) to `FILE.damaged-<UTC time>`;
-/// returns the new name of the main file.
-pub fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
-    let stamp = utc_stamp(crate::clock::now_epoch());
-    let base = suffixed(path, &format!(".damaged-{stamp}"));
-    let mut target = base.clone();
-    let mut n = 1;
-    while target.exists() {
-        n += 1;
-        target = suffixed(&base, &format!("-{n}"));
-    }
-    std::fs::rename(path, &target)?;
-    for side in ["-wal", "-shm"] {
-        let from = suffixed(path, side);
-        if from.exists() {
-            std::fs::rename(&from, suffixed(&target, side))?;
-        }
-    }
-    Ok(target)
-}
-
-/// `20260102T030405Z`.
-fn utc_stamp(epoch: i64) -> String {
-    let (y, m, d) = crate::clock::civil_from_days(epoch.div_euclid(86_400));
-    let s = epoch.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
-}
-
 /// Opens the writer of a state file, setting a damaged file aside once; the note says
 /// what happened to it.
 pub fn open_or_replace(path: &Path) -> Result<(Connection, Vec<String>), OpenError> {
@@ -328,12 +285,6 @@ pub fn open_more(path: &Path) -> Result<Connection, OpenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utc_stamps_are_sortable_and_readable() {
-        assert_eq!(utc_stamp(0), "19700101T000000Z");
-        assert_eq!(utc_stamp(1_767_323_045), "20260102T030405Z");
-    }
 
     #[test]
     fn a_file_of_garbage_is_damaged_and_another_database_is_foreign() {
