@@ -92,6 +92,16 @@ fn took(run: &mut StopRun, purchase: &Purchase) {
     run.reason = purchase.error_msg.as_deref().map(clean);
 }
 
+/// What a status GET of `id` returned: the step's status and its fact line.
+fn took_status_get(run: &mut StopRun, id: &str, purchase: &Purchase) {
+    took(run, purchase);
+    run.facts.push(format!(
+        "{} → {}",
+        purchase_call("GET", id, ""),
+        clean(&purchase.status).to_ascii_uppercase()
+    ));
+}
+
 fn failed(run: &mut StopRun, what: &str, e: &ApiError) -> StepOutcome {
     let line = error_line(e);
     run.facts.push(format!("{what}: {line}"));
@@ -363,12 +373,7 @@ async fn status(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
         .filter(|_| run.flow.status.is_some())
     {
         Some(p) => {
-            took(run, &p);
-            run.facts.push(format!(
-                "{} → {}",
-                purchase_call("GET", &id, ""),
-                clean(&p.status).to_ascii_uppercase()
-            ));
+            took_status_get(run, &id, &p);
             StepOutcome::Done
         }
         None => {
@@ -401,12 +406,7 @@ async fn refund(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
                     .clone()
                     .filter(|_| run.flow.status.is_some())
                 {
-                    took(run, &p);
-                    run.facts.push(format!(
-                        "{} → {}",
-                        purchase_call("GET", &id, ""),
-                        clean(&p.status).to_ascii_uppercase()
-                    ));
+                    took_status_get(run, &id, &p);
                 }
             }
             StepOutcome::Done
@@ -439,12 +439,7 @@ async fn settle(target: &TourTarget, run: &mut StopRun) -> StepOutcome {
             // What the merchant sees: the status GET.
             match target.client.status(&id).await {
                 Ok(p) => {
-                    took(run, &p);
-                    run.facts.push(format!(
-                        "{} → {}",
-                        purchase_call("GET", &id, ""),
-                        clean(&p.status).to_ascii_uppercase()
-                    ));
+                    took_status_get(run, &id, &p);
                     run.flow.on_status(Ok(p));
                     StepOutcome::Done
                 }
