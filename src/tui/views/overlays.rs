@@ -384,22 +384,7 @@ fn otp(frame: &mut Frame, area: Rect, app: &App, input: &TextInput) {
 }
 
 fn prompt(frame: &mut Frame, area: Rect, app: &App, title: &str, help: &str, input: &TextInput) {
-    let t = &app.theme;
-    let muted = Style::default().fg(t.muted);
-    let before = [
-        Para::plain(Line::styled(help.to_string(), muted)),
-        Para::plain(Line::raw("")),
-    ];
-    let after = [Para::plain(Line::styled(prompt_keys("applies"), muted))];
-    let prefix = Span::styled("> ", Style::default().fg(t.accent));
-    typed_box(
-        frame,
-        area,
-        app,
-        title,
-        (&before, prefix, input, &after),
-        90,
-    );
+    prompt_with(frame, area, app, (title, help, Vec::new()), input);
 }
 
 /// A prompt whose typed text fills request fields: the field guide's entries for them
@@ -411,17 +396,31 @@ fn guided_prompt(
     (title, help, what): (&str, &str, InputFor),
     input: &TextInput,
 ) {
+    let mut guide = Vec::new();
+    for key in what.guide_fields() {
+        let label = key.rsplit('.').next().unwrap_or(key);
+        guide.extend(super::field_guide::entry_paras(
+            label,
+            crate::paysecure::field_guide::guide_for(key),
+            &app.theme,
+        ));
+    }
+    prompt_with(frame, area, app, (title, help, guide), input);
+}
+
+/// A prompt's box: its help line, then `extra` (a guide, or nothing), the typed line and
+/// the keys that work.
+fn prompt_with(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    (title, help, extra): (&str, &str, Vec<Para>),
+    input: &TextInput,
+) {
     let t = &app.theme;
     let muted = Style::default().fg(t.muted);
     let mut before = vec![Para::plain(Line::styled(help.to_string(), muted))];
-    for key in what.guide_fields() {
-        let label = key.rsplit('.').next().unwrap_or(key);
-        before.extend(super::field_guide::entry_paras(
-            label,
-            crate::paysecure::field_guide::guide_for(key),
-            t,
-        ));
-    }
+    before.extend(extra);
     before.push(Para::plain(Line::raw("")));
     let after = [Para::plain(Line::styled(prompt_keys("applies"), muted))];
     let prefix = Span::styled("> ", Style::default().fg(t.accent));
