@@ -29,6 +29,20 @@ struct State {
 }
 
 impl State {
+    /// Nothing opened yet; `opening` while a background thread opens it.
+    fn unopened(dir: &Path, config: &HistoryConfig, opening: bool) -> State {
+        State {
+            dir: dir.to_path_buf(),
+            limits: DbLimits::from_config(config),
+            db: None,
+            unsaved_id: 1,
+            last_error: None,
+            opening,
+            open_warnings: Vec::new(),
+            reopen_note: None,
+        }
+    }
+
     fn reopen(&mut self) {
         match HistoryDb::open(&self.dir, self.limits) {
             Ok((db, note)) => {
@@ -100,19 +114,9 @@ impl Opened {
 
 /// Opens the database in `dir` and imports an old `history.jsonl` into it.
 fn open_and_import(dir: &Path, config: &HistoryConfig) -> (State, Opened) {
-    let limits = DbLimits::from_config(config);
     let mut opened = Opened::default();
-    let mut state = State {
-        dir: dir.to_path_buf(),
-        limits,
-        db: None,
-        unsaved_id: 1,
-        last_error: None,
-        opening: false,
-        open_warnings: Vec::new(),
-        reopen_note: None,
-    };
-    match HistoryDb::open(dir, limits) {
+    let mut state = State::unopened(dir, config, false);
+    match HistoryDb::open(dir, state.limits) {
         Ok((mut db, note)) => {
             opened.note = note;
             match db.import_jsonl(dir, RotationLimits::from_config(config)) {
@@ -166,16 +170,7 @@ impl Sink {
     /// meanwhile. Appends wait until it is open; [`Sink::take_open_warnings`] then says
     /// what opening found.
     pub fn open_in_background(dir: &Path, config: &HistoryConfig) -> Sink {
-        let sink = Sink::with(State {
-            dir: dir.to_path_buf(),
-            limits: DbLimits::from_config(config),
-            db: None,
-            unsaved_id: 1,
-            last_error: None,
-            opening: true,
-            open_warnings: Vec::new(),
-            reopen_note: None,
-        });
+        let sink = Sink::with(State::unopened(dir, config, true));
         let (opener, dir, config) = (sink.clone(), dir.to_path_buf(), config.clone());
         // Whatever happens on the thread (a panic in SQLite or the import included), the
         // guard ends the opening, or every append would wait for it forever.
@@ -277,16 +272,7 @@ mod opening_tests {
     #[test]
     fn a_dead_opening_thread_releases_the_appends_and_says_why() {
         let dir = std::env::temp_dir().join(format!("pse-sink-dead-{}", std::process::id()));
-        let sink = Sink::with(State {
-            dir: dir.clone(),
-            limits: DbLimits::from_config(&HistoryConfig::default()),
-            db: None,
-            unsaved_id: 1,
-            last_error: None,
-            opening: true,
-            open_warnings: Vec::new(),
-            reopen_note: None,
-        });
+        let sink = Sink::with(State::unopened(&dir, &HistoryConfig::default(), true));
         let guard = OpeningGuard(sink.clone());
         let dying = std::thread::spawn(move || {
             let _guard = guard;
