@@ -465,14 +465,14 @@ fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     })
 }
 
-/// Percent-encodes a path segment so a typed id can never change the path.
 /// The S2S call's path for `purchase_id` (percent-encoded): what [`PaysecureClient::s2s`]
 /// sends, and what code shown for it must send.
 pub fn s2s_path(purchase_id: &str) -> String {
     format!("/p/{}/?s2s=true", segment(purchase_id))
 }
 
-fn segment(text: &str) -> String {
+/// Percent-encodes a path segment so a typed id can never change the path.
+pub fn segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

@@ -219,37 +219,69 @@ fn path_without_query(ex: &Exchange) -> &str {
     path.split('?').next().unwrap_or(path)
 }
 
+/// A purchase id as each place writes it: as the server sent it, in a URL path as the
+/// client encodes it, and inside JSON text. A real id is hex and all three are the same;
+/// a server's odd one (escapes, `/`) must still find its rows.
+struct IdForms<'a> {
+    raw: &'a str,
+    in_path: String,
+    in_json: String,
+}
+
+impl<'a> IdForms<'a> {
+    fn of(raw: &'a str) -> IdForms<'a> {
+        let quoted = serde_json::to_string(raw).unwrap_or_default();
+        IdForms {
+            raw,
+            in_path: crate::api::client::segment(raw),
+            in_json: quoted
+                .strip_prefix('"')
+                .and_then(|q| q.strip_suffix('"'))
+                .unwrap_or(raw)
+                .to_string(),
+        }
+    }
+
+    fn in_url(&self, url: &str) -> bool {
+        url.contains(self.raw) || url.contains(&self.in_path)
+    }
+
+    fn in_body(&self, body: Option<&str>) -> bool {
+        body.is_some_and(|b| b.contains(self.raw) || b.contains(&self.in_json))
+    }
+}
+
 /// Whether `ex` is one of the steps of purchase `id`, and which.
-fn step_of(ex: &Exchange, id: &str) -> Option<StepKind> {
+fn step_of(ex: &Exchange, id: &IdForms) -> Option<StepKind> {
     let path = path_without_query(ex);
-    let url_has_id = ex.url.contains(id);
+    let url_has_id = id.in_url(&ex.url);
     match ex.kind {
         ExchangeKind::Api => {
             let is_create = ex.method == "POST"
                 && (path.ends_with("/purchases/") || path.ends_with("/purchases"));
             if is_create {
-                return ex
-                    .response_body
-                    .as_deref()
-                    .is_some_and(|b| b.contains(id))
+                return id
+                    .in_body(ex.response_body.as_deref())
                     .then_some(StepKind::Create);
             }
             if !url_has_id {
                 return None;
             }
+            // The client writes the id encoded (the same text for a hex id).
             let trimmed = path.trim_end_matches('/');
-            if ex.method == "POST" && trimmed.ends_with(&format!("/p/{id}")) {
+            let ends_in = |prefix: &str| trimmed.ends_with(&format!("{prefix}{}", id.in_path));
+            if ex.method == "POST" && ends_in("/p/") {
                 Some(StepKind::S2s)
-            } else if ex.method == "GET" && trimmed.ends_with(&format!("/purchases/{id}")) {
+            } else if ex.method == "GET" && ends_in("/purchases/") {
                 Some(StepKind::StatusGet)
             } else {
                 None
             }
         }
         ExchangeKind::Browser if url_has_id => {
-            let on_callback = path
-                .trim_end_matches('/')
-                .ends_with(&format!("/payment/{id}"));
+            let trimmed = path.trim_end_matches('/');
+            let on_callback = trimmed.ends_with(&format!("/payment/{}", id.raw))
+                || trimmed.ends_with(&format!("/payment/{}", id.in_path));
             match ex.method.as_str() {
                 "GET" if on_callback => Some(StepKind::BrowserOpens),
                 "POST" if on_callback => Some(StepKind::Challenge),
@@ -258,10 +290,8 @@ fn step_of(ex: &Exchange, id: &str) -> Option<StepKind> {
             }
         }
         ExchangeKind::Landing if url_has_id => Some(StepKind::Redirect),
-        ExchangeKind::Webhook => ex
-            .request_body
-            .as_deref()
-            .is_some_and(|b| b.contains(id))
+        ExchangeKind::Webhook => id
+            .in_body(ex.request_body.as_deref())
             .then_some(StepKind::Webhook),
         _ => None,
     }
@@ -274,8 +304,9 @@ impl FlowProgress {
         let mut rows: [Option<(usize, &Exchange)>; 9] = [None; 9];
         let slot = |k: StepKind| StepKind::ALL.iter().position(|s| *s == k).unwrap_or(0);
         let mut newest_create: Option<(usize, &Exchange)> = None;
+        let forms = known.purchase_id.map(IdForms::of);
         for (i, ex) in newest_first.take(SCAN_LIMIT).enumerate() {
-            match known.purchase_id {
+            match &forms {
                 Some(id) => {
                     // Newest first: the first match of a step is its latest attempt.
                     if let Some(k) = step_of(ex, id) {
@@ -605,6 +636,41 @@ mod tests {
             ]
         );
         assert_eq!(p.steps[1].note.as_deref(), Some("400"));
+    }
+
+    /// A server's odd id (an escape, a `/`): JSON-escaped in the create's body and
+    /// percent-encoded in the S2S path by the client. The map still finds both rows
+    /// instead of calling a created purchase's create "current, no history row".
+    #[test]
+    fn an_odd_server_id_still_finds_its_rows() {
+        let odd = "6b0e\u{1b}]0;x\u{7}a/b";
+        let create = ex(
+            ExchangeKind::Api,
+            "POST",
+            &format!("{O}/api/v1/purchases/"),
+            202,
+            &serde_json::json!({ "purchaseId": odd }).to_string(),
+        );
+        let s2s = ex(
+            ExchangeKind::Api,
+            "POST",
+            &format!("{O}/api/v1{}", crate::api::client::s2s_path(odd)),
+            400,
+            r#"{"message":"refused","code":"x"}"#,
+        );
+        let known = Known {
+            purchase_id: Some(odd),
+            status: Some("CREATED"),
+            create_failed: false,
+        };
+        let p = FlowProgress::of(known, [s2s, create].iter());
+        assert_eq!(
+            states(&p),
+            [
+                Done, Failed, Skipped, Skipped, Skipped, Skipped, Skipped, Skipped, Skipped
+            ]
+        );
+        assert_eq!((p.steps[0].row, p.steps[1].row), (Some(1), Some(0)));
     }
 
     #[test]
