@@ -6,6 +6,7 @@
 //! system's cache) before the request that made it is answered, so a killed process
 //! (kill -9 included) loses nothing it acknowledged; a power loss or an OS crash can lose
 //! the last moments. That is the trade a sandbox wants: no fsync on the request path.
+//! A private temporary store (no `--state`) runs with `synchronous=OFF`: see [`Sync`].
 //!
 //! Ordering: the process owns the file (an advisory lock refuses a second one), so the
 //! updates of one purchase are ordered by an in-process lock (one of [`STRIPES`], by the
@@ -142,10 +143,14 @@ impl Sqlite {
             }
             Location::File(path) => (path.clone(), Some(open::lock(path)?), None),
         };
+        let sync = match options.location {
+            Location::Temporary => Sync::Off,
+            Location::File(_) => Sync::Normal,
+        };
         let (writer, notes) = open::open_or_replace(&path)?;
-        let shared = Arc::new(Shared::new(writer, &path, options.retain_days)?);
+        let shared = Arc::new(Shared::new(writer, &path, options.retain_days, sync)?);
         let checkpointer = open::open_more(&path)?;
-        tune(&checkpointer, READER_CACHE_KIB).map_err(|e| OpenError::Io {
+        tune(&checkpointer, READER_CACHE_KIB, sync).map_err(|e| OpenError::Io {
             path: path.clone(),
             why: e.to_string(),
         })?;
@@ -181,8 +186,24 @@ impl Drop for Sqlite {
     }
 }
 
-fn tune(conn: &Connection, cache_kib: i64) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+/// How much a commit waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sync {
+    /// A state file (`--state`): WAL's `NORMAL`, no fsync on commit; checkpoints fsync, so
+    /// an OS crash cannot leave the file damaged.
+    Normal,
+    /// A private temporary store, deleted with the run: no fsync at all (a crash of the
+    /// machine loses a file nobody will read again). A killed process still loses
+    /// nothing: every commit is in the operating system's cache before it is answered.
+    Off,
+}
+
+fn tune(conn: &Connection, cache_kib: i64, sync: Sync) -> rusqlite::Result<()> {
+    let synchronous = match sync {
+        Sync::Normal => "NORMAL",
+        Sync::Off => "OFF",
+    };
+    conn.pragma_update(None, "synchronous", synchronous)?;
     conn.pragma_update(None, "cache_size", -cache_kib)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(32);
@@ -207,12 +228,17 @@ impl Shared {
         }
     }
 
-    fn new(writer: Connection, path: &Path, retain_days: Option<u32>) -> Result<Shared, OpenError> {
+    fn new(
+        writer: Connection,
+        path: &Path,
+        retain_days: Option<u32>,
+        sync: Sync,
+    ) -> Result<Shared, OpenError> {
         let io = |e: rusqlite::Error| OpenError::Io {
             path: path.to_path_buf(),
             why: e.to_string(),
         };
-        tune(&writer, WRITER_CACHE_KIB).map_err(io)?;
+        tune(&writer, WRITER_CACHE_KIB, sync).map_err(io)?;
         // The maintenance thread checkpoints; this is only the backstop if it falls
         // behind (a commit that passes it checkpoints inline).
         writer
@@ -235,11 +261,11 @@ impl Shared {
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let conn = open::open_more(path)?;
-            tune(&conn, READER_CACHE_KIB).map_err(io)?;
+            tune(&conn, READER_CACHE_KIB, sync).map_err(io)?;
             readers.push(Mutex::new(conn));
         }
         let bulk = open::open_more(path)?;
-        tune(&bulk, READER_CACHE_KIB).map_err(io)?;
+        tune(&bulk, READER_CACHE_KIB, sync).map_err(io)?;
         let mut writer = Writer {
             conn: writer,
             next_seq: 1,
