@@ -1,12 +1,10 @@
 //! What a purchase remembers about itself after the payment step: the capture of a
-//! pre-authorisation (§10.5) and the saved card (§10.8), and the fields they add to the
-//! purchase object. Kept apart from `purchase.rs` so the object's main body stays one
-//! function that mirrors the real captures.
+//! pre-authorisation (§10.5) and the saved card (§10.8). The fields they add to the
+//! purchase object are written by `purchase_view`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
-use super::purchase::{PendingPayment, Purchase, round2};
+use super::purchase::{PendingPayment, Purchase};
 
 /// A card saved with `remember_card`: its facts, never its number (masked PAN only).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,33 +37,5 @@ impl Purchase {
     /// The amount the payment finally took: the captured part of a hold, else the total.
     pub fn settled_total(&self) -> f64 {
         self.after.captured_amount.unwrap_or(self.total)
-    }
-
-    /// Adds the capture and saved-card fields to the purchase object built by `to_json`.
-    pub fn add_after_pay_fields(&self, obj: &mut Value) {
-        let Some(map) = obj.as_object_mut() else {
-            return;
-        };
-        if let Some(token) = &self.after.token_reference {
-            map.insert("token_reference".into(), json!(token));
-            if let Some(Value::Object(extra)) = map
-                .get_mut("transaction_data")
-                .and_then(|t| t.get_mut("extra"))
-            {
-                extra.insert("token_reference".into(), json!(token));
-            }
-        }
-        if let Some(captured) = self.after.captured_amount {
-            map.insert("captured_amount".into(), json!(captured));
-            map.insert(
-                "released_amount".into(),
-                json!(round2(self.after.released_amount)),
-            );
-            // A partial capture takes less than the total: the payment says what was taken.
-            if let Some(Value::Object(payment)) = map.get_mut("payment") {
-                payment.insert("amount".into(), json!(captured));
-                payment.insert("net_amount".into(), json!(captured));
-            }
-        }
     }
 }

@@ -137,7 +137,7 @@ pub fn cancel_hold(
         "extra": {"amount": p.total},
     }));
     notify(state, p, origin);
-    Some(Ok(json_response(StatusCode::ACCEPTED, &p.to_json(origin))))
+    Some(Ok(json_response(StatusCode::ACCEPTED, &p.view(origin))))
 }
 
 #[cfg(test)]

@@ -44,12 +44,11 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
         }
         Err(e) => return Coded::from(e).into_response(),
     }
-    let reply = purchase.to_json(&call.origin);
     let facts = LogFacts {
         purchase_id: Some(purchase.id.clone()),
         signature_valid: None,
     };
-    let mut resp = json_response(StatusCode::ACCEPTED, &reply);
+    let mut resp = json_response(StatusCode::ACCEPTED, &purchase.view(&call.origin));
     resp.extensions_mut().insert(facts);
     resp
 }

@@ -134,7 +134,7 @@ pub async fn status(
     req: Request,
 ) -> Response {
     read_purchase(&state, &id, req, BodyUse::Ignored, |p, call| {
-        Ok(json_response(StatusCode::OK, &p.to_json(&call.origin)))
+        Ok(json_response(StatusCode::OK, &p.view(&call.origin)))
     })
     .await
 }
@@ -156,10 +156,7 @@ pub async fn cancel(
             ));
         }
         p.set_status(Status::Cancelled, now);
-        Ok(json_response(
-            StatusCode::ACCEPTED,
-            &p.to_json(&call.origin),
-        ))
+        Ok(json_response(StatusCode::ACCEPTED, &p.view(&call.origin)))
     })
     .await
 }
@@ -243,10 +240,7 @@ pub async fn refund_full(
         let left = refundable(p)?;
         refund(p, left, now);
         notify(&notify_state, p, &call.origin);
-        Ok(json_response(
-            StatusCode::ACCEPTED,
-            &p.to_json(&call.origin),
-        ))
+        Ok(json_response(StatusCode::ACCEPTED, &p.view(&call.origin)))
     })
     .await
 }

@@ -23,6 +23,7 @@ pub mod merchant;
 pub mod pages;
 pub mod payment_methods;
 pub mod purchase;
+pub mod purchase_view;
 pub mod refunds;
 pub mod refusal;
 pub mod request;

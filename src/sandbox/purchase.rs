@@ -203,144 +203,32 @@ impl Purchase {
         }
     }
 
-    /// The full purchase object, as the API returns it. `origin` is `scheme://host:port`.
+    /// The full purchase object, as the API returns it, ready to serialise (see
+    /// `purchase_view`). `origin` is `scheme://host:port`.
+    pub fn view<'a>(&'a self, origin: &'a str) -> super::purchase_view::PurchaseView<'a> {
+        super::purchase_view::PurchaseView {
+            purchase: self,
+            origin,
+            brand_id_again: false,
+        }
+    }
+
+    /// The full purchase object as a JSON value, for callers that add to it.
     pub fn to_json(&self, origin: &str) -> Value {
-        let base = format!("{origin}/api/v1");
-        let history: Vec<Value> = self
-            .history
-            .iter()
-            .map(|(s, t)| json!({"status": s, "timestamp": t}))
-            .collect();
-        let mut obj = json!({
-            "purchaseId": self.id,
-            "type": "purchase",
-            "status": self.status.upper(),
-            "brand_id": self.brand_id,
-            "merchantRef": self.merchant_ref,
-            "paymentMethod": self.payment_method,
-            "amountUnit": "MAJOR",
-            "client": self.client,
-            "purchase": self.purchase,
-            "checkout_url": format!("{origin}/payments/{}/", self.id),
-            "direct_post_url": format!("{base}/p/{}/", self.id),
-            "success_redirect": self.success_redirect,
-            "failure_redirect": self.failure_redirect,
-            "pending_redirect": self.pending_redirect,
-            "cancel_redirect": self.cancel_redirect,
-            "success_callback": self.success_callback,
-            "failure_callback": self.failure_callback,
-            "transaction_data": {
-                "payment_method": self.card_extra.as_ref().and_then(|e| e.get("card_brand")).cloned().unwrap_or(json!("")),
-                "flow": "payform",
-                "extra": self.card_extra.clone().unwrap_or_else(|| json!({})),
-                "country": "",
-                "attempts": self.attempts,
-            },
-            "status_history": history,
-            "created_on": self.created_on,
-            "updated_on": self.updated_on,
-            "issued": crate::clock::iso_date(self.created_on),
-            "due": self.created_on + 7200,
-            "viewedOn": self.viewed_on,
-            "is_test": true,
-            "is_recurring_token": false,
-            "force_recurring": false,
-            "skip_capture": self.skip_capture,
-            "send_receipt": false,
-            "reference_generated": self.reference,
-            "refund_availability": if self.refundable() > 0.0 { "FULL_AND_PARTIAL" } else { "NONE" },
-            "refundable_amount": self.refundable(),
-            "refund_upto": self.paid_on.map_or(0, |p| p + 180 * 86_400 - 3600),
-            "cc_descriptor": "PAYSECURE*SANDBOX",
-            "errorMsg": self.error_msg,
-            "errorCode": if self.error_msg.is_empty() { "NA" } else { "transaction_error" },
-            "platform": self.platform,
-            "created_from_ip": self.created_from_ip,
-            "payoutProcess": false,
-        });
-        if let Some(map) = obj.as_object_mut() {
-            if let Some(extra) = &self.extra_param {
-                map.insert("extraParam".into(), extra.clone());
-            }
-            if let Some(trx) = self.trx_type {
-                map.insert("trxType".into(), json!(trx));
-            }
-            if let Some(paid_on) = self.paid_on {
-                map.insert("payment".into(), self.payment_json(paid_on));
-            }
-            // The real API leaves out what is not set rather than sending null (a client
-            // validating the real shapes types these as strings / integers).
-            map.retain(|k, v| !(v.is_null() && OMITTED_WHEN_UNSET.contains(&k.as_str())));
-            self.add_capture_fields(map);
-        }
-        self.add_after_pay_fields(&mut obj);
-        obj
-    }
-
-    /// §10.1: the top-level fields of the real captures that the first version lacked,
-    /// in one block so the keys above stay where they were.
-    fn add_capture_fields(&self, map: &mut Map<String, Value>) {
-        let paid = self.paid_on.is_some();
-        let extra = json!({
-            "issuer_details": issuer_details(),
-            "fraudScore": "NA",
-            "trustScore": "NA",
-            "sessionId": self.session_id,
-            "extraFee": "0",
-            "totalRefunded": self.refunded_amount,
-            "paidOn": self.paid_on.unwrap_or(0),
-            "receivedAmt": if paid { self.total } else { 0.0 },
-            "taxAmount": 0,
-            "surcharge": 0,
-            "surchargeType": "",
-        });
-        if let Value::Object(extra) = extra {
-            map.extend(extra);
-        }
-    }
-
-    fn payment_json(&self, paid_on: i64) -> Value {
-        json!({
-            "is_outgoing": false, "payment_type": "PURCHASE", "amount": self.total,
-            "currency": self.currency, "net_amount": self.total, "fee_amount": 0,
-            "pending_amount": 0, "pending_unfreeze_on": null, "description": "",
-            "paid_on": paid_on, "remote_paid_on": paid_on,
-        })
+        // Serialising these types into a `Value` cannot fail (string keys, finite or
+        // null numbers).
+        serde_json::to_value(self.view(origin)).unwrap_or(Value::Null)
     }
 
     /// The webhook body: `{"message": <purchase>, "status": <lower>}` with both brand spellings.
     pub fn webhook_body(&self, origin: &str) -> Value {
-        let mut message = self.to_json(origin);
-        if let Some(map) = message.as_object_mut() {
-            map.insert("brandId".into(), json!(self.brand_id));
-        }
-        json!({"message": message, "status": self.status.lower()})
+        let view = super::purchase_view::PurchaseView {
+            purchase: self,
+            origin,
+            brand_id_again: true,
+        };
+        json!({"message": view, "status": self.status.lower()})
     }
-}
-
-/// Top-level keys sent only when set (the real captures omit them rather than send null).
-const OMITTED_WHEN_UNSET: &[&str] = &[
-    "pending_redirect",
-    "cancel_redirect",
-    "success_callback",
-    "failure_callback",
-    "viewedOn",
-];
-
-/// `issuer_details`: the merchant's legal entity, with the real captures' field set.
-fn issuer_details() -> Value {
-    json!({
-        "website": "",
-        "legal_street_address": "1 Sandbox Street",
-        "legal_country": "DE",
-        "legal_city": "Berlin",
-        "legal_zip_code": "10115",
-        "bank_accounts": [{"bank_account": "", "bank_code": ""}],
-        "legal_name": MERCHANT_NAME,
-        "brand_name": MERCHANT_NAME,
-        "registration_number": "",
-        "tax_number": "",
-    })
 }
 
 /// Rounds a major-unit amount to cents (refund arithmetic must not drift).
