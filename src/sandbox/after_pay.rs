@@ -21,15 +21,19 @@ pub struct SavedCard {
 #[serde(default)]
 pub struct AfterPay {
     /// Set by a capture: how much of the hold was taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub captured_amount: Option<f64>,
     /// What the capture gave back to the customer (the rest of the hold).
     pub released_amount: f64,
     /// The capture's `merchant_reference`, echoed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_reference: Option<String>,
     /// The card to save when the payment succeeds (`remember_card` on).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remember: Option<SavedCard>,
     /// The saved card's token: issued when the payment succeeded, or the token the
     /// purchase was paid with.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_reference: Option<String>,
 }
 

@@ -115,7 +115,8 @@ pub struct PendingPayment {
 
 /// One purchase as the sandbox remembers it. Stored as JSON by the state store
 /// (`store::codec`); every field defaults when absent, so a state file written before a
-/// field existed still reads.
+/// field existed still reads, and what is unset is not written (a quarter of a new
+/// purchase's record was `null`s and `[]`s, written to the WAL and the file).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Purchase {
@@ -138,10 +139,15 @@ pub struct Purchase {
     pub total: f64,
     pub success_redirect: String,
     pub failure_redirect: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_redirect: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_redirect: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_callback: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_callback: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_param: Option<Value>,
     pub skip_capture: bool,
     pub created_from_ip: String,
@@ -153,15 +159,22 @@ pub struct Purchase {
     /// store in memory, never on disk: a process killed mid-call leaves no purchase stuck.
     #[serde(skip)]
     pub in_flight: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<PendingPayment>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_extra: Option<Value>,
     pub error_msg: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trx_type: Option<TrxType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_on: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewed_on: Option<i64>,
     pub refunded_amount: f64,
     pub refund_fails: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refunds: Vec<Value>,
     /// Capture and saved-card state (§10.5, §10.8).
     pub after: AfterPay,
@@ -265,22 +278,22 @@ const CLIENT_FIELDS: &[&str] = &[
 /// sent as a number comes back as text), `cc`/`bcc` lists, `customerId` `"NA"` unless
 /// sent, and the full field set with unsent fields as `""`.
 pub fn echo_client(client: &Map<String, Value>) -> Value {
-    let mut c: Map<String, Value> = client
-        .iter()
-        .map(|(k, v)| {
-            let echoed = match (k.as_str(), v) {
-                ("cc" | "bcc", Value::Array(list)) => {
-                    Value::Array(list.iter().map(|x| Value::String(as_text(x))).collect())
-                }
-                ("cc" | "bcc", other) => {
-                    let one = as_text(other);
-                    json!(if one.is_empty() { vec![] } else { vec![one] })
-                }
-                (_, other) => Value::String(as_text(other)),
-            };
-            (k.clone(), echoed)
-        })
-        .collect();
+    // Sized for the full field set at once: growing the map key by key showed in the
+    // create profile.
+    let mut c: Map<String, Value> = Map::with_capacity(client.len() + CLIENT_FIELDS.len() + 3);
+    c.extend(client.iter().map(|(k, v)| {
+        let echoed = match (k.as_str(), v) {
+            ("cc" | "bcc", Value::Array(list)) => {
+                Value::Array(list.iter().map(|x| Value::String(as_text(x))).collect())
+            }
+            ("cc" | "bcc", other) => {
+                let one = as_text(other);
+                json!(if one.is_empty() { vec![] } else { vec![one] })
+            }
+            (_, other) => Value::String(as_text(other)),
+        };
+        (k.clone(), echoed)
+    }));
     c.entry("customerId").or_insert(json!("NA"));
     c.entry("cc").or_insert(json!([]));
     c.entry("bcc").or_insert(json!([]));
