@@ -201,10 +201,7 @@ pub async fn pay(
             FaultEnd::GoesOn(pending) => pending,
         },
     };
-    if let Err(failed) = saved_cards::prepare(state, id, body, &pending) {
-        return Paid::Rejected(failed);
-    }
-    let paid = accept(state, id, pending, &client_ip, &admitted, origin).await;
+    let paid = accept(state, id, body, pending, &client_ip, &admitted, origin).await;
     drop(guard);
     paid
 }
@@ -449,6 +446,7 @@ async fn fault_response(
 async fn accept(
     state: &Arc<SandboxState>,
     id: &str,
+    body: &Map<String, Value>,
     pending: PendingPayment,
     client_ip: &str,
     admitted: &Admitted,
@@ -457,6 +455,7 @@ async fn accept(
     // The slow card awaited before getting here: the clock may have moved (EXPIRED) or the
     // purchase been decided meanwhile. It is aged and judged again in the update.
     let paid = update_aged_async(state, id, origin, |p, now| {
+        saved_cards::prepare(p, body, &pending);
         let attempt = |successful, error| AttemptRecord {
             card_brand: &pending.card_brand,
             masked_pan: &pending.masked_pan,

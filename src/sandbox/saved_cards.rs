@@ -90,32 +90,22 @@ pub fn issue_on_success(p: &mut Purchase) {
 }
 
 /// Before an accepted S2S payment is applied: remember the card (`remember_card` on), or
-/// note the token it is paid with. `Err` when the state store failed.
-pub fn prepare(
-    state: &SandboxState,
-    id: &str,
-    body: &Map<String, Value>,
-    pending: &PendingPayment,
-) -> Result<(), Coded> {
-    state
-        .store
-        .update(id, |p| {
-            if let Some(token) = text(body, "token_reference") {
-                p.after.token_reference = Some(token);
-                p.after.remember = None;
-                return;
-            }
-            // The backend saves on `on` or `true`; other non-empty values pay without saving.
-            let remember = text(body, "remember_card")
-                .is_some_and(|v| v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true"));
-            p.after.remember = remember.then(|| SavedCard {
-                card: pending.clone(),
-                customer: customer_key(&p.client),
-                brand_id: p.brand_id.clone(),
-            });
-        })
-        .map(drop)
-        .map_err(Coded::from)
+/// note the token it is paid with. Part of the payment's own update of the purchase (one
+/// write, not two: a separate update here was a whole read, encode and commit per S2S).
+pub fn prepare(p: &mut Purchase, body: &Map<String, Value>, pending: &PendingPayment) {
+    if let Some(token) = text(body, "token_reference") {
+        p.after.token_reference = Some(token);
+        p.after.remember = None;
+        return;
+    }
+    // The backend saves on `on` or `true`; other non-empty values pay without saving.
+    let remember = text(body, "remember_card")
+        .is_some_and(|v| v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true"));
+    p.after.remember = remember.then(|| SavedCard {
+        card: pending.clone(),
+        customer: customer_key(&p.client),
+        brand_id: p.brand_id.clone(),
+    });
 }
 
 /// The saved card behind `token` for this brand, if any (an index lookup).

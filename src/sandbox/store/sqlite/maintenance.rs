@@ -70,7 +70,7 @@ pub fn start(shared: Arc<Shared>, conn: Connection) -> Handle {
     }
 }
 
-fn run(shared: &Shared, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
+fn run(shared: &Arc<Shared>, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
     sweep(shared);
     let mut last_sweep = Instant::now();
     let mut checkpointed = shared.writes.load(Ordering::Relaxed);
@@ -104,7 +104,7 @@ fn run(shared: &Shared, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
 }
 
 /// Deletes everything retention allows, batch by batch.
-fn sweep(shared: &Shared) {
+fn sweep(shared: &Arc<Shared>) {
     let Some(cutoff) = shared.retention_cutoff() else {
         return;
     };

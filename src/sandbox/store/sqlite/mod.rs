@@ -18,6 +18,7 @@
 pub mod integrity;
 mod maintenance;
 pub mod open;
+mod recent;
 mod schema;
 mod writer;
 
@@ -77,6 +78,8 @@ pub(crate) struct Shared {
     /// too: those later writes, up to this ticket, must fail as well, or they would commit
     /// the failed write's change after its caller was told it failed.
     doomed: Mutex<std::collections::HashMap<String, u64>>,
+    /// The records of the purchases committed most recently (see `recent`).
+    recent: recent::Recent,
     next_ticket: AtomicU64,
     /// Cached: every API call reads them; the process owns the file.
     settings: RwLock<Settings>,
@@ -90,7 +93,7 @@ pub(crate) struct Shared {
 #[derive(Debug, Clone)]
 struct Queued {
     seq: i64,
-    body: String,
+    body: Arc<str>,
     ticket: u64,
 }
 
@@ -228,6 +231,26 @@ impl Shared {
         }
     }
 
+    /// Purchase `id`'s committed record: from the cache of recent records, else the file.
+    fn committed(&self, id: &str) -> Result<Option<(i64, Arc<str>)>, StoreError> {
+        if let Some(record) = self.recent.get(id) {
+            return Ok(Some(record));
+        }
+        let row = self.read(|c| {
+            c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
+                .query_row([id], purchase_row)
+                .optional()
+        })?;
+        Ok(row.map(|(seq, body)| (seq, Arc::from(body))))
+    }
+
+    /// A committed insert: the new purchase's record goes to the cache.
+    fn remember_insert(&self, inserted: &Inserted, id: &str, body: &Arc<str>) {
+        if let Inserted::Added { seq } = inserted {
+            self.recent.put(id, *seq, Arc::clone(body));
+        }
+    }
+
     fn new(
         writer: Connection,
         path: &Path,
@@ -281,6 +304,7 @@ impl Shared {
             stripes: (0..STRIPES).map(|_| Mutex::new(())).collect(),
             in_flight: Mutex::new(HashSet::new()),
             queued: Mutex::new(std::collections::HashMap::new()),
+            recent: recent::Recent::default(),
             doomed: Mutex::new(std::collections::HashMap::new()),
             next_ticket: AtomicU64::new(0),
             settings: RwLock::new(settings),
@@ -335,8 +359,15 @@ impl Shared {
 
     /// Deletes up to `limit` purchases whose status last changed before `cutoff`, with
     /// their deliveries, in one transaction.
-    fn sweep(&self, cutoff: i64, limit: usize) -> Result<usize, StoreError> {
-        let gone = self.write(move |w| atomically(w, |w| sweep_batch(&w.conn, cutoff, limit)))?;
+    fn sweep(self: &Arc<Self>, cutoff: i64, limit: usize) -> Result<usize, StoreError> {
+        let recent = Arc::clone(self);
+        let gone = self.write(move |w| {
+            let gone = atomically(w, |w| sweep_batch(&w.conn, cutoff, limit))?;
+            for (_, id) in &gone {
+                recent.recent.forget(id);
+            }
+            Ok(gone)
+        })?;
         let mut in_flight = locked(&self.in_flight);
         for (_, id) in &gone {
             in_flight.remove(id);
@@ -382,7 +413,7 @@ struct NewRow {
     created_on: i64,
     updated_on: i64,
     cols: Columns,
-    body: String,
+    body: Arc<str>,
 }
 
 impl NewRow {
@@ -394,11 +425,12 @@ impl NewRow {
             created_on: p.created_on,
             updated_on: p.updated_on,
             cols: Columns::of(p),
-            body: codec::encode(p)?,
+            body: Arc::from(codec::encode(p)?),
         })
     }
 
-    fn insert(self, w: &mut Writer) -> rusqlite::Result<Inserted> {
+    /// Runs the insert; gives back the id and record for the cache of recent records.
+    fn insert(self, w: &mut Writer) -> rusqlite::Result<(Inserted, String, Arc<str>)> {
         let seq = w.next_seq;
         let saved = self.cols.saved.as_ref();
         let added = w
@@ -421,13 +453,13 @@ impl NewRow {
                 saved.map(|s| &s.customer),
                 saved.map(|s| &s.brand_id),
                 saved.map(|s| &s.last_four),
-                self.body,
+                &*self.body,
             ])?;
         if added == 0 {
-            return Ok(Inserted::DuplicateMerchantRef);
+            return Ok((Inserted::DuplicateMerchantRef, self.id, self.body));
         }
         w.next_seq += 1;
-        Ok(Inserted::Added { seq })
+        Ok((Inserted::Added { seq }, self.id, self.body))
     }
 }
 
@@ -493,11 +525,7 @@ impl Sqlite {
         let queued = locked(&shared.queued).get(id).cloned();
         let row = match queued {
             Some(q) => Some((q.seq, q.body)),
-            None => shared.read(|c| {
-                c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
-                    .query_row([id], purchase_row)
-                    .optional()
-            })?,
+            None => shared.committed(id)?,
         };
         let Some((seq, before)) = row else {
             return Ok(false);
@@ -506,7 +534,7 @@ impl Sqlite {
         let was_in_flight = locked(&shared.in_flight).contains(id);
         p.in_flight = was_in_flight;
         f(&mut p);
-        let after = codec::encode(&p)?;
+        let after: Arc<str> = Arc::from(codec::encode(&p)?);
         if after == before {
             reply(Ok(()));
         } else {
@@ -515,7 +543,7 @@ impl Sqlite {
                 id.to_string(),
                 Queued {
                     seq,
-                    body: after.clone(),
+                    body: Arc::clone(&after),
                     ticket,
                 },
             );
@@ -525,6 +553,7 @@ impl Sqlite {
             let key = id.to_string();
             let check = Arc::clone(shared);
             let check_key = id.to_string();
+            let committed = Arc::clone(&after);
             shared.writer.submit(
                 move |w| {
                     // Built on a queued write that failed since: refuse, so the failed
@@ -555,10 +584,9 @@ impl Sqlite {
                             saved.map(|s| &s.customer),
                             saved.map(|s| &s.brand_id),
                             saved.map(|s| &s.last_four),
-                            after,
+                            &*after,
                             updated_on,
                         ])
-                        .map(drop)
                     })();
                     if written.is_err() {
                         // At once, not at the commit: a later write of this purchase in
@@ -567,13 +595,20 @@ impl Sqlite {
                     }
                     written
                 },
-                move |r| {
+                move |r: Result<usize, StoreError>| {
                     // Committed (the file has it now) or failed (the file keeps what it
                     // had): either way the next update reads the file, unless a later
                     // write of this purchase is queued.
-                    if r.is_err() {
-                        // The batch's commit failed, or this write did.
-                        forget.doom_after(&key, ticket);
+                    match r {
+                        // Before the queued record goes: a reader finds one or the other.
+                        Ok(1) => forget.recent.put(&key, seq, committed),
+                        // No row: deleted meanwhile (retention, reset); nothing to keep.
+                        Ok(_) => forget.recent.forget(&key),
+                        Err(_) => {
+                            // The batch's commit failed, or this write did.
+                            forget.recent.forget(&key);
+                            forget.doom_after(&key, ticket);
+                        }
                     }
                     let mut queued = locked(&forget.queued);
                     if queued.get(&key).is_some_and(|q| q.ticket == ticket) {
@@ -585,7 +620,7 @@ impl Sqlite {
                         doomed.remove(&key);
                     }
                     drop(doomed);
-                    reply(r);
+                    reply(r.map(drop));
                 },
             );
         }
@@ -603,11 +638,7 @@ impl Sqlite {
 
 impl Backend for Sqlite {
     fn get(&self, id: &str) -> Result<Option<Purchase>, StoreError> {
-        let row = self.shared.read(|c| {
-            c.prepare_cached("SELECT seq, body FROM purchases WHERE id = ?1")?
-                .query_row([id], purchase_row)
-                .optional()
-        })?;
+        let row = self.shared.committed(id)?;
         let Some((seq, body)) = row else {
             return Ok(None);
         };
@@ -618,12 +649,30 @@ impl Backend for Sqlite {
 
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError> {
         let row = NewRow::of(p)?;
-        self.shared.write(move |w| row.insert(w))
+        let recent = Arc::clone(&self.shared);
+        self.shared
+            .write(move |w| row.insert(w))
+            .inspect(|(inserted, id, body)| recent.remember_insert(inserted, id, body))
+            .map(|(inserted, _, _)| inserted)
     }
 
     fn insert_queued(&self, p: &Purchase) -> Pending<Inserted> {
         match NewRow::of(p) {
-            Ok(row) => self.shared.write_async(move |w| row.insert(w)),
+            Ok(row) => {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let recent = Arc::clone(&self.shared);
+                self.shared.writer.submit(
+                    move |w| row.insert(w),
+                    move |r| {
+                        // On the writer thread, in commit order, before the caller hears.
+                        let r = r.inspect(|(inserted, id, body)| {
+                            recent.remember_insert(inserted, id, body);
+                        });
+                        let _ = tx.send(r.map(|(inserted, _, _)| inserted));
+                    },
+                );
+                rx
+            }
             Err(e) => {
                 let (tx, rx) = tokio::sync::oneshot::channel();
                 let _ = tx.send(Err(e));
@@ -964,6 +1013,7 @@ impl Backend for Sqlite {
             shared.clock_offset.store(0, Ordering::Relaxed);
             locked(&shared.in_flight).clear();
             locked(&shared.queued).clear();
+            shared.recent.clear();
             Ok(())
         })
     }

@@ -454,3 +454,40 @@ fn a_failed_write_takes_the_writes_queued_on_top_of_it_down_with_it() {
     assert_eq!((a.attempts_used, a.merchant_ref.as_str()), (0, "later"));
     assert!(locked(&store.shared.doomed).is_empty(), "forgotten");
 }
+
+#[test]
+fn the_cache_of_recent_records_serves_the_committed_record_and_never_a_deleted_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("state.sqlite3");
+    let store = at(&path, None);
+    store.insert(&purchase("a", "r", 1)).expect("insert");
+    store
+        .update("a", &mut |p| p.attempts_used = 3)
+        .expect("update");
+    let (_, cached) = store
+        .shared
+        .recent
+        .get("a")
+        .expect("cached after its commit");
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let on_file: String = raw
+        .query_row("SELECT body FROM purchases WHERE id = 'a'", [], |r| {
+            r.get(0)
+        })
+        .expect("row");
+    assert_eq!(
+        &*cached,
+        on_file.as_str(),
+        "the cache holds what the file has"
+    );
+    assert_eq!(store.get("a").expect("get").expect("a").attempts_used, 3);
+    // The row goes (as retention would take it) while an update is on its way: the
+    // update changes no row, and the cache must not keep the purchase alive.
+    raw.execute("DELETE FROM purchases WHERE id = 'a'", [])
+        .expect("delete");
+    store
+        .update("a", &mut |p| p.attempts_used = 4)
+        .expect("update");
+    assert!(store.shared.recent.get("a").is_none(), "forgotten");
+    assert!(store.get("a").expect("get").is_none());
+}

@@ -1,0 +1,86 @@
+//! The records of the purchases written most recently, as committed: a bounded cache in
+//! front of the file for the reads of a flow (the S2S call and the callback read the
+//! purchase that was just created or updated).
+//!
+//! Why: the profile of full flows (create → S2S → callback) showed a fifth of the
+//! sandbox's CPU in SQLite reads of those purchases: every commit of the writer throws
+//! the readers' page caches away, so each read went back to the file.
+//!
+//! Consistency: an entry is written only by the writer thread's answer to a committed
+//! write (in commit order), so it is never newer or older than the file; a write that
+//! changed no row (the purchase was deleted meanwhile) leaves no entry, and retention and
+//! reset drop theirs on the writer thread.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
+
+use super::locked;
+
+/// Records kept at most (a paid purchase's record is 2–4 kB: a few MB at most).
+const CAPACITY: usize = 1024;
+
+/// A committed record: its sequence number and its text.
+pub type Record = (i64, Arc<str>);
+
+/// The cache.
+#[derive(Debug)]
+pub struct Recent {
+    records: Mutex<LruCache<String, Record>>,
+}
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent {
+            records: Mutex::new(LruCache::new(
+                NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+}
+
+impl Recent {
+    /// The committed record of purchase `id`, if it was written recently.
+    pub fn get(&self, id: &str) -> Option<Record> {
+        locked(&self.records).get(id).cloned()
+    }
+
+    /// Purchase `id` was committed as `body`.
+    pub fn put(&self, id: &str, seq: i64, body: Arc<str>) {
+        locked(&self.records).put(id.to_string(), (seq, body));
+    }
+
+    /// Purchase `id` is gone, or its state is no longer known here.
+    pub fn forget(&self, id: &str) {
+        locked(&self.records).pop(id);
+    }
+
+    /// Every purchase is gone.
+    pub fn clear(&self) {
+        locked(&self.records).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_latest_record_and_at_most_its_capacity() {
+        let recent = Recent::default();
+        recent.put("a", 1, Arc::from("one"));
+        recent.put("a", 1, Arc::from("two"));
+        assert_eq!(recent.get("a").map(|r| r.1.to_string()), Some("two".into()));
+        for n in 0..CAPACITY + 10 {
+            recent.put(&format!("p{n}"), n as i64, Arc::from("x"));
+        }
+        assert!(recent.get("a").is_none(), "the oldest went first");
+        assert!(recent.get("p0").is_none());
+        assert!(recent.get(&format!("p{}", CAPACITY + 9)).is_some());
+        recent.forget(&format!("p{}", CAPACITY + 9));
+        assert!(recent.get(&format!("p{}", CAPACITY + 9)).is_none());
+        recent.clear();
+        assert!(recent.get(&format!("p{}", CAPACITY + 8)).is_none());
+    }
+}
