@@ -14,7 +14,7 @@ use super::refunds::{refund_record, spawn_settle};
 use super::request::{ApiCall, BodyUse, extract};
 use super::routes::PathParam;
 use super::state::SandboxState;
-use super::store::AgingCutoffs;
+use super::store::{AgingCutoffs, Pending};
 use super::webhook::notify;
 
 /// Partial refunds one purchase may take.
@@ -110,6 +110,19 @@ pub async fn update_aged_async<R>(
         .store
         .update_async(id, aging(state, origin, f))
         .await
+        .map_err(Coded::from)
+}
+
+/// [`update_aged_async`] without waiting for the commit (see `Store::update_queued`).
+pub fn update_aged_queued<R>(
+    state: &Arc<SandboxState>,
+    id: &str,
+    origin: &str,
+    f: impl FnOnce(&mut Purchase, i64) -> R,
+) -> Result<Option<(R, Pending<()>)>, Coded> {
+    state
+        .store
+        .update_queued(id, aging(state, origin, f))
         .map_err(Coded::from)
 }
 

@@ -14,12 +14,13 @@ use serde_json::{Map, Value, json};
 
 use super::create::text;
 use super::errors::{Coded, json_response};
-use super::lifecycle::update_aged_async;
+use super::lifecycle::{update_aged_async, update_aged_queued};
 use super::purchase::{KeyType, PendingPayment, Status, TrxType};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::saved_cards;
 use super::state::SandboxState;
+use super::store::Pending;
 use super::transitions::{AttemptRecord, apply_outcome, card_extra, record_attempt};
 use super::webhook::notify;
 use crate::card;
@@ -135,35 +136,52 @@ pub async fn pay(
     parts: &axum::http::request::Parts,
     origin: &str,
 ) -> Paid {
-    // Admission marks the purchase in flight when its write is queued, before the commit
-    // is awaited. It runs as its own task so that a client hanging up mid-commit cannot
-    // cancel it between the mark and the guard that clears it: the task's result (and so
-    // the guard) is dropped when nobody waits for it any more.
-    let admission = {
-        let state = Arc::clone(state);
-        let id = id.to_string();
-        tokio::spawn(async move {
-            let marked = AtomicBool::new(false);
-            let result = admit(&state, &id, &marked).await;
-            // Whenever this call set the mark, a guard now owns it: a failed commit drops
-            // the guard right here, which clears the mark.
-            let guard = marked
-                .load(Ordering::Relaxed)
-                .then(|| InFlight { state, id });
-            result.map(|admitted| (admitted, guard))
-        })
+    // Admission marks the purchase in flight and queues its write without waiting for the
+    // commit: the payment's own update (or the rejection's) is queued on top of it and
+    // committed after it, usually in the same batch, so one commit is waited for, not two.
+    // Nothing here awaits between the mark and the guard that clears it, so a client
+    // hanging up cannot leave the mark behind.
+    let marked = AtomicBool::new(false);
+    let admission = admit(state, id, &marked);
+    let guard = marked.load(Ordering::Relaxed).then(|| InFlight {
+        state: Arc::clone(state),
+        id: id.to_string(),
+    });
+    let (admitted, admission_committed) = match admission {
+        Ok(admission) => admission,
+        Err(e) => return Paid::Rejected(e),
     };
-    let (admitted, guard) = match admission.await {
-        Ok(Ok(admitted)) => admitted,
-        Ok(Err(e)) => return Paid::Rejected(e),
-        Err(_) => {
-            return Paid::Rejected(Coded::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "exception",
-                "The sandbox could not admit the payment; try again",
-            ));
-        }
+    let paid = match admitted {
+        Ok(admitted) => decide(state, id, body, payer, parts, origin, &admitted).await,
+        // Refused (the attempt may still count): answered once that is committed too.
+        Err(e) => Paid::Rejected(e),
     };
+    // An answer that wrote nothing after the admission must still not go out before the
+    // admission is committed (or known to have failed); after another write it is.
+    let paid = match admission_committed.await {
+        Ok(Ok(())) => paid,
+        Ok(Err(e)) => Paid::Rejected(Coded::from(e)),
+        Err(_) => Paid::Rejected(Coded::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "exception",
+            "The sandbox could not admit the payment; try again",
+        )),
+    };
+    drop(guard);
+    paid
+}
+
+/// What the admitted payment comes to: the body judged, then rejected, answered by a
+/// fault, or accepted.
+async fn decide(
+    state: &Arc<SandboxState>,
+    id: &str,
+    body: &Map<String, Value>,
+    payer: Payer,
+    parts: &axum::http::request::Parts,
+    origin: &str,
+    admitted: &Admitted,
+) -> Paid {
     let verdict = match text(body, "token_reference") {
         // A saved card (§10.8): the token stands in for the card fields.
         Some(token) => {
@@ -185,25 +203,23 @@ pub async fn pay(
                 Err((err, kills)) => Verdict::Reject { err, kills },
             }
         }
-        None => judge(body, &admitted, payer),
+        None => judge(body, admitted, payer),
     };
     let client_ip = text(body, "remote_ip").unwrap_or_default();
     let pending = match verdict {
         Verdict::Reject { err, kills } => {
-            if let Err(failed) = reject(state, id, body, &client_ip, &err, kills, origin) {
+            if let Err(failed) = reject(state, id, body, &client_ip, &err, kills, origin).await {
                 return Paid::Rejected(failed);
             }
             return Paid::Rejected(err);
         }
         Verdict::Accept(pending) => pending,
-        Verdict::Fault(fault) => match fault_response(&admitted, fault, body, parts).await {
+        Verdict::Fault(fault) => match fault_response(admitted, fault, body, parts).await {
             FaultEnd::Answered(done) => return done,
             FaultEnd::GoesOn(pending) => pending,
         },
     };
-    let paid = accept(state, id, body, pending, &client_ip, &admitted, origin).await;
-    drop(guard);
-    paid
+    accept(state, id, body, pending, &client_ip, admitted, origin).await
 }
 
 /// Whether the purchase's `paymentMethod` (a comma list, e.g. `VISA,MASTER`, or an APM
@@ -216,13 +232,13 @@ pub fn method_allows(payment_method: &str, scheme: &str) -> bool {
 
 /// Steps 2-4, as one update of the purchase: exists, payable, not in flight, attempt
 /// counted.
-async fn admit(
+fn admit(
     state: &Arc<SandboxState>,
     id: &str,
     marked: &AtomicBool,
-) -> Result<Admitted, Coded> {
+) -> Result<(Result<Admitted, Coded>, Pending<()>), Coded> {
     let settings = state.store.settings();
-    let admitted = update_aged_async(state, id, &state.origin, |p, now| {
+    let admitted = update_aged_queued(state, id, &state.origin, |p, now| {
         if p.in_flight && p.is_payable() {
             return Err(Coded::new(
                 StatusCode::BAD_REQUEST,
@@ -252,10 +268,9 @@ async fn admit(
             timeout_s: settings.timeout_s,
             now,
         })
-    })
-    .await?;
+    })?;
     // 400, not the status GET's 404: the real S2S answers so (§10.2).
-    admitted.unwrap_or_else(|| Err(Coded::transaction(MSG_PURCHASE_NOT_FOUND)))
+    admitted.ok_or_else(|| Coded::transaction(MSG_PURCHASE_NOT_FOUND))
 }
 
 /// Steps 5-14 (with the payment-method check of §10.3 first), pure: what the body
@@ -336,7 +351,7 @@ fn judge(body: &Map<String, Value>, a: &Admitted, payer: Payer) -> Verdict {
 
 /// Records a rejected attempt; `kills` moves the purchase to ERROR (with its webhook).
 /// `Err` when the state store failed (the attempt is not recorded).
-fn reject(
+async fn reject(
     state: &Arc<SandboxState>,
     id: &str,
     body: &Map<String, Value>,
@@ -351,7 +366,7 @@ fn reject(
     let now = state.store.now();
     state
         .store
-        .update(id, |p| {
+        .update_async(id, |p| {
             record_attempt(
                 p,
                 AttemptRecord {
@@ -372,6 +387,7 @@ fn reject(
                 notify(state, p, origin);
             }
         })
+        .await
         .map(drop)
         .map_err(Coded::from)
 }

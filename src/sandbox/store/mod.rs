@@ -259,6 +259,25 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::update_async`] without waiting for the commit: the change is queued, and
+    /// `Pending` says once it is committed. Every later update of the purchase starts
+    /// from it and is committed after it (or fails with it), so a caller whose next step
+    /// is another update of the same purchase need not wait twice.
+    pub fn update_queued<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Purchase) -> R,
+    ) -> Result<Option<(R, Pending<()>)>, StoreError> {
+        let mut f = Some(f);
+        let mut out = None;
+        let committed = self.backend.update_queued(id, &mut |p| {
+            if let Some(f) = f.take() {
+                out = Some(f(p));
+            }
+        })?;
+        Ok(committed.zip(out).map(|(committed, out)| (out, committed)))
+    }
+
     /// Clears the in-flight mark of `id`.
     pub fn end_in_flight(&self, id: &str) {
         self.backend.end_in_flight(id);
