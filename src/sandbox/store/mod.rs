@@ -240,23 +240,13 @@ impl Store {
         f: impl FnOnce(&mut Purchase) -> R,
     ) -> Result<Option<R>, StoreError> {
         // `f` is gone before the await: the future holds only the answer and the ticket.
-        let (committed, out) = {
-            let mut f = Some(f);
-            let mut out = None;
-            let committed = self.backend.update_queued(id, &mut |p| {
-                if let Some(f) = f.take() {
-                    out = Some(f(p));
-                }
-            })?;
-            (committed, out)
-        };
-        let Some(committed) = committed else {
+        let Some((out, committed)) = self.update_queued(id, f)? else {
             return Ok(None);
         };
         committed
             .await
             .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))?;
-        Ok(out)
+        Ok(Some(out))
     }
 
     /// [`Store::update_async`] without waiting for the commit: the change is queued, and
