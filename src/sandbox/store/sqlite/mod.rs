@@ -232,7 +232,7 @@ impl Shared {
     }
 
     /// Purchase `id`'s committed record: from the cache of recent records, else the file.
-    fn committed(&self, id: &str) -> Result<Option<(i64, Arc<str>)>, StoreError> {
+    fn committed(&self, id: &str) -> Result<Option<recent::Record>, StoreError> {
         if let Some(record) = self.recent.get(id) {
             return Ok(Some(record));
         }
@@ -244,10 +244,18 @@ impl Shared {
         Ok(row.map(|(seq, body)| (seq, Arc::from(body))))
     }
 
-    /// A committed insert: the new purchase's record goes to the cache.
-    fn remember_insert(&self, inserted: &Inserted, id: &str, body: &Arc<str>) {
-        if let Inserted::Added { seq } = inserted {
-            self.recent.put(id, *seq, Arc::clone(body));
+    /// What a committed insert of `row` leaves in the cache: the new purchase's record
+    /// (to run as the insert's `settle` step).
+    fn remember_insert(
+        self: &Arc<Self>,
+        row: &NewRow,
+    ) -> impl FnOnce(&Result<Inserted, StoreError>) + Send + 'static {
+        let shared = Arc::clone(self);
+        let (id, body) = (row.id.clone(), Arc::clone(&row.body));
+        move |inserted| {
+            if let Ok(Inserted::Added { seq }) = inserted {
+                shared.recent.put(&id, *seq, body);
+            }
         }
     }
 
@@ -360,14 +368,17 @@ impl Shared {
     /// Deletes up to `limit` purchases whose status last changed before `cutoff`, with
     /// their deliveries, in one transaction.
     fn sweep(self: &Arc<Self>, cutoff: i64, limit: usize) -> Result<usize, StoreError> {
-        let recent = Arc::clone(self);
-        let gone = self.write(move |w| {
-            let gone = atomically(w, |w| sweep_batch(&w.conn, cutoff, limit))?;
-            for (_, id) in &gone {
-                recent.recent.forget(id);
-            }
-            Ok(gone)
-        })?;
+        let shared = Arc::clone(self);
+        let gone = self.write_settled(
+            move |w| atomically(w, |w| sweep_batch(&w.conn, cutoff, limit)),
+            // After the answers to the writes before it: one of those may have put a
+            // purchase this sweep deleted into the cache.
+            move |gone| {
+                for (_, id) in gone.iter().flatten() {
+                    shared.recent.forget(id);
+                }
+            },
+        )?;
         let mut in_flight = locked(&self.in_flight);
         for (_, id) in &gone {
             in_flight.remove(id);
@@ -429,8 +440,7 @@ impl NewRow {
         })
     }
 
-    /// Runs the insert; gives back the id and record for the cache of recent records.
-    fn insert(self, w: &mut Writer) -> rusqlite::Result<(Inserted, String, Arc<str>)> {
+    fn insert(self, w: &mut Writer) -> rusqlite::Result<Inserted> {
         let seq = w.next_seq;
         let saved = self.cols.saved.as_ref();
         let added = w
@@ -456,10 +466,10 @@ impl NewRow {
                 &*self.body,
             ])?;
         if added == 0 {
-            return Ok((Inserted::DuplicateMerchantRef, self.id, self.body));
+            return Ok(Inserted::DuplicateMerchantRef);
         }
         w.next_seq += 1;
-        Ok((Inserted::Added { seq }, self.id, self.body))
+        Ok(Inserted::Added { seq })
     }
 }
 
@@ -649,29 +659,16 @@ impl Backend for Sqlite {
 
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError> {
         let row = NewRow::of(p)?;
-        let recent = Arc::clone(&self.shared);
-        self.shared
-            .write(move |w| row.insert(w))
-            .inspect(|(inserted, id, body)| recent.remember_insert(inserted, id, body))
-            .map(|(inserted, _, _)| inserted)
+        let settle = self.shared.remember_insert(&row);
+        self.shared.write_settled(move |w| row.insert(w), settle)
     }
 
     fn insert_queued(&self, p: &Purchase) -> Pending<Inserted> {
         match NewRow::of(p) {
             Ok(row) => {
-                let (tx, rx) = tokio::sync::oneshot::channel();
-                let recent = Arc::clone(&self.shared);
-                self.shared.writer.submit(
-                    move |w| row.insert(w),
-                    move |r| {
-                        // On the writer thread, in commit order, before the caller hears.
-                        let r = r.inspect(|(inserted, id, body)| {
-                            recent.remember_insert(inserted, id, body);
-                        });
-                        let _ = tx.send(r.map(|(inserted, _, _)| inserted));
-                    },
-                );
-                rx
+                let settle = self.shared.remember_insert(&row);
+                self.shared
+                    .write_async_settled(move |w| row.insert(w), settle)
             }
             Err(e) => {
                 let (tx, rx) = tokio::sync::oneshot::channel();
@@ -998,24 +995,28 @@ impl Backend for Sqlite {
 
     fn reset(&self) -> Result<(), StoreError> {
         let shared = Arc::clone(&self.shared);
-        self.shared.write(move |w| {
-            atomically(w, |w| {
-                w.conn.execute("DELETE FROM purchases", [])?;
-                w.conn.execute("DELETE FROM deliveries", [])?;
-                w.conn.execute(
-                    "DELETE FROM meta WHERE key IN (?1, ?2)",
-                    [keys::SETTINGS, keys::CLOCK],
-                )
-            })?;
-            w.next_seq = 1;
-            w.next_delivery = 0;
-            *shared.settings.write().unwrap_or_else(|p| p.into_inner()) = Settings::default();
-            shared.clock_offset.store(0, Ordering::Relaxed);
-            locked(&shared.in_flight).clear();
-            locked(&shared.queued).clear();
-            shared.recent.clear();
-            Ok(())
-        })
+        let cache = Arc::clone(&self.shared);
+        self.shared.write_settled(
+            move |w| {
+                atomically(w, |w| {
+                    w.conn.execute("DELETE FROM purchases", [])?;
+                    w.conn.execute("DELETE FROM deliveries", [])?;
+                    w.conn.execute(
+                        "DELETE FROM meta WHERE key IN (?1, ?2)",
+                        [keys::SETTINGS, keys::CLOCK],
+                    )
+                })?;
+                w.next_seq = 1;
+                w.next_delivery = 0;
+                *shared.settings.write().unwrap_or_else(|p| p.into_inner()) = Settings::default();
+                shared.clock_offset.store(0, Ordering::Relaxed);
+                locked(&shared.in_flight).clear();
+                locked(&shared.queued).clear();
+                Ok(())
+            },
+            // After the answers to the writes before it (see `write_settled`).
+            move |_| cache.recent.clear(),
+        )
     }
 
     fn request_sweep(&self) {

@@ -6,10 +6,12 @@
 //! sandbox's CPU in SQLite reads of those purchases: every commit of the writer throws
 //! the readers' page caches away, so each read went back to the file.
 //!
-//! Consistency: an entry is written only by the writer thread's answer to a committed
-//! write (in commit order), so it is never newer or older than the file; a write that
-//! changed no row (the purchase was deleted meanwhile) leaves no entry, and retention and
-//! reset drop theirs on the writer thread.
+//! Consistency: the cache changes only in the writer thread's answers to writes, which
+//! run after their batch's commit and in commit order (`Shared::write_settled`): an entry
+//! is put by the answer to a committed insert or update, so it is never newer or older
+//! than the file; a write that changed no row (the purchase was deleted meanwhile) or
+//! failed drops it, and so do retention and reset in their answers, after any earlier
+//! write's answer could have put back what they deleted.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};

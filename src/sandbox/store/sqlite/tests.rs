@@ -491,3 +491,27 @@ fn the_cache_of_recent_records_serves_the_committed_record_and_never_a_deleted_o
     assert!(store.shared.recent.get("a").is_none(), "forgotten");
     assert!(store.get("a").expect("get").is_none());
 }
+
+#[test]
+fn a_reset_in_the_same_batch_as_earlier_writes_leaves_none_of_them_in_the_cache() {
+    // Writes queued just before a reset are usually committed in the reset's batch, and
+    // answered after it: their answers must not put back what the reset deleted.
+    for round in 0..50 {
+        let store = Sqlite::open(&Options::default()).expect("open").backend;
+        let ids: Vec<String> = (0..8).map(|n| format!("p{round}-{n}")).collect();
+        let pending: Vec<_> = ids
+            .iter()
+            .map(|id| store.insert_queued(&purchase(id, id, 1)))
+            .collect();
+        store.reset().expect("reset");
+        for answer in pending {
+            let _ = answer.blocking_recv();
+        }
+        for id in &ids {
+            assert!(
+                store.get(id).expect("get").is_none(),
+                "round {round}: {id} came back after the reset"
+            );
+        }
+    }
+}

@@ -236,8 +236,21 @@ impl Shared {
         &self,
         f: impl FnOnce(&mut Writer) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, StoreError> {
+        self.write_settled(f, |_| {})
+    }
+
+    /// [`Shared::write`], with `settle` run on the writer thread once the batch is
+    /// committed (or failed), before the caller hears: in commit order, after the answers
+    /// to the writes committed before it and before any later one. What a cache in front
+    /// of the file learns there can never be undone by an earlier write's answer.
+    pub(super) fn write_settled<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Writer) -> rusqlite::Result<T> + Send + 'static,
+        settle: impl FnOnce(&Result<T, StoreError>) + Send + 'static,
+    ) -> Result<T, StoreError> {
         let (tx, rx) = mpsc::sync_channel(1);
         self.writer.submit(f, move |r| {
+            settle(&r);
             let _ = tx.send(r);
         });
         rx.recv().unwrap_or_else(|_| Err(writer_stopped()))
@@ -249,8 +262,18 @@ impl Shared {
         &self,
         f: impl FnOnce(&mut Writer) -> rusqlite::Result<T> + Send + 'static,
     ) -> tokio::sync::oneshot::Receiver<Result<T, StoreError>> {
+        self.write_async_settled(f, |_| {})
+    }
+
+    /// [`Shared::write_async`] with a `settle` step, as [`Shared::write_settled`].
+    pub(super) fn write_async_settled<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Writer) -> rusqlite::Result<T> + Send + 'static,
+        settle: impl FnOnce(&Result<T, StoreError>) + Send + 'static,
+    ) -> tokio::sync::oneshot::Receiver<Result<T, StoreError>> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.writer.submit(f, move |r| {
+            settle(&r);
             let _ = tx.send(r);
         });
         rx
