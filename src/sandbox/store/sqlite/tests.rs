@@ -426,7 +426,17 @@ fn a_failed_write_takes_the_writes_queued_on_top_of_it_down_with_it() {
         )
         .expect("trigger");
     // The second update starts from the first's queued record (attempts 7), so it
-    // must not commit that change after the first's caller heard it failed.
+    // must not commit that change after the first's caller heard it failed. The writer
+    // is held until both are queued: left free, it could refuse the first before the
+    // second was queued, and the second would then rightly start from the file.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    store.shared.writer.submit(
+        move |_| {
+            let _ = held.recv();
+            Ok(())
+        },
+        |_: Result<(), StoreError>| {},
+    );
     let first = store
         .update_queued("a", &mut |p| p.attempts_used = 7)
         .expect("first")
@@ -435,6 +445,7 @@ fn a_failed_write_takes_the_writes_queued_on_top_of_it_down_with_it() {
         .update_queued("a", &mut |p| p.merchant_ref = "changed".into())
         .expect("second")
         .expect("there");
+    drop(release);
     assert!(first.blocking_recv().expect("answer").is_err(), "refused");
     assert!(
         second.blocking_recv().expect("answer").is_err(),
