@@ -235,6 +235,34 @@ fn the_explorers_embedded_sandbox_logs_nothing() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
+#[tokio::test]
+async fn workers_sets_the_request_threads_and_defaults_to_one_core_fewer() {
+    let served = Served::start(Some(&serve_dirs()), &["--quiet", "--workers", "3"]);
+    create_pay_and_check(&served, 1).await;
+    assert_eq!(served.raw_fact("workers"), &json!(3));
+    drop(served);
+    let served = Served::start(Some(&serve_dirs()), &["--quiet"]);
+    create_pay_and_check(&served, 1).await;
+    assert_eq!(
+        served.raw_fact("workers"),
+        &json!(paysecure_explorer::cli::serve::default_workers())
+    );
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    assert_eq!(
+        paysecure_explorer::cli::serve::default_workers(),
+        cores.saturating_sub(1).max(1)
+    );
+    for bad in ["0", "many", "5000"] {
+        let out = Command::new(BIN)
+            .args(["serve", "--port", "0", "--workers", bad])
+            .output()
+            .expect("serve runs");
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--workers"), "{err}");
+    }
+}
+
 #[test]
 fn forward_to_must_be_http() {
     for bad in ["ftp://127.0.0.1/hooks", "not a url", "file:///etc/passwd"] {

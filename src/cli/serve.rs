@@ -56,6 +56,26 @@ pub struct ServeArgs {
     /// No log on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Threads answering requests. Default: one fewer than the machine's cores (at least
+    /// one), since the state store's writer thread needs a core of its own under load.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub workers: Option<u16>,
+}
+
+/// Request threads by default: one core is left to the store's writer thread, which
+/// every create and payment waits for. On the 2-core bench machine one worker instead
+/// of two gave 7–15 % more creates per second and a lower p99 (fewer preemptions of the
+/// writer; see BENCHMARKS.md, round 4).
+pub fn default_workers() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    cores.saturating_sub(1).max(1)
+}
+
+impl ServeArgs {
+    /// The number of request threads to run.
+    pub fn worker_threads(&self) -> usize {
+        self.workers.map_or_else(default_workers, usize::from)
+    }
 }
 
 /// The open-file limit `serve` asks for at start (the soft limit is raised towards it,
@@ -107,7 +127,10 @@ pub async fn run(args: ServeArgs) -> i32 {
     // Through the one sanitiser, like every other output: the banner quotes values a
     // config could set, and the JSON line stays JSON.
     let printed = if args.json {
-        writeln!(out, "{}", clean_lines(&facts(&handle).to_string()))
+        let mut facts = facts(&handle);
+        // The runtime was built with this many (see `main`).
+        facts["workers"] = json!(args.worker_threads());
+        writeln!(out, "{}", clean_lines(&facts.to_string()))
     } else {
         write!(out, "{}", clean_lines(&banner(&handle)))
     };

@@ -3,6 +3,7 @@
 //! asked (after a clock move). Work is done in small batches, each its own short
 //! transaction, so requests interleave with it.
 
+use std::fs::File;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,9 @@ const TICK: Duration = Duration::from_millis(20);
 const CHECKPOINT_AFTER_WRITES: u64 = 256;
 /// A WAL with fewer commits is checkpointed after this long.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// WAL frames (pages) past which the writer is asked to finish a checkpoint, so that the
+/// WAL starts over (16 MB with 4 KiB pages; SQLite's own inline threshold is 16,384).
+pub const FINISH_AFTER_FRAMES: i64 = 4096;
 /// How often retention runs on its own.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
 /// Purchases deleted per transaction.
@@ -54,12 +58,14 @@ impl Handle {
     }
 }
 
-/// Starts the thread; `conn` is its own connection, for checkpoints.
-pub fn start(shared: Arc<Shared>, conn: Connection) -> Handle {
+/// Starts the thread; `conn` is its own connection, for checkpoints; `durable` is the
+/// database file when its checkpoints must reach the disk (a state file, not a private
+/// store).
+pub fn start(shared: Arc<Shared>, conn: Connection, durable: Option<File>) -> Handle {
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("sandbox-store".into())
-        .spawn(move || run(&shared, &conn, &rx))
+        .spawn(move || run(&shared, &conn, durable.as_ref(), &rx))
         .ok();
     if thread.is_none() {
         tracing::warn!("sandbox state store: no maintenance thread; SQLite checkpoints inline");
@@ -70,10 +76,15 @@ pub fn start(shared: Arc<Shared>, conn: Connection) -> Handle {
     }
 }
 
-fn run(shared: &Arc<Shared>, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
+fn run(
+    shared: &Arc<Shared>,
+    conn: &Connection,
+    durable: Option<&File>,
+    rx: &mpsc::Receiver<Signal>,
+) {
     sweep(shared);
     let mut last_sweep = Instant::now();
-    let mut checkpointed = shared.writes.load(Ordering::Relaxed);
+    let mut checkpointed = shared.wal.commits.load(Ordering::Relaxed);
     let mut last_checkpoint = Instant::now();
     loop {
         match rx.recv_timeout(TICK) {
@@ -88,18 +99,51 @@ fn run(shared: &Arc<Shared>, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
             sweep(shared);
             last_sweep = Instant::now();
         }
-        let writes = shared.writes.load(Ordering::Relaxed);
+        let writes = shared.wal.commits.load(Ordering::Relaxed);
         let pending = writes.wrapping_sub(checkpointed);
         if pending >= CHECKPOINT_AFTER_WRITES
             || (pending > 0 && last_checkpoint.elapsed() >= CHECKPOINT_EVERY)
         {
             checkpointed = writes;
             last_checkpoint = Instant::now();
-            // PASSIVE: copies what it can without waiting for (or blocking) anyone.
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                tracing::warn!(error = %e, "sandbox state store: checkpoint failed");
-            }
+            checkpoint(shared, conn, durable);
         }
+    }
+}
+
+/// Copies what it can of the WAL into the database without waiting for (or blocking)
+/// anyone. When the WAL is long, also flushes the copied pages to disk here and asks the
+/// writer for the rest (see `WalSignals::finish_checkpoint`), whose own checkpoint is
+/// then a few frames and a nearly clean fsync instead of the whole WAL.
+fn checkpoint(shared: &Shared, conn: &Connection, durable: Option<&File>) {
+    match copy_passively(conn) {
+        Ok(frames) if frames >= FINISH_AFTER_FRAMES => {}
+        Ok(_) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "sandbox state store: checkpoint failed");
+            return;
+        }
+    }
+    if let Some(file) = durable {
+        // The flush takes milliseconds and the writer goes on meanwhile: a second pass
+        // copies what it wrote then, and its flush is short.
+        flush(file);
+        if copy_passively(conn).is_ok() {
+            flush(file);
+        }
+    }
+    shared.wal.finish_checkpoint.store(true, Ordering::Relaxed);
+}
+
+/// A PASSIVE checkpoint; the number of frames in the WAL.
+fn copy_passively(conn: &Connection) -> rusqlite::Result<i64> {
+    // Columns: busy, frames in the WAL, frames copied into the database.
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+}
+
+fn flush(file: &File) {
+    if let Err(e) = file.sync_data() {
+        tracing::warn!(error = %e, "sandbox state store: could not flush the database");
     }
 }
 

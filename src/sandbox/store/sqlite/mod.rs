@@ -85,8 +85,8 @@ pub(crate) struct Shared {
     settings: RwLock<Settings>,
     clock_offset: AtomicI64,
     retain_days: Option<u32>,
-    /// Commits so far, so the checkpointer knows when there is something to do.
-    writes: Arc<AtomicU64>,
+    /// Between the writer thread and the checkpointer.
+    wal: Arc<writer::WalSignals>,
 }
 
 /// A purchase record queued for the writer (see `Shared::queued`).
@@ -157,7 +157,13 @@ impl Sqlite {
             path: path.clone(),
             why: e.to_string(),
         })?;
-        let maintenance = maintenance::start(Arc::clone(&shared), checkpointer);
+        // Its own descriptor of the file, so flushing it does not touch SQLite's (and
+        // none for a private store, whose checkpoints never reach the disk on purpose).
+        let durable = match sync {
+            Sync::Normal => std::fs::File::open(&path).ok(),
+            Sync::Off => None,
+        };
+        let maintenance = maintenance::start(Arc::clone(&shared), checkpointer, durable);
         let check = integrity::Check::start(&path);
         Ok(Opened {
             backend: Sqlite {
@@ -303,9 +309,9 @@ impl Shared {
             next_delivery: 0,
         };
         writer.reload().map_err(io)?;
-        let writes = Arc::new(AtomicU64::new(0));
+        let wal = Arc::new(writer::WalSignals::default());
         Ok(Shared {
-            writer: writer::Queue::start(writer, Arc::clone(&writes)),
+            writer: writer::Queue::start(writer, Arc::clone(&wal)),
             readers,
             next_reader: AtomicUsize::new(0),
             bulk: Mutex::new(bulk),
@@ -318,7 +324,7 @@ impl Shared {
             settings: RwLock::new(settings),
             clock_offset: AtomicI64::new(clock),
             retain_days,
-            writes,
+            wal,
         })
     }
 

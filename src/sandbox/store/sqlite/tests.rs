@@ -266,7 +266,7 @@ fn concurrent_writes_are_committed_together_and_a_failing_one_spoils_no_other() 
         .collect();
     let failed: usize = threads.into_iter().map(|t| t.join().expect("thread")).sum();
     assert_eq!(failed, 800, "every repeated id is refused");
-    let commits = store.shared.writes.load(Ordering::Relaxed);
+    let commits = store.shared.wal.commits.load(Ordering::Relaxed);
     let stats = store.stats().expect("stats");
     assert_eq!(
         stats.purchases, 800,
@@ -525,4 +525,58 @@ fn a_reset_in_the_same_batch_as_earlier_writes_leaves_none_of_them_in_the_cache(
             );
         }
     }
+}
+
+#[test]
+fn the_wal_starts_over_while_writes_never_pause() {
+    // Under steady writes a checkpoint on another connection never catches up with the
+    // writer, so the WAL used to grow to SQLite's own threshold (16,384 pages: the file
+    // reached 64 MiB) before the writer copied it all inline, requests waiting. The
+    // writer now finishes each checkpoint the background began, and the WAL starts over
+    // well before that (`FINISH_AFTER_FRAMES`). A private store: no fsync, so the
+    // background's pace does not hang on the disk of a machine busy with other tests.
+    const WRITERS: usize = 4;
+    const EACH: usize = 6_000;
+    let store = Sqlite::open(&Options {
+        location: Location::Temporary,
+        retain_days: None,
+    })
+    .expect("open")
+    .backend;
+    let wal = store
+        ._temp
+        .as_ref()
+        .expect("a private store has a directory")
+        .path()
+        .join("state.sqlite3-wal");
+    let store = Arc::new(store);
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                for i in 0..EACH {
+                    let id = format!("t{t}x{i}");
+                    store.insert(&purchase(&id, &id, 1)).expect("insert");
+                }
+            })
+        })
+        .collect();
+    let mut largest = 0;
+    while writers.iter().any(|w| !w.is_finished()) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    }
+    for w in writers {
+        w.join().expect("writer");
+    }
+    assert_eq!(
+        store.stats().expect("stats").purchases,
+        (WRITERS * EACH) as u64,
+        "every write is there"
+    );
+    let pages = largest / 4096;
+    assert!(
+        pages < 3 * maintenance::FINISH_AFTER_FRAMES as u64,
+        "the WAL reached {largest} bytes ({pages} pages)"
+    );
 }
