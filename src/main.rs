@@ -10,10 +10,13 @@ use paysecure_explorer::cli::{self, Cli};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     let mut builder = tokio::runtime::Builder::new_multi_thread();
-    if let Some(cli::Command::Serve(args)) = &cli.command {
-        builder.worker_threads(args.worker_threads());
+    if let Some(cli::Command::Serve(args)) = &mut cli.command {
+        // Settled once, so the JSON line reports the number the runtime was built with.
+        let workers = args.worker_threads();
+        args.workers = Some(u16::try_from(workers).unwrap_or(u16::MAX));
+        builder.worker_threads(workers);
     }
     let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,

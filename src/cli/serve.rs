@@ -128,7 +128,7 @@ pub async fn run(args: ServeArgs) -> i32 {
     // config could set, and the JSON line stays JSON.
     let printed = if args.json {
         let mut facts = facts(&handle);
-        // The runtime was built with this many (see `main`).
+        // Settled by `main` before it built the runtime with this many.
         facts["workers"] = json!(args.worker_threads());
         writeln!(out, "{}", clean_lines(&facts.to_string()))
     } else {

@@ -195,7 +195,7 @@ impl Store {
 
     /// Stores a new purchase and gives it its reference (`PS{n}`).
     pub fn insert(&self, p: &mut Purchase) -> Result<Inserted, StoreError> {
-        let inserted = self.backend.insert(p)?;
+        let inserted = waiting_for_the_writer(|| self.backend.insert(p))?;
         if let Inserted::Added { seq } = inserted {
             p.reference = codec::reference_of(seq);
         }
@@ -224,10 +224,12 @@ impl Store {
     ) -> Result<Option<R>, StoreError> {
         let mut f = Some(f);
         let mut out = None;
-        self.backend.update(id, &mut |p| {
-            if let Some(f) = f.take() {
-                out = Some(f(p));
-            }
+        waiting_for_the_writer(|| {
+            self.backend.update(id, &mut |p| {
+                if let Some(f) = f.take() {
+                    out = Some(f(p));
+                }
+            })
         })?;
         Ok(out)
     }
@@ -293,6 +295,21 @@ impl Store {
     }
 }
 
+/// Runs `f`, which waits for the writer's commit, so that a runtime worker calling it
+/// first hands its other tasks to another thread (`block_in_place`): with one request
+/// thread (`serve`'s default on two cores) a wait on the worker itself would hold up
+/// every connection. Run directly outside a multi-thread runtime (on a current-thread
+/// one `block_in_place` is not allowed; a plain or blocking-pool thread has nothing to
+/// hand over).
+fn waiting_for_the_writer<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(rt) if rt.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +336,47 @@ mod tests {
         assert!(sorted_pairs >= 998, "{sorted_pairs} of 999 pairs in order");
         let tails: std::collections::HashSet<&str> = ids.iter().map(|id| &id[14..]).collect();
         assert_eq!(tails.len(), 1000, "the tails differ from id to id");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_blocking_update_does_not_hold_up_the_only_request_thread() {
+        use std::sync::Arc;
+        use std::time::Duration;
+        let store = Arc::new(Store::temporary().expect("store"));
+        let mut p = Purchase {
+            id: store.new_id(),
+            ..Purchase::default()
+        };
+        store.insert(&mut p).expect("insert");
+        let ticks = Arc::new(AtomicU32::new(0));
+        let ticker = tokio::spawn({
+            let ticks = Arc::clone(&ticks);
+            async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    ticks.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        // A slow update (standing in for a writer held up by the disk), on the one worker;
+        // the ticker must go on meanwhile.
+        let slow = tokio::spawn({
+            let (store, id, ticks) = (Arc::clone(&store), p.id.clone(), Arc::clone(&ticks));
+            async move {
+                store
+                    .update(&id, |_| {
+                        let before = ticks.load(Ordering::Relaxed);
+                        std::thread::sleep(Duration::from_millis(400));
+                        ticks.load(Ordering::Relaxed) - before
+                    })
+                    .expect("update")
+            }
+        });
+        let ticked_meanwhile = slow.await.expect("task").expect("the purchase is there");
+        ticker.abort();
+        assert!(
+            ticked_meanwhile >= 10,
+            "the other task ran {ticked_meanwhile} times in 400 ms"
+        );
     }
 }

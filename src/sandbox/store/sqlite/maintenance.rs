@@ -24,7 +24,8 @@ const CHECKPOINT_AFTER_WRITES: u64 = 256;
 /// A WAL with fewer commits is checkpointed after this long.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// WAL frames (pages) past which the writer is asked to finish a checkpoint, so that the
-/// WAL starts over (16 MB with 4 KiB pages; SQLite's own inline threshold is 16,384).
+/// WAL starts over (16 MiB with 4 KiB pages; the writer's own inline checkpoint, the
+/// backstop, comes at 16,384: `wal_autocheckpoint` in `mod.rs`).
 pub const FINISH_AFTER_FRAMES: i64 = 4096;
 /// How often retention runs on its own.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
@@ -58,14 +59,12 @@ impl Handle {
     }
 }
 
-/// Starts the thread; `conn` is its own connection, for checkpoints; `durable` is the
-/// database file when its checkpoints must reach the disk (a state file, not a private
-/// store).
-pub fn start(shared: Arc<Shared>, conn: Connection, durable: Option<File>) -> Handle {
+/// Starts the thread; `conn` is its own connection, for checkpoints.
+pub fn start(shared: Arc<Shared>, conn: Connection) -> Handle {
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("sandbox-store".into())
-        .spawn(move || run(&shared, &conn, durable.as_ref(), &rx))
+        .spawn(move || run(&shared, &conn, &rx))
         .ok();
     if thread.is_none() {
         tracing::warn!("sandbox state store: no maintenance thread; SQLite checkpoints inline");
@@ -76,12 +75,7 @@ pub fn start(shared: Arc<Shared>, conn: Connection, durable: Option<File>) -> Ha
     }
 }
 
-fn run(
-    shared: &Arc<Shared>,
-    conn: &Connection,
-    durable: Option<&File>,
-    rx: &mpsc::Receiver<Signal>,
-) {
+fn run(shared: &Arc<Shared>, conn: &Connection, rx: &mpsc::Receiver<Signal>) {
     sweep(shared);
     let mut last_sweep = Instant::now();
     let mut checkpointed = shared.wal.commits.load(Ordering::Relaxed);
@@ -106,7 +100,7 @@ fn run(
         {
             checkpointed = writes;
             last_checkpoint = Instant::now();
-            checkpoint(shared, conn, durable);
+            checkpoint(shared, conn);
         }
     }
 }
@@ -115,7 +109,7 @@ fn run(
 /// anyone. When the WAL is long, also flushes the copied pages to disk here and asks the
 /// writer for the rest (see `WalSignals::finish_checkpoint`), whose own checkpoint is
 /// then a few frames and a nearly clean fsync instead of the whole WAL.
-fn checkpoint(shared: &Shared, conn: &Connection, durable: Option<&File>) {
+fn checkpoint(shared: &Shared, conn: &Connection) {
     match copy_passively(conn) {
         Ok(frames) if frames >= FINISH_AFTER_FRAMES => {}
         Ok(_) => return,
@@ -124,7 +118,7 @@ fn checkpoint(shared: &Shared, conn: &Connection, durable: Option<&File>) {
             return;
         }
     }
-    if let Some(file) = durable {
+    if let Some(file) = &shared.durable {
         // The flush takes milliseconds and the writer goes on meanwhile: a second pass
         // copies what it wrote then, and its flush is short.
         flush(file);

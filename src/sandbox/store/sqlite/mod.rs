@@ -5,7 +5,8 @@
 //! Durability: WAL with `synchronous=NORMAL`. A write is in the WAL file (the operating
 //! system's cache) before the request that made it is answered, so a killed process
 //! (kill -9 included) loses nothing it acknowledged; a power loss or an OS crash can lose
-//! the last moments. That is the trade a sandbox wants: no fsync on the request path.
+//! the last moments. That is the trade a sandbox wants: no fsync per commit (the writer
+//! fsyncs only when it finishes a checkpoint, see `maintenance`).
 //! A private temporary store (no `--state`) runs with `synchronous=OFF`: see [`Sync`].
 //!
 //! Ordering: the process owns the file (an advisory lock refuses a second one), so the
@@ -87,6 +88,11 @@ pub(crate) struct Shared {
     retain_days: Option<u32>,
     /// Between the writer thread and the checkpointer.
     wal: Arc<writer::WalSignals>,
+    /// The database file, for the checkpointer's flushes (see `maintenance::checkpoint`);
+    /// `None` for a private store, whose checkpoints never reach the disk on purpose.
+    /// The LAST field, so it is closed after every connection above: closing any
+    /// descriptor of a file drops all of the process's POSIX locks on it, SQLite's too.
+    durable: Option<File>,
 }
 
 /// A purchase record queued for the writer (see `Shared::queued`).
@@ -157,13 +163,7 @@ impl Sqlite {
             path: path.clone(),
             why: e.to_string(),
         })?;
-        // Its own descriptor of the file, so flushing it does not touch SQLite's (and
-        // none for a private store, whose checkpoints never reach the disk on purpose).
-        let durable = match sync {
-            Sync::Normal => std::fs::File::open(&path).ok(),
-            Sync::Off => None,
-        };
-        let maintenance = maintenance::start(Arc::clone(&shared), checkpointer, durable);
+        let maintenance = maintenance::start(Arc::clone(&shared), checkpointer);
         let check = integrity::Check::start(&path);
         Ok(Opened {
             backend: Sqlite {
@@ -193,6 +193,20 @@ impl Drop for Sqlite {
         // Commits what is queued, then closes the writer connection.
         self.shared.writer.stop();
     }
+}
+
+/// A descriptor of the database file for flushing it, or `None` (said in the log) if it
+/// cannot be opened: the flush only takes work off the writer, whose checkpoint still
+/// fsyncs. Unix only: elsewhere a read-only handle cannot be flushed.
+fn flushable(path: &Path) -> Option<File> {
+    if !cfg!(unix) {
+        return None;
+    }
+    File::open(path)
+        .inspect_err(|e| {
+            tracing::warn!(error = %e, "sandbox state store: the checkpoints cannot flush the file ahead of the writer");
+        })
+        .ok()
 }
 
 /// How much a commit waits for the disk.
@@ -325,6 +339,10 @@ impl Shared {
             clock_offset: AtomicI64::new(clock),
             retain_days,
             wal,
+            durable: match sync {
+                Sync::Normal => flushable(path),
+                Sync::Off => None,
+            },
         })
     }
 
