@@ -253,26 +253,25 @@ async fn workers_sets_the_request_threads_and_defaults_to_one_core_fewer() {
         cores.saturating_sub(1).max(1)
     );
     for bad in ["0", "many", "5000"] {
-        let out = Command::new(BIN)
-            .args(["serve", "--port", "0", "--workers", bad])
-            .output()
-            .expect("serve runs");
-        assert_eq!(out.status.code(), Some(2), "{bad}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("--workers"), "{err}");
+        refused_before_serving("--workers", bad);
     }
+}
+
+/// `serve --port 0 FLAG BAD` exits 2 naming the flag, without serving.
+fn refused_before_serving(flag: &str, bad: &str) {
+    let out = Command::new(BIN)
+        .args(["serve", "--port", "0", flag, bad])
+        .output()
+        .expect("serve runs");
+    assert_eq!(out.status.code(), Some(2), "{flag} {bad}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(flag), "{err}");
+    assert!(out.stdout.is_empty(), "refused before serving");
 }
 
 #[test]
 fn forward_to_must_be_http() {
     for bad in ["ftp://127.0.0.1/hooks", "not a url", "file:///etc/passwd"] {
-        let out = Command::new(BIN)
-            .args(["serve", "--port", "0", "--forward-to", bad])
-            .output()
-            .expect("serve runs");
-        assert_eq!(out.status.code(), Some(2), "{bad}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("--forward-to"), "{err}");
-        assert!(out.stdout.is_empty(), "refused before serving");
+        refused_before_serving("--forward-to", bad);
     }
 }

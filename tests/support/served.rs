@@ -45,14 +45,13 @@ impl Served {
     }
 
     /// One fact of the JSON line, as it is.
-    #[allow(dead_code)] // not every test binary that includes this module asks
     pub fn raw_fact(&self, key: &str) -> &serde_json::Value {
         &self.facts[key]
     }
 
     /// One fact of the JSON line, as text.
     pub fn fact(&self, key: &str) -> String {
-        self.facts[key]
+        self.raw_fact(key)
             .as_str()
             .unwrap_or_else(|| panic!("{key} missing"))
             .to_string()

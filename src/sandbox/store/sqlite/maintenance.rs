@@ -129,8 +129,9 @@ fn checkpoint(shared: &Shared, conn: &Connection) {
     shared.wal.finish_checkpoint.store(true, Ordering::Relaxed);
 }
 
-/// A PASSIVE checkpoint; the number of frames in the WAL.
-fn copy_passively(conn: &Connection) -> rusqlite::Result<i64> {
+/// A PASSIVE checkpoint (copies what it can without waiting for anyone); the number of
+/// frames in the WAL.
+pub(super) fn copy_passively(conn: &Connection) -> rusqlite::Result<i64> {
     // Columns: busy, frames in the WAL, frames copied into the database.
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
 }

@@ -530,8 +530,9 @@ fn a_reset_in_the_same_batch_as_earlier_writes_leaves_none_of_them_in_the_cache(
 #[test]
 fn the_wal_starts_over_while_writes_never_pause() {
     // Under steady writes a checkpoint on another connection never catches up with the
-    // writer, so the WAL used to grow to SQLite's own threshold (16,384 pages: the file
-    // reached 64 MiB) before the writer copied it all inline, requests waiting. The
+    // writer, so the WAL used to grow to the store's backstop (`wal_autocheckpoint`,
+    // 16,384 pages: the file reached 64 MiB) before the writer copied it all inline,
+    // requests waiting. The
     // writer now finishes each checkpoint the background began, and the WAL starts over
     // well before that (`FINISH_AFTER_FRAMES`). A private store: no fsync, so the
     // background's pace does not hang on the disk of a machine busy with other tests.

@@ -35,9 +35,10 @@ pub struct WalSignals {
     /// Set by the checkpointer when the WAL has grown long: the writer then checkpoints
     /// the few frames its background checkpoint could not reach, between two batches.
     /// Under steady writes a checkpoint on another connection never catches up with the
-    /// writer, so the WAL never starts over and grew until SQLite's own threshold made
-    /// the writer copy a whole 64 MB WAL and fsync the file inline (a 14 ms stall seen
-    /// with `strace`, the state file's p99). Done here, the tail is a few frames.
+    /// writer, so the WAL never starts over and grew until the store's backstop
+    /// (`wal_autocheckpoint`, 16,384 pages) made the writer copy a whole 64 MiB WAL and
+    /// fsync the file inline (a 14 ms stall seen with `strace`, the state file's p99).
+    /// Done here, the tail is a few frames.
     pub finish_checkpoint: AtomicBool,
 }
 
@@ -183,9 +184,7 @@ fn run(mut w: Writer, rx: &Receiver<Job>, wal: &WalSignals) {
         wal.commits.fetch_add(1, Ordering::Relaxed);
         // After the batch's answers: the callers of this batch do not wait for it.
         if wal.finish_checkpoint.swap(false, Ordering::Relaxed)
-            && let Err(e) = w
-                .conn
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            && let Err(e) = super::maintenance::copy_passively(&w.conn)
         {
             tracing::warn!(error = %e, "sandbox state store: checkpoint failed");
         }
