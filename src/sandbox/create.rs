@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::Coded;
 use super::purchase::{KeyType, Purchase, Status, as_text, echo_client, round2};
+use super::raw_json::RawJson;
 use crate::paysecure::field_rules::{is_country, is_email, is_http_url, is_iso_date};
 
 /// Currencies the sandbox merchant has enabled.
@@ -162,8 +163,8 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         brand_id,
         merchant_ref,
         payment_method,
-        client: echo_client(&client_echo),
-        purchase: Value::Object(purchase_echo),
+        client: RawJson::of(&echo_client(&client_echo)),
+        purchase: RawJson::of(&Value::Object(purchase_echo)),
         currency,
         total,
         success_redirect,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::after_pay::AfterPay;
+use super::raw_json::RawJson;
 use crate::paysecure::test_cards::{Auth, CardOutcome};
 
 /// Which kind of API key made a call.
@@ -133,8 +134,10 @@ pub struct Purchase {
     pub brand_id: String,
     pub merchant_ref: String,
     pub payment_method: String,
-    pub client: Value,
-    pub purchase: Value,
+    /// As echoed (`echo_client`), kept as JSON text: see `raw_json`.
+    pub client: RawJson,
+    /// As echoed, with the computed totals, kept as JSON text.
+    pub purchase: RawJson,
     pub currency: String,
     pub total: f64,
     pub success_redirect: String,
@@ -204,6 +207,20 @@ impl Purchase {
     /// Whether the callback URL may complete a payment (§5).
     pub fn awaits_callback(&self) -> bool {
         self.pending.is_some() && matches!(self.status, Status::PendingExecute | Status::Overdue)
+    }
+
+    /// `client.email` as sent (`""` when it is not a string), read without building the
+    /// rest of `client`.
+    pub fn client_email(&self) -> String {
+        #[derive(Default, Deserialize)]
+        #[serde(default)]
+        struct Email {
+            email: Value,
+        }
+        match self.client.fields::<Email>().unwrap_or_default().email {
+            Value::String(s) => s,
+            _ => String::new(),
+        }
     }
 
     /// What is left to refund.

@@ -258,12 +258,7 @@ fn admit(
         Ok(Admitted {
             created_with: p.key_type,
             payment_method: p.payment_method.clone(),
-            client_email: p
-                .client
-                .get("email")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
+            client_email: p.client_email(),
             mode_2d: settings.mode.eq_ignore_ascii_case("2d"),
             timeout_s: settings.timeout_s,
             now,

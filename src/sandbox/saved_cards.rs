@@ -19,6 +19,7 @@ use super::after_pay::SavedCard;
 use super::create::text;
 use super::errors::{Coded, json_response};
 use super::purchase::{KeyType, PendingPayment, Purchase, Status};
+use super::raw_json::RawJson;
 use super::request::{BodyUse, extract};
 use super::state::SandboxState;
 use super::store::StoreError;
@@ -34,20 +35,29 @@ pub const MSG_CVC_REQUIRED: &str = "cvc is required";
 
 /// Whose saved cards these are: `client.customerId` when the merchant sent one, else the
 /// client email (an emulator choice: the sandbox has no customer API to mint ids).
-pub fn customer_key(client: &Value) -> String {
-    let field = |k: &str| {
-        client
-            .get(k)
-            .and_then(|v| match v {
-                Value::String(s) => Some(s.trim().to_string()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NA"))
+pub fn customer_key(client: &RawJson) -> String {
+    let fields: CustomerFields = client.fields().unwrap_or_default();
+    let field = |v: Value| {
+        match v {
+            Value::String(s) => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+        .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NA"))
     };
-    field("customerId")
-        .or_else(|| field("email"))
+    field(fields.customer_id)
+        .or_else(|| field(fields.email))
         .unwrap_or_default()
+}
+
+/// The `client` fields that name a customer; the others are skipped, not built, when the
+/// stored `client` is read (every S2S call with `remember_card` reads it).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct CustomerFields {
+    #[serde(rename = "customerId")]
+    customer_id: Value,
+    email: Value,
 }
 
 /// A fresh token: `tok_` and 24 letters. Letters only, so a token can never contain (or
@@ -258,13 +268,16 @@ mod tests {
 
     #[test]
     fn customer_is_the_customer_id_else_the_email() {
-        let with_id = json!({"customerId": "cus_1", "email": "a@b.example"});
+        let with_id = json!({"customerId": "cus_1", "email": "a@b.example"}).into();
         assert_eq!(customer_key(&with_id), "cus_1");
-        let echoed_na = json!({"customerId": "NA", "email": "a@b.example"});
+        let echoed_na = json!({"customerId": "NA", "email": "a@b.example"}).into();
         assert_eq!(customer_key(&echoed_na), "a@b.example");
         assert_eq!(
-            customer_key(&json!({"email": "a@b.example"})),
+            customer_key(&json!({"email": "a@b.example"}).into()),
             "a@b.example"
         );
+        let numeric_id = json!({"customerId": 42, "zip_code": "10115"}).into();
+        assert_eq!(customer_key(&numeric_id), "42");
+        assert_eq!(customer_key(&RawJson::default()), "", "no client");
     }
 }

@@ -181,7 +181,7 @@ mod tests {
                 Auth::Challenge,
             )),
             in_flight: true,
-            client: serde_json::json!({"email": "a@b.example"}),
+            client: serde_json::json!({"email": "a@b.example"}).into(),
             ..Purchase::default()
         };
         p.after.remember = Some(SavedCard {
