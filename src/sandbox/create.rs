@@ -4,7 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use super::errors::Coded;
-use super::purchase::{KeyType, Purchase, Status, as_text, echo_client, round2};
+use super::client_echo::echo_client;
+use super::purchase::{KeyType, Purchase, Status, as_text, round2};
 use super::raw_json::RawJson;
 use crate::paysecure::field_rules::{is_country, is_email, is_http_url, is_iso_date};
 
@@ -57,7 +58,6 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         Some(Value::Object(c)) => c,
         _ => &empty,
     };
-    let mut client_echo = client.clone();
     let email = text(client, "email").ok_or_else(|| Coded::missing("client.email is missing"))?;
     if !is_email(&email) {
         return Err(Coded::transaction("Invalid Email Format"));
@@ -70,16 +70,18 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
     }
     let currency =
         text(details, "currency").ok_or_else(|| Coded::transaction("Currency is required"))?;
-    match text(client, "stateCode") {
-        None if matches!(currency.as_str(), "EUR" | "GBP") => {
-            client_echo.insert("stateCode".into(), json!("NA"));
-        }
+    // Paysecure fills in "NA" for EUR and GBP when none was sent.
+    let state_code_na = match text(client, "stateCode") {
+        None if matches!(currency.as_str(), "EUR" | "GBP") => true,
         Some(s)
             if (1..=3).contains(&s.len())
                 && s.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) => {}
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) =>
+        {
+            false
+        }
         _ => return Err(Coded::transaction("Please pass Valid State Code")),
-    }
+    };
     let required = [
         (
             "street_address",
@@ -163,7 +165,7 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         brand_id,
         merchant_ref,
         payment_method,
-        client: RawJson::of(&echo_client(&client_echo)),
+        client: echo_client(client, state_code_na),
         purchase: RawJson::of(&Value::Object(purchase_echo)),
         currency,
         total,
@@ -254,9 +256,71 @@ fn redirect(body: &Map<String, Value>, key: &str, required: bool) -> Result<Opti
     match text(body, key) {
         None if required => Err(Coded::missing(format!("{key} is missing"))),
         None => Ok(None),
-        Some(url) if is_http_url(&url) => Ok(Some(url)),
+        Some(url) if accepted_url(&url) => Ok(Some(url)),
         Some(_) => Err(Coded::transaction(format!(
             "Please pass valid URL in \"{key}\" parameter"
         ))),
+    }
+}
+
+/// Redirect URLs accepted lately, on this thread. A merchant sends the same few on every
+/// create, and checking one (`url::Url::parse`, host and all) was 2 % of a create's CPU;
+/// a URL found here passed that same check before, so the answer cannot differ. Bounded:
+/// a few entries, each of a few hundred bytes at most; refused URLs are not kept.
+const ACCEPTED_URLS_KEPT: usize = 8;
+/// Longer URLs are checked every time.
+const ACCEPTED_URL_MAX_LEN: usize = 512;
+
+thread_local! {
+    static ACCEPTED_URLS: std::cell::RefCell<std::collections::VecDeque<String>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
+/// [`is_http_url`], remembering the URLs it accepted.
+fn accepted_url(url: &str) -> bool {
+    if ACCEPTED_URLS.with_borrow(|kept| kept.iter().any(|u| u == url)) {
+        return true;
+    }
+    let accepted = is_http_url(url);
+    if accepted && url.len() <= ACCEPTED_URL_MAX_LEN {
+        ACCEPTED_URLS.with_borrow_mut(|kept| {
+            if kept.len() == ACCEPTED_URLS_KEPT {
+                kept.pop_front();
+            }
+            kept.push_back(url.to_string());
+        });
+    }
+    accepted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_urls_get_the_answer_the_check_gives() {
+        let long = format!("https://shop.example/{}", "a".repeat(600));
+        let urls = [
+            "https://shop.example/ok",
+            "http://127.0.0.1:8089/merchant/return/success",
+            "ftp://shop.example/",
+            "not a url",
+            "https://",
+            "http://exa mple.com/",
+            long.as_str(),
+        ];
+        for round in 0..3 {
+            for url in urls {
+                assert_eq!(accepted_url(url), is_http_url(url), "{url}, round {round}");
+            }
+        }
+        for n in 0..50 {
+            assert!(accepted_url(&format!("https://shop{n}.example/")));
+        }
+        ACCEPTED_URLS.with_borrow(|kept| {
+            assert_eq!(kept.len(), ACCEPTED_URLS_KEPT, "bounded");
+            assert!(kept.iter().all(|u| u.len() <= ACCEPTED_URL_MAX_LEN));
+            assert!(kept.iter().all(|u| is_http_url(u)), "only accepted ones");
+        });
     }
 }

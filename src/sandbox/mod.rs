@@ -10,6 +10,7 @@ pub mod browser;
 pub mod capture;
 pub mod checkout;
 pub mod checkout_page;
+pub mod client_echo;
 pub mod control;
 pub mod create;
 pub mod create_route;

@@ -1,7 +1,7 @@
 //! The sandbox's purchase record and its JSON form (the "full purchase object").
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::after_pay::AfterPay;
 use super::raw_json::RawJson;
@@ -264,60 +264,6 @@ impl Purchase {
 /// Rounds a major-unit amount to cents (refund arithmetic must not drift).
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
-}
-
-/// The `client` fields the real API always echoes; unsent ones come back as `""`.
-const CLIENT_FIELDS: &[&str] = &[
-    "email",
-    "full_name",
-    "phone",
-    "street_address",
-    "city",
-    "zip_code",
-    "country",
-    "stateCode",
-    "date_of_birth",
-    "shipping_street_address",
-    "shipping_country",
-    "shipping_city",
-    "shipping_zip_code",
-    "shipping_stateCode",
-    "legal_name",
-    "brand_name",
-    "personal_code",
-    "bank_account",
-    "bank_code",
-    "registration_number",
-    "tax_number",
-];
-
-/// A copy of `client` as Paysecure echoes it (§10.1): every value a string (a zip code
-/// sent as a number comes back as text), `cc`/`bcc` lists, `customerId` `"NA"` unless
-/// sent, and the full field set with unsent fields as `""`.
-pub fn echo_client(client: &Map<String, Value>) -> Value {
-    // Sized for the full field set at once: growing the map key by key showed in the
-    // create profile.
-    let mut c: Map<String, Value> = Map::with_capacity(client.len() + CLIENT_FIELDS.len() + 3);
-    c.extend(client.iter().map(|(k, v)| {
-        let echoed = match (k.as_str(), v) {
-            ("cc" | "bcc", Value::Array(list)) => {
-                Value::Array(list.iter().map(|x| Value::String(as_text(x))).collect())
-            }
-            ("cc" | "bcc", other) => {
-                let one = as_text(other);
-                json!(if one.is_empty() { vec![] } else { vec![one] })
-            }
-            (_, other) => Value::String(as_text(other)),
-        };
-        (k.clone(), echoed)
-    }));
-    c.entry("customerId").or_insert(json!("NA"));
-    c.entry("cc").or_insert(json!([]));
-    c.entry("bcc").or_insert(json!([]));
-    for field in CLIENT_FIELDS {
-        c.entry(*field).or_insert(json!(""));
-    }
-    Value::Object(c)
 }
 
 /// A JSON value as the text a string field echoes: strings as they are, numbers and

@@ -18,9 +18,9 @@ use serde_json::value::RawValue;
 pub struct RawJson(Box<RawValue>);
 
 impl RawJson {
-    /// `value` as compact JSON text.
-    pub fn of(value: &Value) -> RawJson {
-        // A `Value` always serialises (its keys are strings); `null` is unreachable.
+    /// `value` as compact JSON text (`null` if it cannot be written as JSON, which a
+    /// `Value` or a map with string keys never is).
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> RawJson {
         serde_json::value::to_raw_value(value).map_or_else(|_| RawJson::default(), RawJson)
     }
 
