@@ -1,12 +1,12 @@
 //! `POST /purchases/`: validation in the reference's order (`paysecure-api.md` §3.3) and
 //! the new purchase record.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::errors::Coded;
 use super::client_echo::echo_client;
-use super::purchase::{KeyType, Purchase, Status, as_text, round2};
-use super::raw_json::RawJson;
+use super::errors::Coded;
+use super::purchase::{KeyType, Purchase, Status};
+use super::purchase_echo::{echo_purchase, products};
 use crate::paysecure::field_rules::{is_country, is_email, is_http_url, is_iso_date};
 
 /// Currencies the sandbox merchant has enabled.
@@ -132,26 +132,6 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         Some(v @ Value::Object(_)) => Some(v.clone()),
         Some(_) => return Err(Coded::invalid_json()),
     };
-    let mut purchase_echo = details.clone();
-    purchase_echo.insert("products".into(), Value::Array(products));
-    purchase_echo.insert("total".into(), json!(total));
-    purchase_echo.insert("requestAmount".into(), json!(total));
-    // A number in the real captures (§10.1), not the "20.00" text its name suggests.
-    purchase_echo.insert("total_formatted".into(), json!(total));
-    purchase_echo.insert("debt".into(), json!(0));
-    purchase_echo.insert("taxAmount".into(), json!(0));
-    purchase_echo.insert("taxPercent".into(), json!(0));
-    purchase_echo.insert("request_client_details".into(), json!([]));
-    // Echoed text fields stay strings whatever type was sent; defaults as captured.
-    for (key, default) in [
-        ("language", "en"),
-        ("notes", ""),
-        ("timezone", "UTC"),
-        ("email_message", ""),
-    ] {
-        let value = purchase_echo.get(key).map_or(default.to_string(), as_text);
-        purchase_echo.insert(key.into(), json!(value));
-    }
     let payment_method = text(body, "paymentMethod").unwrap_or_else(|| "VISA,MASTER".into());
     let merchant_ref = text(body, "merchantRef").unwrap_or_else(|| caller.id.clone());
     Ok(Purchase {
@@ -166,7 +146,7 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         merchant_ref,
         payment_method,
         client: echo_client(client, state_code_na),
-        purchase: RawJson::of(&Value::Object(purchase_echo)),
+        purchase: echo_purchase(details, &products, total),
         currency,
         total,
         success_redirect,
@@ -198,57 +178,6 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         platform: text(body, "platform").unwrap_or_else(|| "API".into()),
         session_id: caller.session_id,
     })
-}
-
-/// Checks the products and recomputes the total (the sum of prices, as Paysecure does;
-/// `quantity` is echoed, not multiplied).
-fn products(details: &Map<String, Value>) -> Result<(Vec<Value>, f64), Coded> {
-    let Some(Value::Array(items)) = details.get("products") else {
-        return Err(Coded::transaction("Product detail is missing"));
-    };
-    if items.is_empty() {
-        return Err(Coded::transaction("Product detail is missing"));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    let mut total = 0.0;
-    for item in items {
-        let Value::Object(item) = item else {
-            return Err(Coded::transaction("Product detail is missing"));
-        };
-        if text(item, "name").is_none() {
-            return Err(Coded::transaction("Product name is required"));
-        }
-        let price = match item.get("price") {
-            Some(Value::Number(n)) => n.as_f64(),
-            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-            _ => None,
-        }
-        .filter(|p| p.is_finite() && *p >= 0.0)
-        .ok_or_else(|| Coded::transaction("Product price is required"))?;
-        total += price;
-        let mut echoed = item.clone();
-        echoed.insert("price".into(), json!(price));
-        // Typed as the captures type them, whatever was sent (quantity is echoed, not
-        // multiplied, so a bad one costs nothing).
-        let number = |key: &str| match item.get(key) {
-            Some(Value::Number(n)) => n.as_f64(),
-            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-            _ => None,
-        };
-        let quantity = number("quantity")
-            .filter(|q| q.is_finite() && *q >= 1.0 && q.fract() == 0.0 && *q <= 1e9)
-            .map_or(1, |q| q as u64);
-        echoed.insert("name".into(), json!(text(item, "name").unwrap_or_default()));
-        echoed.insert("quantity".into(), json!(quantity));
-        echoed.insert(
-            "discount".into(),
-            json!(number("discount").filter(|d| d.is_finite()).unwrap_or(0.0)),
-        );
-        let tax = item.get("tax_percent").map_or("0.00".into(), as_text);
-        echoed.insert("tax_percent".into(), json!(tax));
-        out.push(Value::Object(echoed));
-    }
-    Ok((out, round2(total)))
 }
 
 /// A redirect or callback URL: required ones must be present; present ones must be URLs.

@@ -24,6 +24,7 @@ pub mod merchant;
 pub mod pages;
 pub mod payment_methods;
 pub mod purchase;
+pub mod purchase_echo;
 pub mod purchase_view;
 pub mod raw_json;
 pub mod refunds;
