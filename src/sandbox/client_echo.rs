@@ -87,7 +87,8 @@ impl Serialize for ClientEcho<'_> {
             }
         }
         for field in CLIENT_FIELDS {
-            if !sent(field) && !(state_code_added && *field == "stateCode") {
+            let written = sent(field) || (state_code_added && *field == "stateCode");
+            if !written {
                 m.serialize_entry(field, "")?;
             }
         }
