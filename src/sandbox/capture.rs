@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::create::text;
 use super::errors::{Coded, json_response};
 use super::lifecycle::with_purchase;
+use super::purchase::text;
 use super::purchase::{Purchase, Status, round2};
 use super::request::BodyUse;
 use super::routes::PathParam;

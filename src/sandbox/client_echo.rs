@@ -125,6 +125,7 @@ impl Serialize for TextList<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::any_json::any_value;
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -173,23 +174,6 @@ mod tests {
         assert_eq!(echo["tax_number"], "");
         let keys: Vec<&String> = echo.as_object().expect("object").keys().collect();
         assert_eq!(keys[..4], ["email", "zip_code", "cc", "stateCode"]);
-    }
-
-    fn any_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| json!(n)),
-            (-1e9f64..1e9).prop_map(|f| json!(f)),
-            "[a-z0-9 @.\"\\\\\u{1b}é]{0,12}".prop_map(Value::String),
-        ];
-        leaf.prop_recursive(2, 8, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::vec(("[a-z]{1,3}", inner), 0..3)
-                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
-            ]
-        })
     }
 
     fn any_key() -> impl Strategy<Value = String> {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::client_echo::echo_client;
 use super::errors::Coded;
-use super::purchase::{KeyType, Purchase, Status};
+use super::purchase::{KeyType, Purchase, Status, text};
 use super::purchase_echo::{echo_purchase, products};
 use crate::paysecure::field_rules::{is_country, is_email, is_http_url, is_iso_date};
 
@@ -19,16 +19,6 @@ pub const CURRENCIES: &[&str] = &[
 pub const MIN_AMOUNT: f64 = 0.01;
 /// See [`MIN_AMOUNT`].
 pub const MAX_AMOUNT: f64 = 1_000_000.0;
-
-/// A string field, trimmed; numbers are accepted as their text (lenient like the backend).
-pub fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
-    match map.get(key)? {
-        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
 
 /// Facts about the caller that go into the record.
 pub struct Caller<'a> {

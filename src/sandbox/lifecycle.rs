@@ -279,7 +279,7 @@ pub async fn refund_partial(
                 ));
             }
         };
-        let reason = super::create::text(&body, "reason")
+        let reason = super::purchase::text(&body, "reason")
             .ok_or_else(|| Coded::transaction("reason for refund is required"))?;
         // Judged on the amount as it will be booked: 0.004 rounds to 0.00, which would
         // add history entries and refund nothing (§10.6).

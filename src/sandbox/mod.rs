@@ -6,6 +6,8 @@
 pub mod access_log;
 pub mod after_pay;
 pub mod aging;
+#[cfg(test)]
+mod any_json;
 pub mod browser;
 pub mod capture;
 pub mod checkout;

@@ -1,7 +1,7 @@
 //! The sandbox's purchase record and its JSON form (the "full purchase object").
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::after_pay::AfterPay;
 use super::raw_json::RawJson;
@@ -264,6 +264,16 @@ impl Purchase {
 /// Rounds a major-unit amount to cents (refund arithmetic must not drift).
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+/// A string field, trimmed; numbers are accepted as their text (lenient like the backend).
+pub fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 /// A JSON value as the text a string field echoes: strings as they are, numbers and

@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::create::text;
 use super::errors::{Coded, json_response};
 use super::lifecycle::{book_refund, read_purchase};
+use super::purchase::text;
 use super::purchase::{Purchase, Status};
 use super::request::BodyUse;
 use super::routes::PathParam;

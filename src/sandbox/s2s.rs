@@ -12,9 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::create::text;
 use super::errors::{Coded, json_response};
 use super::lifecycle::{update_aged_async, update_aged_queued};
+use super::purchase::text;
 use super::purchase::{KeyType, PendingPayment, Status, TrxType};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::after_pay::SavedCard;
-use super::create::text;
 use super::errors::{Coded, json_response};
+use super::purchase::text;
 use super::purchase::{KeyType, PendingPayment, Purchase, Status};
 use super::raw_json::RawJson;
 use super::request::{BodyUse, extract};
