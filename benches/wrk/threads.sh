@@ -9,6 +9,10 @@ set -eu
 export LC_ALL=C
 bin=$1; shift
 lua=${LUA:-benches/wrk/create_purchase.lua}
+if [ ! -f "$lua" ]; then
+  echo "threads.sh: no $lua here (run it from the repository root)" >&2
+  exit 2
+fi
 port=${PORT:-18089}
 out=$(mktemp -d)
 serve=
