@@ -11,8 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::{Coded, json_response};
 use super::lifecycle::with_purchase;
-use super::purchase::text;
-use super::purchase::{Purchase, Status, round2};
+use super::purchase::{Purchase, Status, round2, text};
 use super::request::BodyUse;
 use super::routes::PathParam;
 use super::state::SandboxState;

@@ -212,12 +212,7 @@ impl Purchase {
     /// `client.email` as sent (`""` when it is not a string), read without building the
     /// rest of `client`.
     pub fn client_email(&self) -> String {
-        #[derive(Default, Deserialize)]
-        #[serde(default)]
-        struct Email {
-            email: Value,
-        }
-        match self.client.fields::<Email>().unwrap_or_default().email {
+        match ClientIds::of(&self.client).email {
             Value::String(s) => s,
             _ => String::new(),
         }
@@ -258,6 +253,23 @@ impl Purchase {
             brand_id_again: true,
         };
         json!({"message": view, "status": self.status.lower()})
+    }
+}
+
+/// The `client` fields the sandbox reads back (the S2S call's email, the saved cards'
+/// customer); the others are skipped, not built, when the stored `client` is read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ClientIds {
+    #[serde(rename = "customerId")]
+    pub customer_id: Value,
+    pub email: Value,
+}
+
+impl ClientIds {
+    /// The fields of `client` (unset ones `null`; all `null` if it is not an object).
+    pub fn of(client: &RawJson) -> ClientIds {
+        client.fields().unwrap_or_default()
     }
 }
 

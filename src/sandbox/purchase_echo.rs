@@ -113,12 +113,28 @@ const SET_KEYS: [(&str, Set); 12] = [
     ("email_message", Set::Text("")),
 ];
 
-/// How the echo sets `key`, if it is one of [`SET_KEYS`].
-fn set_by_echo(key: &str) -> Option<Set> {
-    SET_KEYS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, how)| *how)
+/// Writes `map` as an echo does: its own keys keep their places, with `set`'s value where
+/// `set` names the key; the keys `set` names that `map` lacks follow, in `set`'s order.
+/// The purchase and each of its products are echoed so.
+fn serialize_with_set<S: Serializer, How: Copy>(
+    s: S,
+    map: &Map<String, Value>,
+    set: &[(&str, How)],
+    mut write: impl FnMut(&mut S::SerializeMap, &str, How) -> Result<(), S::Error>,
+) -> Result<S::Ok, S::Error> {
+    let mut m = s.serialize_map(None)?;
+    for (key, value) in map {
+        match set.iter().find(|(k, _)| k == key) {
+            Some((_, how)) => write(&mut m, key, *how)?,
+            None => m.serialize_entry(key, value)?,
+        }
+    }
+    for (key, how) in set {
+        if !map.contains_key(*key) {
+            write(&mut m, key, *how)?;
+        }
+    }
+    m.end()
 }
 
 struct PurchaseEcho<'a> {
@@ -148,21 +164,9 @@ impl PurchaseEcho<'_> {
 
 impl Serialize for PurchaseEcho<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        // The request's keys keep their places, with the echo's values where it sets
-        // them; the keys it sets that were not sent follow.
-        for (key, value) in self.details {
-            match set_by_echo(key) {
-                Some(how) => self.set_value(&mut m, key, how)?,
-                None => m.serialize_entry(key, value)?,
-            }
-        }
-        for (key, how) in SET_KEYS {
-            if !self.details.contains_key(key) {
-                self.set_value(&mut m, key, how)?;
-            }
-        }
-        m.end()
+        serialize_with_set(s, self.details, &SET_KEYS, |m, key, how| {
+            self.set_value(m, key, how)
+        })
     }
 }
 
@@ -216,19 +220,9 @@ impl Product<'_> {
 
 impl Serialize for Product<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        for (key, value) in self.item {
-            match PRODUCT_SET_KEYS.iter().find(|(k, _)| k == key) {
-                Some((_, field)) => self.set_value(&mut m, key, *field)?,
-                None => m.serialize_entry(key, value)?,
-            }
-        }
-        for (key, field) in PRODUCT_SET_KEYS {
-            if !self.item.contains_key(key) {
-                self.set_value(&mut m, key, field)?;
-            }
-        }
-        m.end()
+        serialize_with_set(s, self.item, &PRODUCT_SET_KEYS, |m, key, field| {
+            self.set_value(m, key, field)
+        })
     }
 }
 

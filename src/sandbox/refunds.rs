@@ -12,8 +12,7 @@ use serde_json::{Value, json};
 
 use super::errors::{Coded, json_response};
 use super::lifecycle::{book_refund, read_purchase};
-use super::purchase::text;
-use super::purchase::{Purchase, Status};
+use super::purchase::{Purchase, Status, text};
 use super::request::BodyUse;
 use super::routes::PathParam;
 use super::state::SandboxState;

@@ -14,8 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::{Coded, json_response};
 use super::lifecycle::{update_aged_async, update_aged_queued};
-use super::purchase::text;
-use super::purchase::{KeyType, PendingPayment, Status, TrxType};
+use super::purchase::{KeyType, PendingPayment, Status, TrxType, text};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::saved_cards;

@@ -17,8 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::after_pay::SavedCard;
 use super::errors::{Coded, json_response};
-use super::purchase::text;
-use super::purchase::{KeyType, PendingPayment, Purchase, Status};
+use super::purchase::{ClientIds, KeyType, PendingPayment, Purchase, Status, text};
 use super::raw_json::RawJson;
 use super::request::{BodyUse, extract};
 use super::state::SandboxState;
@@ -36,7 +35,7 @@ pub const MSG_CVC_REQUIRED: &str = "cvc is required";
 /// Whose saved cards these are: `client.customerId` when the merchant sent one, else the
 /// client email (an emulator choice: the sandbox has no customer API to mint ids).
 pub fn customer_key(client: &RawJson) -> String {
-    let fields: CustomerFields = client.fields().unwrap_or_default();
+    let fields = ClientIds::of(client);
     let field = |v: Value| {
         match v {
             Value::String(s) => Some(s.trim().to_string()),
@@ -48,16 +47,6 @@ pub fn customer_key(client: &RawJson) -> String {
     field(fields.customer_id)
         .or_else(|| field(fields.email))
         .unwrap_or_default()
-}
-
-/// The `client` fields that name a customer; the others are skipped, not built, when the
-/// stored `client` is read (every S2S call with `remember_card` reads it).
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-struct CustomerFields {
-    #[serde(rename = "customerId")]
-    customer_id: Value,
-    email: Value,
 }
 
 /// A fresh token: `tok_` and 24 letters. Letters only, so a token can never contain (or
