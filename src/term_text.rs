@@ -19,6 +19,9 @@ fn push_escaped(out: &mut String, c: char) {
 /// `text` for one line of a terminal: tabs become spaces, line breaks and every other
 /// control are escaped visibly.
 pub fn clean(text: &str) -> String {
+    if !text.chars().any(|c| c == '\t' || unsafe_char(c)) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

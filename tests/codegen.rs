@@ -95,8 +95,29 @@ fn available(lang: Lang, ok: bool, what: &str) -> bool {
     ok
 }
 
+/// A snippet's file in a directory of its own, removed when the snippet is dropped (also
+/// when its test skips the language or fails), so runs leave nothing behind.
+struct Snippet {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl std::ops::Deref for Snippet {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Snippet {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// A fresh directory holding `code` under the language's file name.
-fn write_snippet(name: &str, lang: Lang, code: &str) -> PathBuf {
+fn write_snippet(name: &str, lang: Lang, code: &str) -> Snippet {
     let dir = std::env::temp_dir().join(format!(
         "pse-codegen-{}-{name}-{}",
         std::process::id(),
@@ -106,7 +127,7 @@ fn write_snippet(name: &str, lang: Lang, code: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join(lang.file_name());
     std::fs::write(&path, code).expect("write the snippet");
-    path
+    Snippet { dir, path }
 }
 
 fn text(o: &Output) -> String {
@@ -342,7 +363,6 @@ fn every_snippet_parses_in_its_language() {
             );
             let path = write_snippet(&format!("parse-{name}"), lang, &code);
             check(lang, &path, &code);
-            let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
         }
         checked.push(lang.name());
     }
@@ -435,7 +455,6 @@ fn snippets_reach_a_served_sandbox_with_the_exact_values() {
         let (status, body) = status_and_body(&printed);
         assert_eq!(status, 202, "{lang:?} S2S:\n{printed}\n--- code:\n{code}");
         assert_eq!(body["status"], "pending", "{lang:?} S2S: {printed}");
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
         ran.push(lang.name());
     }
     eprintln!("request snippets run against serve: {ran:?}");
@@ -526,7 +545,6 @@ fn history_code_prints_a_recorded_call_that_runs() {
         assert_eq!(status, 200, "{lang:?}:\n{code}");
         assert_eq!(body["purchaseId"].as_str(), Some(id.as_str()));
         assert_eq!(body["status"], "PAID");
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
     let _ = std::fs::remove_dir_all(&dir);
     served.stop();
@@ -582,7 +600,6 @@ fn flow_print_code_sends_nothing_and_its_create_reaches_202() {
         let (status, body) = status_and_body(&run(lang, &path, &key));
         assert_eq!(status, 202, "{code}");
         assert_eq!(body["client"]["email"], "buyer+code@example.com");
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
     }
     let _ = std::fs::remove_dir_all(&dir);
     served.stop();
@@ -640,7 +657,6 @@ fn control_characters_are_escaped_in_code_and_still_sent_exactly() {
             Some(CONTROLS),
             "{lang:?}: the server received the exact characters\n{printed}\n--- code:\n{code}"
         );
-        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
         ran.push(lang.name());
     }
     eprintln!("snippets with control characters run against serve: {ran:?}");

@@ -39,14 +39,17 @@ const ID_BEFORE: [&str; 4] = ["purchases", "p", "payment", "refundStatus"];
 /// The purchase id a path names, if any (`/api/v1/purchases/{id}/refund`, `/api/v1/p/{id}`,
 /// `/_sandbox/purchases/{id}`, `/_sandbox/ui/settle/{id}`, …).
 pub fn purchase_id_in_path(path: &str) -> Option<String> {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let is_id = |s: &&str| s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric());
-    segments
-        .windows(2)
-        .find(|w| ID_BEFORE.contains(&w[0]) || (w[0] == "settle" && segments[0] == "_sandbox"))
-        .map(|w| w[1])
-        .filter(is_id)
-        .map(str::to_string)
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    let first = segments.next()?;
+    let mut previous = first;
+    for segment in segments {
+        if ID_BEFORE.contains(&previous) || (previous == "settle" && first == "_sandbox") {
+            let is_id = segment.len() <= 64 && segment.bytes().all(|b| b.is_ascii_alphanumeric());
+            return is_id.then(|| segment.to_string());
+        }
+        previous = segment;
+    }
+    None
 }
 
 /// A URL (or path and query) as it may be logged: redacted, then made terminal-safe.

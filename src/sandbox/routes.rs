@@ -37,8 +37,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
     }
 }
 
-/// Adds the configured `latency_ms` to API calls.
-async fn latency(State(state): State<Arc<SandboxState>>, req: Request, next: Next) -> Response {
+/// In front of every API call: the webhook queue's back-pressure (see
+/// [`webhook::backpressure`]), then the configured `latency_ms`.
+async fn api_gate(State(state): State<Arc<SandboxState>>, req: Request, next: Next) -> Response {
+    webhook::wait_for_room(&state).await;
     let delay = state.store.settings().latency_ms;
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -79,11 +81,7 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             "/api/v1/payment_methods",
             get(payment_methods::payment_methods),
         )
-        .route_layer(middleware::from_fn_with_state(state.clone(), latency))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            webhook::backpressure,
-        ));
+        .route_layer(middleware::from_fn_with_state(state.clone(), api_gate));
     let browser = Router::new()
         .route(
             "/api/v1/payment/{id}",

@@ -164,20 +164,26 @@ pub async fn backpressure(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    wait_for_room(&state).await;
+    next.run(req).await
+}
+
+/// The wait of [`backpressure`], for middleware that does more (the API's, which adds the
+/// configured latency after it: one layer, not two, on every API call).
+pub async fn wait_for_room(state: &SandboxState) {
     // Not an `acquire_many` on the queue itself: a waiter there would be handed the freed
     // places first, and the deliveries it waits for would find the queue full.
     let deadline = tokio::time::Instant::now() + BACKPRESSURE_WAIT;
     loop {
         // Registered before the check, so a wake-up between the two is not missed.
         let room = state.webhook_room.notified();
-        if state.webhook_queue.available_permits() >= room_wanted(&state) {
+        if state.webhook_queue.available_permits() >= room_wanted(state) {
             break;
         }
         if tokio::time::timeout_at(deadline, room).await.is_err() {
             break;
         }
     }
-    next.run(req).await
 }
 
 /// The free queue places a request waits for (never more than the queue has).

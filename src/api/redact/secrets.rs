@@ -83,6 +83,14 @@ fn percent_encoded(text: &str, lower: bool) -> String {
 
 /// Masks the token after any `Bearer` (any case), whoever's key it is.
 pub fn mask_bearer(text: &str) -> String {
+    if !contains_ignoring_case(text, "bearer") {
+        return text.to_string();
+    }
+    mask_bearer_scanning(text)
+}
+
+/// [`mask_bearer`] without its first check.
+fn mask_bearer_scanning(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -118,6 +126,17 @@ pub fn mask_bearer(text: &str) -> String {
 /// Masks a 3-4 digit code written right after a security-code name (`cvv=123`,
 /// `"cvc":"123"`, `cvv2: 1234`, `cvv%3D123`).
 pub fn mask_cvc_text(text: &str) -> String {
+    if !CVC_WORDS
+        .iter()
+        .any(|word| contains_ignoring_case(text, word))
+    {
+        return text.to_string();
+    }
+    mask_cvc_scanning(text)
+}
+
+/// [`mask_cvc_text`] without its first check.
+fn mask_cvc_scanning(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let mut hits: Vec<(usize, usize)> = Vec::new();
@@ -168,6 +187,18 @@ pub fn mask_cvc_text(text: &str) -> String {
     out
 }
 
+/// Whether `text` contains `word` (ASCII lower case) in any case: what a search of the
+/// lowered text finds, without lowering it. The maskers use it to leave text that has
+/// nothing to mask alone without an allocation (most text: every logged URL).
+fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    let word = word.as_bytes();
+    !word.is_empty()
+        && text
+            .as_bytes()
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +231,21 @@ mod tests {
             r#"url (http://h/p?cvv=***&x=1) {"CVC":"***"} cvv2: ***"#
         );
         assert_eq!(mask_cvc_text("cvc_result 12345"), "cvc_result 12345");
+    }
+
+    proptest::proptest! {
+        /// The first checks never skip text the full scans would change.
+        #[test]
+        fn the_first_checks_skip_only_text_without_a_bearer_or_a_code(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "Bearer", "bEaReR", "bear", "er", " ", "%20", "+", "sk_live_abc123", "tok",
+                "cvv", "CVC", "cvn", "Csc", "cv", "v", "2", "=", ":", "\"", "'", "%3D", "%22",
+                "123", "9876", "12345", "securitycode", "Security_Code", "security", "é", "x",
+            ]), 0..20),
+        ) {
+            let text: String = pieces.concat();
+            proptest::prop_assert_eq!(mask_bearer(&text), mask_bearer_scanning(&text));
+            proptest::prop_assert_eq!(mask_cvc_text(&text), mask_cvc_scanning(&text));
+        }
     }
 }
