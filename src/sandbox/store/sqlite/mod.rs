@@ -104,6 +104,8 @@ pub(crate) struct Shared {
 struct Queued {
     seq: i64,
     body: Arc<str>,
+    /// What `body` reads as (see `recent::Record`).
+    read_back: Option<Arc<Purchase>>,
     ticket: u64,
 }
 
@@ -265,7 +267,11 @@ impl Shared {
                 .query_row([id], purchase_row)
                 .optional()
         })?;
-        Ok(row.map(|(seq, body)| (seq, Arc::from(body))))
+        Ok(row.map(|(seq, body)| recent::Record {
+            seq,
+            body: Arc::from(body),
+            read_back: None,
+        }))
     }
 
     /// What a committed insert of `row` leaves in the cache: the new purchase's record
@@ -273,12 +279,23 @@ impl Shared {
     fn remember_insert(
         self: &Arc<Self>,
         row: &NewRow,
+        p: &Purchase,
     ) -> impl FnOnce(&Result<Inserted, StoreError>) + Send + 'static {
         let shared = Arc::clone(self);
         let (id, body) = (row.id.clone(), Arc::clone(&row.body));
+        let read_back = codec::as_read_back(p.clone());
         move |inserted| {
             if let Ok(Inserted::Added { seq }) = inserted {
-                shared.recent.put(&id, *seq, body);
+                let read_back = read_back.map(|mut p| {
+                    p.reference = codec::reference_of(*seq);
+                    Arc::new(p)
+                });
+                let record = recent::Record {
+                    seq: *seq,
+                    body,
+                    read_back,
+                };
+                shared.recent.put(&id, record);
             }
         }
     }
@@ -562,31 +579,49 @@ impl Sqlite {
         let _turn = shared.stripe(id);
         let queued = locked(&shared.queued).get(id).cloned();
         let row = match queued {
-            Some(q) => Some((q.seq, q.body)),
+            Some(q) => Some(recent::Record {
+                seq: q.seq,
+                body: q.body,
+                read_back: q.read_back,
+            }),
             None => shared.committed(id)?,
         };
-        let Some((seq, before)) = row else {
+        let Some(recent::Record {
+            seq,
+            body: before,
+            read_back,
+        }) = row
+        else {
             return Ok(false);
         };
-        let mut p = codec::decode(&before, seq)?;
+        let mut p = match read_back {
+            Some(known) => {
+                codec::check_read_back(&before, seq, &known);
+                Purchase::clone(&known)
+            }
+            None => codec::decode(&before, seq)?,
+        };
         let was_in_flight = locked(&shared.in_flight).contains(id);
         p.in_flight = was_in_flight;
         f(&mut p);
+        let in_flight_now = p.in_flight;
         let after: Arc<str> = Arc::from(codec::encode(&p)?);
         if after == before {
             reply(Ok(()));
         } else {
             let ticket = shared.next_ticket.fetch_add(1, Ordering::Relaxed);
+            let cols = Columns::of(&p);
+            let updated_on = p.updated_on;
+            let read_back = codec::as_read_back(p).map(Arc::new);
             locked(&shared.queued).insert(
                 id.to_string(),
                 Queued {
                     seq,
                     body: Arc::clone(&after),
+                    read_back: read_back.clone(),
                     ticket,
                 },
             );
-            let cols = Columns::of(&p);
-            let updated_on = p.updated_on;
             let forget = Arc::clone(shared);
             let key = id.to_string();
             let check = Arc::clone(shared);
@@ -639,7 +674,14 @@ impl Sqlite {
                     // write of this purchase is queued.
                     match r {
                         // Before the queued record goes: a reader finds one or the other.
-                        Ok(1) => forget.recent.put(&key, seq, committed),
+                        Ok(1) => forget.recent.put(
+                            &key,
+                            recent::Record {
+                                seq,
+                                body: committed,
+                                read_back,
+                            },
+                        ),
                         // No row: deleted meanwhile (retention, reset); nothing to keep.
                         Ok(_) => forget.recent.forget(&key),
                         Err(_) => {
@@ -662,9 +704,9 @@ impl Sqlite {
                 },
             );
         }
-        if p.in_flight != was_in_flight {
+        if in_flight_now != was_in_flight {
             let mut in_flight = locked(&shared.in_flight);
-            if p.in_flight {
+            if in_flight_now {
                 in_flight.insert(id.to_string());
             } else {
                 in_flight.remove(id);
@@ -677,24 +719,30 @@ impl Sqlite {
 impl Backend for Sqlite {
     fn get(&self, id: &str) -> Result<Option<Purchase>, StoreError> {
         let row = self.shared.committed(id)?;
-        let Some((seq, body)) = row else {
+        let Some(record) = row else {
             return Ok(None);
         };
-        let mut p = codec::decode(&body, seq)?;
+        let mut p = match record.read_back {
+            Some(known) => {
+                codec::check_read_back(&record.body, record.seq, &known);
+                Purchase::clone(&known)
+            }
+            None => codec::decode(&record.body, record.seq)?,
+        };
         p.in_flight = locked(&self.shared.in_flight).contains(id);
         Ok(Some(p))
     }
 
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError> {
         let row = NewRow::of(p)?;
-        let settle = self.shared.remember_insert(&row);
+        let settle = self.shared.remember_insert(&row, p);
         self.shared.write_settled(move |w| row.insert(w), settle)
     }
 
     fn insert_queued(&self, p: &Purchase) -> Pending<Inserted> {
         match NewRow::of(p) {
             Ok(row) => {
-                let settle = self.shared.remember_insert(&row);
+                let settle = self.shared.remember_insert(&row, p);
                 self.shared
                     .write_async_settled(move |w| row.insert(w), settle)
             }

@@ -19,12 +19,19 @@ use std::sync::{Arc, Mutex};
 use lru::LruCache;
 
 use super::locked;
+use crate::sandbox::purchase::Purchase;
 
 /// Records kept at most (a paid purchase's record is 2–4 kB: a few MB at most).
 const CAPACITY: usize = 1024;
 
-/// A committed record: its sequence number and its text.
-pub type Record = (i64, Arc<str>);
+/// A committed (or queued) record: its sequence number, its text, and the purchase that
+/// text reads as, when known without reading it (see `codec::as_read_back`).
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub seq: i64,
+    pub body: Arc<str>,
+    pub read_back: Option<Arc<Purchase>>,
+}
 
 /// The cache.
 #[derive(Debug)]
@@ -48,9 +55,9 @@ impl Recent {
         locked(&self.records).get(id).cloned()
     }
 
-    /// Purchase `id` was committed as `body`.
-    pub fn put(&self, id: &str, seq: i64, body: Arc<str>) {
-        locked(&self.records).put(id.to_string(), (seq, body));
+    /// Purchase `id` was committed as `record`.
+    pub fn put(&self, id: &str, record: Record) {
+        locked(&self.records).put(id.to_string(), record);
     }
 
     /// Purchase `id` is gone, or its state is no longer known here.
@@ -71,11 +78,19 @@ mod tests {
     #[test]
     fn keeps_the_latest_record_and_at_most_its_capacity() {
         let recent = Recent::default();
-        recent.put("a", 1, Arc::from("one"));
-        recent.put("a", 1, Arc::from("two"));
-        assert_eq!(recent.get("a").map(|r| r.1.to_string()), Some("two".into()));
+        let record = |seq: i64, body: &str| Record {
+            seq,
+            body: Arc::from(body),
+            read_back: None,
+        };
+        recent.put("a", record(1, "one"));
+        recent.put("a", record(1, "two"));
+        assert_eq!(
+            recent.get("a").map(|r| r.body.to_string()),
+            Some("two".into())
+        );
         for n in 0..CAPACITY + 10 {
-            recent.put(&format!("p{n}"), n as i64, Arc::from("x"));
+            recent.put(&format!("p{n}"), record(n as i64, "x"));
         }
         assert!(recent.get("a").is_none(), "the oldest went first");
         assert!(recent.get("p0").is_none());

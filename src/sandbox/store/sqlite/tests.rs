@@ -475,11 +475,15 @@ fn the_cache_of_recent_records_serves_the_committed_record_and_never_a_deleted_o
     store
         .update("a", &mut |p| p.attempts_used = 3)
         .expect("update");
-    let (_, cached) = store
+    let record = store
         .shared
         .recent
         .get("a")
         .expect("cached after its commit");
+    let cached = record.body;
+    let known = record.read_back.expect("kept as it reads, too");
+    assert_eq!(known.attempts_used, 3);
+    codec::check_read_back(&cached, record.seq, &known);
     let raw = rusqlite::Connection::open(&path).expect("raw");
     let on_file: String = raw
         .query_row("SELECT body FROM purchases WHERE id = 'a'", [], |r| {
