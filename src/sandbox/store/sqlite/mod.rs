@@ -276,24 +276,21 @@ impl Shared {
 
     /// What a committed insert of `row` leaves in the cache: the new purchase's record
     /// (to run as the insert's `settle` step).
+    ///
+    /// Without the purchase as it reads (`read_back`): a copy of it would cost every
+    /// create, the load farthest from its target, to spare a flow's first update one read.
     fn remember_insert(
         self: &Arc<Self>,
         row: &NewRow,
-        p: &Purchase,
     ) -> impl FnOnce(&Result<Inserted, StoreError>) + Send + 'static {
         let shared = Arc::clone(self);
         let (id, body) = (row.id.clone(), Arc::clone(&row.body));
-        let read_back = codec::as_read_back(p.clone());
         move |inserted| {
             if let Ok(Inserted::Added { seq }) = inserted {
-                let read_back = read_back.map(|mut p| {
-                    p.reference = codec::reference_of(*seq);
-                    Arc::new(p)
-                });
                 let record = recent::Record {
                     seq: *seq,
                     body,
-                    read_back,
+                    read_back: None,
                 };
                 shared.recent.put(&id, record);
             }
@@ -574,6 +571,7 @@ impl Sqlite {
         reply: impl FnOnce(Result<(), StoreError>) + Send + 'static,
     ) -> Result<bool, StoreError> {
         let shared = &self.shared;
+        shared.recent.sweep();
         // Held while the record is read, changed and queued: the writer applies queued
         // writes in order, and the next update of this purchase reads what is queued.
         let _turn = shared.stripe(id);
@@ -735,14 +733,14 @@ impl Backend for Sqlite {
 
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError> {
         let row = NewRow::of(p)?;
-        let settle = self.shared.remember_insert(&row, p);
+        let settle = self.shared.remember_insert(&row);
         self.shared.write_settled(move |w| row.insert(w), settle)
     }
 
     fn insert_queued(&self, p: &Purchase) -> Pending<Inserted> {
         match NewRow::of(p) {
             Ok(row) => {
-                let settle = self.shared.remember_insert(&row, p);
+                let settle = self.shared.remember_insert(&row);
                 self.shared
                     .write_async_settled(move |w| row.insert(w), settle)
             }
