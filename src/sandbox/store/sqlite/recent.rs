@@ -34,7 +34,9 @@ pub struct Record {
 }
 
 /// Displaced records waiting for [`Recent::sweep`] at most; past it they are dropped at once.
-const DISPLACED_BOUND: usize = 4096;
+/// Every update sweeps first, so the list holds about one batch's answers (≤ 512); the
+/// bound only caps what a burst leaves behind when no update follows (a few MB).
+const DISPLACED_BOUND: usize = CAPACITY;
 
 /// The cache.
 #[derive(Debug)]
@@ -62,6 +64,7 @@ impl Default for Recent {
 impl Recent {
     /// The committed record of purchase `id`, if it was written recently.
     pub fn get(&self, id: &str) -> Option<Record> {
+        self.sweep();
         locked(&self.records).get(id).cloned()
     }
 
@@ -87,12 +90,18 @@ impl Recent {
 
     /// Purchase `id` is gone, or its state is no longer known here.
     pub fn forget(&self, id: &str) {
-        locked(&self.records).pop(id);
+        let gone = locked(&self.records).pop(id);
+        drop(gone);
     }
 
     /// Every purchase is gone.
     pub fn clear(&self) {
-        locked(&self.records).clear();
+        let gone = std::mem::replace(
+            &mut *locked(&self.records),
+            LruCache::new(NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN)),
+        );
+        drop(gone);
+        self.sweep();
     }
 }
 
