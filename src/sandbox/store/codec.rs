@@ -91,7 +91,6 @@ fn decline_message(text: &str) -> &'static str {
         .unwrap_or("Transaction Failed")
 }
 
-/// The record of a purchase, as stored.
 /// `p` as [`decode`] reads it back from [`encode`]'s text, found without reading the text:
 /// what the record cache keeps beside a record, so that the next update of a purchase
 /// (three in a flow: admission, payment, callback) does not parse what was just written.
@@ -135,6 +134,7 @@ pub fn check_read_back(text: &str, seq: i64, read_back: &Purchase) {
     }
 }
 
+/// The record of a purchase, as stored.
 pub fn encode(p: &Purchase) -> Result<String, serde_json::Error> {
     serde_json::to_string(p)
 }

@@ -102,10 +102,7 @@ pub(crate) struct Shared {
 /// A purchase record queued for the writer (see `Shared::queued`).
 #[derive(Debug, Clone)]
 struct Queued {
-    seq: i64,
-    body: Arc<str>,
-    /// What `body` reads as (see `recent::Record`).
-    read_back: Option<Arc<Purchase>>,
+    record: recent::Record,
     ticket: u64,
 }
 
@@ -571,34 +568,19 @@ impl Sqlite {
         reply: impl FnOnce(Result<(), StoreError>) + Send + 'static,
     ) -> Result<bool, StoreError> {
         let shared = &self.shared;
-        shared.recent.sweep();
         // Held while the record is read, changed and queued: the writer applies queued
         // writes in order, and the next update of this purchase reads what is queued.
         let _turn = shared.stripe(id);
         let queued = locked(&shared.queued).get(id).cloned();
         let row = match queued {
-            Some(q) => Some(recent::Record {
-                seq: q.seq,
-                body: q.body,
-                read_back: q.read_back,
-            }),
+            Some(q) => Some(q.record),
             None => shared.committed(id)?,
         };
-        let Some(recent::Record {
-            seq,
-            body: before,
-            read_back,
-        }) = row
-        else {
+        let Some(row) = row else {
             return Ok(false);
         };
-        let mut p = match read_back {
-            Some(known) => {
-                codec::check_read_back(&before, seq, &known);
-                Purchase::clone(&known)
-            }
-            None => codec::decode(&before, seq)?,
-        };
+        let mut p = row.purchase()?;
+        let (seq, before) = (row.seq, row.body);
         let was_in_flight = locked(&shared.in_flight).contains(id);
         p.in_flight = was_in_flight;
         f(&mut p);
@@ -614,9 +596,11 @@ impl Sqlite {
             locked(&shared.queued).insert(
                 id.to_string(),
                 Queued {
-                    seq,
-                    body: Arc::clone(&after),
-                    read_back: read_back.clone(),
+                    record: recent::Record {
+                        seq,
+                        body: Arc::clone(&after),
+                        read_back: read_back.clone(),
+                    },
                     ticket,
                 },
             );
@@ -720,13 +704,7 @@ impl Backend for Sqlite {
         let Some(record) = row else {
             return Ok(None);
         };
-        let mut p = match record.read_back {
-            Some(known) => {
-                codec::check_read_back(&record.body, record.seq, &known);
-                Purchase::clone(&known)
-            }
-            None => codec::decode(&record.body, record.seq)?,
-        };
+        let mut p = record.purchase()?;
         p.in_flight = locked(&self.shared.in_flight).contains(id);
         Ok(Some(p))
     }

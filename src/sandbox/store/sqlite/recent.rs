@@ -20,6 +20,7 @@ use lru::LruCache;
 
 use super::locked;
 use crate::sandbox::purchase::Purchase;
+use crate::sandbox::store::codec;
 
 /// Records kept at most (a paid purchase's record is 2–4 kB: a few MB at most).
 const CAPACITY: usize = 1024;
@@ -33,9 +34,23 @@ pub struct Record {
     pub read_back: Option<Arc<Purchase>>,
 }
 
+impl Record {
+    /// The purchase this record holds: a copy of `read_back` when it is known (checked
+    /// against a real read in test builds), else the text read.
+    pub fn purchase(&self) -> Result<Purchase, serde_json::Error> {
+        match &self.read_back {
+            Some(known) => {
+                codec::check_read_back(&self.body, self.seq, known);
+                Ok(Purchase::clone(known))
+            }
+            None => codec::decode(&self.body, self.seq),
+        }
+    }
+}
+
 /// Displaced records waiting for [`Recent::sweep`] at most; past it they are dropped at once.
-/// Every update sweeps first, so the list holds about one batch's answers (≤ 512); the
-/// bound only caps what a burst leaves behind when no update follows (a few MB).
+/// Every read of the cache sweeps first, so the list holds about one batch's answers
+/// (≤ 512); the bound only caps what a burst leaves behind when no read follows (a few MB).
 const DISPLACED_BOUND: usize = CAPACITY;
 
 /// The cache.
@@ -50,12 +65,15 @@ pub struct Recent {
     displaced: Mutex<Vec<Record>>,
 }
 
+/// An empty cache of [`CAPACITY`] records.
+fn empty() -> LruCache<String, Record> {
+    LruCache::new(NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN))
+}
+
 impl Default for Recent {
     fn default() -> Self {
         Recent {
-            records: Mutex::new(LruCache::new(
-                NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN),
-            )),
+            records: Mutex::new(empty()),
             displaced: Mutex::new(Vec::new()),
         }
     }
@@ -82,7 +100,8 @@ impl Recent {
         }
     }
 
-    /// Drops the records pushed out since the last sweep, on the caller's thread.
+    /// Drops the records pushed out since the last sweep, on the caller's thread (and
+    /// after the lock is released, as [`Recent::forget`] and [`Recent::clear`] do).
     pub fn sweep(&self) {
         let gone = std::mem::take(&mut *locked(&self.displaced));
         drop(gone);
@@ -90,16 +109,15 @@ impl Recent {
 
     /// Purchase `id` is gone, or its state is no longer known here.
     pub fn forget(&self, id: &str) {
+        // Bound first: a popped value left as a temporary would be dropped before the
+        // guard, with the lock held.
         let gone = locked(&self.records).pop(id);
         drop(gone);
     }
 
     /// Every purchase is gone.
     pub fn clear(&self) {
-        let gone = std::mem::replace(
-            &mut *locked(&self.records),
-            LruCache::new(NonZeroUsize::new(CAPACITY).unwrap_or(NonZeroUsize::MIN)),
-        );
+        let gone = std::mem::replace(&mut *locked(&self.records), empty());
         drop(gone);
         self.sweep();
     }
