@@ -10,7 +10,7 @@
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
-use super::purchase::as_text;
+use super::purchase::{as_text, has_field};
 use super::raw_json::RawJson;
 
 /// The `client` fields the real API always echoes; unsent ones come back as `""`.
@@ -73,7 +73,7 @@ impl Serialize for ClientEcho<'_> {
                 (_, other) => m.serialize_entry(key, &AsText(other))?,
             }
         }
-        let sent = |key: &str| client.contains_key(key);
+        let sent = |key: &str| has_field(client, key);
         let state_code_added = self.state_code_na && !sent("stateCode");
         if state_code_added {
             m.serialize_entry("stateCode", "NA")?;

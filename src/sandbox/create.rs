@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::client_echo::echo_client;
 use super::errors::Coded;
-use super::purchase::{KeyType, Purchase, Status, text};
+use super::purchase::{KeyType, Purchase, Status, field, text};
 use super::purchase_echo::{echo_purchase, products};
 use crate::paysecure::field_rules::{is_country, is_email, is_http_url, is_iso_date};
 
@@ -40,11 +40,11 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
     if brand_id != caller.brand_id {
         return Err(Coded::transaction("Brand not found!"));
     }
-    let Some(Value::Object(details)) = body.get("purchase") else {
+    let Some(Value::Object(details)) = field(body, "purchase") else {
         return Err(Coded::missing("purchase detail are missing"));
     };
     let empty = Map::new();
-    let client = match body.get("client") {
+    let client = match field(body, "client") {
         Some(Value::Object(c)) => c,
         _ => &empty,
     };
@@ -117,7 +117,7 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
     let cancel_redirect = redirect(body, "cancel_redirect", false)?;
     let success_callback = redirect(body, "success_callback", false)?;
     let failure_callback = redirect(body, "failure_callback", false)?;
-    let extra_param = match body.get("extraParam") {
+    let extra_param = match field(body, "extraParam") {
         None | Some(Value::Null) => None,
         Some(v @ Value::Object(_)) => Some(v.clone()),
         Some(_) => return Err(Coded::invalid_json()),
@@ -146,8 +146,7 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         success_callback,
         failure_callback,
         extra_param,
-        skip_capture: body
-            .get("skip_capture")
+        skip_capture: field(body, "skip_capture")
             .and_then(Value::as_bool)
             .unwrap_or(false),
         created_from_ip: caller.ip,

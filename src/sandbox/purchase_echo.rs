@@ -10,7 +10,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
 use super::errors::Coded;
-use super::purchase::{as_text, round2, text};
+use super::purchase::{as_text, field, has_field, round2, text};
 use super::raw_json::RawJson;
 
 /// One product as checked: the request's item and the values its echo overrides.
@@ -26,7 +26,7 @@ pub struct Product<'a> {
 /// Checks the products and recomputes the total (the sum of prices, as Paysecure does;
 /// `quantity` is echoed, not multiplied).
 pub fn products(details: &Map<String, Value>) -> Result<(Vec<Product<'_>>, f64), Coded> {
-    let Some(Value::Array(items)) = details.get("products") else {
+    let Some(Value::Array(items)) = field(details, "products") else {
         return Err(Coded::transaction("Product detail is missing"));
     };
     if items.is_empty() {
@@ -41,7 +41,7 @@ pub fn products(details: &Map<String, Value>) -> Result<(Vec<Product<'_>>, f64),
         let Some(name) = text(item, "name") else {
             return Err(Coded::transaction("Product name is required"));
         };
-        let number = |key: &str| match item.get(key) {
+        let number = |key: &str| match field(item, key) {
             Some(Value::Number(n)) => n.as_f64(),
             Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
             _ => None,
@@ -61,7 +61,7 @@ pub fn products(details: &Map<String, Value>) -> Result<(Vec<Product<'_>>, f64),
             name,
             quantity,
             discount: number("discount").filter(|d| d.is_finite()).unwrap_or(0.0),
-            tax_percent: item.get("tax_percent").map_or("0.00".into(), as_text),
+            tax_percent: field(item, "tax_percent").map_or("0.00".into(), as_text),
         });
     }
     Ok((out, round2(total)))
@@ -130,7 +130,7 @@ fn serialize_with_set<S: Serializer, How: Copy>(
         }
     }
     for (key, how) in set {
-        if !map.contains_key(*key) {
+        if !has_field(map, key) {
             write(&mut m, key, *how)?;
         }
     }
@@ -152,10 +152,7 @@ impl PurchaseEcho<'_> {
             Set::Zero => m.serialize_entry(key, &0),
             Set::EmptyList => m.serialize_entry(key, &[] as &[u8]),
             Set::Text(default) => {
-                let text = self
-                    .details
-                    .get(key)
-                    .map_or_else(|| default.to_string(), as_text);
+                let text = field(self.details, key).map_or_else(|| default.to_string(), as_text);
                 m.serialize_entry(key, &text)
             }
         }
