@@ -43,10 +43,20 @@ pub fn brand(number: &str) -> &'static str {
 }
 
 /// Masks a card number to its first six and last four characters (`444433******1111`).
-/// Anything too short to keep six and four visible is masked whole, so no short
-/// input (a typo, a partial PAN) ever leaks in full.
+/// A number written in groups (`4444 3333 2222 1111`, or with dashes) is masked as its
+/// digits, so that the six and four kept are digits, not a separator (a field, a form
+/// or a query may hold it grouped). Anything too short to keep six and four visible is
+/// masked whole, so no short input (a typo, a partial PAN) ever leaks in full.
 pub fn mask_pan(number: &str) -> String {
-    let chars: Vec<char> = number.chars().collect();
+    let grouped = number.bytes().any(|b| b == b' ' || b == b'-')
+        && number
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-');
+    let chars: Vec<char> = if grouped {
+        number.chars().filter(char::is_ascii_digit).collect()
+    } else {
+        number.chars().collect()
+    };
     if chars.len() < 13 {
         return "*".repeat(chars.len());
     }
@@ -123,6 +133,16 @@ mod tests {
         assert_eq!(mask_pan("4444333322221111"), "444433******1111");
         assert_eq!(mask_pan("1234"), "****");
         assert_eq!(mask_pan(""), "");
+    }
+
+    #[test]
+    fn a_grouped_number_is_masked_as_its_digits() {
+        assert_eq!(mask_pan("4444 3333 2222 1111"), "444433******1111");
+        assert_eq!(mask_pan("4444-3333-2222-1111"), "444433******1111");
+        assert_eq!(mask_pan(" 4444 3333 2222 1111 "), "444433******1111");
+        assert_eq!(mask_pan("4444 3333"), "********", "too short: all masked");
+        // Not a grouped number: masked character by character, as before.
+        assert_eq!(mask_pan("4444x3333y2222z1111"), "4444x3*********1111");
     }
 
     #[test]

@@ -118,5 +118,8 @@ mod tests {
         assert!(!logged.contains("4444333322221111"), "{logged}");
         assert!(!logged.contains("cvc=123"), "{logged}");
         assert!(!logged.contains('\x1b'), "{logged}");
+        // Grouped (`+` is a space in a query): the first six and last four digits.
+        let grouped = loggable_url("/api/v1/p/x?card_number=4444+3333+2222+1111&a=1");
+        assert_eq!(grouped, "/api/v1/p/x?card_number=444433******1111&a=1");
     }
 }
