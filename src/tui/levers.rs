@@ -261,6 +261,18 @@ fn reload(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// Why a settle key found no purchase to settle (said, not silently ignored: a key
+/// pressed before the list arrived would otherwise seem dead).
+fn nothing_to_settle(app: &App) -> &'static str {
+    if app.panel.rows.is_empty() && app.requests.reading_purchases() {
+        "Nothing to settle yet: the sandbox's purchases are still being read."
+    } else if app.panel.rows.is_empty() {
+        "Nothing to settle: the sandbox has no purchases."
+    } else {
+        "Nothing to settle: no purchase matches the filter."
+    }
+}
+
 /// A key in the panel.
 pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
     if action != Action::Reset {
@@ -277,6 +289,7 @@ pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
         (Action::Filter, Tab::Purchases) => input(app, InputFor::PanelFilter),
         (Action::SettlePaid | Action::SettleError, Tab::Purchases) => {
             let Some(row) = app.panel.selected_row().cloned() else {
+                app.notice = Some((Level::Warn, nothing_to_settle(app).into()));
                 return vec![];
             };
             if row.status != "PAYMENT_IN_PROCESS" {

@@ -212,6 +212,12 @@ impl Requests {
         self.find(Purpose::is_step).is_some()
     }
 
+    /// Whether the sandbox panel's purchase list is being read.
+    pub fn reading_purchases(&self) -> bool {
+        self.find(|p| p == Purpose::Control(ControlOp::ListPurchases))
+            .is_some()
+    }
+
     /// The request Esc cancels and the spinner describes: the newest one.
     pub fn newest(&self) -> Option<&InFlight> {
         self.list.last()

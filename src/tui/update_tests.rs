@@ -1344,6 +1344,43 @@ fn the_panel_lists_purchases_and_settles_one_with_its_curl() {
 }
 
 #[test]
+fn a_settle_key_before_the_panel_list_arrives_says_why_nothing_happened() {
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, ctrl('p'));
+    let draw = |app: &super::app::App| {
+        let (w, h) = app.size;
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+        terminal.draw(|f| super::views::draw(f, app)).expect("draw");
+        format!("{}", terminal.backend())
+    };
+    let screen = draw(&app);
+    assert!(
+        screen.contains("Reading the sandbox's purchases"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("No purchases in the sandbox yet"),
+        "{screen}"
+    );
+    assert!(control_calls(&update(&mut app, key(KeyCode::Char('p')))).is_empty());
+    assert!(
+        notice(&app).contains("still being read"),
+        "{}",
+        notice(&app)
+    );
+    // Once the (empty) list has answered, the panel and the key say so.
+    answer_control(&mut app, &effects, "/purchases", serde_json::json!([]));
+    assert!(draw(&app).contains("No purchases in the sandbox yet"));
+    update(&mut app, key(KeyCode::Char('x')));
+    assert!(
+        notice(&app).contains("the sandbox has no purchases"),
+        "{}",
+        notice(&app)
+    );
+}
+
+#[test]
 fn clock_settings_reset_and_redelivery_from_the_panel() {
     let mut app = fixture::app(120, 40);
     update(&mut app, ctrl('p'));

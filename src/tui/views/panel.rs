@@ -113,14 +113,19 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
         Style::default().fg(t.muted),
     )];
     if shown.is_empty() {
-        lines.push(Line::raw(if app.panel.rows.is_empty() {
-            format!(
-                "No purchases in the sandbox yet ({} on step ① creates one).",
-                label_of(Action::Send, Context::PurchaseForm)
-            )
-        } else {
-            "No purchase matches the filter.".to_string()
-        }));
+        lines.push(Line::raw(
+            if app.panel.rows.is_empty() && app.requests.reading_purchases() {
+                // Not "no purchases": the list may hold some once the read answers.
+                "Reading the sandbox's purchases…".to_string()
+            } else if app.panel.rows.is_empty() {
+                format!(
+                    "No purchases in the sandbox yet ({} on step ① creates one).",
+                    label_of(Action::Send, Context::PurchaseForm)
+                )
+            } else {
+                "No purchase matches the filter.".to_string()
+            },
+        ));
         return lines;
     }
     let now = crate::clock::now_epoch();
