@@ -49,6 +49,7 @@ pub fn brand(number: &str) -> &'static str {
 /// masked whole, so no short input (a typo, a partial PAN) ever leaks in full.
 pub fn mask_pan(number: &str) -> String {
     let grouped = number.bytes().any(|b| b == b' ' || b == b'-')
+        && number.bytes().any(|b| b.is_ascii_digit())
         && number
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-');
@@ -141,6 +142,8 @@ mod tests {
         assert_eq!(mask_pan("4444-3333-2222-1111"), "444433******1111");
         assert_eq!(mask_pan(" 4444 3333 2222 1111 "), "444433******1111");
         assert_eq!(mask_pan("4444 3333"), "********", "too short: all masked");
+        // Separators alone are not a number: a sent value still shows as sent, masked.
+        assert_eq!(mask_pan(" - "), "***");
         // Not a grouped number: masked character by character, as before.
         assert_eq!(mask_pan("4444x3333y2222z1111"), "4444x3*********1111");
     }

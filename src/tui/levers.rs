@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::app::{Act, App, Call, Effect, InputFor, Level, Overlay};
 use super::keys::{Action, Context, label_of};
-use super::panel::{self, Delivery, Row, Tab};
+use super::panel::{self, Delivery, NoRows, Row, Tab};
 use super::requests::{CheckReason, ControlOp, Purpose};
 use super::update::{already_in_flight, check_status, leave_purchase, start, web_url};
 use crate::api::{ApiError, PurchaseStatus};
@@ -261,15 +261,22 @@ fn reload(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// What a settle key pressed while the purchase list is still being read says (cleared
+/// when the list arrives, so that it never sits above the rows it says are coming).
+const SETTLE_WHILE_READING: &str =
+    "Nothing to settle yet: the sandbox's purchases are still being read.";
+
 /// Why a settle key found no purchase to settle (said, not silently ignored: a key
 /// pressed before the list arrived would otherwise seem dead).
-fn nothing_to_settle(app: &App) -> &'static str {
-    if app.panel.rows.is_empty() && app.requests.reading_purchases() {
-        "Nothing to settle yet: the sandbox's purchases are still being read."
-    } else if app.panel.rows.is_empty() {
-        "Nothing to settle: the sandbox has no purchases."
-    } else {
-        "Nothing to settle: no purchase matches the filter."
+fn nothing_to_settle(app: &App) -> String {
+    match app.panel.no_rows(app.requests.reading_purchases()) {
+        Some(NoRows::Reading) => SETTLE_WHILE_READING.into(),
+        Some(NoRows::Unread) => format!(
+            "Nothing to settle: the sandbox's purchases could not be read ({} reads them again).",
+            label_of(Action::PanelReload, Context::Panel)
+        ),
+        Some(NoRows::Filtered) => "Nothing to settle: no purchase matches the filter.".into(),
+        Some(NoRows::Empty) | None => "Nothing to settle: the sandbox has no purchases.".into(),
     }
 }
 
@@ -289,7 +296,7 @@ pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
         (Action::Filter, Tab::Purchases) => input(app, InputFor::PanelFilter),
         (Action::SettlePaid | Action::SettleError, Tab::Purchases) => {
             let Some(row) = app.panel.selected_row().cloned() else {
-                app.notice = Some((Level::Warn, nothing_to_settle(app).into()));
+                app.notice = Some((Level::Warn, nothing_to_settle(app)));
                 return vec![];
             };
             if row.status != "PAYMENT_IN_PROCESS" {
@@ -488,6 +495,9 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
     let body = match result {
         Ok(body) => body,
         Err(e) => {
+            if op == ControlOp::ListPurchases {
+                app.panel.rows_read = false;
+            }
             app.notice = Some((Level::Error, refused(&e)));
             return vec![];
         }
@@ -498,7 +508,15 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 .as_array()
                 .map(|a| a.iter().filter_map(Row::of).collect())
                 .unwrap_or_default();
+            app.panel.rows_read = true;
             app.panel.clamp_selection();
+            if app
+                .notice
+                .as_ref()
+                .is_some_and(|(_, text)| text == SETTLE_WHILE_READING)
+            {
+                app.notice = None;
+            }
             vec![]
         }
         ControlOp::FindForReplay => {

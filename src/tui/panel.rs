@@ -145,9 +145,41 @@ pub struct Panel {
     pub curl: Option<String>,
     /// Set by the first reset key: the second one resets.
     pub confirm_reset: bool,
+    /// Whether the last read of the purchase list answered (an empty list then means an
+    /// empty sandbox, not a read that failed or has not come back).
+    pub rows_read: bool,
+}
+
+/// Why the purchase list shows no row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoRows {
+    /// Its read is in flight.
+    Reading,
+    /// It has not been read (the read failed or was cancelled).
+    Unread,
+    /// The sandbox has no purchases.
+    Empty,
+    /// The filter hides every purchase.
+    Filtered,
 }
 
 impl Panel {
+    /// Why the purchase list shows no row (`None` when it shows some); `reading`: its
+    /// read is in flight.
+    pub fn no_rows(&self, reading: bool) -> Option<NoRows> {
+        if !self.shown_rows().is_empty() {
+            None
+        } else if !self.rows.is_empty() {
+            Some(NoRows::Filtered)
+        } else if reading {
+            Some(NoRows::Reading)
+        } else if self.rows_read {
+            Some(NoRows::Empty)
+        } else {
+            Some(NoRows::Unread)
+        }
+    }
+
     /// The purchases the filter lets through.
     pub fn shown_rows(&self) -> Vec<&Row> {
         let needle = self.filter.to_ascii_lowercase();

@@ -1343,18 +1343,20 @@ fn the_panel_lists_purchases_and_settles_one_with_its_curl() {
     assert!(notice(&app).contains("Only a PAYMENT_IN_PROCESS purchase can be settled"));
 }
 
+/// The app's screen, drawn as the terminal would show it.
+fn drawn(app: &super::app::App) -> String {
+    let (w, h) = app.size;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| super::views::draw(f, app)).expect("draw");
+    format!("{}", terminal.backend())
+}
+
 #[test]
 fn a_settle_key_before_the_panel_list_arrives_says_why_nothing_happened() {
     let mut app = fixture::pending(120, 40);
     let effects = update(&mut app, ctrl('p'));
-    let draw = |app: &super::app::App| {
-        let (w, h) = app.size;
-        let mut terminal =
-            ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
-        terminal.draw(|f| super::views::draw(f, app)).expect("draw");
-        format!("{}", terminal.backend())
-    };
-    let screen = draw(&app);
+    let screen = drawn(&app);
     assert!(
         screen.contains("Reading the sandbox's purchases"),
         "{screen}"
@@ -1363,18 +1365,82 @@ fn a_settle_key_before_the_panel_list_arrives_says_why_nothing_happened() {
         !screen.contains("No purchases in the sandbox yet"),
         "{screen}"
     );
+    assert!(
+        !screen.contains("0 of 0 purchases"),
+        "no count before the list: {screen}"
+    );
     assert!(control_calls(&update(&mut app, key(KeyCode::Char('p')))).is_empty());
     assert!(
         notice(&app).contains("still being read"),
         "{}",
         notice(&app)
     );
-    // Once the (empty) list has answered, the panel and the key say so.
+    // The list arrives: the rows show and the notice that they were coming goes.
+    answer_control(
+        &mut app,
+        &effects,
+        "/purchases",
+        serde_json::json!([{"purchaseId": PURCHASE_ID, "status": "PAYMENT_IN_PROCESS", "created_on": 0}]),
+    );
+    assert_eq!(notice(&app), "");
+    let screen = drawn(&app);
+    assert!(screen.contains("1 of 1 purchases"), "{screen}");
+    // A filter that hides every row says so, and so does a settle key then.
+    app.panel.filter = "refunded".into();
+    assert!(drawn(&app).contains("No purchase matches the filter."));
+    update(&mut app, key(KeyCode::Char('x')));
+    assert!(
+        notice(&app).contains("no purchase matches the filter"),
+        "{}",
+        notice(&app)
+    );
+}
+
+#[test]
+fn an_empty_sandbox_and_a_failed_read_of_the_panel_list_are_told_apart() {
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, ctrl('p'));
     answer_control(&mut app, &effects, "/purchases", serde_json::json!([]));
-    assert!(draw(&app).contains("No purchases in the sandbox yet"));
+    assert!(drawn(&app).contains("No purchases in the sandbox yet"));
     update(&mut app, key(KeyCode::Char('x')));
     assert!(
         notice(&app).contains("the sandbox has no purchases"),
+        "{}",
+        notice(&app)
+    );
+    // A reload whose read fails: not an empty sandbox.
+    let effects = update(&mut app, key(KeyCode::Char('R')));
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Call {
+                id,
+                call: Call::Control { url, .. },
+            } if url.ends_with("/purchases") => Some(*id),
+            _ => None,
+        })
+        .expect("the reload reads the list");
+    update(
+        &mut app,
+        Msg::Answer {
+            id,
+            answer: Answer::Control(Err(ApiError::Transport {
+                kind: TransportKind::Timeout,
+                http_status: None,
+                detail: "timed out".into(),
+            })),
+            exchange: None,
+        },
+    );
+    let screen = drawn(&app);
+    assert!(screen.contains("could not be read"), "{screen}");
+    assert!(
+        !screen.contains("No purchases in the sandbox yet"),
+        "{screen}"
+    );
+    update(&mut app, key(KeyCode::Char('p')));
+    assert!(
+        notice(&app).contains("could not be read"),
         "{}",
         notice(&app)
     );

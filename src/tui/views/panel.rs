@@ -11,7 +11,7 @@ use super::{fit, panel, short_id};
 use crate::flow::webhook_verify::signed_string;
 use crate::tui::app::App;
 use crate::tui::keys::{Action, Context, label_of};
-use crate::tui::panel::Tab;
+use crate::tui::panel::{NoRows, Tab};
 use crate::tui::sanitize::clean;
 
 /// Draws the panel over everything but the header and the two bottom lines.
@@ -98,12 +98,16 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
             key(Action::Filter)
         )
     };
+    let no_rows = app.panel.no_rows(app.requests.reading_purchases());
+    // No count before the list has answered: "0 of 0" would say the sandbox is empty.
+    let count = match no_rows {
+        Some(NoRows::Reading | NoRows::Unread) => "Purchases".to_string(),
+        _ => format!("{} of {} purchases", shown.len(), app.panel.rows.len()),
+    };
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "{} of {} purchases, newest first{filter} · {} opens · {}/{} settle paid/error",
-                shown.len(),
-                app.panel.rows.len(),
+                "{count}, newest first{filter} · {} opens · {}/{} settle paid/error",
                 key(Action::Select),
                 key(Action::SettlePaid),
                 key(Action::SettleError)
@@ -112,20 +116,19 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
         ),
         Style::default().fg(t.muted),
     )];
-    if shown.is_empty() {
-        lines.push(Line::raw(
-            if app.panel.rows.is_empty() && app.requests.reading_purchases() {
-                // Not "no purchases": the list may hold some once the read answers.
-                "Reading the sandbox's purchases…".to_string()
-            } else if app.panel.rows.is_empty() {
-                format!(
-                    "No purchases in the sandbox yet ({} on step ① creates one).",
-                    label_of(Action::Send, Context::PurchaseForm)
-                )
-            } else {
-                "No purchase matches the filter.".to_string()
-            },
-        ));
+    if let Some(no_rows) = no_rows {
+        lines.push(Line::raw(match no_rows {
+            NoRows::Reading => "Reading the sandbox's purchases…".to_string(),
+            NoRows::Unread => format!(
+                "The sandbox's purchases could not be read ({} reads them again).",
+                key(Action::PanelReload)
+            ),
+            NoRows::Empty => format!(
+                "No purchases in the sandbox yet ({} on step ① creates one).",
+                label_of(Action::Send, Context::PurchaseForm)
+            ),
+            NoRows::Filtered => "No purchase matches the filter.".to_string(),
+        }));
         return lines;
     }
     let now = crate::clock::now_epoch();
