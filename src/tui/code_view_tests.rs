@@ -107,21 +107,13 @@ fn the_result_screen_turns_the_exchange_its_detail_shows_into_code() {
     assert!(code.contains("PAYSECURE_API_KEY"), "{code}");
 }
 
-fn screen(app: &App) -> String {
-    let (w, h) = app.size;
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| super::views::draw(f, app)).expect("draw");
-    format!("{}", terminal.backend())
-}
-
 #[test]
 fn long_snippet_lines_scroll_sideways_and_every_character_can_be_read() {
     let mut app = normal_at_card_step();
     app.size = (80, 30);
     key(&mut app, KeyCode::Char('C'));
     // The chooser marks its row with ▶, not colour alone; v is offered there.
-    let chooser = screen(&app);
+    let chooser = super::fixture::screen(&app);
     assert!(chooser.contains("▶ curl"), "{chooser}");
     let code = copied(&key(&mut app, KeyCode::Enter));
     let columns = super::code_view::snippet_columns(app.size.0);
@@ -134,7 +126,7 @@ fn long_snippet_lines_scroll_sideways_and_every_character_can_be_read() {
         longest > columns,
         "the test needs a line wider than the box"
     );
-    let s = screen(&app);
+    let s = super::fixture::screen(&app);
     assert!(s.contains("→ more") && s.contains('…'), "{s}");
     // The box stays above the notice line, which still says what Enter did.
     assert!(s.contains("Copied the code"), "{s}");
@@ -153,7 +145,7 @@ fn long_snippet_lines_scroll_sideways_and_every_character_can_be_read() {
     );
     key(&mut app, KeyCode::End);
     assert_eq!(col(&app), longest - columns);
-    let end = screen(&app);
+    let end = super::fixture::screen(&app);
     assert!(end.contains("← more") && !end.contains("→ more"), "{end}");
     key(&mut app, KeyCode::Left);
     assert!(col(&app) < longest - columns);

@@ -288,6 +288,23 @@ fn purpose_of(answer: &Answer) -> &'static [Purpose] {
     }
 }
 
+/// The app's screen as a terminal of its size shows it, one line per row: what the
+/// tests read to check that the screen says what the state is.
+pub fn screen(app: &App) -> String {
+    let (width, height) = app.size;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+        .expect("a test terminal");
+    terminal
+        .draw(|f| super::views::draw(f, app))
+        .expect("a test terminal draws");
+    let buffer = terminal.backend().buffer().clone();
+    buffer
+        .content()
+        .chunks(usize::from(width.max(1)))
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
 /// Answers the request in flight that `answer` belongs to, as the runner would; when
 /// none is in flight (a fixture that skips the key press), one is started first.
 pub fn reply_with(app: &mut App, answer: Answer, exchange: Option<Exchange>) -> Vec<Effect> {

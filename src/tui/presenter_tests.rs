@@ -14,14 +14,6 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn screen(app: &super::app::App) -> String {
-    let (w, h) = app.size;
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| super::views::draw(f, app)).expect("draw");
-    format!("{}", terminal.backend())
-}
-
 #[test]
 fn f12_opens_the_shipped_tour_and_leaving_returns_to_the_explorer() {
     let mut app = fixture::app(120, 40);
@@ -31,7 +23,7 @@ fn f12_opens_the_shipped_tour_and_leaving_returns_to_the_explorer() {
         "{effects:?}"
     );
     assert_eq!(app.context(), Context::Presenter);
-    assert!(screen(&app).contains("Starting the tour"));
+    assert!(super::fixture::screen(&app).contains("Starting the tour"));
     let effects = update(&mut app, key(KeyCode::Char('q')));
     assert_eq!(effects, vec![Effect::TourEnd]);
     assert!(app.presenter.is_none() && !app.quit);
@@ -44,11 +36,11 @@ fn back_and_forward_replay_seen_steps_without_running_them() {
     assert!(update(&mut app, key(KeyCode::Left)).is_empty());
     let shown = |app: &super::app::App| app.presenter.as_ref().map(|p| p.shown);
     assert_eq!(shown(&app), Some(1));
-    assert!(screen(&app).contains("step 3/7"));
+    assert!(super::fixture::screen(&app).contains("step 3/7"));
     update(&mut app, key(KeyCode::Left));
     update(&mut app, key(KeyCode::Left));
     assert_eq!(shown(&app), Some(0), "stays at the first");
-    assert!(screen(&app).contains("This is the first step (Space goes on)"));
+    assert!(super::fixture::screen(&app).contains("This is the first step (Space goes on)"));
     assert!(update(&mut app, key(KeyCode::Right)).is_empty());
     assert!(update(&mut app, key(KeyCode::Char(' '))).is_empty());
     assert_eq!(shown(&app), Some(2));
@@ -75,15 +67,15 @@ fn the_otp_is_typed_a_character_a_tick_before_the_challenge_is_sent() {
         update(&mut app, key(KeyCode::Char(' '))).is_empty(),
         "typing starts"
     );
-    assert!(screen(&app).contains("OTP  [ _ _ _ _ _ _ ]"));
+    assert!(super::fixture::screen(&app).contains("OTP  [ _ _ _ _ _ _ ]"));
     for typed in ["1 _ _ _ _ _", "1 2 _ _ _ _", "1 2 3 _ _ _"] {
         assert!(update(&mut app, Msg::Tick).is_empty());
-        assert!(screen(&app).contains(typed), "{typed}");
+        assert!(super::fixture::screen(&app).contains(typed), "{typed}");
     }
     for _ in 0..3 {
         update(&mut app, Msg::Tick);
     }
-    assert!(screen(&app).contains("OTP  [ 1 2 3 4 5 6 ]"));
+    assert!(super::fixture::screen(&app).contains("OTP  [ 1 2 3 4 5 6 ]"));
     assert_eq!(update(&mut app, Msg::Tick), vec![Effect::TourAdvance]);
     assert!(update(&mut app, Msg::Tick).is_empty(), "submitted once");
 }
@@ -96,8 +88,8 @@ fn auto_play_moves_on_at_its_pace_and_a_toggles_it() {
     }
     assert!(update(&mut app, Msg::Tick).is_empty(), "off: nothing moves");
     update(&mut app, key(KeyCode::Char('a')));
-    assert!(screen(&app).contains("Auto-play: a step every 0 s."));
-    assert!(screen(&app).contains("auto 0 s"));
+    assert!(super::fixture::screen(&app).contains("Auto-play: a step every 0 s."));
+    assert!(super::fixture::screen(&app).contains("auto 0 s"));
     assert_eq!(update(&mut app, Msg::Tick), vec![Effect::TourAdvance]);
     update(&mut app, key(KeyCode::Char('a')));
     assert!(!app.presenter.as_ref().is_some_and(|p| p.auto));
@@ -107,7 +99,7 @@ fn auto_play_moves_on_at_its_pace_and_a_toggles_it() {
 fn the_screen_shows_the_servers_status_progress_and_the_flow_map_at_both_sizes() {
     for (w, h) in [(120, 40), (80, 24)] {
         let app = fixture::presenter(w, h);
-        let s = screen(&app);
+        let s = super::fixture::screen(&app);
         assert!(s.contains("E R R O R"), "{s}");
         assert!(s.contains("Insufficient fund"), "{s}");
         assert!(s.contains("stop 4/8 · step 7/7"), "{s}");
@@ -136,7 +128,7 @@ fn steps_without_an_arrow_are_listed_under_the_map_and_the_next_one_is_current()
             });
             view.next = Some(StepKind::Verify);
         }
-        let s = screen(&app);
+        let s = super::fixture::screen(&app);
         assert!(s.contains("also in this stop:"), "{s}");
         assert!(s.contains("▶ verify signature"), "{s}");
     }
@@ -217,15 +209,15 @@ fn the_end_screen_offers_only_back_and_leave_and_counts_one_stop_right() {
         p.views.push(end);
         p.shown = p.views.len() - 1;
     }
-    let s = screen(&app);
+    let s = super::fixture::screen(&app);
     assert!(s.contains("1 stop · done"), "{s}");
     assert!(s.contains("← back · q/Esc leave"), "{s}");
     assert!(!s.contains("next") && !s.contains("auto-play"), "{s}");
     assert!(update(&mut app, key(KeyCode::Char('a'))).is_empty());
     let p = app.presenter.as_ref().expect("presenter");
     assert!(!p.auto, "auto-play cannot start at the end");
-    assert!(screen(&app).contains("The tour is over"));
+    assert!(super::fixture::screen(&app).contains("The tour is over"));
     // Going back shows the full footer again.
     update(&mut app, key(KeyCode::Left));
-    assert!(screen(&app).contains("auto-play"));
+    assert!(super::fixture::screen(&app).contains("auto-play"));
 }

@@ -1007,7 +1007,7 @@ fn transport_failures_say_what_is_known() {
     );
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert_eq!(app.flow.status, Some(PurchaseStatus::Created));
-    let screen = render(&app);
+    let screen = fixture::screen(&app);
     assert!(screen.contains("still CREATED: a retry"), "{screen}");
 
     let mut app = fixture::at_card_step(120, 40);
@@ -1021,20 +1021,8 @@ fn transport_failures_say_what_is_known() {
         })),
     );
     assert!(effects.is_empty(), "nothing to ask a server never reached");
-    let screen = render(&app);
+    let screen = fixture::screen(&app);
     assert!(screen.contains("never reached the"), "{screen}");
-}
-
-fn render(app: &super::app::App) -> String {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
-    terminal.draw(|f| super::views::draw(f, app)).expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    buffer
-        .content()
-        .chunks(120)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
-        .collect()
 }
 
 #[test]
@@ -1078,7 +1066,7 @@ fn frictionless_callback_asks_no_otp_and_says_so() {
         }]
     ));
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
-    let screen = render(&app);
+    let screen = fixture::screen(&app);
     assert!(
         screen.contains("frictionless: the issuer did not challenge"),
         "{screen}"
@@ -1266,6 +1254,22 @@ fn answer_control(
     path: &str,
     body: serde_json::Value,
 ) -> Vec<Effect> {
+    answer_control_with(app, effects, path, Ok(body))
+}
+
+/// The notice after the key `c` is pressed.
+fn notice_after(app: &mut super::app::App, c: char) -> String {
+    update(app, key(KeyCode::Char(c)));
+    notice(app)
+}
+
+/// Answers the control call to `path` among `effects` with `result`.
+fn answer_control_with(
+    app: &mut super::app::App,
+    effects: &[Effect],
+    path: &str,
+    result: Result<serde_json::Value, ApiError>,
+) -> Vec<Effect> {
     let id = effects
         .iter()
         .find_map(|e| match e {
@@ -1280,7 +1284,7 @@ fn answer_control(
         app,
         Msg::Answer {
             id,
-            answer: Answer::Control(Ok(body)),
+            answer: Answer::Control(result),
             exchange: None,
         },
     )
@@ -1343,20 +1347,11 @@ fn the_panel_lists_purchases_and_settles_one_with_its_curl() {
     assert!(notice(&app).contains("Only a PAYMENT_IN_PROCESS purchase can be settled"));
 }
 
-/// The app's screen, drawn as the terminal would show it.
-fn drawn(app: &super::app::App) -> String {
-    let (w, h) = app.size;
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| super::views::draw(f, app)).expect("draw");
-    format!("{}", terminal.backend())
-}
-
 #[test]
 fn a_settle_key_before_the_panel_list_arrives_says_why_nothing_happened() {
     let mut app = fixture::pending(120, 40);
     let effects = update(&mut app, ctrl('p'));
-    let screen = drawn(&app);
+    let screen = fixture::screen(&app);
     assert!(
         screen.contains("Reading the sandbox's purchases"),
         "{screen}"
@@ -1383,17 +1378,13 @@ fn a_settle_key_before_the_panel_list_arrives_says_why_nothing_happened() {
         serde_json::json!([{"purchaseId": PURCHASE_ID, "status": "PAYMENT_IN_PROCESS", "created_on": 0}]),
     );
     assert_eq!(notice(&app), "");
-    let screen = drawn(&app);
+    let screen = fixture::screen(&app);
     assert!(screen.contains("1 of 1 purchases"), "{screen}");
     // A filter that hides every row says so, and so does a settle key then.
     app.panel.filter = "refunded".into();
-    assert!(drawn(&app).contains("No purchase matches the filter."));
-    update(&mut app, key(KeyCode::Char('x')));
-    assert!(
-        notice(&app).contains("no purchase matches the filter"),
-        "{}",
-        notice(&app)
-    );
+    assert!(fixture::screen(&app).contains("No purchase matches the filter."));
+    let told = notice_after(&mut app, 'x');
+    assert!(told.contains("no purchase matches the filter"), "{told}");
 }
 
 #[test]
@@ -1401,49 +1392,25 @@ fn an_empty_sandbox_and_a_failed_read_of_the_panel_list_are_told_apart() {
     let mut app = fixture::pending(120, 40);
     let effects = update(&mut app, ctrl('p'));
     answer_control(&mut app, &effects, "/purchases", serde_json::json!([]));
-    assert!(drawn(&app).contains("No purchases in the sandbox yet"));
-    update(&mut app, key(KeyCode::Char('x')));
-    assert!(
-        notice(&app).contains("the sandbox has no purchases"),
-        "{}",
-        notice(&app)
-    );
+    assert!(fixture::screen(&app).contains("No purchases in the sandbox yet"));
+    let told = notice_after(&mut app, 'x');
+    assert!(told.contains("the sandbox has no purchases"), "{told}");
     // A reload whose read fails: not an empty sandbox.
     let effects = update(&mut app, key(KeyCode::Char('R')));
-    let id = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Call {
-                id,
-                call: Call::Control { url, .. },
-            } if url.ends_with("/purchases") => Some(*id),
-            _ => None,
-        })
-        .expect("the reload reads the list");
-    update(
-        &mut app,
-        Msg::Answer {
-            id,
-            answer: Answer::Control(Err(ApiError::Transport {
-                kind: TransportKind::Timeout,
-                http_status: None,
-                detail: "timed out".into(),
-            })),
-            exchange: None,
-        },
-    );
-    let screen = drawn(&app);
+    let timed_out = ApiError::Transport {
+        kind: TransportKind::Timeout,
+        http_status: None,
+        detail: "timed out".into(),
+    };
+    answer_control_with(&mut app, &effects, "/purchases", Err(timed_out));
+    let screen = fixture::screen(&app);
     assert!(screen.contains("could not be read"), "{screen}");
     assert!(
         !screen.contains("No purchases in the sandbox yet"),
         "{screen}"
     );
-    update(&mut app, key(KeyCode::Char('p')));
-    assert!(
-        notice(&app).contains("could not be read"),
-        "{}",
-        notice(&app)
-    );
+    let told = notice_after(&mut app, 'p');
+    assert!(told.contains("could not be read"), "{told}");
 }
 
 #[test]
