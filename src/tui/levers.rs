@@ -265,11 +265,35 @@ fn reload(app: &mut App) -> Vec<Effect> {
 /// when the list arrives, so that it never sits above the rows it says are coming).
 const SETTLE_WHILE_READING: &str =
     "Nothing to settle yet: the sandbox's purchases are still being read.";
+/// The same for the replay keys and the delivery log.
+const REPLAY_WHILE_READING: &str =
+    "Nothing to replay yet: the sandbox's delivery log is still being read.";
+
+/// Clears `text` if it is the notice shown (a list it said was coming has come).
+fn clear_notice(app: &mut App, text: &str) {
+    if app.notice.as_ref().is_some_and(|(_, shown)| shown == text) {
+        app.notice = None;
+    }
+}
+
+/// Why a replay or redeliver key found no delivery to act on.
+fn nothing_to_replay(app: &App) -> String {
+    let reading = app.requests.control_in_flight(ControlOp::ListWebhooks);
+    match app.panel.no_deliveries(reading) {
+        Some(NoRows::Reading) => REPLAY_WHILE_READING.into(),
+        Some(NoRows::Unread) => format!(
+            "Nothing to replay: the sandbox's delivery log could not be read ({} reads it again).",
+            label_of(Action::PanelReload, Context::Panel)
+        ),
+        _ => "Nothing to replay: no webhook has been sent yet.".into(),
+    }
+}
 
 /// Why a settle key found no purchase to settle (said, not silently ignored: a key
 /// pressed before the list arrived would otherwise seem dead).
 fn nothing_to_settle(app: &App) -> String {
-    match app.panel.no_rows(app.requests.reading_purchases()) {
+    let reading = app.requests.control_in_flight(ControlOp::ListPurchases);
+    match app.panel.no_rows(reading) {
         Some(NoRows::Reading) => SETTLE_WHILE_READING.into(),
         Some(NoRows::Unread) => format!(
             "Nothing to settle: the sandbox's purchases could not be read ({} reads them again).",
@@ -360,9 +384,18 @@ pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
                 &format!("/webhooks/{n}/replay"),
                 None,
             ),
-            None => vec![],
+            None => {
+                app.notice = Some((Level::Warn, nothing_to_replay(app)));
+                vec![]
+            }
         },
-        (Action::Redeliver, Tab::Webhooks) => input(app, InputFor::RedeliverUrl),
+        (Action::Redeliver, Tab::Webhooks) => {
+            if app.panel.selected_delivery().is_none() {
+                app.notice = Some((Level::Warn, nothing_to_replay(app)));
+                return vec![];
+            }
+            input(app, InputFor::RedeliverUrl)
+        }
         _ => {
             app.notice = Some((
                 Level::Info,
@@ -479,7 +512,10 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
                     Some(json!({ "url": text })),
                 ),
                 (false, _) => invalid(app, "an http:// or https:// URL", text),
-                (true, None) => vec![],
+                (true, None) => {
+                    app.notice = Some((Level::Warn, nothing_to_replay(app)));
+                    vec![]
+                }
             }
         }
     }
@@ -495,8 +531,10 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
     let body = match result {
         Ok(body) => body,
         Err(e) => {
-            if op == ControlOp::ListPurchases {
-                app.panel.rows_read = false;
+            match op {
+                ControlOp::ListPurchases => app.panel.rows_read = false,
+                ControlOp::ListWebhooks => app.panel.deliveries_read = false,
+                _ => {}
             }
             app.notice = Some((Level::Error, refused(&e)));
             return vec![];
@@ -510,13 +548,7 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 .unwrap_or_default();
             app.panel.rows_read = true;
             app.panel.clamp_selection();
-            if app
-                .notice
-                .as_ref()
-                .is_some_and(|(_, text)| text == SETTLE_WHILE_READING)
-            {
-                app.notice = None;
-            }
+            clear_notice(app, SETTLE_WHILE_READING);
             vec![]
         }
         ControlOp::FindForReplay => {
@@ -550,7 +582,9 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                 .as_array()
                 .map(|a| a.iter().filter_map(Delivery::of).collect())
                 .unwrap_or_default();
+            app.panel.deliveries_read = true;
             app.panel.clamp_selection();
+            clear_notice(app, REPLAY_WHILE_READING);
             vec![]
         }
         ControlOp::GetSettings | ControlOp::PutSettings => {

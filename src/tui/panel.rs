@@ -148,36 +148,56 @@ pub struct Panel {
     /// Whether the last read of the purchase list answered (an empty list then means an
     /// empty sandbox, not a read that failed or has not come back).
     pub rows_read: bool,
+    /// The same for the delivery log.
+    pub deliveries_read: bool,
 }
 
-/// Why the purchase list shows no row.
+/// Why a list of the panel (purchases, deliveries) shows no row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoRows {
     /// Its read is in flight.
     Reading,
     /// It has not been read (the read failed or was cancelled).
     Unread,
-    /// The sandbox has no purchases.
+    /// The sandbox has none.
     Empty,
-    /// The filter hides every purchase.
+    /// The filter hides every row.
     Filtered,
+}
+
+/// Why a list shows no row (`None` when it shows some): `shown` and `all` its rows with
+/// and without the filter, `reading` whether its read is in flight, `read` whether its
+/// last read answered.
+fn no_rows_of(shown: usize, all: usize, reading: bool, read: bool) -> Option<NoRows> {
+    if shown > 0 {
+        None
+    } else if all > 0 {
+        Some(NoRows::Filtered)
+    } else if reading {
+        Some(NoRows::Reading)
+    } else if read {
+        Some(NoRows::Empty)
+    } else {
+        Some(NoRows::Unread)
+    }
 }
 
 impl Panel {
     /// Why the purchase list shows no row (`None` when it shows some); `reading`: its
     /// read is in flight.
     pub fn no_rows(&self, reading: bool) -> Option<NoRows> {
-        if !self.shown_rows().is_empty() {
-            None
-        } else if !self.rows.is_empty() {
-            Some(NoRows::Filtered)
-        } else if reading {
-            Some(NoRows::Reading)
-        } else if self.rows_read {
-            Some(NoRows::Empty)
-        } else {
-            Some(NoRows::Unread)
-        }
+        no_rows_of(
+            self.shown_rows().len(),
+            self.rows.len(),
+            reading,
+            self.rows_read,
+        )
+    }
+
+    /// Why the delivery log shows no row (see [`Panel::no_rows`]; it has no filter).
+    pub fn no_deliveries(&self, reading: bool) -> Option<NoRows> {
+        let all = self.deliveries.len();
+        no_rows_of(all, all, reading, self.deliveries_read)
     }
 
     /// The purchases the filter lets through.

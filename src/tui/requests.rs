@@ -212,10 +212,9 @@ impl Requests {
         self.find(Purpose::is_step).is_some()
     }
 
-    /// Whether the sandbox panel's purchase list is being read.
-    pub fn reading_purchases(&self) -> bool {
-        self.find(|p| p == Purpose::Control(ControlOp::ListPurchases))
-            .is_some()
+    /// Whether a control-plane call `op` (a panel list's read) is in flight.
+    pub fn control_in_flight(&self, op: ControlOp) -> bool {
+        self.find(|p| p == Purpose::Control(op)).is_some()
     }
 
     /// The request Esc cancels and the spinner describes: the newest one.

@@ -1263,6 +1263,16 @@ fn notice_after(app: &mut super::app::App, c: char) -> String {
     notice(app)
 }
 
+/// The control call to `path` among `effects` times out.
+fn control_times_out(app: &mut super::app::App, effects: &[Effect], path: &str) {
+    let timed_out = ApiError::Transport {
+        kind: TransportKind::Timeout,
+        http_status: None,
+        detail: "timed out".into(),
+    };
+    answer_control_with(app, effects, path, Err(timed_out));
+}
+
 /// Answers the control call to `path` among `effects` with `result`.
 fn answer_control_with(
     app: &mut super::app::App,
@@ -1397,12 +1407,7 @@ fn an_empty_sandbox_and_a_failed_read_of_the_panel_list_are_told_apart() {
     assert!(told.contains("the sandbox has no purchases"), "{told}");
     // A reload whose read fails: not an empty sandbox.
     let effects = update(&mut app, key(KeyCode::Char('R')));
-    let timed_out = ApiError::Transport {
-        kind: TransportKind::Timeout,
-        http_status: None,
-        detail: "timed out".into(),
-    };
-    answer_control_with(&mut app, &effects, "/purchases", Err(timed_out));
+    control_times_out(&mut app, &effects, "/purchases");
     let screen = fixture::screen(&app);
     assert!(screen.contains("could not be read"), "{screen}");
     assert!(
@@ -1410,6 +1415,46 @@ fn an_empty_sandbox_and_a_failed_read_of_the_panel_list_are_told_apart() {
         "{screen}"
     );
     let told = notice_after(&mut app, 'p');
+    assert!(told.contains("could not be read"), "{told}");
+}
+
+#[test]
+fn the_delivery_log_says_when_it_could_not_be_read_and_replay_keys_say_why_nothing_happened() {
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, ctrl('p'));
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, key(KeyCode::Tab));
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("Reading the sandbox's delivery log"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("0 deliveries"),
+        "no count before the log: {screen}"
+    );
+    let told = notice_after(&mut app, 'r');
+    assert!(told.contains("still being read"), "{told}");
+    answer_control(&mut app, &effects, "/webhooks", serde_json::json!([]));
+    assert_eq!(notice(&app), "", "the log has come: the notice goes");
+    assert!(fixture::screen(&app).contains("No webhook yet"));
+    let told = notice_after(&mut app, 'u');
+    assert!(told.contains("no webhook has been sent yet"), "{told}");
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Panel),
+        "no URL prompt for nothing"
+    );
+    // A reload whose read of the log fails: not "no webhook yet".
+    let effects = update(&mut app, key(KeyCode::Char('R')));
+    control_times_out(&mut app, &effects, "/webhooks");
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("delivery log could not be read"),
+        "{screen}"
+    );
+    assert!(!screen.contains("No webhook yet"), "{screen}");
+    let told = notice_after(&mut app, 'r');
     assert!(told.contains("could not be read"), "{told}");
 }
 

@@ -12,6 +12,7 @@ use crate::flow::webhook_verify::signed_string;
 use crate::tui::app::App;
 use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::panel::{NoRows, Tab};
+use crate::tui::requests::ControlOp;
 use crate::tui::sanitize::clean;
 
 /// Draws the panel over everything but the header and the two bottom lines.
@@ -98,7 +99,9 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
             key(Action::Filter)
         )
     };
-    let no_rows = app.panel.no_rows(app.requests.reading_purchases());
+    let no_rows = app
+        .panel
+        .no_rows(app.requests.control_in_flight(ControlOp::ListPurchases));
     // No count before the list has answered: "0 of 0" would say the sandbox is empty.
     let count = match no_rows {
         Some(NoRows::Reading | NoRows::Unread) => "Purchases".to_string(),
@@ -228,11 +231,16 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
 fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let p = &app.panel;
+    let no_rows = p.no_deliveries(app.requests.control_in_flight(ControlOp::ListWebhooks));
+    // No count before the log has answered: "0 deliveries" would say none was sent.
+    let count = match no_rows {
+        Some(NoRows::Reading | NoRows::Unread) => "Deliveries".to_string(),
+        _ => format!("{} deliveries", p.deliveries.len()),
+    };
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "{} deliveries, newest first · {} replays · {} redelivers to a URL you type",
-                p.deliveries.len(),
+                "{count}, newest first · {} replays · {} redelivers to a URL you type",
                 key(Action::Replay),
                 key(Action::Redeliver)
             ),
@@ -240,10 +248,18 @@ fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
         ),
         Style::default().fg(t.muted),
     )];
-    if p.deliveries.is_empty() {
-        lines.push(Line::raw(
-            "No webhook yet: a purchase that reaches PAID, ERROR or EXPIRED sends one.",
-        ));
+    if let Some(no_rows) = no_rows {
+        lines.push(Line::raw(match no_rows {
+            NoRows::Reading => "Reading the sandbox's delivery log…".to_string(),
+            NoRows::Unread => format!(
+                "The sandbox's delivery log could not be read ({} reads it again).",
+                key(Action::PanelReload)
+            ),
+            NoRows::Empty | NoRows::Filtered => {
+                "No webhook yet: a purchase that reaches PAID, ERROR or EXPIRED sends one."
+                    .to_string()
+            }
+        }));
         return lines;
     }
     let list_room = room.saturating_sub(6).max(1);
