@@ -1,5 +1,7 @@
 //! The real binary: `flow` (JSON and readable, exit codes, both endpoint modes) and `serve`.
 
+#[path = "support/run_dirs.rs"]
+mod run_dirs;
 #[path = "support/served.rs"]
 #[allow(dead_code)]
 mod served;
@@ -14,7 +16,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
 
 /// A private data and config dir per test process, so tests never touch $HOME.
 fn isolate(cmd: &mut Command) {
-    let base = std::env::temp_dir().join(format!("pse-cli-{}", std::process::id()));
+    let base = run_dirs::run_dir("pse-cli-", "run");
     cmd.env("PAYSECURE_EXPLORER_DATA_DIR", base.join("data"));
     cmd.env("PAYSECURE_EXPLORER_CONFIG_DIR", base.join("config"));
 }

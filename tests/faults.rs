@@ -2,6 +2,9 @@
 //! concurrent writers of one history store. Each is reported clearly, nothing crashes,
 //! no history is lost and the purchase can be inspected afterwards.
 
+#[path = "support/run_dirs.rs"]
+mod run_dirs;
+
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +30,7 @@ fn run(data: &std::path::Path, args: &[&str]) -> Output {
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("pse-faults-{name}-{}", std::process::id()));
+    let d = run_dirs::run_dir("pse-faults-", name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("dir");
     d

@@ -2,6 +2,8 @@
 //! JSON, `--quiet`) and `--forward-to`.
 
 mod receiver;
+#[path = "support/run_dirs.rs"]
+mod run_dirs;
 #[path = "support/served.rs"]
 #[allow(dead_code)]
 mod served;
@@ -22,7 +24,7 @@ const FRICTIONLESS: &str = "5149446104369687";
 
 /// Where the served sandbox keeps its data and config (never the user's).
 fn serve_dirs() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("pse-serve-cli-{}", std::process::id()))
+    run_dirs::run_dir("pse-serve-cli-", "run")
 }
 
 /// Create, S2S, the frictionless callback, status and an unknown id's status (a coded
@@ -221,7 +223,7 @@ async fn quiet_prints_nothing_on_stderr() {
 #[test]
 fn the_explorers_embedded_sandbox_logs_nothing() {
     // `flow` runs the same embedded sandbox as the explorer; only `serve` installs a log.
-    let base = std::env::temp_dir().join(format!("pse-serve-cli-{}", std::process::id()));
+    let base = serve_dirs();
     let out = Command::new(BIN)
         .args(["flow", "--json", "--otp", "123456"])
         .env("PAYSECURE_EXPLORER_DATA_DIR", base.join("data"))

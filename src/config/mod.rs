@@ -234,10 +234,11 @@ pub fn init(force: bool) -> Result<PathBuf, String> {
 mod tests {
     use super::*;
 
-    fn tmp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("pse-config-{name}-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&d);
-        d.join("config.toml")
+    /// A `config.toml` path in a directory removed when the guard drops.
+    fn tmp() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("a temporary dir");
+        let path = dir.path().join("config.toml");
+        (dir, path)
     }
 
     #[test]
@@ -264,7 +265,7 @@ mod tests {
 
     #[test]
     fn malformed_config_names_the_line() {
-        let path = tmp("bad");
+        let (_dir, path) = tmp();
         std::fs::write(&path, "theme = \"dark\"\n\n[profiles.x]\nbrand_id = \n").expect("write");
         let loaded = load_from(&path);
         assert_eq!(loaded.config, Config::default());
@@ -277,7 +278,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_too() {
-        let path = tmp("unknown");
+        let (_dir, path) = tmp();
         std::fs::write(&path, "colour = \"red\"\n").expect("write");
         assert!(load_from(&path).warnings[0].contains("colour"));
     }
@@ -286,7 +287,7 @@ mod tests {
     #[test]
     fn a_key_in_a_world_readable_file_is_warned_about() {
         use std::os::unix::fs::PermissionsExt;
-        let path = tmp("perm");
+        let (_dir, path) = tmp();
         std::fs::write(&path, "[profiles.p]\nbrand_id = \"b\"\napi_key = \"sk\"\n").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         assert!(

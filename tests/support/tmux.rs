@@ -6,36 +6,11 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_paysecure-explorer");
 
+#[path = "run_dirs.rs"]
+mod run_dirs;
+
 /// Start of the name of every test's dirs (`pse-e2e-NAME-PID`).
 const DIRS_PREFIX: &str = "pse-e2e-";
-
-/// Removes, once per test process, the dirs that earlier runs left (`pse-e2e-NAME-PID` of
-/// a process that is gone), so runs do not pile them up in the temporary directory. A
-/// run still going (its process alive) keeps its own. Linux only: it asks `/proc`.
-fn remove_earlier_runs_dirs() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if !cfg!(target_os = "linux") {
-            return;
-        }
-        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let file_name = entry.file_name();
-            let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(DIRS_PREFIX)) else {
-                continue;
-            };
-            let Some(pid) = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-                continue;
-            };
-            let gone = !std::path::Path::new(&format!("/proc/{pid}")).exists();
-            if pid != std::process::id() && gone {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-    });
-}
 
 /// A tmux server of our own (private socket), killed on drop.
 pub struct Tmux {
@@ -50,8 +25,7 @@ impl Tmux {
     /// The dirs of test `name` (config and data), so a test can prepare a config file.
     /// They stay after the run, for a look after a failure; the next run removes them.
     pub fn dirs(name: &str) -> std::path::PathBuf {
-        remove_earlier_runs_dirs();
-        std::env::temp_dir().join(format!("{DIRS_PREFIX}{name}-{}", std::process::id()))
+        run_dirs::run_dir(DIRS_PREFIX, name)
     }
 
     pub fn start_with(name: &str, width: u16, height: u16, env: &str, args: &str) -> Option<Tmux> {
