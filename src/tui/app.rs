@@ -9,7 +9,8 @@ use serde_json::Value;
 use super::form_model::Form;
 use super::history::History;
 use super::keys::Context;
-use super::requests::{RequestId, Requests};
+use super::panel::NoRows;
+use super::requests::{ControlOp, RequestId, Requests};
 use super::step_forms;
 use super::text_input::TextInput;
 use super::theme::Theme;
@@ -439,6 +440,19 @@ pub struct App {
 }
 
 impl App {
+    /// Why the panel's purchase list shows no row (`None` when it shows some), its read
+    /// counted as in flight while the control plane has not answered it.
+    pub fn panel_no_rows(&self) -> Option<NoRows> {
+        let reading = self.requests.control_in_flight(ControlOp::ListPurchases);
+        self.panel.no_rows(reading)
+    }
+
+    /// The same for the panel's delivery log.
+    pub fn panel_no_deliveries(&self) -> Option<NoRows> {
+        let reading = self.requests.control_in_flight(ControlOp::ListWebhooks);
+        self.panel.no_deliveries(reading)
+    }
+
     /// A fresh app at step ①, forms pre-filled so that sending them as-is works.
     pub fn new(
         endpoint: Endpoint,

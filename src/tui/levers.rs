@@ -278,8 +278,7 @@ fn clear_notice(app: &mut App, text: &str) {
 
 /// Why a replay or redeliver key found no delivery to act on.
 fn nothing_to_replay(app: &App) -> String {
-    let reading = app.requests.control_in_flight(ControlOp::ListWebhooks);
-    match app.panel.no_deliveries(reading) {
+    match app.panel_no_deliveries() {
         Some(NoRows::Reading) => REPLAY_WHILE_READING.into(),
         Some(NoRows::Unread) => format!(
             "Nothing to replay: the sandbox's delivery log could not be read ({} reads it again).",
@@ -292,8 +291,7 @@ fn nothing_to_replay(app: &App) -> String {
 /// Why a settle key found no purchase to settle (said, not silently ignored: a key
 /// pressed before the list arrived would otherwise seem dead).
 fn nothing_to_settle(app: &App) -> String {
-    let reading = app.requests.control_in_flight(ControlOp::ListPurchases);
-    match app.panel.no_rows(reading) {
+    match app.panel_no_rows() {
         Some(NoRows::Reading) => SETTLE_WHILE_READING.into(),
         Some(NoRows::Unread) => format!(
             "Nothing to settle: the sandbox's purchases could not be read ({} reads them again).",

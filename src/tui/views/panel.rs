@@ -12,7 +12,6 @@ use crate::flow::webhook_verify::signed_string;
 use crate::tui::app::App;
 use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::panel::{NoRows, Tab};
-use crate::tui::requests::ControlOp;
 use crate::tui::sanitize::clean;
 
 /// Draws the panel over everything but the header and the two bottom lines.
@@ -99,9 +98,7 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
             key(Action::Filter)
         )
     };
-    let no_rows = app
-        .panel
-        .no_rows(app.requests.control_in_flight(ControlOp::ListPurchases));
+    let no_rows = app.panel_no_rows();
     // No count before the list has answered: "0 of 0" would say the sandbox is empty.
     let count = match no_rows {
         Some(NoRows::Reading | NoRows::Unread) => "Purchases".to_string(),
@@ -231,7 +228,7 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
 fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let p = &app.panel;
-    let no_rows = p.no_deliveries(app.requests.control_in_flight(ControlOp::ListWebhooks));
+    let no_rows = app.panel_no_deliveries();
     // No count before the log has answered: "0 deliveries" would say none was sent.
     let count = match no_rows {
         Some(NoRows::Reading | NoRows::Unread) => "Deliveries".to_string(),
