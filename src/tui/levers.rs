@@ -524,20 +524,34 @@ fn invalid(app: &mut App, wanted: &str, got: &str) -> Vec<Effect> {
     vec![]
 }
 
+/// A control-plane call that failed: said, and a list it was to read counts as unread
+/// (its rows, if any, are the last ones read).
+fn control_failed(app: &mut App, op: ControlOp, message: String) -> Vec<Effect> {
+    match op {
+        ControlOp::ListPurchases => app.panel.rows_read = false,
+        ControlOp::ListWebhooks => app.panel.deliveries_read = false,
+        _ => {}
+    }
+    app.notice = Some((Level::Error, message));
+    vec![]
+}
+
 /// A control-plane answer.
 pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>) -> Vec<Effect> {
     let body = match result {
         Ok(body) => body,
-        Err(e) => {
-            match op {
-                ControlOp::ListPurchases => app.panel.rows_read = false,
-                ControlOp::ListWebhooks => app.panel.deliveries_read = false,
-                _ => {}
-            }
-            app.notice = Some((Level::Error, refused(&e)));
-            return vec![];
-        }
+        Err(e) => return control_failed(app, op, refused(&e)),
     };
+    let is_list_read = matches!(op, ControlOp::ListPurchases | ControlOp::ListWebhooks);
+    if is_list_read && !body.is_array() {
+        // Not an empty list: a server that answers an object (or anything else) has not
+        // said that the sandbox holds nothing.
+        return control_failed(
+            app,
+            op,
+            "The control plane answered a list's read with JSON that is not a list.".into(),
+        );
+    }
     match op {
         ControlOp::ListPurchases => {
             app.panel.rows = body

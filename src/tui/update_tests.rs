@@ -1416,6 +1416,17 @@ fn an_empty_sandbox_and_a_failed_read_of_the_panel_list_are_told_apart() {
     );
     let told = notice_after(&mut app, 'p');
     assert!(told.contains("could not be read"), "{told}");
+    // A server that answers the list's read with an object has not said "no purchases".
+    let effects = update(&mut app, key(KeyCode::Char('R')));
+    answer_control(
+        &mut app,
+        &effects,
+        "/purchases",
+        serde_json::json!({"not": "a list"}),
+    );
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("could not be read"), "{screen}");
+    assert!(notice(&app).contains("not a list"), "{}", notice(&app));
 }
 
 #[test]
