@@ -43,16 +43,16 @@ pub fn brand(number: &str) -> &'static str {
 }
 
 /// Masks a card number to its first six and last four characters (`444433******1111`).
-/// A number written in groups (`4444 3333 2222 1111`, or with dashes) is masked as its
-/// digits, so that the six and four kept are digits, not a separator (a field, a form
-/// or a query may hold it grouped). Anything too short to keep six and four visible is
+/// A number written in groups (`4444 3333 2222 1111`, or joined by dashes or by `+`, how
+/// a form writes a space: the text redactor's separators too) is masked as its digits,
+/// so that the six and four kept are digits, not a separator (a field, a form or a
+/// query may hold it grouped). Anything too short to keep six and four visible is
 /// masked whole, so no short input (a typo, a partial PAN) ever leaks in full.
 pub fn mask_pan(number: &str) -> String {
-    let grouped = number.bytes().any(|b| b == b' ' || b == b'-')
+    let separator = |b: u8| matches!(b, b' ' | b'-' | b'+');
+    let grouped = number.bytes().any(separator)
         && number.bytes().any(|b| b.is_ascii_digit())
-        && number
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-');
+        && number.bytes().all(|b| b.is_ascii_digit() || separator(b));
     let chars: Vec<char> = if grouped {
         number.chars().filter(char::is_ascii_digit).collect()
     } else {
@@ -140,6 +140,7 @@ mod tests {
     fn a_grouped_number_is_masked_as_its_digits() {
         assert_eq!(mask_pan("4444 3333 2222 1111"), "444433******1111");
         assert_eq!(mask_pan("4444-3333-2222-1111"), "444433******1111");
+        assert_eq!(mask_pan("4444+3333+2222+1111"), "444433******1111");
         assert_eq!(mask_pan(" 4444 3333 2222 1111 "), "444433******1111");
         assert_eq!(mask_pan("4444 3333"), "********", "too short: all masked");
         // Separators alone are not a number: a sent value still shows as sent, masked.

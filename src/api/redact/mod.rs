@@ -229,6 +229,18 @@ mod tests {
     }
 
     #[test]
+    fn a_card_field_in_groups_is_masked_as_its_digits_whatever_the_separator() {
+        for grouped in [
+            "4444 3333 2222 1111",
+            "4444-3333-2222-1111",
+            "4444+3333+2222+1111",
+        ] {
+            let out = body(&format!(r#"{{"card_number":"{grouped}"}}"#));
+            assert_eq!(out, r#"{"card_number":"444433******1111"}"#, "{grouped}");
+        }
+    }
+
+    #[test]
     fn free_text_and_forms_are_scanned() {
         assert_eq!(
             redact_text("card 4444333322221111 ok"),
