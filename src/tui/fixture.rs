@@ -362,6 +362,7 @@ pub fn panel(width: u16, height: u16) -> App {
     // As the control plane answered them: the lists were read (the delivery log empty).
     app.panel.rows_read = true;
     app.panel.deliveries_read = true;
+    app.panel.settings_read = true;
     app.panel.settings =
         Some(json!({"mode": "3d", "attempt_limit": 3, "latency_ms": 0, "timeout_s": 30.0}));
     app.panel.curl = Some(format!(

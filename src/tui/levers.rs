@@ -215,10 +215,18 @@ fn control(
         return vec![];
     };
     let url = format!("{base}{path}");
+    let mut effects = Vec::new();
     if op.is_action() {
         app.panel.curl = Some(panel::curl(method, &url, body.as_ref()));
     }
-    vec![start(
+    if op.reads_the_panel() {
+        // A read replaces the same read still in flight: one answer per list (the panel
+        // reopened or reloaded mid-read started a second set before), and the newest
+        // (a read begun before a lever moved the sandbox would show the old state).
+        let superseded = app.requests.end_where(|p| p == Purpose::Control(op));
+        effects.extend(superseded.into_iter().map(Effect::Cancel));
+    }
+    effects.push(start(
         app,
         Purpose::Control(op),
         Call::Control {
@@ -226,7 +234,8 @@ fn control(
             url,
             body,
         },
-    )]
+    ));
+    effects
 }
 
 /// Ctrl+P: opens the panel and reads the control plane.
@@ -530,6 +539,7 @@ fn control_failed(app: &mut App, op: ControlOp, message: String) -> Vec<Effect> 
     match op {
         ControlOp::ListPurchases => app.panel.rows_read = false,
         ControlOp::ListWebhooks => app.panel.deliveries_read = false,
+        ControlOp::GetSettings => app.panel.settings_read = false,
         _ => {}
     }
     app.notice = Some((Level::Error, message));
@@ -601,6 +611,7 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
         }
         ControlOp::GetSettings | ControlOp::PutSettings => {
             app.panel.settings = Some(body);
+            app.panel.settings_read = true;
             if op == ControlOp::PutSettings {
                 app.notice = Some((Level::Info, "Settings changed.".into()));
             }

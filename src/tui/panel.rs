@@ -150,6 +150,9 @@ pub struct Panel {
     pub rows_read: bool,
     /// The same for the delivery log.
     pub deliveries_read: bool,
+    /// The same for the settings (when unset, `settings` holds the last ones read, if
+    /// any, which may no longer be the sandbox's).
+    pub settings_read: bool,
 }
 
 /// Why a list of the panel (purchases, deliveries) shows no row.

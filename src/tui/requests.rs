@@ -63,6 +63,15 @@ impl ControlOp {
                 | ControlOp::FindForReplay
         )
     }
+
+    /// Whether this call reads what the panel shows (a list or the settings) and so
+    /// fills it wholly when it answers.
+    pub fn reads_the_panel(self) -> bool {
+        matches!(
+            self,
+            ControlOp::ListPurchases | ControlOp::ListWebhooks | ControlOp::GetSettings
+        )
+    }
 }
 
 impl Purpose {

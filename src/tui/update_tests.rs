@@ -1358,6 +1358,47 @@ fn the_panel_lists_purchases_and_settles_one_with_its_curl() {
 }
 
 #[test]
+fn reopening_the_panel_mid_read_replaces_its_reads_instead_of_adding_more() {
+    let mut app = fixture::pending(120, 40);
+    let first = update(&mut app, ctrl('p'));
+    let in_flight = app.requests.len();
+    assert_eq!(
+        control_calls(&first).len(),
+        3,
+        "purchases, webhooks, settings"
+    );
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.overlay, None);
+    let second = update(&mut app, ctrl('p'));
+    assert_eq!(control_calls(&second).len(), 3);
+    let cancelled = second
+        .iter()
+        .filter(|e| matches!(e, Effect::Cancel(_)))
+        .count();
+    assert_eq!(cancelled, 3, "the first reads are aborted: {second:?}");
+    assert_eq!(app.requests.len(), in_flight, "one read per list, not two");
+    // A late answer to a replaced read is not shown; the new read's answer is.
+    answer_control(
+        &mut app,
+        &first,
+        "/purchases",
+        serde_json::json!([{"purchaseId": "bbbbbbbbbbbbbbbbbbbbbbbb", "status": "PAID", "created_on": 0}]),
+    );
+    assert!(
+        app.panel.rows.is_empty(),
+        "the replaced read's rows are dropped"
+    );
+    answer_control(
+        &mut app,
+        &second,
+        "/purchases",
+        serde_json::json!([{"purchaseId": PURCHASE_ID, "status": "PAYMENT_IN_PROCESS", "created_on": 0}]),
+    );
+    assert_eq!(app.panel.rows.len(), 1);
+    assert_eq!(app.panel.rows[0].id, PURCHASE_ID);
+}
+
+#[test]
 fn a_settle_key_before_the_panel_list_arrives_says_why_nothing_happened() {
     let mut app = fixture::pending(120, 40);
     let effects = update(&mut app, ctrl('p'));
@@ -1427,6 +1468,48 @@ fn an_empty_sandbox_and_a_failed_read_of_the_panel_list_are_told_apart() {
     let screen = fixture::screen(&app);
     assert!(screen.contains("could not be read"), "{screen}");
     assert!(notice(&app).contains("not a list"), "{}", notice(&app));
+}
+
+#[test]
+fn the_settings_tab_says_when_its_values_are_being_read_or_may_be_stale() {
+    let mut app = fixture::pending(120, 40);
+    let effects = update(&mut app, ctrl('p'));
+    app.panel.tab = super::panel::Tab::ClockAndSettings;
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("Reading the sandbox's settings"),
+        "{screen}"
+    );
+    answer_control(
+        &mut app,
+        &effects,
+        "/settings",
+        serde_json::json!({"mode": "2d", "attempt_limit": 3, "latency_ms": 0, "timeout_s": 30.0}),
+    );
+    let screen = fixture::screen(&app);
+    assert!(
+        !screen.contains("Reading the sandbox's settings"),
+        "{screen}"
+    );
+    assert!(!screen.contains("last read failed"), "{screen}");
+    // A reload whose settings read fails: the values shown are marked as the old ones.
+    let effects = update(&mut app, key(KeyCode::Char('R')));
+    control_times_out(&mut app, &effects, "/settings");
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("Their last read failed"), "{screen}");
+    assert!(
+        screen.contains("2d"),
+        "the values read before stay: {screen}"
+    );
+    // Read again: the mark goes.
+    let effects = update(&mut app, key(KeyCode::Char('R')));
+    answer_control(
+        &mut app,
+        &effects,
+        "/settings",
+        serde_json::json!({"mode": "3d"}),
+    );
+    assert!(!fixture::screen(&app).contains("last read failed"));
 }
 
 #[test]

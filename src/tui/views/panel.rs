@@ -12,6 +12,7 @@ use crate::flow::webhook_verify::signed_string;
 use crate::tui::app::App;
 use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::panel::{NoRows, Tab};
+use crate::tui::requests::ControlOp;
 use crate::tui::sanitize::clean;
 
 /// Draws the panel over everything but the header and the two bottom lines.
@@ -190,7 +191,7 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
             ),
             Style::default().fg(t.accent),
         ),
-        Line::raw(""),
+        settings_state(app),
         kv(&keyed("mode", Action::ToggleMode), p.setting("mode")),
         kv(
             &keyed("attempt limit", Action::SetAttempts),
@@ -223,6 +224,32 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
                 .add_modifier(Modifier::BOLD),
         ),
     ]
+}
+
+/// The line above the settings: blank when they are the sandbox's as last read, or what
+/// they are instead (being read; not read; the last ones read, before a read that failed).
+fn settings_state(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let p = &app.panel;
+    let reload = key(Action::PanelReload);
+    let (text, colour) = if p.settings_read {
+        (String::new(), t.muted)
+    } else if app.requests.control_in_flight(ControlOp::GetSettings) {
+        ("Reading the sandbox's settings…".to_string(), t.muted)
+    } else if p.settings.is_some() {
+        (
+            format!(
+                "⚠ Their last read failed: these are the values read before ({reload} reads them again)."
+            ),
+            t.warn,
+        )
+    } else {
+        (
+            format!("The settings could not be read ({reload} reads them again)."),
+            t.warn,
+        )
+    };
+    Line::styled(text, Style::default().fg(colour))
 }
 
 fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
