@@ -33,17 +33,17 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
         reference: String::new(),
         session_id,
     };
-    let mut purchase = match build_purchase(&body, caller) {
+    let purchase = match build_purchase(&body, caller) {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    match state.store.insert_async(&mut purchase).await {
-        Ok(Inserted::Added { .. }) => {}
-        Ok(Inserted::DuplicateMerchantRef) => {
+    let purchase = match state.store.insert_async(purchase).await {
+        Ok((Inserted::Added { .. }, stored)) => stored,
+        Ok((Inserted::DuplicateMerchantRef, _)) => {
             return Coded::transaction("Duplicate merchantRef Found!").into_response();
         }
         Err(e) => return Coded::from(e).into_response(),
-    }
+    };
     let facts = LogFacts {
         purchase_id: Some(purchase.id.clone()),
         signature_valid: None,

@@ -6,6 +6,8 @@
 //! purchase, one page, or one small record, and nothing assumes the caller holds the only
 //! copy of the state. What such a backend would do differently is said per method.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::{Delivery, Settings, StoreError};
@@ -103,9 +105,10 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
     /// Stores a new purchase, unless its `merchantRef` is taken.
     fn insert(&self, p: &Purchase) -> Result<Inserted, StoreError>;
 
-    /// [`Backend::insert`] for async callers: queued, answered after its commit.
+    /// [`Backend::insert`] for async callers: queued, answered after its commit with the
+    /// purchase as stored (its reference given), which the store may keep shared.
     /// (PostgreSQL: the same insert on an async connection pool.)
-    fn insert_queued(&self, p: &Purchase) -> Pending<Inserted>;
+    fn insert_queued(&self, p: Purchase) -> Pending<(Inserted, Arc<Purchase>)>;
 
     /// Runs `f` on purchase `id` and stores what it leaves; `Ok(false)` when there is no
     /// such purchase. Two updates of one purchase never interleave (this is what makes

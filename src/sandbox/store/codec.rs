@@ -102,13 +102,7 @@ fn decline_message(text: &str) -> &'static str {
 /// the text says `null`, which does not read back), and then the text is read as before.
 /// In test builds every use is checked against a real read (see [`check_read_back`]).
 pub fn as_read_back(mut p: Purchase) -> Option<Purchase> {
-    let amounts = [
-        p.total,
-        p.refunded_amount,
-        p.after.released_amount,
-        p.after.captured_amount.unwrap_or(0.0),
-    ];
-    if !amounts.iter().all(|a| a.is_finite()) {
+    if !amounts_are_finite(&p) {
         return None;
     }
     if p.extra_param == Some(serde_json::Value::Null) {
@@ -119,6 +113,26 @@ pub fn as_read_back(mut p: Purchase) -> Option<Purchase> {
     }
     p.in_flight = false;
     Some(p)
+}
+
+/// Whether `p` is already what [`as_read_back`] makes of it (a new purchase usually is):
+/// then it can be kept as it is, shared, with no copy.
+pub fn reads_back_as_is(p: &Purchase) -> bool {
+    amounts_are_finite(p)
+        && p.extra_param != Some(serde_json::Value::Null)
+        && p.card_extra != Some(serde_json::Value::Null)
+        && !p.in_flight
+}
+
+fn amounts_are_finite(p: &Purchase) -> bool {
+    [
+        p.total,
+        p.refunded_amount,
+        p.after.released_amount,
+        p.after.captured_amount.unwrap_or(0.0),
+    ]
+    .iter()
+    .all(|a| a.is_finite())
 }
 
 /// In test builds: `read_back` is what [`decode`] makes of `text` (every field, compared

@@ -203,16 +203,17 @@ impl Store {
     }
 
     /// [`Store::insert`] without blocking the caller's thread while the write waits for
-    /// its group commit.
-    pub async fn insert_async(&self, p: &mut Purchase) -> Result<Inserted, StoreError> {
-        let inserted =
-            self.backend.insert_queued(p).await.unwrap_or_else(|_| {
-                Err(StoreError("state store: the writer has stopped".into()))
-            })?;
-        if let Inserted::Added { seq } = inserted {
-            p.reference = codec::reference_of(seq);
-        }
-        Ok(inserted)
+    /// its group commit. Takes the purchase and gives it back as stored, with its
+    /// reference: the store keeps the same copy for the flow's next update (no copy made,
+    /// none read back from its text).
+    pub async fn insert_async(
+        &self,
+        p: Purchase,
+    ) -> Result<(Inserted, std::sync::Arc<Purchase>), StoreError> {
+        self.backend
+            .insert_queued(p)
+            .await
+            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))
     }
 
     /// Runs `f` on purchase `id` with every other update of it excluded, and stores what

@@ -467,6 +467,54 @@ fn a_failed_write_takes_the_writes_queued_on_top_of_it_down_with_it() {
 }
 
 #[test]
+fn a_queued_insert_answers_the_purchase_it_stored_and_caches_that_same_copy() {
+    let store = Sqlite::open(&Options::default()).expect("open").backend;
+    let (inserted, stored) = store
+        .insert_queued(purchase("a", "r", 1))
+        .blocking_recv()
+        .expect("answer")
+        .expect("committed");
+    let Inserted::Added { seq } = inserted else {
+        panic!("not added: {inserted:?}")
+    };
+    assert_eq!(
+        stored.reference,
+        codec::reference_of(seq),
+        "its reference given"
+    );
+    let record = store
+        .shared
+        .recent
+        .get("a")
+        .expect("cached after its commit");
+    let known = record.read_back.expect("kept as it reads");
+    assert!(Arc::ptr_eq(&known, &stored), "shared, not copied");
+    codec::check_read_back(&record.body, record.seq, &known);
+    // A purchase that does not read back as it is (an `extra_param` of JSON null reads
+    // back as none) is cached as it reads, and the caller keeps what it sent.
+    let mut odd = purchase("b", "r2", 2);
+    odd.extra_param = Some(serde_json::Value::Null);
+    let (_, stored) = store
+        .insert_queued(odd)
+        .blocking_recv()
+        .expect("answer")
+        .expect("committed");
+    assert_eq!(stored.extra_param, Some(serde_json::Value::Null));
+    let record = store.shared.recent.get("b").expect("cached");
+    let known = record.read_back.expect("kept as it reads");
+    assert_eq!(known.extra_param, None);
+    codec::check_read_back(&record.body, record.seq, &known);
+    // A taken merchantRef: not added, nothing cached under the new id.
+    let (inserted, _) = store
+        .insert_queued(purchase("c", "r", 3))
+        .blocking_recv()
+        .expect("answer")
+        .expect("answered");
+    assert_eq!(inserted, Inserted::DuplicateMerchantRef);
+    assert!(store.shared.recent.get("c").is_none());
+}
+
+#[test]
 fn the_cache_of_recent_records_serves_the_committed_record_and_never_a_deleted_one() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("state.sqlite3");
@@ -516,7 +564,7 @@ fn a_reset_in_the_same_batch_as_earlier_writes_leaves_none_of_them_in_the_cache(
         let ids: Vec<String> = (0..8).map(|n| format!("p{round}-{n}")).collect();
         let pending: Vec<_> = ids
             .iter()
-            .map(|id| store.insert_queued(&purchase(id, id, 1)))
+            .map(|id| store.insert_queued(purchase(id, id, 1)))
             .collect();
         store.reset().expect("reset");
         for answer in pending {
