@@ -212,10 +212,7 @@ impl Purchase {
     /// `client.email` as sent (`""` when it is not a string), read without building the
     /// rest of `client`.
     pub fn client_email(&self) -> String {
-        match ClientIds::of(&self.client).email {
-            Value::String(s) => s,
-            _ => String::new(),
-        }
+        ClientIds::of(&self.client).email_text()
     }
 
     /// What is left to refund.
@@ -270,6 +267,14 @@ impl ClientIds {
     /// The fields of `client` (unset ones `null`; all `null` if it is not an object).
     pub fn of(client: &RawJson) -> ClientIds {
         client.fields().unwrap_or_default()
+    }
+
+    /// `email` as sent (`""` when it is not a string).
+    pub fn email_text(&self) -> String {
+        match &self.email {
+            Value::String(s) => s.clone(),
+            _ => String::new(),
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::{Coded, json_response};
 use super::lifecycle::{update_aged_async, update_aged_queued};
-use super::purchase::{KeyType, PendingPayment, Status, TrxType, text};
+use super::purchase::{ClientIds, KeyType, PendingPayment, Status, TrxType, text};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::saved_cards;
@@ -38,6 +38,8 @@ struct Admitted {
     created_with: KeyType,
     payment_method: String,
     client_email: String,
+    /// Whose card a `remember_card` saves (see `saved_cards::customer_key`).
+    customer: String,
     mode_2d: bool,
     timeout_s: u64,
     now: i64,
@@ -254,10 +256,13 @@ fn admit(
         }
         p.in_flight = true;
         marked.store(true, Ordering::Relaxed);
+        // `client` read once for both: its text is parsed for them.
+        let client = ClientIds::of(&p.client);
         Ok(Admitted {
             created_with: p.key_type,
             payment_method: p.payment_method.clone(),
-            client_email: p.client_email(),
+            client_email: client.email_text(),
+            customer: saved_cards::customer_key_of(&client),
             mode_2d: settings.mode.eq_ignore_ascii_case("2d"),
             timeout_s: settings.timeout_s,
             now,
@@ -465,7 +470,7 @@ async fn accept(
     // The slow card awaited before getting here: the clock may have moved (EXPIRED) or the
     // purchase been decided meanwhile. It is aged and judged again in the update.
     let paid = update_aged_async(state, id, origin, |p, now| {
-        saved_cards::prepare(p, body, &pending);
+        saved_cards::prepare(p, body, &pending, &admitted.customer);
         let attempt = |successful, error| AttemptRecord {
             card_brand: &pending.card_brand,
             masked_pan: &pending.masked_pan,

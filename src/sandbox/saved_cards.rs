@@ -18,7 +18,6 @@ use serde_json::{Map, Value, json};
 use super::after_pay::SavedCard;
 use super::errors::{Coded, json_response};
 use super::purchase::{ClientIds, KeyType, PendingPayment, Purchase, Status, text};
-use super::raw_json::RawJson;
 use super::request::{BodyUse, extract};
 use super::state::SandboxState;
 use super::store::StoreError;
@@ -34,9 +33,9 @@ pub const MSG_CVC_REQUIRED: &str = "cvc is required";
 
 /// Whose saved cards these are: `client.customerId` when the merchant sent one, else the
 /// client email (an emulator choice: the sandbox has no customer API to mint ids).
-pub fn customer_key(client: &RawJson) -> String {
-    let fields = ClientIds::of(client);
-    let field = |v: Value| {
+/// Takes the fields read from `client` (`ClientIds::of`: a payment reads them once).
+pub fn customer_key_of(fields: &ClientIds) -> String {
+    let field = |v: &Value| {
         match v {
             Value::String(s) => Some(s.trim().to_string()),
             Value::Number(n) => Some(n.to_string()),
@@ -44,8 +43,8 @@ pub fn customer_key(client: &RawJson) -> String {
         }
         .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NA"))
     };
-    field(fields.customer_id)
-        .or_else(|| field(fields.email))
+    field(&fields.customer_id)
+        .or_else(|| field(&fields.email))
         .unwrap_or_default()
 }
 
@@ -91,7 +90,15 @@ pub fn issue_on_success(p: &mut Purchase) {
 /// Before an accepted S2S payment is applied: remember the card (`remember_card` on), or
 /// note the token it is paid with. Part of the payment's own update of the purchase (one
 /// write, not two: a separate update here was a whole read, encode and commit per S2S).
-pub fn prepare(p: &mut Purchase, body: &Map<String, Value>, pending: &PendingPayment) {
+///
+/// `customer` is whose card it is ([`customer_key_of`] the purchase's `client`, read when
+/// the payment was admitted: a purchase's `client` never changes).
+pub fn prepare(
+    p: &mut Purchase,
+    body: &Map<String, Value>,
+    pending: &PendingPayment,
+    customer: &str,
+) {
     if let Some(token) = text(body, "token_reference") {
         p.after.token_reference = Some(token);
         p.after.remember = None;
@@ -102,7 +109,7 @@ pub fn prepare(p: &mut Purchase, body: &Map<String, Value>, pending: &PendingPay
         .is_some_and(|v| v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true"));
     p.after.remember = remember.then(|| SavedCard {
         card: pending.clone(),
-        customer: customer_key(&p.client),
+        customer: customer.to_string(),
         brand_id: p.brand_id.clone(),
     });
 }
@@ -243,6 +250,7 @@ pub async fn list(State(state): State<Arc<SandboxState>>, req: Request) -> Respo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::raw_json::RawJson;
 
     #[test]
     fn tokens_are_opaque_letters_and_unique() {
@@ -257,6 +265,7 @@ mod tests {
 
     #[test]
     fn customer_is_the_customer_id_else_the_email() {
+        let customer_key = |client: &RawJson| customer_key_of(&ClientIds::of(client));
         let with_id = json!({"customerId": "cus_1", "email": "a@b.example"}).into();
         assert_eq!(customer_key(&with_id), "cus_1");
         let echoed_na = json!({"customerId": "NA", "email": "a@b.example"}).into();
