@@ -188,6 +188,16 @@ fn json_flow_without_otp_stops_at_pending() {
     assert_eq!(out.status.code(), Some(1));
     let r = result(&out);
     assert_eq!(r["status"], "pending_execute");
+    // The status reported is the one a status GET read after the 202, not inferred from it.
+    let last_call = lines(&out)
+        .into_iter()
+        .rfind(|l| l["kind"] == "exchange")
+        .expect("exchanges");
+    assert_eq!(last_call["method"], "GET", "{last_call}");
+    assert_eq!(
+        last_call["response"]["status"], "PENDING_EXECUTE",
+        "{last_call}"
+    );
     assert_eq!(r["landed"], Value::Null);
     assert!(r["callback_url"].is_string());
     assert_eq!(r["webhook"], Value::Null);

@@ -331,20 +331,54 @@ fn client_email(purchase: &Purchase) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Why a purchase ended as it did at the callback, when a sandbox test card decided it
-/// (`Expired`, `Pending`, a decline row): said before the production meaning.
-pub fn outcome_trigger(sent: Option<&SentFacts>, sandbox: bool) -> Option<String> {
+/// Why a purchase ended as it did, when a sandbox test card decided it (`Expired`,
+/// `Pending`, a decline row): said before the production meaning. Only when what the card
+/// forces is what `purchase` shows: a wrong OTP fails a decline card's challenge before
+/// its outcome is applied, and then the card did not decide it. In 2D mode (`two_d`) the
+/// outcome is applied inside the S2S call, not at a callback.
+pub fn outcome_trigger(
+    sent: Option<&SentFacts>,
+    sandbox: bool,
+    purchase: Option<&Purchase>,
+    two_d: bool,
+) -> Option<String> {
     let card = sent?.test_card?;
     if !sandbox {
         return None;
     }
     let row = OUTCOME_ROWS.iter().find(|r| r.cards.contains(&card))?;
-    match row.outcome {
-        CardOutcome::Success => None,
-        _ => Some(format!(
-            "Sandbox trigger: test card {card} (row \"{}\") forces this outcome at the callback: {}.",
-            row.label, row.description
-        )),
+    if row.outcome == CardOutcome::Success || !outcome_shown(row.outcome, purchase?) {
+        return None;
+    }
+    let (when, description) = if two_d {
+        (
+            "inside the S2S call (2D mode)",
+            row.description.replace(" at the callback", ""),
+        )
+    } else {
+        ("at the callback", row.description.to_string())
+    };
+    Some(format!(
+        "Sandbox trigger: test card {card} (row \"{}\") forces this outcome {when}: {description}.",
+        row.label
+    ))
+}
+
+/// Whether `purchase` shows what `outcome` makes of it (its status, and for a decline its
+/// `errorMsg`).
+fn outcome_shown(outcome: CardOutcome, purchase: &Purchase) -> bool {
+    let status = purchase.status();
+    match outcome {
+        CardOutcome::Declined(message) => {
+            status == PurchaseStatus::Error && purchase.error_msg.as_deref() == Some(message)
+        }
+        CardOutcome::Pending => status == PurchaseStatus::PaymentInProcess,
+        CardOutcome::Expired => status == PurchaseStatus::Expired,
+        // Paid: the refusal comes with a refund later.
+        CardOutcome::RefundFails | CardOutcome::Success => !matches!(
+            status,
+            PurchaseStatus::Error | PurchaseStatus::Expired | PurchaseStatus::Created
+        ),
     }
 }
 
@@ -517,15 +551,56 @@ mod tests {
         );
     }
 
+    fn ended(status: &str, error_msg: Option<&str>) -> Purchase {
+        serde_json::from_value(json!({"purchaseId": "p1", "status": status, "errorMsg": error_msg}))
+            .expect("purchase")
+    }
+
     #[test]
     fn expired_row_card_names_itself() {
         let sent = SentFacts::of(&json!({"card_number": "5140378358642890"}));
-        let t = outcome_trigger(Some(&sent), true).unwrap_or_default();
+        let expired = ended("EXPIRED", None);
+        let t = outcome_trigger(Some(&sent), true, Some(&expired), false).unwrap_or_default();
         assert!(
-            t.contains("5140378358642890") && t.contains("Expired"),
+            t.contains("5140378358642890")
+                && t.contains("Expired")
+                && t.contains("at the callback"),
             "{t}"
         );
         let paid = SentFacts::of(&json!({"card_number": "5116213113429327"}));
-        assert_eq!(outcome_trigger(Some(&paid), true), None);
+        let p = ended("PAID", None);
+        assert_eq!(outcome_trigger(Some(&paid), true, Some(&p), false), None);
+    }
+
+    #[test]
+    fn a_decline_card_is_named_only_when_its_decline_is_what_happened() {
+        // Insufficient funds, Mastercard 3D.
+        let sent = SentFacts::of(&json!({"card_number": "5156216152193051"}));
+        let declined = ended("ERROR", Some("Insufficient fund"));
+        let t = outcome_trigger(Some(&sent), true, Some(&declined), false).unwrap_or_default();
+        assert!(t.contains("Insufficient fund"), "{t}");
+        // A wrong OTP failed the challenge first: the card's row did not decide it.
+        let wrong_otp = ended("ERROR", Some("3DS authentication failed"));
+        assert_eq!(
+            outcome_trigger(Some(&sent), true, Some(&wrong_otp), false),
+            None
+        );
+        // Not decided yet (still waiting for its callback): nothing claimed.
+        let waiting = ended("PENDING_EXECUTE", None);
+        assert_eq!(
+            outcome_trigger(Some(&sent), true, Some(&waiting), false),
+            None
+        );
+        // No purchase read: nothing claimed either.
+        assert_eq!(outcome_trigger(Some(&sent), true, None, false), None);
+    }
+
+    #[test]
+    fn in_2d_mode_the_trigger_fires_inside_the_s2s_call_not_at_a_callback() {
+        let sent = SentFacts::of(&json!({"card_number": "5156216152193051"}));
+        let declined = ended("ERROR", Some("Insufficient fund"));
+        let t = outcome_trigger(Some(&sent), true, Some(&declined), true).unwrap_or_default();
+        assert!(t.contains("inside the S2S call"), "{t}");
+        assert!(!t.contains("callback"), "{t}");
     }
 }

@@ -97,7 +97,10 @@ impl Flow {
         self.step = Step::Result;
         match result {
             Ok(S2sOutcome::Pending { callback_url, .. }) => {
-                self.status = Some(PurchaseStatus::PendingExecute);
+                // The 202 says "pending", not the purchase's status: that is unknown until
+                // a status GET reads it (PENDING_EXECUTE, or already OVERDUE if the
+                // sandbox clock has moved).
+                self.status = None;
                 self.callback_url = Some(callback_url.clone());
                 self.outcome = Some(Outcome::Pending { callback_url });
             }
@@ -192,7 +195,8 @@ impl Flow {
                     && self.landed == Some(Landed::Pending);
                 !(status.is_final() || parked || status.awaits_merchant())
             }
-            None => false,
+            // Pending, its status not read yet: only a status GET can say it is final.
+            None => matches!(self.outcome, Some(Outcome::Pending { .. })),
         }
     }
 }

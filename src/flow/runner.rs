@@ -120,9 +120,13 @@ pub async fn run(
     match flow.outcome.clone() {
         // The hosted page answered any challenge itself; a pending left here is a
         // challenge with no OTP to answer it, where the run stops as the S2S one does.
-        Some(Outcome::Pending { .. }) if plan.checkout => {}
+        // What is reported is the status the server gives, not one inferred from the 202.
+        Some(Outcome::Pending { .. }) if plan.checkout => {
+            flow.on_status(client.status(&id).await);
+        }
         Some(Outcome::Pending { callback_url }) => {
             let Some(otp) = &plan.otp else {
+                flow.on_status(client.status(&id).await);
                 return finish(flow, None);
             };
             let done =

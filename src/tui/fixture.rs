@@ -129,6 +129,8 @@ pub fn pending(width: u16, height: u16) -> App {
             method: "GET".into(),
         })),
     );
+    // The status GET the 202 is followed by (the status shown is the server's).
+    reply(&mut app, Answer::Status(Ok(purchase("PENDING_EXECUTE"))));
     app
 }
 

@@ -229,6 +229,40 @@ fn pending_then_b_and_otp_completes_in_terminal_and_polls_to_paid() {
 }
 
 #[test]
+fn a_202_pending_shows_the_status_the_server_reads_not_one_inferred() {
+    let mut app = fixture::at_card_step(120, 40);
+    let effects = fixture::reply(
+        &mut app,
+        Answer::S2s(Ok(crate::api::S2sOutcome::Pending {
+            callback_url: format!("{}/api/v1/payment/{PURCHASE_ID}/", fixture::ORIGIN),
+            method: "GET".into(),
+        })),
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Call {
+                call: Call::PollStatus { .. },
+                ..
+            }]
+        ),
+        "the status is read: {effects:?}"
+    );
+    assert_eq!(app.flow.status, None, "the 202 says pending, not a status");
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("reading…"), "{screen}");
+    assert!(!screen.contains("PENDING_EXECUTE"), "{screen}");
+    // The sandbox clock had moved: the purchase is already OVERDUE, and that is shown.
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("OVERDUE"))));
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("OVERDUE"), "{screen}");
+    assert!(
+        matches!(app.flow.outcome, Some(Outcome::Pending { .. })),
+        "its callback still completes it"
+    );
+}
+
+#[test]
 fn polling_is_bounded() {
     let mut app = fixture::pending(120, 40);
     fixture::reply(

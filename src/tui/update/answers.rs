@@ -120,7 +120,9 @@ pub(super) fn on_s2s(
                     label_of(Action::OpenBrowser, Context::Result)
                 ),
             ));
-            vec![]
+            // The status shown is the one the server gives, read now (the 202 only says
+            // "pending").
+            check_status(app, CheckReason::Refresh)
         }
         _ => vec![],
     }

@@ -89,6 +89,20 @@ fn paras(app: &App) -> Vec<Para> {
     lines
 }
 
+/// The status line before a status GET has answered (the 202 says "pending", which is not
+/// a status).
+fn status_not_read(app: &App) -> String {
+    let reading = app
+        .requests
+        .find(|p| matches!(p, Purpose::Check(_) | Purpose::Follow(_)))
+        .is_some();
+    if reading {
+        "reading…".into()
+    } else {
+        "not read (the 202 says pending)".into()
+    }
+}
+
 fn kv(t: &Theme, key: &str, value: String, style: Style) -> Para {
     Para::kv(
         key,
@@ -120,9 +134,7 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
             app.flow
                 .status
                 .as_ref()
-                .map_or("PENDING_EXECUTE (from the 202)".into(), |s| {
-                    clean(&s.as_upper())
-                }),
+                .map_or(status_not_read(app), |s| clean(&s.as_upper())),
             Style::default().fg(t.warn),
         ),
     );
@@ -373,7 +385,12 @@ fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
         ));
     }
     follow_lines(lines, app);
-    let trigger = diagnosis::outcome_trigger(app.sent.as_ref(), app.endpoint.local);
+    let trigger = diagnosis::outcome_trigger(
+        app.sent.as_ref(),
+        app.endpoint.local,
+        app.flow.purchase.as_ref(),
+        two_d(app),
+    );
     let decline = error_msg.as_deref().and_then(catalog::explain_decline);
     if trigger.is_some() || decline.is_some() {
         push(lines, Line::raw(""));
