@@ -217,6 +217,7 @@ async fn every_trigger_is_named_and_payable_follows_the_status_get() {
                 status: Some(&status.status()),
                 checking: false,
                 attempts_made: c.earlier_attempts as u32 + 1,
+                attempt_limit: diagnosis::DEFAULT_ATTEMPT_LIMIT,
                 sandbox: true,
             },
         );

@@ -181,6 +181,7 @@ pub fn summary(
                     status: report.flow.status.as_ref(),
                     checking: false,
                     attempts_made: 1,
+                    attempt_limit: diagnosis::DEFAULT_ATTEMPT_LIMIT,
                     sandbox,
                 },
             );

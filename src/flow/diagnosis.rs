@@ -222,6 +222,9 @@ pub struct Context<'a> {
     pub checking: bool,
     /// S2S calls made on this purchase from here (they count against its attempt limit).
     pub attempts_made: u32,
+    /// S2S attempts a purchase allows ([`DEFAULT_ATTEMPT_LIMIT`] unless the sandbox's
+    /// settings say otherwise).
+    pub attempt_limit: u32,
     /// The endpoint is this project's sandbox (embedded, or `serve` on this machine),
     /// where the test cards are triggers.
     pub sandbox: bool,
@@ -238,8 +241,10 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
         (Some(_), None) => Payable::Unknown,
         (Some(_), Some(status)) if payable_status(status) => {
             // The attempt-limit message is true (attempts are used up) unless the magic
-            // card that only says it fired.
-            if message.contains(MSG_ATTEMPTS) && trigger.is_none() {
+            // card that only says it fired; and with as many attempts used as the limit,
+            // the next call gets that message whatever it sends.
+            let said_used_up = message.contains(MSG_ATTEMPTS) && trigger.is_none();
+            if said_used_up || attempts_used(&ctx) >= ctx.attempt_limit {
                 Payable::AttemptsUsedUp(status.clone())
             } else {
                 Payable::Yes(status.clone(), ctx.attempts_made)
@@ -253,6 +258,27 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
         explanation,
         payable,
     }
+}
+
+/// Paysecure's limit of S2S attempts per purchase (the sandbox's default too, §4).
+pub const DEFAULT_ATTEMPT_LIMIT: u32 = 3;
+
+/// The S2S attempts a purchase has used, as far as is known: those made from here, or
+/// those its `transaction_data.attempts` lists (made elsewhere), whichever is more.
+fn attempts_used(ctx: &Context) -> u32 {
+    let listed = ctx
+        .purchase
+        .and_then(|p| p.extra.get("transaction_data"))
+        .and_then(|t| t.get("attempts"))
+        .and_then(Value::as_array)
+        .map_or(0, |attempts| {
+            attempts
+                .iter()
+                .filter(|a| a.get("type").and_then(Value::as_str) == Some("execute"))
+                .count()
+        });
+    ctx.attempts_made
+        .max(u32::try_from(listed).unwrap_or(u32::MAX))
 }
 
 fn payable_status(status: &PurchaseStatus) -> bool {
@@ -411,6 +437,7 @@ mod tests {
                 status: Some(&PurchaseStatus::Error),
                 checking: false,
                 attempts_made: 1,
+                attempt_limit: DEFAULT_ATTEMPT_LIMIT,
                 sandbox: true,
             },
         );
@@ -427,6 +454,57 @@ mod tests {
     }
 
     #[test]
+    fn a_purchase_with_its_attempts_used_is_not_called_payable_whatever_the_error() {
+        let sent = SentFacts::of(&json!({"card_number": "4999000000000120"}));
+        let p = purchase("a@b.io");
+        let ctx = Context {
+            sent: Some(&sent),
+            purchase: Some(&p),
+            status: Some(&PurchaseStatus::Created),
+            checking: false,
+            attempts_made: 2,
+            attempt_limit: DEFAULT_ATTEMPT_LIMIT,
+            sandbox: true,
+        };
+        let d = diagnose("transaction_error", "Card is Blocked", ctx);
+        assert!(d.payable.is_yes(), "one attempt left: {:?}", d.payable);
+        let third = Context {
+            attempts_made: 3,
+            ..ctx
+        };
+        let d = diagnose("transaction_error", "Card is Blocked", third);
+        assert_eq!(d.payable, Payable::AttemptsUsedUp(PurchaseStatus::Created));
+        assert!(!try_next(&d).contains("retry on this purchase"), "{}", try_next(&d));
+        // A sandbox set to allow more: still payable.
+        let d = diagnose(
+            "transaction_error",
+            "Card is Blocked",
+            Context {
+                attempt_limit: 5,
+                ..third
+            },
+        );
+        assert!(d.payable.is_yes(), "{:?}", d.payable);
+        // Attempts made elsewhere (another session) count too: the purchase lists them.
+        let attempt = json!({"type": "execute", "successful": false});
+        let listed: Purchase = serde_json::from_value(json!({
+            "purchaseId": "p1", "status": "CREATED",
+            "transaction_data": {"attempts": [attempt, attempt, attempt]}
+        }))
+        .expect("purchase");
+        let d = diagnose(
+            "transaction_error",
+            "Card is Blocked",
+            Context {
+                purchase: Some(&listed),
+                attempts_made: 0,
+                ..ctx
+            },
+        );
+        assert_eq!(d.payable, Payable::AttemptsUsedUp(PurchaseStatus::Created));
+    }
+
+    #[test]
     fn magic_card_is_named_and_attempt_message_does_not_lie() {
         let sent = SentFacts::of(&json!({"card_number": "4999 0000 0000 0153"}));
         assert_eq!(sent.test_card, Some("4999000000000153"));
@@ -437,6 +515,7 @@ mod tests {
             status: Some(&PurchaseStatus::Created),
             checking: false,
             attempts_made: 1,
+            attempt_limit: DEFAULT_ATTEMPT_LIMIT,
             sandbox: true,
         };
         let d = diagnose("transaction_error", MSG_ATTEMPTS, ctx);
@@ -483,6 +562,7 @@ mod tests {
             status: Some(&PurchaseStatus::Created),
             checking: false,
             attempts_made: 1,
+            attempt_limit: DEFAULT_ATTEMPT_LIMIT,
             sandbox: true,
         };
         let d = diagnose("transaction_error", MSG_CUSTOMER_BLOCKED, ctx);
@@ -520,6 +600,7 @@ mod tests {
                 status: None,
                 checking: false,
                 attempts_made: 1,
+                attempt_limit: DEFAULT_ATTEMPT_LIMIT,
                 sandbox: true,
             },
         );

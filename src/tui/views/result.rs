@@ -89,6 +89,18 @@ fn paras(app: &App) -> Vec<Para> {
     lines
 }
 
+/// The sandbox's attempt limit when its settings were read (the panel), else Paysecure's.
+fn attempt_limit(app: &App) -> u32 {
+    app.panel
+        .settings
+        .as_ref()
+        .filter(|_| app.endpoint.local)
+        .and_then(|s| s.get("attempt_limit"))
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(diagnosis::DEFAULT_ATTEMPT_LIMIT)
+}
+
 /// The status line before a status GET has answered (the 202 says "pending", which is not
 /// a status).
 fn status_not_read(app: &App) -> String {
@@ -612,6 +624,7 @@ fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
                 .find(|p| matches!(p, Purpose::Check(_)))
                 .is_some(),
             attempts_made: app.attempts,
+            attempt_limit: attempt_limit(app),
             sandbox: app.endpoint.local,
         },
     );
