@@ -474,7 +474,11 @@ mod tests {
         };
         let d = diagnose("transaction_error", "Card is Blocked", third);
         assert_eq!(d.payable, Payable::AttemptsUsedUp(PurchaseStatus::Created));
-        assert!(!try_next(&d).contains("retry on this purchase"), "{}", try_next(&d));
+        assert!(
+            !try_next(&d).contains("retry on this purchase"),
+            "{}",
+            try_next(&d)
+        );
         // A sandbox set to allow more: still payable.
         let d = diagnose(
             "transaction_error",

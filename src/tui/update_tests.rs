@@ -263,6 +263,32 @@ fn a_202_pending_shows_the_status_the_server_reads_not_one_inferred() {
 }
 
 #[test]
+fn a_purchase_the_sandbox_no_longer_has_is_left_not_shown_as_a_refused_payment() {
+    // On step ②, the sandbox is reset from the panel: its refresh reads a 404.
+    let mut app = fixture::at_card_step(120, 40);
+    let effects = super::update::check_status(&mut app, super::requests::CheckReason::Refresh);
+    assert_eq!(effects.len(), 1);
+    fixture::reply(
+        &mut app,
+        Answer::Status(Err(ApiError::Coded {
+            http_status: 404,
+            code: "transaction_error".into(),
+            message: "PurchaseId Not found.".into(),
+        })),
+    );
+    assert_eq!(app.flow.step, Step::Purchase);
+    assert_eq!(app.flow.purchase_id(), None);
+    assert!(
+        notice(&app).contains("no longer exists"),
+        "{}",
+        notice(&app)
+    );
+    let screen = fixture::screen(&app);
+    assert!(!screen.contains("payment call was refused"), "{screen}");
+    assert!(!screen.contains("still payable"), "{screen}");
+}
+
+#[test]
 fn polling_is_bounded() {
     let mut app = fixture::pending(120, 40);
     fixture::reply(

@@ -294,6 +294,12 @@ pub(super) fn on_check(
     if about_another_purchase(app, &result) {
         return vec![];
     }
+    if let Err(ApiError::Coded {
+        http_status: 404, ..
+    }) = &result
+    {
+        return purchase_gone(app);
+    }
     let status = result.as_ref().ok().map(|p| p.status());
     app.flow.on_status(result);
     if reason == CheckReason::AfterCancel {
@@ -342,6 +348,22 @@ pub(in crate::tui) fn back_to_newest(app: &mut App) {
 /// request about it ends here and its late answers are dropped, and nothing learnt about
 /// it stays on screen. A resend (about a history row) and the panel's control-plane calls
 /// (about the sandbox) go on.
+/// A status GET says the purchase shown is not found (a sandbox reset, retention): it is
+/// left, and said so, instead of reading the 404 as a refused payment.
+fn purchase_gone(app: &mut App) -> Vec<Effect> {
+    let id = app.flow.purchase_id().map(crate::tui::sanitize::clean);
+    let effects = leave_purchase(app);
+    app.notice = Some((
+        Level::Warn,
+        format!(
+            "Purchase {} no longer exists (the status GET answered 404: a sandbox reset, or retention): back to step ①, {} creates a new one.",
+            id.unwrap_or_default(),
+            label_of(Action::Send, Context::PurchaseForm)
+        ),
+    ));
+    effects
+}
+
 pub(in crate::tui) fn leave_purchase(app: &mut App) -> Vec<Effect> {
     let effects = app
         .requests
