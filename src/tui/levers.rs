@@ -564,12 +564,12 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
     }
     match op {
         ControlOp::ListPurchases => {
-            app.panel.rows = body
-                .as_array()
-                .map(|a| a.iter().filter_map(Row::of).collect())
-                .unwrap_or_default();
+            app.panel.set_rows(
+                body.as_array()
+                    .map(|a| a.iter().filter_map(Row::of).collect())
+                    .unwrap_or_default(),
+            );
             app.panel.rows_read = true;
-            app.panel.clamp_selection();
             clear_notice(app, SETTLE_WHILE_READING);
             vec![]
         }
@@ -600,12 +600,12 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
             }
         }
         ControlOp::ListWebhooks => {
-            app.panel.deliveries = body
-                .as_array()
-                .map(|a| a.iter().filter_map(Delivery::of).collect())
-                .unwrap_or_default();
+            app.panel.set_deliveries(
+                body.as_array()
+                    .map(|a| a.iter().filter_map(Delivery::of).collect())
+                    .unwrap_or_default(),
+            );
             app.panel.deliveries_read = true;
-            app.panel.clamp_selection();
             clear_notice(app, REPLAY_WHILE_READING);
             vec![]
         }
@@ -643,13 +643,22 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
                     ControlOp::Reset => {
                         "The sandbox is reset: no purchases, deliveries or settings.".into()
                     }
-                    _ => format!(
-                        "Delivered: {}",
-                        Delivery::of(&body).map_or_else(String::new, |d| format!(
-                            "{} → {}",
-                            d.url,
-                            d.answer()
-                        ))
+                    _ => Delivery::of(&body).map_or_else(
+                        || "Sent again.".to_string(),
+                        |d| {
+                            let verb = if op == ControlOp::Replay {
+                                "Replayed"
+                            } else {
+                                "Redelivered"
+                            };
+                            let outcome =
+                                if d.response_status.is_some_and(|s| (200..300).contains(&s)) {
+                                    "answered"
+                                } else {
+                                    "failed"
+                                };
+                            format!("{verb} as #{} to {}: {outcome}, {}", d.n, d.url, d.answer())
+                        },
                     ),
                 },
             ));

@@ -230,6 +230,32 @@ impl Panel {
         self.selected = self.selected.min(self.list_len().saturating_sub(1));
     }
 
+    /// A new read of the purchase list. The selection stays on the purchase it was on
+    /// (new purchases arrive at the top: an index alone would slide to another one).
+    pub fn set_rows(&mut self, rows: Vec<Row>) {
+        let was = (self.tab == Tab::Purchases)
+            .then(|| self.selected_row().map(|r| r.id.clone()))
+            .flatten();
+        self.rows = rows;
+        if let Some(at) = was.and_then(|id| self.shown_rows().iter().position(|r| r.id == id)) {
+            self.selected = at;
+        }
+        self.clamp_selection();
+    }
+
+    /// A new read of the delivery log, the selection kept on its delivery (a replay or
+    /// a redelivery adds one at the top of the list shown).
+    pub fn set_deliveries(&mut self, deliveries: Vec<Delivery>) {
+        let was = (self.tab == Tab::Webhooks)
+            .then(|| self.selected_delivery().map(|d| d.n))
+            .flatten();
+        self.deliveries = deliveries;
+        if let Some(at) = was.and_then(|n| self.deliveries.iter().rev().position(|d| d.n == n)) {
+            self.selected = at;
+        }
+        self.clamp_selection();
+    }
+
     /// The selected purchase.
     pub fn selected_row(&self) -> Option<&Row> {
         self.shown_rows().get(self.selected).copied()
@@ -269,6 +295,45 @@ pub fn curl(method: &str, url: &str, body: Option<&Value>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_reread_list_keeps_the_selection_on_the_same_item_not_the_same_index() {
+        let deliveries = |ns: &[u64]| -> Vec<Delivery> {
+            ns.iter()
+                .filter_map(|n| Delivery::of(&json!({"n": n, "status": format!("s{n}")})))
+                .collect()
+        };
+        let mut panel = Panel {
+            tab: Tab::Webhooks,
+            ..Panel::default()
+        };
+        panel.set_deliveries(deliveries(&[0, 1, 2]));
+        // Shown newest first: #2, #1, #0. The user picks #0.
+        panel.selected = 2;
+        assert_eq!(panel.selected_delivery().map(|d| d.n), Some(0));
+        // A redelivery of #0 adds #3 at the top: the cursor stays on #0.
+        panel.set_deliveries(deliveries(&[0, 1, 2, 3]));
+        assert_eq!(panel.selected_delivery().map(|d| d.n), Some(0));
+        // A reset empties the log: the selection is clamped, not lost out of range.
+        panel.set_deliveries(vec![]);
+        assert_eq!(panel.selected, 0);
+
+        let rows = |ids: &[&str]| -> Vec<Row> {
+            ids.iter()
+                .filter_map(|id| {
+                    Row::of(&json!({"purchaseId": id, "status": "PAID", "created_on": 0}))
+                })
+                .collect()
+        };
+        let mut panel = Panel::default();
+        panel.set_rows(rows(&["c", "b", "a"]));
+        panel.selected = 1;
+        panel.set_rows(rows(&["d", "c", "b", "a"]));
+        assert_eq!(panel.selected_row().map(|r| r.id.as_str()), Some("b"));
+        // The selected purchase gone (retention): the index is kept inside the list.
+        panel.set_rows(rows(&["d"]));
+        assert_eq!(panel.selected_row().map(|r| r.id.as_str()), Some("d"));
+    }
 
     #[test]
     fn rows_and_deliveries_read_the_control_plane_shapes() {

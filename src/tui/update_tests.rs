@@ -1652,11 +1652,27 @@ fn clock_settings_reset_and_redelivery_from_the_panel() {
     assert!(notice(&app).contains("an http:// or https:// URL"));
     update(&mut app, key(KeyCode::Char('u')));
     typed(&mut app, "http://127.0.0.1:9999/mine");
-    let calls = control_calls(&update(&mut app, key(KeyCode::Enter)));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let calls = control_calls(&effects);
     assert!(calls[0].1.ends_with("/_sandbox/webhooks/4/replay"));
     assert_eq!(
         calls[0].2,
         Some(serde_json::json!({"url": "http://127.0.0.1:9999/mine"}))
+    );
+    // Nobody listens there: the notice says it failed, not "Delivered".
+    answer_control(
+        &mut app,
+        &effects,
+        "/webhooks/4/replay",
+        serde_json::json!({"n": 5, "url": "http://127.0.0.1:9999/mine", "status": "paid",
+                           "response_status": null, "error": "connection refused"}),
+    );
+    let told = notice(&app);
+    assert!(
+        told.contains(
+            "Redelivered as #5 to http://127.0.0.1:9999/mine: failed, connection refused"
+        ),
+        "{told}"
     );
 }
 
