@@ -170,6 +170,16 @@ fn history_lists_filters_limits_and_exports_har() {
         &[],
     );
     assert_eq!(har.status.code(), Some(0), "{}", stderr(&har));
+    #[cfg(unix)]
+    {
+        // The export holds what the history holds (emails, names): owner-only.
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&har_path)
+            .expect("har")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&har_path).expect("har")).expect("json");
     assert_eq!(doc["log"]["version"], "1.2");

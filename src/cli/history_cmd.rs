@@ -178,7 +178,7 @@ pub fn run(mut args: HistoryArgs, ctx: &Context) -> i32 {
         }
         let doc = har::document(selected.iter().map(|r| &r.exchange));
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        return match std::fs::write(path, text) {
+        return match crate::history::safe_file::write_export(path, &text) {
             Ok(()) => {
                 out::error(&format!(
                     "wrote {} entries to {}",

@@ -127,9 +127,37 @@ pub fn open_append(path: &Path, read: bool) -> io::Result<File> {
     checked(options.open(path)?, path)
 }
 
+/// Writes `text` to `path` as an export: owner-only when created (an export holds the
+/// customers' emails and names, like the history it comes from), never through a link
+/// or into a FIFO or device.
+pub fn write_export(path: &Path, text: &str) -> io::Result<()> {
+    use std::io::Write as _;
+    refused(path)?;
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    guard(&mut options);
+    let mut file = checked(options.open(path)?, path)?;
+    file.write_all(text.as_bytes())?;
+    file.flush()
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_is_owner_only_and_replaces_what_was_there() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("x.har");
+        write_export(&path, "first, and longer").expect("write");
+        write_export(&path, "second").expect("write");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "second");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
 
     #[test]
     fn links_directories_and_devices_are_named_and_refused() {
@@ -147,6 +175,9 @@ mod tests {
         let err = open_read(Path::new("/dev/zero")).expect_err("device");
         assert!(err.to_string().contains("a device"), "{err}");
         assert!(open_read(&dir.join("absent")).expect("ok").is_none());
+        let err = write_export(&dir.join("link"), "x").expect_err("link");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).expect("file"), "keep");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

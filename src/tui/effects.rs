@@ -266,6 +266,15 @@ pub fn copy_osc52(text: &str) {
     let _ = out.flush();
 }
 
+/// Creates `dir` (and its parents) owner-only where this creates it.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Writes `export` as HAR 1.2 to `path`: the earlier rows read with a reader of its own,
 /// then this session's. Returns how many exchanges went in and what was left out.
 pub(crate) fn write_har(
@@ -289,9 +298,9 @@ pub(crate) fn write_har(
     let doc = crate::history::har::document(exchanges.iter());
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        create_private_dir(dir).map_err(|e| e.to_string())?;
     }
-    std::fs::write(path, text).map_err(|e| e.to_string())?;
+    crate::history::safe_file::write_export(path, &text).map_err(|e| e.to_string())?;
     let mut notes: Vec<String> = export.note.into_iter().collect();
     if unreadable > 0 {
         notes.push(format!("{unreadable} earlier records could not be read"));
