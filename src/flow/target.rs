@@ -131,15 +131,31 @@ pub fn choose(
         failure_callback: p.failure_callback.clone(),
     };
     Ok(Some(RemoteCredentials {
-        base_url: p
-            .base_url
-            .clone()
-            .unwrap_or_else(|| PAYSECURE_BASE_URL.into()),
+        base_url: match &p.base_url {
+            Some(url) => checked_base_url(url, &format!("profile \"{name}\": base_url"))?,
+            None => PAYSECURE_BASE_URL.into(),
+        },
         api_key,
         brand_id: p.brand_id.clone(),
         urls: Some(urls),
         source: format!("profile {name}"),
     }))
+}
+
+/// `url` if it can be an API base URL (http or https, with a host), else why not, said
+/// before anything starts (it failed later as a transport error, after the banner).
+fn checked_base_url(url: &str, source: &str) -> Result<String, String> {
+    let shown = crate::term_text::clean(url);
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(url.into()),
+        Ok(u) => Err(format!(
+            "{source} is {shown}: an http:// or https:// URL with a host is needed, not {}://",
+            crate::term_text::clean(u.scheme())
+        )),
+        Err(e) => Err(format!(
+            "{source} is {shown}: not a URL ({e}); e.g. https://api.paysecure.net/api/v1"
+        )),
+    }
 }
 
 /// Redirects for a real endpoint without a profile: placeholders to override.
@@ -166,7 +182,10 @@ pub fn remote_from_env(
     match (read("PAYSECURE_API_KEY"), read("PAYSECURE_BRAND_ID")) {
         (None, None) => Ok(None),
         (Some(api_key), Some(brand_id)) => Ok(Some(RemoteCredentials {
-            base_url: read("PAYSECURE_BASE_URL").unwrap_or_else(|| PAYSECURE_BASE_URL.into()),
+            base_url: match read("PAYSECURE_BASE_URL") {
+                Some(url) => checked_base_url(&url, "PAYSECURE_BASE_URL")?,
+                None => PAYSECURE_BASE_URL.into(),
+            },
             api_key,
             brand_id,
             urls: None,
@@ -394,6 +413,15 @@ mod tests {
         .expect("ok")
         .expect("remote");
         assert_eq!(custom.base_url, "http://127.0.0.1:9/api/v1");
+        for bad in ["not a url", "ftp://127.0.0.1/api", "http://"] {
+            let err = remote_from_env(env(&[
+                ("PAYSECURE_API_KEY", "k"),
+                ("PAYSECURE_BRAND_ID", "b"),
+                ("PAYSECURE_BASE_URL", bad),
+            ]))
+            .expect_err(bad);
+            assert!(err.starts_with("PAYSECURE_BASE_URL is "), "{err}");
+        }
         assert!(remote_from_env(env(&[("PAYSECURE_API_KEY", "k")])).is_err());
         assert!(
             remote_from_env(env(&[
