@@ -440,6 +440,13 @@ pub struct App {
 }
 
 impl App {
+    /// Clears the notice if `stale` says it no longer holds (what it announced came).
+    pub fn clear_notice_where(&mut self, stale: impl Fn(&str) -> bool) {
+        if self.notice.as_ref().is_some_and(|(_, text)| stale(text)) {
+            self.notice = None;
+        }
+    }
+
     /// Why the panel's purchase list shows no row (`None` when it shows some), its read
     /// counted as in flight while the control plane has not answered it.
     pub fn panel_no_rows(&self) -> Option<NoRows> {

@@ -115,6 +115,10 @@ pub fn refundable(app: &App) -> Option<f64> {
         })
 }
 
+/// How a lever's notice ends while the status GET after it is in flight; the answer puts
+/// what it read in its place.
+pub const READING_STATUS: &str = "reading the purchase's status…";
+
 /// The answer of a refund or cancel: the purchase (or refund) it returned, then the status.
 pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
     match result {
@@ -133,17 +137,20 @@ pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
                             effects.extend(act_follow(app, id, refund_id.clone()));
                         }
                         format!(
-                            "Refund {}: {} (refundStatus); reading the purchase's status…",
+                            "Refund {}: {} (refundStatus); {READING_STATUS}",
                             crate::tui::sanitize::clean(refund_id),
                             crate::tui::sanitize::clean(s)
                         )
                     }
                     None => match body.get("captured_amount") {
                         Some(captured) => format!(
-                            "Captured {}; reading the purchase's status…",
-                            crate::tui::sanitize::clean(&captured.to_string())
+                            "Captured {}; {READING_STATUS}",
+                            captured.as_f64().map_or_else(
+                                || crate::tui::sanitize::clean(&captured.to_string()),
+                                |amount| format!("{amount:.2}")
+                            )
                         ),
-                        None => "Done; reading the purchase's status…".into(),
+                        None => format!("Done; {READING_STATUS}"),
                     },
                 },
             ));
@@ -280,9 +287,7 @@ const REPLAY_WHILE_READING: &str =
 
 /// Clears `text` if it is the notice shown (a list it said was coming has come).
 fn clear_notice(app: &mut App, text: &str) {
-    if app.notice.as_ref().is_some_and(|(_, shown)| shown == text) {
-        app.notice = None;
-    }
+    app.clear_notice_where(|shown| shown == text);
 }
 
 /// Why a replay or redeliver key found no delivery to act on.

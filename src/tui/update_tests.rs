@@ -340,16 +340,33 @@ fn open_browser_failure_shows_and_copies_the_url() {
         },
     );
     assert!(matches!(effects.as_slice(), [Effect::Copy(u)] if u.contains("/payment/")));
-    let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
+    let told = notice(&app);
     assert!(
-        notice.contains("no browser") && notice.contains("/payment/"),
-        "{notice}"
+        told.contains("no browser") && told.contains("/payment/"),
+        "{told}"
     );
     assert_eq!(
         app.open_failure.as_deref(),
         Some("no browser"),
         "the result screen says it too"
     );
+    // Paid elsewhere (the URL pasted into another machine's browser): the notice that
+    // asked for that is over once the follow-up reads a final status.
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    assert_eq!(app.flow.status, Some(PurchaseStatus::Paid));
+    assert!(!notice(&app).contains("No browser"), "{}", notice(&app));
+}
+
+#[test]
+fn the_normal_mode_notice_goes_when_insert_mode_comes_back() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.mode, super::app::Mode::Normal);
+    update(&mut app, key(KeyCode::Char('z')));
+    assert!(notice(&app).starts_with("Normal mode"), "{}", notice(&app));
+    update(&mut app, key(KeyCode::Char('i')));
+    assert_eq!(app.mode, super::app::Mode::Insert);
+    assert_eq!(notice(&app), "");
 }
 
 #[test]
@@ -1714,6 +1731,12 @@ fn refunds_and_cancel_follow_the_real_status() {
         &mut app,
         Answer::Status(Ok(fixture::purchase("PARTIAL_REFUNDED"))),
     );
+    // The notice no longer says the status is being read: it says what was read.
+    let told = notice(&app);
+    assert!(
+        told.ends_with("(refundStatus); the status GET says PARTIAL_REFUNDED."),
+        "{told}"
+    );
     // The refundStatus follow-up has settled.
     app.requests.end_where(|_| true);
     let effects = update(&mut app, key(KeyCode::Char('f')));
@@ -1774,7 +1797,7 @@ fn a_hold_is_captured_and_a_refund_is_followed_until_it_settles() {
             serde_json::json!({"purchaseId": PURCHASE_ID, "status": "PAID", "captured_amount": 20.0}),
         )),
     );
-    assert!(notice(&app).contains("Captured 20.0"), "{}", notice(&app));
+    assert!(notice(&app).contains("Captured 20.00;"), "{}", notice(&app));
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
     app.requests.end_where(|_| true);
     // A partial refund in process is followed with refundStatus until it settles.

@@ -273,10 +273,12 @@ pub(super) fn on_follow(
                 ));
                 app.history.close_fold("stopped: not final yet");
             } else {
-                // What was said while waiting ("following the redirect…") is over.
+                // What was said while waiting ("following the redirect…", or that no
+                // browser opened the callback) is over.
                 if matches!(app.notice, Some((Level::Info, _))) {
                     app.notice = None;
                 }
+                app.clear_notice_where(|text| text.starts_with(NO_BROWSER));
                 app.history.close_fold("final");
             }
             vec![]
@@ -302,6 +304,7 @@ pub(super) fn on_check(
     }
     let status = result.as_ref().ok().map(|p| p.status());
     app.flow.on_status(result);
+    said_what_was_read(app, status.as_ref());
     if reason == CheckReason::AfterCancel {
         app.notice = Some(match status {
             Some(PurchaseStatus::Created) => (
@@ -348,6 +351,19 @@ pub(in crate::tui) fn back_to_newest(app: &mut App) {
 /// request about it ends here and its late answers are dropped, and nothing learnt about
 /// it stays on screen. A resend (about a history row) and the panel's control-plane calls
 /// (about the sandbox) go on.
+/// A notice that ended "reading the purchase's status…" now says what the read found.
+fn said_what_was_read(app: &mut App, status: Option<&PurchaseStatus>) {
+    let reading = crate::tui::levers::READING_STATUS;
+    if let Some((_, text)) = &mut app.notice
+        && let Some(said) = text.strip_suffix(reading)
+    {
+        *text = match status {
+            Some(s) => format!("{said}the status GET says {}.", s.as_upper()),
+            None => format!("{said}the status GET failed."),
+        };
+    }
+}
+
 /// A status GET says the purchase shown is not found (a sandbox reset, retention): it is
 /// left, and said so, instead of reading the 404 as a refused payment.
 fn purchase_gone(app: &mut App) -> Vec<Effect> {

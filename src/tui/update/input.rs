@@ -5,6 +5,9 @@ use super::*;
 use crate::tui::app::Mode;
 use crate::tui::text_input::Edit;
 
+/// How the notice that a typed letter was taken as a command begins.
+const NORMAL_MODE: &str = "Normal mode";
+
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let context = app.context();
     let in_text = app.in_text();
@@ -61,7 +64,7 @@ fn normal_mode_key(app: &mut App, key: &KeyEvent) {
     app.notice = Some((
         Level::Info,
         format!(
-            "Normal mode: letters are commands. {} edits {label}; {} lists the keys.",
+            "{NORMAL_MODE}: letters are commands. {} edits {label}; {} lists the keys.",
             keys_of(Action::Edit, context),
             keys_of(Action::Help, context),
         ),
@@ -238,6 +241,8 @@ pub(super) fn edited_json(app: &mut App, result: Result<String, String>) {
 /// Enter or `i` in normal mode: edit the focused field.
 pub(super) fn edit_field(app: &mut App) {
     app.mode = Mode::Insert;
+    // "Normal mode: letters are commands…" no longer holds.
+    app.clear_notice_where(|text| text.starts_with(NORMAL_MODE));
 }
 
 /// Esc on a form field: a request in flight is cancelled first (the spinner line says

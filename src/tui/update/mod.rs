@@ -129,7 +129,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice = Some((
                 Level::Warn,
                 format!(
-                    "No browser could be opened ({why}). The URL is copied to your clipboard (OSC 52): {url}"
+                    "{NO_BROWSER} ({why}). The URL is copied to your clipboard (OSC 52): {url}"
                 ),
             ));
             app.open_failure = Some(why);
@@ -173,6 +173,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 /// Starts a request: puts it in the table and returns the effect that runs it.
+/// How the notice that no browser opened the callback begins (it goes when the purchase
+/// is final: what it asked for is then over).
+const NO_BROWSER: &str = "No browser could be opened";
+
 pub(super) fn start(app: &mut App, purpose: Purpose, call: Call) -> Effect {
     let limit = match purpose {
         Purpose::Follow(PollPlan::ExternalBrowser) => EXTERNAL_FOLLOW,
