@@ -159,6 +159,15 @@ pub fn settle_purchase(
         .unwrap_or_else(|| Err(Coded::purchase_not_found()))
 }
 
+/// `GET /_sandbox/clock`: how far the sandbox clock runs ahead and its "now" (what the
+/// panel counts purchase ages from: `created_on` is on the sandbox clock), the same shape
+/// as a move answers.
+pub async fn get_clock(State(state): State<Arc<SandboxState>>) -> Response {
+    let offset = state.store.backend().clock_offset_minutes();
+    let body = json!({"clock_offset_minutes": offset, "now": state.store.now()});
+    json_response(StatusCode::OK, &body)
+}
+
 /// `POST /_sandbox/clock {"advance_minutes":N}`.
 pub async fn clock(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
     let (body, origin) = match object_body(&state, req).await {

@@ -100,7 +100,10 @@ pub fn router(state: Arc<SandboxState>) -> Router {
         .route("/_sandbox/purchases", get(listing::purchases))
         .route("/_sandbox/purchases/{id}", get(control::get_one))
         .route("/_sandbox/purchases/{id}/settle", post(control::settle))
-        .route("/_sandbox/clock", post(control::clock))
+        .route(
+            "/_sandbox/clock",
+            post(control::clock).get(control::get_clock),
+        )
         .route("/_sandbox/webhooks", get(listing::webhooks))
         .route("/_sandbox/webhooks/{n}/replay", post(control::replay))
         .route("/_sandbox/public-key", get(control::public_key))

@@ -274,6 +274,7 @@ fn reload(app: &mut App) -> Vec<Effect> {
         "/settings",
         None,
     ));
+    effects.extend(control(app, ControlOp::GetClock, "GET", "/clock", None));
     effects
 }
 
@@ -639,6 +640,10 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
             ));
             app.panel.clock = Some(body);
             after_change(app)
+        }
+        ControlOp::GetClock => {
+            app.panel.clock = Some(body);
+            vec![]
         }
         ControlOp::Settle | ControlOp::Reset | ControlOp::Replay | ControlOp::Redeliver => {
             app.notice = Some((

@@ -266,6 +266,14 @@ impl Panel {
         self.deliveries.iter().rev().nth(self.selected)
     }
 
+    /// How many minutes the sandbox clock runs ahead, as last read or moved.
+    pub fn clock_offset_minutes(&self) -> Option<i64> {
+        self.clock
+            .as_ref()
+            .and_then(|c| c.get("clock_offset_minutes"))
+            .and_then(Value::as_i64)
+    }
+
     /// A setting's value as text.
     pub fn setting(&self, key: &str) -> String {
         self.settings

@@ -42,6 +42,8 @@ pub enum ControlOp {
     ListPurchases,
     ListWebhooks,
     GetSettings,
+    /// The clock's offset (purchase ages count from the sandbox clock).
+    GetClock,
     Settle,
     Clock,
     PutSettings,
@@ -60,6 +62,7 @@ impl ControlOp {
             ControlOp::ListPurchases
                 | ControlOp::ListWebhooks
                 | ControlOp::GetSettings
+                | ControlOp::GetClock
                 | ControlOp::FindForReplay
         )
     }
@@ -69,7 +72,10 @@ impl ControlOp {
     pub fn reads_the_panel(self) -> bool {
         matches!(
             self,
-            ControlOp::ListPurchases | ControlOp::ListWebhooks | ControlOp::GetSettings
+            ControlOp::ListPurchases
+                | ControlOp::ListWebhooks
+                | ControlOp::GetSettings
+                | ControlOp::GetClock
         )
     }
 }

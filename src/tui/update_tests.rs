@@ -1435,24 +1435,44 @@ fn the_panel_lists_purchases_and_settles_one_with_its_curl() {
 }
 
 #[test]
+fn purchase_ages_count_on_the_sandbox_clock() {
+    // The fixture's purchases were created two hours ago by the machine's clock.
+    let mut app = fixture::panel(120, 40);
+    assert!(fixture::screen(&app).contains("120 min"));
+    // The sandbox clock runs two hours ahead (read from GET /_sandbox/clock): they are
+    // four hours old on it, which is what makes them OVERDUE.
+    let effects = update(&mut app, key(KeyCode::Char('R')));
+    answer_control(
+        &mut app,
+        &effects,
+        "/clock",
+        serde_json::json!({"clock_offset_minutes": 120, "now": 0}),
+    );
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("240 min"), "{screen}");
+    app.panel.tab = super::panel::Tab::ClockAndSettings;
+    assert!(fixture::screen(&app).contains("120 minutes ahead"));
+}
+
+#[test]
 fn reopening_the_panel_mid_read_replaces_its_reads_instead_of_adding_more() {
     let mut app = fixture::pending(120, 40);
     let first = update(&mut app, ctrl('p'));
     let in_flight = app.requests.len();
     assert_eq!(
         control_calls(&first).len(),
-        3,
-        "purchases, webhooks, settings"
+        4,
+        "purchases, webhooks, settings, clock"
     );
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.overlay, None);
     let second = update(&mut app, ctrl('p'));
-    assert_eq!(control_calls(&second).len(), 3);
+    assert_eq!(control_calls(&second).len(), 4);
     let cancelled = second
         .iter()
         .filter(|e| matches!(e, Effect::Cancel(_)))
         .count();
-    assert_eq!(cancelled, 3, "the first reads are aborted: {second:?}");
+    assert_eq!(cancelled, 4, "the first reads are aborted: {second:?}");
     assert_eq!(app.requests.len(), in_flight, "one read per list, not two");
     // A late answer to a replaced read is not shown; the new read's answer is.
     answer_control(

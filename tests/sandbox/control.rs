@@ -76,8 +76,14 @@ async fn settle_only_from_payment_in_process() {
 async fn clock_moves_purchases_to_overdue_then_expired_with_webhook() {
     let env = Env::start().await;
     let id = env.create().await;
+    let read = env.control(Method::GET, "/clock", None).await.json();
+    assert_eq!(read["clock_offset_minutes"], 0, "{read}");
     env.control(Method::POST, "/clock", Some(json!({"advance_minutes": 60})))
         .await;
+    // What a move did can be read back (the panel counts ages on the sandbox clock).
+    let read = env.control(Method::GET, "/clock", None).await.json();
+    assert_eq!(read["clock_offset_minutes"], 60, "{read}");
+    assert!(read["now"].as_i64().is_some(), "{read}");
     assert_eq!(env.status_of(&id).await, "CREATED");
     env.control(Method::POST, "/clock", Some(json!({"advance_minutes": 61})))
         .await;

@@ -132,7 +132,9 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
         }));
         return lines;
     }
-    let now = crate::clock::now_epoch();
+    // Ages on the sandbox clock, which `created_on` is written in (a purchase made after
+    // a +2 h move is not "0 s" old, one made before it is not "26 s" old).
+    let now = crate::clock::now_epoch() + app.panel.clock_offset_minutes().unwrap_or(0) * 60;
     let first = app.panel.selected.saturating_sub(room.saturating_sub(2));
     for (i, row) in shown.iter().enumerate().skip(first).take(room) {
         let age = crate::tui::requests::human(
@@ -164,14 +166,11 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
             Span::styled(clean(&v), Style::default().fg(t.text)),
         ])
     };
-    let clock = p
-        .clock
-        .as_ref()
-        .and_then(|c| c.get("clock_offset_minutes"))
-        .and_then(|m| m.as_i64())
-        .map_or("not moved this session".to_string(), |m| {
-            format!("{m} minutes ahead")
-        });
+    let clock = match p.clock_offset_minutes() {
+        None => "not read".to_string(),
+        Some(0) => "not moved (the machine's time)".to_string(),
+        Some(m) => format!("{m} minutes ahead"),
+    };
     vec![
         Line::styled(
             "The clock: CREATED and PENDING_EXECUTE purchases older than 2 h turn OVERDUE,",
