@@ -1027,6 +1027,16 @@ pub fn action_for(context: Context, event: &KeyEvent, in_text: bool) -> Option<A
         })
 }
 
+/// Where else `event` does something, when it does nothing in the current context: the
+/// key as written, its help and the first place it works (so a key pressed in the wrong
+/// place can say so).
+pub fn bound_elsewhere(event: &KeyEvent) -> Option<(String, &'static str, Context)> {
+    BINDINGS.iter().find_map(|b| {
+        let key = b.keys.iter().find(|k| k.matches(event))?;
+        b.contexts.first().map(|c| (key.label(), b.help, *c))
+    })
+}
+
 /// How the first key of `action` in `context` is written (`Ctrl+S`), for text that names
 /// a key: every key name on screen comes from the table. `?` if none is bound.
 pub fn label_of(action: Action, context: Context) -> String {

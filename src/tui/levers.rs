@@ -729,18 +729,36 @@ pub fn open_selected(app: &mut App) -> Vec<Effect> {
     let mut flow = Flow::new();
     flow.purchase =
         serde_json::from_value(json!({"purchaseId": row.id, "status": row.status})).ok();
-    flow.step = Step::Result;
-    flow.status = Some(PurchaseStatus::parse(&row.status));
-    flow.outcome = Some(Outcome::Settled {
-        status: PurchaseStatus::parse(&row.status),
-    });
+    let status = PurchaseStatus::parse(&row.status);
+    // A purchase still CREATED has not been paid: it opens where it is paid, step ②
+    // (not at a result it never had, with step ② shown done).
+    let payable = status == PurchaseStatus::Created;
+    if payable {
+        flow.step = Step::Card;
+    } else {
+        flow.step = Step::Result;
+        flow.outcome = Some(Outcome::Settled {
+            status: status.clone(),
+        });
+    }
+    flow.status = Some(status);
     app.flow = flow;
+    // The Detail pane follows the newest row again: this purchase's status GET, next.
+    app.history.to_newest();
     app.notice = Some((
         Level::Info,
-        format!(
-            "Purchase {} opened from the sandbox panel.",
-            crate::tui::sanitize::clean(&row.id)
-        ),
+        if payable {
+            format!(
+                "Purchase {} opened from the sandbox panel: still CREATED, so here is its card form ({} pays it).",
+                crate::tui::sanitize::clean(&row.id),
+                label_of(Action::Send, Context::CardForm)
+            )
+        } else {
+            format!(
+                "Purchase {} opened from the sandbox panel.",
+                crate::tui::sanitize::clean(&row.id)
+            )
+        },
     ));
     effects.extend(check_status(app, CheckReason::Refresh));
     effects

@@ -1976,3 +1976,80 @@ fn the_help_key_table_keeps_a_gap_between_its_columns() {
         "the help runs into where it works: {row}"
     );
 }
+
+#[test]
+fn a_too_small_terminal_takes_no_key_that_would_act_unseen_but_quits() {
+    let mut app = fixture::blocked(120, 40);
+    update(&mut app, Msg::Resize(59, 15));
+    let step = app.flow.step;
+    assert!(update(&mut app, key(KeyCode::Char('e'))).is_empty());
+    assert!(update(&mut app, ctrl('s')).is_empty());
+    assert_eq!(
+        app.flow.step, step,
+        "nothing moved behind the too-small screen"
+    );
+    update(&mut app, ctrl('c'));
+    assert!(app.quit);
+}
+
+#[test]
+fn a_function_key_of_another_step_says_where_it_works() {
+    let mut app = fixture::at_card_step(120, 40);
+    assert!(update(&mut app, key(KeyCode::F(4))).is_empty());
+    let told = notice(&app);
+    assert!(
+        told.contains("F4 (add product) works on the purchase form"),
+        "{told}"
+    );
+}
+
+#[test]
+fn enter_on_a_panel_tab_with_nothing_to_open_says_so_and_is_not_offered() {
+    let mut app = fixture::panel(120, 40);
+    app.panel.tab = super::panel::Tab::Webhooks;
+    assert!(!fixture::screen(&app).contains("Enter open"));
+    update(&mut app, key(KeyCode::Enter));
+    assert!(notice(&app).contains("Enter opens a purchase on the Purchases tab"));
+    app.panel.tab = super::panel::Tab::Purchases;
+    assert!(fixture::screen(&app).contains("Enter open"));
+}
+
+#[test]
+fn a_created_purchase_opened_from_the_panel_opens_on_its_card_form() {
+    let mut app = fixture::panel(120, 40);
+    app.panel.set_rows(
+        [
+            serde_json::json!({"purchaseId": "cccccccccccccccccccccccc", "status": "CREATED", "created_on": 0}),
+            serde_json::json!({"purchaseId": PURCHASE_ID, "status": "PAID", "created_on": 0}),
+        ]
+        .iter()
+        .filter_map(super::panel::Row::of)
+        .collect(),
+    );
+    app.panel.selected = 0;
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Call {
+                call: Call::PollStatus { .. },
+                ..
+            }]
+        ),
+        "its status is read: {effects:?}"
+    );
+    assert_eq!(app.flow.step, Step::Card, "never paid: not at a result");
+    assert_eq!(app.flow.outcome, None);
+    assert!(notice(&app).contains("still CREATED"), "{}", notice(&app));
+    // A paid one opens at its result.
+    update(&mut app, ctrl('p'));
+    app.panel.selected = 1;
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.flow.step, Step::Result);
+    assert_eq!(
+        app.flow.outcome,
+        Some(Outcome::Settled {
+            status: PurchaseStatus::Paid
+        })
+    );
+}

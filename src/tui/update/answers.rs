@@ -347,10 +347,6 @@ pub(in crate::tui) fn back_to_newest(app: &mut App) {
     }
 }
 
-/// Leaves the purchase shown (n, a scenario, a purchase opened from the panel): every
-/// request about it ends here and its late answers are dropped, and nothing learnt about
-/// it stays on screen. A resend (about a history row) and the panel's control-plane calls
-/// (about the sandbox) go on.
 /// A notice that ended "reading the purchase's status…" now says what the read found.
 fn said_what_was_read(app: &mut App, status: Option<&PurchaseStatus>) {
     let reading = crate::tui::levers::READING_STATUS;
@@ -380,6 +376,10 @@ fn purchase_gone(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// Leaves the purchase shown (n, a scenario, a purchase opened from the panel): every
+/// request about it ends here and its late answers are dropped, and nothing learnt about
+/// it stays on screen. A resend (about a history row) and the panel's control-plane calls
+/// (about the sandbox) go on.
 pub(in crate::tui) fn leave_purchase(app: &mut App) -> Vec<Effect> {
     let effects = app
         .requests

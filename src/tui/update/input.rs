@@ -26,6 +26,19 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Context::PurchaseForm | Context::CardForm => normal_mode_key(app, &key),
         _ => {}
     }
+    // A function key or Shift+Tab that works elsewhere says where, instead of nothing.
+    if matches!(key.code, KeyCode::F(_) | KeyCode::BackTab)
+        && let Some((label, help, place)) = crate::tui::keys::bound_elsewhere(&key)
+    {
+        app.notice = Some((
+            Level::Info,
+            format!(
+                "{label} ({help}) works on the {}, not here; {} lists the keys here.",
+                place.words(),
+                keys_of(Action::Help, context)
+            ),
+        ));
+    }
     vec![]
 }
 

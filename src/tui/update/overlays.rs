@@ -8,7 +8,14 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
         (_, Some(Overlay::Panel)) if app.panel.tab == crate::tui::panel::Tab::Purchases => {
             crate::tui::levers::open_selected(app)
         }
-        (_, Some(Overlay::Panel)) => vec![],
+        (_, Some(Overlay::Panel)) => {
+            // Not silently: the key is only for the purchase list.
+            app.notice = Some((
+                Level::Info,
+                "Enter opens a purchase on the Purchases tab (Tab switches tabs).".into(),
+            ));
+            vec![]
+        }
         (_, Some(Overlay::Input { what, input })) => {
             crate::tui::levers::on_input(app, what, input.value())
         }

@@ -210,7 +210,8 @@ fn applies(app: &App, action: Action) -> bool {
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {
             app.flow.purchase.is_some() && crate::tui::levers::applies(app, action)
         }
-        Action::Filter if app.overlay == Some(crate::tui::app::Overlay::Panel) => {
+        // In the panel, Enter opens a purchase: the other tabs have nothing to open.
+        Action::Filter | Action::Select if app.overlay == Some(crate::tui::app::Overlay::Panel) => {
             app.panel.tab == Tab::Purchases
         }
         Action::SettlePaid | Action::SettleError => app.panel.tab == Tab::Purchases,
