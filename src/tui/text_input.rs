@@ -86,7 +86,7 @@ impl TextInput {
         let mut pasted = Pasted::default();
         let room = MAX_CHARS.saturating_sub(self.value().chars().count());
         for c in text.chars() {
-            if c.is_control() {
+            if is_dropped(c) {
                 pasted.dropped_controls += 1;
             } else if pasted.inserted < room {
                 self.0.handle(InputRequest::InsertChar(c));
@@ -97,6 +97,17 @@ impl TextInput {
         }
         pasted
     }
+}
+
+/// Whether `c` never goes into a field: control characters, and the Unicode direction
+/// controls (U+202E makes the text after it show reversed, so what a field shows would
+/// not be what it sends).
+fn is_dropped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// The editing request a key stands for.
@@ -117,7 +128,7 @@ fn request_for(key: &KeyEvent) -> Option<InputRequest> {
         KeyCode::Char('u') if ctrl => DeleteLine,
         KeyCode::Char('a') if ctrl => GoToStart,
         KeyCode::Char('e') if ctrl => GoToEnd,
-        KeyCode::Char(c) if !ctrl && !alt => InsertChar(c),
+        KeyCode::Char(c) if !ctrl && !alt && !is_dropped(c) => InsertChar(c),
         KeyCode::Backspace if ctrl || alt => DeletePrevWord,
         KeyCode::Backspace => DeletePrevChar,
         KeyCode::Delete if ctrl => DeleteNextWord,
@@ -313,6 +324,19 @@ mod tests {
         input.paste("x\r\ny\tz");
         assert_eq!(input.value(), "AxyzB");
         assert_eq!(input.cursor(), 4);
+    }
+
+    #[test]
+    fn direction_controls_never_go_into_a_field_pasted_or_typed() {
+        let mut input = TextInput::new("");
+        let pasted = input.paste("Jo\u{202E}hn \u{2066}Doe\u{2069}");
+        assert_eq!(input.value(), "John Doe");
+        assert_eq!(pasted.dropped_controls, 3);
+        press(&mut input, KeyCode::Char('\u{202E}'), KeyModifiers::NONE);
+        assert_eq!(input.value(), "John Doe");
+        // Other non-ASCII text goes in as typed.
+        input.paste(" Müller 🇩🇪");
+        assert_eq!(input.value(), "John Doe Müller 🇩🇪");
     }
 
     #[test]
