@@ -37,8 +37,6 @@ impl Record {
     }
 }
 
-/// Whether an exchange matches a lower-case filter: path, status, method, note, bodies
-/// (error codes, masked cards with their last four, purchase ids) and errors.
 /// The status column of a row, the same in the explorer and `history`: the HTTP status,
 /// `CXL` for a call the user cancelled, `ERR` for any other failure, `…` while pending.
 pub fn status_label(ex: &Exchange) -> String {
@@ -50,6 +48,8 @@ pub fn status_label(ex: &Exchange) -> String {
     }
 }
 
+/// Whether an exchange matches a lower-case filter: path, status, method, note, bodies
+/// (error codes, masked cards with their last four, purchase ids) and errors.
 pub fn matches_exchange(ex: &Exchange, needle_lower: &str) -> bool {
     if needle_lower.is_empty() {
         return true;

@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             area,
             app,
             "Filter history",
-            "path, status, purchase id, error code or card last four (filters as you type); empty clears",
+            "any text of a row: path, status, purchase id, error code, card last four, or a word of its bodies (filters as you type); empty clears",
             input,
         ),
         Some(Overlay::SaveScenario { input }) => prompt(
