@@ -502,13 +502,15 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
             Ok(m) if m > 0 => advance(app, m),
             _ => invalid(app, "a whole number of minutes above 0", text),
         },
+        // The sandbox's ranges, said here rather than after a round trip (a number too
+        // big to parse was "not a whole number above 0").
         InputFor::AttemptLimit => match text.parse::<u64>() {
-            Ok(n) if n > 0 => put_setting(app, json!({ "attempt_limit": n })),
-            _ => invalid(app, "a whole number above 0", text),
+            Ok(n) if (1..=1000).contains(&n) => put_setting(app, json!({ "attempt_limit": n })),
+            _ => invalid(app, "a whole number from 1 to 1000", text),
         },
         InputFor::LatencyMs => match text.parse::<u64>() {
-            Ok(ms) => put_setting(app, json!({ "latency_ms": ms })),
-            _ => invalid(app, "milliseconds (0 or more)", text),
+            Ok(ms) if ms <= 60_000 => put_setting(app, json!({ "latency_ms": ms })),
+            _ => invalid(app, "milliseconds from 0 to 60000", text),
         },
         InputFor::TimeoutS => match number(text) {
             Some(s) => put_setting(app, json!({ "timeout_s": s })),

@@ -2053,3 +2053,17 @@ fn a_created_purchase_opened_from_the_panel_opens_on_its_card_form() {
         })
     );
 }
+
+#[test]
+fn a_setting_out_of_the_sandboxs_range_is_refused_with_the_range() {
+    let mut app = fixture::panel(120, 40);
+    app.panel.tab = super::panel::Tab::ClockAndSettings;
+    update(&mut app, key(KeyCode::Char('a')));
+    typed(&mut app, "99999999999999999999");
+    assert!(control_calls(&update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert!(notice(&app).contains("from 1 to 1000"), "{}", notice(&app));
+    update(&mut app, key(KeyCode::Char('a')));
+    typed(&mut app, "5");
+    let calls = control_calls(&update(&mut app, key(KeyCode::Enter)));
+    assert_eq!(calls[0].2, Some(serde_json::json!({"attempt_limit": 5})));
+}
