@@ -2067,3 +2067,18 @@ fn a_setting_out_of_the_sandboxs_range_is_refused_with_the_range() {
     let calls = control_calls(&update(&mut app, key(KeyCode::Enter)));
     assert_eq!(calls[0].2, Some(serde_json::json!({"attempt_limit": 5})));
 }
+
+#[test]
+fn a_header_too_narrow_for_the_endpoint_cuts_it_with_an_ellipsis() {
+    let mut app = fixture::app(60, 18);
+    app.endpoint.base_url = "http://127.0.0.1:33625/api/v1".into();
+    app.endpoint.banner.text = "REMOTE SANDBOX (test key)";
+    let screen = fixture::screen(&app);
+    let first = screen
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string();
+    assert!(first.ends_with('…'), "cut, and marked as cut: {first}");
+}

@@ -25,14 +25,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         app.endpoint.base_url.clone()
     };
     let banner = &app.endpoint.banner;
+    // What does not fit beside the name is cut with "…", never mid-number unmarked.
+    let room = (area.width as usize).saturating_sub(" paysecure-explorer ".len());
+    let url = clean(&url);
     let endpoint = if !banner.loud {
         Span::styled(
-            format!("● {} {url}", banner.text),
+            super::fit(&format!("● {} {url}", banner.text), room),
             Style::default().fg(t.ok),
         )
     } else {
         Span::styled(
-            format!(" ▲ {} {url} ", banner.text),
+            super::fit(&format!(" ▲ {} {url} ", banner.text), room),
             Style::default()
                 .fg(t.background)
                 .bg(t.live)
