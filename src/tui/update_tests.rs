@@ -2082,3 +2082,15 @@ fn a_header_too_narrow_for_the_endpoint_cuts_it_with_an_ellipsis() {
         .to_string();
     assert!(first.ends_with('…'), "cut, and marked as cut: {first}");
 }
+
+#[test]
+fn a_scenario_with_a_frictionless_card_does_not_ask_for_a_challenge_answer() {
+    let mut app = fixture::app(120, 40);
+    let name = "preauth-capture".to_string();
+    let scenario = crate::flow::scenario::load(&name, None).expect("built in");
+    assert!(scenario.otp.is_some(), "the scenario carries an OTP");
+    update(&mut app, Msg::ScenarioLoaded(Ok((name, scenario))));
+    let told = notice(&app);
+    assert!(told.starts_with("Scenario preauth-capture"), "{told}");
+    assert!(!told.contains("answer the challenge"), "{told}");
+}

@@ -76,9 +76,19 @@ pub(super) fn load_scenario(
             app.purchase_form = step_forms::purchase_form(&p);
             app.card_form = step_forms::card_form(&c);
             app.pane = Pane::Step;
+            // A frictionless card is never challenged: an OTP the scenario carries is
+            // then not mentioned (it said "answer the challenge" for a card with none).
+            let frictionless = matches!(
+                crate::paysecure::test_cards::accepted_card(&c.card_number),
+                Some(crate::paysecure::test_cards::CardBehaviour::Accepted {
+                    auth: crate::paysecure::test_cards::Auth::Frictionless,
+                    ..
+                })
+            );
             let otp = scenario
                 .otp
                 .as_deref()
+                .filter(|_| !frictionless)
                 .map(|o| format!(" — answer the challenge with {o}"))
                 .unwrap_or_default();
             app.notice = Some((
