@@ -202,18 +202,13 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
                 warn.add_modifier(Modifier::BOLD),
             ),
         );
-        push(
-            lines,
-            Line::styled(
-                "The URL above is copied to your clipboard (OSC 52): paste it into a",
-                warn,
-            ),
-        );
+        // One paragraph, wrapped to the width (two hand-cut lines left "into a" alone on
+        // a line where the first did not fit).
         push(
             lines,
             Line::styled(
                 format!(
-                    "browser on any machine that reaches it, or press {} to complete it here.",
+                    "The URL above is copied to your clipboard (OSC 52): paste it into a browser on any machine that reaches it, or press {} to complete it here.",
                     key(Action::CompleteHere)
                 ),
                 warn,
