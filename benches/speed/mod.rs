@@ -77,7 +77,7 @@ impl Nginx {
         let port = free_port();
         let d = dir.path().display();
         let conf = format!(
-            "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log crit;\n\
+            "master_process off;\nworker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log crit;\n\
              events {{ worker_connections 4096; }}\n\
              http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
                fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
@@ -113,8 +113,9 @@ impl Nginx {
 
 impl Drop for Nginx {
     fn drop(&mut self) {
-        // `daemon off`: the master is our child; SIGTERM would be gentler, SIGKILL is
-        // bounded. Its worker exits when the master's pipe closes.
+        // `daemon off` and `master_process off`: the one process that answers is our
+        // child, so killing it leaves nothing behind. (With a master, its worker outlived
+        // a killed master: every bench run left one nginx worker behind.)
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
