@@ -295,7 +295,7 @@ fn committed(
     answer: Result<Result<Delivery, StoreError>, tokio::sync::oneshot::error::RecvError>,
 ) -> Result<Delivery, Coded> {
     answer
-        .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))
+        .unwrap_or_else(|_| Err(StoreError::writer_stopped()))
         .map_err(Coded::from)
 }
 

@@ -89,6 +89,13 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl StoreError {
+    /// The writer thread is gone: a write can no longer be answered.
+    pub fn writer_stopped() -> StoreError {
+        StoreError("state store: the writer has stopped".into())
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError(format!("state store: {e}"))
@@ -213,7 +220,7 @@ impl Store {
         self.backend
             .insert_queued(p)
             .await
-            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))
+            .unwrap_or_else(|_| Err(StoreError::writer_stopped()))
     }
 
     /// Runs `f` on purchase `id` with every other update of it excluded, and stores what
@@ -248,7 +255,7 @@ impl Store {
         };
         committed
             .await
-            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))?;
+            .unwrap_or_else(|_| Err(StoreError::writer_stopped()))?;
         Ok(Some(out))
     }
 

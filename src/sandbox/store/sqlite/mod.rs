@@ -735,7 +735,7 @@ impl Backend for Sqlite {
             },
         );
         rx.recv()
-            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))
+            .unwrap_or_else(|_| Err(StoreError::writer_stopped()))
     }
 
     fn insert_queued(&self, p: Purchase) -> Pending<(Inserted, Arc<Purchase>)> {
@@ -767,7 +767,7 @@ impl Backend for Sqlite {
             return Ok(false);
         }
         rx.recv()
-            .unwrap_or_else(|_| Err(StoreError("state store: the writer has stopped".into())))?;
+            .unwrap_or_else(|_| Err(StoreError::writer_stopped()))?;
         Ok(true)
     }
 

@@ -115,7 +115,7 @@ impl Queue {
         let job: Job = Box::new(move |w| {
             let out = match w {
                 Some(w) => f(w).map_err(StoreError::from),
-                None => Err(writer_stopped()),
+                None => Err(StoreError::writer_stopped()),
             };
             let ok = out.is_ok();
             let ack: Ack = Box::new(move |committed| {
@@ -229,10 +229,6 @@ fn commit_batch(w: &mut Writer, batch: &mut Vec<Job>) {
     }
 }
 
-fn writer_stopped() -> StoreError {
-    StoreError("state store: the writer has stopped".to_string())
-}
-
 /// Runs `f` as one unit among the writes of a batch: a savepoint, rolled back if `f` fails.
 pub fn atomically<T>(
     w: &mut Writer,
@@ -275,7 +271,8 @@ impl Shared {
             settle(&r);
             let _ = tx.send(r);
         });
-        rx.recv().unwrap_or_else(|_| Err(writer_stopped()))
+        rx.recv()
+            .unwrap_or_else(|_| Err(StoreError::writer_stopped()))
     }
 
     /// Runs `f` on the writer in the next batch; the answer comes after its commit,
