@@ -118,12 +118,18 @@ pub fn open_read(path: &Path) -> io::Result<Option<File>> {
 
 /// Opens (creating, owner-only) `path` for appending; with `read`, for reading too.
 pub fn open_append(path: &Path, read: bool) -> io::Result<File> {
-    refused(path)?;
     let mut options = OpenOptions::new();
     options.create(true).append(true).read(read);
+    open_owner_only(path, &mut options)
+}
+
+/// Opens `path` with `options`, creating it owner-only, refusing what is not a regular
+/// file before and after the open.
+fn open_owner_only(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
+    refused(path)?;
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    guard(&mut options);
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+    guard(options);
     checked(options.open(path)?, path)
 }
 
@@ -132,13 +138,9 @@ pub fn open_append(path: &Path, read: bool) -> io::Result<File> {
 /// or into a FIFO or device.
 pub fn write_export(path: &Path, text: &str) -> io::Result<()> {
     use std::io::Write as _;
-    refused(path)?;
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    guard(&mut options);
-    let mut file = checked(options.open(path)?, path)?;
+    let mut file = open_owner_only(path, &mut options)?;
     file.write_all(text.as_bytes())?;
     file.flush()
 }

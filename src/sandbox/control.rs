@@ -163,7 +163,11 @@ pub fn settle_purchase(
 /// panel counts purchase ages from: `created_on` is on the sandbox clock), the same shape
 /// as a move answers.
 pub async fn get_clock(State(state): State<Arc<SandboxState>>) -> Response {
-    let offset = state.store.backend().clock_offset_minutes();
+    clock_answer(&state, state.store.backend().clock_offset_minutes())
+}
+
+/// The clock's offset and the sandbox's "now": what a read or a move answers.
+fn clock_answer(state: &SandboxState, offset: i64) -> Response {
     let body = json!({"clock_offset_minutes": offset, "now": state.store.now()});
     json_response(StatusCode::OK, &body)
 }
@@ -202,10 +206,7 @@ pub async fn clock(State(state): State<Arc<SandboxState>>, req: Request) -> Resp
         .await
     };
     match moved {
-        Ok(offset) => {
-            let body = json!({"clock_offset_minutes": offset, "now": state.store.now()});
-            json_response(StatusCode::OK, &body)
-        }
+        Ok(offset) => clock_answer(&state, offset),
         Err(e) => e.into_response(),
     }
 }

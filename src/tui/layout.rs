@@ -138,10 +138,16 @@ fn step_content_rows(app: &App, width: u16) -> Option<u16> {
     Some(u16::try_from(rows).unwrap_or(u16::MAX))
 }
 
+/// Whether a `(width, height)` terminal is below what the screen needs (it then says only
+/// that, and takes only the quit keys).
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
+}
+
 /// The layout for a `(width, height)` terminal.
 pub fn compute(size: (u16, u16), app: &App) -> Areas {
     let full = Rect::new(0, 0, size.0, size.1);
-    let too_small = size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT;
+    let too_small = too_small(size);
     // A long notice wraps onto a second or third row rather than being cut.
     let notice_rows = super::views::notice_rows(app, size.0 as usize);
     let [header, body, notice, footer] = Layout::vertical([

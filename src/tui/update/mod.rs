@@ -77,7 +77,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         // While the screen only says "Terminal too small", keys that would act unseen are
         // not taken; the quit keys still are.
-        Msg::Key(key) if key.kind != KeyEventKind::Release && too_small(app) => {
+        Msg::Key(key) if key.kind != KeyEventKind::Release && layout::too_small(app.size) => {
             match action_for(app.context(), &key, app.in_text()) {
                 Some(action @ (Action::ForceQuit | Action::Quit)) => {
                     on_action(app, action, app.context())
@@ -183,11 +183,6 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 /// Starts a request: puts it in the table and returns the effect that runs it.
-/// Whether the terminal is below the size the screen needs (see `views::draw`).
-fn too_small(app: &App) -> bool {
-    app.size.0 < layout::MIN_WIDTH || app.size.1 < layout::MIN_HEIGHT
-}
-
 /// How the notice that no browser opened the callback begins (it goes when the purchase
 /// is final: what it asked for is then over).
 const NO_BROWSER: &str = "No browser could be opened";
