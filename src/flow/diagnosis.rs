@@ -413,6 +413,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A coded error's context on this project's sandbox: the body sent, the purchase
+    /// read, its status, one S2S call made.
+    fn sandbox_ctx<'a>(
+        sent: &'a SentFacts,
+        purchase: &'a Purchase,
+        status: &'a PurchaseStatus,
+    ) -> Context<'a> {
+        Context {
+            sent: Some(sent),
+            purchase: Some(purchase),
+            status: Some(status),
+            checking: false,
+            attempts_made: 1,
+            attempt_limit: DEFAULT_ATTEMPT_LIMIT,
+            sandbox: true,
+        }
+    }
+
     fn purchase(email: &str) -> Purchase {
         serde_json::from_value(
             json!({"purchaseId": "p1", "status": "CREATED", "client": {"email": email}}),
@@ -431,15 +449,7 @@ mod tests {
         let d = diagnose(
             "transaction_error",
             "Card Detail is missing",
-            Context {
-                sent: Some(&sent),
-                purchase: Some(&p),
-                status: Some(&PurchaseStatus::Error),
-                checking: false,
-                attempts_made: 1,
-                attempt_limit: DEFAULT_ATTEMPT_LIMIT,
-                sandbox: true,
-            },
+            sandbox_ctx(&sent, &p, &PurchaseStatus::Error),
         );
         let fired = d.fired.clone().unwrap_or_default();
         assert!(fired.contains("cvc, remember_card"), "{fired}");
@@ -458,13 +468,8 @@ mod tests {
         let sent = SentFacts::of(&json!({"card_number": "4999000000000120"}));
         let p = purchase("a@b.io");
         let ctx = Context {
-            sent: Some(&sent),
-            purchase: Some(&p),
-            status: Some(&PurchaseStatus::Created),
-            checking: false,
             attempts_made: 2,
-            attempt_limit: DEFAULT_ATTEMPT_LIMIT,
-            sandbox: true,
+            ..sandbox_ctx(&sent, &p, &PurchaseStatus::Created)
         };
         let d = diagnose("transaction_error", "Card is Blocked", ctx);
         assert!(d.payable.is_yes(), "one attempt left: {:?}", d.payable);
@@ -513,15 +518,7 @@ mod tests {
         let sent = SentFacts::of(&json!({"card_number": "4999 0000 0000 0153"}));
         assert_eq!(sent.test_card, Some("4999000000000153"));
         let p = purchase("a@b.io");
-        let ctx = Context {
-            sent: Some(&sent),
-            purchase: Some(&p),
-            status: Some(&PurchaseStatus::Created),
-            checking: false,
-            attempts_made: 1,
-            attempt_limit: DEFAULT_ATTEMPT_LIMIT,
-            sandbox: true,
-        };
+        let ctx = sandbox_ctx(&sent, &p, &PurchaseStatus::Created);
         let d = diagnose("transaction_error", MSG_ATTEMPTS, ctx);
         assert!(
             d.trigger
@@ -560,15 +557,7 @@ mod tests {
     fn blocked_email_is_the_trigger_only_when_it_was_used() {
         let sent = SentFacts::of(&json!({"card_number": "4444333322221111"}));
         let blocked = purchase("x@blocked.example");
-        let ctx = Context {
-            sent: Some(&sent),
-            purchase: Some(&blocked),
-            status: Some(&PurchaseStatus::Created),
-            checking: false,
-            attempts_made: 1,
-            attempt_limit: DEFAULT_ATTEMPT_LIMIT,
-            sandbox: true,
-        };
+        let ctx = sandbox_ctx(&sent, &blocked, &PurchaseStatus::Created);
         let d = diagnose("transaction_error", MSG_CUSTOMER_BLOCKED, ctx);
         assert!(
             d.trigger
