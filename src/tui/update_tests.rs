@@ -1450,6 +1450,12 @@ fn purchase_ages_count_on_the_sandbox_clock() {
     );
     let screen = fixture::screen(&app);
     assert!(screen.contains("240 min"), "{screen}");
+    // A server's absurd offsets draw, not overflow.
+    for absurd in [i64::MAX, i64::MIN] {
+        app.panel.clock = Some(serde_json::json!({"clock_offset_minutes": absurd}));
+        fixture::screen(&app);
+    }
+    app.panel.clock = Some(serde_json::json!({"clock_offset_minutes": 120}));
     app.panel.tab = super::panel::Tab::ClockAndSettings;
     assert!(fixture::screen(&app).contains("120 minutes ahead"));
 }

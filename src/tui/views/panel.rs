@@ -134,7 +134,13 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     }
     // Ages on the sandbox clock, which `created_on` is written in (a purchase made after
     // a +2 h move is not "0 s" old, one made before it is not "26 s" old).
-    let now = crate::clock::now_epoch() + app.panel.clock_offset_minutes().unwrap_or(0) * 60;
+    // Saturating: the offset is what a server said, and may be anything.
+    let offset_s = app
+        .panel
+        .clock_offset_minutes()
+        .unwrap_or(0)
+        .saturating_mul(60);
+    let now = crate::clock::now_epoch().saturating_add(offset_s);
     let first = app.panel.selected.saturating_sub(room.saturating_sub(2));
     for (i, row) in shown.iter().enumerate().skip(first).take(room) {
         let age = crate::tui::requests::human(
