@@ -259,15 +259,17 @@ pub async fn replay_delivery(
         found.map(|d| WebhookJob {
             purchase_id: d.purchase_id.clone(),
             status: d.status.clone(),
-            brand_id: d
-                .body
-                .pointer("/message/brandId")
-                .and_then(Value::as_str)
-                .unwrap_or(&state.brand_id)
-                .to_string(),
+            brand_id: serde_json::from_str::<Value>(&d.body)
+                .ok()
+                .and_then(|body| {
+                    body.pointer("/message/brandId")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| state.brand_id.clone()),
             forwarded: d.forwarded && target.is_none(),
             url: target.unwrap_or_else(|| d.url.clone()),
-            body: d.body.clone(),
+            body: Arc::clone(&d.body),
         })
     };
     let Some(job) = job else {

@@ -25,9 +25,9 @@ pub const PAGE: &str = "/_sandbox/";
 
 /// A fresh random token (hex), made once per sandbox.
 pub fn new_token() -> Result<String, String> {
-    use ring::rand::SecureRandom as _;
+    use aws_lc_rs::rand::SecureRandom as _;
     let mut bytes = [0u8; 16];
-    ring::rand::SystemRandom::new()
+    aws_lc_rs::rand::SystemRandom::new()
         .fill(&mut bytes)
         .map_err(|_| "no randomness for the dashboard's form token".to_string())?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

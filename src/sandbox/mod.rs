@@ -37,6 +37,7 @@ pub mod s2s;
 pub mod saved_cards;
 pub mod server;
 pub mod signing;
+pub mod signing_pool;
 pub mod state;
 pub mod store;
 pub mod transitions;
@@ -354,9 +355,14 @@ fn build_state(
     origin: String,
     store: Store,
 ) -> Result<Arc<SandboxState>, StartError> {
-    let signer = Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?;
+    let signer = Arc::new(Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?);
     let verifier = Verifier::from_pem(signer.public_key_pem())
         .map_err(|e| StartError::Setup(e.to_string()))?;
+    let signing = signing_pool::SigningPool::start(
+        Arc::clone(&signer),
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+    )
+    .map_err(|e| StartError::Setup(format!("could not start the webhook signer threads: {e}")))?;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
@@ -376,7 +382,7 @@ fn build_state(
         brand_id: config.brand_id.clone(),
         brand_name: purchase::MERCHANT_NAME.into(),
         origin,
-        signer: Arc::new(signer),
+        signer,
         verifier,
         http,
         events,
@@ -392,9 +398,7 @@ fn build_state(
         webhook_room: tokio::sync::Notify::new(),
         webhook_chains: std::sync::Mutex::new(std::collections::HashMap::new()),
         webhook_chain_numbers: std::sync::atomic::AtomicU64::new(0),
-        signing_slots: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-        )),
+        signing,
         forward_to,
         form_token: dashboard_forms::new_token().map_err(StartError::Setup)?,
     }))

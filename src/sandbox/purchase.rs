@@ -1,7 +1,7 @@
 //! The sandbox's purchase record and its JSON form (the "full purchase object").
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::after_pay::AfterPay;
 use super::raw_json::RawJson;
@@ -243,13 +243,22 @@ impl Purchase {
     }
 
     /// The webhook body: `{"message": <purchase>, "status": <lower>}` with both brand spellings.
-    pub fn webhook_body(&self, origin: &str) -> Value {
-        let view = super::purchase_view::PurchaseView {
-            purchase: self,
-            origin,
-            brand_id_again: true,
+    pub fn webhook_body(&self, origin: &str, status: &str) -> String {
+        #[derive(serde::Serialize)]
+        struct WebhookBody<'a> {
+            message: super::purchase_view::PurchaseView<'a>,
+            status: &'a str,
+        }
+        let body = WebhookBody {
+            message: super::purchase_view::PurchaseView {
+                purchase: self,
+                origin,
+                brand_id_again: true,
+            },
+            status,
         };
-        json!({"message": view, "status": self.status.lower()})
+        // Written straight to text, once: the delivery posts these bytes and logs them.
+        serde_json::to_string(&body).unwrap_or_default()
     }
 }
 

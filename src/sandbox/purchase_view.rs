@@ -405,7 +405,12 @@ mod tests {
             brand_id: "brd".into(),
             ..Purchase::default()
         };
-        let body = p.webhook_body("http://h:1");
+        let body: Value =
+            serde_json::from_str(&p.webhook_body("http://h:1", "hold")).expect("JSON text");
+        assert_eq!(
+            body["status"], "hold",
+            "the event name given, not the status"
+        );
         assert_eq!(keys(&body), ["message", "status"]);
         let message = keys(&body["message"]);
         assert_eq!(message.last(), Some(&"brandId"));

@@ -6,10 +6,10 @@
 //! would cost seconds in a debug build, and a fixed key lets a merchant's integration keep
 //! the same public key across restarts. `public_key_pem` is printed by `serve`.
 
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{self, RsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use ring::rand::SystemRandom;
-use ring::signature::{self, RsaKeyPair};
 
 /// The merchant's check lives with the other shared facts: the client side verifies with
 /// the same code.
@@ -68,7 +68,7 @@ impl Signer {
 
     /// Base64 signature over `message`.
     pub fn sign(&self, message: &str) -> Result<String, SigningError> {
-        let mut out = vec![0u8; self.key.public().modulus_len()];
+        let mut out = vec![0u8; self.key.public_modulus_len()];
         self.key
             .sign(
                 &signature::RSA_PKCS1_SHA256,

@@ -78,9 +78,9 @@ pub struct SandboxState {
         std::collections::HashMap<String, (u64, tokio::sync::oneshot::Receiver<()>)>,
     >,
     pub webhook_chain_numbers: std::sync::atomic::AtomicU64,
-    /// One permit per signature being computed: signing runs on blocking threads, at most
-    /// as many at once as there are cores, so it never holds a runtime worker.
-    pub signing_slots: Arc<Semaphore>,
+    /// Signs webhooks on threads of its own, one per core, so signing never holds a
+    /// runtime worker and runs back to back while deliveries wait.
+    pub signing: super::signing_pool::SigningPool,
     /// `serve --forward-to`: every webhook is also sent here, as a delivery of its own.
     pub forward_to: Option<String>,
     /// Per-process token the dashboard's forms carry, so another site cannot post them.
@@ -90,12 +90,16 @@ pub struct SandboxState {
 impl SandboxState {
     /// Records and broadcasts a merchant-stub event that came with `body_bytes` of body.
     pub fn publish(&self, event: MerchantEvent, body_bytes: usize) {
-        self.event_log
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(event.clone(), body_bytes);
-        // No subscriber is fine: the log keeps it.
-        let _ = self.events.send(event);
+        // A copy (a webhook's whole body) only for subscribers; `serve` alone has none,
+        // and the log keeps the event either way. Counted under the log's lock: whoever
+        // subscribes after the count then reads the log (`events_so_far`) after the push.
+        let mut log = self.event_log.lock().unwrap_or_else(|p| p.into_inner());
+        let broadcast = (self.events.receiver_count() > 0).then(|| event.clone());
+        log.push(event, body_bytes);
+        drop(log);
+        if let Some(event) = broadcast {
+            let _ = self.events.send(event);
+        }
     }
 
     /// A copy of the merchant-stub event log.

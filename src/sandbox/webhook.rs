@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::access_log::{WEBHOOK_TARGET, loggable_url};
@@ -25,7 +24,8 @@ pub struct WebhookJob {
     pub status: String,
     pub brand_id: String,
     pub url: String,
-    pub body: Value,
+    /// The JSON text posted (and logged for a replay), written once per status change.
+    pub body: Arc<str>,
     /// A copy sent to `--forward-to`, not to the purchase's own callback.
     pub forwarded: bool,
 }
@@ -48,10 +48,7 @@ pub fn job_for(purchase: &Purchase, origin: &str) -> Option<WebhookJob> {
         "error" | "expired" | "cancelled" => purchase.failure_callback.clone(),
         _ => None,
     }?;
-    let mut body = purchase.webhook_body(origin);
-    if let Some(map) = body.as_object_mut() {
-        map.insert("status".into(), Value::String(status.clone()));
-    }
+    let body = Arc::from(purchase.webhook_body(origin, &status));
     Some(WebhookJob {
         purchase_id: purchase.id.clone(),
         status,
@@ -100,10 +97,10 @@ pub fn forward_target(url: &str) -> Result<String, String> {
 
 /// One delivery in the background, if the delivery queue has room; otherwise it is
 /// logged at once as not sent (and not signed: a replay signs it), so a burst of status
-/// changes faster than the signing cannot pile up deliveries without bound. The queue and
-/// in-flight slots are taken here, synchronously, so deliveries are admitted in the order
-/// their status changes happened (the signing slots are handed out in that order too);
-/// the in-flight slot is taken once signed, so deliveries waiting for a signature do not
+/// changes faster than the signing cannot pile up deliveries without bound. The queue
+/// place is taken here, synchronously, so deliveries are admitted in the order their
+/// status changes happened (the signer threads take them in that order too); the
+/// in-flight slot is waited for once signed, so deliveries waiting for a signature do not
 /// hold the sockets' slots.
 fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
     let Ok(admitted) = Arc::clone(&state.webhook_queue).try_acquire_owned() else {
@@ -218,20 +215,24 @@ pub fn take_slot(state: &SandboxState) -> Option<OwnedSemaphorePermit> {
     Arc::clone(&state.webhook_slots).try_acquire_owned().ok()
 }
 
-/// Signs and posts one webhook (if it holds a `slot`, or `take_slot_when_signed` finds
-/// one free then), then logs the delivery; returns the log entry. Without a slot the
-/// webhook is logged as not sent, and can be replayed. `Err` when the state store could
+/// Signs and posts one webhook (if it holds a `slot`, or, with `wait_for_slot_when_signed`,
+/// once one is free after signing), then logs the delivery; returns the log entry. Without
+/// a slot (a replay that found them all taken) the webhook is logged as not sent, and can
+/// be replayed. A background delivery waits for its slot rather than being dropped: it is
+/// already counted in the delivery queue, which bounds how many wait. `Err` when the state store could
 /// not log it (it was sent all the same).
 pub async fn deliver(
     state: &SandboxState,
     job: WebhookJob,
     slot: Option<OwnedSemaphorePermit>,
-    take_slot_when_signed: bool,
+    wait_for_slot_when_signed: bool,
 ) -> Result<Delivery, Coded> {
     let message = signed_string(&job.purchase_id, &job.status, &job.brand_id);
-    let signature = sign_off_the_workers(state, message).await;
+    let signature = state.signing.sign(message).await;
     let slot = match slot {
-        None if take_slot_when_signed => take_slot(state),
+        None if wait_for_slot_when_signed => {
+            Arc::clone(&state.webhook_slots).acquire_owned().await.ok()
+        }
         slot => slot,
     };
     let (response_status, error) = match slot {
@@ -254,19 +255,6 @@ pub async fn deliver(
     };
     log_delivery(&job, response_status, error.as_deref());
     committed(record(state, job, signature, response_status, error).await)
-}
-
-/// The signature, computed on a blocking thread (RSA-2048 takes ~0.5–0.9 ms, which on a
-/// runtime worker would hold up every request queued behind it), at most one per core
-/// at once. Empty if signing failed (the delivery is still sent and logged).
-async fn sign_off_the_workers(state: &SandboxState, message: String) -> String {
-    let Ok(_signing) = state.signing_slots.acquire().await else {
-        return String::new();
-    };
-    let signer = Arc::clone(&state.signer);
-    tokio::task::spawn_blocking(move || signer.sign(&message).unwrap_or_default())
-        .await
-        .unwrap_or_default()
 }
 
 /// Queues the delivery's log entry; the receiver answers after its commit.
@@ -330,7 +318,7 @@ async fn post(
     signature: &str,
     timeout: Duration,
 ) -> Result<u16, reqwest::Error> {
-    let body = serde_json::to_vec(&job.body).unwrap_or_default();
+    let body = job.body.as_bytes().to_vec();
     let resp = state
         .http
         .post(&job.url)

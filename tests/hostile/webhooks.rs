@@ -70,6 +70,12 @@ async fn delivery_for(env: &Env, id: &str, wait: Duration) -> Value {
     }
 }
 
+/// A delivery logged as timed out (sent, no answer in time).
+fn assert_timed_out(delivery: &Value) {
+    let error = delivery["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("timeout"), "{delivery}");
+}
+
 async fn two_d(env: &Env, extra: Value) {
     let mut settings = json!({"mode": "2d"});
     if let (Some(s), Some(e)) = (settings.as_object_mut(), extra.as_object()) {
@@ -87,8 +93,7 @@ async fn a_receiver_that_never_answers_is_logged_as_a_timeout() {
     let t = Instant::now();
     let id = paid_with_webhook_to(&env, &url).await;
     let d = delivery_for(&env, &id, Duration::from_secs(5)).await;
-    let error = d["error"].as_str().unwrap_or_default();
-    assert!(error.starts_with("timeout"), "{d}");
+    assert_timed_out(&d);
     assert!(d["response_status"].is_null(), "{d}");
     assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
 }
@@ -104,23 +109,33 @@ async fn a_receiver_that_refuses_is_logged_as_connection_refused() {
 }
 
 #[tokio::test]
-async fn deliveries_past_the_in_flight_cap_are_logged_as_not_sent() {
+async fn a_delivery_past_the_in_flight_cap_waits_for_a_place_and_a_replay_is_refused_at_once() {
     let env = env_with(Limits {
         max_webhooks_in_flight: 2,
         ..Limits::default()
     })
     .await;
-    two_d(&env, json!({"webhook_timeout_s": 5})).await;
+    two_d(&env, json!({"webhook_timeout_s": 2})).await;
     let (url, _receiver) = hanging_receiver().await;
-    let _first = paid_with_webhook_to(&env, &url).await;
+    let first = paid_with_webhook_to(&env, &url).await;
     let _second = paid_with_webhook_to(&env, &url).await;
     let third = paid_with_webhook_to(&env, &url).await;
-    // Logged at once, not after the others' timeouts.
-    let d = delivery_for(&env, &third, Duration::from_secs(2)).await;
-    let error = d["error"].as_str().unwrap_or_default();
-    assert!(error.contains("in flight"), "{d}");
-    // Replaying it while the two still hang is refused the same way, and answered at once.
-    let n = d["n"].as_u64().expect("n");
+    // The two hold both places until their 2 s time-out; the third, signed, waits for one
+    // instead of being dropped as "not sent".
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let all = env.control(Method::GET, "/webhooks", None).await.json();
+    assert!(
+        all.as_array()
+            .is_some_and(|a| a.iter().all(|d| d["purchase_id"] != third)),
+        "the third was logged before a place was free: {all}"
+    );
+    let first_d = delivery_for(&env, &first, Duration::from_secs(4)).await;
+    assert_timed_out(&first_d);
+    // The third now holds one place; a fourth takes the other. A replay finds none free
+    // and is refused at once, not queued behind them.
+    let _fourth = paid_with_webhook_to(&env, &url).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let n = first_d["n"].as_u64().expect("n");
     let t = Instant::now();
     let replay = env
         .control(Method::POST, &format!("/webhooks/{n}/replay"), None)
@@ -130,9 +145,15 @@ async fn deliveries_past_the_in_flight_cap_are_logged_as_not_sent() {
         replay.json()["error"]
             .as_str()
             .unwrap_or_default()
-            .contains("in flight")
+            .contains("in flight"),
+        "{}",
+        replay.text
     );
     assert!(t.elapsed() < Duration::from_secs(1));
+    // The third was sent (signed) once it had a place, and timed out like the others.
+    let third_d = delivery_for(&env, &third, Duration::from_secs(5)).await;
+    assert_timed_out(&third_d);
+    assert_ne!(third_d["signature"], "", "{third_d}");
 }
 
 #[tokio::test]
@@ -163,13 +184,7 @@ async fn deliveries_past_the_queue_bound_are_logged_unsigned_and_can_be_replayed
     assert!(d["response_status"].is_null(), "{d}");
     // Once the first has timed out, its place is free again and a replay signs and sends.
     let first_d = delivery_for(&env, &first, Duration::from_secs(5)).await;
-    assert!(
-        first_d["error"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("timeout"),
-        "{first_d}"
-    );
+    assert_timed_out(&first_d);
     let n = d["n"].as_u64().expect("n");
     let replay = env
         .control(Method::POST, &format!("/webhooks/{n}/replay"), None)
@@ -183,11 +198,5 @@ async fn deliveries_past_the_queue_bound_are_logged_unsigned_and_can_be_replayed
             .is_empty(),
         "{replayed}"
     );
-    assert!(
-        replayed["error"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("timeout"),
-        "{replayed}"
-    );
+    assert_timed_out(&replayed);
 }

@@ -90,8 +90,8 @@ pub fn check(
 mod tests {
     use super::*;
     use crate::paysecure::webhook_signature::pem_to_der;
+    use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
     use base64::Engine as _;
-    use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 
     // The sandbox's published test key pair (public by design), read as files: the
     // client side does not import the emulator.
@@ -102,10 +102,10 @@ mod tests {
     fn sign(message: &str) -> String {
         let der = pem_to_der(PRIVATE, "PRIVATE KEY").expect("test key");
         let key = RsaKeyPair::from_pkcs8(&der).expect("test key");
-        let mut out = vec![0u8; key.public().modulus_len()];
+        let mut out = vec![0u8; key.public_modulus_len()];
         key.sign(
             &RSA_PKCS1_SHA256,
-            &ring::rand::SystemRandom::new(),
+            &aws_lc_rs::rand::SystemRandom::new(),
             message.as_bytes(),
             &mut out,
         )

@@ -8,8 +8,6 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::{Delivery, Settings, StoreError};
 use crate::sandbox::purchase::{PendingPayment, Purchase};
 
@@ -68,7 +66,8 @@ pub struct NewDelivery {
     pub error: Option<String>,
     pub delivered_at: i64,
     pub forwarded: bool,
-    pub body: Value,
+    /// The JSON text that was sent.
+    pub body: std::sync::Arc<str>,
 }
 
 /// The control plane's counts (`GET /_sandbox/stats`).

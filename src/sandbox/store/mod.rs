@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use std::sync::Arc;
 
 pub use backend::{
     AgingCutoffs, Backend, Inserted, NewDelivery, Page, PageError, PageQuery, Pending, Stats,
@@ -74,7 +74,7 @@ pub struct Delivery {
     /// The body that was sent, kept so the delivery can be replayed (stored in a column
     /// of its own; lists leave it out).
     #[serde(skip)]
-    pub body: Value,
+    pub body: Arc<str>,
 }
 
 /// A failure of the state store (disk full, I/O error, a record that no longer reads).
@@ -151,7 +151,7 @@ pub struct Store {
 /// A random start for the id counter (any value will do if the OS has no randomness).
 fn first_counter() -> u32 {
     let mut bytes = [0u8; 4];
-    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes);
+    let _ = aws_lc_rs::rand::SecureRandom::fill(&aws_lc_rs::rand::SystemRandom::new(), &mut bytes);
     u32::from_le_bytes(bytes) & 0x00ff_ffff
 }
 

@@ -528,7 +528,7 @@ impl NewRow {
 }
 
 /// Logs a webhook delivery on the writer, numbering it.
-fn log_delivery(w: &mut Writer, d: NewDelivery, body: String) -> rusqlite::Result<Delivery> {
+fn log_delivery(w: &mut Writer, d: NewDelivery) -> rusqlite::Result<Delivery> {
     let delivery = Delivery {
         n: w.next_delivery as u64,
         purchase_id: d.purchase_id,
@@ -553,7 +553,7 @@ fn log_delivery(w: &mut Writer, d: NewDelivery, body: String) -> rusqlite::Resul
             delivery.purchase_id,
             delivery.response_status,
             record,
-            body
+            &*delivery.body
         ])?;
     w.next_delivery += 1;
     Ok(delivery)
@@ -567,7 +567,7 @@ fn purchase_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String)> {
 fn delivery_of(record: &str, body: Option<String>) -> Result<Delivery, StoreError> {
     let mut d: Delivery = serde_json::from_str(record)?;
     if let Some(body) = body {
-        d.body = serde_json::from_str(&body)?;
+        d.body = Arc::from(body);
     }
     Ok(d)
 }
@@ -909,19 +909,11 @@ impl Backend for Sqlite {
     }
 
     fn append_delivery(&self, d: NewDelivery) -> Result<Delivery, StoreError> {
-        let body = serde_json::to_string(&d.body)?;
-        self.shared.write(move |w| log_delivery(w, d, body))
+        self.shared.write(move |w| log_delivery(w, d))
     }
 
     fn append_delivery_queued(&self, d: NewDelivery) -> Pending<Delivery> {
-        match serde_json::to_string(&d.body) {
-            Ok(body) => self.shared.write_async(move |w| log_delivery(w, d, body)),
-            Err(e) => {
-                let (tx, rx) = tokio::sync::oneshot::channel();
-                let _ = tx.send(Err(e.into()));
-                rx
-            }
-        }
+        self.shared.write_async(move |w| log_delivery(w, d))
     }
 
     fn delivery(&self, n: u64) -> Result<Option<Delivery>, StoreError> {
