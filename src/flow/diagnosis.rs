@@ -167,7 +167,9 @@ pub fn transport_known(
         return "Asking the purchase's status to learn what the call did…".into();
     }
     match status {
-        Some(PurchaseStatus::Created) => "The status GET says the purchase is still CREATED: a retry can work (the call may still have used one of its attempts).".into(),
+        // Still CREATED does not say the call is over: a timed-out call can still be
+        // running, and a retry meanwhile is refused (`already_in_process`).
+        Some(PurchaseStatus::Created) => "The status GET says the purchase is still CREATED. If the call is still running on the server, a retry is refused as already_in_process until it ends; after that a retry can work (the call may have used one of its attempts).".into(),
         Some(s) => format!(
             "The status GET says the purchase is now {}: the call did reach the server.",
             s.as_upper()
@@ -611,7 +613,9 @@ mod tests {
             false,
         );
         assert!(
-            closed.contains("still CREATED") && !closed.contains("safe"),
+            closed.contains("still CREATED")
+                && closed.contains("already_in_process")
+                && !closed.contains("safe"),
             "{closed}"
         );
         let sent = SentFacts::of(&json!({"card_number": "4999000000000328"}));

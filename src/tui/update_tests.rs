@@ -1009,7 +1009,8 @@ fn esc_cancels_the_payment_records_it_and_asks_the_status() {
     assert_eq!(app.flow.outcome, None);
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert!(
-        notice(&app).contains("still CREATED: a retry can work"),
+        notice(&app).contains("still CREATED, but the cancelled call may still be running")
+            && notice(&app).contains("already_in_process"),
         "{}",
         notice(&app)
     );
@@ -1085,7 +1086,7 @@ fn transport_failures_say_what_is_known() {
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert_eq!(app.flow.status, Some(PurchaseStatus::Created));
     let screen = fixture::screen(&app);
-    assert!(screen.contains("still CREATED: a retry"), "{screen}");
+    assert!(screen.contains("still CREATED. If the"), "{screen}");
 
     let mut app = fixture::at_card_step(120, 40);
     update(&mut app, ctrl('s'));
