@@ -195,7 +195,7 @@ fn run(mut w: Writer, rx: &Receiver<Job>, wal: &WalSignals) {
 fn commit_batch(w: &mut Writer, batch: &mut Vec<Job>) {
     // Without a transaction (it could not begin), each statement commits on its own:
     // slower, but every write still lands before it is answered.
-    let in_tx = w.conn.execute_batch("BEGIN IMMEDIATE").is_ok();
+    let in_tx = run_cached(&w.conn, "BEGIN IMMEDIATE").is_ok();
     let mut acks: Vec<Ack> = Vec::with_capacity(batch.len());
     let mut lost = false;
     for job in batch.drain(..) {
@@ -214,7 +214,7 @@ fn commit_batch(w: &mut Writer, batch: &mut Vec<Job>) {
             "state store: the batch of writes was rolled back".to_string(),
         ))
     } else {
-        w.conn.execute_batch("COMMIT").map_err(StoreError::from)
+        run_cached(&w.conn, "COMMIT").map_err(StoreError::from)
     };
     if committed.is_err() {
         if !w.conn.is_autocommit() {
@@ -234,10 +234,10 @@ pub fn atomically<T>(
     w: &mut Writer,
     f: impl FnOnce(&mut Writer) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
-    w.conn.execute_batch("SAVEPOINT unit")?;
+    run_cached(&w.conn, "SAVEPOINT unit")?;
     match f(w) {
         Ok(v) => {
-            w.conn.execute_batch("RELEASE unit")?;
+            run_cached(&w.conn, "RELEASE unit")?;
             Ok(v)
         }
         Err(e) => {
@@ -245,6 +245,13 @@ pub fn atomically<T>(
             Err(e)
         }
     }
+}
+
+/// Runs one statement of the writer's every-batch or every-write kind from the statement
+/// cache: `execute_batch` would parse it again each time (a few thousand instructions
+/// per write, on the writer that every write waits for).
+fn run_cached(conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 /// What [`Shared`] needs from its writer queue for blocking callers.
