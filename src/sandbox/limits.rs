@@ -30,7 +30,8 @@ pub struct Limits {
     /// Connections served at once; the newest beyond it get a coded 503 and are closed.
     /// Lowered at start to what the open-file limit allows.
     pub max_connections: usize,
-    /// Webhook deliveries in flight at once; more are logged as not sent.
+    /// Webhook deliveries in flight at once; a signed delivery waits up to 1 s for a place,
+    /// then is logged as not sent (a replay finding none free, at once).
     pub max_webhooks_in_flight: usize,
     /// Webhook deliveries admitted at once (queued for signing, signing or in flight).
     /// One beyond it is logged at once as not sent (unsigned), to be replayed: nothing is

@@ -98,8 +98,8 @@ pub fn forward_target(url: &str) -> Result<String, String> {
 /// One delivery in the background, if the delivery queue has room; otherwise it is
 /// logged at once as not sent (and not signed: a replay signs it), so a burst of status
 /// changes faster than the signing cannot pile up deliveries without bound. The queue
-/// place is taken here, synchronously, so deliveries are admitted in the order their
-/// status changes happened (the signer threads take them in that order too); the
+/// place is taken here, synchronously; the webhooks of one purchase to one URL go out in
+/// the order of its status changes (each waits for the previous one's end, below). The
 /// in-flight slot is waited for once signed, so deliveries waiting for a signature do not
 /// hold the sockets' slots.
 fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
@@ -188,6 +188,12 @@ fn room_wanted(state: &SandboxState) -> usize {
     BACKPRESSURE_ROOM.min(state.webhook_queue_count)
 }
 
+/// The longest a signed background delivery waits for an in-flight place: long enough
+/// for a burst of signatures to find the places that healthy receivers free within
+/// milliseconds, short enough that deliveries stuck behind hanging receivers give their
+/// queue places back (logged as not sent) before the queue fills and slows the API.
+const SLOT_WAIT: Duration = Duration::from_secs(1);
+
 /// Free queue places a status-changing request waits for: more than the concurrent
 /// requests a client usually keeps, so the ones admitted together rarely overflow it.
 const BACKPRESSURE_ROOM: usize = 64;
@@ -216,10 +222,10 @@ pub fn take_slot(state: &SandboxState) -> Option<OwnedSemaphorePermit> {
 }
 
 /// Signs and posts one webhook (if it holds a `slot`, or, with `wait_for_slot_when_signed`,
-/// once one is free after signing), then logs the delivery; returns the log entry. Without
-/// a slot (a replay that found them all taken) the webhook is logged as not sent, and can
-/// be replayed. A background delivery waits for its slot rather than being dropped: it is
-/// already counted in the delivery queue, which bounds how many wait. `Err` when the state store could
+/// once one is free after signing, waiting at most [`SLOT_WAIT`]), then logs the delivery;
+/// returns the log entry. Without a slot (a replay that found them all taken, or a
+/// background delivery that waited in vain) the webhook is logged as not sent, and can be
+/// replayed. `Err` when the state store could
 /// not log it (it was sent all the same).
 pub async fn deliver(
     state: &SandboxState,
@@ -231,7 +237,10 @@ pub async fn deliver(
     let signature = state.signing.sign(message).await;
     let slot = match slot {
         None if wait_for_slot_when_signed => {
-            Arc::clone(&state.webhook_slots).acquire_owned().await.ok()
+            tokio::time::timeout(SLOT_WAIT, Arc::clone(&state.webhook_slots).acquire_owned())
+                .await
+                .ok()
+                .and_then(Result::ok)
         }
         slot => slot,
     };
@@ -248,8 +257,13 @@ pub async fn deliver(
         None => (
             None,
             Some(format!(
-                "not sent: {} deliveries already in flight (the limit); replay it later",
-                state.webhook_slot_count
+                "not sent: {} deliveries already in flight (the limit){}; replay it later",
+                state.webhook_slot_count,
+                if wait_for_slot_when_signed {
+                    format!(" for {} s", SLOT_WAIT.as_secs())
+                } else {
+                    String::new()
+                }
             )),
         ),
     };

@@ -1014,6 +1014,10 @@ fn esc_cancels_the_payment_records_it_and_asks_the_status() {
         "{}",
         notice(&app)
     );
+    // Read whole at 80 columns: its last words are on the screen, not cut off.
+    app.size = (80, 24);
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("used an attempt)."), "{screen}");
     assert!(app.requests.is_empty());
 }
 

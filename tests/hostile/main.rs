@@ -10,6 +10,10 @@
 #[allow(dead_code)]
 mod common;
 
+#[path = "../receiver/mod.rs"]
+#[allow(dead_code)]
+mod receiver;
+
 #[path = "../support/tmux.rs"]
 #[allow(dead_code)]
 mod tmux;

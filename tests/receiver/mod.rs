@@ -29,6 +29,12 @@ pub struct Receiver {
 impl Receiver {
     /// Listens on 127.0.0.1 (a free port); `url` is `http://127.0.0.1:PORT/hooks/paysecure`.
     pub fn start() -> Receiver {
+        Receiver::answering_after(Duration::ZERO)
+    }
+
+    /// [`Receiver::start`], answering each request `delay` after reading it (one at a
+    /// time: a slow merchant).
+    pub fn answering_after(delay: Duration) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind receiver");
         let url = format!(
             "http://{}/hooks/paysecure",
@@ -38,7 +44,7 @@ impl Receiver {
         std::thread::spawn(move || {
             for stream in listener.incoming().take(MAX_REQUESTS) {
                 let Ok(stream) = stream else { continue };
-                if let Some(got) = answer(stream)
+                if let Some(got) = answer(stream, delay)
                     && tx.send(got).is_err()
                 {
                     return;
@@ -54,8 +60,8 @@ impl Receiver {
     }
 }
 
-/// Reads one request (head and `content-length` body) and answers 200.
-fn answer(mut stream: TcpStream) -> Option<Received> {
+/// Reads one request (head and `content-length` body) and answers 200 after `delay`.
+fn answer(mut stream: TcpStream, delay: Duration) -> Option<Received> {
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut request_line = String::new();
@@ -78,6 +84,7 @@ fn answer(mut stream: TcpStream) -> Option<Received> {
     }
     let mut body = vec![0u8; length.min(MAX_BODY)];
     reader.read_exact(&mut body).ok()?;
+    std::thread::sleep(delay);
     let _ = stream.write_all(
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
     );

@@ -310,7 +310,7 @@ pub(super) fn on_check(
             Some(PurchaseStatus::Created) => (
                 Level::Info,
                 format!(
-                    "The status GET says the purchase is still CREATED, but the cancelled call may still be running there: a retry ({}) before it ends is refused as already_in_process; after, it can work (the cancelled call may have used one of its attempts).",
+                    "The status GET says still CREATED, but the cancelled call may still be running: a retry ({}) before it ends is refused as already_in_process (and it may have used an attempt).",
                     label_of(Action::Send, Context::CardForm)
                 ),
             ),
