@@ -76,6 +76,17 @@ fn assert_timed_out(delivery: &Value) {
     assert!(error.starts_with("timeout"), "{delivery}");
 }
 
+/// A sandbox in 2D mode with `settings`, delivering one webhook at a time.
+async fn one_in_flight(settings: Value) -> Env {
+    let env = env_with(Limits {
+        max_webhooks_in_flight: 1,
+        ..Limits::default()
+    })
+    .await;
+    two_d(&env, settings).await;
+    env
+}
+
 async fn two_d(env: &Env, extra: Value) {
     let mut settings = json!({"mode": "2d"});
     if let (Some(s), Some(e)) = (settings.as_object_mut(), extra.as_object()) {
@@ -110,12 +121,7 @@ async fn a_receiver_that_refuses_is_logged_as_connection_refused() {
 
 #[tokio::test]
 async fn a_delivery_past_the_in_flight_cap_waits_a_moment_for_a_place() {
-    let env = env_with(Limits {
-        max_webhooks_in_flight: 1,
-        ..Limits::default()
-    })
-    .await;
-    two_d(&env, json!({"webhook_timeout_s": 5})).await;
+    let env = one_in_flight(json!({"webhook_timeout_s": 5})).await;
     // A merchant answering each webhook 700 ms late: the second delivery, signed while
     // the first holds the only place, waits for it instead of being dropped.
     let receiver = crate::receiver::Receiver::answering_after(Duration::from_millis(700));
@@ -130,12 +136,7 @@ async fn a_delivery_past_the_in_flight_cap_waits_a_moment_for_a_place() {
 
 #[tokio::test]
 async fn a_delivery_that_finds_no_place_in_a_second_is_logged_not_sent_and_a_replay_at_once() {
-    let env = env_with(Limits {
-        max_webhooks_in_flight: 1,
-        ..Limits::default()
-    })
-    .await;
-    two_d(&env, json!({"webhook_timeout_s": 6})).await;
+    let env = one_in_flight(json!({"webhook_timeout_s": 6})).await;
     let (url, _receiver) = hanging_receiver().await;
     let _first = paid_with_webhook_to(&env, &url).await;
     let t = Instant::now();
