@@ -15,6 +15,7 @@ pub mod config;
 pub mod error_text;
 pub mod flow;
 pub mod history;
+pub mod os_random;
 pub mod paysecure;
 pub mod sandbox;
 pub mod sqlite_file;

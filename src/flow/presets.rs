@@ -27,7 +27,7 @@ pub struct MerchantUrls {
 /// digits, so history's card-number scan never mistakes it for a PAN.
 pub fn fresh_merchant_ref() -> String {
     let mut random = [0u8; 3];
-    let _ = aws_lc_rs::rand::SecureRandom::fill(&aws_lc_rs::rand::SystemRandom::new(), &mut random);
+    let _ = crate::os_random::fill(&mut random);
     let ms = now_epoch_millis();
     format!(
         "order-{}-{:03}-{:02x}{:02x}{:02x}",

@@ -284,10 +284,10 @@ pub async fn replay_delivery(
 }
 
 /// `GET /_sandbox/public-key`: PEM text.
-pub async fn public_key(State(state): State<Arc<SandboxState>>) -> Response {
+pub async fn public_key() -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/x-pem-file")],
-        state.signer.public_key_pem(),
+        super::signing::public_key_pem(),
     )
         .into_response()
 }

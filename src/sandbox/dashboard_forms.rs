@@ -25,11 +25,10 @@ pub const PAGE: &str = "/_sandbox/";
 
 /// A fresh random token (hex), made once per sandbox.
 pub fn new_token() -> Result<String, String> {
-    use aws_lc_rs::rand::SecureRandom as _;
     let mut bytes = [0u8; 16];
-    aws_lc_rs::rand::SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| "no randomness for the dashboard's form token".to_string())?;
+    if !crate::os_random::fill(&mut bytes) {
+        return Err("no randomness for the dashboard's form token".to_string());
+    }
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -254,7 +254,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
     };
     let state = build_state(&config, origin.clone(), opened.store)?;
     refunds::resume(&state);
-    let public_key_pem = state.signer.public_key_pem().to_string();
+    let public_key_pem = signing::public_key_pem().to_string();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let app = routes::router(Arc::clone(&state));
     let task = tokio::spawn(server::serve(
@@ -356,7 +356,7 @@ fn build_state(
     store: Store,
 ) -> Result<Arc<SandboxState>, StartError> {
     let signer = Arc::new(Signer::embedded().map_err(|e| StartError::Setup(e.to_string()))?);
-    let verifier = Verifier::from_pem(signer.public_key_pem())
+    let verifier = Verifier::from_pem(signing::public_key_pem())
         .map_err(|e| StartError::Setup(e.to_string()))?;
     let signing = signing_pool::SigningPool::start(
         Arc::clone(&signer),
@@ -382,7 +382,6 @@ fn build_state(
         brand_id: config.brand_id.clone(),
         brand_name: purchase::MERCHANT_NAME.into(),
         origin,
-        signer,
         verifier,
         http,
         events,

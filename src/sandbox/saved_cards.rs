@@ -54,7 +54,7 @@ fn new_token() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut random = [0u8; 12];
     // If the system RNG fails the counter still keeps tokens unique.
-    let _ = aws_lc_rs::rand::SecureRandom::fill(&aws_lc_rs::rand::SystemRandom::new(), &mut random);
+    let _ = crate::os_random::fill(&mut random);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes();
     let mut token = String::from("tok_");
     for (i, b) in random.iter().enumerate() {

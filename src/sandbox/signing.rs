@@ -19,6 +19,12 @@ use crate::paysecure::webhook_signature::{KeyError, pem_to_der};
 const PRIVATE_KEY_PEM: &str = include_str!("keys/webhook-signing-key.pem");
 const PUBLIC_KEY_PEM: &str = include_str!("keys/webhook-signing-key.pub.pem");
 
+/// The embedded key's public half, as SPKI PEM text (what `GET /_sandbox/public-key`
+/// serves and the merchant stub verifies with).
+pub fn public_key_pem() -> &'static str {
+    PUBLIC_KEY_PEM
+}
+
 /// The sandbox's webhook signer.
 pub struct Signer {
     key: RsaKeyPair,
@@ -63,7 +69,7 @@ impl Signer {
 
     /// The public key, as SPKI PEM text.
     pub fn public_key_pem(&self) -> &'static str {
-        PUBLIC_KEY_PEM
+        public_key_pem()
     }
 
     /// Base64 signature over `message`.

@@ -1,4 +1,4 @@
-//! What every sandbox handler shares: the store, credentials, the signer and the
+//! What every sandbox handler shares: the store, credentials, the signing and the
 //! merchant stub's event feed.
 
 use std::collections::VecDeque;
@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, Semaphore, broadcast};
 
 use super::request::Keys;
-use super::signing::{Signer, Verifier};
+use super::signing::Verifier;
 use super::store::Store;
 use crate::api::MerchantEvent;
 
@@ -50,8 +50,6 @@ pub struct SandboxState {
     pub brand_name: String,
     /// `http://127.0.0.1:PORT`, used when a request has no usable `Host`.
     pub origin: String,
-    /// Shared with the blocking threads that sign off the runtime's workers.
-    pub signer: Arc<Signer>,
     pub verifier: Verifier,
     /// Outgoing client for webhook deliveries.
     pub http: reqwest::Client,

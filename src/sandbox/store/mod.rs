@@ -151,7 +151,7 @@ pub struct Store {
 /// A random start for the id counter (any value will do if the OS has no randomness).
 fn first_counter() -> u32 {
     let mut bytes = [0u8; 4];
-    let _ = aws_lc_rs::rand::SecureRandom::fill(&aws_lc_rs::rand::SystemRandom::new(), &mut bytes);
+    let _ = crate::os_random::fill(&mut bytes);
     u32::from_le_bytes(bytes) & 0x00ff_ffff
 }
 
