@@ -194,7 +194,7 @@ fn hang_card_then_esc_is_editable_within_a_second() {
         pressed.elapsed()
     );
     // The status GET that follows says what is known, then nothing is in flight.
-    let screen = t.wait_for(&["still CREATED, but the cancelled call", "CXL"]);
+    let screen = t.wait_for(&["this sandbox stops a call", "CXL"]);
     assert!(!screen.contains("Esc cancels"), "{screen}");
     t.keys(&["C-c"]);
 }

@@ -247,6 +247,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
             note.as_deref(),
             Some(&sent),
             target.is_local(),
+            target.sandbox.is_some(),
         )));
     }
     if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {

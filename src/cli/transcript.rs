@@ -111,12 +111,14 @@ fn after_pay_lines(report: &FlowReport) -> String {
 
 /// The closing summary, with `note` (see [`super::pending_note`]) last.
 /// `sent` is what the failing call carried; `sandbox` says whether test cards are
-/// triggers here (this project's sandbox, embedded or served on this machine).
+/// triggers here (this project's sandbox, embedded or served on this machine);
+/// `embedded`, that the server is known to be it (it ends a call whose connection closed).
 pub fn summary(
     report: &FlowReport,
     note: Option<&str>,
     sent: Option<&SentFacts>,
     sandbox: bool,
+    embedded: bool,
 ) -> String {
     let mut out = String::from("\n");
     if let Some(id) = report.flow.purchase_id() {
@@ -201,7 +203,8 @@ pub fn summary(
                     kind,
                     report.flow.purchase.is_some(),
                     report.flow.status.as_ref(),
-                    false
+                    false,
+                    embedded
                 ))
             ));
         }

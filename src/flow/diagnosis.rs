@@ -151,11 +151,13 @@ pub fn try_next(d: &Diagnosis) -> &'static str {
 
 /// What is known after a transport failure (no API answer), for the explorer and `flow`:
 /// a refused connection never reached the server; otherwise the status GET decides.
+/// `sandbox`: the server is this project's sandbox (see [`still_created_after_a_cut_call`]).
 pub fn transport_known(
     kind: &TransportKind,
     purchase_exists: bool,
     status: Option<&PurchaseStatus>,
     checking: bool,
+    sandbox: bool,
 ) -> String {
     if *kind == TransportKind::ConnectionRefused {
         return "The connection was refused: the request never reached the server, so nothing changed. Check the endpoint, then retry.".into();
@@ -167,14 +169,25 @@ pub fn transport_known(
         return "Asking the purchase's status to learn what the call did…".into();
     }
     match status {
-        // Still CREATED does not say the call is over: a timed-out call can still be
-        // running, and a retry meanwhile is refused (`already_in_process`).
-        Some(PurchaseStatus::Created) => "The status GET says the purchase is still CREATED. If the call is still running on the server, a retry is refused as already_in_process until it ends; after that a retry can work (the call may have used one of its attempts).".into(),
+        Some(PurchaseStatus::Created) => still_created_after_a_cut_call(sandbox).into(),
         Some(s) => format!(
             "The status GET says the purchase is now {}: the call did reach the server.",
             s.as_upper()
         ),
         None => "The status GET failed too: nothing is known about the call's effect.".into(),
+    }
+}
+
+/// A payment call cut off before its answer (a time-out, a dropped connection, Esc), and
+/// the status GET then says CREATED. On this project's sandbox the call is over: it stops
+/// a payment whose connection closed (`sandbox::s2s`, the in-flight mark). Elsewhere the
+/// status does not say so: the call can still be running, and a retry meanwhile is refused
+/// (`already_in_process`).
+pub fn still_created_after_a_cut_call(sandbox: bool) -> &'static str {
+    if sandbox {
+        "The status GET says the purchase is still CREATED, and this sandbox stops a call whose connection closed: a retry can work (the call may have used one of its attempts)."
+    } else {
+        "The status GET says the purchase is still CREATED, but the call may still be running there: a retry before it ends is refused as already_in_process (the call may have used one of its attempts)."
     }
 }
 
@@ -604,19 +617,31 @@ mod tests {
 
     #[test]
     fn transport_failures_say_what_is_known_and_name_fault_cards() {
-        let refused = transport_known(&TransportKind::ConnectionRefused, true, None, false);
+        let refused = transport_known(&TransportKind::ConnectionRefused, true, None, false, false);
         assert!(refused.contains("never reached the server"));
-        let closed = transport_known(
-            &TransportKind::ConnectionClosed,
-            true,
-            Some(&PurchaseStatus::Created),
-            false,
-        );
+        let closed = |sandbox| {
+            transport_known(
+                &TransportKind::ConnectionClosed,
+                true,
+                Some(&PurchaseStatus::Created),
+                false,
+                sandbox,
+            )
+        };
+        // Elsewhere the call may still run; this sandbox ends it with its connection.
+        let remote = closed(false);
         assert!(
-            closed.contains("still CREATED")
-                && closed.contains("already_in_process")
-                && !closed.contains("safe"),
-            "{closed}"
+            remote.contains("still CREATED")
+                && remote.contains("already_in_process")
+                && !remote.contains("safe"),
+            "{remote}"
+        );
+        let here = closed(true);
+        assert!(
+            here.contains("still CREATED")
+                && here.contains("a retry can work")
+                && !here.contains("already_in_process"),
+            "{here}"
         );
         let sent = SentFacts::of(&json!({"card_number": "4999000000000328"}));
         let t = transport_trigger(&TransportKind::ConnectionClosed, Some(&sent), true)

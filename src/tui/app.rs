@@ -440,6 +440,13 @@ pub struct App {
 }
 
 impl App {
+    /// Whether the server is known to be this project's sandbox: the embedded one, or a
+    /// served one that published its signing key at `/_sandbox/public-key`. (A loopback
+    /// address alone is not enough: any server can listen there.)
+    pub fn is_this_projects_sandbox(&self) -> bool {
+        self.endpoint.embedded || self.public_key_pem.is_some()
+    }
+
     /// Clears the notice if `stale` says it no longer holds (what it announced came).
     pub fn clear_notice_where(&mut self, stale: impl Fn(&str) -> bool) {
         if self.notice.as_ref().is_some_and(|(_, text)| stale(text)) {

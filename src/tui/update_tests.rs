@@ -1008,17 +1008,37 @@ fn esc_cancels_the_payment_records_it_and_asks_the_status() {
     );
     assert_eq!(app.flow.outcome, None);
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    // This project's sandbox stops a call whose connection closed: the retry can work.
     assert!(
-        notice(&app).contains("still CREATED, but the cancelled call may still be running")
-            && notice(&app).contains("already_in_process"),
+        notice(&app).contains("still CREATED, and this sandbox stops a call")
+            && notice(&app).contains("a retry can work"),
         "{}",
         notice(&app)
     );
     // Read whole at 80 columns: its last words are on the screen, not cut off.
     app.size = (80, 24);
     let screen = fixture::screen(&app);
-    assert!(screen.contains("used an attempt)."), "{screen}");
+    assert!(screen.contains("its attempts)."), "{screen}");
     assert!(app.requests.is_empty());
+}
+
+#[test]
+fn esc_on_a_payment_to_another_server_says_the_call_may_still_be_running() {
+    // A server on this machine that is not known to be this project's sandbox.
+    let mut app = fixture::at_card_step(80, 24);
+    app.endpoint.embedded = false;
+    app.public_key_pem = None;
+    update(&mut app, ctrl('s'));
+    update(&mut app, key(KeyCode::Esc));
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    assert!(
+        notice(&app).contains("may still be running")
+            && notice(&app).contains("already_in_process"),
+        "{}",
+        notice(&app)
+    );
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("its attempts)."), "read whole: {screen}");
 }
 
 #[test]
@@ -1090,7 +1110,7 @@ fn transport_failures_say_what_is_known() {
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert_eq!(app.flow.status, Some(PurchaseStatus::Created));
     let screen = fixture::screen(&app);
-    assert!(screen.contains("still CREATED. If the"), "{screen}");
+    assert!(screen.contains("still CREATED, and this"), "{screen}");
 
     let mut app = fixture::at_card_step(120, 40);
     update(&mut app, ctrl('s'));

@@ -309,10 +309,10 @@ pub(super) fn on_check(
         app.notice = Some(match status {
             Some(PurchaseStatus::Created) => (
                 Level::Info,
-                format!(
-                    "The status GET says still CREATED, but the cancelled call may still be running: a retry ({}) before it ends is refused as already_in_process (and it may have used an attempt).",
-                    label_of(Action::Send, Context::CardForm)
-                ),
+                crate::flow::diagnosis::still_created_after_a_cut_call(
+                    app.is_this_projects_sandbox(),
+                )
+                .into(),
             ),
             Some(s) => {
                 // The call did reach the server: show the purchase as it is now, where n

@@ -728,6 +728,7 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         app.flow.purchase.is_some(),
         app.flow.status.as_ref(),
         checking,
+        app.is_this_projects_sandbox(),
     );
     let style = match &app.flow.status {
         Some(PurchaseStatus::Created) if !checking => t.ok,
