@@ -111,9 +111,14 @@ pub struct StatusEntry {
 }
 
 /// A purchase object as returned by create, status, cancel, full refund, 2D S2S.
+///
+/// Its id is read from `purchaseId`, or from `id` when only that is sent; an answer that
+/// carries both is read too (a derived alias would call that a duplicate field and lose
+/// the whole answer), with `id` kept in `extra` so nothing the server sent is lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PurchaseWire")]
 pub struct Purchase {
-    #[serde(rename = "purchaseId", alias = "id")]
+    #[serde(rename = "purchaseId")]
     pub id: String,
     #[serde(default)]
     pub status: String,
@@ -127,6 +132,59 @@ pub struct Purchase {
     pub error_msg: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A purchase as it comes over the wire, before its id is settled.
+#[derive(Deserialize)]
+struct PurchaseWire {
+    #[serde(rename = "purchaseId", default)]
+    purchase_id: Option<String>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    checkout_url: Option<String>,
+    #[serde(default)]
+    direct_post_url: Option<String>,
+    #[serde(default)]
+    status_history: Vec<StatusEntry>,
+    #[serde(rename = "errorMsg", default)]
+    error_msg: Option<String>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl TryFrom<PurchaseWire> for Purchase {
+    type Error = String;
+
+    fn try_from(wire: PurchaseWire) -> Result<Purchase, String> {
+        let mut extra = wire.extra;
+        let id = match (wire.purchase_id, wire.id) {
+            (Some(purchase_id), other) => {
+                if let Some(other) = other {
+                    extra.insert("id".to_owned(), other);
+                }
+                purchase_id
+            }
+            (None, Some(Value::String(id))) => id,
+            (None, Some(other)) => {
+                return Err(format!(
+                    "`id` is {other}, not a string, and there is no `purchaseId`"
+                ));
+            }
+            (None, None) => return Err("missing field `purchaseId`".to_owned()),
+        };
+        Ok(Purchase {
+            id,
+            status: wire.status,
+            checkout_url: wire.checkout_url,
+            direct_post_url: wire.direct_post_url,
+            status_history: wire.status_history,
+            error_msg: wire.error_msg,
+            extra,
+        })
+    }
 }
 
 impl Purchase {
@@ -431,6 +489,30 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(S2sOutcome::from_body(&json!({"hello": 1})), None);
+    }
+
+    #[test]
+    fn the_id_is_read_from_purchase_id_or_id_or_both() {
+        let read = |body: Value| serde_json::from_value::<Purchase>(body);
+        let only_purchase_id = read(json!({"purchaseId": "p1", "status": "PAID"})).expect("read");
+        assert_eq!(only_purchase_id.id, "p1");
+        let only_id = read(json!({"id": "p2", "status": "PAID"})).expect("read");
+        assert_eq!(only_id.id, "p2");
+        assert!(!only_id.extra.contains_key("id"));
+        let both = read(json!({"id": "p3", "purchaseId": "p3", "status": "PAID"})).expect("read");
+        assert_eq!(
+            (both.id.as_str(), both.status()),
+            ("p3", PurchaseStatus::Paid)
+        );
+        let back = serde_json::to_value(&both).expect("serialise");
+        assert_eq!(
+            (back["purchaseId"].clone(), back["id"].clone()),
+            (json!("p3"), json!("p3"))
+        );
+        let neither = read(json!({"status": "PAID"})).expect_err("no id");
+        assert!(neither.to_string().contains("purchaseId"), "{neither}");
+        let numeric = read(json!({"id": 7})).expect_err("numeric id");
+        assert!(numeric.to_string().contains("not a string"), "{numeric}");
     }
 
     #[test]
