@@ -92,7 +92,7 @@ pub fn display_line(line: &str) -> String {
 /// box's right edge.
 pub fn max_col(code: &str, columns: usize) -> usize {
     code.lines()
-        .map(|l| display_line(l).chars().count())
+        .map(|l| crate::tui::columns::width(&display_line(l)))
         .max()
         .unwrap_or(0)
         .saturating_sub(columns)

@@ -5,7 +5,6 @@
 use std::io::Write as _;
 use std::process::Command;
 
-use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
@@ -29,7 +28,7 @@ fn chosen_editor() -> Option<String> {
 /// Edits `text` in the user's editor and answers with what it left in the file, or why
 /// it could not: no editor set (the screen is not even suspended), the file could not
 /// be written, the editor failed or exited non-zero (the file is then not read).
-pub fn edit(terminal: &mut DefaultTerminal, text: &str) -> Msg {
+pub fn edit(terminal: &mut super::glyphs::Screen, text: &str) -> Msg {
     let Some(editor) = chosen_editor() else {
         return Msg::EditedJson(Err(format!(
             "No editor: set $EDITOR (e.g. export EDITOR=nano) and press {} again.",
@@ -97,7 +96,7 @@ fn suspend() {
 }
 
 /// The explorer's terminal again, redrawn whole on the next frame.
-fn resume(terminal: &mut DefaultTerminal) {
+fn resume(terminal: &mut super::glyphs::Screen) {
     let _ = enable_raw_mode();
     let _ = execute!(
         std::io::stdout(),

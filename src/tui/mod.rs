@@ -5,6 +5,7 @@
 pub mod app;
 pub mod card_picker;
 pub mod code_view;
+pub mod columns;
 pub mod detail;
 pub mod editor;
 pub mod effects;
@@ -12,6 +13,7 @@ pub mod effects;
 pub mod fixture;
 pub mod flow_map;
 pub mod form_model;
+pub mod glyphs;
 pub mod history;
 pub mod history_archive;
 pub mod json_edit;
@@ -42,6 +44,8 @@ mod mode_tests;
 mod presenter_tests;
 #[cfg(test)]
 mod update_tests;
+#[cfg(test)]
+mod wide_text_tests;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -324,7 +328,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>, applied: std::sync::mpsc::Receive
 fn apply(
     app: &mut App,
     msg: Msg,
-    terminal: &mut ratatui::DefaultTerminal,
+    terminal: &mut glyphs::Screen,
     runner: &effects::Runner,
     applied: &std::sync::mpsc::Sender<()>,
 ) {
@@ -386,7 +390,15 @@ async fn event_loop(
     tokio::pin!(signal);
     // ratatui's init installs a panic hook that restores the terminal; we add mouse
     // capture and take it back on every way out.
-    let mut terminal = ratatui::init();
+    // Its terminal is replaced by one that draws through `SafeGlyphs` (see there).
+    drop(ratatui::init());
+    let mut terminal = match glyphs::screen() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            ratatui::restore();
+            return Err(e);
+        }
+    };
     // Bracketed paste: a pasted text arrives whole (newlines included) instead of as
     // keys, so a paste never presses Enter or moves the focus.
     let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);

@@ -5,7 +5,6 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::{Input, InputRequest};
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
 
 /// The most characters one line holds: typing stops and a paste is cut there.
 pub const MAX_CHARS: usize = 4096;
@@ -164,7 +163,10 @@ pub fn window(text: &str, cursor: usize, width: usize) -> Shown {
         .nth(cursor)
         .map_or(text.len(), |(i, _)| i);
     // Columns before each grapheme, and the cursor's column in the whole text.
-    let widths: Vec<usize> = graphemes.iter().map(|(_, g)| g.width()).collect();
+    let widths: Vec<usize> = graphemes
+        .iter()
+        .map(|(_, g)| super::columns::width(g))
+        .collect();
     let total: usize = widths.iter().sum();
     let at_cursor = graphemes
         .iter()
@@ -246,6 +248,7 @@ fn take(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     fn press(input: &mut TextInput, code: KeyCode, mods: KeyModifiers) -> Edit {
         input.edit(&KeyEvent::new(code, mods))

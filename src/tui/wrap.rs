@@ -6,7 +6,9 @@
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::columns;
 
 /// One logical line and how it wraps.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -75,14 +77,14 @@ fn leading_spaces(line: &Line) -> usize {
     n
 }
 
-fn char_width(c: char) -> usize {
-    c.width().unwrap_or(0)
+/// Columns `text` takes on a terminal (graphemes, as the screen buffer counts them).
+pub fn width_of(text: &str) -> usize {
+    columns::width(text)
 }
 
-/// Columns `text` takes on a terminal.
-pub fn width_of(text: &str) -> usize {
-    text.chars().map(char_width).sum()
-}
+/// One grapheme of a line with its span's style: the unit a line is wrapped and cut in,
+/// so a flag or an accented letter is never split across lines or by a `…`.
+type Piece<'a> = (&'a str, Style);
 
 /// A run of styled characters being assembled into a screen line.
 #[derive(Default)]
@@ -104,19 +106,19 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, c: char, style: Style) {
+    fn push(&mut self, g: &str, style: Style) {
         if style != self.style && !self.text.is_empty() {
             self.spans
                 .push(Span::styled(std::mem::take(&mut self.text), self.style));
         }
         self.style = style;
-        self.text.push(c);
-        self.width += char_width(c);
+        self.text.push_str(g);
+        self.width += width_of(g);
     }
 
-    fn push_all(&mut self, chars: &[(char, Style)]) {
-        for &(c, s) in chars {
-            self.push(c, s);
+    fn push_all(&mut self, pieces: &[Piece]) {
+        for &(g, s) in pieces {
+            self.push(g, s);
         }
     }
 
@@ -128,20 +130,20 @@ impl Builder {
     }
 }
 
-/// `chars` cut to `columns` columns, the last one an ellipsis.
-fn cut_to(chars: &[(char, Style)], columns: usize) -> Vec<(char, Style)> {
+/// `pieces` cut to `columns` columns, the last one an ellipsis.
+fn cut_to<'a>(pieces: &[Piece<'a>], columns: usize) -> Vec<Piece<'a>> {
     let mut out = Vec::new();
     let mut used = 0;
-    for &(c, s) in chars {
-        let w = char_width(c);
+    for &(g, s) in pieces {
+        let w = width_of(g);
         if used + w + 1 > columns {
             break;
         }
         used += w;
-        out.push((c, s));
+        out.push((g, s));
     }
-    let style = chars.last().map_or(Style::default(), |(_, s)| *s);
-    out.push(('…', style));
+    let style = pieces.last().map_or(Style::default(), |(_, s)| *s);
+    out.push(("…", style));
     out
 }
 
@@ -162,11 +164,11 @@ pub fn wrap(para: &Para, width: usize) -> Wrapped {
             cut: false,
         };
     }
-    let chars: Vec<(char, Style)> = para
+    let chars: Vec<Piece> = para
         .line
         .spans
         .iter()
-        .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
+        .flat_map(|s| s.content.graphemes(true).map(move |g| (g, s.style)))
         .collect();
     let base = leading_spaces(&para.line).min(width / 2);
     // A hang that leaves too little room for a value is no help: fall back to the base.
@@ -180,17 +182,17 @@ pub fn wrap(para: &Para, width: usize) -> Wrapped {
     let mut line = Builder::default();
     let mut i = 0;
     // The leading spaces belong to the first line only.
-    while i < chars.len() && chars[i].0 == ' ' {
+    while i < chars.len() && chars[i].0 == " " {
         line.push(chars[i].0, chars[i].1);
         i += 1;
     }
     while i < chars.len() {
         let gap_start = i;
-        while i < chars.len() && chars[i].0 == ' ' {
+        while i < chars.len() && chars[i].0 == " " {
             i += 1;
         }
         let word_start = i;
-        while i < chars.len() && chars[i].0 != ' ' {
+        while i < chars.len() && chars[i].0 != " " {
             i += 1;
         }
         if word_start == i {
@@ -198,8 +200,8 @@ pub fn wrap(para: &Para, width: usize) -> Wrapped {
         }
         let gap = &chars[gap_start..word_start];
         let word = &chars[word_start..i];
-        let gap_w: usize = gap.iter().map(|(c, _)| char_width(*c)).sum();
-        let word_w: usize = word.iter().map(|(c, _)| char_width(*c)).sum();
+        let gap_w: usize = gap.iter().map(|(g, _)| width_of(g)).sum();
+        let word_w: usize = word.iter().map(|(g, _)| width_of(g)).sum();
         if line.width + gap_w + word_w <= width {
             // A gap before the first word of a continuation line is where it broke.
             if line.has_word || out.is_empty() {
@@ -287,6 +289,34 @@ mod tests {
                 "             by the issuer for a",
                 "             reason",
             ]
+        );
+    }
+
+    #[test]
+    fn wide_graphemes_wrap_and_cut_whole() {
+        let flags = "🇩🇪".repeat(30);
+        for width in 20..30 {
+            let w = wrap(&kv("name", &format!("{flags} and 日本語の名前")), width);
+            for line in texts(&w) {
+                assert!(width_of(&line) <= width, "{width}: {line}");
+                let regional = line
+                    .chars()
+                    .filter(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(c));
+                assert_eq!(regional.count() % 2, 0, "{width}: half a flag in {line}");
+            }
+            assert!(w.cut, "the flags are one token wider than {width}");
+        }
+        let w = wrap(
+            &kv("note", "e\u{301}te\u{301} 👨\u{200d}👩\u{200d}👧 ok"),
+            21,
+        );
+        assert_eq!(
+            texts(&w),
+            [
+                "note         e\u{301}te\u{301} 👨\u{200d}👩\u{200d}👧",
+                "             ok"
+            ],
+            "a family emoji is one picture two columns wide, an accent none"
         );
     }
 

@@ -503,13 +503,13 @@ fn typed_with_bar(input: &crate::tui::text_input::TextInput, width: usize) -> St
     let mut column = 0;
     let mut text = String::new();
     let mut placed = false;
-    for c in shown.text.chars() {
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(shown.text.as_str(), true) {
         if !placed && column >= shown.cursor {
             text.push('▏');
             placed = true;
         }
-        column += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        text.push(c);
+        column += crate::tui::columns::width(g);
+        text.push_str(g);
     }
     if !placed {
         text.push('▏');

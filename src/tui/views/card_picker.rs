@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: &CardPicker) {
     let longest = cards
         .iter()
         // "→ " before it and a blank column after it, so it never runs into the 3DS word.
-        .map(|c| c.expected.chars().count() + 3)
+        .map(|c| crate::tui::columns::width(&c.expected) + 3)
         .max()
         .unwrap_or(OUTCOME_MIN);
     let outcome_width = (rest * 55 / 100)

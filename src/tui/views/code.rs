@@ -112,7 +112,9 @@ fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: 
         .map(|l| clean(&display_line(l)))
         .collect();
     let col = shown.col.min(max_col(&shown.code, columns));
-    let more_right = all.iter().any(|l| l.chars().count() > col + columns);
+    let more_right = all
+        .iter()
+        .any(|l| crate::tui::columns::width(l) > col + columns);
     let title = format!(
         "{} — {} — copied{}{}",
         shown.lang.label(),
@@ -135,7 +137,10 @@ fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: 
             } else {
                 Style::default().fg(t.text)
             };
-            Line::styled(window(l, col, inner.width as usize), style)
+            Line::styled(
+                crate::tui::columns::window(l, col, inner.width as usize),
+                style,
+            )
         })
         .collect();
     lines.resize(rows, Line::raw(""));
@@ -161,23 +166,4 @@ fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: 
         Style::default().fg(t.muted),
     ));
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// `width` columns of `line` from column `col`, with `…` where the line goes on past
-/// either edge (the marker takes that edge's column; moving by a step shows it).
-fn window(line: &str, col: usize, width: usize) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out: Vec<char> = chars.iter().skip(col).take(width).copied().collect();
-    if col > 0
-        && col < chars.len()
-        && let Some(first) = out.first_mut()
-    {
-        *first = '…';
-    }
-    if chars.len() > col + width
-        && let Some(last) = out.last_mut()
-    {
-        *last = '…';
-    }
-    out.into_iter().collect()
 }

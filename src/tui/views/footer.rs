@@ -120,10 +120,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let cost = |h: &[(String, Action, &str)]| {
         1 + h
             .iter()
-            .map(|(k, _, help)| k.chars().count() + help.chars().count() + 4)
+            .map(|(k, _, help)| {
+                crate::tui::columns::width(k) + crate::tui::columns::width(help) + 4
+            })
             .sum::<usize>()
-            + force_quit.chars().count()
-            + mode.chars().count()
+            + crate::tui::columns::width(&force_quit)
+            + crate::tui::columns::width(mode)
             + usize::from(!mode.is_empty())
     };
     if cost(&shown) > width {

@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, rows: usize, guide_rows: u
             (None, Some(h)) => (h, Style::default().fg(t.ok)),
             (None, None) => (String::new(), Style::default()),
         };
-        let note_width = note.chars().count();
+        let note_width = crate::tui::columns::width(&note);
         let value_width = width
             .saturating_sub(LABEL_WIDTH + 1 + note_width + 1)
             .max(8);

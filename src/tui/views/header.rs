@@ -44,21 +44,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     // Narrow terminals: the purchase id is shortened first, then the theme name dropped.
     let width = area.width as usize;
-    let fixed = 20 + endpoint.content.chars().count();
+    let fixed = 20 + crate::tui::columns::width(&endpoint.content);
     let theme_text = format!("   theme: {}", app.theme.name);
     let purchase = |short: bool| match app.flow.purchase_id() {
         Some(id) if short => format!("   purchase {}", super::short_id(&clean(id))),
         Some(id) => format!("   purchase {}", clean(id)),
         None => "   no purchase yet".to_string(),
     };
-    let (purchase, theme_text) =
-        if fixed + purchase(false).chars().count() + theme_text.chars().count() <= width {
-            (purchase(false), theme_text)
-        } else if fixed + purchase(true).chars().count() + theme_text.chars().count() <= width {
-            (purchase(true), theme_text)
-        } else {
-            (purchase(true), String::new())
-        };
+    let (purchase, theme_text) = if fixed
+        + crate::tui::columns::width(&purchase(false))
+        + crate::tui::columns::width(&theme_text)
+        <= width
+    {
+        (purchase(false), theme_text)
+    } else if fixed
+        + crate::tui::columns::width(&purchase(true))
+        + crate::tui::columns::width(&theme_text)
+        <= width
+    {
+        (purchase(true), theme_text)
+    } else {
+        (purchase(true), String::new())
+    };
     let first = Line::from(vec![
         Span::styled(
             " paysecure-explorer ",

@@ -48,9 +48,12 @@ pub fn row_text(ex: &Exchange, width: usize, zone: &LocalTime) -> (String, Strin
     let status = crate::history::record::status_label(ex);
     let tail = format!("{status:>4} {:>5.0} ms", ex.latency_ms);
     // 1 for the selection marker, 9 for the time and its space, 1 before the tail.
-    let what_width = width.saturating_sub(1 + 9 + tail.chars().count() + 1);
+    let what_width = width.saturating_sub(1 + 9 + crate::tui::columns::width(&tail) + 1);
     (
-        format!("{time} {:<what_width$} ", fit(&what, what_width)),
+        format!(
+            "{time} {} ",
+            crate::tui::columns::pad(&fit(&what, what_width), what_width)
+        ),
         tail,
     )
 }
@@ -98,7 +101,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (false, None) => " · newest first".to_string(),
     };
     let room = (area.width as usize).saturating_sub(4);
-    let title = if title.chars().count() + hint.chars().count() <= room {
+    let title = if crate::tui::columns::width(&title) + crate::tui::columns::width(&hint) <= room {
         title + &hint
     } else {
         title

@@ -8,7 +8,7 @@ pub mod flow_map;
 mod footer;
 mod form_view;
 mod header;
-mod history;
+pub(crate) mod history;
 pub mod json;
 mod overlays;
 mod panel;
@@ -128,19 +128,8 @@ pub fn centered(r: Rect, w: u16, h: u16) -> Rect {
     Rect::new(r.x + (r.width - w) / 2, r.y + (r.height - h) / 2, w, h)
 }
 
-/// Truncates to `width` characters with an ellipsis.
-pub fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        text.to_string()
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut s: String = text.chars().take(width - 1).collect();
-        s.push('…');
-        s
-    }
-}
+/// Truncates to `width` columns with an ellipsis, never inside a grapheme.
+pub use crate::tui::columns::fit;
 
 /// A purchase id shortened for narrow places (`64bf…e82f`).
 pub fn short_id(id: &str) -> String {

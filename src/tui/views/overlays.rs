@@ -146,14 +146,14 @@ fn key_table(app: &App, width: usize) -> Vec<Para> {
     // Each column as wide as its longest entry plus a gap, so no two run together.
     let key_col = BINDINGS
         .iter()
-        .map(|b| key_labels(b).chars().count())
+        .map(|b| crate::tui::columns::width(&key_labels(b)))
         .max()
         .unwrap_or(0)
         .max(14)
         + 2;
     let help_col = BINDINGS
         .iter()
-        .map(|b| b.help.chars().count())
+        .map(|b| crate::tui::columns::width(b.help))
         .max()
         .unwrap_or(0)
         + 2;
@@ -518,7 +518,10 @@ fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
             } else {
                 "yours"
             };
-            let text = fit(&format!("{name:<28} {origin}"), inner.width as usize);
+            let text = fit(
+                &format!("{} {origin}", crate::tui::columns::pad(name, 28)),
+                inner.width as usize,
+            );
             let style = t.row(i == selected);
             Line::styled(text, style)
         })

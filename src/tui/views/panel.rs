@@ -168,7 +168,10 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
     let p = &app.panel;
     let kv = |k: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{k:<25}"), Style::default().fg(t.muted)),
+            Span::styled(
+                crate::tui::columns::pad(k, 25),
+                Style::default().fg(t.muted),
+            ),
             Span::styled(clean(&v), Style::default().fg(t.text)),
         ])
     };

@@ -93,9 +93,10 @@ fn draw_header(
     };
     let right = format!("{progress}{auto} ");
     let title = view.map_or("", |v| v.tour_title.as_str());
-    let room = (area.width as usize).saturating_sub(right.chars().count() + 16);
+    let room = (area.width as usize).saturating_sub(crate::tui::columns::width(&right) + 16);
     let left = format!(" ▶ PRESENTER  {}", fit(title, room));
-    let gap = (area.width as usize).saturating_sub(left.chars().count() + right.chars().count());
+    let gap = (area.width as usize)
+        .saturating_sub(crate::tui::columns::width(&left) + crate::tui::columns::width(&right));
     let line = Line::from(vec![
         Span::styled(
             left,
@@ -169,7 +170,7 @@ fn draw_stop(frame: &mut Frame, area: Rect, theme: &Theme, view: &TourView, p: &
             view.scenario,
             view.expect.to_ascii_uppercase()
         ),
-        (title.width as usize).saturating_sub(name.chars().count()),
+        (title.width as usize).saturating_sub(crate::tui::columns::width(&name)),
     );
     let heading = Line::from(vec![
         Span::styled(
