@@ -17,7 +17,7 @@ fn happy_path_ends_paid_with_history_rows() {
     };
     t.wait_for(&["① Purchase", "embedded sandbox", "Ctrl+S/F5"]);
     t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●", "card_number"]);
+    t.step_two_read(&["card_number"]);
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending", "callback_url"]);
     t.keys(&["b"]);
@@ -130,7 +130,7 @@ fn profile_of_a_served_sandbox_shows_remote_sandbox_banner_and_completes_by_poll
         "a loopback serve with the test key is no live endpoint:\n{screen}"
     );
     t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
+    t.step_two_read(&[]);
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);
@@ -335,7 +335,7 @@ fn a_preauthorisation_is_held_then_captured_from_the_result_screen() {
     t.keys(&["Enter"]);
     t.wait_for(&["Scenario preauth-capture"]);
     t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●", "4079 7225 8931 8630"]);
+    t.step_two_read(&["4079 7225 8931 8630"]);
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);
@@ -542,7 +542,7 @@ fn history_scrolled_away_counts_20_new_rows_and_g_shows_them() {
     };
     t.wait_for(&["① Purchase"]);
     t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
+    t.step_two_read(&[]);
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);
@@ -615,7 +615,7 @@ fn the_flow_map_after_a_paid_flow_opens_a_steps_history_row() {
     };
     t.wait_for(&["① Purchase", "Ctrl+S/F5"]);
     t.keys(&["C-s"]);
-    t.wait_for(&["② Card & device ●"]);
+    t.step_two_read(&[]);
     t.keys(&["C-s"]);
     t.wait_for(&["202 pending"]);
     t.keys(&["b"]);

@@ -369,6 +369,11 @@ pub enum PollPlan {
     ExternalBrowser,
 }
 
+/// How soon after step ② appears a send key counts as typed ahead: under a reader's
+/// reaction time (≈ 250 ms to notice a change, more to read it), over the gap between
+/// two quick presses of one key (≈ 100 ms).
+pub const TYPE_AHEAD: Duration = Duration::from_millis(400);
+
 /// The application state.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -423,6 +428,11 @@ pub struct App {
     /// S2S calls made from here on the current purchase (each counts against its
     /// attempt limit).
     pub attempts: u32,
+    /// When step ② appeared because a create was answered, until another key is
+    /// pressed. A send key within [`TYPE_AHEAD`] of it, before any other key, was
+    /// pressed before anyone could read the step (a Ctrl+S pressed again while the
+    /// create ran): it is not taken as "pay".
+    pub card_step_shown: Option<std::time::Instant>,
     /// What the last create or S2S body carried (no secrets), to explain its answer.
     pub sent: Option<crate::flow::diagnosis::SentFacts>,
     /// Insert or normal mode in the step forms (prompts are always typed into).
@@ -503,6 +513,7 @@ impl App {
             public_key_pem: None,
             replay_wanted: None,
             attempts: 0,
+            card_step_shown: None,
             refund_polls: 0,
             sent: None,
             // A new user starts typing into the first field of the purchase form.

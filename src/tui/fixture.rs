@@ -105,7 +105,16 @@ pub fn at_card_step(width: u16, height: u16) -> App {
         ))),
     );
     reply(&mut app, Answer::Created(Ok(purchase("CREATED"))));
+    read_step_two(&mut app);
     app
+}
+
+/// Time passes after step ② appeared, as when a user reads it: their send key is then
+/// not taken as typed ahead (see `TYPE_AHEAD`).
+pub fn read_step_two(app: &mut App) {
+    app.card_step_shown = app
+        .card_step_shown
+        .and_then(|shown| shown.checked_sub(super::app::TYPE_AHEAD));
 }
 
 /// Step ③ with 202 pending.
@@ -213,6 +222,7 @@ pub fn scripted_flow(app: &mut App, n: u64) {
         ))),
     );
     reply(app, Answer::Created(Ok(purchase("CREATED"))));
+    read_step_two(app);
     update(
         app,
         Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),

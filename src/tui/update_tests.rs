@@ -51,6 +51,58 @@ fn ctrl_s_on_step_one_creates_the_purchase_from_the_form() {
 }
 
 #[test]
+fn ctrl_s_typed_ahead_while_creating_does_not_pay() {
+    let mut app = fixture::app(120, 40);
+    // Four quick presses: the first creates, the second meets the create in flight, the
+    // last two land on step ② just after it appeared.
+    assert_eq!(update(&mut app, ctrl('s')).len(), 1, "the create is sent");
+    assert!(update(&mut app, ctrl('s')).is_empty(), "in flight");
+    fixture::reply(&mut app, Answer::Created(Ok(fixture::purchase("CREATED"))));
+    for _ in 0..2 {
+        assert!(
+            update(&mut app, ctrl('s')).is_empty(),
+            "typed ahead: not paid"
+        );
+        let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
+        assert!(
+            notice.starts_with("Not paid: Ctrl+S came 0.") && notice.ends_with("then Ctrl+S pays."),
+            "{notice}"
+        );
+        assert!(fixture::screen(&app).contains("Not paid"), "said on screen");
+    }
+    assert_eq!(app.attempts, 0, "no attempt counted");
+    // Once the step has been on screen longer than a reaction time, Ctrl+S pays.
+    fixture::read_step_two(&mut app);
+    let effects = update(&mut app, ctrl('s'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Call {
+                call: Call::S2s { .. },
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn ctrl_s_right_after_editing_step_two_pays_however_soon() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(&mut app, Answer::Created(Ok(fixture::purchase("CREATED"))));
+    // The card typed at once (a script, a fast typist): the step was seen.
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, ctrl('u'));
+    typed(&mut app, "4444333322221111");
+    let effects = update(&mut app, ctrl('s'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Call { call: Call::S2s { body, .. }, .. }] if body["card_number"] == "4444333322221111"),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn created_moves_to_step_two_and_refreshes_merchant_ref() {
     let mut app = fixture::app(120, 40);
     update(&mut app, ctrl('s'));

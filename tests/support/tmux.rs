@@ -114,6 +114,17 @@ impl Tmux {
     /// Creates the purchase from the pre-filled form and types `card` on step ②, ready
     /// for Ctrl+S (the card field shows the digits while it is edited, with its brand and
     /// Luhn mark: every card these tests type passes Luhn).
+    /// Waits for step ② (and `more`), then as long as a person takes to read it: a send
+    /// key within 0.4 s of the step appearing, before any other key, is taken as typed
+    /// ahead and does not pay (`TYPE_AHEAD` in the explorer).
+    pub fn step_two_read(&self, more: &[&str]) -> String {
+        let mut needles = vec!["② Card & device ●"];
+        needles.extend_from_slice(more);
+        let screen = self.wait_for(&needles);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        screen
+    }
+
     pub fn purchase_with_card(&self, card: &str) {
         self.wait_for(&["① Purchase"]);
         self.keys(&["C-s"]);

@@ -76,6 +76,7 @@ pub(super) fn on_created(
     if ok {
         app.webhook = None;
         app.attempts = 0;
+        app.card_step_shown = Some(std::time::Instant::now());
         app.card_form.focus = 0;
         step_forms::refresh_merchant_ref(&mut app.purchase_form);
         app.notice = Some((

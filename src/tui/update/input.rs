@@ -11,7 +11,13 @@ const NORMAL_MODE: &str = "Normal mode";
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let context = app.context();
     let in_text = app.in_text();
-    if let Some(action) = action_for(context, &key, in_text) {
+    let action = action_for(context, &key, in_text);
+    // Any other key on step ② (an edit, a move) shows the step was seen: a send after
+    // it is meant, however soon it comes.
+    if action != Some(Action::Send) {
+        app.card_step_shown = None;
+    }
+    if let Some(action) = action {
         return on_action(app, action, context);
     }
     match context {

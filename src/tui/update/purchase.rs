@@ -13,6 +13,21 @@ pub(super) fn send(app: &mut App) -> Vec<Effect> {
         app.notice = Some((Level::Warn, already_in_flight(app.context())));
         return vec![];
     }
+    if app.flow.step == Step::Card
+        && let Some(shown) = app.card_step_shown
+        && shown.elapsed() < super::super::app::TYPE_AHEAD
+    {
+        app.notice = Some((
+            Level::Warn,
+            format!(
+                "Not paid: {} came {} after step ② appeared, before it could be read (pressed again while the purchase was created?). Check the card, then {} pays.",
+                label_of(Action::Send, Context::CardForm),
+                human(shown.elapsed(), true),
+                label_of(Action::Send, Context::CardForm)
+            ),
+        ));
+        return vec![];
+    }
     let warnings = app.current_form().warnings();
     if !warnings.is_empty() && !app.send_anyway {
         let list: Vec<String> = warnings.iter().map(|(f, w)| format!("{f}: {w}")).collect();
