@@ -100,13 +100,17 @@ fn profile_of_a_served_sandbox_shows_remote_sandbox_banner_and_completes_by_poll
         let _ = Tmux::start("remote-probe", 80, 24); // prints the notice (or fails under CI)
         return;
     }
-    let mut served = Command::new(BIN)
-        .args(["serve", "--port", "0", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve");
+    // Killed however the test ends: a failed assertion left it running (and holding the
+    // test run's output pipe open) before.
+    let mut served = KilledOnDrop(
+        Command::new(BIN)
+            .args(["serve", "--port", "0", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("serve"),
+    );
     let mut line = String::new();
-    std::io::BufReader::new(served.stdout.take().expect("stdout"))
+    std::io::BufReader::new(served.0.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("line");
     let facts: serde_json::Value = serde_json::from_str(&line).expect("json");
@@ -144,8 +148,17 @@ fn profile_of_a_served_sandbox_shows_remote_sandbox_banner_and_completes_by_poll
         "no merchant stub on a remote endpoint:\n{screen}"
     );
     t.keys(&["C-c"]);
-    let _ = served.kill();
-    let _ = served.wait();
+    drop(served);
+}
+
+/// A child process killed and reaped when this is dropped (a panic included).
+struct KilledOnDrop(std::process::Child);
+
+impl Drop for KilledOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]
