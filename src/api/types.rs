@@ -138,7 +138,7 @@ pub struct Purchase {
 #[derive(Deserialize)]
 struct PurchaseWire {
     #[serde(rename = "purchaseId", default)]
-    purchase_id: Option<String>,
+    purchase_id: Option<Value>,
     #[serde(default)]
     id: Option<Value>,
     #[serde(default)]
@@ -159,22 +159,28 @@ impl TryFrom<PurchaseWire> for Purchase {
     type Error = String;
 
     fn try_from(wire: PurchaseWire) -> Result<Purchase, String> {
-        let mut extra = wire.extra;
-        let id = match (wire.purchase_id, wire.id) {
-            (Some(purchase_id), other) => {
-                if let Some(other) = other {
-                    extra.insert("id".to_owned(), other);
-                }
-                purchase_id
-            }
-            (None, Some(Value::String(id))) => id,
-            (None, Some(other)) => {
-                return Err(format!(
-                    "`id` is {other}, not a string, and there is no `purchaseId`"
-                ));
-            }
-            (None, None) => return Err("missing field `purchaseId`".to_owned()),
+        let usable = |v: &Option<Value>| match v {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+            _ => None,
         };
+        let id = usable(&wire.purchase_id)
+            .or_else(|| usable(&wire.id))
+            .ok_or_else(|| match (&wire.purchase_id, &wire.id) {
+                (None, None) => "missing field `purchaseId`".to_owned(),
+                (p, i) => format!(
+                    "no usable purchase id: `purchaseId` is {}, `id` is {}",
+                    p.as_ref().map_or("absent".to_owned(), Value::to_string),
+                    i.as_ref().map_or("absent".to_owned(), Value::to_string)
+                ),
+            })?;
+        let mut extra = wire.extra;
+        // Whatever was sent beside the id chosen stays, so nothing the server sent is lost.
+        if let Some(other) = wire
+            .id
+            .filter(|v| v.as_str() != Some(id.as_str()) || wire.purchase_id.is_some())
+        {
+            extra.insert("id".to_owned(), other);
+        }
         Ok(Purchase {
             id,
             status: wire.status,
@@ -512,7 +518,12 @@ mod tests {
         let neither = read(json!({"status": "PAID"})).expect_err("no id");
         assert!(neither.to_string().contains("purchaseId"), "{neither}");
         let numeric = read(json!({"id": 7})).expect_err("numeric id");
-        assert!(numeric.to_string().contains("not a string"), "{numeric}");
+        assert!(numeric.to_string().contains("`id` is 7"), "{numeric}");
+        // An empty or non-string purchaseId does not hide a usable id.
+        for bad in [json!(""), json!(12), Value::Null] {
+            let p = read(json!({"purchaseId": bad, "id": "p4"})).expect("read");
+            assert_eq!(p.id, "p4", "purchaseId {bad}");
+        }
     }
 
     #[test]

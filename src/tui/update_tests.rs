@@ -65,7 +65,8 @@ fn ctrl_s_typed_ahead_while_creating_does_not_pay() {
         );
         let notice = app.notice.clone().map(|(_, t)| t).unwrap_or_default();
         assert!(
-            notice.starts_with("Not paid: Ctrl+S came 0.") && notice.ends_with("then Ctrl+S pays."),
+            notice.starts_with("Not paid: Ctrl+S came ")
+                && notice.ends_with("Ctrl+S pays from 400 ms on, or at once after any other key."),
             "{notice}"
         );
         assert!(fixture::screen(&app).contains("Not paid"), "said on screen");

@@ -111,9 +111,6 @@ impl Tmux {
         }
     }
 
-    /// Creates the purchase from the pre-filled form and types `card` on step ②, ready
-    /// for Ctrl+S (the card field shows the digits while it is edited, with its brand and
-    /// Luhn mark: every card these tests type passes Luhn).
     /// Waits for step ② (and `more`), then as long as a person takes to read it: a send
     /// key within 0.4 s of the step appearing, before any other key, is taken as typed
     /// ahead and does not pay (`TYPE_AHEAD` in the explorer).
@@ -125,6 +122,9 @@ impl Tmux {
         screen
     }
 
+    /// Creates the purchase from the pre-filled form and types `card` on step ②, ready
+    /// for Ctrl+S (the card field shows the digits while it is edited, with its brand and
+    /// Luhn mark: every card these tests type passes Luhn).
     pub fn purchase_with_card(&self, card: &str) {
         self.wait_for(&["① Purchase"]);
         self.keys(&["C-s"]);

@@ -87,8 +87,15 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => vec![],
-        Msg::Mouse(mouse) => on_mouse(app, mouse),
+        Msg::Mouse(mouse) => {
+            // Pointer use on step ② shows it was seen, as a key does (see `on_key`).
+            if mouse.kind != MouseEventKind::Moved {
+                app.card_step_shown = None;
+            }
+            on_mouse(app, mouse)
+        }
         Msg::Paste(text) => {
+            app.card_step_shown = None;
             paste(app, &text);
             vec![]
         }

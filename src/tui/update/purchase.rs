@@ -20,10 +20,11 @@ pub(super) fn send(app: &mut App) -> Vec<Effect> {
         app.notice = Some((
             Level::Warn,
             format!(
-                "Not paid: {} came {} after step ② appeared, before it could be read (pressed again while the purchase was created?). Check the card, then {} pays.",
+                "Not paid: {} came {} ms after step ② appeared, before it could be read (pressed again while the purchase was created?). Check the card: {} pays from {} ms on, or at once after any other key.",
                 label_of(Action::Send, Context::CardForm),
-                human(shown.elapsed(), true),
-                label_of(Action::Send, Context::CardForm)
+                shown.elapsed().as_millis(),
+                label_of(Action::Send, Context::CardForm),
+                super::super::app::TYPE_AHEAD.as_millis()
             ),
         ));
         return vec![];

@@ -224,7 +224,7 @@ fn header(cols: &Columns, width: usize, t: &Theme) -> Vec<Line<'static>> {
                     (name[r], cols.spacing.max(2) - 1)
                 };
                 let text = fit(name, room);
-                let len = text.chars().count();
+                let len = crate::tui::columns::width(&text);
                 let start = cols.x[i]
                     .saturating_sub(len / 2)
                     .min(width.saturating_sub(len));
@@ -305,7 +305,7 @@ fn wire_line(cols: &Columns, width: usize, step: &FlowStep, t: &Theme) -> Line<'
         Some(note) => format!(" {} → {note} ", step.kind.wire()),
         None => format!(" {} ", step.kind.wire()),
     };
-    let len = text.chars().count();
+    let len = crate::tui::columns::width(&text);
     let start = (lo + 1).min(width.saturating_sub(len)).max(cols.left);
     row.put_str(
         start,
@@ -339,9 +339,26 @@ impl Grid {
         }
     }
 
+    /// `text` from column `x`, one cell per column. A grapheme that is not one plain
+    /// character one column wide (CJK, emoji, a flag, an accent joined on) cannot be one
+    /// cell of this grid: each of its columns shows `?`, so the lifelines stay in line
+    /// (the history row beside the map has the text whole).
     fn put_str(&mut self, x: usize, text: &str, style: Style) {
-        for (i, c) in text.chars().enumerate() {
-            self.put(x + i, c, style);
+        let mut at = x;
+        for g in unicode_segmentation::UnicodeSegmentation::graphemes(text, true) {
+            let mut chars = g.chars();
+            match (chars.next(), chars.next(), crate::tui::columns::width(g)) {
+                (Some(c), None, 1) => {
+                    self.put(at, c, style);
+                    at += 1;
+                }
+                (_, _, columns) => {
+                    for _ in 0..columns.max(1) {
+                        self.put(at, '?', style);
+                        at += 1;
+                    }
+                }
+            }
         }
     }
 
@@ -401,6 +418,16 @@ pub fn draw_overlay(frame: &mut Frame, app: &crate::tui::app::App, selected: usi
 mod tests {
     use super::*;
     use crate::tui::fixture;
+
+    #[test]
+    fn a_wide_note_keeps_the_grid_in_line() {
+        let mut row = Grid::new(16);
+        row.put_str(1, "a日🇩🇪e\u{301}b", Style::default());
+        row.put(15, '|', Style::default());
+        let line = row.into_line().to_string();
+        assert_eq!(line, " a?????b       |");
+        assert_eq!(crate::tui::columns::width(&line), 16);
+    }
 
     /// Any area, however small, draws without a panic and never writes outside it.
     #[test]
