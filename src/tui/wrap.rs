@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::columns;
+use super::columns::width as width_of;
 
 /// One logical line and how it wraps.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -75,11 +75,6 @@ fn leading_spaces(line: &Line) -> usize {
         }
     }
     n
-}
-
-/// Columns `text` takes on a terminal (graphemes, as the screen buffer counts them).
-pub fn width_of(text: &str) -> usize {
-    columns::width(text)
 }
 
 /// One grapheme of a line with its span's style: the unit a line is wrapped and cut in,

@@ -11,9 +11,10 @@ use serde_json::Value;
 
 use super::{html, json_rows};
 use crate::api::{Exchange, ExchangeKind};
+use crate::tui::columns::width as width_of;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
-use crate::tui::wrap::{Para, width_of};
+use crate::tui::wrap::Para;
 
 /// Bodies longer than this are shown cut, as text: drawing stays fast whatever a server
 /// sent (the record keeps the whole body; `c` copies it as curl).

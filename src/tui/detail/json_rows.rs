@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use super::doc::{Fold, Row};
+use crate::tui::columns::width as width_of;
 use crate::tui::sanitize::clean;
 use crate::tui::theme::Theme;
-use crate::tui::wrap::{Para, width_of};
+use crate::tui::wrap::Para;
 
 /// Appends the rows of `value` to `rows`, indented by `indent` columns.
 pub fn push(rows: &mut Vec<Row>, value: &Value, indent: usize, theme: &Theme) {

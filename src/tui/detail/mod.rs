@@ -430,7 +430,7 @@ pub fn status_line(
             (true, false) => format!(" · {} raw HTML", key(Action::RawHtml)),
             (true, true) => format!(" · {} readable", key(Action::RawHtml)),
         };
-        let used = wrap::width_of(&spans[0].content);
+        let used = crate::tui::columns::width(&spans[0].content);
         let fold = key(Action::ToggleFold);
         let za = key(Action::FoldPrefix) + &key(Action::FoldAfterZ);
         let sideways = key(Action::FoldClose) + &key(Action::FoldOpen);
@@ -447,7 +447,7 @@ pub fn status_line(
         ]
         .into_iter()
         .map(|k| format!("{k}{html}"))
-        .find(|k| used + wrap::width_of(k) <= width)
+        .find(|k| used + crate::tui::columns::width(k) <= width)
         .unwrap_or_default();
         spans.push(Span::styled(keys, muted));
     }

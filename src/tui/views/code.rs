@@ -14,8 +14,8 @@ use crate::codegen::Lang;
 use crate::term_text::clean;
 use crate::tui::app::App;
 use crate::tui::code_view::{CodeOverlay, Shown, display_line, max_col, snippet_columns};
+use crate::tui::columns::width as width_of;
 use crate::tui::keys::{Action, Context, label_of};
-use crate::tui::wrap::width_of;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay) {
     match &code.shown {

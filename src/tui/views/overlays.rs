@@ -12,9 +12,10 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{centered, fit, panel};
 use crate::flow::presets::DEVICE_PRESETS;
 use crate::tui::app::{App, InputFor, Overlay};
+use crate::tui::columns::width as width_of;
 use crate::tui::keys::{Action, BINDINGS, Binding, Context, Key, label_of};
 use crate::tui::text_input::{TextInput, window};
-use crate::tui::wrap::{Para, width_of, wrap_all};
+use crate::tui::wrap::{Para, wrap_all};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &app.overlay {
