@@ -169,6 +169,12 @@ pub fn transport_known(
         return "Asking the purchase's status to learn what the call did…".into();
     }
     match status {
+        // The server did answer (not with the API's JSON): the call is over, not cut off.
+        Some(PurchaseStatus::Created)
+            if matches!(kind, TransportKind::NonJson | TransportKind::BodyTooLarge) =>
+        {
+            "The status GET says the purchase is still CREATED: the server answered (not with the API's JSON), so the call is over and did not pay; a retry can work (the call may have used one of its attempts).".into()
+        }
         Some(PurchaseStatus::Created) => still_created_after_a_cut_call(sandbox).into(),
         Some(s) => format!(
             "The status GET says the purchase is now {}: the call did reach the server.",
@@ -643,6 +649,17 @@ mod tests {
                 && !here.contains("already_in_process"),
             "{here}"
         );
+        // An answer that was not JSON ended the call, on any server.
+        for kind in [TransportKind::NonJson, TransportKind::BodyTooLarge] {
+            for sandbox in [false, true] {
+                let answered =
+                    transport_known(&kind, true, Some(&PurchaseStatus::Created), false, sandbox);
+                assert!(
+                    answered.contains("the call is over") && !answered.contains("still be running"),
+                    "{answered}"
+                );
+            }
+        }
         let sent = SentFacts::of(&json!({"card_number": "4999000000000328"}));
         let t = transport_trigger(&TransportKind::ConnectionClosed, Some(&sent), true)
             .unwrap_or_default();
