@@ -638,6 +638,24 @@ fn capture_takes_the_hold_in_full_or_in_part() {
         result(&out)["error"]["message"],
         "Capture amount exceeds the authorised total"
     );
+    assert_eq!(result(&out)["error"]["call"], "capture");
+
+    // Read as text: the capture call is named as one, and the advice is about the hold
+    // (the S2S diagnosis said "the payment call was refused … start a new purchase").
+    let readable = flow(&["--otp", "123456", "--capture", "25"], &[]);
+    let text = String::from_utf8_lossy(&readable.stdout);
+    assert!(text.contains("   capture the hold      POST"), "{text}");
+    assert!(text.contains("the capture call was refused"), "{text}");
+    assert!(
+        text.contains("the hold      : the purchase is PREAUTHORIZED"),
+        "{text}"
+    );
+    assert!(text.contains("at most the held amount (20.00)"), "{text}");
+    assert!(!text.contains("payment call was refused"), "{text}");
+    assert!(!text.contains("start a new purchase"), "{text}");
+    let readable = flow(&["--otp", "123456", "--capture", "5"], &[]);
+    let text = String::from_utf8_lossy(&readable.stdout);
+    assert!(text.contains("captured  5.00 (released 15.00)"), "{text}");
 }
 
 #[test]
@@ -693,4 +711,34 @@ fn a_token_on_the_embedded_sandbox_is_unknown() {
     assert_eq!(result(&out)["error"]["message"], "Invalid card details");
     let out = flow(&["--token", "tok_x", "--card", "4444333322221111"], &[]);
     assert_eq!(out.status.code(), Some(2), "--token and --card conflict");
+}
+
+#[test]
+fn a_timeout_out_of_range_is_refused_with_the_range_it_takes() {
+    for bad in ["0", "0.0001", "1e-9", "3601", "nan"] {
+        let out = flow(&["--timeout", bad], &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
+        assert!(
+            err.contains("--timeout must be from 0.1 to 3600 seconds"),
+            "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_otp_or_purchase_is_a_usage_error() {
+    let out = flow(&["--otp", ""], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--otp") && err.contains("empty"), "{err}");
+    let out = flow(&["--otp", "  "], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let mut cmd = Command::new(BIN);
+    cmd.args(["history", "--purchase", ""]);
+    isolate(&mut cmd);
+    let out = cmd.output().expect("binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--purchase") && err.contains("empty"), "{err}");
 }

@@ -49,7 +49,7 @@ pub struct FlowArgs {
     pub email: Option<String>,
     /// Act as the customer's browser: open the callback URL, answer the challenge with
     /// this OTP, follow the redirect. Without it the flow stops at pending.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = super::non_blank)]
     pub otp: Option<String>,
     /// Pay on the hosted payment page (checkout_url) as the customer's browser instead of
     /// the S2S call: GET the page, POST the card form, then follow the frictionless redirect
@@ -146,7 +146,11 @@ impl clap::builder::TypedValueParser for ScenarioName {
 /// Runs `flow`; returns the exit code.
 pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     if !super::valid_timeout(args.timeout) {
-        out::error("paysecure-explorer flow: --timeout must be between 0 and 3600 seconds");
+        out::error(&format!(
+            "paysecure-explorer flow: --timeout must be {} (got {})",
+            super::TIMEOUT_RANGE,
+            args.timeout
+        ));
         return 2;
     }
     for w in &ctx.warnings {
@@ -364,17 +368,24 @@ pub fn exchange_line(ex: &Exchange) -> Value {
 
 /// `{"kind":"result",…}`; `note` says what to do about a run stopped at pending.
 pub fn result_line(report: &FlowReport, note: Option<&str>) -> Value {
-    let error = report.error.as_ref().map(|e| match e {
-        crate::api::ApiError::Coded {
-            http_status,
-            code,
-            message,
-        } => json!({"http_status": http_status, "code": code, "message": message}),
-        crate::api::ApiError::Transport {
-            kind,
-            http_status,
-            detail,
-        } => json!({"http_status": http_status, "code": "transport", "kind": kind.label(), "message": detail}),
+    let error = report.error.as_ref().map(|e| {
+        let mut error = match e {
+            crate::api::ApiError::Coded {
+                http_status,
+                code,
+                message,
+            } => json!({"http_status": http_status, "code": code, "message": message}),
+            crate::api::ApiError::Transport {
+                kind,
+                http_status,
+                detail,
+            } => json!({"http_status": http_status, "code": "transport", "kind": kind.label(), "message": detail}),
+        };
+        // The payment went through; it is the capture of its hold that failed.
+        if let (true, Some(map)) = (report.capture_refused, error.as_object_mut()) {
+            map.insert("call".into(), json!("capture"));
+        }
+        error
     });
     let purchase_field = |key: &str| report.purchase_field(key).unwrap_or(Value::Null);
     json!({

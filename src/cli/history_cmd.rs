@@ -22,7 +22,7 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
     /// Only records about this purchase: its id, or enough leading digits to tell it apart.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = super::non_blank)]
     pub purchase: Option<String>,
     /// Write the selected records as HAR 1.2 to FILE.
     #[arg(long, value_name = "FILE")]

@@ -70,8 +70,26 @@ pub enum Command {
 
 /// Checks a timeout given in seconds.
 pub fn valid_timeout(secs: f64) -> bool {
-    secs.is_finite() && secs > 0.0 && secs <= 3600.0
+    secs.is_finite() && (MIN_TIMEOUT_S..=MAX_TIMEOUT_S).contains(&secs)
 }
+
+/// A value that must say something: an empty or blank one is a usage error (an empty
+/// `--otp` was sent as a code; an empty `--purchase` matched nothing).
+pub fn non_blank(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        Err("it is empty; give a value".into())
+    } else {
+        Ok(value.to_string())
+    }
+}
+
+/// The shortest per-request timeout: below a tenth of a second every call would time
+/// out before a server could answer it.
+pub const MIN_TIMEOUT_S: f64 = 0.1;
+/// The longest per-request timeout (an hour).
+pub const MAX_TIMEOUT_S: f64 = 3600.0;
+/// What a timeout out of range is told.
+pub const TIMEOUT_RANGE: &str = "from 0.1 to 3600 seconds";
 
 /// Runs the CLI; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
@@ -102,9 +120,9 @@ pub async fn run(cli: Cli) -> i32 {
             let ctx = Context::open_with(&globals, true);
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {
-                crate::cli::out::error(
-                    "paysecure-explorer: the timeout must be between 0 and 3600 seconds",
-                );
+                crate::cli::out::error(&format!(
+                    "paysecure-explorer: the timeout must be {TIMEOUT_RANGE} (got {timeout})"
+                ));
                 return 2;
             }
             crate::tui::run(crate::tui::TuiOptions {

@@ -63,6 +63,7 @@ mod tests {
             flow,
             error: None,
             webhook: None,
+            capture_refused: false,
         }
     }
 

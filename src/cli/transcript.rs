@@ -30,6 +30,7 @@ fn step_name(ex: &Exchange) -> &'static str {
         ExchangeKind::Browser => "③ open callback_url",
         _ if path.contains("s2s=true") => "② S2S payment",
         _ if path.ends_with("/purchases/") => "① create purchase",
+        _ if ex.method == "POST" && path.ends_with("/capture/") => "   capture the hold",
         _ => "   status GET",
     }
 }
@@ -96,7 +97,11 @@ fn after_pay_lines(report: &FlowReport) -> String {
     let mut out = String::new();
     if let Some(captured) = field("captured_amount").filter(|v| !v.is_null()) {
         let released = field("released_amount").unwrap_or_default();
-        out.push_str(&format!("captured  {captured} (released {released})\n"));
+        out.push_str(&format!(
+            "captured  {} (released {})\n",
+            amount(&captured),
+            amount(&released)
+        ));
     }
     if let Some(token) = field("token_reference")
         .as_ref()
@@ -107,6 +112,32 @@ fn after_pay_lines(report: &FlowReport) -> String {
         ));
     }
     out
+}
+
+/// An amount as money is written (`5.00`); any other JSON as it is, cleaned.
+fn amount(v: &serde_json::Value) -> String {
+    v.as_f64()
+        .map_or_else(|| clean(&v.to_string()), |a| format!("{a:.2}"))
+}
+
+/// A refused capture: the payment went through and its hold stands, so the S2S
+/// diagnosis (payable or not, another card) does not apply.
+fn capture_refused_block(report: &FlowReport) -> String {
+    let status = report
+        .status()
+        .map_or_else(|| "unknown".to_string(), |s| s.to_ascii_uppercase());
+    let held = report
+        .flow
+        .purchase
+        .as_ref()
+        .and_then(|p| p.extra.get("purchase"))
+        .and_then(|p| p.get("total"))
+        .map(amount);
+    format!(
+        "  the hold      : the purchase is {} (nothing captured by this call)\n  try next      : capture at most the held amount{} on this purchase (the explorer's k), or void the hold (its cancel)\n",
+        clean(&status),
+        held.map_or_else(String::new, |h| format!(" ({h})"))
+    )
 }
 
 /// The closing summary, with `note` (see [`super::pending_note`]) last.
@@ -168,12 +199,20 @@ pub fn summary(
             code,
             message,
         }) => {
+            let headline = if report.capture_refused {
+                "the capture call was refused"
+            } else {
+                diagnosis::headline(*http_status, report.flow.purchase.is_none())
+            };
             out.push_str(&format!(
-                "\nerror     HTTP {http_status} {}: {}\n          {}\n",
+                "\nerror     HTTP {http_status} {}: {}\n          {headline}\n",
                 clean(code),
                 clean(message),
-                diagnosis::headline(*http_status, report.flow.purchase.is_none())
             ));
+            if report.capture_refused {
+                out.push_str(&capture_refused_block(report));
+                return finish_summary(out, note);
+            }
             let d = diagnosis::diagnose(
                 code,
                 message,
@@ -194,6 +233,13 @@ pub fn summary(
                 "\ntransport failure: {}\n",
                 clean(&err.to_string())
             ));
+            if report.capture_refused {
+                // No answer to the capture: the payment stands, the capture is unknown.
+                out.push_str(
+                    "  the payment went through; whether the capture did is unknown: a status GET of the purchase says (PREAUTHORIZED: it did not)\n",
+                );
+                return finish_summary(out, note);
+            }
             if let Some(trigger) = diagnosis::transport_trigger(kind, sent, sandbox) {
                 out.push_str(&format!("  {trigger}\n"));
             }
@@ -210,6 +256,10 @@ pub fn summary(
         }
         None => {}
     }
+    finish_summary(out, note)
+}
+
+fn finish_summary(mut out: String, note: Option<&str>) -> String {
     if let Some(note) = note {
         out.push_str(&format!("\n{note}\n"));
     }

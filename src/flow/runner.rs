@@ -60,6 +60,8 @@ pub struct FlowReport {
     pub flow: Flow,
     pub error: Option<ApiError>,
     pub webhook: Option<WebhookSeen>,
+    /// The error is the capture's (the payment went through; the hold stands).
+    pub capture_refused: bool,
 }
 
 impl FlowReport {
@@ -144,12 +146,15 @@ pub async fn run(
         }
         _ => {}
     }
+    let mut capture_refused = false;
     if let (Some(plan), Some(PurchaseStatus::Preauthorized)) = (plan.capture, &flow.status) {
         let amount = match plan {
             CapturePlan::Full => None,
             CapturePlan::Amount(a) => Some(a),
         };
-        flow.on_captured(client.capture(&id, amount).await);
+        let captured = client.capture(&id, amount).await;
+        capture_refused = captured.is_err();
+        flow.on_captured(captured);
         if flow.status.as_ref().is_some_and(PurchaseStatus::is_final) {
             // The purchase as it now stands (captured amount, payment), for the report.
             flow.on_status(client.status(&id).await);
@@ -164,7 +169,10 @@ pub async fn run(
         }
         _ => None,
     };
-    finish(flow, webhook)
+    FlowReport {
+        capture_refused,
+        ..finish(flow, webhook)
+    }
 }
 
 /// The webhook event a status is announced with (Paysecure calls a hold `hold`).
@@ -184,6 +192,7 @@ fn finish(flow: Flow, webhook: Option<WebhookSeen>) -> FlowReport {
         flow,
         error,
         webhook,
+        capture_refused: false,
     }
 }
 

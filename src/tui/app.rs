@@ -204,7 +204,18 @@ pub struct EarlierRows {
 pub struct HarExport {
     pub earlier: Option<EarlierRows>,
     pub exchanges: Vec<Exchange>,
+    /// The status GETs folded into the rows of `exchanges`, read from the database.
+    pub folded: Option<FoldedRows>,
     pub note: Option<String>,
+}
+
+/// The database rows of the status GETs that rows of a [`HarExport`] fold (the pane shows
+/// a follow-up's GETs as one `GET status ×N` row; an export has each of them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldedRows {
+    pub db: PathBuf,
+    /// Beside `HarExport::exchanges`: the `seq`s each one folded, oldest first.
+    pub before: Vec<Vec<i64>>,
 }
 
 /// Work for the event loop to run in the background; results come back as [`Msg`]s.
@@ -425,6 +436,9 @@ pub struct App {
     pub control_url: Option<String>,
     /// refundStatus calls made for the refund in process (bounded).
     pub refund_polls: u32,
+    /// Whether the lever in flight (or last sent) is a capture: only its answer's
+    /// `captured_amount` is news (a refund's purchase carries the earlier capture's too).
+    pub capture_sent: bool,
     /// S2S calls made from here on the current purchase (each counts against its
     /// attempt limit).
     pub attempts: u32,
@@ -515,6 +529,7 @@ impl App {
             attempts: 0,
             card_step_shown: None,
             refund_polls: 0,
+            capture_sent: false,
             sent: None,
             // A new user starts typing into the first field of the purchase form.
             mode: Mode::Insert,

@@ -88,11 +88,17 @@ pub fn display_line(line: &str) -> String {
     line.replace('\t', "    ")
 }
 
-/// The farthest first column worth showing: where the longest line's end reaches the
-/// box's right edge.
+/// A line of the snippet as the terminal gets it: tabs widened, then cleaned (a control
+/// character becomes its visible escape, which is wider than the character).
+pub fn shown_line(line: &str) -> String {
+    crate::term_text::clean(&display_line(line))
+}
+
+/// The farthest first column worth showing: where the longest line's end, as shown,
+/// reaches the box's right edge.
 pub fn max_col(code: &str, columns: usize) -> usize {
     code.lines()
-        .map(|l| crate::tui::columns::width(&display_line(l)))
+        .map(|l| crate::tui::columns::width(&shown_line(l)))
         .max()
         .unwrap_or(0)
         .saturating_sub(columns)

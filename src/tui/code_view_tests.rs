@@ -152,3 +152,14 @@ fn long_snippet_lines_scroll_sideways_and_every_character_can_be_read() {
     key(&mut app, KeyCode::Home);
     assert_eq!(col(&app), 0);
 }
+
+#[test]
+fn the_sideways_limit_is_measured_on_the_line_as_shown() {
+    // The snippets write such characters as escapes already (`codegen::text`); the view
+    // still cleans every line, and its limit must count the same columns it draws.
+    let line = format!("{}END", "\u{1b}".repeat(10));
+    let shown = super::code_view::shown_line(&line);
+    assert_eq!(crate::tui::columns::width(&shown), 63, "{shown}");
+    assert_eq!(super::code_view::max_col(&line, 20), 43);
+    assert_eq!(super::code_view::max_col("\tab", 20), 0);
+}

@@ -294,7 +294,23 @@ pub(crate) fn write_har(
             }
         }
     }
-    exchanges.extend(export.exchanges);
+    match &export.folded {
+        None => exchanges.extend(export.exchanges),
+        Some(folded) => {
+            let reader = crate::history::db::query::Reader::open_file(&folded.db)?;
+            let mut before = folded.before.iter();
+            for exchange in export.exchanges {
+                for seq in before.next().into_iter().flatten() {
+                    match reader.record(*seq) {
+                        Ok(Some(record)) => exchanges.push(record.exchange),
+                        Ok(None) => {}
+                        Err(_) => unreadable += 1,
+                    }
+                }
+                exchanges.push(exchange);
+            }
+        }
+    }
     let doc = crate::history::har::document(exchanges.iter());
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {

@@ -121,6 +121,12 @@ impl Field {
                 Some("not a number".into())
             }
             Kind::Integer if v.parse::<i64>().is_err() => Some("not a whole number".into()),
+            // A product's quantity counts items: the field guide says a whole number ≥ 1.
+            Kind::Integer
+                if self.path.ends_with(".quantity") && v.parse::<i64>().is_ok_and(|q| q < 1) =>
+            {
+                Some("whole number ≥ 1".into())
+            }
             Kind::Decimal | Kind::Integer => None,
             Kind::CardNumber if v.is_empty() => Some("required".into()),
             Kind::CardNumber if !v.bytes().all(|b| b.is_ascii_digit()) => {
@@ -342,6 +348,17 @@ mod tests {
         let n = Field::new("color_depth", "color_depth", Kind::Integer, "24x");
         assert_eq!(n.warning().as_deref(), Some("not a whole number"));
         assert_eq!(n.json_value(), Some(json!("24x")));
+        let mut q = Field::new(
+            "purchase.products.0.quantity",
+            "quantity",
+            Kind::Integer,
+            "-3",
+        );
+        assert_eq!(q.warning().as_deref(), Some("whole number ≥ 1"));
+        q.set_value("2");
+        assert_eq!(q.warning(), None);
+        let offset = Field::new("utc_offset", "utc_offset", Kind::Integer, "-120");
+        assert_eq!(offset.warning(), None, "only a quantity must be positive");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The history pane's model: every exchange, newest first on screen, with a selection that
 //! stays on the same entry as new ones arrive. Only the visible window is ever drawn.
 
-use super::app::HarExport;
+use super::app::{FoldedRows, HarExport};
 use super::history_archive::Archive;
 use super::local_time::LocalTime;
 use crate::api::Exchange;
@@ -26,6 +26,11 @@ pub struct History {
     entries: Vec<Exchange>,
     /// The database row each entry was stored as, when it was (beside `entries`).
     seqs: Vec<Option<i64>>,
+    /// The database rows of the status GETs each entry folded (see [`History::fold_poll`];
+    /// beside `entries`): the pane shows one row, an export writes them all.
+    folded: Vec<Vec<i64>>,
+    /// Folded status GETs that were never stored (no history file): gone from memory.
+    folded_unstored: usize,
     cap: usize,
     /// The cap while no database is attached.
     detached_cap: usize,
@@ -62,6 +67,8 @@ impl History {
         History {
             entries: Vec::new(),
             seqs: Vec::new(),
+            folded: Vec::new(),
+            folded_unstored: 0,
             cap: cap.max(10),
             detached_cap: cap.max(10),
             filter: None,
@@ -102,6 +109,7 @@ impl History {
         let session_before = self.session_len();
         self.entries.drain(..count);
         self.seqs.drain(..count);
+        self.folded.drain(..count);
         if let Some((_, visible)) = &mut self.filter {
             visible.retain(|i| *i >= count);
             visible.iter_mut().for_each(|i| *i -= count);
@@ -152,6 +160,11 @@ impl History {
             let index = self.entries.len() - 1;
             self.entries[index] = exchange;
             if let Some(slot) = self.seqs.get_mut(index) {
+                // The GET the row showed until now stays reachable for an export.
+                match (*slot, self.folded.get_mut(index)) {
+                    (Some(before), Some(folded)) => folded.push(before),
+                    _ => self.folded_unstored += 1,
+                }
                 *slot = seq.or(*slot);
             }
             if let Some((needle, visible)) = &mut self.filter {
@@ -215,6 +228,7 @@ impl History {
         };
         self.entries.push(exchange);
         self.seqs.push(seq);
+        self.folded.push(Vec::new());
         if shown {
             self.top_moves = self.top_moves.wrapping_add(1);
         }
@@ -359,10 +373,46 @@ impl History {
             }
             None => (None, None),
         };
+        let shown = self.shown_indices();
+        let folded = self
+            .archive
+            .as_ref()
+            .filter(|_| {
+                shown
+                    .iter()
+                    .any(|i| self.folded.get(*i).is_some_and(|f| !f.is_empty()))
+            })
+            .map(|a| FoldedRows {
+                db: a.db_file(),
+                before: shown
+                    .iter()
+                    .map(|i| self.folded.get(*i).cloned().unwrap_or_default())
+                    .collect(),
+            });
+        let mut notes: Vec<String> = note.into_iter().collect();
+        if self.folded_unstored > 0 {
+            notes.push(format!(
+                "{} status GETs folded into a row were not stored (no history file) and are not in",
+                self.folded_unstored
+            ));
+        }
         HarExport {
             earlier,
-            exchanges: self.shown().into_iter().cloned().collect(),
-            note,
+            exchanges: shown
+                .iter()
+                .filter_map(|i| self.entries.get(*i))
+                .cloned()
+                .collect(),
+            folded,
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
+        }
+    }
+
+    /// Where this session's shown entries are in `entries`, oldest first.
+    fn shown_indices(&self) -> Vec<usize> {
+        match &self.filter {
+            Some((_, visible)) => visible.clone(),
+            None => (0..self.entries.len()).collect(),
         }
     }
 
@@ -640,6 +690,94 @@ mod tests {
             let url = h.newest(i).map(|e| e.url.clone()).unwrap_or_default();
             assert!(url.contains("h/11"), "filter indices stay valid: {url}");
         }
+    }
+
+    /// A follow-up's status GETs show as one folded row, but an export writes each of
+    /// them, in place (found in tmux: `x` wrote 46 exchanges where `history` had 48).
+    #[test]
+    fn an_export_writes_every_status_get_a_row_folds() {
+        use crate::history::db::{DbLimits, HistoryDb, query::Reader};
+        let dir = std::env::temp_dir().join(format!("pse-pane-fold-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (mut db, _) = HistoryDb::open(&dir, DbLimits::default()).expect("db");
+        db.append(ex(0)).1.expect("stored");
+        let reader = Reader::open(&dir).expect("reader").expect("there");
+        let mut h = History::default();
+        h.attach(Archive::open(reader).expect("archive"));
+        let zone = crate::tui::local_time::LocalTime::fixed(0);
+        let store = |db: &mut HistoryDb, e: Exchange| {
+            db.append(e).1.expect("stored");
+            db.last_seq()
+        };
+        let s2s = ex(1);
+        let seq = store(&mut db, s2s.clone());
+        h.push_stored(s2s, seq);
+        for k in 0..3 {
+            let get = Exchange {
+                started_at_ms: 10_000 + k,
+                ..ex(2)
+            };
+            let seq = store(&mut db, get.clone());
+            h.fold_poll(get, seq, "1 min", &zone);
+        }
+        h.close_fold("final");
+        let last = ex(3);
+        let seq = store(&mut db, last.clone());
+        h.push_stored(last, seq);
+        let export = h.export();
+        assert_eq!(
+            export.exchanges.len(),
+            3,
+            "the pane shows three session rows"
+        );
+        let har = dir.join("export.har");
+        let (written, note) = crate::tui::effects::write_har(&har, export).expect("written");
+        assert_eq!(
+            (written, note),
+            (6, None),
+            "1 earlier, the S2S, 3 GETs, the last"
+        );
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&har).expect("read")).expect("json");
+        let urls: Vec<&str> = doc["log"]["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["request"]["url"].as_str())
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "http://h/0",
+                "http://h/1",
+                "http://h/2",
+                "http://h/2",
+                "http://h/2",
+                "http://h/3"
+            ]
+        );
+        // Filtered to the GETs, the export still has the three.
+        h.set_filter("h/2");
+        let (written, _) = crate::tui::effects::write_har(&har, h.export()).expect("written");
+        assert_eq!(written, 3);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Without a history file a folded GET is gone: the export says so.
+    #[test]
+    fn an_export_without_a_history_file_says_which_folded_gets_it_lacks() {
+        let mut h = History::default();
+        let zone = crate::tui::local_time::LocalTime::fixed(0);
+        for _ in 0..3 {
+            h.fold_poll(ex(2), None, "1 min", &zone);
+        }
+        let export = h.export();
+        assert_eq!(export.exchanges.len(), 1);
+        let note = export.note.unwrap_or_default();
+        assert!(
+            note.starts_with("2 status GETs folded into a row were not stored"),
+            "{note}"
+        );
     }
 
     /// A database of `n` earlier rows (`http://h/0` … oldest first), with bodies.

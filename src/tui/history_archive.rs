@@ -152,6 +152,11 @@ impl Archive {
     }
 
     /// Whether no row is shown.
+    /// The database file the rows are read from (for an export's own reader).
+    pub fn db_file(&self) -> std::path::PathBuf {
+        self.reader().file().to_path_buf()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -306,9 +311,11 @@ impl Archive {
                     .to_string(),
             );
         }
-        let db = self.reader().file().to_path_buf();
         (
-            EarlierRows { db, seqs },
+            EarlierRows {
+                db: self.db_file(),
+                seqs,
+            },
             (!left_out.is_empty()).then(|| left_out.join("; ")),
         )
     }

@@ -88,6 +88,7 @@ fn act(app: &mut App, purchase_id: String, act: Act) -> Vec<Effect> {
         app.notice = Some((Level::Warn, already_in_flight(Context::Result)));
         return vec![];
     }
+    app.capture_sent = matches!(act, Act::Capture { .. });
     vec![start(app, Purpose::Act, Call::Act { purchase_id, act })]
 }
 
@@ -142,7 +143,7 @@ pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
                             crate::tui::sanitize::clean(s)
                         )
                     }
-                    None => match body.get("captured_amount") {
+                    None => match body.get("captured_amount").filter(|_| app.capture_sent) {
                         Some(captured) => format!(
                             "Captured {}; {READING_STATUS}",
                             captured.as_f64().map_or_else(

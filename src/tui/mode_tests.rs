@@ -548,3 +548,79 @@ fn broken_edited_json_is_kept_for_the_next_ctrl_e_and_nothing_changes() {
     );
     assert!(notice(&app).contains("No editor"), "{}", notice(&app));
 }
+
+/// r reads the status again after an answer and retries only a call that got none: the
+/// footer names what it does now (it said "r retry" on a PAID screen).
+#[test]
+fn the_footer_says_what_r_does_in_this_state() {
+    for app in [
+        fixture::frictionless_paid(120, 40),
+        fixture::blocked(120, 40),
+    ] {
+        let line = footer(&app);
+        assert!(line.contains("r re-check"), "{line}");
+        assert!(!line.contains("r retry"), "{line}");
+    }
+}
+
+/// A create refused: the step track marks ① as failed, not as the step being filled in
+/// beside a result pane that shows the error.
+#[test]
+fn a_refused_create_marks_step_one_failed() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        super::app::Answer::Created(Err(crate::api::ApiError::Coded {
+            http_status: 400,
+            code: "Invalid_Parameter".into(),
+            message: "currency cannot be null".into(),
+        })),
+    );
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("① Purchase ✘"), "{screen}");
+    assert!(screen.contains("③ Result ○"), "{screen}");
+}
+
+/// A filter that matches nothing leaves no row to open or copy: the footer does not offer
+/// Enter or C there (it did).
+#[test]
+fn an_empty_history_pane_offers_no_row_keys() {
+    let mut app = fixture::with_history(120, 40, 5);
+    app.pane = Pane::History;
+    let line = footer(&app);
+    assert!(line.contains("Enter open"), "{line}");
+    app.history.set_filter("no such text anywhere");
+    assert!(app.history.is_empty());
+    let line = footer(&app);
+    assert!(
+        !line.contains("Enter open") && !line.contains("C code"),
+        "{line}"
+    );
+}
+
+/// At 60 columns the header has no room for the purchase: it is cut with "…" or left out,
+/// never clipped mid-word (it ended `… 127.0.0.1:34363   pur`).
+#[test]
+fn a_narrow_header_never_clips_the_purchase_mid_word() {
+    for width in [60u16, 64, 70, 76, 80] {
+        let app = fixture::frictionless_paid(width, 16);
+        let screen = fixture::screen(&app);
+        let header = screen.lines().next().unwrap_or_default().to_string();
+        for word in header.split_whitespace() {
+            let clipped =
+                word.len() < "purchase".len() && word.len() >= 2 && "purchase".starts_with(word);
+            assert!(!clipped, "{width}: {header}");
+        }
+        if let Some(at) = header.find("purchase ") {
+            let id = header[at + "purchase ".len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            assert!(
+                id.ends_with('…') || id.len() >= 9,
+                "{width}: a cut id is marked: {header}"
+            );
+        }
+    }
+}

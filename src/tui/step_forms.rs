@@ -156,14 +156,22 @@ pub fn remove_product(form: &mut Form) {
     form.focus = form.focus.min(form.fields.len().saturating_sub(1));
 }
 
-/// The purchase total as Paysecure computes it (sum of prices), if every price parses.
+/// The purchase total as Paysecure computes it (sum of prices), if every price parses
+/// as a finite number and so does the sum (`1e400` parses, as infinity).
 pub fn total(form: &Form) -> Option<f64> {
     form.fields
         .iter()
         .filter(|f| f.path.starts_with("purchase.products.") && f.path.ends_with(".price"))
-        .map(|f| f.value().trim().parse::<f64>().ok())
+        .map(|f| {
+            f.value()
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|p| p.is_finite())
+        })
         .sum::<Option<f64>>()
         .map(|t| (t * 100.0).round() / 100.0)
+        .filter(|t| t.is_finite())
 }
 
 /// A fresh merchantRef for the next purchase (Paysecure refuses duplicates).
@@ -313,6 +321,9 @@ mod tests {
         remove_product(&mut form);
         assert_eq!(product_count(&form), 1, "one row always stays");
         form.set("purchase.products.0.price", "x");
+        assert_eq!(total(&form), None);
+        // Parses, as infinity: no total is better than "EUR inf".
+        form.set("purchase.products.0.price", "1e400");
         assert_eq!(total(&form), None);
     }
 }

@@ -1941,6 +1941,21 @@ fn a_hold_is_captured_and_a_refund_is_followed_until_it_settles() {
             ..
         }
     )));
+    // A full refund answers the purchase, which still carries the earlier capture's
+    // amount: that is no capture of this lever's (found in tmux: "Captured 5.00").
+    app.requests.end_where(|_| true);
+    update(&mut app, key(KeyCode::Char('f')));
+    fixture::reply(
+        &mut app,
+        Answer::Acted(Ok(
+            serde_json::json!({"purchaseId": PURCHASE_ID, "status": "REFUNDED", "captured_amount": 20.0}),
+        )),
+    );
+    let told = notice(&app);
+    assert!(
+        told.starts_with("Done;") && !told.contains("Captured"),
+        "{told}"
+    );
 }
 
 #[test]

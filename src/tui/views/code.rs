@@ -13,7 +13,7 @@ use super::overlays::frame_box;
 use crate::codegen::Lang;
 use crate::term_text::clean;
 use crate::tui::app::App;
-use crate::tui::code_view::{CodeOverlay, Shown, display_line, max_col, snippet_columns};
+use crate::tui::code_view::{CodeOverlay, Shown, max_col, shown_line, snippet_columns};
 use crate::tui::columns::width as width_of;
 use crate::tui::keys::{Action, Context, label_of};
 
@@ -106,11 +106,7 @@ fn line_text(line: &Line) -> String {
 fn snippet(frame: &mut Frame, area: Rect, app: &App, code: &CodeOverlay, shown: &Shown) {
     let t = &app.theme;
     let columns = snippet_columns(area.width);
-    let all: Vec<String> = shown
-        .code
-        .lines()
-        .map(|l| clean(&display_line(l)))
-        .collect();
+    let all: Vec<String> = shown.code.lines().map(shown_line).collect();
     let col = shown.col.min(max_col(&shown.code, columns));
     let more_right = all
         .iter()

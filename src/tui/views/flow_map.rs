@@ -321,28 +321,41 @@ fn lifelines(row: &mut Grid, cols: &Columns, t: &Theme) {
     }
 }
 
-/// One row of cells, each a character and its style.
+/// One row of cells, each a grapheme one column wide and its style.
 struct Grid {
-    cells: Vec<(char, Style)>,
+    cells: Vec<(Cell, Style)>,
+}
+
+/// What one column of a [`Grid`] shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cell {
+    Char(char),
+    /// A grapheme of several characters that is still one column wide: a letter with an
+    /// accent joined on (`e` + U+0301), kept whole so it reads as typed.
+    Cluster(Box<str>),
 }
 
 impl Grid {
     fn new(width: usize) -> Grid {
         Grid {
-            cells: vec![(' ', Style::default()); width],
+            cells: vec![(Cell::Char(' '), Style::default()); width],
         }
     }
 
     fn put(&mut self, x: usize, c: char, style: Style) {
-        if let Some(cell) = self.cells.get_mut(x) {
-            *cell = (c, style);
+        self.put_cell(x, Cell::Char(c), style);
+    }
+
+    fn put_cell(&mut self, x: usize, cell: Cell, style: Style) {
+        if let Some(slot) = self.cells.get_mut(x) {
+            *slot = (cell, style);
         }
     }
 
-    /// `text` from column `x`, one cell per column. A grapheme that is not one plain
-    /// character one column wide (CJK, emoji, a flag, an accent joined on) cannot be one
-    /// cell of this grid: each of its columns shows `?`, so the lifelines stay in line
-    /// (the history row beside the map has the text whole).
+    /// `text` from column `x`, one cell per column. A grapheme one column wide takes its
+    /// cell whole (an accent joined on included). One wider than that (CJK, emoji, a
+    /// flag) cannot be one cell of this grid: each of its columns shows `?`, so the
+    /// lifelines stay in line (the history row beside the map has the text whole).
     fn put_str(&mut self, x: usize, text: &str, style: Style) {
         let mut at = x;
         for g in unicode_segmentation::UnicodeSegmentation::graphemes(text, true) {
@@ -350,6 +363,10 @@ impl Grid {
             match (chars.next(), chars.next(), crate::tui::columns::width(g)) {
                 (Some(c), None, 1) => {
                     self.put(at, c, style);
+                    at += 1;
+                }
+                (Some(_), Some(_), 1) => {
+                    self.put_cell(at, Cell::Cluster(g.into()), style);
                     at += 1;
                 }
                 (_, _, columns) => {
@@ -367,7 +384,7 @@ impl Grid {
         let mut spans: Vec<Span<'static>> = Vec::new();
         let mut text = String::new();
         let mut current: Option<Style> = None;
-        for (c, style) in self.cells {
+        for (cell, style) in self.cells {
             if current.is_some_and(|s| s != style) {
                 spans.push(Span::styled(
                     std::mem::take(&mut text),
@@ -375,7 +392,10 @@ impl Grid {
                 ));
             }
             current = Some(style);
-            text.push(c);
+            match cell {
+                Cell::Char(c) => text.push(c),
+                Cell::Cluster(g) => text.push_str(&g),
+            }
         }
         if !text.is_empty() {
             spans.push(Span::styled(text, current.unwrap_or_default()));
@@ -425,7 +445,9 @@ mod tests {
         row.put_str(1, "a日🇩🇪e\u{301}b", Style::default());
         row.put(15, '|', Style::default());
         let line = row.into_line().to_string();
-        assert_eq!(line, " a?????b       |");
+        // 日 and the flag are two columns each: `??` apiece; é (e + U+0301) is one
+        // column, kept whole.
+        assert_eq!(line, " a????e\u{301}b       |");
         assert_eq!(crate::tui::columns::width(&line), 16);
     }
 

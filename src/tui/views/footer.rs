@@ -106,6 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut shown: Vec<(String, Action, &str)> = hints(app.context(), app.in_text())
         .into_iter()
         .filter(|(_, action, _)| applies(app, *action))
+        .map(|(keys, action, help)| (keys, action, state_help(app, action, help)))
         .collect();
     // Too many for the width: first each hint keeps only its first word ("o open"), then
     // the lowest-value hints (the table's last) go, whole; help, quit and the key that
@@ -174,6 +175,16 @@ fn detail_row_is_webhook(app: &App) -> bool {
     }
 }
 
+/// A hint's words for what the key does now: r retries only a call that got no answer;
+/// everywhere else it reads the status again (the table's help names both).
+fn state_help(app: &App, action: Action, help: &'static str) -> &'static str {
+    match action {
+        Action::Retry if matches!(app.flow.outcome, Some(Outcome::Transport(_))) => "retry",
+        Action::Retry => "re-check status",
+        _ => help,
+    }
+}
+
 /// Whether a result-screen key means something in the current state (hints only show
 /// keys that do).
 fn applies(app: &App, action: Action) -> bool {
@@ -226,6 +237,12 @@ fn applies(app: &App, action: Action) -> bool {
         | Action::SetTimeout
         | Action::Reset => app.panel.tab == Tab::ClockAndSettings,
         Action::Replay | Action::Redeliver => app.panel.tab == Tab::Webhooks,
+        // An empty pane (or a filter that matches nothing) has no row to open or copy.
+        Action::Select | Action::CopyAsCode
+            if app.context() == crate::tui::keys::Context::History =>
+        {
+            !app.history.is_empty()
+        }
         _ => true,
     }
 }

@@ -64,7 +64,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     {
         (purchase(true), theme_text)
     } else {
-        (purchase(true), String::new())
+        // Still too wide: cut with "…" where there is room for some of the id, else left
+        // out (the result pane names the purchase); never clipped mid-word unmarked.
+        let room = width.saturating_sub(fixed);
+        let short = purchase(true);
+        let shown = if room >= "   purchase 6b05…".len() {
+            super::fit(&short, room)
+        } else {
+            String::new()
+        };
+        (shown, String::new())
     };
     let first = Line::from(vec![
         Span::styled(
@@ -81,8 +90,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (Step::Result, Step::Result) => app.flow.status.as_ref().is_some_and(|st| st.is_final()),
         _ => false,
     };
+    // A create that failed leaves the flow at step ①, its error on the result pane: the
+    // step itself is marked as failed, not as the one being filled in.
+    let failed = |s: Step| {
+        s == step
+            && s == Step::Purchase
+            && app.flow.purchase.is_none()
+            && !app.requests.step_in_flight()
+            && matches!(
+                app.flow.outcome,
+                Some(
+                    crate::flow::machine::Outcome::Coded(_)
+                        | crate::flow::machine::Outcome::Transport(_)
+                )
+            )
+    };
     let mark = |s: Step, label: &str| {
-        let (sym, style) = if done(s) {
+        let (sym, style) = if failed(s) {
+            (
+                "✘",
+                Style::default().fg(t.error).add_modifier(Modifier::BOLD),
+            )
+        } else if done(s) {
             ("✓", Style::default().fg(t.ok))
         } else if s == step {
             (
