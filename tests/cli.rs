@@ -647,10 +647,11 @@ fn capture_takes_the_hold_in_full_or_in_part() {
     assert!(text.contains("   capture the hold      POST"), "{text}");
     assert!(text.contains("the capture call was refused"), "{text}");
     assert!(
-        text.contains("the hold      : the purchase is PREAUTHORIZED"),
+        text.contains("the hold      : the status GET after it says PREAUTHORIZED"),
         "{text}"
     );
     assert!(text.contains("at most the held amount (20.00)"), "{text}");
+    assert!(text.contains("what it means :"), "{text}");
     assert!(!text.contains("payment call was refused"), "{text}");
     assert!(!text.contains("start a new purchase"), "{text}");
     let readable = flow(&["--otp", "123456", "--capture", "5"], &[]);

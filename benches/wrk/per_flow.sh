@@ -3,12 +3,18 @@
 # second, so that runs on a VM whose speed drifts can still be compared:
 #   bash benches/wrk/per_flow.sh target/release/paysecure-explorer [serve options…]
 # Prints, for one 8-second `wrk -t2 -c32` run of benches/wrk/full_flow.lua: the flows,
-# serve's CPU per 1,000 flows by thread (clock ticks, 1/100 s), the bytes serve wrote per
-# flow (`wchar`: the state store's WAL and checkpoints, plus the answers), and, when
+# serve's CPU per 1,000 flows by thread (clock ticks, 1/100 s; threads of one name summed,
+# so tokio's blocking threads count with the runtime workers), the bytes serve wrote per
+# flow (`wchar`: the state store's WAL and checkpoints and the access log; not the
+# answers, which go out with `sendto`), and, when
 # `perf` can read the kernel's syscall tracepoints, the system calls per flow.
 # SECS= another run length; PORT= another port than 18091. Run from the repository root.
 set -eu
 export LC_ALL=C
+if [ $# -lt 1 ]; then
+  echo "usage: bash benches/wrk/per_flow.sh BIN [serve options…]" >&2
+  exit 2
+fi
 bin=$1; shift
 secs=${SECS:-8}
 port=${PORT:-18091}
@@ -31,10 +37,15 @@ cleanup() {
 trap cleanup EXIT
 "$bin" serve --port "$port" --json "$@" > /dev/null 2>&1 &
 serve=$!
+up=no
 for _ in $(seq 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=yes; break; fi
   sleep 0.1
 done
+if [ "$up" = no ]; then
+  echo "per_flow.sh: $bin serve did not answer on port $port within 10 s" >&2
+  exit 1
+fi
 # CPU ticks by thread name (threads of one name summed), and bytes written so far.
 snapshot() {
   for task in /proc/"$serve"/task/*; do

@@ -121,7 +121,7 @@ pub async fn run(cli: Cli) -> i32 {
             let timeout = cli.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
             if !valid_timeout(timeout) {
                 crate::cli::out::error(&format!(
-                    "paysecure-explorer: the timeout must be {TIMEOUT_RANGE} (got {timeout})"
+                    "paysecure-explorer: the timeout (--timeout, or timeout_s in the config file) must be {TIMEOUT_RANGE} (got {timeout})"
                 ));
                 return 2;
             }

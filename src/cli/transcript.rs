@@ -120,12 +120,10 @@ fn amount(v: &serde_json::Value) -> String {
         .map_or_else(|| clean(&v.to_string()), |a| format!("{a:.2}"))
 }
 
-/// A refused capture: the payment went through and its hold stands, so the S2S
-/// diagnosis (payable or not, another card) does not apply.
-fn capture_refused_block(report: &FlowReport) -> String {
-    let status = report
-        .status()
-        .map_or_else(|| "unknown".to_string(), |s| s.to_ascii_uppercase());
+/// After a capture that failed: what the status GET that followed says of the hold, and
+/// what to try next (the payment went through either way, so the S2S diagnosis, payable
+/// or not, another card, does not apply).
+fn capture_outcome_lines(report: &FlowReport) -> String {
     let held = report
         .flow
         .purchase
@@ -133,11 +131,17 @@ fn capture_refused_block(report: &FlowReport) -> String {
         .and_then(|p| p.extra.get("purchase"))
         .and_then(|p| p.get("total"))
         .map(amount);
-    format!(
-        "  the hold      : the purchase is {} (nothing captured by this call)\n  try next      : capture at most the held amount{} on this purchase (the explorer's k), or void the hold (its cancel)\n",
-        clean(&status),
-        held.map_or_else(String::new, |h| format!(" ({h})"))
-    )
+    match report.status().map(|s| s.to_ascii_uppercase()) {
+        Some(status) if status == "PREAUTHORIZED" => format!(
+            "  the hold      : the status GET after it says PREAUTHORIZED: nothing was captured\n  try next      : capture again, at most the held amount{} (the explorer's k on this purchase), or void the hold (its cancel)\n",
+            held.map_or_else(String::new, |h| format!(" ({h})"))
+        ),
+        Some(status) => format!(
+            "  the hold      : the status GET after it says {}: the hold is no longer waiting for a capture\n  try next      : nothing to capture; read the purchase's status for what it became\n",
+            clean(&status)
+        ),
+        None => "  the hold      : unknown: the status GET after the capture failed; a status GET of the purchase says whether it was captured (PREAUTHORIZED: it was not)\n".to_string(),
+    }
 }
 
 /// The closing summary, with `note` (see [`super::pending_note`]) last.
@@ -210,7 +214,12 @@ pub fn summary(
                 clean(message),
             ));
             if report.capture_refused {
-                out.push_str(&capture_refused_block(report));
+                let x = catalog::explain(code, message);
+                out.push_str(&format!(
+                    "  {}\n  what it means : {}\n  likely cause  : {}\n",
+                    x.title, x.meaning, x.cause
+                ));
+                out.push_str(&capture_outcome_lines(report));
                 return finish_summary(out, note);
             }
             let d = diagnosis::diagnose(
@@ -234,10 +243,8 @@ pub fn summary(
                 clean(&err.to_string())
             ));
             if report.capture_refused {
-                // No answer to the capture: the payment stands, the capture is unknown.
-                out.push_str(
-                    "  the payment went through; whether the capture did is unknown: a status GET of the purchase says (PREAUTHORIZED: it did not)\n",
-                );
+                // No answer to the capture: the status GET after it says what happened.
+                out.push_str(&capture_outcome_lines(report));
                 return finish_summary(out, note);
             }
             if let Some(trigger) = diagnosis::transport_trigger(kind, sent, sandbox) {

@@ -155,7 +155,12 @@ pub async fn run(
         let captured = client.capture(&id, amount).await;
         capture_refused = captured.is_err();
         flow.on_captured(captured);
-        if flow.status.as_ref().is_some_and(PurchaseStatus::is_final) {
+        if capture_refused {
+            // What the failed capture left: the hold, or (an answer lost on the way) a
+            // capture after all. Unknown until the status GET answers.
+            flow.status = None;
+            flow.on_status(client.status(&id).await);
+        } else if flow.status.as_ref().is_some_and(PurchaseStatus::is_final) {
             // The purchase as it now stands (captured amount, payment), for the report.
             flow.on_status(client.status(&id).await);
         }

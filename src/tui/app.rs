@@ -464,6 +464,26 @@ pub struct App {
 }
 
 impl App {
+    /// Whether `r` on the result screen repeats a call that failed (the S2S or create
+    /// call after a transport failure, a browser step while the purchase still waits)
+    /// rather than reading the status: what `update::purchase::retry` does and the
+    /// footer's hint says.
+    pub fn retry_repeats_a_call(&self) -> bool {
+        use crate::api::PurchaseStatus;
+        use crate::flow::machine::Outcome;
+        match (&self.flow.outcome, self.failed_step) {
+            (Some(Outcome::Transport(_) | Outcome::Coded(_)), Some(_)) => {
+                self.flow.callback_url.is_some()
+                    && matches!(
+                        self.flow.status,
+                        Some(PurchaseStatus::PendingExecute) | None
+                    )
+            }
+            (Some(Outcome::Transport(_)), None) => true,
+            _ => false,
+        }
+    }
+
     /// Whether the server is known to be this project's sandbox: the embedded one, or a
     /// served one that published its signing key at `/_sandbox/public-key`. (A loopback
     /// address alone is not enough: any server can listen there.)

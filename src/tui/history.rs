@@ -17,6 +17,9 @@ pub const DETACHED_MEMORY_ROWS: usize = 100_000;
 /// Most earlier rows an export reads from the database.
 const EXPORT_ROWS: usize = 100_000;
 
+/// In [`History`]'s folded GETs: one that was never stored.
+const UNSTORED: i64 = -1;
+
 /// Exchanges in arrival order, plus the selection (counted from the newest) and an
 /// optional filter (`/`), applied once when set and to each new entry as it arrives.
 /// At most `cap` rows (plus a tenth, trimmed in one batch) stay in memory; trimmed rows
@@ -28,9 +31,9 @@ pub struct History {
     seqs: Vec<Option<i64>>,
     /// The database rows of the status GETs each entry folded (see [`History::fold_poll`];
     /// beside `entries`): the pane shows one row, an export writes them all.
+    /// A GET that was never stored (no history file, or a failed write) is [`UNSTORED`]
+    /// there: gone, but counted in an export's note.
     folded: Vec<Vec<i64>>,
-    /// Folded status GETs that were never stored (no history file): gone from memory.
-    folded_unstored: usize,
     cap: usize,
     /// The cap while no database is attached.
     detached_cap: usize,
@@ -68,7 +71,6 @@ impl History {
             entries: Vec::new(),
             seqs: Vec::new(),
             folded: Vec::new(),
-            folded_unstored: 0,
             cap: cap.max(10),
             detached_cap: cap.max(10),
             filter: None,
@@ -105,7 +107,13 @@ impl History {
         if count == 0 {
             return;
         }
-        let covered = self.seqs[..count].iter().flatten().max().copied();
+        // The rows the archive now covers: the dropped entries and the GETs they folded.
+        let covered = self.seqs[..count]
+            .iter()
+            .flatten()
+            .chain(self.folded[..count].iter().flatten())
+            .max()
+            .copied();
         let session_before = self.session_len();
         self.entries.drain(..count);
         self.seqs.drain(..count);
@@ -161,11 +169,11 @@ impl History {
             self.entries[index] = exchange;
             if let Some(slot) = self.seqs.get_mut(index) {
                 // The GET the row showed until now stays reachable for an export.
-                match (*slot, self.folded.get_mut(index)) {
-                    (Some(before), Some(folded)) => folded.push(before),
-                    _ => self.folded_unstored += 1,
+                if let Some(folded) = self.folded.get_mut(index) {
+                    folded.push(slot.unwrap_or(UNSTORED));
                 }
-                *slot = seq.or(*slot);
+                // The row's seq is the shown GET's own (`drop_oldest` covers the folded).
+                *slot = seq;
             }
             if let Some((needle, visible)) = &mut self.filter {
                 let hit = matches_exchange(&self.entries[index], needle);
@@ -248,6 +256,10 @@ impl History {
         archive.set_filter(self.filter_text());
         let newest = archive.newest_seq();
         self.archive = Some(archive);
+        // The GETs folded into a kept row that the archive holds are its own rows now.
+        for folded in &mut self.folded {
+            folded.retain(|s| *s == UNSTORED || *s > newest);
+        }
         // This session's rows stored before the archive was read are in it already.
         let covered = self
             .seqs
@@ -374,28 +386,42 @@ impl History {
             None => (None, None),
         };
         let shown = self.shown_indices();
-        let folded = self
-            .archive
-            .as_ref()
-            .filter(|_| {
-                shown
-                    .iter()
-                    .any(|i| self.folded.get(*i).is_some_and(|f| !f.is_empty()))
-            })
-            .map(|a| FoldedRows {
-                db: a.db_file(),
-                before: shown
-                    .iter()
-                    .map(|i| self.folded.get(*i).cloned().unwrap_or_default())
-                    .collect(),
-            });
+        let folded_of = |i: &usize| self.folded.get(*i).map_or(&[][..], Vec::as_slice);
+        let (mut stored, mut unstored) = (0usize, 0usize);
+        for i in &shown {
+            for seq in folded_of(i) {
+                if *seq == UNSTORED {
+                    unstored += 1;
+                } else {
+                    stored += 1;
+                }
+            }
+        }
+        let db = self.archive.as_ref().map(Archive::db_file);
         let mut notes: Vec<String> = note.into_iter().collect();
-        if self.folded_unstored > 0 {
+        if unstored > 0 {
             notes.push(format!(
-                "{} status GETs folded into a row were not stored (no history file) and are not in",
-                self.folded_unstored
+                "{unstored} status GETs folded into a row were never stored in the history file, so the export lacks them"
             ));
         }
+        if stored > 0 && db.is_none() {
+            notes.push(format!(
+                "{stored} status GETs folded into a row are in the history file, which this session has not opened yet: `paysecure-explorer history --export-har FILE` has them"
+            ));
+        }
+        let folded = db.filter(|_| stored > 0).map(|db| FoldedRows {
+            db,
+            before: shown
+                .iter()
+                .map(|i| {
+                    folded_of(i)
+                        .iter()
+                        .copied()
+                        .filter(|s| *s != UNSTORED)
+                        .collect()
+                })
+                .collect(),
+        });
         HarExport {
             earlier,
             exchanges: shown
@@ -763,6 +789,62 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// The archive attached in the middle of a fold holds the GETs folded so far: the
+    /// export writes them once, from the archive, not again before the folded row; a GET
+    /// whose write failed is counted, not repeated.
+    #[test]
+    fn a_fold_across_the_attach_or_a_failed_write_exports_each_get_once() {
+        use crate::history::db::{DbLimits, HistoryDb, query::Reader};
+        let dir = std::env::temp_dir().join(format!("pse-pane-fold2-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (mut db, _) = HistoryDb::open(&dir, DbLimits::default()).expect("db");
+        let zone = crate::tui::local_time::LocalTime::fixed(0);
+        let store = |db: &mut HistoryDb, e: Exchange| {
+            db.append(e).1.expect("stored");
+            db.last_seq()
+        };
+        let mut h = History::default();
+        let get = |k: i64| Exchange {
+            started_at_ms: 10_000 + k,
+            ..ex(2)
+        };
+        let seq = store(&mut db, get(0));
+        h.fold_poll(get(0), seq, "1 min", &zone);
+        // The history is read (its newest row is the first GET) while the fold goes on.
+        let reader = Reader::open(&dir).expect("reader").expect("there");
+        let archive = Archive::open(reader).expect("archive");
+        let seq = store(&mut db, get(1));
+        h.fold_poll(get(1), seq, "1 min", &zone);
+        h.attach(archive);
+        // A GET the history file did not take, then one it did.
+        h.fold_poll(get(2), None, "1 min", &zone);
+        let seq = store(&mut db, get(3));
+        h.fold_poll(get(3), seq, "1 min", &zone);
+        let export = h.export();
+        let note = export.note.clone().unwrap_or_default();
+        assert!(
+            note.starts_with("1 status GETs folded into a row were never stored"),
+            "{note}"
+        );
+        let har = dir.join("export.har");
+        let (written, _) = crate::tui::effects::write_har(&har, export).expect("written");
+        // GET 0 from the archive; GET 1 and GET 3 (the row) from the session; GET 2 lost.
+        assert_eq!(written, 3);
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&har).expect("read")).expect("json");
+        let times: Vec<&str> = doc["log"]["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["startedDateTime"].as_str())
+            .collect();
+        let mut unique = times.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), times.len(), "no GET twice: {times:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// Without a history file a folded GET is gone: the export says so.
     #[test]
     fn an_export_without_a_history_file_says_which_folded_gets_it_lacks() {
@@ -775,7 +857,7 @@ mod tests {
         assert_eq!(export.exchanges.len(), 1);
         let note = export.note.unwrap_or_default();
         assert!(
-            note.starts_with("2 status GETs folded into a row were not stored"),
+            note.starts_with("2 status GETs folded into a row were never stored"),
             "{note}"
         );
     }

@@ -151,12 +151,12 @@ impl Archive {
         }
     }
 
-    /// Whether no row is shown.
     /// The database file the rows are read from (for an export's own reader).
     pub fn db_file(&self) -> std::path::PathBuf {
         self.reader().file().to_path_buf()
     }
 
+    /// Whether no row is shown.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

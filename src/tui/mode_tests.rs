@@ -561,6 +561,20 @@ fn the_footer_says_what_r_does_in_this_state() {
         assert!(line.contains("r re-check"), "{line}");
         assert!(!line.contains("r retry"), "{line}");
     }
+    // A create that got no answer: r sends it again, and the footer says so.
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        super::app::Answer::Created(Err(crate::api::ApiError::Transport {
+            kind: crate::api::TransportKind::ConnectionRefused,
+            http_status: None,
+            detail: "refused".into(),
+        })),
+    );
+    assert!(app.retry_repeats_a_call());
+    let line = footer(&app);
+    assert!(line.contains("r retry"), "{line}");
 }
 
 /// A create refused: the step track marks ① as failed, not as the step being filled in

@@ -91,8 +91,8 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
     match (&app.flow.outcome, app.failed_step) {
         // A failed browser step is repeated as such, while the purchase still waits.
         (Some(Outcome::Transport(_) | Outcome::Coded(_)), Some(_)) => {
-            match (app.flow.callback_url.clone(), &app.flow.status) {
-                (Some(url), Some(PurchaseStatus::PendingExecute) | None) => {
+            match app.flow.callback_url.clone() {
+                Some(url) if app.retry_repeats_a_call() => {
                     app.failed_step = None;
                     app.failed_exchange = None;
                     app.flow.outcome = Some(Outcome::Pending {

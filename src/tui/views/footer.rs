@@ -175,11 +175,12 @@ fn detail_row_is_webhook(app: &App) -> bool {
     }
 }
 
-/// A hint's words for what the key does now: r retries only a call that got no answer;
-/// everywhere else it reads the status again (the table's help names both).
+/// A hint's words for what the key does now: r repeats a call only where one failed and
+/// can be repeated; everywhere else it reads the status again (the table's help names
+/// both).
 fn state_help(app: &App, action: Action, help: &'static str) -> &'static str {
     match action {
-        Action::Retry if matches!(app.flow.outcome, Some(Outcome::Transport(_))) => "retry",
+        Action::Retry if app.retry_repeats_a_call() => "retry",
         Action::Retry => "re-check status",
         _ => help,
     }
