@@ -650,7 +650,10 @@ fn capture_takes_the_hold_in_full_or_in_part() {
         text.contains("the hold      : the status GET after it says PREAUTHORIZED"),
         "{text}"
     );
-    assert!(text.contains("at most the held amount (20.00)"), "{text}");
+    assert!(
+        text.contains("at most the held amount of 20.00 (the explorer's k"),
+        "{text}"
+    );
     assert!(text.contains("what it means :"), "{text}");
     assert!(!text.contains("payment call was refused"), "{text}");
     assert!(!text.contains("start a new purchase"), "{text}");

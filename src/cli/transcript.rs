@@ -134,7 +134,7 @@ fn capture_outcome_lines(report: &FlowReport) -> String {
     match report.status().map(|s| s.to_ascii_uppercase()) {
         Some(status) if status == "PREAUTHORIZED" => format!(
             "  the hold      : the status GET after it says PREAUTHORIZED: nothing was captured\n  try next      : capture again, at most the held amount{} (the explorer's k on this purchase), or void the hold (its cancel)\n",
-            held.map_or_else(String::new, |h| format!(" ({h})"))
+            held.map_or_else(String::new, |h| format!(" of {h}"))
         ),
         Some(status) => format!(
             "  the hold      : the status GET after it says {}: the hold is no longer waiting for a capture\n  try next      : nothing to capture; read the purchase's status for what it became\n",
