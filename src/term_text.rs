@@ -16,6 +16,12 @@ fn push_escaped(out: &mut String, c: char) {
     out.push_str(&format!("\\u{:04x}", c as u32));
 }
 
+/// An amount as money is written (`5.00`); any other JSON value as it is, cleaned.
+pub fn amount(v: &serde_json::Value) -> String {
+    v.as_f64()
+        .map_or_else(|| clean(&v.to_string()), |a| format!("{a:.2}"))
+}
+
 /// `text` for one line of a terminal: tabs become spaces, line breaks and every other
 /// control are escaped visibly.
 pub fn clean(text: &str) -> String {

@@ -194,6 +194,12 @@ impl TryFrom<PurchaseWire> for Purchase {
 }
 
 impl Purchase {
+    /// `purchase.total` as the server sent it: what a hold holds (a number, unless the
+    /// server sent something else).
+    pub fn purchase_total(&self) -> Option<&Value> {
+        self.extra.get("purchase")?.get("total")
+    }
+
     /// The status, parsed case-insensitively.
     pub fn status(&self) -> PurchaseStatus {
         PurchaseStatus::parse(&self.status)

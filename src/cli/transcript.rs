@@ -6,7 +6,7 @@ use crate::api::{ApiError, Exchange, ExchangeKind};
 use crate::flow::diagnosis::{self, SentFacts};
 use crate::flow::runner::{FlowReport, landed_name};
 use crate::flow::target::Target;
-use crate::term_text::clean;
+use crate::term_text::{amount, clean};
 
 /// What the run is talking to.
 pub fn header(target: &Target) -> String {
@@ -114,12 +114,6 @@ fn after_pay_lines(report: &FlowReport) -> String {
     out
 }
 
-/// An amount as money is written (`5.00`); any other JSON as it is, cleaned.
-fn amount(v: &serde_json::Value) -> String {
-    v.as_f64()
-        .map_or_else(|| clean(&v.to_string()), |a| format!("{a:.2}"))
-}
-
 /// After a capture that failed: what the status GET that followed says of the hold, and
 /// what to try next (the payment went through either way, so the S2S diagnosis, payable
 /// or not, another card, does not apply).
@@ -128,8 +122,7 @@ fn capture_outcome_lines(report: &FlowReport) -> String {
         .flow
         .purchase
         .as_ref()
-        .and_then(|p| p.extra.get("purchase"))
-        .and_then(|p| p.get("total"))
+        .and_then(crate::api::Purchase::purchase_total)
         .map(amount);
     match report.status().map(|s| s.to_ascii_uppercase()) {
         Some(status) if status == "PREAUTHORIZED" => format!(

@@ -94,8 +94,7 @@ fn act(app: &mut App, purchase_id: String, act: Act) -> Vec<Effect> {
 
 /// What a hold holds: the purchase's total.
 pub fn held(app: &App) -> Option<f64> {
-    let p = app.flow.purchase.as_ref()?;
-    p.extra.get("purchase")?.get("total")?.as_f64()
+    app.flow.purchase.as_ref()?.purchase_total()?.as_f64()
 }
 
 /// What is left to refund, from the purchase object (`refundable_amount`, else the total
@@ -106,7 +105,7 @@ pub fn refundable(app: &App) -> Option<f64> {
         .get("refundable_amount")
         .and_then(Value::as_f64)
         .or_else(|| {
-            let total = p.extra.get("purchase")?.get("total")?.as_f64()?;
+            let total = p.purchase_total()?.as_f64()?;
             let refunded = p
                 .extra
                 .get("totalRefunded")
@@ -146,10 +145,7 @@ pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
                     None => match body.get("captured_amount").filter(|_| app.capture_sent) {
                         Some(captured) => format!(
                             "Captured {}; {READING_STATUS}",
-                            captured.as_f64().map_or_else(
-                                || crate::tui::sanitize::clean(&captured.to_string()),
-                                |amount| format!("{amount:.2}")
-                            )
+                            crate::term_text::amount(captured)
                         ),
                         None => format!("Done; {READING_STATUS}"),
                     },

@@ -68,9 +68,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         // out (the result pane names the purchase); never clipped mid-word unmarked.
         let room = width.saturating_sub(fixed);
         let short = purchase(true);
-        let shown = if room >= crate::tui::columns::width(&short) {
-            short
-        } else if room >= crate::tui::columns::width("   purchase 6b05…") {
+        // `fit` leaves what fits as it is.
+        let shown = if room >= crate::tui::columns::width("   purchase 6b05…") {
             super::fit(&short, room)
         } else {
             String::new()
