@@ -746,3 +746,26 @@ fn an_empty_otp_or_purchase_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("--purchase") && err.contains("empty"), "{err}");
 }
+
+#[test]
+fn an_amount_json_cannot_hold_is_a_usage_error() {
+    for (option, bad) in [
+        ("--amount", "NaN"),
+        ("--amount", "inf"),
+        ("--amount", "1e400"),
+        ("--capture", "NaN"),
+        ("--capture", "-inf"),
+        ("--capture", "twenty"),
+    ] {
+        let out = flow(&["--otp", "123456", &format!("{option}={bad}")], &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{option} {bad}: {err}");
+        assert!(
+            err.contains(option) && err.contains("amount like 20.00"),
+            "{err}"
+        );
+    }
+    // A number JSON can hold goes to the API, which judges it (0 is refused there).
+    let out = flow(&["--json", "--amount", "0"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -213,6 +213,70 @@ async fn readable_log_names_method_path_and_status_without_colour_on_a_pipe() {
     );
 }
 
+/// A card number written where an id goes (the path, a webhook's `purchaseId`, a landing
+/// page's query), plainly or escaped: the log and the stub's event list show it masked.
+#[tokio::test]
+async fn a_card_number_given_as_an_id_is_masked_in_the_log_and_the_event_list() {
+    let served = Served::start(Some(&serve_dirs()), &[]);
+    let http = reqwest::Client::new();
+    let base = served.fact("base_url");
+    let key = served.fact("api_key");
+    for id in [
+        "4444333322221111",
+        "4444%2D3333%2D2222%2D1111",
+        "4%34%344333322221111",
+    ] {
+        let status = http
+            .get(format!("{base}/purchases/{id}"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .expect("status GET")
+            .status();
+        assert_eq!(status.as_u16(), 404, "{id}");
+    }
+    let hook = served.fact("merchant_webhook_url");
+    let posted = http
+        .post(&hook)
+        .json(
+            &json!({"status": "paid", "message": {"purchaseId": "4444333322221111",
+            "client": {"full_name": "4444 3333 2222 1111"}}}),
+        )
+        .send()
+        .await
+        .expect("webhook");
+    assert_eq!(posted.status().as_u16(), 401, "unsigned");
+    let landing = served
+        .fact("merchant_return_url")
+        .replace("{success|failure|pending}", "success");
+    http.get(format!("{landing}?purchaseId=4444-3333-2222-1111"))
+        .send()
+        .await
+        .expect("landing");
+    let origin = base.trim_end_matches("/api/v1");
+    let events = http
+        .get(format!("{origin}/_sandbox/merchant/events"))
+        .send()
+        .await
+        .expect("events")
+        .text()
+        .await
+        .expect("text");
+    let stderr = served.stop();
+    for (what, text) in [("log", &stderr), ("events", &events)] {
+        assert!(text.contains("444433******1111"), "{what}: {text}");
+        for leak in [
+            "4444333322221111",
+            "3333 2222",
+            "3333-2222",
+            "3333%2D2222",
+            "%344333",
+        ] {
+            assert!(!text.contains(leak), "{what} holds {leak}: {text}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn quiet_prints_nothing_on_stderr() {
     let served = Served::start(Some(&serve_dirs()), &["--quiet"]);

@@ -39,7 +39,7 @@ pub struct FlowArgs {
     #[arg(long)]
     pub remote_ip: Option<String>,
     /// Purchase amount in major units (one product line).
-    #[arg(long)]
+    #[arg(long, value_name = "AMOUNT", value_parser = super::json_amount)]
     pub amount: Option<f64>,
     /// ISO 4217 currency.
     #[arg(long)]
@@ -74,7 +74,7 @@ pub struct FlowArgs {
     pub skip_capture: bool,
     /// Then capture the hold: all of it, or AMOUNT of it (ends PAID or
     /// PARTIALLY_CAPTURED). Implies --skip-capture.
-    #[arg(long, value_name = "AMOUNT", num_args = 0..=1)]
+    #[arg(long, value_name = "AMOUNT", num_args = 0..=1, value_parser = super::json_amount)]
     pub capture: Option<Option<f64>>,
     /// Pay with a saved card: the S2S body carries `token_reference` and the CVC (--cvc)
     /// instead of the card number, expiry and name. A successful run that remembered its

@@ -83,6 +83,17 @@ pub fn non_blank(value: &str) -> Result<String, String> {
     }
 }
 
+/// An amount to send in JSON: any finite number (zero and negative ones too, to see the
+/// API refuse them); `NaN`, `inf` or `1e400` cannot be written in JSON at all (they went
+/// out as `null`, which a capture reads as "all of it").
+pub fn json_amount(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n),
+        Ok(_) => Err("JSON has no such number (NaN or infinite); give an amount like 20.00".into()),
+        Err(_) => Err("not a number; give an amount like 20.00".into()),
+    }
+}
+
 /// The shortest per-request timeout: below a tenth of a second every call would time
 /// out before a server could answer it.
 pub const MIN_TIMEOUT_S: f64 = 0.1;

@@ -250,7 +250,13 @@ pub fn summary(
                     report.flow.purchase.is_some(),
                     report.flow.status.as_ref(),
                     false,
-                    embedded
+                    embedded,
+                    // The attempts the purchase's record lists (one run pays once).
+                    diagnosis::attempts_used_up(
+                        report.flow.purchase.as_ref(),
+                        0,
+                        diagnosis::DEFAULT_ATTEMPT_LIMIT
+                    )
                 ))
             ));
         }

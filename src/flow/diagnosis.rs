@@ -141,6 +141,10 @@ pub fn headline(http_status: u16, at_create: bool) -> &'static str {
 pub fn try_next(d: &Diagnosis) -> &'static str {
     match (&d.trigger, &d.payable) {
         (None, _) => d.explanation.next,
+        // The email is checked before any card: no card can pay this purchase.
+        (Some(_), _) if d.trigger_is_the_customer => {
+            "the customer's email is the trigger, checked before any card: start a new purchase with an email outside blocked.example"
+        }
         (Some(_), Payable::Yes(..)) => {
             "this was the test card: pick another card (F2 in the explorer) and retry on this purchase"
         }
@@ -158,6 +162,7 @@ pub fn transport_known(
     status: Option<&PurchaseStatus>,
     checking: bool,
     sandbox: bool,
+    attempts_used_up: bool,
 ) -> String {
     if *kind == TransportKind::ConnectionRefused {
         return "The connection was refused: the request never reached the server, so nothing changed. Check the endpoint, then retry.".into();
@@ -169,6 +174,10 @@ pub fn transport_known(
         return "Asking the purchase's status to learn what the call did…".into();
     }
     match status {
+        Some(s @ (PurchaseStatus::Created | PurchaseStatus::Overdue)) if attempts_used_up => format!(
+            "The status GET says the purchase is still {}, but its S2S attempts are used up: another call is refused whatever it sends; start a new purchase.",
+            s.as_upper()
+        ),
         // The server did answer (not with the API's JSON): the call is over, not cut off.
         Some(PurchaseStatus::Created)
             if matches!(kind, TransportKind::NonJson | TransportKind::BodyTooLarge) =>
@@ -223,6 +232,8 @@ pub fn transport_trigger(
 pub struct Diagnosis {
     /// The sandbox trigger that forced it, said first when there is one.
     pub trigger: Option<String>,
+    /// The trigger is the purchase's customer (its email), which no other card changes.
+    pub trigger_is_the_customer: bool,
     /// What fired in the request itself, when the facts show it (named fields, values).
     pub fired: Option<String>,
     /// What the error means in production.
@@ -254,7 +265,10 @@ pub struct Context<'a> {
 /// Explains a coded error (`code`, `message`) with the facts of `ctx`.
 pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
     let explanation = catalog::explain(code, message);
-    let trigger = ctx.sandbox.then(|| trigger(message, ctx)).flatten();
+    let (trigger, trigger_is_the_customer) = match ctx.sandbox.then(|| trigger(message, ctx)) {
+        Some(Some((text, customer))) => (Some(text), customer),
+        _ => (None, false),
+    };
     let fired = fired(message, ctx);
     let payable = match (ctx.purchase, ctx.status) {
         (None, _) => Payable::NoPurchase,
@@ -265,7 +279,8 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
             // card that only says it fired; and with as many attempts used as the limit,
             // the next call gets that message whatever it sends.
             let said_used_up = message.contains(MSG_ATTEMPTS) && trigger.is_none();
-            if said_used_up || attempts_used(&ctx) >= ctx.attempt_limit {
+            if said_used_up || attempts_used_up(ctx.purchase, ctx.attempts_made, ctx.attempt_limit)
+            {
                 Payable::AttemptsUsedUp(status.clone())
             } else {
                 Payable::Yes(status.clone(), ctx.attempts_made)
@@ -275,6 +290,7 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
     };
     Diagnosis {
         trigger,
+        trigger_is_the_customer,
         fired,
         explanation,
         payable,
@@ -284,11 +300,16 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
 /// Paysecure's limit of S2S attempts per purchase (the sandbox's default too, §4).
 pub const DEFAULT_ATTEMPT_LIMIT: u32 = 3;
 
+/// Whether `purchase` has used all `limit` of its S2S attempts: the next call is refused
+/// whatever it sends.
+pub fn attempts_used_up(purchase: Option<&Purchase>, attempts_made: u32, limit: u32) -> bool {
+    attempts_used(purchase, attempts_made) >= limit
+}
+
 /// The S2S attempts a purchase has used, as far as is known: those made from here, or
 /// those its `transaction_data.attempts` lists (made elsewhere), whichever is more.
-fn attempts_used(ctx: &Context) -> u32 {
-    let listed = ctx
-        .purchase
+fn attempts_used(purchase: Option<&Purchase>, attempts_made: u32) -> u32 {
+    let listed = purchase
         .and_then(|p| p.extra.get("transaction_data"))
         .and_then(|t| t.get("attempts"))
         .and_then(Value::as_array)
@@ -298,16 +319,16 @@ fn attempts_used(ctx: &Context) -> u32 {
                 .filter(|a| a.get("type").and_then(Value::as_str) == Some("execute"))
                 .count()
         });
-    ctx.attempts_made
-        .max(u32::try_from(listed).unwrap_or(u32::MAX))
+    attempts_made.max(u32::try_from(listed).unwrap_or(u32::MAX))
 }
 
 fn payable_status(status: &PurchaseStatus) -> bool {
     matches!(status, PurchaseStatus::Created | PurchaseStatus::Overdue)
 }
 
-/// The sandbox trigger behind `message`, if the request carried one.
-fn trigger(message: &str, ctx: Context) -> Option<String> {
+/// The sandbox trigger behind `message`, if the request carried one, and whether it is
+/// the purchase's customer rather than the card.
+fn trigger(message: &str, ctx: Context) -> Option<(String, bool)> {
     let card = ctx.sent.and_then(|s| s.test_card);
     if let Some(card) = card
         && let Some(magic) = MAGIC_CARDS.iter().find(|m| m.number == card)
@@ -322,9 +343,12 @@ fn trigger(message: &str, ctx: Context) -> Option<String> {
             _ => false,
         };
         if fires {
-            return Some(format!(
-                "Sandbox trigger: card {card} ({}) forces this error.",
-                magic.label
+            return Some((
+                format!(
+                    "Sandbox trigger: card {card} ({}) forces this error.",
+                    magic.label
+                ),
+                false,
             ));
         }
     }
@@ -332,8 +356,11 @@ fn trigger(message: &str, ctx: Context) -> Option<String> {
     if message.contains(MSG_CUSTOMER_BLOCKED)
         && let Some(email) = email.filter(|e| e.to_ascii_lowercase().ends_with(BLOCKED_DOMAIN))
     {
-        return Some(format!(
-            "Sandbox trigger: the purchase's email {email} is at blocked.example, which forces this error."
+        return Some((
+            format!(
+                "Sandbox trigger: the purchase's email {email} is at blocked.example, which forces this error."
+            ),
+            true,
         ));
     }
     None
@@ -596,10 +623,30 @@ mod tests {
                 ..ctx
             },
         );
+        assert!(!d.trigger_is_the_customer);
+        assert!(try_next(&d).contains("another card"), "{}", try_next(&d));
         let t = d.trigger.unwrap_or_default();
         assert!(
             t.contains("4999000000000179") && !t.contains("email"),
             "{t}"
+        );
+    }
+
+    /// Another card cannot help a purchase whose customer is blocked: the advice is a new
+    /// purchase with another email, whatever the purchase's status.
+    #[test]
+    fn a_blocked_customer_is_advised_a_new_purchase_not_another_card() {
+        let sent = SentFacts::of(&json!({"card_number": "4444333322221111"}));
+        let blocked = purchase("x@blocked.example");
+        let ctx = sandbox_ctx(&sent, &blocked, &PurchaseStatus::Created);
+        let d = diagnose("transaction_error", MSG_CUSTOMER_BLOCKED, ctx);
+        assert!(d.trigger_is_the_customer);
+        let next = try_next(&d);
+        assert!(
+            next.contains("new purchase")
+                && next.contains("email")
+                && !next.contains("another card"),
+            "{next}"
         );
     }
 
@@ -623,7 +670,14 @@ mod tests {
 
     #[test]
     fn transport_failures_say_what_is_known_and_name_fault_cards() {
-        let refused = transport_known(&TransportKind::ConnectionRefused, true, None, false, false);
+        let refused = transport_known(
+            &TransportKind::ConnectionRefused,
+            true,
+            None,
+            false,
+            false,
+            false,
+        );
         assert!(refused.contains("never reached the server"));
         let closed = |sandbox| {
             transport_known(
@@ -632,6 +686,7 @@ mod tests {
                 Some(&PurchaseStatus::Created),
                 false,
                 sandbox,
+                false,
             )
         };
         // Elsewhere the call may still run; this sandbox ends it with its connection.
@@ -641,6 +696,19 @@ mod tests {
                 && remote.contains("already_in_process")
                 && !remote.contains("safe"),
             "{remote}"
+        );
+        // With its attempts used up no retry works, whatever the call did.
+        let used_up = transport_known(
+            &TransportKind::ConnectionClosed,
+            true,
+            Some(&PurchaseStatus::Created),
+            false,
+            true,
+            true,
+        );
+        assert!(
+            used_up.contains("attempts are used up") && !used_up.contains("retry can work"),
+            "{used_up}"
         );
         let here = closed(true);
         assert!(
@@ -652,8 +720,14 @@ mod tests {
         // An answer that was not JSON ended the call, on any server.
         for kind in [TransportKind::NonJson, TransportKind::BodyTooLarge] {
             for sandbox in [false, true] {
-                let answered =
-                    transport_known(&kind, true, Some(&PurchaseStatus::Created), false, sandbox);
+                let answered = transport_known(
+                    &kind,
+                    true,
+                    Some(&PurchaseStatus::Created),
+                    false,
+                    sandbox,
+                    false,
+                );
                 assert!(
                     answered.contains("the call is over") && !answered.contains("still be running"),
                     "{answered}"

@@ -15,6 +15,12 @@ pub enum Step {
     Result,
 }
 
+/// Whether a status ends the payment step: a final one, a payment in process, or a hold
+/// (pre-authorisation), whose next move (a capture or a void) is the merchant's.
+fn settles(status: &PurchaseStatus) -> bool {
+    status.is_final() || *status == PurchaseStatus::PaymentInProcess || status.awaits_merchant()
+}
+
 /// What step ③ shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -136,19 +142,26 @@ impl Flow {
                     self.outcome,
                     Some(Outcome::Coded(_) | Outcome::Transport(_))
                 );
-                // A hold (pre-authorisation) is where the payment step ends: the next
-                // move, a capture or a void, is the merchant's.
-                let settled = status.is_final()
-                    || status == PurchaseStatus::PaymentInProcess
-                    || status.awaits_merchant();
-                if settled && !keep_error {
+                if settles(&status) && !keep_error {
                     self.outcome = Some(Outcome::Settled { status });
+                    // The track follows the pane: a purchase that ended while its card was
+                    // edited (the sandbox clock moved it to EXPIRED) is at step ③.
+                    self.step = Step::Result;
                 }
             }
             // A failed status GET after an outcome does not replace the outcome.
             Err(err) if self.outcome.is_none() => self.fail(err),
             Err(_) => {}
         }
+    }
+
+    /// A lever (cancel, refund, capture, void) answered with the purchase: what it did is
+    /// the news, so an earlier error's headline gives way to the status it left.
+    pub fn on_acted(&mut self, purchase: Purchase) {
+        if settles(&purchase.status()) {
+            self.outcome = None;
+        }
+        self.on_status(Ok(purchase));
     }
 
     /// The capture of a hold answered: its status is the purchase's (PAID or
@@ -279,6 +292,41 @@ mod tests {
         flow.edit_card();
         assert_eq!(flow.step, Step::Card);
         assert_eq!(flow.outcome, None);
+    }
+
+    /// A cancel after a refused payment: the purchase is CANCELLED now, and that is the
+    /// headline; a status read alone keeps the error (it explains the status).
+    #[test]
+    fn a_lever_after_an_error_shows_the_status_it_left() {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(purchase("CREATED")));
+        flow.on_s2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        }));
+        flow.on_status(Ok(purchase("ERROR")));
+        assert!(matches!(flow.outcome, Some(Outcome::Coded(_))));
+        flow.on_acted(purchase("CANCELLED"));
+        assert_eq!(
+            flow.outcome,
+            Some(Outcome::Settled {
+                status: PurchaseStatus::Cancelled
+            })
+        );
+    }
+
+    /// A purchase that ends while its card form is open (the sandbox clock expired it) is
+    /// shown at step ③, the track with the pane.
+    #[test]
+    fn a_purchase_that_ends_on_step_two_moves_the_track_to_the_result() {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(purchase("CREATED")));
+        assert_eq!(flow.step, Step::Card);
+        flow.on_status(Ok(purchase("OVERDUE")));
+        assert_eq!(flow.step, Step::Card, "OVERDUE can still be paid");
+        flow.on_status(Ok(purchase("EXPIRED")));
+        assert_eq!(flow.step, Step::Result);
     }
 
     #[test]

@@ -49,7 +49,10 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
         _ => &empty,
     };
     let email = text(client, "email").ok_or_else(|| Coded::missing("client.email is missing"))?;
-    if !is_email(&email) {
+    // Checked as sent: the backend's pattern has no room for spaces around the address.
+    let padded =
+        matches!(field(client, "email"), Some(Value::String(raw)) if raw.len() != email.len());
+    if padded || !is_email(&email) {
         return Err(Coded::transaction("Invalid Email Format"));
     }
     let country = text(client, "country").unwrap_or_default();

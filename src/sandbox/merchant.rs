@@ -15,6 +15,7 @@ use super::request::{parse_object, read_limited};
 use super::routes::PathParam;
 use super::state::SandboxState;
 use crate::api::MerchantEvent;
+use crate::api::redact::{Redactor, json_in_place, redact_text};
 use crate::clock::now_epoch_millis;
 use crate::paysecure::webhook_signature::signed_string;
 
@@ -28,9 +29,11 @@ pub async fn landing(
         return Coded::new(StatusCode::NOT_FOUND, "not_found", "No such merchant page")
             .for_browser(req.headers());
     }
+    // The event log is served back (`/_sandbox/merchant/events`): what a client put in
+    // the query is kept redacted, like anything the sandbox stores.
     let purchase_id = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "purchaseId")
-        .map(|(_, v)| v.into_owned());
+        .map(|(_, v)| redact_text(&v));
     state.publish(
         MerchantEvent::Landing {
             page: page.clone(),
@@ -87,6 +90,10 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
             .verifier
             .verify(&signed_string(&purchase_id, &status, &brand), sig)
     });
+    // Verified as sent; kept redacted: anyone can post here, card numbers included.
+    let purchase_id = redact_text(&purchase_id);
+    let mut body = body;
+    json_in_place(&mut body);
     let facts = LogFacts {
         purchase_id: Some(purchase_id.clone()),
         signature_valid: Some(signature_valid),
@@ -131,7 +138,7 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
 /// the request's `Host`) with the path and query.
 fn reached_at(state: &SandboxState, uri: &Uri) -> String {
     let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
-    format!("{}{path}", state.origin)
+    Redactor::default().url(&format!("{}{path}", state.origin))
 }
 
 /// The signature header; Paysecure spells it `paysecure-sign`, some deliveries `paysecure_sign`.

@@ -287,9 +287,51 @@ impl ClientIds {
     }
 }
 
-/// Rounds a major-unit amount to cents (refund arithmetic must not drift).
+/// Rounds a major-unit amount to cents, half away from zero as its decimal reads (refund
+/// arithmetic must not drift). The decimal is the shortest that reads back as `x`: 1.005
+/// is 1.01, though the f64 nearest 1.005 lies below it and `(x * 100).round()` gave 1.00.
 pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    let nearest = (x * 100.0).round() / 100.0;
+    // Past 2^53 / 100 an f64 has no cents to round; NaN and infinities stay as they are.
+    if !x.is_finite() || x.abs() >= 9.0e13 {
+        return nearest;
+    }
+    let text = x.abs().to_string();
+    let Some((whole, fraction)) = text.split_once('.') else {
+        return x;
+    };
+    let digit = |i: usize| fraction.as_bytes().get(i).map_or(0, |b| b - b'0');
+    let (Ok(whole), Some(&third)) = (whole.parse::<u64>(), fraction.as_bytes().get(2)) else {
+        return nearest;
+    };
+    let cents =
+        whole * 100 + u64::from(digit(0)) * 10 + u64::from(digit(1)) + u64::from(third >= b'5');
+    (cents as f64 / 100.0).copysign(x)
+}
+
+#[cfg(test)]
+mod round2_tests {
+    use super::round2;
+
+    #[test]
+    fn amounts_round_to_cents_as_their_decimals_read() {
+        for (x, cents) in [
+            (1.005, 1.01),
+            (2.675, 2.68),
+            (1.004, 1.0),
+            (0.1 + 0.2, 0.3),
+            (20.0 - 7.35, 12.65),
+            (-1.005, -1.01),
+            (20.0, 20.0),
+            (0.0, 0.0),
+            (999_999.995, 1_000_000.0),
+        ] {
+            assert_eq!(round2(x), cents, "{x}");
+        }
+        assert!(round2(f64::NAN).is_nan());
+        assert_eq!(round2(f64::INFINITY), f64::INFINITY);
+        assert_eq!(round2(1e20), 1e20);
+    }
 }
 
 /// `map.get(key)`, found by comparing keys when the map is as small as a request's

@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::api::redact::mask_cards_in_object;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
 use serde_json::{Map, Value};
@@ -212,10 +213,15 @@ fn over_the_limit(e: &axum::Error) -> bool {
         .any(|s| s.is::<http_body_util::LengthLimitError>())
 }
 
-/// Parses a JSON object, or answers `invalid_json`.
+/// Parses a JSON object, or answers `invalid_json`. Card numbers anywhere in it but the
+/// S2S call's own `card_number` come out masked: whatever the sandbox keeps, echoes or
+/// sends on (a cardholder name, a product, a note) never holds a whole one.
 pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Coded> {
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Object(mut map)) => {
+            mask_cards_in_object(&mut map, Some("card_number"));
+            Ok(map)
+        }
         _ => Err(Coded::invalid_json()),
     }
 }

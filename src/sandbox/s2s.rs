@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::{Coded, json_response};
 use super::lifecycle::{update_aged_async, update_aged_queued};
-use super::purchase::{ClientIds, KeyType, PendingPayment, Status, TrxType, text};
+use super::purchase::{ClientIds, KeyType, PendingPayment, Status, TrxType, field, text};
 use super::request::{BodyUse, ConnInfo, extract};
 use super::routes::PathParam;
 use super::saved_cards;
@@ -278,7 +278,11 @@ fn judge(body: &Map<String, Value>, a: &Admitted, payer: Payer) -> Verdict {
     let reject = |err: Coded, kills: bool| Verdict::Reject { err, kills };
     // §10.3, right after the attempt count: the method comes from the card's scheme. A
     // number with no known scheme is left to the card checks below.
-    let number = text(body, "card_number").unwrap_or_default();
+    // As sent, untrimmed: digits only (§4 step 8), so " 4444…" is no card number.
+    let number = match field(body, "card_number") {
+        Some(Value::String(raw)) => raw.clone(),
+        _ => text(body, "card_number").unwrap_or_default(),
+    };
     let scheme = card::brand(&number);
     if scheme != "UNKNOWN" && !method_allows(&a.payment_method, scheme) {
         let err = Coded::transaction(format!("Payment Method {scheme} is not Allowed!"));
@@ -298,7 +302,8 @@ fn judge(body: &Map<String, Value>, a: &Admitted, payer: Payer) -> Verdict {
     let same_ip = payer.merchant_ip.is_some_and(|peer| {
         remote_ip
             .parse::<IpAddr>()
-            .map(|ip| ip == peer)
+            // `::ffff:127.0.0.1` is 127.0.0.1 (the peer is folded the same way).
+            .map(|ip| ip.to_canonical() == peer)
             .unwrap_or(remote_ip == peer.to_string())
     });
     if same_ip {

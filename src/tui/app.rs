@@ -479,9 +479,41 @@ impl App {
                         Some(PurchaseStatus::PendingExecute) | None
                     )
             }
-            (Some(Outcome::Transport(_)), None) => true,
+            // A failed create is sent again; a failed payment only where the status GET
+            // says another can pay (else r reads the status: the call may have paid).
+            (Some(Outcome::Transport(_)), None) => {
+                self.flow.purchase.is_none() || self.may_pay_again()
+            }
             _ => false,
         }
+    }
+
+    /// The sandbox's attempt limit when its settings were read (the panel), else
+    /// Paysecure's.
+    pub fn attempt_limit(&self) -> u32 {
+        self.panel
+            .settings
+            .as_ref()
+            .filter(|_| self.endpoint.local)
+            .and_then(|s| s.get("attempt_limit"))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(crate::flow::diagnosis::DEFAULT_ATTEMPT_LIMIT)
+    }
+
+    /// Whether this purchase has S2S attempts left, as far as is known.
+    pub fn has_attempts_left(&self) -> bool {
+        !crate::flow::diagnosis::attempts_used_up(
+            self.flow.purchase.as_ref(),
+            self.attempts,
+            self.attempt_limit(),
+        )
+    }
+
+    /// Whether a payment on this purchase can still work: the status GET says CREATED or
+    /// OVERDUE and attempts are left. Gates e, r's repeat and their hints alike.
+    pub fn may_pay_again(&self) -> bool {
+        self.flow.can_retry_same_purchase() && self.has_attempts_left()
     }
 
     /// Whether the server is known to be this project's sandbox: the embedded one, or a

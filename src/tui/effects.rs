@@ -165,13 +165,15 @@ impl Runner {
             }
             Call::Resend { method, url, body } => {
                 let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
-                let path = url
-                    .strip_prefix(client.base_url())
-                    .unwrap_or(&url)
-                    .to_string();
                 let body: Option<Value> =
                     body.as_deref().and_then(|b| serde_json::from_str(b).ok());
-                Answer::Resent(client.call(method, &path, body.as_ref()).await)
+                // An API path goes with the key; the control plane (`/_sandbox/…`) and
+                // anything else recorded outside the API as it was sent, without it.
+                let answer = match url.strip_prefix(client.base_url()) {
+                    Some(path) => client.call(method, path, body.as_ref()).await,
+                    None => client.control(method, &url, body.as_ref()).await,
+                };
+                Answer::Resent(answer)
             }
         };
         let exchange = capture

@@ -159,7 +159,7 @@ pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
                 serde_json::from_value::<crate::api::Purchase>(body),
             ) && app.flow.purchase_id() == Some(p.id.as_str())
             {
-                app.flow.on_status(Ok(p));
+                app.flow.on_acted(p);
             }
             effects.extend(check_status(app, CheckReason::Refresh));
             effects

@@ -484,6 +484,93 @@ fn transport_failure_retries_with_r_and_new_purchase_with_n() {
     assert_eq!(app.flow.outcome, None);
 }
 
+/// A payment cut off whose status GET then says PAID (or anything but payable): r reads
+/// the status, as the screen says; sending the card again could pay twice.
+#[test]
+fn a_cut_payment_that_may_have_paid_is_not_sent_again_by_r() {
+    for status in ["PAID", "PENDING_EXECUTE", "ERROR"] {
+        let mut app = fixture::at_card_step(120, 40);
+        update(&mut app, ctrl('s'));
+        fixture::reply(
+            &mut app,
+            Answer::S2s(Err(ApiError::Transport {
+                kind: TransportKind::Timeout,
+                http_status: None,
+                detail: "timed out".into(),
+            })),
+        );
+        fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase(status))));
+        assert!(!app.retry_repeats_a_call(), "{status}");
+        let effects = update(&mut app, key(KeyCode::Char('r')));
+        assert!(
+            !effects.iter().any(|e| matches!(
+                e,
+                Effect::Call {
+                    call: Call::S2s { .. },
+                    ..
+                }
+            )),
+            "{status}: r sent the card again"
+        );
+        assert!(
+            effects.iter().any(|e| matches!(
+                e,
+                Effect::Call {
+                    call: Call::PollStatus { .. },
+                    ..
+                }
+            )),
+            "{status}: r reads the status"
+        );
+    }
+    // Still CREATED with attempts left: r sends the payment again.
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Transport {
+            kind: TransportKind::ConnectionClosed,
+            http_status: None,
+            detail: "closed".into(),
+        })),
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    assert!(app.retry_repeats_a_call());
+}
+
+/// With its attempts used up a CREATED purchase cannot be paid: e says so and stays, the
+/// footer offers no e, and r reads the status instead of a fourth call.
+#[test]
+fn a_purchase_with_its_attempts_used_up_is_not_offered_for_another_payment() {
+    let mut app = fixture::at_card_step(120, 40);
+    for _ in 0..3 {
+        app.flow.edit_card();
+        update(&mut app, ctrl('s'));
+        fixture::reply(
+            &mut app,
+            Answer::S2s(Err(ApiError::Transport {
+                kind: TransportKind::ConnectionClosed,
+                http_status: None,
+                detail: "closed".into(),
+            })),
+        );
+        fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    }
+    assert_eq!(app.attempts, 3);
+    assert!(!app.may_pay_again());
+    assert!(!app.retry_repeats_a_call());
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("attempts are used up"), "{screen}");
+    assert!(!screen.contains("e edit"), "{screen}");
+    update(&mut app, key(KeyCode::Char('e')));
+    assert_eq!(app.context(), Context::Result);
+    assert!(
+        notice(&app).contains("attempts are used up"),
+        "{}",
+        notice(&app)
+    );
+}
+
 #[test]
 fn webhooks_for_this_purchase_are_shown_and_all_events_reach_history() {
     let mut app = fixture::pending(120, 40);
@@ -1136,6 +1223,88 @@ fn a_resend_during_the_follow_up_does_not_end_it() {
     assert!(notice(&app).contains("resending to the current one"));
     fixture::reply(&mut app, Answer::Resent(Ok(serde_json::json!({}))));
     assert!(app.requests.get(follow).is_some(), "the follow-up goes on");
+}
+
+/// A control-plane row of the current endpoint (`/_sandbox/…`, outside the API's base) is
+/// resent to the URL it was sent to, without a word about another endpoint.
+#[test]
+fn a_control_plane_row_is_resent_to_its_own_url() {
+    let mut app = fixture::app(120, 40);
+    let origin = app
+        .endpoint
+        .base_url
+        .trim_end_matches("/api/v1")
+        .to_string();
+    let mut row = fixture::exchange("GET", "/x", 200, 9000, "{}");
+    row.url = format!("{origin}/_sandbox/purchases?limit=100");
+    app.history.push(row);
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        view: Default::default(),
+    });
+    let effects = update(&mut app, key(KeyCode::Char('r')));
+    let [
+        Effect::Call {
+            call: Call::Resend { url, .. },
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(url, &format!("{origin}/_sandbox/purchases?limit=100"));
+    assert!(
+        !notice(&app).contains("another endpoint"),
+        "{}",
+        notice(&app)
+    );
+}
+
+/// b loads only a web page on the endpoint's host: anything else is not fetched, the
+/// notice says why and names o, and the pending payment stays on screen.
+#[test]
+fn b_refuses_a_callback_it_must_not_load_and_keeps_the_pending_payment() {
+    for callback in [
+        "javascript:alert(document.cookie)",
+        "http://127.0.0.1@10.1.2.3/payment/x/",
+    ] {
+        let mut app = fixture::pending(120, 40);
+        app.flow.callback_url = Some(callback.into());
+        app.flow.outcome = Some(Outcome::Pending {
+            callback_url: callback.into(),
+        });
+        let effects = update(&mut app, key(KeyCode::Char('b')));
+        assert!(effects.is_empty(), "{callback}: {effects:?}");
+        assert!(
+            notice(&app).starts_with("Not loaded here"),
+            "{}",
+            notice(&app)
+        );
+        assert!(matches!(app.flow.outcome, Some(Outcome::Pending { .. })));
+        assert_eq!(app.failed_step, None);
+    }
+}
+
+/// An answer that is not the API's JSON is an answer: the headline gives its HTTP status
+/// and does not say no answer came.
+#[test]
+fn an_answer_that_is_not_the_apis_json_is_headlined_as_an_answer() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Transport {
+            kind: TransportKind::NonJson,
+            http_status: Some(502),
+            detail: "body starts: <html>Bad gateway".into(),
+        })),
+    );
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("HTTP 502, not the API's answer: non-JSON response"),
+        "{screen}"
+    );
+    assert!(!screen.contains("No API answer"), "{screen}");
 }
 
 #[test]

@@ -89,6 +89,14 @@ async fn each_validation_rule_has_its_message() {
         "Invalid Email Format",
     )
     .await;
+    // The backend's pattern has no room for spaces around the address.
+    rejects(
+        &env,
+        |b| b["client"]["email"] = json!(" buyer@example.com "),
+        "transaction_error",
+        "Invalid Email Format",
+    )
+    .await;
     rejects(
         &env,
         |b| b["client"]["country"] = json!("de"),

@@ -16,4 +16,5 @@ mod robustness;
 mod s2s;
 mod saved_cards;
 mod shape;
+mod stored_text;
 mod transport;

@@ -14,6 +14,7 @@ use super::error::ApiError;
 use super::exchange::Exchange;
 use crate::card::mask_pan;
 use names::Field;
+pub use pan::mask_in_object as mask_cards_in_object;
 pub use secrets::MASK;
 
 /// Redacts text, bodies, headers, URLs, errors and whole exchanges. Built with the
@@ -134,11 +135,14 @@ impl Redactor {
         kept.join("&")
     }
 
-    /// A URL: its path scanned as text, its query handled like a form.
+    /// A URL: its path scanned as text, its query handled like a form. Escaped letters,
+    /// digits and `-._~` are read decoded first (`4444%2D3333…`, `sk%5Ftest…` hid a card or
+    /// the key from the scans); by RFC 3986 §6.2.2.2 that is the same URL.
     pub fn url(&self, url: &str) -> String {
+        let url = decode_unreserved(url);
         match url.split_once('?') {
             Some((path, query)) => format!("{}?{}", self.text(path), self.form(query)),
-            None => self.text(url),
+            None => self.text(&url),
         }
     }
 
@@ -176,6 +180,37 @@ impl Redactor {
         ex.error = ex.error.as_deref().map(|e| self.text(e));
         ex.note = ex.note.as_deref().map(|n| self.text(n));
     }
+}
+
+/// `url` with every `%XX` that stands for an unreserved character (a letter, a digit,
+/// `-`, `.`, `_`, `~`) replaced by that character; other escapes kept as sent.
+fn decode_unreserved(url: &str) -> std::borrow::Cow<'_, str> {
+    if !url.contains('%') {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    let bytes = url.as_bytes();
+    let mut out = String::with_capacity(url.len());
+    let mut rest = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = bytes
+            .get(i + 1..i + 3)
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .filter(|b| b.is_ascii_alphanumeric() || b"-._~".contains(b));
+        match decoded {
+            Some(b) => {
+                out.push_str(&url[rest..i]);
+                out.push(char::from(b));
+                i += 3;
+                rest = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&url[rest..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// The value of a card-number field, masked whatever it looks like.
@@ -323,5 +358,31 @@ mod tests {
             assert!(!all.contains(leak), "{leak} in {all}");
         }
         assert!(!all.to_ascii_lowercase().contains("cvv\":"), "{all}");
+    }
+
+    #[test]
+    fn escaped_letters_digits_and_dashes_in_a_url_are_read_as_what_they_stand_for() {
+        let r = Redactor::new(["sk_test_fake_key_123".to_string()]);
+        assert_eq!(
+            r.url("/api/v1/purchases/4444%2D3333%2D2222%2D1111/"),
+            "/api/v1/purchases/444433******1111/"
+        );
+        // `%34` is `4`: sixteen digits, not a run of fifteen beside an escape.
+        assert_eq!(
+            r.url("/api/v1/purchases/4%34%344333322221111"),
+            "/api/v1/purchases/444433******1111"
+        );
+        assert_eq!(
+            r.url("/x?k=sk%5Ftest%5Ffake%5Fkey%5F123"),
+            format!("/x?k={MASK}")
+        );
+        // Other escapes stay as sent (they are not the same URL decoded), and a stray
+        // or short `%` is text.
+        assert_eq!(
+            r.url("/p/%1b%5b2J?a=%26b%3D&c=%"),
+            "/p/%1b%5b2J?a=%26b%3D&c=%"
+        );
+        assert_eq!(r.url("/p/100%"), "/p/100%");
+        assert_eq!(r.url("/p/%e2%82%ac%4"), "/p/%e2%82%ac%4");
     }
 }

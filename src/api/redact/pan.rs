@@ -6,7 +6,7 @@
 //! number (integer, negative, float). A 24-hex-digit purchase id holds digit runs that
 //! may pass Luhn by chance; it is recognised as a whole word and left intact.
 
-use serde_json::{Number, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::card::{luhn_ok, mask_pan};
 
@@ -84,10 +84,45 @@ pub fn masked_number(n: &Number) -> Option<String> {
 
 /// Replaces a JSON number that is a card number by its masked string.
 pub fn mask_number_in_place(value: &mut Value) {
+    // Below 13 digits, without writing the number out (most numbers are prices).
+    let too_small = |n: &Number| {
+        n.as_u64()
+            .map(|u| u < 1_000_000_000_000)
+            .or_else(|| n.as_i64().map(|i| i.unsigned_abs() < 1_000_000_000_000))
+            .unwrap_or(false)
+    };
     if let Value::Number(n) = value
+        && !too_small(n)
         && let Some(masked) = masked_number(n)
     {
         *value = Value::String(masked);
+    }
+}
+
+/// Masks every card number in the strings and numbers of `map`, keys and nested values
+/// included, leaving the top-level field `kept` as it is (the S2S call's `card_number`,
+/// which the sandbox must read whole). Allocates only where something is masked.
+pub fn mask_in_object(map: &mut Map<String, Value>, kept: Option<&str>) {
+    if map.keys().any(|k| may_hold_a_card(k.as_bytes())) {
+        *map = std::mem::take(map)
+            .into_iter()
+            .map(|(k, v)| (mask_in_text(&k), v))
+            .collect();
+    }
+    for (key, value) in map.iter_mut() {
+        if Some(key.as_str()) != kept {
+            mask_in_value(value);
+        }
+    }
+}
+
+fn mask_in_value(value: &mut Value) {
+    match value {
+        Value::String(s) if may_hold_a_card(s.as_bytes()) => *s = mask_scanning(s),
+        Value::Number(_) => mask_number_in_place(value),
+        Value::Array(items) => items.iter_mut().for_each(mask_in_value),
+        Value::Object(map) => mask_in_object(map, None),
+        _ => {}
     }
 }
 

@@ -227,8 +227,23 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             } else if app.requests.step_in_flight() {
                 app.notice = Some((Level::Warn, already_in_flight(Context::Result)));
             } else if let (Some(url), true) = (app.flow.callback_url.clone(), pending(app)) {
-                // Open the callback first: only a challenge page asks for the OTP.
-                return vec![start(app, Purpose::Callback, Call::OpenCallback { url })];
+                match super::purchase::local_callback(&url, &app.endpoint.base_url) {
+                    // Open the callback first: only a challenge page asks for the OTP.
+                    Ok(url) => {
+                        return vec![start(app, Purpose::Callback, Call::OpenCallback { url })];
+                    }
+                    // Nothing is sent: the pending payment stays as it is.
+                    Err(why) => {
+                        app.notice = Some((
+                            Level::Warn,
+                            format!(
+                                "Not loaded here: {}. {} gives it to your browser.",
+                                crate::term_text::clean(&why),
+                                label_of(Action::OpenBrowser, Context::Result)
+                            ),
+                        ));
+                    }
+                }
             } else {
                 app.notice = Some((
                     Level::Warn,
@@ -243,7 +258,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             if !on_purchase {
                 app.flow.outcome = None;
                 app.mode = Mode::Insert;
-            } else if app.flow.can_retry_same_purchase() {
+            } else if app.may_pay_again() {
                 app.flow.edit_card();
                 app.mode = Mode::Insert;
             } else {
@@ -252,6 +267,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 app.notice = Some((
                     Level::Warn,
                     match &app.flow.status {
+                        Some(s) if app.flow.can_retry_same_purchase() => format!(
+                            "This purchase is {} but its S2S attempts are used up: another call is refused. {} starts a new purchase (the card form is kept).",
+                            s.as_upper(),
+                            label_of(Action::NewPurchase, Context::Result)
+                        ),
                         Some(s) => format!(
                             "This purchase is {}: it can no longer be paid. {} starts a new purchase (the card form is kept).",
                             s.as_upper(),

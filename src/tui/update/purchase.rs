@@ -103,7 +103,7 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
                 _ => check_status(app, CheckReason::Refresh),
             }
         }
-        (Some(Outcome::Transport(_)), None) => {
+        (Some(Outcome::Transport(_)), None) if app.retry_repeats_a_call() => {
             // Put the outcome back when send() refuses (warnings, a request in flight):
             // the screen must not be left on "Waiting…".
             let saved = app.flow.outcome.take();
@@ -113,9 +113,11 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
             }
             effects
         }
-        // A coded error: read the status once (a follow-up would wait for a final status
-        // a payable purchase never reaches).
-        (Some(Outcome::Coded(_)), None) => check_status(app, CheckReason::Refresh),
+        // A coded error, or a payment cut off that may have paid: read the status once (a
+        // follow-up would wait for a final status a payable purchase never reaches).
+        (Some(Outcome::Coded(_) | Outcome::Transport(_)), None) => {
+            check_status(app, CheckReason::Refresh)
+        }
         _ => start_follow(app, PollPlan::InTerminal),
     }
 }
@@ -192,6 +194,33 @@ pub(in crate::tui) fn web_url(text: &str) -> Result<String, String> {
     }
 }
 
+/// The callback URL `b` may load as the customer's browser: an http(s) URL on the
+/// endpoint's own host (a loopback one standing for any loopback host). `b` acts for a
+/// local sandbox only, so a callback elsewhere (another host, `127.0.0.1@10.1.2.3`, a
+/// `javascript:` URL) is not fetched from here; `o` gives it to a real browser.
+pub(in crate::tui) fn local_callback(callback: &str, base: &str) -> Result<String, String> {
+    let url =
+        web_url(callback).map_err(|why| format!("the callback_url is not a web page: {why}"))?;
+    let host = |u: &str| {
+        reqwest::Url::parse(u).ok().and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+        })
+    };
+    let loopback = |h: &str| {
+        h == "localhost"
+            || h.parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    };
+    match (host(&url), host(base)) {
+        (Some(c), Some(b)) if c == b || (loopback(&c) && loopback(&b)) => Ok(url),
+        (Some(c), _) => Err(format!(
+            "the callback_url is on {c}, not on the endpoint's host: the in-terminal browser only loads a local sandbox's pages"
+        )),
+        (None, _) => Err("the callback_url has no host".into()),
+    }
+}
+
 /// A recorded URL under the current endpoint: an API path (after `/api/v1`) joined to
 /// `base`; any other path (the sandbox's `/_sandbox/…`, the merchant stub's `/merchant/…`)
 /// joined to `base`'s origin. `true` when that changed the endpoint.
@@ -203,6 +232,10 @@ fn rebase(url: &str, base: &str) -> (String, bool) {
         Some(i) => u[i + 3..].find('/').map_or(u.len(), |j| i + 3 + j),
         None => 0,
     };
+    // Same origin (a control-plane or stub URL of the current endpoint): unchanged.
+    if url[..after_host(url)] == base[..after_host(base)] {
+        return (url.to_string(), false);
+    }
     let path = &url[after_host(url)..];
     let path = if path.is_empty() { "/" } else { path };
     match path.find("/api/v1") {
@@ -221,6 +254,33 @@ fn rebase(url: &str, base: &str) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::rebase;
+
+    #[test]
+    fn only_a_web_page_on_the_endpoints_host_is_loaded_by_the_terminal_browser() {
+        use super::local_callback;
+        let base = "http://127.0.0.1:5000/api/v1";
+        for ok in [
+            "http://127.0.0.1:5000/api/v1/payment/abc/",
+            "http://localhost:5000/payment/abc/",
+            "http://[::1]:5000/payment/abc/",
+        ] {
+            assert!(local_callback(ok, base).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("javascript:alert(1)", "not a web page"),
+            ("file:///etc/passwd", "not a web page"),
+            ("/api/v1/payment/abc/", "not a web page"),
+            ("", "not a web page"),
+            ("http://127.0.0.1@10.1.2.3/payment/abc/", "on 10.1.2.3"),
+            (
+                "https://api.paysecure.net/api/v1/payment/abc/",
+                "on api.paysecure.net",
+            ),
+        ] {
+            let err = local_callback(bad, base).expect_err(bad);
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn api_paths_go_under_the_base_and_others_under_its_origin() {
@@ -246,7 +306,11 @@ mod tests {
                 "{recorded}"
             );
         }
-        let same = "http://127.0.0.1:5000/api/v1/purchases/abc/";
-        assert_eq!(rebase(same, base), (same.to_string(), false));
+        for same in [
+            "http://127.0.0.1:5000/api/v1/purchases/abc/",
+            "http://127.0.0.1:5000/_sandbox/purchases?limit=100",
+        ] {
+            assert_eq!(rebase(same, base), (same.to_string(), false));
+        }
     }
 }

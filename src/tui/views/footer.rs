@@ -198,7 +198,7 @@ fn applies(app: &App, action: Action) -> bool {
         // e only where Ctrl+S can work: at create time, or on a purchase still payable.
         Action::EditRetry => {
             matches!(outcome, Some(Outcome::Coded(_) | Outcome::Transport(_)))
-                && (app.flow.purchase.is_none() || app.flow.can_retry_same_purchase())
+                && (app.flow.purchase.is_none() || app.may_pay_again())
         }
         // r retries a transport failure, else checks the status again.
         Action::Retry => {

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::panel;
 use crate::api::catalog::{self, Explanation};
-use crate::api::{ApiError, PurchaseStatus};
+use crate::api::{ApiError, PurchaseStatus, TransportKind};
 use crate::flow::browser::Landed;
 use crate::flow::diagnosis;
 use crate::flow::machine::Outcome;
@@ -87,18 +87,6 @@ fn paras(app: &App) -> Vec<Para> {
         lines.extend(super::json::body_lines(&raw, t));
     }
     lines
-}
-
-/// The sandbox's attempt limit when its settings were read (the panel), else Paysecure's.
-fn attempt_limit(app: &App) -> u32 {
-    app.panel
-        .settings
-        .as_ref()
-        .filter(|_| app.endpoint.local)
-        .and_then(|s| s.get("attempt_limit"))
-        .and_then(serde_json::Value::as_u64)
-        .and_then(|n| u32::try_from(n).ok())
-        .unwrap_or(diagnosis::DEFAULT_ATTEMPT_LIMIT)
 }
 
 /// The status line before a status GET has answered (the 202 says "pending", which is not
@@ -619,7 +607,7 @@ fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
                 .find(|p| matches!(p, Purpose::Check(_)))
                 .is_some(),
             attempts_made: app.attempts,
-            attempt_limit: attempt_limit(app),
+            attempt_limit: app.attempt_limit(),
             sandbox: app.endpoint.local,
         },
     );
@@ -694,7 +682,17 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
     push(
         lines,
         Line::styled(
-            format!("✘ No API answer: {}", kind.label()),
+            // A body that is not the API's JSON (or too large to read) is still an
+            // answer: the server got the call and said something, with its status.
+            match (kind, http_status) {
+                (TransportKind::NonJson | TransportKind::BodyTooLarge, Some(s)) => {
+                    format!("✘ HTTP {s}, not the API's answer: {}", kind.label())
+                }
+                (TransportKind::NonJson | TransportKind::BodyTooLarge, None) => {
+                    format!("✘ An answer, not the API's: {}", kind.label())
+                }
+                _ => format!("✘ No API answer: {}", kind.label()),
+            },
             Style::default().fg(t.error).add_modifier(Modifier::BOLD),
         ),
     );
@@ -729,6 +727,7 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         app.flow.status.as_ref(),
         checking,
         app.is_this_projects_sandbox(),
+        app.flow.purchase.is_some() && !app.has_attempts_left(),
     );
     let style = match &app.flow.status {
         Some(PurchaseStatus::Created) if !checking => t.ok,
@@ -738,7 +737,7 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         lines,
         Line::styled(clean(&known), Style::default().fg(style)),
     );
-    let keys = if app.flow.purchase.is_none() || app.flow.can_retry_same_purchase() {
+    let keys = if app.flow.purchase.is_none() || app.may_pay_again() {
         format!(
             "{} to retry, {} to edit, {} for a new purchase.",
             key(Action::Retry),
