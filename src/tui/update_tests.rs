@@ -1201,28 +1201,32 @@ fn a_resend_during_the_follow_up_does_not_end_it() {
     let mut old = fixture::exchange("GET", "/purchases/x/", 200, 9500, "{}");
     old.url = "http://127.0.0.1:1/api/v1/purchases/x/".into();
     app.history.push(old);
-    app.overlay = Some(Overlay::Detail {
-        index: 0,
-        view: Default::default(),
-    });
-    let effects = update(&mut app, key(KeyCode::Char('r')));
-    let [
-        Effect::Call {
-            call: Call::Resend { url, .. },
-            ..
-        },
-    ] = effects.as_slice()
-    else {
-        panic!("{effects:?}")
-    };
+    let url = resend_newest_row(&mut app);
     assert_eq!(
         url,
-        &format!("{}/purchases/x/", app.endpoint.base_url),
+        format!("{}/purchases/x/", app.endpoint.base_url),
         "rebased on the current endpoint, not concatenated"
     );
     assert!(notice(&app).contains("resending to the current one"));
     fixture::reply(&mut app, Answer::Resent(Ok(serde_json::json!({}))));
     assert!(app.requests.get(follow).is_some(), "the follow-up goes on");
+}
+
+/// Opens the newest history row's detail and presses r: the URL the resend goes to.
+fn resend_newest_row(app: &mut super::app::App) -> String {
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        view: Default::default(),
+    });
+    match update(app, key(KeyCode::Char('r'))).as_slice() {
+        [
+            Effect::Call {
+                call: Call::Resend { url, .. },
+                ..
+            },
+        ] => url.clone(),
+        effects => panic!("{effects:?}"),
+    }
 }
 
 /// A control-plane row of the current endpoint (`/_sandbox/…`, outside the API's base) is
@@ -1238,21 +1242,8 @@ fn a_control_plane_row_is_resent_to_its_own_url() {
     let mut row = fixture::exchange("GET", "/x", 200, 9000, "{}");
     row.url = format!("{origin}/_sandbox/purchases?limit=100");
     app.history.push(row);
-    app.overlay = Some(Overlay::Detail {
-        index: 0,
-        view: Default::default(),
-    });
-    let effects = update(&mut app, key(KeyCode::Char('r')));
-    let [
-        Effect::Call {
-            call: Call::Resend { url, .. },
-            ..
-        },
-    ] = effects.as_slice()
-    else {
-        panic!("{effects:?}")
-    };
-    assert_eq!(url, &format!("{origin}/_sandbox/purchases?limit=100"));
+    let url = resend_newest_row(&mut app);
+    assert_eq!(url, format!("{origin}/_sandbox/purchases?limit=100"));
     assert!(
         !notice(&app).contains("another endpoint"),
         "{}",
