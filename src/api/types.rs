@@ -141,18 +141,36 @@ struct PurchaseWire {
     purchase_id: Option<Value>,
     #[serde(default)]
     id: Option<Value>,
+    // The rest as any JSON: a field of another type (a `null` status, a number for a URL)
+    // is kept in `extra` rather than losing the whole answer, and its id with it.
     #[serde(default)]
-    status: String,
+    status: Option<Value>,
     #[serde(default)]
-    checkout_url: Option<String>,
+    checkout_url: Option<Value>,
     #[serde(default)]
-    direct_post_url: Option<String>,
+    direct_post_url: Option<Value>,
     #[serde(default)]
-    status_history: Vec<StatusEntry>,
+    status_history: Option<Value>,
     #[serde(rename = "errorMsg", default)]
-    error_msg: Option<String>,
+    error_msg: Option<Value>,
     #[serde(flatten)]
     extra: Map<String, Value>,
+}
+
+/// `value` when it is text; otherwise `None`, with the value kept in `extra` under `name`.
+fn text_or_keep(
+    name: &str,
+    value: Option<Value>,
+    extra: &mut Map<String, Value>,
+) -> Option<String> {
+    match value {
+        None => None,
+        Some(Value::String(s)) => Some(s),
+        Some(other) => {
+            extra.insert(name.to_owned(), other);
+            None
+        }
+    }
 }
 
 impl TryFrom<PurchaseWire> for Purchase {
@@ -163,8 +181,15 @@ impl TryFrom<PurchaseWire> for Purchase {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
             _ => None,
         };
+        // A number is an id as it is written (`12345`), where no text id was sent.
+        let numeric = |v: &Option<Value>| match v {
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
         let id = usable(&wire.purchase_id)
             .or_else(|| usable(&wire.id))
+            .or_else(|| numeric(&wire.purchase_id))
+            .or_else(|| numeric(&wire.id))
             .ok_or_else(|| match (&wire.purchase_id, &wire.id) {
                 (None, None) => "missing field `purchaseId`".to_owned(),
                 (p, i) => format!(
@@ -181,13 +206,26 @@ impl TryFrom<PurchaseWire> for Purchase {
         {
             extra.insert("id".to_owned(), other);
         }
+        // `status` and `status_history` are always written back under their own names, so
+        // an odd value of theirs is not kept beside them (the answer in history has it).
+        let status = match wire.status {
+            Some(Value::String(s)) => s,
+            _ => String::new(),
+        };
+        let checkout_url = text_or_keep("checkout_url", wire.checkout_url, &mut extra);
+        let direct_post_url = text_or_keep("direct_post_url", wire.direct_post_url, &mut extra);
+        let error_msg = text_or_keep("errorMsg", wire.error_msg, &mut extra);
+        let status_history = wire
+            .status_history
+            .and_then(|value| serde_json::from_value(value).ok())
+            .unwrap_or_default();
         Ok(Purchase {
             id,
-            status: wire.status,
-            checkout_url: wire.checkout_url,
-            direct_post_url: wire.direct_post_url,
-            status_history: wire.status_history,
-            error_msg: wire.error_msg,
+            status,
+            checkout_url,
+            direct_post_url,
+            status_history,
+            error_msg,
             extra,
         })
     }
@@ -523,13 +561,35 @@ mod tests {
         );
         let neither = read(json!({"status": "PAID"})).expect_err("no id");
         assert!(neither.to_string().contains("purchaseId"), "{neither}");
-        let numeric = read(json!({"id": 7})).expect_err("numeric id");
-        assert!(numeric.to_string().contains("`id` is 7"), "{numeric}");
+        let numeric = read(json!({"purchaseId": 12345, "status": "CREATED"})).expect("numeric id");
+        assert_eq!(numeric.id, "12345");
+        let unusable = read(json!({"id": true})).expect_err("no usable id");
+        assert!(unusable.to_string().contains("`id` is true"), "{unusable}");
         // An empty or non-string purchaseId does not hide a usable id.
         for bad in [json!(""), json!(12), Value::Null] {
             let p = read(json!({"purchaseId": bad, "id": "p4"})).expect("read");
             assert_eq!(p.id, "p4", "purchaseId {bad}");
         }
+    }
+
+    /// A field of an unexpected type (a `null` status, a number where a URL goes) does not
+    /// lose the answer and its id: it is kept with the unknown fields.
+    #[test]
+    fn an_odd_field_type_keeps_the_answer_and_its_id() {
+        let p: Purchase = serde_json::from_value(json!({
+            "purchaseId": "p5", "status": null, "checkout_url": 7,
+            "status_history": "none", "errorMsg": {"x": 1}
+        }))
+        .expect("read");
+        assert_eq!((p.id.as_str(), p.status.as_str()), ("p5", ""));
+        assert_eq!(p.checkout_url, None);
+        assert_eq!(p.extra["checkout_url"], json!(7));
+        assert_eq!(p.extra["errorMsg"], json!({"x": 1}));
+        assert!(p.status_history.is_empty());
+        // Written back once each, no key twice.
+        let back = serde_json::to_string(&p).expect("serialise");
+        assert_eq!(back.matches("\"status\"").count(), 1, "{back}");
+        assert_eq!(back.matches("\"checkout_url\"").count(), 1, "{back}");
     }
 
     #[test]

@@ -60,15 +60,35 @@ pub fn job_for(purchase: &Purchase, origin: &str) -> Option<WebhookJob> {
 }
 
 /// Sends the webhook the purchase's status calls for, if any, in the background.
+/// Called inside an update, the delivery takes its place in the purchase's chain now (in
+/// the order of the status changes) and goes once the change it announces is committed:
+/// a merchant who reads the status on receipt reads this one. A write that fails sends
+/// nothing (the change it would announce was not stored).
 pub fn notify(state: &Arc<SandboxState>, purchase: &Purchase, origin: &str) {
     if let Some(job) = job_for(purchase, origin) {
-        spawn_delivery(state, job);
+        let gates = spawn_gated(state, job);
+        super::store::after_commit::defer(move || open(gates));
     }
 }
 
 /// Sends the job in the background, and a copy of it to the `--forward-to` endpoint if
 /// there is one (unless that is where the job goes anyway).
 pub fn spawn_delivery(state: &Arc<SandboxState>, job: WebhookJob) {
+    open(spawn_gated(state, job));
+}
+
+/// Lets deliveries made by [`spawn_gated`] go.
+fn open(gates: Vec<tokio::sync::oneshot::Sender<()>>) {
+    for gate in gates {
+        let _ = gate.send(());
+    }
+}
+
+/// [`spawn_delivery`], each delivery waiting for its gate (dropped: not sent).
+fn spawn_gated(
+    state: &Arc<SandboxState>,
+    job: WebhookJob,
+) -> Vec<tokio::sync::oneshot::Sender<()>> {
     let copy = state
         .forward_to
         .as_ref()
@@ -78,10 +98,10 @@ pub fn spawn_delivery(state: &Arc<SandboxState>, job: WebhookJob) {
             forwarded: true,
             ..job.clone()
         });
-    spawn_one(state, job);
-    if let Some(copy) = copy {
-        spawn_one(state, copy);
-    }
+    std::iter::once(job)
+        .chain(copy)
+        .filter_map(|job| spawn_one(state, job))
+        .collect()
 }
 
 /// The `--forward-to` value as the sandbox keeps it: an absolute http(s) URL with a host.
@@ -102,11 +122,16 @@ pub fn forward_target(url: &str) -> Result<String, String> {
 /// the order of its status changes (each waits for the previous one's end, below). The
 /// in-flight slot is waited for once signed, so deliveries waiting for a signature do not
 /// hold the sockets' slots.
-fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
+/// Returns the gate the delivery waits behind (none when it was logged as not sent).
+fn spawn_one(
+    state: &Arc<SandboxState>,
+    job: WebhookJob,
+) -> Option<tokio::sync::oneshot::Sender<()>> {
     let Ok(admitted) = Arc::clone(&state.webhook_queue).try_acquire_owned() else {
         defer(state, job);
-        return;
+        return None;
     };
+    let (gate, gate_rx) = tokio::sync::oneshot::channel::<()>();
     // Its place in this purchase's chain, taken here, synchronously, in the order the
     // status changes happened (spawned tasks may start in any order).
     let key = format!("{}\n{}", job.purchase_id, job.url);
@@ -119,12 +144,15 @@ fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
         .map(|(_, rx)| rx);
     let state = Arc::clone(state);
     tokio::spawn(async move {
+        let committed = gate_rx.await.is_ok();
         if let Some(previous) = previous {
             // Ended (sent or not) or dropped: either way this one may go.
             let _ = previous.await;
         }
-        // A delivery the log could not keep is said in the server log (Coded::from).
-        let _ = deliver(&state, job, None, true).await;
+        if committed {
+            // A delivery the log could not keep is said in the server log (Coded::from).
+            let _ = deliver(&state, job, None, true).await;
+        }
         let _ = done.send(());
         let mut chains = chains(&state);
         if chains.get(&key).is_some_and(|(n, _)| *n == number) {
@@ -136,6 +164,7 @@ fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) {
             state.webhook_room.notify_waiters();
         }
     });
+    Some(gate)
 }
 
 /// The per-destination delivery chains (a poisoned lock is recovered: each change under

@@ -439,6 +439,10 @@ pub struct App {
     /// Whether the lever in flight (or last sent) is a capture: only its answer's
     /// `captured_amount` is news (a refund's purchase carries the earlier capture's too).
     pub capture_sent: bool,
+    /// The history row (its start time and URL: an index moves as rows arrive) whose
+    /// resend waits for a second r: a call that acts (a refund, a capture, a cancel, a
+    /// control-plane POST) acts again when resent. Any other key disarms it.
+    pub resend_armed: Option<(i64, String)>,
     /// S2S calls made from here on the current purchase (each counts against its
     /// attempt limit).
     pub attempts: u32,
@@ -582,6 +586,7 @@ impl App {
             card_step_shown: None,
             refund_polls: 0,
             capture_sent: false,
+            resend_armed: None,
             sent: None,
             // A new user starts typing into the first field of the purchase form.
             mode: Mode::Insert,

@@ -296,6 +296,7 @@ fn purpose_of(answer: &Answer) -> &'static [Purpose] {
             Purpose::Check(CheckReason::AfterFailure),
             Purpose::Check(CheckReason::AfterCancel),
             Purpose::Check(CheckReason::Refresh),
+            Purpose::Check(CheckReason::AfterLever),
         ],
     }
 }

@@ -161,7 +161,7 @@ pub fn on_acted(app: &mut App, result: Result<Value, ApiError>) -> Vec<Effect> {
             {
                 app.flow.on_acted(p);
             }
-            effects.extend(check_status(app, CheckReason::Refresh));
+            effects.extend(check_status(app, CheckReason::AfterLever));
             effects
         }
         Err(e) => {

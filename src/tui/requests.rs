@@ -117,6 +117,8 @@ pub enum CheckReason {
     AfterCancel,
     /// A webhook or landing arrived for the purchase.
     Refresh,
+    /// A lever (cancel, refund, capture) answered: its notice ends with what this read.
+    AfterLever,
 }
 
 /// One request in flight.

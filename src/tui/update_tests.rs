@@ -1229,6 +1229,32 @@ fn resend_newest_row(app: &mut super::app::App) -> String {
     }
 }
 
+/// A refund resent refunds again: r asks first and only a second r, as the very next
+/// key, sends it.
+#[test]
+fn a_call_that_acts_is_resent_only_on_a_second_r() {
+    let mut app = fixture::app(120, 40);
+    let mut row = fixture::exchange("POST", "/x", 202, 9000, "{}");
+    row.url = format!("{}/purchases/{PURCHASE_ID}/refund/", app.endpoint.base_url);
+    row.request_body = Some(r#"{"amount":5,"reason":"x"}"#.into());
+    app.history.push(row);
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        view: Default::default(),
+    });
+    assert!(update(&mut app, key(KeyCode::Char('r'))).is_empty());
+    assert!(
+        notice(&app).contains("again resends POST"),
+        "{}",
+        notice(&app)
+    );
+    // Another key in between: the next r asks again.
+    update(&mut app, key(KeyCode::Down));
+    assert!(update(&mut app, key(KeyCode::Char('r'))).is_empty());
+    let url = resend_newest_row(&mut app);
+    assert!(url.ends_with("/refund/"), "{url}");
+}
+
 /// A control-plane row of the current endpoint (`/_sandbox/…`, outside the API's base) is
 /// resent to the URL it was sent to, without a word about another endpoint.
 #[test]
@@ -2019,6 +2045,59 @@ fn refunds_and_cancel_follow_the_real_status() {
     remote.control_url = None;
     assert!(update(&mut remote, ctrl('p')).is_empty());
     assert!(notice(&remote).contains("no control plane"));
+}
+
+/// A capture's notice ends with what its own status GET read: a webhook's read answering
+/// first (another server may send the webhook before the change is readable) does not
+/// fill it in with the hold's status.
+#[test]
+fn a_levers_notice_is_finished_by_its_own_status_read() {
+    use super::requests::CheckReason;
+    let mut app = fixture::pending(120, 40);
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PREAUTHORIZED"))),
+    );
+    app.requests.end_where(|_| true);
+    update(&mut app, key(KeyCode::Char('k')));
+    typed(&mut app, "5");
+    update(&mut app, key(KeyCode::Enter));
+    fixture::reply(
+        &mut app,
+        Answer::Acted(Ok(
+            serde_json::json!({"purchaseId": PURCHASE_ID, "status": "PARTIALLY_CAPTURED", "captured_amount": 5.0}),
+        )),
+    );
+    let own = app
+        .requests
+        .find(|p| p == Purpose::Check(CheckReason::AfterLever))
+        .map(|r| r.id)
+        .expect("the lever's status read");
+    let webhooks = app.requests.start(
+        Purpose::Check(CheckReason::Refresh),
+        Duration::from_secs(40),
+    );
+    let answer = |app: &mut super::app::App, id, status| {
+        update(
+            app,
+            Msg::Answer {
+                id,
+                answer: Answer::Status(Ok(fixture::purchase(status))),
+                exchange: None,
+            },
+        )
+    };
+    answer(&mut app, webhooks, "PREAUTHORIZED");
+    assert!(
+        notice(&app).ends_with("reading the purchase's status…"),
+        "{}",
+        notice(&app)
+    );
+    answer(&mut app, own, "PARTIALLY_CAPTURED");
+    assert_eq!(
+        notice(&app),
+        "Captured 5.00; the status GET says PARTIALLY_CAPTURED."
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! §10.5: pre-authorisation (`skip_capture`), capture (full and partial), void.
 
+use std::io::Write as _;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -300,4 +302,96 @@ async fn an_authorised_hold_sends_the_customer_to_the_success_page() {
         location.contains("/merchant/return/success"),
         "a hold is a success for the customer, not a failure: {location}"
     );
+}
+
+/// A merchant that reads the status when a webhook arrives (as Paysecure advises) reads
+/// the status the webhook announces: each is sent once its change is committed.
+#[tokio::test]
+async fn a_merchant_reading_the_status_on_each_webhook_reads_what_it_announces() {
+    let env = Env::start().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let hook = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let sandbox = env.sb.origin.trim_start_matches("http://").to_string();
+    let key = env.sb.api_key.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Two webhooks (hold, then a partial capture): each read before it is answered.
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(2) {
+            let Ok(stream) = stream else { continue };
+            let body = read_request_body(&stream);
+            let id = body["message"]["purchaseId"].as_str().unwrap_or("");
+            let read = status_get(&sandbox, &key, id);
+            let _ = (&stream)
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+            let announced = body["status"].as_str().unwrap_or("").to_string();
+            if tx.send((announced, read)).is_err() {
+                return;
+            }
+        }
+    });
+    let mut body = env.purchase_body();
+    body["skip_capture"] = json!(true);
+    body["success_callback"] = json!(hook);
+    body["failure_callback"] = json!(hook);
+    let id = env.create_with(body).await;
+    let a = env.pay(&id, "4444333322221111").await;
+    let callback = a.json()["callback_url"].as_str().expect("cb").to_string();
+    env.complete(&callback, "123456").await;
+    // Each change only once the previous one's webhook was read, as a merchant sees them.
+    let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+    let next = || {
+        let rx = std::sync::Arc::clone(&rx);
+        tokio::task::spawn_blocking(move || {
+            rx.lock()
+                .expect("lock")
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("a webhook")
+        })
+    };
+    let mut got = vec![next().await.expect("receiver")];
+    let c = capture(&env, &id, Some(json!({"amount": 5.0}))).await;
+    assert_eq!(c.status, 202, "{}", c.text);
+    got.push(next().await.expect("receiver"));
+    assert_eq!(got.len(), 2, "{got:?}");
+    for (announced, read) in &got {
+        let expected = match announced.as_str() {
+            "hold" => "preauthorized",
+            other => other,
+        };
+        assert_eq!(read, expected, "{got:?}");
+    }
+}
+
+/// The JSON body of one HTTP request on `stream` (its `content-length` bytes).
+fn read_request_body(stream: &std::net::TcpStream) -> Value {
+    use std::io::{BufRead as _, Read as _};
+    let mut reader = std::io::BufReader::new(stream);
+    let mut length = 0usize;
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        line.clear();
+    }
+    let mut body = vec![0; length.min(1 << 20)];
+    let _ = reader.read_exact(&mut body);
+    serde_json::from_slice(&body).unwrap_or_default()
+}
+
+/// The purchase's status (lower case) as a blocking status GET reads it.
+fn status_get(host: &str, key: &str, id: &str) -> String {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    let request = format!(
+        "GET /api/v1/purchases/{id}/ HTTP/1.1\r\nhost: {host}\r\nauthorization: Bearer {key}\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    serde_json::from_str::<Value>(body).unwrap_or_default()["status"]
+        .as_str()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }

@@ -6,6 +6,7 @@
 //!
 //! [`Store`] is what handlers use: the backend plus ids and the sandbox clock.
 
+pub mod after_commit;
 pub mod backend;
 pub mod codec;
 pub mod sqlite;
@@ -232,13 +233,17 @@ impl Store {
     ) -> Result<Option<R>, StoreError> {
         let mut f = Some(f);
         let mut out = None;
-        waiting_for_the_writer(|| {
-            self.backend.update(id, &mut |p| {
-                if let Some(f) = f.take() {
-                    out = Some(f(p));
-                }
+        let (written, work) = after_commit::holding(|| {
+            waiting_for_the_writer(|| {
+                self.backend.update(id, &mut |p| {
+                    if let Some(f) = f.take() {
+                        out = Some(f(p));
+                    }
+                })
             })
-        })?;
+        });
+        written?;
+        after_commit::run(work);
         Ok(out)
     }
 
@@ -249,13 +254,16 @@ impl Store {
         id: &str,
         f: impl FnOnce(&mut Purchase) -> R,
     ) -> Result<Option<R>, StoreError> {
-        // `f` is gone before the await: the future holds only the answer and the ticket.
-        let Some((out, committed)) = self.update_queued(id, f)? else {
+        // `f` is gone before the await: the future holds only the answer, the ticket and
+        // the work waiting for the commit.
+        let (queued, work) = after_commit::holding(|| self.update_queued_now(id, f));
+        let Some((out, committed)) = queued? else {
             return Ok(None);
         };
         committed
             .await
             .unwrap_or_else(|_| Err(StoreError::writer_stopped()))?;
+        after_commit::run(work);
         Ok(Some(out))
     }
 
@@ -264,6 +272,33 @@ impl Store {
     /// from it and is committed after it (or fails with it), so a caller whose next step
     /// is another update of the same purchase need not wait twice.
     pub fn update_queued<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Purchase) -> R,
+    ) -> Result<Option<(R, Pending<()>)>, StoreError> {
+        let (queued, work) = after_commit::holding(|| self.update_queued_now(id, f));
+        let Some((out, committed)) = queued? else {
+            return Ok(None);
+        };
+        if work.is_empty() {
+            return Ok(Some((out, committed)));
+        }
+        // Rare (an expiry found by the update): a task passes the commit on, then runs it.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let result = committed
+                .await
+                .unwrap_or_else(|_| Err(StoreError::writer_stopped()));
+            if result.is_ok() {
+                after_commit::run(work);
+            }
+            let _ = tx.send(result);
+        });
+        Ok(Some((out, rx)))
+    }
+
+    /// [`Store::update_queued`] with whatever the closure defers left to the caller.
+    fn update_queued_now<R>(
         &self,
         id: &str,
         f: impl FnOnce(&mut Purchase) -> R,
@@ -344,6 +379,65 @@ mod tests {
         assert!(sorted_pairs >= 998, "{sorted_pairs} of 999 pairs in order");
         let tails: std::collections::HashSet<&str> = ids.iter().map(|id| &id[14..]).collect();
         assert_eq!(tails.len(), 1000, "the tails differ from id to id");
+    }
+
+    /// Work an update's closure defers (a webhook) runs once the change is committed, so
+    /// what it reads is the change: in every kind of update, and never for a lost write.
+    #[tokio::test]
+    async fn work_deferred_by_an_update_reads_the_committed_change() {
+        use crate::sandbox::purchase::Status;
+        use std::sync::{Arc, Mutex};
+        let store = Arc::new(Store::temporary().expect("store"));
+        let mut p = Purchase {
+            id: store.new_id(),
+            ..Purchase::default()
+        };
+        store.insert(&mut p).expect("insert");
+        let seen: Arc<Mutex<Vec<Status>>> = Arc::default();
+        let read_later = |store: &Arc<Store>, id: String| {
+            let (store, seen) = (Arc::clone(store), Arc::clone(&seen));
+            after_commit::defer(move || {
+                let status = store.get(&id).ok().flatten().map(|p| p.status);
+                seen.lock().expect("lock").extend(status);
+            })
+        };
+        let id = p.id.clone();
+        store
+            .update(&id, |p| {
+                p.set_status(Status::PendingExecute, 1);
+                read_later(&store, p.id.clone());
+            })
+            .expect("update");
+        store
+            .update_async(&id, |p| {
+                p.set_status(Status::Paid, 2);
+                read_later(&store, p.id.clone());
+            })
+            .await
+            .expect("update");
+        let (_, committed) = store
+            .update_queued(&id, |p| {
+                p.set_status(Status::Refunded, 3);
+                read_later(&store, p.id.clone());
+            })
+            .expect("update")
+            .expect("found");
+        committed.await.expect("sent").expect("committed");
+        // The queued update's work runs on a task right after its commit.
+        for _ in 0..100 {
+            if seen.lock().expect("lock").len() == 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            *seen.lock().expect("lock"),
+            vec![Status::PendingExecute, Status::Paid, Status::Refunded]
+        );
+        // No purchase, no update: nothing deferred runs.
+        let missing = store.update("nope", |_| read_later(&store, "nope".into()));
+        assert!(matches!(missing, Ok(None)));
+        assert_eq!(seen.lock().expect("lock").len(), 3);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]

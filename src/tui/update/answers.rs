@@ -305,7 +305,11 @@ pub(super) fn on_check(
     }
     let status = result.as_ref().ok().map(|p| p.status());
     app.flow.on_status(result);
-    said_what_was_read(app, status.as_ref());
+    // Only the lever's own read: a webhook's may have been sent (by another server)
+    // before the change it announces was readable.
+    if reason == CheckReason::AfterLever {
+        said_what_was_read(app, status.as_ref());
+    }
     if reason == CheckReason::AfterCancel {
         app.notice = Some(match status {
             Some(PurchaseStatus::Created) => (

@@ -85,7 +85,15 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 _ => vec![],
             }
         }
-        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
+        Msg::Key(key) if key.kind != KeyEventKind::Release => {
+            // A resend waiting for its confirmation takes only the very next key.
+            let armed = app.resend_armed.take();
+            let is_resend = action_for(app.context(), &key, app.in_text()) == Some(Action::Resend);
+            if is_resend {
+                app.resend_armed = armed;
+            }
+            on_key(app, key)
+        }
         Msg::Key(_) => vec![],
         Msg::Mouse(mouse) => {
             // Pointer use on step ② shows it was seen, as a key does (see `on_key`).

@@ -145,6 +145,24 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
             ));
             vec![]
         }
+        // A call that acts (anything but a GET) asks first: a refund resent refunds again.
+        Some(ex)
+            if ex.kind == ExchangeKind::Api
+                && ex.method != "GET"
+                && app.resend_armed.take() != Some((ex.started_at_ms, ex.url.clone())) =>
+        {
+            app.notice = Some((
+                Level::Warn,
+                format!(
+                    "{} again resends {} {}: it acts again (a refund refunds again, a capture captures again). Any other key keeps it unsent.",
+                    label_of(Action::Resend, Context::Detail),
+                    ex.method,
+                    crate::term_text::clean(ex.path())
+                ),
+            ));
+            app.resend_armed = Some((ex.started_at_ms, ex.url.clone()));
+            vec![]
+        }
         Some(ex) if ex.kind == ExchangeKind::Api => {
             let (url, moved) = rebase(&ex.url, &app.endpoint.base_url);
             let call = Call::Resend {
