@@ -6,10 +6,17 @@
 //! valid JSON (these characters can only stand inside its strings).
 
 /// Whether `c` must not reach a terminal as it is: C0 and C1 controls (ESC, BEL, CSI as
-/// U+009B, …) and the Unicode direction overrides and isolates.
+/// U+009B, …), the Unicode direction overrides and isolates, and the characters that
+/// are invisible and join nothing (zero-width space, word joiner, byte-order mark, the
+/// invisible operators): an id holding one would look like another. The zero-width
+/// joiner and non-joiner stay: emoji and scripts need them.
 pub fn unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{180E}' | '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
 }
 
 fn push_escaped(out: &mut String, c: char) {
@@ -73,6 +80,15 @@ pub fn eprint_line(line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_that_join_nothing_are_written_out() {
+        assert_eq!(clean("ab\u{200B}c"), "ab\\u200bc");
+        assert_eq!(clean("\u{FEFF}id\u{2060}"), "\\ufeffid\\u2060");
+        // A family emoji keeps its joiners.
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        assert_eq!(clean(family), family);
+    }
 
     #[test]
     fn escapes_are_written_out_visibly() {

@@ -277,6 +277,32 @@ async fn a_card_number_given_as_an_id_is_masked_in_the_log_and_the_event_list() 
     }
 }
 
+/// A request refused before it was one (a malformed request line) still gets its line.
+#[tokio::test]
+async fn a_request_refused_before_routing_is_logged() {
+    use std::io::{Read as _, Write as _};
+    let served = Served::start(Some(&serve_dirs()), &[]);
+    let host = served
+        .fact("base_url")
+        .trim_start_matches("http://")
+        .trim_end_matches("/api/v1")
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&host).expect("connect");
+    stream
+        .write_all(b"NOT A REQUEST LINE\r\n\r\n")
+        .expect("send");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.contains("400"), "{answer}");
+    let stderr = served.stop();
+    assert!(
+        stderr.lines().any(|l| l.contains("refused before routing")
+            && l.contains("status=400")
+            && l.contains("code=malformed_request")),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn quiet_prints_nothing_on_stderr() {
     let served = Served::start(Some(&serve_dirs()), &["--quiet"]);

@@ -385,16 +385,16 @@ fn a_bracketed_paste_of_two_lines_stays_in_its_field() {
             .expect("paste-buffer")
             .success()
     );
-    let screen = t.wait_for(&["AdaLovelace"]);
+    let screen = t.wait_for(&["Ada Lovelace"]);
     assert!(
-        screen.contains("cardholder_name     AdaLovelace "),
-        "pasted into its field, without the line break:\n{screen}"
+        screen.contains("cardholder_name     Ada Lovelace "),
+        "pasted into its field, the line break as a space:\n{screen}"
     );
     // The terminal's cursor stays in the field it was pasted into, after the text: row 3
-    // (header, border), column 1 + 20 (border, label) + 11.
+    // (header, border), column 1 + 20 (border, label) + 12.
     assert_eq!(
         tmux::tmux_format(&t, "#{cursor_flag} #{cursor_x} #{cursor_y}"),
-        "1 32 3",
+        "1 33 3",
         "{screen}"
     );
     t.keys(&["C-c"]);

@@ -109,17 +109,70 @@ pub fn json_response<T: serde::Serialize + ?Sized>(status: StatusCode, value: &T
     resp
 }
 
-/// Whether the caller prefers HTML: `text/html` is listed, and before any JSON type
-/// (a browser lists HTML first; the explorer acting as a browser lists JSON first).
+/// Whether the caller prefers HTML: `text/html` is accepted (its `q` above 0) with a
+/// higher `q` than any JSON type, or the same one listed first (a browser lists HTML
+/// first; the explorer acting as a browser lists JSON first).
 pub fn accepts_html(headers: &HeaderMap) -> bool {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    match (accept.find("text/html"), accept.find("json")) {
-        (Some(html), Some(json)) => html < json,
+    // (q, position) of the best range of each kind.
+    let mut html: Option<(f32, usize)> = None;
+    let mut json: Option<(f32, usize)> = None;
+    for (position, range) in accept.split(',').enumerate() {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let slot = if media == "text/html" {
+            &mut html
+        } else if media.contains("json") {
+            &mut json
+        } else {
+            continue;
+        };
+        if slot.is_none_or(|(best, _)| q > best) {
+            *slot = Some((q, position));
+        }
+    }
+    match (html, json) {
+        (Some((hq, _)), _) if hq <= 0.0 => false,
+        (Some((hq, hp)), Some((jq, jp))) => hq > jq || (hq == jq && hp < jp),
         (Some(_), None) => true,
-        _ => false,
+        (None, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_chosen_by_its_quality_then_by_its_place() {
+        let prefers = |accept: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, accept.parse().expect("header value"));
+            accepts_html(&headers)
+        };
+        for (accept, html) in [
+            ("text/html,application/xhtml+xml,*/*;q=0.8", true),
+            ("application/json, text/html", false),
+            ("text/html;q=0, application/json", false),
+            ("text/html;q=0", false),
+            ("application/json;q=0.5, text/html", true),
+            ("text/html;q=0.4, application/json;q=0.9", false),
+            (
+                "text/html; charset=utf-8; q=0.9, application/json; q=0.8",
+                true,
+            ),
+            ("*/*", false),
+            ("", false),
+        ] {
+            assert_eq!(prefers(accept), html, "{accept}");
+        }
     }
 }

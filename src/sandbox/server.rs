@@ -132,6 +132,14 @@ async fn serve_connection(
     let parts = conn.into_parts();
     let filter = parts.io.into_inner();
     if let Some(coded) = coded_refusal(&err, filter.held_back(), &parts.read_buf, header_timeout) {
+        // Refused before it was a request (no method or path to name): the log's one
+        // line per answer still says so.
+        tracing::info!(
+            target: super::access_log::REQUEST_TARGET,
+            status = coded.status.as_u16(),
+            code = %coded.code,
+            "refused before routing"
+        );
         answer_and_close(filter.into_inner(), &coded).await;
     }
 }

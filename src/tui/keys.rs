@@ -410,6 +410,24 @@ pub const BINDINGS: &[Binding] = &[
         in_text: true,
         hint: false,
     },
+    // A long result (a server's long message, a small terminal) scrolls; its title says
+    // when there is more.
+    Binding {
+        keys: &[plain(KeyCode::PageUp)],
+        action: Action::PageUp,
+        help: "scroll the result up",
+        contexts: &[Result],
+        in_text: false,
+        hint: false,
+    },
+    Binding {
+        keys: &[plain(KeyCode::PageDown)],
+        action: Action::PageDown,
+        help: "scroll the result down",
+        contexts: &[Result],
+        in_text: false,
+        hint: false,
+    },
     Binding {
         keys: &[plain(KeyCode::PageUp)],
         action: Action::PageUp,

@@ -243,11 +243,15 @@ fn a_paste_goes_into_the_field_in_either_mode_and_never_moves_the_focus() {
         let mut app = fixture::at_card_step(120, 40);
         app.mode = mode;
         let focus = app.card_form.focus;
-        update(&mut app, Msg::Paste("Ada\nLovelace\r\n".into()));
+        update(&mut app, Msg::Paste("Ada\nLove\u{7}lace\r\n".into()));
         assert_eq!(app.card_form.focus, focus, "{mode:?}");
         assert_eq!(app.mode, mode, "a paste keeps the mode");
-        assert_eq!(value(&app, "cardholder_name"), "dkAdaLovelace", "{mode:?}");
-        assert!(notice(&app).contains("3 line break"), "{}", notice(&app));
+        assert_eq!(value(&app, "cardholder_name"), "dkAda Lovelace", "{mode:?}");
+        assert!(
+            notice(&app).contains("1 control or invisible character"),
+            "{}",
+            notice(&app)
+        );
     }
     // On a toggle, a paste is refused with a notice.
     let mut app = fixture::at_card_step(120, 40);

@@ -79,17 +79,28 @@ impl TextInput {
         }
     }
 
-    /// Inserts `text` at the cursor as one piece: line breaks and other control
-    /// characters are left out (a line holds one line), and nothing past [`MAX_CHARS`].
+    /// Inserts `text` at the cursor as one piece: a line holds one line, so each run of
+    /// line breaks and tabs becomes one space between the words it separated (a pasted
+    /// "Anna⏎Maria" is "Anna Maria"), other control characters are left out, and nothing
+    /// goes past [`MAX_CHARS`].
     pub fn paste(&mut self, text: &str) -> Pasted {
         let mut pasted = Pasted::default();
         let room = MAX_CHARS.saturating_sub(self.value().chars().count());
+        let mut gap = false;
+        let mut last = None;
         for c in text.chars() {
-            if is_dropped(c) {
+            if matches!(c, '\n' | '\r' | '\t') {
+                gap = last.is_some_and(|l: char| l != ' ');
+            } else if is_dropped(c) {
                 pasted.dropped_controls += 1;
-            } else if pasted.inserted < room {
+            } else if pasted.inserted + usize::from(gap && c != ' ') < room {
+                if std::mem::take(&mut gap) && c != ' ' {
+                    self.0.handle(InputRequest::InsertChar(' '));
+                    pasted.inserted += 1;
+                }
                 self.0.handle(InputRequest::InsertChar(c));
                 pasted.inserted += 1;
+                last = Some(c);
             } else {
                 pasted.cut += 1;
             }
@@ -98,15 +109,11 @@ impl TextInput {
     }
 }
 
-/// Whether `c` never goes into a field: control characters, and the Unicode direction
-/// controls (U+202E makes the text after it show reversed, so what a field shows would
-/// not be what it sends).
+/// Whether `c` never goes into a field: what must not reach a terminal as it is (control
+/// characters, the Unicode direction controls, invisible characters): U+202E makes the
+/// text after it show reversed, so what a field shows would not be what it sends.
 fn is_dropped(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
+    crate::term_text::unsafe_char(c)
 }
 
 /// The editing request a key stands for.
@@ -308,7 +315,7 @@ mod tests {
             pasted,
             Pasted {
                 inserted: 2,
-                dropped_controls: 1,
+                dropped_controls: 0,
                 cut: 2
             }
         );
@@ -321,12 +328,19 @@ mod tests {
     }
 
     #[test]
-    fn a_paste_goes_in_at_the_cursor_without_its_line_breaks() {
+    fn a_paste_goes_in_at_the_cursor_with_its_line_breaks_as_spaces() {
         let mut input = TextInput::new("AB");
         press(&mut input, KeyCode::Left, KeyModifiers::NONE);
         input.paste("x\r\ny\tz");
-        assert_eq!(input.value(), "AxyzB");
-        assert_eq!(input.cursor(), 4);
+        assert_eq!(input.value(), "Ax y zB");
+        assert_eq!(input.cursor(), 6);
+        // Breaks at either end, or beside a space, add none.
+        let mut input = TextInput::new("");
+        input.paste("\nAnna\r\n\tMaria \nSmith\n");
+        assert_eq!(input.value(), "Anna Maria Smith");
+        // A zero-width space is invisible: never in a field.
+        input.paste("\u{200B}");
+        assert_eq!(input.value(), "Anna Maria Smith");
     }
 
     #[test]

@@ -2100,6 +2100,53 @@ fn a_levers_notice_is_finished_by_its_own_status_read() {
     );
 }
 
+/// "press b or o" goes once the status GET says the purchase no longer waits for them.
+#[test]
+fn the_pending_notice_goes_when_the_status_says_the_purchase_no_longer_waits() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Ok(crate::api::S2sOutcome::Pending {
+            callback_url: format!("http://127.0.0.1:1/api/v1/payment/{PURCHASE_ID}/"),
+            method: "GET".into(),
+        })),
+    );
+    assert!(notice(&app).starts_with("202 pending:"), "{}", notice(&app));
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    assert!(
+        !notice(&app).starts_with("202 pending:"),
+        "{}",
+        notice(&app)
+    );
+}
+
+/// A create answered with a status other than CREATED says so: the purchase exists (its
+/// id was read), but it was not announced as a plain success.
+#[test]
+fn a_create_answered_with_another_status_says_which() {
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('s'));
+    let odd: crate::api::Purchase = serde_json::from_value(serde_json::json!({
+        "purchaseId": PURCHASE_ID, "status": "error", "errorMsg": "Something is off"
+    }))
+    .expect("purchase");
+    fixture::reply(&mut app, Answer::Created(Ok(odd)));
+    let told = notice(&app);
+    assert!(
+        told.contains("status is ERROR (errorMsg: Something is off)"),
+        "{told}"
+    );
+    let mut app = fixture::app(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(&mut app, Answer::Created(Ok(fixture::purchase("CREATED"))));
+    assert!(
+        notice(&app).starts_with("Purchase created. Step"),
+        "{}",
+        notice(&app)
+    );
+}
+
 #[test]
 fn a_hold_is_captured_and_a_refund_is_followed_until_it_settles() {
     let mut app = fixture::pending(120, 40);
@@ -2206,8 +2253,8 @@ fn a_bracketed_paste_fills_the_field_without_moving_the_focus() {
     assert_eq!(app.card_form.focus, focus, "a pasted newline is no Enter");
     assert_eq!(
         app.card_form.fields[focus].value(),
-        "AdaLovelace",
-        "line breaks dropped in a one-line field"
+        "Ada Lovelace",
+        "a line break is a space in a one-line field"
     );
 }
 
@@ -2431,4 +2478,35 @@ fn a_scenario_with_a_frictionless_card_does_not_ask_for_a_challenge_answer() {
     let told = notice(&app);
     assert!(told.starts_with("Scenario preauth-capture"), "{told}");
     assert!(!told.contains("answer the challenge"), "{told}");
+}
+
+/// A result longer than its pane (a server's long message) scrolls with PgDn/PgUp, its
+/// title says where more is, and a new outcome is read from its top.
+#[test]
+fn a_long_result_scrolls_and_says_there_is_more() {
+    let mut app = fixture::at_card_step(80, 24);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: format!("Declined because {}long", "very ".repeat(400)),
+        })),
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("③ Result · ↓ more (PgDn)"), "{screen}");
+    assert!(!screen.contains("still payable"), "{screen}");
+    for _ in 0..40 {
+        update(&mut app, key(KeyCode::PageDown));
+    }
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("③ Result · ↑ more (PgUp)"), "{screen}");
+    assert!(screen.contains("still payable"), "{screen}");
+    update(&mut app, key(KeyCode::PageUp));
+    assert!(fixture::screen(&app).contains("↑↓ more"));
+    // A new outcome starts at its top.
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.result_scroll, 0);
 }

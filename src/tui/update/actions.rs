@@ -186,6 +186,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             step_forms::remove_product(&mut app.purchase_form);
             vec![]
         }
+        Action::PageUp | Action::PageDown if context == Context::Result => {
+            let pages = if action == Action::PageUp { -1 } else { 1 };
+            crate::tui::views::scroll_result(app, pages);
+            vec![]
+        }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
             move_in_list(app, action);
             vec![]

@@ -79,13 +79,30 @@ pub(super) fn on_created(
         app.card_step_shown = Some(std::time::Instant::now());
         app.card_form.focus = 0;
         step_forms::refresh_merchant_ref(&mut app.purchase_form);
-        app.notice = Some((
-            Level::Info,
-            format!(
-                "Purchase created. Step ②: check the card and device, then {}.",
-                label_of(Action::Send, Context::CardForm)
+        let send = label_of(Action::Send, Context::CardForm);
+        app.notice = Some(match app.flow.purchase.as_ref() {
+            // A new purchase is CREATED; an answer saying otherwise is shown as it came.
+            Some(p) if p.status() != PurchaseStatus::Created => (
+                Level::Warn,
+                format!(
+                    "Purchase created, but the answer's status is {}{}: a payment may be refused. Step ②: check the card and device, then {send}.",
+                    if p.status.is_empty() {
+                        "missing".to_string()
+                    } else {
+                        crate::term_text::clean(&p.status().as_upper())
+                    },
+                    p.error_msg
+                        .as_deref()
+                        .filter(|m| !m.is_empty())
+                        .map(|m| format!(" (errorMsg: {})", crate::term_text::clean(m)))
+                        .unwrap_or_default()
+                ),
             ),
-        ));
+            _ => (
+                Level::Info,
+                format!("Purchase created. Step ②: check the card and device, then {send}."),
+            ),
+        });
     }
     vec![]
 }
@@ -116,7 +133,7 @@ pub(super) fn on_s2s(
             app.notice = Some((
                 Level::Info,
                 format!(
-                    "202 pending: press {} to complete 3-D Secure here, or {} to open the callback in your browser.",
+                    "{PENDING_NOTICE} press {} to complete 3-D Secure here, or {} to open the callback in your browser.",
                     label_of(Action::CompleteHere, Context::Result),
                     label_of(Action::OpenBrowser, Context::Result)
                 ),
@@ -287,6 +304,9 @@ pub(super) fn on_follow(
     }
 }
 
+/// How the notice after a 202 pending begins: it goes once the purchase no longer waits.
+const PENDING_NOTICE: &str = "202 pending:";
+
 /// One status GET answered: what a failed or cancelled call did, or a refresh after a
 /// webhook or landing.
 pub(super) fn on_check(
@@ -305,6 +325,10 @@ pub(super) fn on_check(
     }
     let status = result.as_ref().ok().map(|p| p.status());
     app.flow.on_status(result);
+    // "press b or o" is over once the status says the purchase no longer waits for them.
+    if !matches!(app.flow.outcome, Some(Outcome::Pending { .. })) {
+        app.clear_notice_where(|text| text.starts_with(PENDING_NOTICE));
+    }
     // Only the lever's own read: a webhook's may have been sent (by another server)
     // before the change it announces was readable.
     if reason == CheckReason::AfterLever {
@@ -369,11 +393,17 @@ fn said_what_was_read(app: &mut App, status: Option<&PurchaseStatus>) {
 /// left, and said so, instead of reading the 404 as a refused payment.
 fn purchase_gone(app: &mut App) -> Vec<Effect> {
     let id = app.flow.purchase_id().map(crate::tui::sanitize::clean);
+    // Only this project's sandbox is known to forget purchases (a reset, retention).
+    let why = if app.is_this_projects_sandbox() {
+        "the status GET answered 404: a sandbox reset, or retention"
+    } else {
+        "the status GET answered 404"
+    };
     let effects = leave_purchase(app);
     app.notice = Some((
         Level::Warn,
         format!(
-            "Purchase {} no longer exists (the status GET answered 404: a sandbox reset, or retention): back to step ①, {} creates a new one.",
+            "Purchase {} no longer exists ({why}): back to step ①, {} creates a new one.",
             id.unwrap_or_default(),
             label_of(Action::Send, Context::PurchaseForm)
         ),

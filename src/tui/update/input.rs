@@ -195,7 +195,7 @@ pub(super) fn paste(app: &mut App, text: &str) {
     let mut left_out = Vec::new();
     if pasted.dropped_controls > 0 {
         left_out.push(format!(
-            "{} line break(s) or control character(s)",
+            "{} control or invisible character(s)",
             pasted.dropped_controls
         ));
     }

@@ -55,7 +55,15 @@ const EXTERNAL_POLL_EVERY: Duration = Duration::from_secs(2);
 /// Applies one message; then reads what the history pane will draw from the database
 /// (earlier sessions' rows are read a window at a time).
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let shown = app.flow.outcome.as_ref().map(std::mem::discriminant);
+    let purchase = app.flow.purchase_id().map(str::to_string);
     let effects = apply(app, msg);
+    // Another outcome, or another purchase, is read from its top.
+    if app.flow.outcome.as_ref().map(std::mem::discriminant) != shown
+        || app.flow.purchase_id() != purchase.as_deref()
+    {
+        app.result_scroll = 0;
+    }
     if app.history.has_archive() {
         let detail = match app.overlay {
             Some(Overlay::Detail { index, .. }) => Some(index),

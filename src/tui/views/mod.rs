@@ -19,6 +19,7 @@ pub mod webhook;
 #[cfg(test)]
 pub use overlays::help_text_for_tests;
 pub use overlays::{help_fields_scroll, help_max_scroll, help_rows};
+pub use result::scroll_by as scroll_result;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

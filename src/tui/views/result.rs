@@ -28,15 +28,41 @@ fn push(lines: &mut Vec<Para>, line: impl Into<Para>) {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let block = panel(
-        "③ Result",
-        app.pane == Pane::Step && app.overlay.is_none(),
-        t,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    // The text first: the title says whether more of it is above or below.
+    let inner = panel("", false, t).inner(area);
     let lines = wrapped(app, inner.width as usize);
-    frame.render_widget(Paragraph::new(lines), inner);
+    let scroll = shown_scroll(app.result_scroll, lines.len(), inner.height);
+    let below = lines.len() > usize::from(scroll) + usize::from(inner.height);
+    let title = match (scroll > 0, below) {
+        (false, false) => "③ Result".to_string(),
+        (true, false) => "③ Result · ↑ more (PgUp)".to_string(),
+        (false, true) => "③ Result · ↓ more (PgDn)".to_string(),
+        (true, true) => "③ Result · ↑↓ more (PgUp/PgDn)".to_string(),
+    };
+    let block = panel(title, app.pane == Pane::Step && app.overlay.is_none(), t);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+/// The scroll the result pane is drawn with: what was asked, within the text.
+pub fn shown_scroll(asked: u16, lines: usize, height: u16) -> u16 {
+    let most = lines.saturating_sub(usize::from(height));
+    asked.min(u16::try_from(most).unwrap_or(u16::MAX))
+}
+
+/// Scrolls the result pane by `delta` lines (a page is its height), within its text.
+pub fn scroll_by(app: &mut App, pages: i32) {
+    let areas = crate::tui::layout::compute(app.size, app);
+    let inner = panel("", false, &app.theme).inner(areas.step);
+    let lines = wrapped(app, inner.width as usize).len();
+    let page = i32::from(inner.height.saturating_sub(1).max(1));
+    let current = i32::from(shown_scroll(app.result_scroll, lines, inner.height));
+    let wanted = (current + pages * page).max(0);
+    app.result_scroll = shown_scroll(
+        u16::try_from(wanted).unwrap_or(u16::MAX),
+        lines,
+        inner.height,
+    );
 }
 
 /// The result's lines wrapped to `width`: values hang under their column, and a URL,
