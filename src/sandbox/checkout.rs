@@ -89,7 +89,7 @@ pub fn s2s_body(form: &[u8], headers: &HeaderMap, client_ip: &str) -> Map<String
     body.entry("remember_card")
         .or_insert_with(|| Value::String("off".into()));
     // As `parse_object` does for a JSON call: only the card number itself stays whole.
-    crate::api::redact::mask_cards_in_object(&mut body, Some("card_number"));
+    crate::api::redact::mask_cards_in_object(&mut body, &["card_number"], &[]);
     body.insert("remote_ip".into(), Value::String(client_ip.into()));
     for (field, name) in [
         ("user_agent", header::USER_AGENT),

@@ -213,13 +213,28 @@ fn over_the_limit(e: &axum::Error) -> bool {
         .any(|s| s.is::<http_body_util::LengthLimitError>())
 }
 
-/// Parses a JSON object, or answers `invalid_json`. Card numbers anywhere in it but the
-/// S2S call's own `card_number` come out masked: whatever the sandbox keeps, echoes or
-/// sends on (a cardholder name, a product, a note) never holds a whole one.
+/// Fields whose values the sandbox acts on, left as sent by the masking below: an order
+/// number of 13-19 digits that happens to pass Luhn is no card, and masking it would
+/// break the redirect, the webhook's URL, the address or the merchantRef's uniqueness.
+pub const ACTED_ON: &[&str] = &[
+    "email",
+    "merchantRef",
+    "success_redirect",
+    "failure_redirect",
+    "pending_redirect",
+    "cancel_redirect",
+    "success_callback",
+    "failure_callback",
+];
+
+/// Parses a JSON object, or answers `invalid_json`. Card numbers in it come out masked,
+/// but for the S2S call's own `card_number` and the fields of [`ACTED_ON`]: whatever
+/// else the sandbox keeps, echoes or sends on (a cardholder name, a product, a note)
+/// never holds a whole one.
 pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Coded> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(mut map)) => {
-            mask_cards_in_object(&mut map, Some("card_number"));
+            mask_cards_in_object(&mut map, &["card_number"], ACTED_ON);
             Ok(map)
         }
         _ => Err(Coded::invalid_json()),

@@ -1253,6 +1253,28 @@ fn a_call_that_acts_is_resent_only_on_a_second_r() {
     assert!(update(&mut app, key(KeyCode::Char('r'))).is_empty());
     let url = resend_newest_row(&mut app);
     assert!(url.ends_with("/refund/"), "{url}");
+    // Paysecure's full refund and cancel are GETs, and act all the same.
+    for path in ["refund", "cancel"] {
+        let mut row = fixture::exchange("GET", "/x", 200, 9100, "{}");
+        row.url = format!("{}/purchases/{PURCHASE_ID}/{path}/", app.endpoint.base_url);
+        app.history.push(row);
+        app.overlay = Some(Overlay::Detail {
+            index: 0,
+            view: Default::default(),
+        });
+        assert!(
+            update(&mut app, key(KeyCode::Char('r'))).is_empty(),
+            "{path}"
+        );
+        assert!(notice(&app).contains("it acts again"), "{}", notice(&app));
+        // A held r's repeats are no second press: nothing is sent while it is held.
+        let mut held = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
+        held.kind = ratatui::crossterm::event::KeyEventKind::Repeat;
+        for _ in 0..3 {
+            assert!(update(&mut app, Msg::Key(held)).is_empty(), "{path}");
+        }
+        assert!(resend_newest_row(&mut app).ends_with(&format!("/{path}/")));
+    }
 }
 
 /// A control-plane row of the current endpoint (`/_sandbox/…`, outside the API's base) is
@@ -2272,6 +2294,13 @@ fn a_webhook_replay_looks_up_only_its_purchases_deliveries() {
         index: 0,
         view: Default::default(),
     });
+    // A replay delivers the webhook again: it asks first.
+    assert!(update(&mut app, key(KeyCode::Char('r'))).is_empty());
+    assert!(
+        notice(&app).contains("again replays this webhook"),
+        "{}",
+        notice(&app)
+    );
     let calls = control_calls(&update(&mut app, key(KeyCode::Char('r'))));
     // The log's default page holds the newest 1,000 deliveries of every purchase; the
     // purchase's own are asked for, its id encoded (it comes from a webhook body).

@@ -1,6 +1,7 @@
 //! The sandbox keeps no whole card number anywhere but where it judges one: a number
-//! written into a name, a product, a note or a reference is masked before it is stored,
-//! so the answers, the status GET and the webhooks show it masked too.
+//! written into a name, a product, a note or `extraParam` is masked before it is stored,
+//! so the answers, the status GET and the webhooks show it masked too; the values the
+//! sandbox acts on (URLs, the email, the merchantRef) are left as sent.
 
 use serde_json::json;
 
@@ -29,7 +30,6 @@ async fn card_numbers_in_free_text_are_stored_masked() {
     body["client"]["full_name"] = json!("4444 3333 2222 1111");
     body["purchase"]["notes"] = json!("card 4444-3333-2222-1111 please");
     body["purchase"]["products"][0]["name"] = json!("4444333322221111");
-    body["merchantRef"] = json!(4444333322221111u64);
     body["extraParam"] = json!({"4444333322221111": ["5500 0000 0000 0004"]});
     let created = env
         .api(reqwest::Method::POST, "/purchases/", Some(&body))
@@ -45,6 +45,20 @@ async fn card_numbers_in_free_text_are_stored_masked() {
         .as_str()
         .expect("id")
         .to_string();
+    // Values the sandbox acts on are left as sent: an order number that passes Luhn is
+    // no card (masked, the merchantRef would collide and the address break).
+    let mut kept = env.purchase_body();
+    kept["merchantRef"] = json!("1700000000004");
+    kept["client"]["email"] = json!("4915112345678@example.com");
+    let answer = env
+        .api(reqwest::Method::POST, "/purchases/", Some(&kept))
+        .await;
+    assert_eq!(answer.status.as_u16(), 202, "{}", answer.text);
+    assert_eq!(answer.json()["merchantRef"], json!("1700000000004"));
+    assert_eq!(
+        answer.json()["client"]["email"],
+        json!("4915112345678@example.com")
+    );
     let mut card = env.card_body("4444333322221111");
     card["cardholder_name"] = json!("5500 0000 0000 0004");
     let paid = env.s2s(&id, &card).await;

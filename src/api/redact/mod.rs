@@ -15,6 +15,7 @@ use super::exchange::Exchange;
 use crate::card::mask_pan;
 use names::Field;
 pub use pan::mask_in_object as mask_cards_in_object;
+pub use pan::mask_in_text as mask_cards_in_text;
 pub use secrets::MASK;
 
 /// Redacts text, bodies, headers, URLs, errors and whole exchanges. Built with the
@@ -383,6 +384,15 @@ mod tests {
             "/p/%1b%5b2J?a=%26b%3D&c=%"
         );
         assert_eq!(r.url("/p/100%"), "/p/100%");
+        // `+` and `-` escaped as separators, in a path and in a form body.
+        assert_eq!(
+            r.url("/api/v1/purchases/4444%2B3333%2b2222%2B1111/"),
+            "/api/v1/purchases/444433******1111/"
+        );
+        assert_eq!(
+            r.body("name=4444%2D3333%2D2222%2D1111&a=1"),
+            "name=444433******1111&a=1"
+        );
         assert_eq!(r.url("/p/%e2%82%ac%4"), "/p/%e2%82%ac%4");
     }
 }

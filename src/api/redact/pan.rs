@@ -18,7 +18,7 @@ struct Run {
 }
 
 /// Separators that may join the groups of one card number.
-const SEPARATORS: &[&[u8]] = &[b" ", b"-", b"+", b"%20"];
+const SEPARATORS: &[&[u8]] = &[b" ", b"-", b"+", b"%20", b"%2B", b"%2b", b"%2D", b"%2d"];
 
 /// Masks every card number in `text` (first six and last four digits kept).
 pub fn mask_in_text(text: &str) -> String {
@@ -100,9 +100,12 @@ pub fn mask_number_in_place(value: &mut Value) {
 }
 
 /// Masks every card number in the strings and numbers of `map`, keys and nested values
-/// included, leaving the top-level field `kept` as it is (the S2S call's `card_number`,
-/// which the sandbox must read whole). Allocates only where something is masked.
-pub fn mask_in_object(map: &mut Map<String, Value>, kept: Option<&str>) {
+/// included, except the values of the fields named in `top_kept` (at the top level: the
+/// S2S call's `card_number`, which the sandbox must read whole) and in `kept` (at any
+/// depth: values the sandbox acts on, such as a callback URL or a `merchantRef`, where a
+/// 13-19 digit order number passing Luhn would otherwise be broken). Allocates only where
+/// something is masked.
+pub fn mask_in_object(map: &mut Map<String, Value>, top_kept: &[&str], kept: &[&str]) {
     if map.keys().any(|k| may_hold_a_card(k.as_bytes())) {
         *map = std::mem::take(map)
             .into_iter()
@@ -110,18 +113,18 @@ pub fn mask_in_object(map: &mut Map<String, Value>, kept: Option<&str>) {
             .collect();
     }
     for (key, value) in map.iter_mut() {
-        if Some(key.as_str()) != kept {
-            mask_in_value(value);
+        if !top_kept.contains(&key.as_str()) && !kept.contains(&key.as_str()) {
+            mask_in_value(value, kept);
         }
     }
 }
 
-fn mask_in_value(value: &mut Value) {
+fn mask_in_value(value: &mut Value, kept: &[&str]) {
     match value {
         Value::String(s) if may_hold_a_card(s.as_bytes()) => *s = mask_scanning(s),
         Value::Number(_) => mask_number_in_place(value),
-        Value::Array(items) => items.iter_mut().for_each(mask_in_value),
-        Value::Object(map) => mask_in_object(map, None),
+        Value::Array(items) => items.iter_mut().for_each(|v| mask_in_value(v, kept)),
+        Value::Object(map) => mask_in_object(map, &[], kept),
         _ => {}
     }
 }
@@ -131,6 +134,11 @@ fn mask_in_value(value: &mut Value) {
 /// card number found lies in a chain, so text without one is left as it is, unscanned:
 /// the common case (a path with an id, a query) costs one pass and no allocation.
 fn may_hold_a_card(bytes: &[u8]) -> bool {
+    // Most text has fewer than 13 digits in all: a count the compiler vectorises settles
+    // it before any run is walked (the sandbox asks this of every string of every body).
+    if bytes.iter().filter(|b| b.is_ascii_digit()).count() < 13 {
+        return false;
+    }
     let mut digits = 0;
     let mut previous: Option<Run> = None;
     for run in DigitRuns::new(bytes) {
@@ -209,8 +217,12 @@ fn in_hex_id(bytes: &[u8], run: Run) -> bool {
     end - start == 24 && bytes[start..end].iter().all(u8::is_ascii_hexdigit)
 }
 
+/// Whether a letter comes right before the run (the hex digit ending a percent escape,
+/// as in `%2B4444`, is no letter: it is part of a separator).
 fn touches_letter_before(bytes: &[u8], run: Run) -> bool {
-    run.start > 0 && bytes[run.start - 1].is_ascii_alphabetic()
+    run.start > 0
+        && bytes[run.start - 1].is_ascii_alphabetic()
+        && !(run.start >= 3 && is_triplet(bytes, run.start - 3))
 }
 
 fn touches_letter_after(bytes: &[u8], run: Run) -> bool {

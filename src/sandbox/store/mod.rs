@@ -254,16 +254,15 @@ impl Store {
         id: &str,
         f: impl FnOnce(&mut Purchase) -> R,
     ) -> Result<Option<R>, StoreError> {
-        // `f` is gone before the await: the future holds only the answer, the ticket and
-        // the work waiting for the commit.
-        let (queued, work) = after_commit::holding(|| self.update_queued_now(id, f));
-        let Some((out, committed)) = queued? else {
+        // `f` is gone before the await: the future holds only the answer and the ticket.
+        // What `f` deferred (a webhook) runs on a task of its own after the commit, so a
+        // handler dropped while it waits (a client that went away) loses nothing.
+        let Some((out, committed)) = self.update_queued(id, f)? else {
             return Ok(None);
         };
         committed
             .await
             .unwrap_or_else(|_| Err(StoreError::writer_stopped()))?;
-        after_commit::run(work);
         Ok(Some(out))
     }
 
@@ -283,7 +282,8 @@ impl Store {
         if work.is_empty() {
             return Ok(Some((out, committed)));
         }
-        // Rare (an expiry found by the update): a task passes the commit on, then runs it.
+        // A task passes the commit on, then runs the work: it runs even if the caller
+        // stops waiting.
         let (tx, rx) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
             let result = committed
@@ -438,6 +438,24 @@ mod tests {
         let missing = store.update("nope", |_| read_later(&store, "nope".into()));
         assert!(matches!(missing, Ok(None)));
         assert_eq!(seen.lock().expect("lock").len(), 3);
+        // A caller that stops waiting for the commit (a client gone) loses nothing: the
+        // change is committed, and so its work runs.
+        let dropped = tokio::time::timeout(
+            std::time::Duration::ZERO,
+            store.update_async(&id, |p| {
+                p.set_status(Status::Cancelled, 4);
+                read_later(&store, p.id.clone());
+            }),
+        )
+        .await;
+        drop(dropped);
+        for _ in 0..100 {
+            if seen.lock().expect("lock").len() == 4 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(seen.lock().expect("lock").last(), Some(&Status::Cancelled));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]

@@ -56,10 +56,12 @@ const EXTERNAL_POLL_EVERY: Duration = Duration::from_secs(2);
 /// (earlier sessions' rows are read a window at a time).
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let shown = app.flow.outcome.as_ref().map(std::mem::discriminant);
+    let status = app.flow.status.clone();
     let purchase = app.flow.purchase_id().map(str::to_string);
     let effects = apply(app, msg);
-    // Another outcome, or another purchase, is read from its top.
+    // Another outcome, status or purchase is read from its top.
     if app.flow.outcome.as_ref().map(std::mem::discriminant) != shown
+        || app.flow.status != status
         || app.flow.purchase_id() != purchase.as_deref()
     {
         app.result_scroll = 0;
@@ -96,7 +98,9 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => {
             // A resend waiting for its confirmation takes only the very next key.
             let armed = app.resend_armed.take();
-            let is_resend = action_for(app.context(), &key, app.in_text()) == Some(Action::Resend);
+            // A held key's repeats are no second press.
+            let is_resend = key.kind == KeyEventKind::Press
+                && action_for(app.context(), &key, app.in_text()) == Some(Action::Resend);
             if is_resend {
                 app.resend_armed = armed;
             }

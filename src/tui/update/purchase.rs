@@ -145,19 +145,27 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
             ));
             vec![]
         }
-        // A call that acts (anything but a GET) asks first: a refund resent refunds again.
+        // A call that acts (anything but a GET) asks first: a refund resent refunds again,
+        // and a webhook replayed is delivered again (a merchant may act on it twice).
         Some(ex)
-            if ex.kind == ExchangeKind::Api
-                && ex.method != "GET"
+            if (ex.kind == ExchangeKind::Webhook
+                || (ex.kind == ExchangeKind::Api && acts(&ex.method, ex.path())))
                 && app.resend_armed.take() != Some((ex.started_at_ms, ex.url.clone())) =>
         {
+            let what = if ex.kind == ExchangeKind::Webhook {
+                "replays this webhook: the merchant receives it again".to_string()
+            } else {
+                format!(
+                    "resends {} {}: it acts again (a refund refunds again, a capture captures again)",
+                    ex.method,
+                    crate::term_text::clean(ex.path())
+                )
+            };
             app.notice = Some((
                 Level::Warn,
                 format!(
-                    "{} again resends {} {}: it acts again (a refund refunds again, a capture captures again). Any other key keeps it unsent.",
-                    label_of(Action::Resend, Context::Detail),
-                    ex.method,
-                    crate::term_text::clean(ex.path())
+                    "{} again {what}. Any other key keeps it unsent.",
+                    label_of(Action::Resend, Context::Detail)
                 ),
             ));
             app.resend_armed = Some((ex.started_at_ms, ex.url.clone()));
@@ -193,6 +201,13 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
         }
         None => vec![],
     }
+}
+
+/// Whether a recorded API call changes something when sent again: anything but a GET,
+/// and the GETs that act (Paysecure's full refund and cancel are GETs).
+fn acts(method: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+    method != "GET" || path.ends_with("/refund") || path.ends_with("/cancel")
 }
 
 /// The URL a browser may be given: only absolute `http://` or `https://` URLs with a
