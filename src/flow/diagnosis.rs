@@ -90,6 +90,9 @@ pub enum Payable {
     Yes(PurchaseStatus, u32),
     /// The status is payable but the purchase's attempts are used up.
     AttemptsUsedUp(PurchaseStatus),
+    /// The status is payable, but the sandbox refuses every call for the purchase's
+    /// customer (an email at blocked.example): no card can pay it.
+    CustomerBlocked(PurchaseStatus),
     /// The status GET says the purchase moved on.
     No(PurchaseStatus),
 }
@@ -107,6 +110,10 @@ impl Payable {
                 "yes: the status GET says {}; retry on this purchase ({attempts} S2S {} made on it so far; Paysecure limits attempts per purchase)",
                 s.as_upper(),
                 if *attempts == 1 { "call" } else { "calls" }
+            ),
+            Payable::CustomerBlocked(s) => format!(
+                "no: the status GET says {}, but its customer's email is at blocked.example, so every call is refused; start a new purchase with another email",
+                s.as_upper()
             ),
             Payable::AttemptsUsedUp(s) => format!(
                 "no: the status GET says {}, but this purchase's attempts are used up; start a new purchase",
@@ -279,7 +286,10 @@ pub fn diagnose(code: &str, message: &str, ctx: Context) -> Diagnosis {
             // card that only says it fired; and with as many attempts used as the limit,
             // the next call gets that message whatever it sends.
             let said_used_up = message.contains(MSG_ATTEMPTS) && trigger.is_none();
-            if said_used_up || attempts_used_up(ctx.purchase, ctx.attempts_made, ctx.attempt_limit)
+            if trigger_is_the_customer {
+                Payable::CustomerBlocked(status.clone())
+            } else if said_used_up
+                || attempts_used_up(ctx.purchase, ctx.attempts_made, ctx.attempt_limit)
             {
                 Payable::AttemptsUsedUp(status.clone())
             } else {
@@ -641,6 +651,8 @@ mod tests {
         let ctx = sandbox_ctx(&sent, &blocked, &PurchaseStatus::Created);
         let d = diagnose("transaction_error", MSG_CUSTOMER_BLOCKED, ctx);
         assert!(d.trigger_is_the_customer);
+        assert_eq!(d.payable, Payable::CustomerBlocked(PurchaseStatus::Created));
+        assert!(!d.payable.is_yes());
         let next = try_next(&d);
         assert!(
             next.contains("new purchase")

@@ -2539,3 +2539,47 @@ fn a_long_result_scrolls_and_says_there_is_more() {
     update(&mut app, key(KeyCode::Char('n')));
     assert_eq!(app.result_scroll, 0);
 }
+
+/// A 429's Retry-After is said beside the explanation: how long the server asked to wait.
+#[test]
+fn a_refusal_with_retry_after_says_how_long_to_wait() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    let mut refused = fixture::exchange(
+        "POST",
+        &format!("/p/{PURCHASE_ID}/?s2s=true"),
+        429,
+        9000,
+        r#"{"message":"Too many requests","code":"rate_limit"}"#,
+    );
+    refused.response_headers = vec![("Retry-After".into(), "37".into())];
+    fixture::reply_with(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 429,
+            code: "rate_limit".into(),
+            message: "Too many requests".into(),
+        })),
+        Some(refused),
+    );
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("37 s (the server's Retry-After)"),
+        "{screen}"
+    );
+}
+
+/// On a sandbox whose clock was moved, the timeline's times are said to be its clock's.
+#[test]
+fn the_timeline_names_a_moved_sandbox_clock() {
+    let mut app = fixture::pending(120, 40);
+    let paid: crate::api::Purchase = serde_json::from_value(serde_json::json!({
+        "purchaseId": PURCHASE_ID, "status": "PAID",
+        "status_history": [{"status": "created", "timestamp": 1_700_000_000}]
+    }))
+    .expect("purchase");
+    fixture::reply(&mut app, Answer::Status(Ok(paid)));
+    assert!(fixture::screen(&app).contains("timeline (local time)"));
+    app.panel.clock = Some(serde_json::json!({"clock_offset_minutes": 120}));
+    assert!(fixture::screen(&app).contains("timeline (sandbox clock, 120 min ahead)"));
+}

@@ -490,10 +490,12 @@ fn timeline(lines: &mut Vec<Para>, app: &App) {
         return;
     }
     push(lines, Line::raw(""));
-    push(
-        lines,
-        Line::styled("timeline (local time)", Style::default().fg(t.muted)),
-    );
+    // The times are the server's: on a sandbox whose clock was moved they run ahead.
+    let label = match app.panel.clock_offset_minutes().filter(|m| *m != 0) {
+        Some(m) if app.endpoint.local => format!("timeline (sandbox clock, {m} min ahead)"),
+        _ => "timeline (local time)".to_string(),
+    };
+    push(lines, Line::styled(label, Style::default().fg(t.muted)));
     for entry in &p.status_history {
         let when = entry
             .timestamp
@@ -658,6 +660,7 @@ fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         );
     }
     explanation(lines, t, &d.explanation, d.trigger.is_some());
+    retry_after(lines, app);
     push(
         lines,
         kv(
@@ -732,6 +735,7 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         lines,
         kv(t, "detail", clean(detail), Style::default().fg(t.text)),
     );
+    retry_after(lines, app);
     push(lines, Line::raw(""));
     let checking = app
         .requests
@@ -778,6 +782,31 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
         )
     };
     push(lines, Line::raw(keys));
+}
+
+/// The wait a refusing server asked for (`Retry-After` on the failed answer), if any.
+fn retry_after(lines: &mut Vec<Para>, app: &App) {
+    let asked = app.failed_exchange.as_ref().and_then(|ex| {
+        ex.response_headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
+            .map(|(_, value)| value.trim().to_string())
+    });
+    if let Some(value) = asked.filter(|v| !v.is_empty()) {
+        let wait = match value.parse::<u64>() {
+            Ok(secs) => format!("{secs} s (the server's Retry-After)"),
+            Err(_) => format!("until {} (the server's Retry-After)", clean(&value)),
+        };
+        push(
+            lines,
+            kv(
+                &app.theme,
+                "retry after",
+                wait,
+                Style::default().fg(app.theme.warn),
+            ),
+        );
+    }
 }
 
 /// How the key of `action` on the result screen is written: every key name here comes
