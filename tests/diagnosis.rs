@@ -259,11 +259,18 @@ async fn every_trigger_is_named_and_payable_follows_the_status_get() {
                 assert_eq!(now, PurchaseStatus::Created, "{}", c.name);
                 assert_eq!(c.name, "fourth attempt", "only a real attempt limit");
             }
+            // Every call on it is refused, whatever the card: no retry can work.
+            Payable::CustomerBlocked(s) => {
+                assert_eq!(s, &now, "{}: payable must quote the status GET", c.name);
+                assert_eq!(c.name, "blocked customer", "only the customer's email");
+            }
             other => panic!("{}: {other:?}", c.name),
         }
         assert_eq!(
             d.payable.is_yes(),
-            now == PurchaseStatus::Created && c.name != "fourth attempt",
+            now == PurchaseStatus::Created
+                && c.name != "fourth attempt"
+                && c.name != "blocked customer",
             "{}: {:?} vs status {now:?}",
             c.name,
             d.payable
