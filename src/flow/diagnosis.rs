@@ -406,6 +406,12 @@ fn fired(message: &str, ctx: Context) -> Option<String> {
     None
 }
 
+/// Whether the purchase's customer is one the sandbox blocks (an email at
+/// blocked.example): every S2S call on it is refused, whatever the card.
+pub fn customer_is_blocked(purchase: &Purchase) -> bool {
+    client_email(purchase).is_some_and(|e| e.to_ascii_lowercase().ends_with(BLOCKED_DOMAIN))
+}
+
 fn client_email(purchase: &Purchase) -> Option<String> {
     purchase
         .extra

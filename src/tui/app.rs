@@ -520,7 +520,18 @@ impl App {
     /// Whether a payment on this purchase can still work: the status GET says CREATED or
     /// OVERDUE and attempts are left. Gates e, r's repeat and their hints alike.
     pub fn may_pay_again(&self) -> bool {
-        self.flow.can_retry_same_purchase() && self.has_attempts_left()
+        self.flow.can_retry_same_purchase() && self.has_attempts_left() && !self.customer_blocked()
+    }
+
+    /// Whether the sandbox refuses every payment of this purchase for its customer (an
+    /// email at blocked.example; only this project's sandbox has that rule).
+    pub fn customer_blocked(&self) -> bool {
+        self.endpoint.local
+            && self
+                .flow
+                .purchase
+                .as_ref()
+                .is_some_and(crate::flow::diagnosis::customer_is_blocked)
     }
 
     /// Whether the server is known to be this project's sandbox: the embedded one, or a

@@ -2583,3 +2583,37 @@ fn the_timeline_names_a_moved_sandbox_clock() {
     app.panel.clock = Some(serde_json::json!({"clock_offset_minutes": 120}));
     assert!(fixture::screen(&app).contains("timeline (sandbox clock, 120 min ahead)"));
 }
+
+/// A purchase whose customer the sandbox blocks is not offered e: no card can pay it, and
+/// e says so instead of opening a form whose Ctrl+S can only be refused again.
+#[test]
+fn a_blocked_customers_purchase_is_not_offered_another_card() {
+    let mut app = fixture::at_card_step(120, 40);
+    if let Some(p) = app.flow.purchase.as_mut() {
+        p.extra.insert(
+            "client".into(),
+            serde_json::json!({"email": "someone@blocked.example"}),
+        );
+    }
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Customer profile is Blocked".into(),
+        })),
+    );
+    let mut created = fixture::purchase("CREATED");
+    created.extra.insert(
+        "client".into(),
+        serde_json::json!({"email": "someone@blocked.example"}),
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(created)));
+    assert!(!app.may_pay_again());
+    let screen = fixture::screen(&app);
+    assert!(!screen.contains("e edit"), "{screen}");
+    update(&mut app, key(KeyCode::Char('e')));
+    assert_eq!(app.context(), Context::Result);
+    assert!(notice(&app).contains("blocked.example"), "{}", notice(&app));
+}

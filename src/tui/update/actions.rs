@@ -272,6 +272,12 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 app.notice = Some((
                     Level::Warn,
                     match &app.flow.status {
+                        Some(_) if app.flow.can_retry_same_purchase() && app.customer_blocked() => {
+                            format!(
+                                "This purchase's customer email is at blocked.example: the sandbox refuses every payment of it, whatever the card. {} starts a new purchase (change the email on step ①).",
+                                label_of(Action::NewPurchase, Context::Result)
+                            )
+                        }
                         Some(s) if app.flow.can_retry_same_purchase() => format!(
                             "This purchase is {} but its S2S attempts are used up: another call is refused. {} starts a new purchase (the card form is kept).",
                             s.as_upper(),
