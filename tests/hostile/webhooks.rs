@@ -16,20 +16,35 @@ const PAYS_2D: &str = "5116213113429327";
 
 /// A receiver that accepts connections and never answers (the sockets are kept open).
 async fn hanging_receiver() -> (String, tokio::task::JoinHandle<()>) {
+    let (url, task, _) = counted_hanging_receiver().await;
+    (url, task)
+}
+
+/// [`hanging_receiver`], with the number of connections it has accepted so far.
+async fn counted_hanging_receiver() -> (
+    String,
+    tokio::task::JoinHandle<()>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&accepted);
     let task = tokio::spawn(async move {
         let mut held = Vec::new();
         // Bounded: the tests send a handful of deliveries.
         while held.len() < 64 {
             match listener.accept().await {
-                Ok((s, _)) => held.push(s),
+                Ok((s, _)) => {
+                    held.push(s);
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
                 Err(_) => break,
             }
         }
         std::future::pending::<()>().await;
     });
-    (url, task)
+    (url, task, accepted)
 }
 
 /// A URL nothing listens on (a port bound then released).
@@ -137,8 +152,18 @@ async fn a_delivery_past_the_in_flight_cap_waits_a_moment_for_a_place() {
 #[tokio::test]
 async fn a_delivery_that_finds_no_place_in_a_second_is_logged_not_sent_and_a_replay_at_once() {
     let env = one_in_flight(json!({"webhook_timeout_s": 10})).await;
-    let (url, _receiver) = hanging_receiver().await;
+    let (url, _receiver, accepted) = counted_hanging_receiver().await;
     let _first = paid_with_webhook_to(&env, &url).await;
+    // The first delivery holds the only place once its connection is accepted (it goes
+    // once its payment is committed and signed: the second must not overtake it).
+    let waited_for_first = Instant::now();
+    while accepted.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(
+            waited_for_first.elapsed() < Duration::from_secs(8),
+            "the first delivery never connected"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let t = Instant::now();
     let second = paid_with_webhook_to(&env, &url).await;
     // The first holds the only place for 10 s; the second gives up after its 1 s wait
