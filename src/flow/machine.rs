@@ -239,6 +239,18 @@ mod tests {
         assert!(!flow.awaits_final_status());
     }
 
+    /// A purchase created, then its payment refused (`Card is Blocked`).
+    fn refused_after_create() -> Flow {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(purchase("CREATED")));
+        flow.on_s2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        }));
+        flow
+    }
+
     fn purchase(status: &str) -> Purchase {
         serde_json::from_value(serde_json::json!({"purchaseId": "p1", "status": status}))
             .expect("purchase")
@@ -275,13 +287,7 @@ mod tests {
 
     #[test]
     fn coded_error_keeps_purchase_for_retry() {
-        let mut flow = Flow::new();
-        flow.on_created(Ok(purchase("CREATED")));
-        flow.on_s2s(Err(ApiError::Coded {
-            http_status: 400,
-            code: "transaction_error".into(),
-            message: "Card is Blocked".into(),
-        }));
+        let mut flow = refused_after_create();
         assert!(matches!(flow.outcome, Some(Outcome::Coded(_))));
         flow.on_status(Ok(purchase("CREATED")));
         assert!(
@@ -298,13 +304,7 @@ mod tests {
     /// headline; a status read alone keeps the error (it explains the status).
     #[test]
     fn a_lever_after_an_error_shows_the_status_it_left() {
-        let mut flow = Flow::new();
-        flow.on_created(Ok(purchase("CREATED")));
-        flow.on_s2s(Err(ApiError::Coded {
-            http_status: 400,
-            code: "transaction_error".into(),
-            message: "Card is Blocked".into(),
-        }));
+        let mut flow = refused_after_create();
         flow.on_status(Ok(purchase("ERROR")));
         assert!(matches!(flow.outcome, Some(Outcome::Coded(_))));
         flow.on_acted(purchase("CANCELLED"));

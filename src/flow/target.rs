@@ -216,6 +216,16 @@ impl std::fmt::Debug for Target {
     }
 }
 
+/// Whether `url`'s host is this machine: `localhost` or a loopback address.
+pub fn is_loopback_url(url: &str) -> bool {
+    reqwest::Url::parse(url).is_ok_and(|u| match u.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    })
+}
+
 impl Target {
     /// Starts an embedded sandbox on a free loopback port, its state private to the run.
     pub async fn embedded() -> Result<Target, String> {
@@ -287,13 +297,7 @@ impl Target {
     /// Whether the endpoint runs on this machine (embedded, or a `serve`d sandbox), where
     /// the app can answer the challenge page itself.
     pub fn is_local(&self) -> bool {
-        self.is_embedded()
-            || reqwest::Url::parse(&self.base_url).is_ok_and(|u| match u.host() {
-                Some(url::Host::Domain(d)) => d == "localhost",
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
-            })
+        self.is_embedded() || is_loopback_url(&self.base_url)
     }
 
     /// The banner for this endpoint.

@@ -240,13 +240,10 @@ pub(in crate::tui) fn local_callback(callback: &str, base: &str) -> Result<Strin
                 .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
         })
     };
-    let loopback = |h: &str| {
-        h == "localhost"
-            || h.parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
-    };
+    let both_loopback =
+        || crate::flow::target::is_loopback_url(&url) && crate::flow::target::is_loopback_url(base);
     match (host(&url), host(base)) {
-        (Some(c), Some(b)) if c == b || (loopback(&c) && loopback(&b)) => Ok(url),
+        (Some(c), Some(b)) if c == b || both_loopback() => Ok(url),
         (Some(c), _) => Err(format!(
             "the callback_url is on {c}, not on the endpoint's host: the in-terminal browser only loads a local sandbox's pages"
         )),
