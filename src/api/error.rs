@@ -30,7 +30,7 @@ impl TransportKind {
             TransportKind::Timeout => "timeout",
             TransportKind::ConnectionRefused => "connection refused",
             TransportKind::ConnectionClosed => "connection closed",
-            TransportKind::NonJson => "non-JSON response",
+            TransportKind::NonJson => "unexpected body",
             TransportKind::Tls => "TLS failure",
             TransportKind::BodyTooLarge => "response too large",
             TransportKind::Other => "transport error",

@@ -209,12 +209,15 @@ impl TryFrom<PurchaseWire> for Purchase {
         // `status` and `status_history` are always written back under their own names, so
         // an odd value of theirs is not kept beside them (the answer in history has it).
         let status = match wire.status {
-            Some(Value::String(s)) => s,
+            Some(Value::String(s)) => crate::api::redact::redact_text(&s),
             _ => String::new(),
         };
         let checkout_url = text_or_keep("checkout_url", wire.checkout_url, &mut extra);
         let direct_post_url = text_or_keep("direct_post_url", wire.direct_post_url, &mut extra);
-        let error_msg = text_or_keep("errorMsg", wire.error_msg, &mut extra);
+        // Shown on screen and printed by `flow`: a card number a server wrote into it is
+        // masked like everywhere else (the history's copy of the body is redacted apart).
+        let error_msg = text_or_keep("errorMsg", wire.error_msg, &mut extra)
+            .map(|text| crate::api::redact::redact_text(&text));
         let status_history = wire
             .status_history
             .and_then(|value| serde_json::from_value(value).ok())
@@ -241,6 +244,28 @@ impl Purchase {
     /// The status, parsed case-insensitively.
     pub fn status(&self) -> PurchaseStatus {
         PurchaseStatus::parse(&self.status)
+    }
+
+    /// `updated_on` as the server sent it (Unix seconds), when it is a number.
+    pub fn updated_on(&self) -> Option<i64> {
+        let value = self.extra.get("updated_on")?;
+        value.as_i64().or_else(|| value.as_f64().map(|f| f as i64))
+    }
+
+    /// Whether this answer describes `shown`'s purchase as it was before `shown`: updated
+    /// earlier, or in the same second with fewer status changes. Reads answer out of order
+    /// (a poll, a webhook's read and a user's r can be in flight at once), and the older
+    /// answer must not replace the newer one on screen. Without `updated_on` on both, or
+    /// for another purchase, nothing can be said: `false`.
+    pub fn is_older_than(&self, shown: &Purchase) -> bool {
+        if self.id != shown.id {
+            return false;
+        }
+        match (self.updated_on(), shown.updated_on()) {
+            (Some(this), Some(that)) if this != that => this < that,
+            (Some(_), Some(_)) => self.status_history.len() < shown.status_history.len(),
+            _ => false,
+        }
     }
 }
 
@@ -460,6 +485,27 @@ pub struct SavedCard {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `errorMsg` and `status` are shown and printed: a card number a server wrote into
+    /// them is masked as it is read, grouped or not.
+    #[test]
+    fn a_card_number_in_errormsg_or_status_is_masked_as_read() {
+        let p: Purchase = serde_json::from_value(json!({
+            "purchaseId": "p1",
+            "status": "ERROR 5555555555554444",
+            "errorMsg": "card 4444-3333-2222-1111 ok / 4111 1111 1111 1111",
+        }))
+        .expect("purchase");
+        let shown = format!("{} {}", p.status, p.error_msg.unwrap_or_default());
+        for whole in [
+            "5555555555554444",
+            "4444-3333-2222-1111",
+            "4111 1111 1111 1111",
+        ] {
+            assert!(!shown.contains(whole), "{shown}");
+        }
+        assert!(shown.contains("555555******4444"), "{shown}");
+    }
 
     #[test]
     fn statuses_parse_in_any_case() {

@@ -38,7 +38,10 @@ fn step_name(ex: &Exchange) -> &'static str {
 /// `① create purchase   POST /api/v1/purchases/ → 202 (3 ms)`.
 pub fn exchange_line(ex: &Exchange) -> String {
     let result = match (ex.status, &ex.error) {
-        (Some(s), _) => s.to_string(),
+        // An answer that came but could not be used (too large, not the API's JSON) is
+        // no plain 200.
+        (Some(s), Some(e)) => format!("{s}, not used: {}", clean(e)),
+        (Some(s), None) => s.to_string(),
         (None, Some(e)) => format!("failed: {e}"),
         (None, None) => "no answer".into(),
     };
@@ -199,7 +202,11 @@ pub fn summary(
             let headline = if report.capture_refused {
                 "the capture call was refused"
             } else {
-                diagnosis::headline(*http_status, report.flow.purchase.is_none())
+                let stage = diagnosis::Stage::of(
+                    report.flow.purchase.is_some(),
+                    report.flow.failed_in_the_browser_step(),
+                );
+                diagnosis::headline(*http_status, stage)
             };
             out.push_str(&format!(
                 "\nerror     HTTP {http_status} {}: {}\n          {headline}\n",

@@ -105,7 +105,9 @@ impl Payable {
                 "no purchase exists yet: fix the purchase form and send ① again".into()
             }
             Payable::Checking => "checking: the status GET is in flight…".into(),
-            Payable::Unknown => "unknown: the status GET failed; r asks again".into(),
+            // Shared by `flow` and the explorer: no key is named (the explorer's footer
+            // has r), and no GET is claimed (none may have been made).
+            Payable::Unknown => "unknown: no status GET has answered since this error".into(),
             Payable::Yes(s, attempts) => format!(
                 "yes: the status GET says {}; retry on this purchase ({attempts} S2S {} made on it so far; Paysecure limits attempts per purchase)",
                 s.as_upper(),
@@ -132,14 +134,40 @@ impl Payable {
     }
 }
 
+/// Which call a coded error answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// `POST /purchases/`.
+    Create,
+    /// The S2S payment call.
+    Payment,
+    /// The customer's browser step: the callback page, the challenge, the redirect.
+    BrowserStep,
+}
+
+impl Stage {
+    /// The stage of an error shown: at create when no purchase exists, else the browser
+    /// step when that failed, else the payment.
+    pub fn of(purchase_exists: bool, browser_step_failed: bool) -> Stage {
+        match (purchase_exists, browser_step_failed) {
+            (false, _) => Stage::Create,
+            (true, true) => Stage::BrowserStep,
+            (true, false) => Stage::Payment,
+        }
+    }
+}
+
 /// The headline's verdict for a coded error: what the HTTP status says happened.
-pub fn headline(http_status: u16, at_create: bool) -> &'static str {
-    match (http_status, at_create) {
+pub fn headline(http_status: u16, stage: Stage) -> &'static str {
+    match (http_status, stage) {
         (429, _) => "rate limited: the call was not processed",
         (504, _) => "the gateway timed out waiting for the processor",
         (500..=599, _) => "the server failed while processing the call",
-        (_, true) => "the purchase was not created",
-        (_, false) => "the payment call was refused",
+        (_, Stage::Create) => "the purchase was not created",
+        (_, Stage::Payment) => "the payment call was refused",
+        (_, Stage::BrowserStep) => {
+            "the browser step (callback page, challenge or redirect) was refused"
+        }
     }
 }
 

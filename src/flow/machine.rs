@@ -134,6 +134,13 @@ impl Flow {
     /// A status GET answered.
     pub fn on_status(&mut self, result: Result<Purchase, ApiError>) {
         match result {
+            // An answer older than the one shown (reads overtaking each other) is in the
+            // history; the screen keeps the newer.
+            Ok(purchase)
+                if self
+                    .purchase
+                    .as_ref()
+                    .is_some_and(|shown| purchase.is_older_than(shown)) => {}
             Ok(purchase) => {
                 let status = purchase.status();
                 self.status = Some(status.clone());
@@ -175,6 +182,18 @@ impl Flow {
             }
             Err(err) => self.fail(err),
         }
+    }
+
+    /// Whether the error shown came from the browser step (the callback page, the
+    /// challenge): a 202 pending gave a callback, and the step that follows it failed. For
+    /// one payment per flow (`flow`); the explorer, which can pay again after an earlier
+    /// 202, knows the failed step itself.
+    pub fn failed_in_the_browser_step(&self) -> bool {
+        matches!(
+            self.outcome,
+            Some(Outcome::Coded(_) | Outcome::Transport(_))
+        ) && self.callback_url.is_some()
+            && self.browser.is_none()
     }
 
     /// Whether the S2S call may be retried on the same purchase (it is still CREATED).
@@ -327,6 +346,42 @@ mod tests {
         assert_eq!(flow.step, Step::Card, "OVERDUE can still be paid");
         flow.on_status(Ok(purchase("EXPIRED")));
         assert_eq!(flow.step, Step::Result);
+    }
+
+    /// A purchase read at `updated_on` with `changes` entries in its status history.
+    fn read_at(status: &str, updated_on: i64, changes: usize) -> Purchase {
+        let history: Vec<_> = (0..changes)
+            .map(|i| serde_json::json!({"status": "created", "timestamp": i}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "purchaseId": "p1", "status": status, "updated_on": updated_on,
+            "status_history": history,
+        }))
+        .expect("purchase")
+    }
+
+    #[test]
+    fn a_read_older_than_the_one_shown_does_not_replace_it() {
+        let mut flow = Flow::new();
+        flow.on_created(Ok(read_at("CREATED", 100, 1)));
+        flow.on_status(Ok(read_at("PAID", 130, 3)));
+        // A poll sent before the payment answers last.
+        flow.on_status(Ok(read_at("PENDING_EXECUTE", 120, 2)));
+        assert_eq!(flow.status, Some(PurchaseStatus::Paid));
+        assert_eq!(
+            flow.outcome,
+            Some(Outcome::Settled {
+                status: PurchaseStatus::Paid
+            })
+        );
+        // The same second with fewer changes is older too.
+        flow.on_status(Ok(read_at("PAYMENT_IN_PROCESS", 130, 2)));
+        assert_eq!(flow.status, Some(PurchaseStatus::Paid));
+        // A newer read (a refund) replaces it; so does one that cannot be ordered.
+        flow.on_status(Ok(read_at("REFUNDED", 140, 4)));
+        assert_eq!(flow.status, Some(PurchaseStatus::Refunded));
+        flow.on_status(Ok(purchase("CANCELLED")));
+        assert_eq!(flow.status, Some(PurchaseStatus::Cancelled));
     }
 
     #[test]

@@ -134,8 +134,14 @@ pub async fn run(
             let done =
                 browser::complete(client, &callback_url, otp, &plan.urls, plan.fetch_landing).await;
             flow.on_browser(done);
-            if matches!(flow.outcome, Some(Outcome::Pending { .. })) {
-                poll_status(client, &id, &mut flow).await;
+            match flow.outcome {
+                Some(Outcome::Pending { .. }) => poll_status(client, &id, &mut flow).await,
+                // The browser step failed: what the purchase is now is the status GET's
+                // to say (the error stays the report's headline).
+                Some(Outcome::Coded(_) | Outcome::Transport(_)) => {
+                    flow.on_status(client.status(&id).await);
+                }
+                _ => {}
             }
         }
         Some(Outcome::Coded(_) | Outcome::Transport(_)) => {

@@ -443,6 +443,9 @@ pub struct App {
     /// resend waits for a second r: a call that acts (a refund, a capture, a cancel, a
     /// control-plane POST) acts again when resent. Any other key disarms it.
     pub resend_armed: Option<(i64, String)>,
+    /// The scenario name F10 was given that would save over an existing scenario (a
+    /// shipped one, or one saved before): the same name entered again saves.
+    pub save_over_armed: Option<String>,
     /// Lines the result pane is scrolled down by (PgDn/PgUp; 0 again for each new
     /// outcome). Kept within the text at drawing time.
     pub result_scroll: u16,
@@ -601,6 +604,7 @@ impl App {
             refund_polls: 0,
             capture_sent: false,
             resend_armed: None,
+            save_over_armed: None,
             result_scroll: 0,
             sent: None,
             // A new user starts typing into the first field of the purchase form.

@@ -500,6 +500,16 @@ pub const BINDINGS: &[Binding] = &[
         in_text: false,
         hint: true,
     },
+    // In the list too (it opens the row's detail first), without a footer hint: the
+    // list's footer is full, and the detail it opens names r.
+    Binding {
+        keys: &[ch('r')],
+        action: Action::Resend,
+        help: "resend the selected row (opens its detail)",
+        contexts: &[History],
+        in_text: false,
+        hint: false,
+    },
     Binding {
         keys: &[ch('c')],
         action: Action::CopyCurl,

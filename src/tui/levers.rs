@@ -275,6 +275,16 @@ fn reload(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// Reads the sandbox's settings, unless read already: the third payment on a purchase
+/// asks, so that "attempts used up" is said against the sandbox's own limit (set on the
+/// panel or kept in its state file from an earlier run), not Paysecure's default.
+pub fn read_settings_once(app: &mut App) -> Vec<Effect> {
+    if app.panel.settings.is_some() || !app.endpoint.local {
+        return vec![];
+    }
+    control(app, ControlOp::GetSettings, "GET", "/settings", None)
+}
+
 /// What a settle key pressed while the purchase list is still being read says (cleared
 /// when the list arrives, so that it never sits above the rows it says are coming).
 const SETTLE_WHILE_READING: &str =
@@ -456,24 +466,22 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
     match what {
         InputFor::PartialRefund => {
             let (amount, reason) = text.split_once(' ').unwrap_or((text, ""));
+            let reason = reason.trim();
+            if let Some(problem) = refund_entry_problem(amount) {
+                app.notice = Some((Level::Warn, problem));
+                keep_prompt(app, what, text);
+                return vec![];
+            }
             match (number(amount), app.flow.purchase_id().map(str::to_string)) {
                 (Some(amount), Some(id)) => act(
                     app,
                     id,
                     Act::RefundPartial {
                         amount,
-                        reason: reason.trim().to_string(),
+                        reason: reason.to_string(),
                     },
                 ),
-                _ => {
-                    app.notice = Some((
-                        Level::Warn,
-                        format!(
-                            "Type an amount, then a reason (e.g. `5.00 damaged item`), not {text:?}."
-                        ),
-                    ));
-                    vec![]
-                }
+                _ => vec![],
             }
         }
         InputFor::CaptureAmount => match (text, app.flow.purchase_id().map(str::to_string)) {
@@ -487,7 +495,7 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
                         amount: Some(amount),
                     },
                 ),
-                None => invalid(app, "an amount, or nothing for all of the hold", t),
+                None => invalid(app, what, "an amount, or nothing for all of the hold", t),
             },
         },
         InputFor::PanelFilter => {
@@ -497,21 +505,21 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
         }
         InputFor::ClockMinutes => match text.parse::<i64>() {
             Ok(m) if m > 0 => advance(app, m),
-            _ => invalid(app, "a whole number of minutes above 0", text),
+            _ => invalid(app, what, "a whole number of minutes above 0", text),
         },
         // The sandbox's ranges, said here rather than after a round trip (a number too
         // big to parse was "not a whole number above 0").
         InputFor::AttemptLimit => match text.parse::<u64>() {
             Ok(n) if (1..=1000).contains(&n) => put_setting(app, json!({ "attempt_limit": n })),
-            _ => invalid(app, "a whole number from 1 to 1000", text),
+            _ => invalid(app, what, "a whole number from 1 to 1000", text),
         },
         InputFor::LatencyMs => match text.parse::<u64>() {
             Ok(ms) if ms <= 60_000 => put_setting(app, json!({ "latency_ms": ms })),
-            _ => invalid(app, "milliseconds from 0 to 60000", text),
+            _ => invalid(app, what, "milliseconds from 0 to 60000", text),
         },
         InputFor::TimeoutS => match number(text) {
             Some(s) => put_setting(app, json!({ "timeout_s": s })),
-            None => invalid(app, "seconds (0 or more)", text),
+            None => invalid(app, what, "seconds (0 or more)", text),
         },
         InputFor::RedeliverUrl => {
             let ok = web_url(text).is_ok();
@@ -523,7 +531,7 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
                     &format!("/webhooks/{n}/replay"),
                     Some(json!({ "url": text })),
                 ),
-                (false, _) => invalid(app, "an http:// or https:// URL", text),
+                (false, _) => invalid(app, what, "an http:// or https:// URL", text),
                 (true, None) => {
                     app.notice = Some((Level::Warn, nothing_to_replay(app)));
                     vec![]
@@ -533,9 +541,39 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
     }
 }
 
-fn invalid(app: &mut App, wanted: &str, got: &str) -> Vec<Effect> {
+/// An entry the prompt cannot send: said, and the prompt stays open with what was typed,
+/// to be corrected rather than typed again.
+fn invalid(app: &mut App, what: InputFor, wanted: &str, got: &str) -> Vec<Effect> {
     app.notice = Some((Level::Warn, format!("Expected {wanted}, not {got:?}.")));
+    keep_prompt(app, what, got);
     vec![]
+}
+
+fn keep_prompt(app: &mut App, what: InputFor, text: &str) {
+    app.overlay = Some(Overlay::Input {
+        what,
+        input: super::text_input::TextInput::new(text),
+    });
+}
+
+/// Why a partial refund's entry (`amount reason`) cannot be sent, if it cannot.
+fn refund_entry_problem(amount: &str) -> Option<String> {
+    let example = "e.g. `5.00 damaged item`";
+    if amount.is_empty() {
+        return Some(format!("Type an amount, then a reason ({example})."));
+    }
+    match amount.parse::<f64>() {
+        Err(_) => Some(format!(
+            "{amount:?} is not an amount: digits with a dot for the cents, then a reason ({example})."
+        )),
+        Ok(n) if !n.is_finite() => Some(format!("{amount:?} is not an amount ({example}).")),
+        Ok(n) if n < 0.0 => Some(format!(
+            "{amount} is below zero: a refund gives money back, so its amount is above zero ({example})."
+        )),
+        // A missing reason is sent: the server's refusal ("reason for refund is
+        // required") is the lesson.
+        Ok(_) => None,
+    }
 }
 
 /// A control-plane call that failed: said, and a list it was to read counts as unread
@@ -630,7 +668,7 @@ pub fn on_control(app: &mut App, op: ControlOp, result: Result<Value, ApiError>)
             app.notice = Some((
                 Level::Info,
                 format!(
-                    "The sandbox clock is {} ahead; purchases older than 2 h are OVERDUE, older than 24 h EXPIRED (with their webhooks).",
+                    "The sandbox clock is {} ahead; purchases older than 2 h are OVERDUE, older than 24 h EXPIRED (an expiry sends its webhook; OVERDUE sends none).",
                     super::requests::human(
                         Duration::from_secs((minutes.max(0) as u64).saturating_mul(60)),
                         false

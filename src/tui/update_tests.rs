@@ -12,7 +12,7 @@ use super::keys::Context;
 use super::requests::Purpose;
 use super::update::update;
 use crate::api::MerchantEvent;
-use crate::api::{ApiError, PurchaseStatus, TransportKind};
+use crate::api::{ApiError, ExchangeKind, PurchaseStatus, TransportKind};
 use crate::flow::browser::{BrowserResult, CallbackPage, Landed};
 use crate::flow::machine::{Outcome, Step};
 
@@ -369,6 +369,54 @@ fn polling_is_bounded() {
     assert!(app.notice.is_some(), "says it gave up waiting");
 }
 
+/// A callback the URL parser writes back otherwise (`HTTP://`, a space) is opened in that
+/// form; the opener's answer about it is still said (it was dropped as "another URL").
+#[test]
+fn the_openers_answer_is_said_for_a_callback_written_back_otherwise() {
+    let mut app = fixture::pending(120, 40);
+    let odd = "HTTP://127.0.0.1:9/api/v1/payment/x/?lang=en US";
+    app.flow.callback_url = Some(odd.into());
+    app.flow.outcome = Some(Outcome::Pending {
+        callback_url: odd.into(),
+    });
+    let effects = update(&mut app, key(KeyCode::Char('o')));
+    let Some(Effect::OpenBrowser(opened)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(opened, "http://127.0.0.1:9/api/v1/payment/x/?lang=en%20US");
+    let effects = update(
+        &mut app,
+        Msg::Opened {
+            url: opened.clone(),
+            result: Err("no browser".into()),
+        },
+    );
+    assert!(matches!(effects.as_slice(), [Effect::Copy(u)] if u == opened));
+    assert!(notice(&app).contains("no browser"), "{}", notice(&app));
+}
+
+/// A coded error from the browser step (the callback page answered 404) is headlined as
+/// that step's, not as a refused payment call.
+#[test]
+fn a_coded_error_from_the_browser_step_is_headlined_as_that_step() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('b')));
+    fixture::reply(
+        &mut app,
+        Answer::Callback(Err(ApiError::Coded {
+            http_status: 404,
+            code: "not_found".into(),
+            message: "Not found".into(),
+        })),
+    );
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("not_found — the browser step (callback page,"),
+        "{screen}"
+    );
+    assert!(!screen.contains("payment call was refused"), "{screen}");
+}
+
 #[test]
 fn open_browser_failure_shows_and_copies_the_url() {
     let mut app = fixture::pending(120, 40);
@@ -571,32 +619,86 @@ fn a_purchase_with_its_attempts_used_up_is_not_offered_for_another_payment() {
     );
 }
 
+/// The third payment reads the sandbox's settings: a sandbox that allows more attempts
+/// than Paysecure's three (set on the panel, or kept from an earlier run) is not said to
+/// be used up after three.
+#[test]
+fn the_third_payment_reads_the_sandboxs_attempt_limit() {
+    let mut app = fixture::at_card_step(120, 40);
+    let mut settings_reads = 0;
+    for attempt in 1..=3 {
+        app.flow.edit_card();
+        let effects = update(&mut app, ctrl('s'));
+        let reads_settings = effects.iter().any(|e| {
+            matches!(e, Effect::Call { call: Call::Control { url, .. }, .. } if url.ends_with("/settings"))
+        });
+        assert_eq!(reads_settings, attempt == 3, "attempt {attempt}");
+        if reads_settings {
+            settings_reads += 1;
+            answer_control(
+                &mut app,
+                &effects,
+                "/settings",
+                serde_json::json!({"mode": "2d", "attempt_limit": 5, "latency_ms": 0, "timeout_s": 30.0}),
+            );
+        }
+        fixture::reply(
+            &mut app,
+            Answer::S2s(Err(ApiError::Transport {
+                kind: TransportKind::ConnectionClosed,
+                http_status: None,
+                detail: "closed".into(),
+            })),
+        );
+        fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    }
+    assert_eq!(settings_reads, 1);
+    assert_eq!(app.attempt_limit(), 5);
+    assert!(app.may_pay_again(), "3 of the sandbox's 5 attempts used");
+    let screen = fixture::screen(&app);
+    assert!(!screen.contains("attempts are used up"), "{screen}");
+    // Read once: the fourth payment asks no more.
+    app.flow.edit_card();
+    let effects = update(&mut app, ctrl('s'));
+    assert!(!effects.iter().any(|e| matches!(
+        e,
+        Effect::Call {
+            call: Call::Control { .. },
+            ..
+        }
+    )));
+}
+
+/// A signed `paid` webhook for `purchase_id` at the merchant stub.
+fn paid_webhook(purchase_id: &str) -> Msg {
+    Msg::Merchant(Box::new(MerchantEvent::Webhook {
+        purchase_id: purchase_id.into(),
+        status: "paid".into(),
+        signature_valid: true,
+        received_at_ms: 0,
+        url: "http://127.0.0.1:1/merchant/webhook".into(),
+        signature: None,
+        content_type: None,
+        body: serde_json::json!({}),
+    }))
+}
+
+/// A success landing at the merchant stub, for a purchase not shown.
+fn success_landing_of_another_purchase() -> Msg {
+    Msg::Merchant(Box::new(MerchantEvent::Landing {
+        page: "success".into(),
+        purchase_id: Some("other".into()),
+        received_at_ms: 0,
+        url: "http://127.0.0.1:1/merchant/return/success?purchaseId=other".into(),
+    }))
+}
+
 #[test]
 fn webhooks_for_this_purchase_are_shown_and_all_events_reach_history() {
     let mut app = fixture::pending(120, 40);
     let before = app.history.len();
-    update(
-        &mut app,
-        Msg::Merchant(Box::new(MerchantEvent::Webhook {
-            purchase_id: PURCHASE_ID.into(),
-            status: "paid".into(),
-            signature_valid: true,
-            received_at_ms: 0,
-            url: "http://127.0.0.1:1/merchant/webhook".into(),
-            signature: None,
-            content_type: None,
-            body: serde_json::json!({}),
-        })),
-    );
-    update(
-        &mut app,
-        Msg::Merchant(Box::new(MerchantEvent::Landing {
-            page: "success".into(),
-            purchase_id: Some("other".into()),
-            received_at_ms: 0,
-            url: "http://127.0.0.1:1/merchant/return/success?purchaseId=other".into(),
-        })),
-    );
+    update(&mut app, paid_webhook(PURCHASE_ID));
+    update(&mut app, success_landing_of_another_purchase());
     assert_eq!(app.history.len(), before + 2);
     assert_eq!(
         app.webhook
@@ -652,8 +754,17 @@ fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
     }
     assert_eq!(
         shown(&app),
-        Some(before),
+        Some(before.clone()),
         "the detail moved to another exchange"
+    );
+    // What the merchant stub receives too: a webhook (after a resent refund, say) and a
+    // landing.
+    update(&mut app, paid_webhook("other"));
+    update(&mut app, success_landing_of_another_purchase());
+    assert_eq!(
+        shown(&app),
+        Some(before),
+        "a webhook or a landing moved the detail to another exchange"
     );
 }
 
@@ -795,6 +906,21 @@ fn scenarios_load_into_the_forms_and_save_without_secrets() {
     assert!(scenario.payment.get("cvc").is_none());
     assert!(scenario.purchase.get("merchantRef").is_none());
     assert!(app.scenario_names.contains(&"my-case".to_string()));
+    // The same name again, or a shipped one's: asked first, saved on the second Enter.
+    for (name, says) in [
+        ("my-case", "is saved already"),
+        ("blocked-customer", "is a shipped scenario"),
+    ] {
+        update(&mut app, key(KeyCode::F(10)));
+        typed(&mut app, name);
+        assert!(update(&mut app, key(KeyCode::Enter)).is_empty(), "{name}");
+        assert!(notice(&app).contains(says), "{name}: {}", notice(&app));
+        let effects = update(&mut app, key(KeyCode::Enter));
+        assert!(
+            matches!(effects.as_slice(), [Effect::SaveScenario { name: saved, .. }] if saved == name),
+            "{name}: {effects:?}"
+        );
+    }
 }
 
 #[test]
@@ -1229,6 +1355,90 @@ fn resend_newest_row(app: &mut super::app::App) -> String {
     }
 }
 
+/// r in the history list opens the selected row's detail and resends from there (it did
+/// nothing before: r was bound in the detail only); a call that acts asks there first.
+#[test]
+fn r_in_the_history_list_resends_the_selected_row_from_its_detail() {
+    let mut app = fixture::app(120, 40);
+    let mut refund = fixture::exchange("POST", "/x", 202, 9000, "{}");
+    refund.url = format!("{}/purchases/{PURCHASE_ID}/refund/", app.endpoint.base_url);
+    app.history.push(refund);
+    let mut status = fixture::exchange("GET", "/x", 200, 9100, "{}");
+    status.url = format!("{}/purchases/{PURCHASE_ID}/", app.endpoint.base_url);
+    app.history.push(status);
+    app.pane = Pane::History;
+    let effects = update(&mut app, key(KeyCode::Char('r')));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Call { call: Call::Resend { url, .. }, .. }] if url.ends_with(&format!("/purchases/{PURCHASE_ID}/"))),
+        "{effects:?}"
+    );
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Detail { index: 0, .. })
+    ));
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, key(KeyCode::Down));
+    assert!(update(&mut app, key(KeyCode::Char('r'))).is_empty());
+    assert!(
+        notice(&app).contains("again resends POST"),
+        "{}",
+        notice(&app)
+    );
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Detail { index: 1, .. })
+    ));
+    let effects = update(&mut app, key(KeyCode::Char('r')));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Call { call: Call::Resend { url, .. }, .. }] if url.ends_with("/refund/")),
+        "{effects:?}"
+    );
+}
+
+/// The exchange overlay's title says what r does to the row it shows.
+#[test]
+fn the_detail_title_says_what_r_does_to_its_row() {
+    let mut app = fixture::app(120, 40);
+    let base = app.endpoint.base_url.clone();
+    for (method, path, kind, title) in [
+        (
+            "GET",
+            format!("/purchases/{PURCHASE_ID}/"),
+            ExchangeKind::Api,
+            "Exchange — r resend · c copy",
+        ),
+        (
+            "POST",
+            format!("/purchases/{PURCHASE_ID}/refund/"),
+            ExchangeKind::Api,
+            "Exchange — r resend (asks first: it acts) · c",
+        ),
+        (
+            "POST",
+            "/merchant/webhook".to_string(),
+            ExchangeKind::Webhook,
+            "Exchange — r replay (asks first) · c",
+        ),
+        (
+            "POST",
+            "/purchases/".to_string(),
+            ExchangeKind::Api,
+            "Exchange — c copy as curl",
+        ),
+    ] {
+        let mut row = fixture::exchange(method, "/x", 200, 9000, "{}");
+        row.url = format!("{base}{path}");
+        row.kind = kind;
+        app.history.push(row);
+        app.overlay = Some(Overlay::Detail {
+            index: 0,
+            view: Default::default(),
+        });
+        let screen = fixture::screen(&app);
+        assert!(screen.contains(title), "{path}: {screen}");
+    }
+}
+
 /// A refund resent refunds again: r asks first and only a second r, as the very next
 /// key, sends it.
 #[test]
@@ -1248,8 +1458,9 @@ fn a_call_that_acts_is_resent_only_on_a_second_r() {
         "{}",
         notice(&app)
     );
-    // Another key in between: the next r asks again.
+    // Another key in between: the question goes from the screen, the next r asks again.
     update(&mut app, key(KeyCode::Down));
+    assert!(!notice(&app).contains("again resends"), "{}", notice(&app));
     assert!(update(&mut app, key(KeyCode::Char('r'))).is_empty());
     let url = resend_newest_row(&mut app);
     assert!(url.ends_with("/refund/"), "{url}");
@@ -1340,7 +1551,7 @@ fn an_answer_that_is_not_the_apis_json_is_headlined_as_an_answer() {
     );
     let screen = fixture::screen(&app);
     assert!(
-        screen.contains("HTTP 502, not the API's answer: non-JSON response"),
+        screen.contains("HTTP 502, not the API's answer: unexpected body"),
         "{screen}"
     );
     assert!(!screen.contains("No API answer"), "{screen}");
@@ -1469,19 +1680,7 @@ fn a_webhook_refreshes_the_headline_and_polls_fold_into_one_row() {
     );
     // The follow-up gave up (parked in process); the settlement comes later.
     app.requests.end_where(|_| true);
-    let effects = update(
-        &mut app,
-        Msg::Merchant(Box::new(MerchantEvent::Webhook {
-            purchase_id: PURCHASE_ID.into(),
-            status: "paid".into(),
-            signature_valid: true,
-            received_at_ms: 0,
-            url: "http://127.0.0.1:1/merchant/webhook".into(),
-            signature: None,
-            content_type: None,
-            body: serde_json::json!({}),
-        })),
-    );
+    let effects = update(&mut app, paid_webhook(PURCHASE_ID));
     assert!(matches!(
         effects.as_slice(),
         [Effect::Call {
@@ -1979,7 +2178,7 @@ fn clock_settings_reset_and_redelivery_from_the_panel() {
     typed(&mut app, "file:///etc/passwd");
     assert!(control_calls(&update(&mut app, key(KeyCode::Enter))).is_empty());
     assert!(notice(&app).contains("an http:// or https:// URL"));
-    update(&mut app, key(KeyCode::Char('u')));
+    update(&mut app, ctrl('u'));
     typed(&mut app, "http://127.0.0.1:9999/mine");
     let effects = update(&mut app, key(KeyCode::Enter));
     let calls = control_calls(&effects);
@@ -2003,6 +2202,55 @@ fn clock_settings_reset_and_redelivery_from_the_panel() {
         ),
         "{told}"
     );
+}
+
+/// A partial refund the prompt cannot send says what is wrong with it and keeps the
+/// prompt open with what was typed; a missing reason is sent (the server's refusal says
+/// why).
+#[test]
+fn a_refund_entry_that_cannot_be_sent_says_why_and_stays_to_be_corrected() {
+    let mut app = fixture::pending(120, 40);
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("PAID"))));
+    app.requests.end_where(|_| true);
+    for (entry, says) in [
+        ("5,00 damaged", "\"5,00\" is not an amount"),
+        ("-5 damaged", "-5 is below zero"),
+        ("", "Type an amount, then a reason"),
+    ] {
+        update(&mut app, key(KeyCode::Char('p')));
+        typed(&mut app, entry);
+        assert!(update(&mut app, key(KeyCode::Enter)).is_empty(), "{entry}");
+        assert!(notice(&app).contains(says), "{entry}: {}", notice(&app));
+        match &app.overlay {
+            Some(Overlay::Input { input, .. }) => assert_eq!(input.value(), entry),
+            other => panic!("{entry}: the prompt closed: {other:?}"),
+        }
+        update(&mut app, key(KeyCode::Esc));
+        assert!(app.overlay.is_none(), "Esc closes the kept prompt");
+    }
+    update(&mut app, key(KeyCode::Char('p')));
+    typed(&mut app, "5.00");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Call { call: Call::Act { act: super::app::Act::RefundPartial { reason, .. }, .. }, .. }] if reason.is_empty()),
+        "{effects:?}"
+    );
+}
+
+/// A panel prompt given what it cannot send stays open, back on the panel after Esc.
+#[test]
+fn a_panel_prompt_given_a_bad_value_stays_open_with_it() {
+    let mut app = fixture::pending(120, 40);
+    app.overlay = Some(Overlay::Input {
+        what: super::app::InputFor::ClockMinutes,
+        input: Default::default(),
+    });
+    typed(&mut app, "ten");
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert!(notice(&app).contains("Expected a whole number of minutes above 0, not \"ten\""));
+    assert!(matches!(&app.overlay, Some(Overlay::Input { input, .. }) if input.value() == "ten"));
+    update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(app.overlay, Some(Overlay::Panel)));
 }
 
 #[test]
@@ -2476,7 +2724,8 @@ fn a_setting_out_of_the_sandboxs_range_is_refused_with_the_range() {
     typed(&mut app, "99999999999999999999");
     assert!(control_calls(&update(&mut app, key(KeyCode::Enter))).is_empty());
     assert!(notice(&app).contains("from 1 to 1000"), "{}", notice(&app));
-    update(&mut app, key(KeyCode::Char('a')));
+    // The prompt stays, with what was typed, to be corrected.
+    update(&mut app, ctrl('u'));
     typed(&mut app, "5");
     let calls = control_calls(&update(&mut app, key(KeyCode::Enter)));
     assert_eq!(calls[0].2, Some(serde_json::json!({"attempt_limit": 5})));

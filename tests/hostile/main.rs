@@ -20,6 +20,7 @@ mod tmux;
 
 mod client;
 mod control;
+mod fake_paysecure;
 mod hostile_server;
 mod protocol;
 mod races;

@@ -339,6 +339,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             vec![]
         }
         Action::SaveScenario => {
+            app.save_over_armed = None;
             app.overlay = Some(Overlay::SaveScenario {
                 input: TextInput::default(),
             });

@@ -7,9 +7,14 @@ use super::*;
 /// counts them, so a five-minute follow-up does not push everything else away. `seq` is
 /// the row the exchange was stored as in the history database, when it was.
 pub(super) fn on_exchange(app: &mut App, exchange: Exchange, seq: Option<i64>) {
+    keeping_the_open_detail(app, |app| add_row(app, exchange, seq));
+}
+
+/// Runs `add`, which puts rows on top of the history; an open detail counts its row from
+/// the newest, so it is moved down with them and keeps showing the same exchange.
+fn keeping_the_open_detail(app: &mut App, add: impl FnOnce(&mut App)) {
     let before = app.history.top_moves();
-    add_row(app, exchange, seq);
-    // An open detail counts its row from the newest: it keeps showing the same exchange.
+    add(app);
     let moved = app.history.top_moves().wrapping_sub(before) as isize;
     if let Some(Overlay::Detail { index, .. }) = &mut app.overlay {
         *index = index.saturating_add_signed(moved);
@@ -57,8 +62,11 @@ pub(super) fn on_merchant(app: &mut App, event: MerchantEvent, seq: Option<i64>)
             signature_valid: *signature_valid,
         });
     }
-    app.history
-        .push_stored(crate::history::merchant::to_exchange(&event), seq);
+    // A webhook arrives while its resent cause is open in the detail, for one.
+    keeping_the_open_detail(app, |app| {
+        app.history
+            .push_stored(crate::history::merchant::to_exchange(&event), seq);
+    });
     // A webhook or landing says the purchase moved: read its status, so the headline
     // never contradicts the webhook line.
     let checking = app

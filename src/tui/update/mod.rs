@@ -33,8 +33,8 @@ pub(in crate::tui) use answers::{check_status, leave_purchase};
 use events::*;
 use input::*;
 use overlays::*;
-pub(in crate::tui) use purchase::web_url;
 use purchase::*;
+pub(in crate::tui) use purchase::{resend_offer, web_url};
 pub(in crate::tui) use session::next_theme;
 use session::*;
 
@@ -103,6 +103,9 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 && action_for(app.context(), &key, app.in_text()) == Some(Action::Resend);
             if is_resend {
                 app.resend_armed = armed;
+            } else if armed.is_some() {
+                // The question is over: it must not stay asking on the screen.
+                app.clear_notice_where(|text| text.ends_with(RESEND_ASKS));
             }
             on_key(app, key)
         }
@@ -149,7 +152,17 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Merchant(event) => on_merchant(app, *event, None),
         Msg::StoredMerchant(event, seq) => on_merchant(app, *event, Some(seq)),
         // The opener answered for a URL that is no longer the one shown: nothing to say.
-        Msg::Opened { url, .. } if app.flow.callback_url.as_deref() != Some(url.as_str()) => {
+        // It was given the callback as `web_url` writes it back (`HTTP://…/?a b` as
+        // `http://…/?a%20b`): compared so, or its answer about this one is dropped.
+        Msg::Opened { url, .. }
+            if app
+                .flow
+                .callback_url
+                .as_deref()
+                .and_then(|callback| web_url(callback).ok())
+                .as_deref()
+                != Some(url.as_str()) =>
+        {
             vec![]
         }
         Msg::Opened { result: Ok(()), .. } => {

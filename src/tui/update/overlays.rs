@@ -76,6 +76,33 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
                 ));
                 return vec![];
             }
+            // Saving over a scenario that exists asks first: a saved file hides a shipped
+            // scenario of its name from `flow --scenario`, and replaces a saved one.
+            if app.scenario_names.contains(&name)
+                && app.save_over_armed.take() != Some(name.clone())
+            {
+                let shipped = crate::flow::scenario::SHIPPED
+                    .iter()
+                    .any(|(shipped, _)| *shipped == name);
+                let what = if shipped {
+                    "is a shipped scenario: your file would be the one `flow --scenario` loads (the shipped one stays in the binary)"
+                } else {
+                    "is saved already: its file would be replaced"
+                };
+                app.notice = Some((
+                    Level::Warn,
+                    format!(
+                        "\"{name}\" {what}. {} again saves over it; another name saves beside it.",
+                        label_of(Action::Select, Context::Prompt)
+                    ),
+                ));
+                app.save_over_armed = Some(name.clone());
+                app.overlay = Some(Overlay::SaveScenario {
+                    input: crate::tui::text_input::TextInput::new(name),
+                });
+                return vec![];
+            }
+            app.save_over_armed = None;
             let scenario = crate::flow::scenario::from_bodies(
                 &format!("Saved from the explorer as {name}"),
                 &app.purchase_form.to_json(),

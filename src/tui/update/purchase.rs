@@ -69,6 +69,8 @@ pub(super) fn send(app: &mut App) -> Vec<Effect> {
         (_, None) => return vec![],
     };
     app.sent = Some(crate::flow::diagnosis::SentFacts::of(&body));
+    let reaches_the_default_limit =
+        purpose == Purpose::Pay && app.attempts >= crate::flow::diagnosis::DEFAULT_ATTEMPT_LIMIT;
     let effect = start(app, purpose, call);
     if let Effect::Call { id, .. } = &effect
         && let Some(request) = app.requests.get_mut(*id)
@@ -83,7 +85,11 @@ pub(super) fn send(app: &mut App) -> Vec<Effect> {
         record.request_body = Some(redact::body(&body.to_string()));
         request.request = Some(Box::new(record));
     }
-    vec![effect]
+    let mut effects = vec![effect];
+    if reaches_the_default_limit {
+        effects.extend(crate::tui::levers::read_settings_once(app));
+    }
+    effects
 }
 
 /// `r` on the result screen: repeat what failed, or check the status again.
@@ -123,15 +129,20 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
 }
 
 pub(super) fn resend(app: &mut App) -> Vec<Effect> {
+    // In the history list, r opens the selected row's detail and goes on there: what is
+    // resent (or asked about) is in view, and a second r finds the question.
+    if app.overlay.is_none() && app.pane == Pane::History && !app.history.is_empty() {
+        app.flow_map_return = None;
+        app.overlay = Some(Overlay::Detail {
+            index: app.history.selected,
+            view: Default::default(),
+        });
+    }
     let Some(Overlay::Detail { index, .. }) = app.overlay else {
         return vec![];
     };
     match app.history.newest(index) {
-        Some(ex)
-            if ex.kind == ExchangeKind::Api
-                && ex.method == "POST"
-                && (ex.url.contains("s2s=true") || ex.path().ends_with("/purchases/")) =>
-        {
+        Some(ex) if is_form_call(ex) => {
             app.notice = Some((
                 Level::Warn,
                 // Shown over the detail, where n and e mean other things: close it first.
@@ -164,7 +175,7 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
             app.notice = Some((
                 Level::Warn,
                 format!(
-                    "{} again {what}. Any other key keeps it unsent.",
+                    "{} again {what}. {RESEND_ASKS}",
                     label_of(Action::Resend, Context::Detail)
                 ),
             ));
@@ -200,6 +211,28 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
             vec![]
         }
         None => vec![],
+    }
+}
+
+/// How the question a resend of a call that acts asks ends: the next key answers it.
+pub(super) const RESEND_ASKS: &str = "Any other key keeps it unsent.";
+
+/// Whether `ex` is a create or an S2S payment: sent again from the forms, not as recorded.
+fn is_form_call(ex: &Exchange) -> bool {
+    ex.kind == ExchangeKind::Api
+        && ex.method == "POST"
+        && (ex.url.contains("s2s=true") || ex.path().ends_with("/purchases/"))
+}
+
+/// What `r` does to `ex` in the exchange overlay, as its title says it: `None` where it
+/// only explains why it cannot.
+pub(in crate::tui) fn resend_offer(ex: &Exchange) -> Option<&'static str> {
+    match ex.kind {
+        ExchangeKind::Api if is_form_call(ex) => None,
+        ExchangeKind::Api if acts(&ex.method, ex.path()) => Some("resend (asks first: it acts)"),
+        ExchangeKind::Api => Some("resend"),
+        ExchangeKind::Webhook => Some("replay (asks first)"),
+        ExchangeKind::Browser | ExchangeKind::Landing => None,
     }
 }
 

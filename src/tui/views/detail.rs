@@ -59,10 +59,17 @@ pub fn draw_overlay(frame: &mut Frame, app: &App, index: usize, view: &DetailVie
     let b = layout::detail_box((area.width, area.height), app);
     frame.render_widget(Clear, b.outer);
     let key = |action| label_of(action, Context::Detail);
+    // The row's own offer: a create or a payment, a browser step or a landing is not sent
+    // again (r says why), a webhook is replayed.
+    let offer = app
+        .history
+        .newest(index)
+        .and_then(crate::tui::update::resend_offer)
+        .map(|offer| format!("{} {offer} · ", key(Action::Resend)))
+        .unwrap_or_default();
     let block = panel(
         format!(
-            "Exchange — {} resend (webhooks: replay) · {} copy as curl · {}",
-            key(Action::Resend),
+            "Exchange — {offer}{} copy as curl · {}",
             key(Action::CopyCurl),
             key(Action::Close)
         ),

@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let rows = inner.height as usize;
     let mut lines: Vec<Line> = match app.panel.tab {
         Tab::Purchases => purchases(app, width, rows.saturating_sub(3)),
-        Tab::ClockAndSettings => clock_and_settings(app),
+        Tab::ClockAndSettings => clock_and_settings(app, width),
         Tab::Webhooks => webhooks(app, width, rows.saturating_sub(3)),
     };
     // The last action's curl, so every lever teaches its control-plane call: whole, on
@@ -163,7 +163,7 @@ fn purchases(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
+fn clock_and_settings(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let p = &app.panel;
     let kv = |k: &str, v: String| {
@@ -180,15 +180,17 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
         Some(0) => "not moved (the machine's time)".to_string(),
         Some(m) => format!("{m} minutes ahead"),
     };
-    vec![
-        Line::styled(
-            "The clock: CREATED and PENDING_EXECUTE purchases older than 2 h turn OVERDUE,",
+    // Wrapped to the pane: cut at its edge, a narrow pane lost "OVERDUE".
+    let about = crate::tui::wrap::Para {
+        line: Line::styled(
+            "The clock: CREATED and PENDING_EXECUTE purchases older than 2 h turn OVERDUE, older than 24 h EXPIRED (an expiry sends its webhook).",
             Style::default().fg(t.muted),
         ),
-        Line::styled(
-            "older than 24 h EXPIRED (with their webhooks).",
-            Style::default().fg(t.muted),
-        ),
+        hang: 0,
+        copy: None,
+    };
+    let mut lines = crate::tui::wrap::wrap(&about, width.max(1)).lines;
+    lines.extend([
         kv("sandbox clock", clock),
         Line::styled(
             format!(
@@ -231,7 +233,8 @@ fn clock_and_settings(app: &App) -> Vec<Line<'static>> {
                 .fg(if p.confirm_reset { t.warn } else { t.muted })
                 .add_modifier(Modifier::BOLD),
         ),
-    ]
+    ]);
+    lines
 }
 
 /// The line above the settings: blank when they are the sandbox's as last read, or what

@@ -198,13 +198,28 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
         key_line(keyed(Action::CopyValue, "copy the URL (OSC 52)"), plain),
     );
     if app.endpoint.embedded {
-        push(
-            lines,
-            key_line(
-                "     sandbox OTP: 123456 (anything else fails the challenge)".into(),
-                Style::default().fg(t.muted),
-            ),
-        );
+        // The sandbox's test cards say whether the issuer challenges: a frictionless one
+        // is asked no code, so none is offered.
+        let frictionless = app
+            .sent
+            .as_ref()
+            .and_then(|sent| sent.test_card)
+            .and_then(crate::paysecure::test_cards::accepted_card)
+            .is_some_and(|card| {
+                matches!(
+                    card,
+                    crate::paysecure::test_cards::CardBehaviour::Accepted {
+                        auth: crate::paysecure::test_cards::Auth::Frictionless,
+                        ..
+                    }
+                )
+            });
+        let text = if frictionless {
+            "     sandbox test card: frictionless, no one-time code is asked"
+        } else {
+            "     sandbox OTP: 123456 (anything else fails the challenge)"
+        };
+        push(lines, key_line(text.into(), Style::default().fg(t.muted)));
     }
     if let Some(why) = &app.open_failure {
         let warn = Style::default().fg(t.warn);
@@ -301,11 +316,38 @@ fn follow_lines(lines: &mut Vec<Para>, app: &App) {
             push(lines, kv(
                 t,
                 "webhook",
-                "not observed: Paysecure cannot reach this app's merchant stub; the status comes from polling".into(),
+                "not observed: Paysecure cannot reach this app's merchant stub; the status shown comes from the API's answers".into(),
                 Style::default().fg(t.muted),
             ));
         }
         None => {}
+    }
+    saved_card_line(lines, app);
+}
+
+/// The card saved by `remember_card` "on": the token that pays this customer's next
+/// purchase with only the CVC (step ②'s `token_reference` field).
+fn saved_card_line(lines: &mut Vec<Para>, app: &App) {
+    let token = app
+        .flow
+        .purchase
+        .as_ref()
+        .and_then(|p| p.extra.get("token_reference"))
+        .and_then(serde_json::Value::as_str)
+        .filter(|token| !token.trim().is_empty());
+    if let Some(token) = token {
+        push(
+            lines,
+            kv(
+                &app.theme,
+                "saved card",
+                format!(
+                    "token_reference {} (remember_card on): the customer's next purchase pays with it and the CVC alone",
+                    clean(token)
+                ),
+                Style::default().fg(app.theme.text),
+            ),
+        );
     }
 }
 
@@ -370,7 +412,7 @@ fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
             Style::default().fg(t.error),
         ),
         _ => (
-            format!("• {upper} — as the status GET reports it"),
+            format!("• {upper} — as the server reports it"),
             Style::default().fg(t.text),
         ),
     };
@@ -606,14 +648,14 @@ fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
     else {
         return;
     };
-    let at_create = app.flow.purchase.is_none();
+    let stage = diagnosis::Stage::of(app.flow.purchase.is_some(), app.failed_step.is_some());
     push(
         lines,
         Line::styled(
             format!(
                 "✘ HTTP {http_status} · {} — {}",
                 clean(code),
-                diagnosis::headline(*http_status, at_create)
+                diagnosis::headline(*http_status, stage)
             ),
             Style::default().fg(t.error).add_modifier(Modifier::BOLD),
         ),
@@ -681,7 +723,7 @@ fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
     );
     push(lines, Line::raw(""));
     let raw = hint(Action::RawBody, "raw body");
-    let keys = if at_create {
+    let keys = if stage == diagnosis::Stage::Create {
         format!(
             "{} · {raw}",
             hint(Action::EditRetry, "edit the purchase & send again")
