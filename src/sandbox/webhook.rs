@@ -66,29 +66,41 @@ pub fn job_for(purchase: &Purchase, origin: &str) -> Option<WebhookJob> {
 /// nothing (the change it would announce was not stored).
 pub fn notify(state: &Arc<SandboxState>, purchase: &Purchase, origin: &str) {
     if let Some(job) = job_for(purchase, origin) {
-        let gates = spawn_gated(state, job);
-        super::store::after_commit::defer(move || open(gates));
+        let gated = spawn_gated(state, job);
+        let state = Arc::clone(state);
+        super::store::after_commit::defer(move || open(&state, gated));
     }
 }
 
 /// Sends the job in the background, and a copy of it to the `--forward-to` endpoint if
 /// there is one (unless that is where the job goes anyway).
 pub fn spawn_delivery(state: &Arc<SandboxState>, job: WebhookJob) {
-    open(spawn_gated(state, job));
+    open(state, spawn_gated(state, job));
 }
 
-/// Lets deliveries made by [`spawn_gated`] go.
-fn open(gates: Vec<tokio::sync::oneshot::Sender<()>>) {
-    for gate in gates {
-        let _ = gate.send(());
+/// A delivery [`spawn_gated`] made: waiting behind its gate, or refused by the full queue
+/// and to be logged as not sent.
+enum Gated {
+    Waiting(tokio::sync::oneshot::Sender<()>),
+    QueueFull(WebhookJob),
+}
+
+/// Lets deliveries made by [`spawn_gated`] go, and logs those the queue refused as not
+/// sent: both only once the change they announce is committed (a failed write logs no
+/// delivery that could be replayed for a change that never happened).
+fn open(state: &SandboxState, gated: Vec<Gated>) {
+    for delivery in gated {
+        match delivery {
+            Gated::Waiting(gate) => {
+                let _ = gate.send(());
+            }
+            Gated::QueueFull(job) => defer(state, job),
+        }
     }
 }
 
 /// [`spawn_delivery`], each delivery waiting for its gate (dropped: not sent).
-fn spawn_gated(
-    state: &Arc<SandboxState>,
-    job: WebhookJob,
-) -> Vec<tokio::sync::oneshot::Sender<()>> {
+fn spawn_gated(state: &Arc<SandboxState>, job: WebhookJob) -> Vec<Gated> {
     let copy = state
         .forward_to
         .as_ref()
@@ -100,7 +112,7 @@ fn spawn_gated(
         });
     std::iter::once(job)
         .chain(copy)
-        .filter_map(|job| spawn_one(state, job))
+        .map(|job| spawn_one(state, job))
         .collect()
 }
 
@@ -116,20 +128,16 @@ pub fn forward_target(url: &str) -> Result<String, String> {
 }
 
 /// One delivery in the background, if the delivery queue has room; otherwise it is
-/// logged at once as not sent (and not signed: a replay signs it), so a burst of status
+/// logged as not sent once opened (and not signed: a replay signs it), so a burst of status
 /// changes faster than the signing cannot pile up deliveries without bound. The queue
 /// place is taken here, synchronously; the webhooks of one purchase to one URL go out in
 /// the order of its status changes (each waits for the previous one's end, below). The
 /// in-flight slot is waited for once signed, so deliveries waiting for a signature do not
 /// hold the sockets' slots.
-/// Returns the gate the delivery waits behind (none when it was logged as not sent).
-fn spawn_one(
-    state: &Arc<SandboxState>,
-    job: WebhookJob,
-) -> Option<tokio::sync::oneshot::Sender<()>> {
+/// Returns the gate the delivery waits behind, or the job the full queue refused.
+fn spawn_one(state: &Arc<SandboxState>, job: WebhookJob) -> Gated {
     let Ok(admitted) = Arc::clone(&state.webhook_queue).try_acquire_owned() else {
-        defer(state, job);
-        return None;
+        return Gated::QueueFull(job);
     };
     let (gate, gate_rx) = tokio::sync::oneshot::channel::<()>();
     // Its place in this purchase's chain, taken here, synchronously, in the order the
@@ -164,7 +172,7 @@ fn spawn_one(
             state.webhook_room.notify_waiters();
         }
     });
-    Some(gate)
+    Gated::Waiting(gate)
 }
 
 /// The per-destination delivery chains (a poisoned lock is recovered: each change under

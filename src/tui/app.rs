@@ -441,7 +441,8 @@ pub struct App {
     pub capture_sent: bool,
     /// The history row (its start time and URL: an index moves as rows arrive) whose
     /// resend waits for a second r: a call that acts (a refund, a capture, a cancel, a
-    /// control-plane POST) acts again when resent. Any other key disarms it.
+    /// control-plane POST, a webhook replay) acts again when resent. Any other key
+    /// disarms it.
     pub resend_armed: Option<(i64, String)>,
     /// The scenario name F10 was given that would save over an existing scenario (a
     /// shipped one, or one saved before): the same name entered again saves.

@@ -669,11 +669,11 @@ fn the_third_payment_reads_the_sandboxs_attempt_limit() {
     )));
 }
 
-/// A signed `paid` webhook for `purchase_id` at the merchant stub.
-fn paid_webhook(purchase_id: &str) -> Msg {
+/// A signed webhook announcing `status` for `purchase_id` at the merchant stub.
+fn webhook(purchase_id: &str, status: &str) -> Msg {
     Msg::Merchant(Box::new(MerchantEvent::Webhook {
         purchase_id: purchase_id.into(),
-        status: "paid".into(),
+        status: status.into(),
         signature_valid: true,
         received_at_ms: 0,
         url: "http://127.0.0.1:1/merchant/webhook".into(),
@@ -697,7 +697,7 @@ fn success_landing_of_another_purchase() -> Msg {
 fn webhooks_for_this_purchase_are_shown_and_all_events_reach_history() {
     let mut app = fixture::pending(120, 40);
     let before = app.history.len();
-    update(&mut app, paid_webhook(PURCHASE_ID));
+    update(&mut app, webhook(PURCHASE_ID, "paid"));
     update(&mut app, success_landing_of_another_purchase());
     assert_eq!(app.history.len(), before + 2);
     assert_eq!(
@@ -759,7 +759,7 @@ fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
     );
     // What the merchant stub receives too: a webhook (after a resent refund, say) and a
     // landing.
-    update(&mut app, paid_webhook("other"));
+    update(&mut app, webhook("other", "paid"));
     update(&mut app, success_landing_of_another_purchase());
     assert_eq!(
         shown(&app),
@@ -1439,6 +1439,25 @@ fn the_detail_title_says_what_r_does_to_its_row() {
     }
 }
 
+/// On a narrow terminal the detail's title is shortened by whole words, not cut at the
+/// border.
+#[test]
+fn a_narrow_detail_title_is_shortened_by_words() {
+    let mut app = fixture::app(60, 18);
+    let mut row = fixture::exchange("POST", "/x", 202, 9000, "{}");
+    row.url = format!("{}/purchases/{PURCHASE_ID}/refund/", app.endpoint.base_url);
+    app.history.push(row);
+    app.overlay = Some(Overlay::Detail {
+        index: 0,
+        view: Default::default(),
+    });
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains(" Exchange — r resend · c curl · Esc "),
+        "{screen}"
+    );
+}
+
 /// A refund resent refunds again: r asks first and only a second r, as the very next
 /// key, sends it.
 #[test]
@@ -1680,7 +1699,7 @@ fn a_webhook_refreshes_the_headline_and_polls_fold_into_one_row() {
     );
     // The follow-up gave up (parked in process); the settlement comes later.
     app.requests.end_where(|_| true);
-    let effects = update(&mut app, paid_webhook(PURCHASE_ID));
+    let effects = update(&mut app, webhook(PURCHASE_ID, "paid"));
     assert!(matches!(
         effects.as_slice(),
         [Effect::Call {
@@ -2202,6 +2221,52 @@ fn clock_settings_reset_and_redelivery_from_the_panel() {
         ),
         "{told}"
     );
+}
+
+/// A refusal that moved the purchase to ERROR (an expired card) is announced by a webhook:
+/// the coded error's screen shows it as the settled one does.
+#[test]
+fn a_coded_errors_webhook_is_shown() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message:
+                "Invalid Card Expiry(Valid Format:MM/YY) must be greater than current month/year"
+                    .into(),
+        })),
+    );
+    update(&mut app, webhook(PURCHASE_ID, "error"));
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("webhook         error · signature ✓ valid"),
+        "{screen}"
+    );
+}
+
+/// A notice about the result (a lever the status does not allow) goes when e opens the
+/// card form: it is about a screen no longer shown.
+#[test]
+fn e_leaves_the_results_notice_behind() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        })),
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("OVERDUE"))));
+    update(&mut app, key(KeyCode::Char('f')));
+    assert!(notice(&app).contains("only a PAID"), "{}", notice(&app));
+    update(&mut app, key(KeyCode::Char('e')));
+    assert_eq!(app.context(), Context::CardForm);
+    assert_eq!(notice(&app), "");
 }
 
 /// A partial refund the prompt cannot send says what is wrong with it and keeps the
@@ -2729,6 +2794,21 @@ fn a_setting_out_of_the_sandboxs_range_is_refused_with_the_range() {
     typed(&mut app, "5");
     let calls = control_calls(&update(&mut app, key(KeyCode::Enter)));
     assert_eq!(calls[0].2, Some(serde_json::json!({"attempt_limit": 5})));
+}
+
+/// On the narrowest terminal the app draws (60 columns) a form's footer keeps its send
+/// key: the step's own action is never dropped for room.
+#[test]
+fn a_forms_footer_keeps_ctrl_s_at_sixty_columns() {
+    for mut app in [fixture::app(60, 18), fixture::at_card_step(60, 18)] {
+        let screen = fixture::screen(&app);
+        let footer = screen.lines().last().unwrap_or_default().to_string();
+        assert!(footer.contains("Ctrl+S"), "{footer}");
+        update(&mut app, key(KeyCode::Esc));
+        let screen = fixture::screen(&app);
+        let footer = screen.lines().last().unwrap_or_default().to_string();
+        assert!(footer.contains("Ctrl+S"), "normal mode: {footer}");
+    }
 }
 
 #[test]

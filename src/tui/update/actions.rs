@@ -263,9 +263,12 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             if !on_purchase {
                 app.flow.outcome = None;
                 app.mode = Mode::Insert;
+                // What was said about the result (a refused lever, say) is over on the form.
+                app.notice = None;
             } else if app.may_pay_again() {
                 app.flow.edit_card();
                 app.mode = Mode::Insert;
+                app.notice = None;
             } else {
                 // Going to a form whose Ctrl+S can only fail would be a trap: say why
                 // and stay where n works.

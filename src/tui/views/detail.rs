@@ -64,19 +64,28 @@ pub fn draw_overlay(frame: &mut Frame, app: &App, index: usize, view: &DetailVie
     let offer = app
         .history
         .newest(index)
-        .and_then(crate::tui::update::resend_offer)
-        .map(|offer| format!("{} {offer} · ", key(Action::Resend)))
-        .unwrap_or_default();
-    let block = panel(
-        format!(
-            "Exchange — {offer}{} copy as curl · {}",
-            key(Action::CopyCurl),
-            key(Action::Close)
-        ),
-        true,
-        t,
-    )
-    .style(Style::default().bg(t.background).fg(t.text));
+        .and_then(crate::tui::update::resend_offer);
+    let (r, c, esc) = (
+        key(Action::Resend),
+        key(Action::CopyCurl),
+        key(Action::Close),
+    );
+    // The longest title that fits the border, shortened by whole words (cut at the
+    // border, a narrow one read "Exchange — r resend (asks first: it ac").
+    let long = offer.map_or_else(String::new, |o| format!("{r} {o} · "));
+    let short = offer
+        .and_then(|o| o.split_whitespace().next())
+        .map_or_else(String::new, |o| format!("{r} {o} · "));
+    let room = (b.outer.width as usize).saturating_sub(4);
+    let title = [
+        format!("Exchange — {long}{c} copy as curl · {esc}"),
+        format!("Exchange — {short}{c} curl · {esc}"),
+        format!("{short}{c} curl · {esc}"),
+    ]
+    .into_iter()
+    .find(|title| crate::tui::columns::width(title) <= room)
+    .unwrap_or_else(|| esc.to_string());
+    let block = panel(title, true, t).style(Style::default().bg(t.background).fg(t.text));
     frame.render_widget(block, b.outer);
     let Some(doc) = detail::document(app, index, view) else {
         frame.render_widget(Paragraph::new("That exchange is gone."), b.text);

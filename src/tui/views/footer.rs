@@ -109,8 +109,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(keys, action, help)| (keys, action, state_help(app, action, help)))
         .collect();
     // Too many for the width: first each hint keeps only its first word ("o open"), then
-    // the lowest-value hints (the table's last) go, whole; help, quit and the key that
-    // switches the mode always stay, so the way to every other key is on screen.
+    // the lowest-value hints (the table's last) go, whole; help, quit, the key that
+    // switches the mode and a form's send key always stay, so the way to every other key
+    // is on screen, and so is the step's own action.
     let width = area.width as usize;
     // Where `q quit` is a hint (never dropped below), a second "quit" would only repeat it.
     let force_quit = if shown.iter().any(|(_, a, _)| *a == Action::Quit) {
@@ -138,7 +139,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         match shown.iter().rposition(|(_, a, _)| {
             !matches!(
                 a,
-                Action::Help | Action::Quit | Action::LeaveField | Action::Edit
+                Action::Help | Action::Quit | Action::LeaveField | Action::Edit | Action::Send
             )
         }) {
             Some(i) => {

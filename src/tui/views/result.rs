@@ -12,6 +12,7 @@ use crate::api::{ApiError, PurchaseStatus, TransportKind};
 use crate::flow::browser::Landed;
 use crate::flow::diagnosis;
 use crate::flow::machine::Outcome;
+use crate::flow::runner::WebhookSeen;
 use crate::tui::app::{App, Pane};
 use crate::tui::keys::{Action, Context, label_of};
 use crate::tui::requests::Purpose;
@@ -50,7 +51,7 @@ pub fn shown_scroll(asked: u16, lines: usize, height: u16) -> u16 {
     asked.min(u16::try_from(most).unwrap_or(u16::MAX))
 }
 
-/// Scrolls the result pane by `delta` lines (a page is its height), within its text.
+/// Scrolls the result pane by `pages` pages (a page is its height), within its text.
 pub fn scroll_by(app: &mut App, pages: i32) {
     let areas = crate::tui::layout::compute(app.size, app);
     let inner = panel("", false, &app.theme).inner(areas.step);
@@ -275,32 +276,7 @@ fn follow_lines(lines: &mut Vec<Para>, app: &App) {
         push(lines, kv(t, "redirect", text, Style::default().fg(t.text)));
     }
     match &app.webhook {
-        Some(w) => {
-            // The outcome and the signature are two facts, coloured each by its own.
-            let outcome = match w.status.as_str() {
-                "paid" => t.ok,
-                "error" | "expired" | "cancelled" => t.error,
-                _ => t.warn,
-            };
-            let (verdict, verdict_colour) = if w.signature_valid {
-                ("signature ✓ valid", t.ok)
-            } else {
-                ("signature ✗ INVALID", t.error)
-            };
-            push(
-                lines,
-                Para::kv(
-                    "webhook",
-                    VALUE_COLUMN - 1,
-                    Style::default().fg(t.muted),
-                    vec![
-                        Span::styled(clean(&w.status), Style::default().fg(outcome)),
-                        Span::styled(" · ", Style::default().fg(t.muted)),
-                        Span::styled(verdict, Style::default().fg(verdict_colour)),
-                    ],
-                ),
-            );
-        }
+        Some(w) => webhook_line(lines, t, w),
         None if app.endpoint.embedded && app.flow.landed.is_some() => {
             push(
                 lines,
@@ -349,6 +325,34 @@ fn saved_card_line(lines: &mut Vec<Para>, app: &App) {
             ),
         );
     }
+}
+
+/// The webhook the merchant stub received for this purchase: its outcome and the
+/// signature's verdict, coloured each by its own.
+fn webhook_line(lines: &mut Vec<Para>, t: &crate::tui::theme::Theme, w: &WebhookSeen) {
+    let outcome = match w.status.as_str() {
+        "paid" => t.ok,
+        "error" | "expired" | "cancelled" => t.error,
+        _ => t.warn,
+    };
+    let (verdict, verdict_colour) = if w.signature_valid {
+        ("signature ✓ valid", t.ok)
+    } else {
+        ("signature ✗ INVALID", t.error)
+    };
+    push(
+        lines,
+        Para::kv(
+            "webhook",
+            VALUE_COLUMN - 1,
+            Style::default().fg(t.muted),
+            vec![
+                Span::styled(clean(&w.status), Style::default().fg(outcome)),
+                Span::styled(" · ", Style::default().fg(t.muted)),
+                Span::styled(verdict, Style::default().fg(verdict_colour)),
+            ],
+        ),
+    );
 }
 
 fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
@@ -712,6 +716,10 @@ fn coded(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
             Style::default().fg(if d.payable.is_yes() { t.ok } else { t.warn }),
         ),
     );
+    // A refusal that moved the purchase (an expired card: ERROR) is announced too.
+    if let Some(w) = &app.webhook {
+        webhook_line(lines, t, w);
+    }
     push(
         lines,
         kv(
