@@ -85,22 +85,32 @@ pub fn user_dir() -> Option<PathBuf> {
 /// Names: shipped, then the user's (a user file of a shipped name overrides it).
 pub fn names(dir: Option<&Path>) -> Vec<String> {
     let mut names: Vec<String> = SHIPPED.iter().map(|(n, _)| n.to_string()).collect();
-    if let Some(Ok(entries)) = dir.map(std::fs::read_dir) {
-        let mut extra: Vec<String> = entries
-            .filter_map(|e| {
-                e.ok()?
-                    .path()
-                    .file_name()?
-                    .to_str()?
-                    .strip_suffix(".toml")
-                    .map(str::to_string)
-            })
-            .filter(|n| !names.contains(n))
-            .collect();
-        extra.sort();
-        names.extend(extra);
-    }
+    let extra: Vec<String> = saved_names(dir)
+        .into_iter()
+        .filter(|n| !names.contains(n))
+        .collect();
+    names.extend(extra);
     names
+}
+
+/// The names of the user's scenario files in `dir`, sorted (shipped names included when
+/// a file overrides one).
+pub fn saved_names(dir: Option<&Path>) -> Vec<String> {
+    let Some(Ok(entries)) = dir.map(std::fs::read_dir) else {
+        return Vec::new();
+    };
+    let mut saved: Vec<String> = entries
+        .filter_map(|e| {
+            e.ok()?
+                .path()
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".toml")
+                .map(str::to_string)
+        })
+        .collect();
+    saved.sort();
+    saved
 }
 
 /// Loads `name`: the user's file first, then a shipped one.

@@ -416,6 +416,9 @@ pub struct App {
     pub export_dir: Option<PathBuf>,
     /// Scenarios offered by F7.
     pub scenario_names: Vec<String>,
+    /// Those of `scenario_names` with a file of the user's (one of a shipped name
+    /// overrides it): how the picker labels them.
+    pub saved_scenarios: Vec<String>,
     /// The guided tour on screen (presenter mode), if one runs.
     pub presenter: Option<Box<super::presenter::Presenter>>,
     /// Why the last `o` could not open a browser (shown with the URL on the result).
@@ -621,6 +624,7 @@ impl App {
                 .iter()
                 .map(|(n, _)| n.to_string())
                 .collect(),
+            saved_scenarios: Vec::new(),
         }
     }
 

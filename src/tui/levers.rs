@@ -64,20 +64,8 @@ pub fn on_purchase_action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::RefundFull => act(app, id, Act::RefundFull),
         Action::CancelPurchase => act(app, id, Act::Cancel),
-        Action::RefundPartial => {
-            app.overlay = Some(Overlay::Input {
-                what: InputFor::PartialRefund,
-                input: Default::default(),
-            });
-            vec![]
-        }
-        Action::Capture => {
-            app.overlay = Some(Overlay::Input {
-                what: InputFor::CaptureAmount,
-                input: Default::default(),
-            });
-            vec![]
-        }
+        Action::RefundPartial => input(app, InputFor::PartialRefund),
+        Action::Capture => input(app, InputFor::CaptureAmount),
         _ => vec![],
     }
 }
@@ -430,12 +418,15 @@ pub fn on_panel_action(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Opens a prompt. What was said before it (a resend, a lever) is about another moment:
+/// the notice line is left to the prompt's own answer.
 fn input(app: &mut App, what: InputFor) -> Vec<Effect> {
     let input = if what == InputFor::PanelFilter {
         app.panel.filter.clone()
     } else {
         String::new()
     };
+    app.notice = None;
     app.overlay = Some(Overlay::Input {
         what,
         input: crate::tui::text_input::TextInput::new(input),

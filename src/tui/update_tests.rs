@@ -921,6 +921,26 @@ fn scenarios_load_into_the_forms_and_save_without_secrets() {
             "{name}: {effects:?}"
         );
     }
+    // The picker says the saved file replaces the shipped scenario of its name.
+    update(&mut app, key(KeyCode::F(7)));
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("yours (replaces the shipped one)"),
+        "{screen}"
+    );
+    update(&mut app, key(KeyCode::Esc));
+    // Esc on the question closes it with its notice; the name asks again next time.
+    update(&mut app, key(KeyCode::F(10)));
+    typed(&mut app, "my-case");
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(notice(&app), "");
+    update(&mut app, key(KeyCode::F(10)));
+    typed(&mut app, "my-case");
+    assert!(
+        update(&mut app, key(KeyCode::Enter)).is_empty(),
+        "asked again"
+    );
 }
 
 #[test]
@@ -1425,6 +1445,13 @@ fn the_detail_title_says_what_r_does_to_its_row() {
             ExchangeKind::Api,
             "Exchange — c copy as curl",
         ),
+        // A POST that only reads a refund's status is resent at once.
+        (
+            "POST",
+            format!("/refundStatus/{PURCHASE_ID}/"),
+            ExchangeKind::Api,
+            "Exchange — r resend · c copy",
+        ),
     ] {
         let mut row = fixture::exchange(method, "/x", 200, 9000, "{}");
         row.url = format!("{base}{path}");
@@ -1436,6 +1463,17 @@ fn the_detail_title_says_what_r_does_to_its_row() {
         });
         let screen = fixture::screen(&app);
         assert!(screen.contains(title), "{path}: {screen}");
+        // The footer says the same.
+        let footer = screen.lines().last().unwrap_or_default().to_string();
+        let offer = title
+            .split(" — ")
+            .nth(1)
+            .filter(|t| t.starts_with("r "))
+            .and_then(|t| t.split_whitespace().nth(1));
+        match offer {
+            Some(word) => assert!(footer.contains(&format!("r {word}")), "{path}: {footer}"),
+            None => assert!(!footer.contains("r resend"), "{path}: {footer}"),
+        }
     }
 }
 
@@ -2292,6 +2330,7 @@ fn a_refund_entry_that_cannot_be_sent_says_why_and_stays_to_be_corrected() {
         }
         update(&mut app, key(KeyCode::Esc));
         assert!(app.overlay.is_none(), "Esc closes the kept prompt");
+        assert_eq!(notice(&app), "", "and what it said");
     }
     update(&mut app, key(KeyCode::Char('p')));
     typed(&mut app, "5.00");
@@ -2727,6 +2766,40 @@ fn a_function_key_of_another_step_says_where_it_works() {
     assert!(
         told.contains("F4 (add product) works on the purchase form"),
         "{told}"
+    );
+}
+
+/// The delivery list's columns line up whatever the statuses' lengths: the URL starts in
+/// the same column on every row.
+#[test]
+fn the_delivery_lists_columns_line_up_with_long_statuses() {
+    let mut app = fixture::panel(120, 40);
+    app.panel.tab = super::panel::Tab::Webhooks;
+    let delivery = |n: u64, status: &str| super::panel::Delivery {
+        n,
+        purchase_id: PURCHASE_ID.into(),
+        url: "http://x/hook".into(),
+        status: status.into(),
+        brand_id: "brd".into(),
+        signature: "sig".into(),
+        response_status: Some(200),
+        error: None,
+    };
+    app.panel.deliveries = vec![
+        delivery(1, "paid"),
+        delivery(2, "partially_captured"),
+        delivery(3, "refund_in_process"),
+    ];
+    let screen = fixture::screen(&app);
+    let arrows: Vec<usize> = screen
+        .lines()
+        .filter(|l| l.contains("→ http://x/hook"))
+        .filter_map(|l| l.find("→ http://x/hook").map(|at| l[..at].chars().count()))
+        .collect();
+    assert_eq!(arrows.len(), 3, "{screen}");
+    assert!(
+        arrows.windows(2).all(|w| w[0] == w[1]),
+        "{arrows:?}\n{screen}"
     );
 }
 

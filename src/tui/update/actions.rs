@@ -39,8 +39,10 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                         | crate::tui::app::InputFor::CaptureAmount
                 )
             {
-                // A panel prompt: Esc goes back to the panel, not out of it.
+                // A panel prompt: Esc goes back to the panel, not out of it. What the
+                // prompt said (a value it could not send) closes with it.
                 app.overlay = Some(Overlay::Panel);
+                app.notice = None;
                 vec![]
             } else if let (Some(Overlay::Detail { .. }), Some(selected)) =
                 (&app.overlay, app.flow_map_return.take())
@@ -49,6 +51,14 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 app.overlay = Some(Overlay::FlowMap { selected });
                 vec![]
             } else if app.overlay.is_some() {
+                // A prompt's question or refusal closes with it.
+                if matches!(
+                    app.overlay,
+                    Some(Overlay::Input { .. } | Overlay::SaveScenario { .. })
+                ) {
+                    app.notice = None;
+                    app.save_over_armed = None;
+                }
                 app.overlay = None;
                 vec![]
             } else {
@@ -343,6 +353,7 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
         }
         Action::SaveScenario => {
             app.save_over_armed = None;
+            app.notice = None;
             app.overlay = Some(Overlay::SaveScenario {
                 input: TextInput::default(),
             });

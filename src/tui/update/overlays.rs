@@ -111,6 +111,9 @@ pub(super) fn select(app: &mut App, context: Context) -> Vec<Effect> {
             if !app.scenario_names.contains(&name) {
                 app.scenario_names.push(name.clone());
             }
+            if !app.saved_scenarios.contains(&name) {
+                app.saved_scenarios.push(name.clone());
+            }
             vec![Effect::SaveScenario { name, scenario }]
         }
         (_, Some(Overlay::Otp { input, form_url })) => {

@@ -143,14 +143,22 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
     };
     match app.history.newest(index) {
         Some(ex) if is_form_call(ex) => {
+            // e only where a payment can still work (a PAID purchase's e says it cannot).
+            let edit = if app.may_pay_again() {
+                format!(
+                    " or {} to edit the card",
+                    label_of(Action::EditRetry, Context::Result)
+                )
+            } else {
+                String::new()
+            };
             app.notice = Some((
                 Level::Warn,
                 // Shown over the detail, where n and e mean other things: close it first.
                 format!(
-                    "A create or S2S record cannot be replayed as recorded: its card is masked, the CVC was never stored and merchantRef must be unique. Use the forms instead: {} closes this, then on the result {} for a new purchase or {} to edit the card, then {}.",
+                    "A create or S2S record cannot be replayed as recorded: its card is masked, the CVC was never stored and merchantRef must be unique. Use the forms instead: {} closes this, then on the result {} for a new purchase{edit}, then {}.",
                     label_of(Action::Close, Context::Detail),
                     label_of(Action::NewPurchase, Context::Result),
-                    label_of(Action::EditRetry, Context::Result),
                     label_of(Action::Send, Context::CardForm)
                 ),
             ));
@@ -237,10 +245,12 @@ pub(in crate::tui) fn resend_offer(ex: &Exchange) -> Option<&'static str> {
 }
 
 /// Whether a recorded API call changes something when sent again: anything but a GET,
-/// and the GETs that act (Paysecure's full refund and cancel are GETs).
+/// and the GETs that act (Paysecure's full refund and cancel are GETs); not the POST that
+/// only reads (`/refundStatus/{id}/`, a refund's status).
 fn acts(method: &str, path: &str) -> bool {
     let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
-    method != "GET" || path.ends_with("/refund") || path.ends_with("/cancel")
+    let reads = path.contains("/refundStatus/");
+    (method != "GET" && !reads) || path.ends_with("/refund") || path.ends_with("/cancel")
 }
 
 /// The URL a browser may be given: only absolute `http://` or `https://` URLs with a

@@ -165,6 +165,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// What r does to the exchange the detail shows (its title's words), if anything.
+fn detail_resend_offer(app: &App) -> Option<&'static str> {
+    match app.overlay {
+        Some(crate::tui::app::Overlay::Detail { index, .. }) => app
+            .history
+            .newest(index)
+            .and_then(crate::tui::update::resend_offer),
+        _ => None,
+    }
+}
+
 /// Whether the exchange detail shows a webhook.
 fn detail_row_is_webhook(app: &App) -> bool {
     match app.overlay {
@@ -183,6 +194,10 @@ fn state_help(app: &App, action: Action, help: &'static str) -> &'static str {
     match action {
         Action::Retry if app.retry_repeats_a_call() => "retry",
         Action::Retry => "re-check status",
+        // "replay" for a webhook, as the detail's title says.
+        Action::Resend => detail_resend_offer(app)
+            .and_then(|offer| offer.split_whitespace().next())
+            .unwrap_or(help),
         _ => help,
     }
 }
@@ -220,6 +235,8 @@ fn applies(app: &App, action: Action) -> bool {
             Some(crate::tui::app::Overlay::Code(c)) if c.shown.is_some()
         ),
         Action::CopyKey => detail_row_is_webhook(app) && app.public_key_pem.is_some(),
+        // r on a create, a payment, a browser step or a landing only says why it cannot.
+        Action::Resend => detail_resend_offer(app).is_some(),
         // On the result screen y copies only what is shown: a callback URL, a command.
         Action::CopyValue => app.overlay.is_some() || crate::tui::result_copy::shown(app).is_some(),
         Action::RefundFull | Action::RefundPartial | Action::CancelPurchase | Action::Capture => {

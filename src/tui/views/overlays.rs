@@ -489,7 +489,15 @@ fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let widest = app
         .scenario_names
         .iter()
-        .map(|n| width_of(n).max(28) + 8)
+        .map(|n| {
+            // Name column, a space, the origin ("yours (replaces …)" on an override).
+            let origin = if app.saved_scenarios.contains(n) {
+                32
+            } else {
+                7
+            };
+            width_of(n).max(28) + 1 + origin
+        })
         .chain([width_of(title) + 2])
         .max()
         .unwrap_or(40);
@@ -514,10 +522,14 @@ fn scenarios(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
         .skip(offset)
         .take(rows)
         .map(|(i, name)| {
-            let origin = if shipped.contains(&name.as_str()) {
-                "shipped"
-            } else {
-                "yours"
+            // As `scenarios` lists them: a saved file of a shipped name is the one loaded.
+            let origin = match (
+                shipped.contains(&name.as_str()),
+                app.saved_scenarios.contains(name),
+            ) {
+                (true, false) => "shipped",
+                (true, true) => "yours (replaces the shipped one)",
+                (false, _) => "yours",
             };
             let text = fit(
                 &format!("{} {origin}", crate::tui::columns::pad(name, 28)),

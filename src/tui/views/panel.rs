@@ -300,20 +300,28 @@ fn webhooks(app: &App, width: usize, room: usize) -> Vec<Line<'static>> {
     let list_room = room.saturating_sub(6).max(1);
     // The list scrolls with the selection, so r and u act on a row that is shown.
     let first = p.selected.saturating_sub(list_room.saturating_sub(1));
-    for (i, d) in p
-        .deliveries
-        .iter()
-        .rev()
-        .enumerate()
-        .skip(first)
-        .take(list_room)
-    {
+    let shown = || {
+        p.deliveries
+            .iter()
+            .rev()
+            .enumerate()
+            .skip(first)
+            .take(list_room)
+    };
+    // The status column as wide as its widest shown status (`partially_captured`), within
+    // reason: a fixed eight let the longer ones push their row's URL out of line.
+    let status_width = shown()
+        .map(|(_, d)| crate::tui::columns::width(&clean(&d.status)))
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 20);
+    for (i, d) in shown() {
         let text = format!(
-            "{} #{:<3} {:<14} {:<8} → {} · {}",
+            "{} #{:<3} {:<14} {} → {} · {}",
             if i == p.selected { "▶" } else { " " },
             d.n,
             short_id(&clean(&d.purchase_id)),
-            clean(&d.status),
+            crate::tui::columns::pad(&clean(&d.status), status_width),
             clean(&d.url),
             clean(&d.answer())
         );
