@@ -37,11 +37,13 @@ impl Record {
     }
 }
 
-/// The status column of a row, the same in the explorer and `history`: the HTTP status,
+/// The status column of a row, the same in the explorer and `history`: the HTTP status
+/// (`200!` when the answer came but could not be used: too large, not the API's JSON),
 /// `CXL` for a call the user cancelled, `ERR` for any other failure, `…` while pending.
 pub fn status_label(ex: &Exchange) -> String {
     match (ex.status, &ex.error) {
-        (Some(s), _) => s.to_string(),
+        (Some(s), Some(_)) => format!("{s}!"),
+        (Some(s), None) => s.to_string(),
         (None, Some(e)) if e.starts_with("cancelled") => "CXL".into(),
         (None, Some(_)) => "ERR".into(),
         (None, None) => "…".into(),
@@ -127,6 +129,20 @@ pub fn purchase_id_of(ex: &Exchange) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_that_could_not_be_used_is_marked_in_the_status_column() {
+        let mut ex = Exchange::new(crate::api::ExchangeKind::Api, "GET", "http://x/a", 0);
+        assert_eq!(status_label(&ex), "…");
+        ex.status = Some(200);
+        assert_eq!(status_label(&ex), "200");
+        ex.error = Some("response too large".into());
+        assert_eq!(status_label(&ex), "200!");
+        ex.status = None;
+        assert_eq!(status_label(&ex), "ERR");
+        ex.error = Some("cancelled by the user".into());
+        assert_eq!(status_label(&ex), "CXL");
+    }
 
     #[test]
     fn case_is_ignored_for_ascii_letters_only() {

@@ -450,6 +450,9 @@ pub struct App {
     /// The scenario name F10 was given that would save over an existing scenario (a
     /// shipped one, or one saved before): the same name entered again saves.
     pub save_over_armed: Option<String>,
+    /// Why the last status GET of the purchase shown failed (too large, not the API's
+    /// JSON, a timeout), until one succeeds: "reading…" must not hide failing reads.
+    pub status_read_failed: Option<String>,
     /// Lines the result pane is scrolled down by (PgDn/PgUp; 0 again for each new
     /// outcome). Kept within the text at drawing time.
     pub result_scroll: u16,
@@ -609,6 +612,7 @@ impl App {
             capture_sent: false,
             resend_armed: None,
             save_over_armed: None,
+            status_read_failed: None,
             result_scroll: 0,
             sent: None,
             // A new user starts typing into the first field of the purchase form.

@@ -417,6 +417,33 @@ fn a_coded_error_from_the_browser_step_is_headlined_as_that_step() {
     assert!(!screen.contains("payment call was refused"), "{screen}");
 }
 
+/// A status GET that fails while the purchase is followed is said beside the status it
+/// could not read ("reading…" alone hid an answer too large at every poll).
+#[test]
+fn a_failing_status_read_is_said_beside_the_status() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('o')));
+    fixture::reply(
+        &mut app,
+        Answer::Status(Err(ApiError::Transport {
+            kind: TransportKind::BodyTooLarge,
+            http_status: Some(200),
+            detail: "response body over 8 MiB".into(),
+        })),
+    );
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("PENDING_EXECUTE (the last read failed:")
+            && screen.contains("response too large)"),
+        "{screen}"
+    );
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PENDING_EXECUTE"))),
+    );
+    assert!(!fixture::screen(&app).contains("the last read failed"));
+}
+
 #[test]
 fn open_browser_failure_shows_and_copies_the_url() {
     let mut app = fixture::pending(120, 40);

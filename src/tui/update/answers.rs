@@ -76,6 +76,7 @@ pub(super) fn on_created(
     if ok {
         app.webhook = None;
         app.attempts = 0;
+        app.status_read_failed = None;
         app.card_step_shown = Some(std::time::Instant::now());
         app.card_form.focus = 0;
         step_forms::refresh_merchant_ref(&mut app.purchase_form);
@@ -258,6 +259,7 @@ pub(super) fn on_follow(
     if about_another_purchase(app, &result) {
         return vec![];
     }
+    note_status_read(app, &result);
     app.flow.on_status(result);
     request.polls += 1;
     let (budget, after) = match plan {
@@ -304,6 +306,17 @@ pub(super) fn on_follow(
     }
 }
 
+/// Keeps why a status GET failed, until one succeeds (the result says it beside the
+/// status it could not read).
+fn note_status_read(app: &mut App, result: &Result<crate::api::Purchase, ApiError>) {
+    app.status_read_failed = result.as_ref().err().map(|e| match e {
+        ApiError::Transport { kind, .. } => kind.label().to_string(),
+        ApiError::Coded {
+            http_status, code, ..
+        } => format!("HTTP {http_status} {code}"),
+    });
+}
+
 /// How the notice after a 202 pending begins: it goes once the purchase no longer waits.
 const PENDING_NOTICE: &str = "202 pending:";
 
@@ -324,6 +337,7 @@ pub(super) fn on_check(
         return purchase_gone(app);
     }
     let status = result.as_ref().ok().map(|p| p.status());
+    note_status_read(app, &result);
     app.flow.on_status(result);
     // "press b or o" is over once the status says the purchase no longer waits for them.
     if !matches!(app.flow.outcome, Some(Outcome::Pending { .. })) {
@@ -432,6 +446,7 @@ pub(in crate::tui) fn leave_purchase(app: &mut App) -> Vec<Effect> {
     app.send_anyway = false;
     app.webhook = None;
     app.attempts = 0;
+    app.status_read_failed = None;
     effects
 }
 

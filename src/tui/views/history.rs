@@ -136,6 +136,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(i, ex)| {
             let (head, tail) = row_text(ex, width, &app.local_time);
             let status_style = match ex.status {
+                // An answer that could not be used is no success, whatever its status.
+                _ if ex.error.is_some() => Style::default().fg(t.error),
                 Some(s) if s < 300 => Style::default().fg(t.ok),
                 Some(s) if s < 400 => Style::default().fg(t.accent),
                 _ => Style::default().fg(t.error),

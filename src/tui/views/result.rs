@@ -123,10 +123,11 @@ fn status_not_read(app: &App) -> String {
         .requests
         .find(|p| matches!(p, Purpose::Check(_) | Purpose::Follow(_)))
         .is_some();
-    if reading {
-        "reading…".into()
-    } else {
-        "not read (the 202 says pending)".into()
+    match (reading, &app.status_read_failed) {
+        (true, Some(why)) => format!("reading… (the last read failed: {})", clean(why)),
+        (true, None) => "reading…".into(),
+        (false, Some(why)) => format!("not read: the status GET failed ({})", clean(why)),
+        (false, None) => "not read (the 202 says pending)".into(),
     }
 }
 
@@ -158,10 +159,17 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
         kv(
             t,
             "status",
-            app.flow
-                .status
-                .as_ref()
-                .map_or(status_not_read(app), |s| clean(&s.as_upper())),
+            app.flow.status.as_ref().map_or(status_not_read(app), |s| {
+                // The status shown is the last one read; a read since that failed is said.
+                match &app.status_read_failed {
+                    Some(why) => format!(
+                        "{} (the last read failed: {})",
+                        clean(&s.as_upper()),
+                        clean(why)
+                    ),
+                    None => clean(&s.as_upper()),
+                }
+            }),
             Style::default().fg(t.warn),
         ),
     );
