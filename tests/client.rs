@@ -242,11 +242,25 @@ async fn non_json_body_is_reported_with_its_status() {
     ));
     let base =
         raw_server(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello");
+    let recorder = Arc::new(MemoryRecorder::default());
     let err = client_for(base, Duration::from_secs(5))
+        .with_recorder(recorder.clone())
         .status("x")
         .await
         .expect_err("text");
     assert_eq!(kind(&err), TransportKind::NonJson);
+    // The record says the 200 could not be used (the history shows `200!`, not `200`).
+    let records = recorder.records();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].status, Some(200));
+    assert!(
+        records[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("not JSON")),
+        "{:?}",
+        records[0].error
+    );
 }
 
 #[tokio::test]

@@ -373,6 +373,16 @@ impl PaysecureClient {
             Ok((status, headers, Ok(text))) => {
                 record.status = Some(status);
                 record.response_headers = headers.clone();
+                // An API answer that is not JSON cannot be used (the caller refuses it as
+                // such): the record says so, or the history shows a plain `200`.
+                if kind == ExchangeKind::Api
+                    && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_err()
+                {
+                    record.error = Some(format!(
+                        "{}: the body is not JSON",
+                        TransportKind::NonJson.label()
+                    ));
+                }
                 record.response_body = Some(text.clone());
                 let location = headers
                     .iter()

@@ -218,10 +218,18 @@ impl TryFrom<PurchaseWire> for Purchase {
         // masked like everywhere else (the history's copy of the body is redacted apart).
         let error_msg = text_or_keep("errorMsg", wire.error_msg, &mut extra)
             .map(|text| crate::api::redact::redact_text(&text));
-        let status_history = wire
+        // Its statuses are shown too (the result's timeline): masked as `status` is.
+        let status_history: Vec<StatusEntry> = wire
             .status_history
             .and_then(|value| serde_json::from_value(value).ok())
             .unwrap_or_default();
+        let status_history = status_history
+            .into_iter()
+            .map(|entry| StatusEntry {
+                status: crate::api::redact::redact_text(&entry.status),
+                ..entry
+            })
+            .collect();
         Ok(Purchase {
             id,
             status,
@@ -494,13 +502,22 @@ mod tests {
             "purchaseId": "p1",
             "status": "ERROR 5555555555554444",
             "errorMsg": "card 4444-3333-2222-1111 ok / 4111 1111 1111 1111",
+            "status_history": [{"status": "paid 5555 5555 5555 4444", "timestamp": 1}],
         }))
         .expect("purchase");
-        let shown = format!("{} {}", p.status, p.error_msg.unwrap_or_default());
+        let shown = format!(
+            "{} {} {}",
+            p.status,
+            p.error_msg.unwrap_or_default(),
+            p.status_history
+                .first()
+                .map_or(String::new(), |e| e.status.clone())
+        );
         for whole in [
             "5555555555554444",
             "4444-3333-2222-1111",
             "4111 1111 1111 1111",
+            "5555 5555 5555 4444",
         ] {
             assert!(!shown.contains(whole), "{shown}");
         }

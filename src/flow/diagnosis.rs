@@ -36,6 +36,8 @@ pub struct SentFacts {
     pub remote_ip: Option<String>,
     /// `expires` as sent.
     pub expires: Option<String>,
+    /// The payment was made with a saved card (`token_reference` sent), not a card number.
+    pub with_token: bool,
 }
 
 impl SentFacts {
@@ -52,6 +54,7 @@ impl SentFacts {
             other => other.to_string(),
         });
         SentFacts {
+            with_token: !empty("token_reference"),
             test_card: digits.as_deref().and_then(public_test_card),
             missing_card_fields: if body.get("card_number").is_some()
                 || body.get("cvc").is_some()
@@ -107,7 +110,7 @@ impl Payable {
             Payable::Checking => "checking: the status GET is in flight…".into(),
             // Shared by `flow` and the explorer: no key is named (the explorer's footer
             // has r), and no GET is claimed (none may have been made).
-            Payable::Unknown => "unknown: no status GET has answered since this error".into(),
+            Payable::Unknown => "unknown: no status was read since this error".into(),
             Payable::Yes(s, attempts) => format!(
                 "yes: the status GET says {}; retry on this purchase ({attempts} S2S {} made on it so far; Paysecure limits attempts per purchase)",
                 s.as_upper(),

@@ -131,16 +131,18 @@ impl Flow {
         }
     }
 
+    /// Whether `purchase` is older than the one shown (reads overtaking each other): it is
+    /// in the history, and the screen keeps the newer.
+    pub fn is_older_than_shown(&self, purchase: &Purchase) -> bool {
+        self.purchase
+            .as_ref()
+            .is_some_and(|shown| purchase.is_older_than(shown))
+    }
+
     /// A status GET answered.
     pub fn on_status(&mut self, result: Result<Purchase, ApiError>) {
         match result {
-            // An answer older than the one shown (reads overtaking each other) is in the
-            // history; the screen keeps the newer.
-            Ok(purchase)
-                if self
-                    .purchase
-                    .as_ref()
-                    .is_some_and(|shown| purchase.is_older_than(shown)) => {}
+            Ok(purchase) if self.is_older_than_shown(&purchase) => {}
             Ok(purchase) => {
                 let status = purchase.status();
                 self.status = Some(status.clone());
@@ -165,7 +167,7 @@ impl Flow {
     /// A lever (cancel, refund, capture, void) answered with the purchase: what it did is
     /// the news, so an earlier error's headline gives way to the status it left.
     pub fn on_acted(&mut self, purchase: Purchase) {
-        if settles(&purchase.status()) {
+        if settles(&purchase.status()) && !self.is_older_than_shown(&purchase) {
             self.outcome = None;
         }
         self.on_status(Ok(purchase));
@@ -382,6 +384,14 @@ mod tests {
         assert_eq!(flow.status, Some(PurchaseStatus::Refunded));
         flow.on_status(Ok(purchase("CANCELLED")));
         assert_eq!(flow.status, Some(PurchaseStatus::Cancelled));
+        // A lever's answer older than what is shown leaves the outcome as it is too.
+        let mut flow = Flow::new();
+        flow.on_created(Ok(read_at("CREATED", 100, 1)));
+        flow.on_status(Ok(read_at("PAID", 130, 3)));
+        let shown = flow.outcome.clone();
+        flow.on_acted(read_at("CANCELLED", 110, 2));
+        assert_eq!(flow.outcome, shown);
+        assert_eq!(flow.status, Some(PurchaseStatus::Paid));
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub async fn webhook(State(state): State<Arc<SandboxState>>, req: Request) -> Re
     state.publish(
         MerchantEvent::Webhook {
             purchase_id,
-            status: status.to_ascii_lowercase(),
+            status: redact_text(&status.to_ascii_lowercase()),
             signature_valid,
             received_at_ms: now_epoch_millis(),
             url: reached_at(&state, &parts.uri),

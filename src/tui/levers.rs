@@ -263,11 +263,14 @@ fn reload(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-/// Reads the sandbox's settings, unless read already: the third payment on a purchase
+/// Reads the sandbox's settings, unless read already or being read: a refused payment
 /// asks, so that "attempts used up" is said against the sandbox's own limit (set on the
 /// panel or kept in its state file from an earlier run), not Paysecure's default.
 pub fn read_settings_once(app: &mut App) -> Vec<Effect> {
-    if app.panel.settings.is_some() || !app.endpoint.local {
+    if app.panel.settings.is_some()
+        || !app.endpoint.local
+        || app.requests.control_in_flight(ControlOp::GetSettings)
+    {
         return vec![];
     }
     control(app, ControlOp::GetSettings, "GET", "/settings", None)
@@ -576,7 +579,12 @@ fn control_failed(app: &mut App, op: ControlOp, message: String) -> Vec<Effect> 
         ControlOp::GetSettings => app.panel.settings_read = false,
         _ => {}
     }
-    app.notice = Some((Level::Error, message));
+    // A settings read the result screen made for itself (a refused payment's) fails
+    // quietly: the default limit is used, as before it; the panel says its own reads'.
+    let quiet = op == ControlOp::GetSettings && app.overlay != Some(Overlay::Panel);
+    if !quiet {
+        app.notice = Some((Level::Error, message));
+    }
     vec![]
 }
 

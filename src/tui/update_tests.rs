@@ -444,6 +444,37 @@ fn a_failing_status_read_is_said_beside_the_status() {
     assert!(!fixture::screen(&app).contains("the last read failed"));
 }
 
+/// After a failed browser step, a new payment's refusal is the payment's: its headline
+/// does not name the browser step that failed before it.
+#[test]
+fn a_new_payments_refusal_is_not_headlined_as_the_earlier_browser_step() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('b')));
+    fixture::reply(
+        &mut app,
+        Answer::Callback(Err(ApiError::Coded {
+            http_status: 404,
+            code: "not_found".into(),
+            message: "Not found".into(),
+        })),
+    );
+    fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
+    app.requests.end_where(|_| true);
+    app.flow.edit_card();
+    update(&mut app, ctrl('s'));
+    fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        })),
+    );
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("— the payment call was"), "{screen}");
+    assert!(!screen.contains("browser step"), "{screen}");
+}
+
 #[test]
 fn open_browser_failure_shows_and_copies_the_url() {
     let mut app = fixture::pending(120, 40);
@@ -509,12 +540,16 @@ fn coded_error_asks_for_status_then_edit_retry_returns_to_the_card() {
             message: "Card is Blocked".into(),
         })),
     );
+    // The status GET first (and the sandbox's settings, read once at a refusal).
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Call {
-            call: Call::PollStatus { .. },
+        [
+            Effect::Call {
+                call: Call::PollStatus { .. },
+                ..
+            },
             ..
-        }]
+        ]
     ));
     fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     assert!(matches!(app.flow.outcome, Some(Outcome::Coded(_))));
@@ -646,20 +681,38 @@ fn a_purchase_with_its_attempts_used_up_is_not_offered_for_another_payment() {
     );
 }
 
-/// The third payment reads the sandbox's settings: a sandbox that allows more attempts
-/// than Paysecure's three (set on the panel, or kept from an earlier run) is not said to
-/// be used up after three.
+/// A refused payment reads the sandbox's settings (once): a sandbox that allows more
+/// attempts than Paysecure's three (set on the panel, or kept from an earlier run) is not
+/// said to be used up after three.
 #[test]
-fn the_third_payment_reads_the_sandboxs_attempt_limit() {
+fn a_refused_payment_reads_the_sandboxs_attempt_limit() {
     let mut app = fixture::at_card_step(120, 40);
     let mut settings_reads = 0;
     for attempt in 1..=3 {
         app.flow.edit_card();
-        let effects = update(&mut app, ctrl('s'));
+        let sent = update(&mut app, ctrl('s'));
+        assert!(
+            !sent.iter().any(|e| matches!(
+                e,
+                Effect::Call {
+                    call: Call::Control { .. },
+                    ..
+                }
+            )),
+            "a payment itself reads nothing"
+        );
+        let effects = fixture::reply(
+            &mut app,
+            Answer::S2s(Err(ApiError::Transport {
+                kind: TransportKind::ConnectionClosed,
+                http_status: None,
+                detail: "closed".into(),
+            })),
+        );
         let reads_settings = effects.iter().any(|e| {
             matches!(e, Effect::Call { call: Call::Control { url, .. }, .. } if url.ends_with("/settings"))
         });
-        assert_eq!(reads_settings, attempt == 3, "attempt {attempt}");
+        assert_eq!(reads_settings, attempt == 1, "attempt {attempt}");
         if reads_settings {
             settings_reads += 1;
             answer_control(
@@ -669,14 +722,6 @@ fn the_third_payment_reads_the_sandboxs_attempt_limit() {
                 serde_json::json!({"mode": "2d", "attempt_limit": 5, "latency_ms": 0, "timeout_s": 30.0}),
             );
         }
-        fixture::reply(
-            &mut app,
-            Answer::S2s(Err(ApiError::Transport {
-                kind: TransportKind::ConnectionClosed,
-                http_status: None,
-                detail: "closed".into(),
-            })),
-        );
         fixture::reply(&mut app, Answer::Status(Ok(fixture::purchase("CREATED"))));
     }
     assert_eq!(settings_reads, 1);
@@ -684,16 +729,26 @@ fn the_third_payment_reads_the_sandboxs_attempt_limit() {
     assert!(app.may_pay_again(), "3 of the sandbox's 5 attempts used");
     let screen = fixture::screen(&app);
     assert!(!screen.contains("attempts are used up"), "{screen}");
-    // Read once: the fourth payment asks no more.
-    app.flow.edit_card();
-    let effects = update(&mut app, ctrl('s'));
-    assert!(!effects.iter().any(|e| matches!(
-        e,
-        Effect::Call {
-            call: Call::Control { .. },
-            ..
-        }
-    )));
+}
+
+/// A settings read of the result screen's own that fails says nothing (the default limit
+/// stands, as before it); the panel's own reads say their failures.
+#[test]
+fn a_failed_settings_read_for_the_result_is_quiet() {
+    let mut app = fixture::at_card_step(120, 40);
+    update(&mut app, ctrl('s'));
+    let effects = fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        })),
+    );
+    let before = notice(&app);
+    control_times_out(&mut app, &effects, "/settings");
+    assert_eq!(notice(&app), before);
+    assert_eq!(app.attempt_limit(), 3);
 }
 
 /// A signed webhook announcing `status` for `purchase_id` at the merchant stub.
@@ -1656,10 +1711,13 @@ fn transport_failures_say_what_is_known() {
     assert!(
         matches!(
             effects.as_slice(),
-            [Effect::Call {
-                call: Call::PollStatus { .. },
+            [
+                Effect::Call {
+                    call: Call::PollStatus { .. },
+                    ..
+                },
                 ..
-            }]
+            ]
         ),
         "a dropped call is followed by a status GET: {effects:?}"
     );
@@ -2286,6 +2344,36 @@ fn clock_settings_reset_and_redelivery_from_the_panel() {
         ),
         "{told}"
     );
+}
+
+/// The token a successful payment saved is shown as such; a payment made with a token
+/// says it paid with it; a purchase that did not go through shows none.
+#[test]
+fn the_saved_card_line_says_what_the_token_is() {
+    let with_token = |status: &str| {
+        let mut p = fixture::purchase(status);
+        p.extra
+            .insert("token_reference".into(), serde_json::json!("tok_abc"));
+        p
+    };
+    let mut app = fixture::pending(120, 40);
+    fixture::reply(&mut app, Answer::Status(Ok(with_token("PAID"))));
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("saved card      token_reference tok_abc (remember_card on)"),
+        "{screen}"
+    );
+    app.sent = Some(crate::flow::diagnosis::SentFacts::of(
+        &serde_json::json!({"token_reference": "tok_abc", "cvc": "123"}),
+    ));
+    let screen = fixture::screen(&app);
+    assert!(
+        screen.contains("saved card      paid with the saved card token_reference"),
+        "{screen}"
+    );
+    let mut app = fixture::pending(120, 40);
+    fixture::reply(&mut app, Answer::Status(Ok(with_token("ERROR"))));
+    assert!(!fixture::screen(&app).contains("saved card"));
 }
 
 /// A refusal that moved the purchase to ERROR (an expired card) is announced by a webhook:

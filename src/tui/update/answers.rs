@@ -128,7 +128,11 @@ pub(super) fn on_s2s(
         // What did the failure do to the purchase? (CREATED can be retried; ERROR cannot.)
         (_, Some(_)) if check => {
             app.flow.status = None;
-            check_status(app, CheckReason::AfterFailure)
+            let mut effects = check_status(app, CheckReason::AfterFailure);
+            // "still payable" counts attempts against the sandbox's own limit (set on the
+            // panel, or kept in its state file), read once, at the first refusal.
+            effects.extend(crate::tui::levers::read_settings_once(app));
+            effects
         }
         (Some(Outcome::Pending { .. }), _) => {
             app.notice = Some((
@@ -336,7 +340,13 @@ pub(super) fn on_check(
     {
         return purchase_gone(app);
     }
-    let status = result.as_ref().ok().map(|p| p.status());
+    // What this read says, unless it is older than what is shown (then the newer stands,
+    // and what follows is said of it).
+    let status = match &result {
+        Ok(p) if app.flow.is_older_than_shown(p) => app.flow.status.clone(),
+        Ok(p) => Some(p.status()),
+        Err(_) => None,
+    };
     note_status_read(app, &result);
     app.flow.on_status(result);
     // "press b or o" is over once the status says the purchase no longer waits for them.

@@ -69,8 +69,11 @@ pub(super) fn send(app: &mut App) -> Vec<Effect> {
         (_, None) => return vec![],
     };
     app.sent = Some(crate::flow::diagnosis::SentFacts::of(&body));
-    let reaches_the_default_limit =
-        purpose == Purpose::Pay && app.attempts >= crate::flow::diagnosis::DEFAULT_ATTEMPT_LIMIT;
+    if purpose == Purpose::Pay {
+        // A new payment: a failed browser step before it is no longer what an error is
+        // about (its headline would name that step).
+        app.failed_step = None;
+    }
     let effect = start(app, purpose, call);
     if let Effect::Call { id, .. } = &effect
         && let Some(request) = app.requests.get_mut(*id)
@@ -85,11 +88,7 @@ pub(super) fn send(app: &mut App) -> Vec<Effect> {
         record.request_body = Some(redact::body(&body.to_string()));
         request.request = Some(Box::new(record));
     }
-    let mut effects = vec![effect];
-    if reaches_the_default_limit {
-        effects.extend(crate::tui::levers::read_settings_once(app));
-    }
-    effects
+    vec![effect]
 }
 
 /// `r` on the result screen: repeat what failed, or check the status again.

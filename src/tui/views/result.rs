@@ -310,7 +310,9 @@ fn follow_lines(lines: &mut Vec<Para>, app: &App) {
 }
 
 /// The card saved by `remember_card` "on": the token that pays this customer's next
-/// purchase with only the CVC (step ②'s `token_reference` field).
+/// purchase with only the CVC (step ②'s `token_reference` field). Only for a payment that
+/// went through (a token is issued on success), and said otherwise for a payment made
+/// with a token (the purchase carries the token it was paid with).
 fn saved_card_line(lines: &mut Vec<Para>, app: &App) {
     let token = app
         .flow
@@ -319,20 +321,34 @@ fn saved_card_line(lines: &mut Vec<Para>, app: &App) {
         .and_then(|p| p.extra.get("token_reference"))
         .and_then(serde_json::Value::as_str)
         .filter(|token| !token.trim().is_empty());
-    if let Some(token) = token {
-        push(
-            lines,
-            kv(
-                &app.theme,
-                "saved card",
-                format!(
-                    "token_reference {} (remember_card on): the customer's next purchase pays with it and the CVC alone",
-                    clean(token)
-                ),
-                Style::default().fg(app.theme.text),
-            ),
-        );
-    }
+    let went_through = matches!(
+        app.flow.status,
+        Some(
+            PurchaseStatus::Paid
+                | PurchaseStatus::Preauthorized
+                | PurchaseStatus::PartiallyCaptured
+        )
+    );
+    let (Some(token), true) = (token, went_through) else {
+        return;
+    };
+    let text = if app.sent.as_ref().is_some_and(|s| s.with_token) {
+        format!("paid with the saved card token_reference {}", clean(token))
+    } else {
+        format!(
+            "token_reference {} (remember_card on): the customer's next purchase pays with it and the CVC alone",
+            clean(token)
+        )
+    };
+    push(
+        lines,
+        kv(
+            &app.theme,
+            "saved card",
+            text,
+            Style::default().fg(app.theme.text),
+        ),
+    );
 }
 
 /// The webhook the merchant stub received for this purchase: its outcome and the
