@@ -830,6 +830,8 @@ fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
         _ => None,
     };
     let before = shown(&app).expect("a detail is open");
+    // What r said about this exchange closes with its detail.
+    app.notice = Some((super::app::Level::Warn, "about this row".into()));
     for n in 0..3 {
         let ex = fixture::exchange("GET", &format!("/purchases/other-{n}/"), 200, 5, "{}");
         update(&mut app, Msg::Exchange(Box::new(ex)));
@@ -848,6 +850,28 @@ fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
         Some(before),
         "a webhook or a landing moved the detail to another exchange"
     );
+    assert_eq!(notice(&app), "about this row");
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(notice(&app), "", "the detail's notice closes with it");
+}
+
+/// The test-card picker ends above the notice line: what the last key did stays read.
+#[test]
+fn the_card_picker_leaves_the_notice_line_visible() {
+    for (w, h) in [(120, 40), (118, 22), (80, 24)] {
+        let mut app = fixture::at_card_step(w, h);
+        app.notice = Some((
+            super::app::Level::Info,
+            "Purchase created. Step two.".into(),
+        ));
+        update(&mut app, key(KeyCode::F(2)));
+        assert!(matches!(app.overlay, Some(Overlay::Cards(_))));
+        let screen = fixture::screen(&app);
+        assert!(
+            screen.contains("Purchase created. Step two."),
+            "{w}x{h}: {screen}"
+        );
+    }
 }
 
 #[test]
@@ -2360,7 +2384,7 @@ fn the_saved_card_line_says_what_the_token_is() {
     fixture::reply(&mut app, Answer::Status(Ok(with_token("PAID"))));
     let screen = fixture::screen(&app);
     assert!(
-        screen.contains("saved card      token_reference tok_abc (remember_card on)"),
+        screen.contains("saved card      tok_abc (remember_card on): token_reference"),
         "{screen}"
     );
     app.sent = Some(crate::flow::diagnosis::SentFacts::of(

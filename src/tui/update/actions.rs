@@ -51,10 +51,17 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 app.overlay = Some(Overlay::FlowMap { selected });
                 vec![]
             } else if app.overlay.is_some() {
-                // A prompt's question or refusal closes with it.
+                // What a prompt, an exchange's detail or the flow map said (a refusal, a
+                // question, why a row cannot be resent) is about what closes: it goes too,
+                // not to stand over the next row or screen.
                 if matches!(
                     app.overlay,
-                    Some(Overlay::Input { .. } | Overlay::SaveScenario { .. })
+                    Some(
+                        Overlay::Input { .. }
+                            | Overlay::SaveScenario { .. }
+                            | Overlay::Detail { .. }
+                            | Overlay::FlowMap { .. }
+                    )
                 ) {
                     app.notice = None;
                     app.save_over_armed = None;

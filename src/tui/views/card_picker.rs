@@ -55,7 +55,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, picker: &CardPicker) {
         app,
         &title,
         area.width.saturating_sub(2).min(150),
-        area.height.saturating_sub(2),
+        // `area` reaches two rows past the notice's top (see `views::draw`); centred, a
+        // box four shorter ends above it, so what a key did stays readable (as help's).
+        area.height.saturating_sub(4),
     );
     let width = inner.width as usize;
     let rest = width.saturating_sub(FIXED);

@@ -335,8 +335,9 @@ fn saved_card_line(lines: &mut Vec<Para>, app: &App) {
     let text = if app.sent.as_ref().is_some_and(|s| s.with_token) {
         format!("paid with the saved card token_reference {}", clean(token))
     } else {
+        // The token first: on a narrow pane the explanation wraps under it.
         format!(
-            "token_reference {} (remember_card on): the customer's next purchase pays with it and the CVC alone",
+            "{} (remember_card on): token_reference of this customer's next purchase, paid with the CVC alone",
             clean(token)
         )
     };
