@@ -1,6 +1,7 @@
 //! Request and response types. Unknown fields are kept (`extra`) so nothing the server
 //! sends is lost, and statuses are compared case-insensitively, as the real API needs.
 
+use super::redact::redact_text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -209,24 +210,23 @@ impl TryFrom<PurchaseWire> for Purchase {
         // `status` and `status_history` are always written back under their own names, so
         // an odd value of theirs is not kept beside them (the answer in history has it).
         let status = match wire.status {
-            Some(Value::String(s)) => crate::api::redact::redact_text(&s),
+            Some(Value::String(s)) => redact_text(&s),
             _ => String::new(),
         };
         let checkout_url = text_or_keep("checkout_url", wire.checkout_url, &mut extra);
         let direct_post_url = text_or_keep("direct_post_url", wire.direct_post_url, &mut extra);
         // Shown on screen and printed by `flow`: a card number a server wrote into it is
         // masked like everywhere else (the history's copy of the body is redacted apart).
-        let error_msg = text_or_keep("errorMsg", wire.error_msg, &mut extra)
-            .map(|text| crate::api::redact::redact_text(&text));
+        let error_msg =
+            text_or_keep("errorMsg", wire.error_msg, &mut extra).map(|text| redact_text(&text));
         // Its statuses are shown too (the result's timeline): masked as `status` is.
-        let status_history: Vec<StatusEntry> = wire
+        let status_history = wire
             .status_history
-            .and_then(|value| serde_json::from_value(value).ok())
-            .unwrap_or_default();
-        let status_history = status_history
+            .and_then(|value| serde_json::from_value::<Vec<StatusEntry>>(value).ok())
+            .unwrap_or_default()
             .into_iter()
             .map(|entry| StatusEntry {
-                status: crate::api::redact::redact_text(&entry.status),
+                status: redact_text(&entry.status),
                 ..entry
             })
             .collect();

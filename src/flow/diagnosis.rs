@@ -393,9 +393,8 @@ fn trigger(message: &str, ctx: Context) -> Option<(String, bool)> {
             ));
         }
     }
-    let email = ctx.purchase.and_then(client_email);
     if message.contains(MSG_CUSTOMER_BLOCKED)
-        && let Some(email) = email.filter(|e| e.to_ascii_lowercase().ends_with(BLOCKED_DOMAIN))
+        && let Some(email) = ctx.purchase.and_then(blocked_email)
     {
         return Some((
             format!(
@@ -440,7 +439,12 @@ fn fired(message: &str, ctx: Context) -> Option<String> {
 /// Whether the purchase's customer is one the sandbox blocks (an email at
 /// blocked.example): every S2S call on it is refused, whatever the card.
 pub fn customer_is_blocked(purchase: &Purchase) -> bool {
-    client_email(purchase).is_some_and(|e| e.to_ascii_lowercase().ends_with(BLOCKED_DOMAIN))
+    blocked_email(purchase).is_some()
+}
+
+/// The purchase's customer email, when it is one the sandbox blocks.
+fn blocked_email(purchase: &Purchase) -> Option<String> {
+    client_email(purchase).filter(|e| e.to_ascii_lowercase().ends_with(BLOCKED_DOMAIN))
 }
 
 fn client_email(purchase: &Purchase) -> Option<String> {

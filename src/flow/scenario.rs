@@ -84,10 +84,16 @@ pub fn user_dir() -> Option<PathBuf> {
 
 /// Names: shipped, then the user's (a user file of a shipped name overrides it).
 pub fn names(dir: Option<&Path>) -> Vec<String> {
+    names_with(&saved_names(dir))
+}
+
+/// [`names`] from the user's saved names, already read (see [`saved_names`]).
+pub fn names_with(saved: &[String]) -> Vec<String> {
     let mut names: Vec<String> = SHIPPED.iter().map(|(n, _)| n.to_string()).collect();
-    let extra: Vec<String> = saved_names(dir)
-        .into_iter()
+    let extra: Vec<String> = saved
+        .iter()
         .filter(|n| !names.contains(n))
+        .cloned()
         .collect();
     names.extend(extra);
     names

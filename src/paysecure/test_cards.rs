@@ -349,6 +349,18 @@ pub fn accepted_card(number: &str) -> Option<CardBehaviour> {
     })
 }
 
+/// Whether `number` is a test card the issuer never challenges (frictionless 3-D
+/// Secure): no one-time code is asked for it.
+pub fn is_frictionless(number: &str) -> bool {
+    matches!(
+        accepted_card(number),
+        Some(CardBehaviour::Accepted {
+            auth: Auth::Frictionless,
+            ..
+        })
+    )
+}
+
 /// The card the slow-success fault card turns into after its delay.
 pub fn slow_success_card() -> &'static str {
     SLOW_SUCCESS_AS

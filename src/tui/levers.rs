@@ -460,22 +460,24 @@ pub fn on_input(app: &mut App, what: InputFor, text: &str) -> Vec<Effect> {
     match what {
         InputFor::PartialRefund => {
             let (amount, reason) = text.split_once(' ').unwrap_or((text, ""));
-            let reason = reason.trim();
-            if let Some(problem) = refund_entry_problem(amount) {
-                app.notice = Some((Level::Warn, problem));
-                keep_prompt(app, what, text);
-                return vec![];
-            }
-            match (number(amount), app.flow.purchase_id().map(str::to_string)) {
-                (Some(amount), Some(id)) => act(
+            let amount = match refund_amount(amount) {
+                Ok(amount) => amount,
+                Err(problem) => {
+                    app.notice = Some((Level::Warn, problem));
+                    keep_prompt(app, what, text);
+                    return vec![];
+                }
+            };
+            match app.flow.purchase_id().map(str::to_string) {
+                Some(id) => act(
                     app,
                     id,
                     Act::RefundPartial {
                         amount,
-                        reason: reason.to_string(),
+                        reason: reason.trim().to_string(),
                     },
                 ),
-                _ => vec![],
+                None => vec![],
             }
         }
         InputFor::CaptureAmount => match (text, app.flow.purchase_id().map(str::to_string)) {
@@ -550,23 +552,23 @@ fn keep_prompt(app: &mut App, what: InputFor, text: &str) {
     });
 }
 
-/// Why a partial refund's entry (`amount reason`) cannot be sent, if it cannot.
-fn refund_entry_problem(amount: &str) -> Option<String> {
+/// A partial refund's amount (the first word of `amount reason`), or why it cannot be
+/// sent. A missing reason is sent: the server's refusal ("reason for refund is
+/// required") is the lesson.
+fn refund_amount(amount: &str) -> Result<f64, String> {
     let example = "e.g. `5.00 damaged item`";
     if amount.is_empty() {
-        return Some(format!("Type an amount, then a reason ({example})."));
+        return Err(format!("Type an amount, then a reason ({example})."));
     }
     match amount.parse::<f64>() {
-        Err(_) => Some(format!(
+        Err(_) => Err(format!(
             "{amount:?} is not an amount: digits with a dot for the cents, then a reason ({example})."
         )),
-        Ok(n) if !n.is_finite() => Some(format!("{amount:?} is not an amount ({example}).")),
-        Ok(n) if n < 0.0 => Some(format!(
+        Ok(n) if !n.is_finite() => Err(format!("{amount:?} is not an amount ({example}).")),
+        Ok(n) if n < 0.0 => Err(format!(
             "{amount} is below zero: a refund gives money back, so its amount is above zero ({example})."
         )),
-        // A missing reason is sent: the server's refusal ("reason for refund is
-        // required") is the lesson.
-        Ok(_) => None,
+        Ok(n) => Ok(n),
     }
 }
 

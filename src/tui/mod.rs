@@ -252,9 +252,10 @@ pub async fn run(opts: TuiOptions) -> i32 {
         });
     }
     app.export_dir = opts.data_dir.as_ref().map(|d| d.join("exports"));
-    let scenario_dir = crate::flow::scenario::user_dir();
-    app.scenario_names = crate::flow::scenario::names(scenario_dir.as_deref());
-    app.saved_scenarios = crate::flow::scenario::saved_names(scenario_dir.as_deref());
+    // The user's scenario directory, read once for both lists.
+    let saved = crate::flow::scenario::saved_names(crate::flow::scenario::user_dir().as_deref());
+    app.scenario_names = crate::flow::scenario::names_with(&saved);
+    app.saved_scenarios = saved;
     let mut warnings: Vec<String> = opts.warnings.clone();
     warnings.extend(theme_notice);
     // The sandbox's state file set aside (damaged) or in use by another explorer.

@@ -166,8 +166,7 @@ pub(super) fn resend(app: &mut App) -> Vec<Effect> {
         // A call that acts (anything but a GET) asks first: a refund resent refunds again,
         // and a webhook replayed is delivered again (a merchant may act on it twice).
         Some(ex)
-            if (ex.kind == ExchangeKind::Webhook
-                || (ex.kind == ExchangeKind::Api && acts(&ex.method, ex.path())))
+            if asks_first(ex)
                 && app.resend_armed.take() != Some((ex.started_at_ms, ex.url.clone())) =>
         {
             let what = if ex.kind == ExchangeKind::Webhook {
@@ -236,11 +235,18 @@ fn is_form_call(ex: &Exchange) -> bool {
 pub(in crate::tui) fn resend_offer(ex: &Exchange) -> Option<&'static str> {
     match ex.kind {
         ExchangeKind::Api if is_form_call(ex) => None,
-        ExchangeKind::Api if acts(&ex.method, ex.path()) => Some("resend (asks first: it acts)"),
+        ExchangeKind::Api if asks_first(ex) => Some("resend (asks first: it acts)"),
         ExchangeKind::Api => Some("resend"),
         ExchangeKind::Webhook => Some("replay (asks first)"),
         ExchangeKind::Browser | ExchangeKind::Landing => None,
     }
+}
+
+/// Whether r asks before sending `ex` again: a webhook replayed is delivered again, and
+/// an API call that acts acts again.
+fn asks_first(ex: &Exchange) -> bool {
+    ex.kind == ExchangeKind::Webhook
+        || (ex.kind == ExchangeKind::Api && acts(&ex.method, ex.path()))
 }
 
 /// Whether a recorded API call changes something when sent again: anything but a GET,

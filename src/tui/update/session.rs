@@ -78,13 +78,7 @@ pub(super) fn load_scenario(
             app.pane = Pane::Step;
             // A frictionless card is never challenged: an OTP the scenario carries is
             // then not mentioned (it said "answer the challenge" for a card with none).
-            let frictionless = matches!(
-                crate::paysecure::test_cards::accepted_card(&c.card_number),
-                Some(crate::paysecure::test_cards::CardBehaviour::Accepted {
-                    auth: crate::paysecure::test_cards::Auth::Frictionless,
-                    ..
-                })
-            );
+            let frictionless = crate::paysecure::test_cards::is_frictionless(&c.card_number);
             let otp = scenario
                 .otp
                 .as_deref()

@@ -124,11 +124,19 @@ fn status_not_read(app: &App) -> String {
         .find(|p| matches!(p, Purpose::Check(_) | Purpose::Follow(_)))
         .is_some();
     match (reading, &app.status_read_failed) {
-        (true, Some(why)) => format!("reading… (the last read failed: {})", clean(why)),
-        (true, None) => "reading…".into(),
+        (true, _) => format!("reading…{}", last_read_failed(app)),
         (false, Some(why)) => format!("not read: the status GET failed ({})", clean(why)),
         (false, None) => "not read (the 202 says pending)".into(),
     }
+}
+
+/// ` (the last read failed: …)` after a status, while a status GET since the last one
+/// read has failed; nothing otherwise.
+fn last_read_failed(app: &App) -> String {
+    app.status_read_failed
+        .as_deref()
+        .map(|why| format!(" (the last read failed: {})", clean(why)))
+        .unwrap_or_default()
 }
 
 fn kv(t: &Theme, key: &str, value: String, style: Style) -> Para {
@@ -159,16 +167,9 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
         kv(
             t,
             "status",
+            // The status shown is the last one read; a read since that failed is said.
             app.flow.status.as_ref().map_or(status_not_read(app), |s| {
-                // The status shown is the last one read; a read since that failed is said.
-                match &app.status_read_failed {
-                    Some(why) => format!(
-                        "{} (the last read failed: {})",
-                        clean(&s.as_upper()),
-                        clean(why)
-                    ),
-                    None => clean(&s.as_upper()),
-                }
+                format!("{}{}", clean(&s.as_upper()), last_read_failed(app))
             }),
             Style::default().fg(t.warn),
         ),
@@ -213,16 +214,7 @@ fn pending(lines: &mut Vec<Para>, app: &App, url: &str) {
             .sent
             .as_ref()
             .and_then(|sent| sent.test_card)
-            .and_then(crate::paysecure::test_cards::accepted_card)
-            .is_some_and(|card| {
-                matches!(
-                    card,
-                    crate::paysecure::test_cards::CardBehaviour::Accepted {
-                        auth: crate::paysecure::test_cards::Auth::Frictionless,
-                        ..
-                    }
-                )
-            });
+            .is_some_and(crate::paysecure::test_cards::is_frictionless);
         let text = if frictionless {
             "     sandbox test card: frictionless, no one-time code is asked"
         } else {
