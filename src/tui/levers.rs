@@ -265,10 +265,12 @@ fn reload(app: &mut App) -> Vec<Effect> {
 
 /// Reads the sandbox's settings, unless read already or being read: a refused payment
 /// asks, so that "attempts used up" is said against the sandbox's own limit (set on the
-/// panel or kept in its state file from an earlier run), not Paysecure's default.
+/// panel or kept in its state file from an earlier run), not Paysecure's default. Only
+/// of this project's sandbox: another server on loopback has no `/_sandbox/settings`
+/// (it answered 404, a history row nobody asked for).
 pub fn read_settings_once(app: &mut App) -> Vec<Effect> {
     if app.panel.settings.is_some()
-        || !app.endpoint.local
+        || !app.is_this_projects_sandbox()
         || app.requests.control_in_flight(ControlOp::GetSettings)
     {
         return vec![];

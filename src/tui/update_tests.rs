@@ -731,6 +731,35 @@ fn a_refused_payment_reads_the_sandboxs_attempt_limit() {
     assert!(!screen.contains("attempts are used up"), "{screen}");
 }
 
+/// Another server on loopback (not this project's sandbox: no published key) is asked
+/// for no `/_sandbox/settings` after a refusal.
+#[test]
+fn a_refusal_from_another_local_server_reads_no_sandbox_settings() {
+    let mut app = fixture::at_card_step(120, 40);
+    app.endpoint.embedded = false;
+    app.public_key_pem = None;
+    assert!(app.endpoint.local);
+    update(&mut app, ctrl('s'));
+    let effects = fixture::reply(
+        &mut app,
+        Answer::S2s(Err(ApiError::Coded {
+            http_status: 400,
+            code: "transaction_error".into(),
+            message: "Card is Blocked".into(),
+        })),
+    );
+    assert!(
+        !effects.iter().any(|e| matches!(
+            e,
+            Effect::Call {
+                call: Call::Control { .. },
+                ..
+            }
+        )),
+        "{effects:?}"
+    );
+}
+
 /// A settings read of the result screen's own that fails says nothing (the default limit
 /// stands, as before it); the panel's own reads say their failures.
 #[test]
