@@ -39,6 +39,15 @@ pub struct Exchange {
     pub note: Option<String>,
 }
 
+/// The value of header `name` among `pairs` (names compared case-insensitively), the
+/// first if it was sent twice.
+pub fn header_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 impl Exchange {
     /// An exchange with no headers, bodies, status or timing yet.
     pub fn new(kind: ExchangeKind, method: &str, url: &str, started_at_ms: i64) -> Exchange {

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::api::Exchange;
+use crate::api::exchange::header_value as header;
 use crate::clock::civil_from_days;
 
 /// ISO 8601 UTC with milliseconds, from epoch milliseconds.
@@ -24,13 +25,6 @@ fn headers(pairs: &[(String, String)]) -> Vec<Value> {
         .iter()
         .map(|(n, v)| json!({"name": n, "value": v}))
         .collect()
-}
-
-fn header<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 fn query(url: &str) -> Vec<Value> {

@@ -105,10 +105,7 @@ fn push_line(rows: &mut Vec<Row>, para: Para) {
 }
 
 fn content_type(headers: &[(String, String)]) -> Option<&str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.as_str())
+    crate::api::exchange::header_value(headers, "content-type")
 }
 
 fn looks_like_html(headers: &[(String, String)], body: &str) -> bool {

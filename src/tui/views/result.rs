@@ -854,15 +854,12 @@ fn transport(lines: &mut Vec<Para>, app: &App, err: &ApiError) {
 /// The wait a refusing server asked for (`Retry-After` on the failed answer), if any.
 fn retry_after(lines: &mut Vec<Para>, app: &App) {
     let asked = app.failed_exchange.as_ref().and_then(|ex| {
-        ex.response_headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
-            .map(|(_, value)| value.trim().to_string())
+        crate::api::exchange::header_value(&ex.response_headers, "retry-after").map(str::trim)
     });
     if let Some(value) = asked.filter(|v| !v.is_empty()) {
         let wait = match value.parse::<u64>() {
             Ok(secs) => format!("{secs} s (the server's Retry-After)"),
-            Err(_) => format!("until {} (the server's Retry-After)", clean(&value)),
+            Err(_) => format!("until {} (the server's Retry-After)", clean(value)),
         };
         push(
             lines,

@@ -33,11 +33,8 @@ impl WebhookFacts {
             brand_id: text("/message/brandId")
                 .or_else(|| text("/message/brand_id"))
                 .unwrap_or_default(),
-            signature: ex
-                .request_headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("paysecure-sign"))
-                .map(|(_, v)| v.clone()),
+            signature: crate::api::exchange::header_value(&ex.request_headers, "paysecure-sign")
+                .map(str::to_string),
         })
     }
 
