@@ -96,12 +96,20 @@ impl Tmux {
     }
 
     /// Waits until the screen contains every needle; panics with the screen otherwise.
+    /// The screen returned is a second read, taken a moment after the needles were first
+    /// seen: tmux can be read while a frame is half drawn over the last one (seen in CI),
+    /// and a caller asserting on more than the needles wants the whole frame.
     pub fn wait_for(&self, needles: &[&str]) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
+        let has_all = |screen: &str| needles.iter().all(|n| screen.contains(n));
         loop {
             let screen = self.screen();
-            if needles.iter().all(|n| screen.contains(n)) {
-                return screen;
+            if has_all(&screen) {
+                std::thread::sleep(Duration::from_millis(60));
+                let settled = self.screen();
+                if has_all(&settled) {
+                    return settled;
+                }
             }
             assert!(
                 Instant::now() < deadline,
