@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::access_log::LogFacts;
 use super::create::{Caller, build_purchase};
 use super::errors::{Coded, json_response};
-use super::request::{BodyUse, extract};
+use super::request::{BodyUse, extract, ip_text};
 use super::state::SandboxState;
 use super::store::Inserted;
 
@@ -25,7 +25,7 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
     let session_id = state.store.new_id();
     let caller = Caller {
         key_type: call.key_type,
-        ip: call.peer_ip.to_string(),
+        ip: ip_text(call.peer_ip),
         brand_id: &state.brand_id,
         now: state.store.now(),
         id,

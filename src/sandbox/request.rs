@@ -254,11 +254,53 @@ pub fn peer_ip(parts: &Parts) -> IpAddr {
     }
 }
 
+/// An IP as text, the same as `to_string`. IPv4 (every loopback client) is written octet
+/// by octet: `Ipv4Addr`'s `Display` took 1,260 instructions, 0.9 % of a create's
+/// (callgrind, BENCHMARKS round 14).
+pub fn ip_text(ip: IpAddr) -> String {
+    let IpAddr::V4(v4) = ip else {
+        return ip.to_string();
+    };
+    let mut out = String::with_capacity(15);
+    for (i, octet) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if octet >= 100 {
+            out.push(char::from(b'0' + octet / 100));
+        }
+        if octet >= 10 {
+            out.push(char::from(b'0' + octet / 10 % 10));
+        }
+        out.push(char::from(b'0' + octet % 10));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use axum::http::Request;
 
     use super::*;
+
+    #[test]
+    fn ip_text_is_to_string() {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "10.9.100.255",
+            "255.255.255.255",
+            "::1",
+            "2001:db8::7",
+        ] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            assert_eq!(ip_text(ip), ip.to_string());
+        }
+        for n in 0..=255u8 {
+            let ip = IpAddr::from([n, 0, 10, n]);
+            assert_eq!(ip_text(ip), ip.to_string());
+        }
+    }
 
     /// Request parts with no `Content-Length`: only counting the body can catch its size.
     fn parts_without_length() -> Parts {
