@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::errors::{Coded, json_response};
+use super::errors::{Coded, json_response, view_response};
 use super::lifecycle::with_purchase;
 use super::purchase::{Purchase, Status, round2, text};
 use super::request::BodyUse;
@@ -136,7 +136,7 @@ pub fn cancel_hold(
         "extra": {"amount": p.total},
     }));
     notify(state, p, origin);
-    Some(Ok(json_response(StatusCode::ACCEPTED, &p.view(origin))))
+    Some(Ok(view_response(StatusCode::ACCEPTED, &p.view(origin))))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::access_log::LogFacts;
 use super::create::{Caller, build_purchase};
-use super::errors::{Coded, json_response};
+use super::errors::{Coded, view_response};
 use super::request::{BodyUse, extract, ip_text};
 use super::state::SandboxState;
 use super::store::Inserted;
@@ -48,7 +48,7 @@ pub async fn create(State(state): State<Arc<SandboxState>>, req: Request) -> Res
         purchase_id: Some(purchase.id.clone()),
         signature_valid: None,
     };
-    let mut resp = json_response(StatusCode::ACCEPTED, &purchase.view(&call.origin));
+    let mut resp = view_response(StatusCode::ACCEPTED, &purchase.view(&call.origin));
     resp.extensions_mut().insert(facts);
     resp
 }

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::pages;
+use super::purchase_view::PurchaseView;
 
 /// The `code` of a coded error, attached to its response so the request log can name
 /// it without parsing the body.
@@ -94,11 +95,28 @@ pub fn axum_json<T: serde::Serialize + ?Sized>(value: &T) -> Response {
     if serde_json::to_writer(&mut bytes, value).is_err() {
         bytes = b"{}".to_vec();
     }
+    json_text_response(bytes)
+}
+
+/// JSON text, already written, as a response with the right content type.
+fn json_text_response(bytes: Vec<u8>) -> Response {
     let mut resp = bytes.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    resp
+}
+
+/// A purchase object as the answer, its text written by the view's own writer (no value
+/// built, keys as literals: see `json_object`).
+pub fn view_response(status: StatusCode, view: &PurchaseView<'_>) -> Response {
+    let mut bytes = Vec::with_capacity(4096);
+    if view.write_json(&mut bytes).is_err() {
+        bytes = b"{}".to_vec();
+    }
+    let mut resp = json_text_response(bytes);
+    *resp.status_mut() = status;
     resp
 }
 

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::aging::{EXPIRED_AFTER, HOLD_LAPSES_AFTER, OVERDUE_AFTER};
-use super::errors::{Coded, json_response};
+use super::errors::{Coded, json_response, view_response};
 use super::purchase::{Purchase, Status, round2};
 use super::refunds::{refund_record, spawn_settle};
 use super::request::{ApiCall, BodyUse, extract};
@@ -147,7 +147,7 @@ pub async fn status(
     req: Request,
 ) -> Response {
     read_purchase(&state, &id, req, BodyUse::Ignored, |p, call| {
-        Ok(json_response(StatusCode::OK, &p.view(&call.origin)))
+        Ok(view_response(StatusCode::OK, &p.view(&call.origin)))
     })
     .await
 }
@@ -169,7 +169,7 @@ pub async fn cancel(
             ));
         }
         p.set_status(Status::Cancelled, now);
-        Ok(json_response(StatusCode::ACCEPTED, &p.view(&call.origin)))
+        Ok(view_response(StatusCode::ACCEPTED, &p.view(&call.origin)))
     })
     .await
 }
@@ -253,7 +253,7 @@ pub async fn refund_full(
         let left = refundable(p)?;
         refund(p, left, now);
         notify(&notify_state, p, &call.origin);
-        Ok(json_response(StatusCode::ACCEPTED, &p.view(&call.origin)))
+        Ok(view_response(StatusCode::ACCEPTED, &p.view(&call.origin)))
     })
     .await
 }

@@ -244,21 +244,23 @@ impl Purchase {
 
     /// The webhook body: `{"message": <purchase>, "status": <lower>}` with both brand spellings.
     pub fn webhook_body(&self, origin: &str, status: &str) -> String {
-        #[derive(serde::Serialize)]
-        struct WebhookBody<'a> {
-            message: super::purchase_view::PurchaseView<'a>,
-            status: &'a str,
-        }
-        let body = WebhookBody {
-            message: super::purchase_view::PurchaseView {
-                purchase: self,
-                origin,
-                brand_id_again: true,
-            },
-            status,
+        let message = super::purchase_view::PurchaseView {
+            purchase: self,
+            origin,
+            brand_id_again: true,
         };
         // Written straight to text, once: the delivery posts these bytes and logs them.
-        serde_json::to_string(&body).unwrap_or_default()
+        let mut out = Vec::with_capacity(4096);
+        let mut body = super::json_object::ObjectWriter::open(&mut out);
+        let written = body
+            .nested("message", |out| message.write_json(out))
+            .and_then(|()| body.entry("status", status));
+        body.close();
+        match written {
+            // serde_json writes UTF-8.
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
 }
 

@@ -5,6 +5,9 @@
 //! to serialise it) as 12 % of the sandbox's CPU per create. This writes the same keys,
 //! in the same order, with the same values, without building anything in between.
 //!
+//! The answers write the text with `json_object::ObjectWriter` (keys as literals, values
+//! through serde_json); `Serialize` reads that text back for callers that want a value.
+//!
 //! The key order is the real captures' (§10.1), kept from the first version: the main
 //! block, then `extraParam` / `trxType` / `payment` when set, then the fields §10.1 added,
 //! then the capture and saved-card fields (§10.5, §10.8).
@@ -14,6 +17,7 @@ use std::sync::LazyLock;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
+use super::json_object::ObjectWriter;
 use super::purchase::{MERCHANT_NAME, Purchase, round2};
 
 /// A purchase as the API returns it; `origin` is `scheme://host:port`.
@@ -24,146 +28,157 @@ pub struct PurchaseView<'a> {
     pub brand_id_again: bool,
 }
 
-impl Serialize for PurchaseView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl PurchaseView<'_> {
+    /// The object's JSON text, appended to `out` (what an answer sends).
+    pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let p = self.purchase;
         let origin = self.origin;
         let refundable = p.refundable();
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("purchaseId", &p.id)?;
-        m.serialize_entry("type", "purchase")?;
-        m.serialize_entry("status", p.status.upper())?;
-        m.serialize_entry("brand_id", &p.brand_id)?;
-        m.serialize_entry("merchantRef", &p.merchant_ref)?;
-        m.serialize_entry("paymentMethod", &p.payment_method)?;
-        m.serialize_entry("amountUnit", "MAJOR")?;
-        m.serialize_entry("client", &p.client)?;
-        m.serialize_entry("purchase", &p.purchase)?;
-        m.serialize_entry("checkout_url", &format_args!("{origin}/payments/{}/", p.id))?;
-        m.serialize_entry(
+        let mut m = ObjectWriter::open(out);
+        m.entry("purchaseId", &p.id)?;
+        m.fixed_str("type", "purchase");
+        m.fixed_str("status", p.status.upper());
+        m.entry("brand_id", &p.brand_id)?;
+        m.entry("merchantRef", &p.merchant_ref)?;
+        m.entry("paymentMethod", &p.payment_method)?;
+        m.fixed_str("amountUnit", "MAJOR");
+        m.entry("client", &p.client)?;
+        m.entry("purchase", &p.purchase)?;
+        m.entry("checkout_url", &format_args!("{origin}/payments/{}/", p.id))?;
+        m.entry(
             "direct_post_url",
             &format_args!("{origin}/api/v1/p/{}/", p.id),
         )?;
-        m.serialize_entry("success_redirect", &p.success_redirect)?;
-        m.serialize_entry("failure_redirect", &p.failure_redirect)?;
+        m.entry("success_redirect", &p.success_redirect)?;
+        m.entry("failure_redirect", &p.failure_redirect)?;
         // The real API leaves out what is not set rather than sending null (a client
         // validating the real shapes types these as strings / integers).
         if let Some(v) = &p.pending_redirect {
-            m.serialize_entry("pending_redirect", v)?;
+            m.entry("pending_redirect", v)?;
         }
         if let Some(v) = &p.cancel_redirect {
-            m.serialize_entry("cancel_redirect", v)?;
+            m.entry("cancel_redirect", v)?;
         }
         if let Some(v) = &p.success_callback {
-            m.serialize_entry("success_callback", v)?;
+            m.entry("success_callback", v)?;
         }
         if let Some(v) = &p.failure_callback {
-            m.serialize_entry("failure_callback", v)?;
+            m.entry("failure_callback", v)?;
         }
-        m.serialize_entry("transaction_data", &TransactionData(p))?;
-        m.serialize_entry("status_history", &StatusHistory(&p.history))?;
-        m.serialize_entry("created_on", &p.created_on)?;
-        m.serialize_entry("updated_on", &p.updated_on)?;
-        m.serialize_entry("issued", &crate::clock::iso_date(p.created_on))?;
-        m.serialize_entry("due", &(p.created_on + 7200))?;
+        m.nested("transaction_data", |out| transaction_data(p, out))?;
+        m.nested("status_history", |out| status_history(&p.history, out))?;
+        m.entry("created_on", &p.created_on)?;
+        m.entry("updated_on", &p.updated_on)?;
+        m.entry("issued", &crate::clock::iso_date(p.created_on))?;
+        m.entry("due", &(p.created_on + 7200))?;
         if let Some(v) = p.viewed_on {
-            m.serialize_entry("viewedOn", &v)?;
+            m.entry("viewedOn", &v)?;
         }
-        m.serialize_entry("is_test", &true)?;
-        m.serialize_entry("is_recurring_token", &false)?;
-        m.serialize_entry("force_recurring", &false)?;
-        m.serialize_entry("skip_capture", &p.skip_capture)?;
-        m.serialize_entry("send_receipt", &false)?;
-        m.serialize_entry("reference_generated", &p.reference)?;
-        m.serialize_entry(
+        m.raw("is_test", "true");
+        m.raw("is_recurring_token", "false");
+        m.raw("force_recurring", "false");
+        m.entry("skip_capture", &p.skip_capture)?;
+        m.raw("send_receipt", "false");
+        m.entry("reference_generated", &p.reference)?;
+        m.fixed_str(
             "refund_availability",
             if refundable > 0.0 {
                 "FULL_AND_PARTIAL"
             } else {
                 "NONE"
             },
-        )?;
-        m.serialize_entry("refundable_amount", &refundable)?;
-        m.serialize_entry(
+        );
+        m.entry("refundable_amount", &refundable)?;
+        m.entry(
             "refund_upto",
             &p.paid_on.map_or(0, |paid| paid + 180 * 86_400 - 3600),
         )?;
-        m.serialize_entry("cc_descriptor", "PAYSECURE*SANDBOX")?;
-        m.serialize_entry("errorMsg", &p.error_msg)?;
-        m.serialize_entry(
+        m.fixed_str("cc_descriptor", "PAYSECURE*SANDBOX");
+        m.entry("errorMsg", &p.error_msg)?;
+        m.fixed_str(
             "errorCode",
             if p.error_msg.is_empty() {
                 "NA"
             } else {
                 "transaction_error"
             },
-        )?;
-        m.serialize_entry("platform", &p.platform)?;
-        m.serialize_entry("created_from_ip", &p.created_from_ip)?;
-        m.serialize_entry("payoutProcess", &false)?;
+        );
+        m.entry("platform", &p.platform)?;
+        m.entry("created_from_ip", &p.created_from_ip)?;
+        m.raw("payoutProcess", "false");
         if let Some(extra) = &p.extra_param {
-            m.serialize_entry("extraParam", extra)?;
+            m.entry("extraParam", extra)?;
         }
         if let Some(trx) = p.trx_type {
-            m.serialize_entry("trxType", &trx)?;
+            m.entry("trxType", &trx)?;
         }
         if let Some(paid_on) = p.paid_on {
-            m.serialize_entry("payment", &Payment { p, paid_on })?;
+            m.nested("payment", |out| payment(p, paid_on, out))?;
         }
         // §10.1: the top-level fields of the real captures that the first version lacked.
-        m.serialize_entry("issuer_details", &*ISSUER_DETAILS)?;
-        m.serialize_entry("fraudScore", "NA")?;
-        m.serialize_entry("trustScore", "NA")?;
-        m.serialize_entry("sessionId", &p.session_id)?;
-        m.serialize_entry("extraFee", "0")?;
-        m.serialize_entry("totalRefunded", &p.refunded_amount)?;
-        m.serialize_entry("paidOn", &p.paid_on.unwrap_or(0))?;
-        m.serialize_entry(
+        m.raw("issuer_details", &ISSUER_DETAILS);
+        m.fixed_str("fraudScore", "NA");
+        m.fixed_str("trustScore", "NA");
+        m.entry("sessionId", &p.session_id)?;
+        m.fixed_str("extraFee", "0");
+        m.entry("totalRefunded", &p.refunded_amount)?;
+        m.entry("paidOn", &p.paid_on.unwrap_or(0))?;
+        m.entry(
             "receivedAmt",
             &if p.paid_on.is_some() { p.total } else { 0.0 },
         )?;
-        m.serialize_entry("taxAmount", &0)?;
-        m.serialize_entry("surcharge", &0)?;
-        m.serialize_entry("surchargeType", "")?;
+        m.raw("taxAmount", "0");
+        m.raw("surcharge", "0");
+        m.fixed_str("surchargeType", "");
         // §10.8 and §10.5: the saved card's token, the capture's amounts.
         if let Some(token) = &p.after.token_reference {
-            m.serialize_entry("token_reference", token)?;
+            m.entry("token_reference", token)?;
         }
         if let Some(captured) = p.after.captured_amount {
-            m.serialize_entry("captured_amount", &captured)?;
-            m.serialize_entry("released_amount", &round2(p.after.released_amount))?;
+            m.entry("captured_amount", &captured)?;
+            m.entry("released_amount", &round2(p.after.released_amount))?;
         }
         if self.brand_id_again {
-            m.serialize_entry("brandId", &p.brand_id)?;
+            m.entry("brandId", &p.brand_id)?;
         }
-        m.end()
+        m.close();
+        Ok(())
+    }
+}
+
+/// For callers that want a value (`Purchase::to_json`): the text written above, read back
+/// as JSON. The answers write [`PurchaseView::write_json`]'s bytes directly.
+impl Serialize for PurchaseView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        let mut out = Vec::with_capacity(4096);
+        self.write_json(&mut out).map_err(S::Error::custom)?;
+        let text = String::from_utf8(out).map_err(S::Error::custom)?;
+        serde_json::value::RawValue::from_string(text)
+            .map_err(S::Error::custom)?
+            .serialize(s)
     }
 }
 
 /// `transaction_data`: the card's brand and echo (`extra`), and the attempts.
-struct TransactionData<'a>(&'a Purchase);
-
-impl Serialize for TransactionData<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = self.0;
-        let brand = p.card_extra.as_ref().and_then(|e| e.get("card_brand"));
-        let mut m = s.serialize_map(Some(5))?;
-        match brand {
-            Some(brand) => m.serialize_entry("payment_method", brand)?,
-            None => m.serialize_entry("payment_method", "")?,
-        }
-        m.serialize_entry("flow", "payform")?;
-        m.serialize_entry(
-            "extra",
-            &CardExtra {
-                extra: p.card_extra.as_ref(),
-                token: p.after.token_reference.as_deref(),
-            },
-        )?;
-        m.serialize_entry("country", "")?;
-        m.serialize_entry("attempts", &p.attempts)?;
-        m.end()
+fn transaction_data(p: &Purchase, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    let mut m = ObjectWriter::open(out);
+    match p.card_extra.as_ref().and_then(|e| e.get("card_brand")) {
+        Some(brand) => m.entry("payment_method", brand)?,
+        None => m.fixed_str("payment_method", ""),
     }
+    m.fixed_str("flow", "payform");
+    m.entry(
+        "extra",
+        &CardExtra {
+            extra: p.card_extra.as_ref(),
+            token: p.after.token_reference.as_deref(),
+        },
+    )?;
+    m.fixed_str("country", "");
+    m.entry("attempts", &p.attempts)?;
+    m.close();
+    Ok(())
 }
 
 /// `transaction_data.extra`: the card echo, with the saved card's token when there is
@@ -200,52 +215,44 @@ impl Serialize for CardExtra<'_> {
 }
 
 /// `status_history`: `[{"status": …, "timestamp": …}, …]`.
-struct StatusHistory<'a>(&'a [(String, i64)]);
-
-impl Serialize for StatusHistory<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|(status, timestamp)| HistoryEntry {
-            status,
-            timestamp: *timestamp,
-        }))
+fn status_history(history: &[(String, i64)], out: &mut Vec<u8>) -> serde_json::Result<()> {
+    out.push(b'[');
+    for (i, (status, timestamp)) in history.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let mut m = ObjectWriter::open(out);
+        m.entry("status", status)?;
+        m.entry("timestamp", timestamp)?;
+        m.close();
     }
-}
-
-#[derive(serde::Serialize)]
-struct HistoryEntry<'a> {
-    status: &'a str,
-    timestamp: i64,
+    out.push(b']');
+    Ok(())
 }
 
 /// `payment`, once paid: a partial capture says what was taken.
-struct Payment<'a> {
-    p: &'a Purchase,
-    paid_on: i64,
-}
-
-impl Serialize for Payment<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = self.p;
-        let amount = p.after.captured_amount.unwrap_or(p.total);
-        let mut m = s.serialize_map(Some(11))?;
-        m.serialize_entry("is_outgoing", &false)?;
-        m.serialize_entry("payment_type", "PURCHASE")?;
-        m.serialize_entry("amount", &amount)?;
-        m.serialize_entry("currency", &p.currency)?;
-        m.serialize_entry("net_amount", &amount)?;
-        m.serialize_entry("fee_amount", &0)?;
-        m.serialize_entry("pending_amount", &0)?;
-        m.serialize_entry("pending_unfreeze_on", &())?;
-        m.serialize_entry("description", "")?;
-        m.serialize_entry("paid_on", &self.paid_on)?;
-        m.serialize_entry("remote_paid_on", &self.paid_on)?;
-        m.end()
-    }
+fn payment(p: &Purchase, paid_on: i64, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    let amount = p.after.captured_amount.unwrap_or(p.total);
+    let mut m = ObjectWriter::open(out);
+    m.raw("is_outgoing", "false");
+    m.fixed_str("payment_type", "PURCHASE");
+    m.entry("amount", &amount)?;
+    m.entry("currency", &p.currency)?;
+    m.entry("net_amount", &amount)?;
+    m.raw("fee_amount", "0");
+    m.raw("pending_amount", "0");
+    m.raw("pending_unfreeze_on", "null");
+    m.fixed_str("description", "");
+    m.entry("paid_on", &paid_on)?;
+    m.entry("remote_paid_on", &paid_on)?;
+    m.close();
+    Ok(())
 }
 
 /// `issuer_details`: the merchant's legal entity, with the real captures' field set.
-static ISSUER_DETAILS: LazyLock<Value> = LazyLock::new(|| {
-    json!({
+/// Written once: it is the same in every answer.
+static ISSUER_DETAILS: LazyLock<String> = LazyLock::new(|| {
+    let details = json!({
         "website": "",
         "legal_street_address": "1 Sandbox Street",
         "legal_country": "DE",
@@ -256,7 +263,8 @@ static ISSUER_DETAILS: LazyLock<Value> = LazyLock::new(|| {
         "brand_name": MERCHANT_NAME,
         "registration_number": "",
         "tax_number": "",
-    })
+    });
+    details.to_string()
 });
 
 #[cfg(test)]
@@ -343,9 +351,9 @@ mod tests {
         assert_eq!(v["transaction_data"]["extra"], json!({}));
     }
 
-    #[test]
-    fn a_captured_saved_card_purchase_has_every_optional_field_in_its_place() {
-        let p = Purchase {
+    /// A partly captured purchase paid with a saved card: every optional field set.
+    fn captured_with_saved_card() -> Purchase {
+        Purchase {
             id: "abc".into(),
             status: Status::PartiallyCaptured,
             total: 20.0,
@@ -366,7 +374,12 @@ mod tests {
                 ..AfterPay::default()
             },
             ..Purchase::default()
-        };
+        }
+    }
+
+    #[test]
+    fn a_captured_saved_card_purchase_has_every_optional_field_in_its_place() {
+        let p = captured_with_saved_card();
         let v = serde_json::to_value(p.view("http://h:1")).expect("json");
         let expected: Vec<&str> = [
             MAIN,
@@ -397,6 +410,32 @@ mod tests {
         assert_eq!(keys(extra), ["card_brand", "token_reference", "x"]);
         assert_eq!(extra["token_reference"], "tok");
         assert_eq!(v["transaction_data"]["payment_method"], "VISA");
+    }
+
+    /// The answer's exact text for a new purchase and one with every optional field set
+    /// (the text the serde map writer gave, kept when the keys became literals).
+    #[test]
+    fn the_view_text_is_byte_for_byte_the_same() {
+        let new = Purchase {
+            id: "abc".into(),
+            status: Status::Created,
+            client: crate::sandbox::raw_json::RawJson::of(
+                &json!({"email": "a@b.c", "x": "\"q\u{1b}"}),
+            ),
+            ..Purchase::default()
+        };
+        let full = Purchase {
+            failure_callback: Some("f\"\\".into()),
+            extra_param: Some(json!({"k": [1, 2.5, null]})),
+            history: vec![("created".into(), 1), ("paid".into(), 100)],
+            error_msg: "Card \"declined\"".into(),
+            refunded_amount: 1.25,
+            ..captured_with_saved_card()
+        };
+        let text = |p: &Purchase| serde_json::to_string(&p.view("http://h:1")).expect("json");
+        insta::assert_snapshot!("view_new", text(&new));
+        insta::assert_snapshot!("view_full", text(&full));
+        insta::assert_snapshot!("webhook_full", full.webhook_body("http://h:1", "paid"));
     }
 
     #[test]
