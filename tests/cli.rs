@@ -339,6 +339,53 @@ fn half_configured_environment_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Options a careless hand gets wrong: a negative amount written with a space reaches the
+/// API (which judges it), an empty token is a usage error, not an S2S call without a card.
+#[test]
+fn negative_amounts_reach_the_api_and_an_empty_token_is_refused() {
+    let out = flow(&["--json", "--amount", "-1"], &[]);
+    let r = result(&out);
+    assert_eq!(r["error"]["code"], "transaction_error", "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("minimum")),
+        "{r}"
+    );
+    let out = flow(&["--token", ""], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--token"));
+}
+
+/// `flow`'s per-request timeout is the config file's `timeout_s` unless `--timeout` says
+/// otherwise (it was a fixed 40 s whatever the config said).
+#[test]
+fn the_config_files_timeout_is_flows_timeout() {
+    let dir = run_dirs::run_dir("pse-cli-timeout-", "run");
+    let config = dir.join("config");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(config.join("config.toml"), "timeout_s = 0.01\n").expect("config");
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("flow")
+            .args(args)
+            .env("PAYSECURE_EXPLORER_DATA_DIR", dir.join("data"))
+            .env("PAYSECURE_EXPLORER_CONFIG_DIR", &config)
+            .env_remove("PAYSECURE_API_KEY")
+            .env_remove("PAYSECURE_BRAND_ID")
+            .env_remove("PAYSECURE_BASE_URL")
+            .output()
+            .expect("binary runs")
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("timeout_s in the config file"), "{err}");
+    assert!(err.contains("got 0.01"), "{err}");
+    let out = run(&["--timeout", "30", "--json", "--otp", "123456"]);
+    assert_eq!(out.status.code(), Some(0), "--timeout wins over the config");
+}
+
 #[test]
 fn unreachable_endpoint_is_a_transport_failure() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -724,7 +771,7 @@ fn a_timeout_out_of_range_is_refused_with_the_range_it_takes() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
         assert!(
-            err.contains("--timeout must be from 0.1 to 3600 seconds"),
+            err.contains("must be from 0.1 to 3600 seconds"),
             "{bad}: {err}"
         );
     }

@@ -190,6 +190,26 @@ fn history_lists_filters_limits_and_exports_har() {
             .iter()
             .all(|e| e["request"]["method"].is_string() && e["response"]["status"].is_number())
     );
+    // `-` is standard output, not a file named `-`.
+    let piped = d.run(&["history", "--purchase", &id, "--export-har", "-"], &[]);
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    let doc: Value = serde_json::from_str(&stdout(&piped)).expect("HAR on stdout");
+    assert_eq!(
+        doc["log"]["entries"].as_array().map(Vec::len),
+        Some(rows.len())
+    );
+    // A one-record output with list options is a usage error, not one of them ignored.
+    for args in [
+        &["history", "--curl", "1", "--export-har", "x.har"][..],
+        &["history", "--curl", "1", "--code", "python", "2"],
+        &["history", "--json", "--curl", "1"],
+        &["history", "--purchase", &id, "--curl", "1"],
+        &["history", "--limit", "1", "--code", "curl", "2"],
+    ] {
+        let out = d.run(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("cannot be used with"), "{args:?}");
+    }
 }
 
 fn json_rows(o: &Output) -> Vec<Value> {

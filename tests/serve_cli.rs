@@ -361,6 +361,14 @@ fn refused_before_serving(flag: &str, bad: &str) {
     assert!(out.stdout.is_empty(), "refused before serving");
 }
 
+/// No connection at all would be a sandbox that answers nothing; zero was taken as one.
+#[test]
+fn max_connections_must_be_at_least_one() {
+    for bad in ["0", "many"] {
+        refused_before_serving("--max-connections", bad);
+    }
+}
+
 #[test]
 fn forward_to_must_be_http() {
     for bad in ["ftp://127.0.0.1/hooks", "not a url", "file:///etc/passwd"] {

@@ -39,7 +39,7 @@ pub struct FlowArgs {
     #[arg(long)]
     pub remote_ip: Option<String>,
     /// Purchase amount in major units (one product line).
-    #[arg(long, value_name = "AMOUNT", value_parser = super::json_amount)]
+    #[arg(long, value_name = "AMOUNT", value_parser = super::json_amount, allow_negative_numbers = true)]
     pub amount: Option<f64>,
     /// ISO 4217 currency.
     #[arg(long)]
@@ -59,9 +59,9 @@ pub struct FlowArgs {
     /// One JSON object per line: each exchange, then the result.
     #[arg(long)]
     pub json: bool,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 40.0, value_name = "SECS")]
-    pub timeout: f64,
+    /// Per-request timeout in seconds (default 40, or the config file's timeout_s).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
     /// success_redirect (default: the embedded merchant stub).
     #[arg(long)]
     pub success_redirect: Option<String>,
@@ -74,14 +74,25 @@ pub struct FlowArgs {
     pub skip_capture: bool,
     /// Then capture the hold: all of it, or AMOUNT of it (ends PAID or
     /// PARTIALLY_CAPTURED). Implies --skip-capture.
-    #[arg(long, value_name = "AMOUNT", num_args = 0..=1, value_parser = super::json_amount)]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        num_args = 0..=1,
+        value_parser = super::json_amount,
+        allow_negative_numbers = true
+    )]
     pub capture: Option<Option<f64>>,
     /// Pay with a saved card: the S2S body carries `token_reference` and the CVC (--cvc)
     /// instead of the card number, expiry and name. A successful run that remembered its
     /// card (the default payload sends remember_card "on") prints the token to use; the
     /// embedded sandbox forgets it when the command ends, so use a served sandbox
     /// (`paysecure-explorer serve`) to reuse one.
-    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["card", "expires", "name"])]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        value_parser = super::non_blank,
+        conflicts_with_all = ["card", "expires", "name"]
+    )]
     pub token: Option<String>,
     /// Start from a saved scenario (shipped ones: happy-3ds, frictionless, blocked-card, …);
     /// the other options override it; `paysecure-explorer scenarios` lists them all.
@@ -145,11 +156,11 @@ impl clap::builder::TypedValueParser for ScenarioName {
 
 /// Runs `flow`; returns the exit code.
 pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
-    if !super::valid_timeout(args.timeout) {
+    let timeout = args.timeout.or(ctx.config.timeout_s).unwrap_or(40.0);
+    if !super::valid_timeout(timeout) {
         out::error(&format!(
-            "paysecure-explorer flow: --timeout must be {} (got {})",
+            "paysecure-explorer flow: the timeout (--timeout, or timeout_s in the config file) must be {} (got {timeout})",
             super::TIMEOUT_RANGE,
-            args.timeout
         ));
         return 2;
     }
@@ -213,7 +224,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     let client = match PaysecureClient::new(ClientConfig {
         base_url: target.base_url.clone(),
         api_key: target.api_key.clone(),
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: Duration::from_secs_f64(timeout),
         max_body_bytes: ctx.config.max_body_bytes(),
     }) {
         Ok(c) => c.with_recorder(Arc::new(recorder)),
@@ -396,6 +407,7 @@ pub fn result_line(report: &FlowReport, note: Option<&str>) -> Value {
         "captured_amount": purchase_field("captured_amount"),
         "landed": landed_name(report.flow.landed),
         "callback_url": report.flow.callback_url,
+        "callback_not_opened": report.callback_not_opened,
         "error": error,
         "webhook": report.webhook,
         "note": note,

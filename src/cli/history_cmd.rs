@@ -24,17 +24,21 @@ pub struct HistoryArgs {
     /// Only records about this purchase: its id, or enough leading digits to tell it apart.
     #[arg(long, value_name = "ID", value_parser = super::non_blank)]
     pub purchase: Option<String>,
-    /// Write the selected records as HAR 1.2 to FILE.
-    #[arg(long, value_name = "FILE")]
+    /// Write the selected records as HAR 1.2 to FILE (`-`: standard output).
+    #[arg(long, value_name = "FILE", conflicts_with = "json")]
     pub export_har: Option<std::path::PathBuf>,
     /// Print record N as a curl command (the key as $PAYSECURE_API_KEY).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with_all = LIST_OPTIONS)]
     pub curl: Option<u64>,
     /// Print record ID's request as code in LANG: curl, python, node, php, java, go or
     /// csharp (the key read from $PAYSECURE_API_KEY; the card masked as history keeps it).
-    #[arg(long, num_args = 2, value_names = ["LANG", "ID"])]
+    #[arg(long, num_args = 2, value_names = ["LANG", "ID"], conflicts_with_all = LIST_OPTIONS, conflicts_with = "curl")]
     pub code: Option<Vec<String>>,
 }
+
+/// What a one-record output (`--curl`, `--code`) cannot be combined with: the options
+/// that select, format or export a list.
+const LIST_OPTIONS: [&str; 4] = ["json", "limit", "purchase", "export_har"];
 
 /// `--code LANG ID`: the record's request as a program in LANG; exit 2 on a bad language
 /// or an unknown record.
@@ -178,6 +182,10 @@ pub fn run(mut args: HistoryArgs, ctx: &Context) -> i32 {
         }
         let doc = har::document(selected.iter().map(|r| &r.exchange));
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        if path.as_os_str() == "-" {
+            out::line(&text);
+            return 0;
+        }
         return match crate::history::safe_file::write_export(path, &text) {
             Ok(()) => {
                 out::error(&format!(

@@ -22,6 +22,13 @@ pub fn flow_against_serve() -> String {
 
 /// The note for a run that stopped at pending, `None` for any other end.
 pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
+    if let Some(why) = &report.callback_not_opened {
+        return Some(format!(
+            "The server's callback_url is not a web page, so it was not opened as the \
+             customer's browser ({why}); the purchase waits for a browser step that cannot \
+             happen here."
+        ));
+    }
     // A failed payment on the embedded sandbox: "retry on this purchase" cannot be done
     // from here, the purchase stopped with the command.
     if embedded && report.error.is_some() && report.flow.purchase.is_some() {
@@ -64,6 +71,7 @@ mod tests {
             error: None,
             webhook: None,
             capture_refused: false,
+            callback_not_opened: None,
         }
     }
 

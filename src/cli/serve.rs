@@ -34,8 +34,8 @@ pub struct ServeArgs {
     /// bound address; `callback_url`, `checkout_url` and page links are built from it.
     #[arg(long)]
     pub public_url: Option<String>,
-    /// Connections served at once; the newest beyond it get a coded 503.
-    #[arg(long, default_value_t = Limits::default().max_connections)]
+    /// Connections served at once (at least 1); the newest beyond it get a coded 503.
+    #[arg(long, default_value_t = Limits::default().max_connections, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_connections: usize,
     /// Also deliver every webhook, signed the same way, to this http(s) URL (your own
     /// endpoint); each copy is logged and listed in GET /_sandbox/webhooks.
@@ -99,7 +99,7 @@ pub async fn run(args: ServeArgs) -> i32 {
         bind: SocketAddr::new(args.bind, args.port),
         public_url: args.public_url.clone(),
         limits: Limits {
-            max_connections: args.max_connections.max(1),
+            max_connections: args.max_connections,
             ..Limits::default()
         },
         forward_to: args.forward_to.clone(),

@@ -110,6 +110,23 @@ pub enum CallbackPage {
     Challenge { form_url: String },
 }
 
+/// The URL a browser may be given: only absolute `http://` or `https://` URLs with a
+/// host, written back in their parsed form (so nothing option-like reaches the opener).
+pub fn web_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('-') {
+        return Err("it looks like a command-line option, not a URL".into());
+    }
+    match reqwest::Url::parse(trimmed) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(u.to_string()),
+        Ok(u) => Err(format!(
+            "only http:// and https:// URLs are opened, not {}:",
+            u.scheme()
+        )),
+        Err(e) => Err(format!("it is not a URL ({e})")),
+    }
+}
+
 /// Opens `callback_url` as the customer's browser: a redirect is followed at once
 /// (frictionless); a challenge page is returned for the OTP to be asked.
 pub async fn open_callback(
@@ -118,6 +135,13 @@ pub async fn open_callback(
     urls: &MerchantUrls,
     fetch_landing: bool,
 ) -> Result<CallbackPage, ApiError> {
+    // A server's callback_url is not fetched unless it is a web page (`javascript:`,
+    // `file:` or an option-like text would otherwise reach the HTTP client's own error).
+    web_url(callback_url).map_err(|why| ApiError::Transport {
+        kind: TransportKind::Other,
+        http_status: None,
+        detail: format!("the callback_url is not a web page, so it was not opened: {why}"),
+    })?;
     let first = client.browser_get(callback_url).await?;
     match (first.status, first.location.as_deref()) {
         (301..=303 | 307 | 308, Some(loc)) => {

@@ -62,6 +62,9 @@ pub struct FlowReport {
     pub webhook: Option<WebhookSeen>,
     /// The error is the capture's (the payment went through; the hold stands).
     pub capture_refused: bool,
+    /// Why the server's callback_url was not opened as the customer's browser (it is not
+    /// a web page: `javascript:`, `file:`, …); the purchase is left pending.
+    pub callback_not_opened: Option<String>,
 }
 
 impl FlowReport {
@@ -131,6 +134,13 @@ pub async fn run(
                 flow.on_status(client.status(&id).await);
                 return finish(flow, None);
             };
+            if let Err(why) = browser::web_url(&callback_url) {
+                flow.on_status(client.status(&id).await);
+                return FlowReport {
+                    callback_not_opened: Some(why),
+                    ..finish(flow, None)
+                };
+            }
             let done =
                 browser::complete(client, &callback_url, otp, &plan.urls, plan.fetch_landing).await;
             flow.on_browser(done);
@@ -204,6 +214,7 @@ fn finish(flow: Flow, webhook: Option<WebhookSeen>) -> FlowReport {
         error,
         webhook,
         capture_refused: false,
+        callback_not_opened: None,
     }
 }
 

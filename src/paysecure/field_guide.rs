@@ -219,7 +219,7 @@ pub const GUIDE: &[FieldGuide] = &[
         what: "The product's price; the total is the sum of prices",
         need: Need::Required,
         format: "decimal, major units (20.00 = EUR 20)",
-        check: "a number ≥ 0; the total within the merchant's limits",
+        check: "a number ≥ 0 (below 0 is answered as below the minimum); the total within the merchant's limits",
         error: tx("Product price is required"),
         bad: Some("twenty"),
     },

@@ -105,9 +105,7 @@ pub fn build_purchase(body: &Map<String, Value>, caller: Caller<'_>) -> Result<P
     }
     let (products, total) = products(details)?;
     if total < MIN_AMOUNT {
-        return Err(Coded::transaction(
-            "Transaction amount must be equal or greater to minimum trans amount",
-        ));
+        return Err(Coded::transaction(BELOW_MINIMUM));
     }
     if total > MAX_AMOUNT {
         return Err(Coded::transaction(
@@ -213,6 +211,10 @@ fn accepted_url(url: &str) -> bool {
     }
     accepted
 }
+
+/// Paysecure's answer to an amount under the merchant's minimum (reference §"Limits").
+pub const BELOW_MINIMUM: &str =
+    "Transaction amount must be equal or greater to minimum trans amount";
 
 #[cfg(test)]
 mod tests {

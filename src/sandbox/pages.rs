@@ -127,6 +127,7 @@ pub fn challenge_page(view: &ChallengeView<'_>) -> String {
 
 /// What the merchant stub knows about the purchase a landing page is for, read from the
 /// sandbox's record (what a status GET would return), not from the redirect.
+#[derive(Clone)]
 pub struct LandingFacts {
     pub merchant: String,
     pub amount: String,
@@ -148,6 +149,9 @@ impl LandingFacts {
     }
 }
 
+/// The statuses a success page may confirm an order for: the money was taken or held.
+const SETTLED_AS_PAID: [&str; 3] = ["PAID", "PREAUTHORIZED", "PARTIALLY_CAPTURED"];
+
 /// A merchant-stub landing page after the redirect: success, failure and pending differ
 /// in colour, icon and wording at a glance.
 pub fn landing_page(kind: &str, purchase_id: Option<&str>, facts: Option<&LandingFacts>) -> String {
@@ -164,9 +168,32 @@ pub fn landing_page(kind: &str, purchase_id: Option<&str>, facts: Option<&Landin
             "Your payment is still being processed; we will email you once it settles.",
         ),
     };
-    let class = match kind {
+    let mut class = match kind {
         "success" | "failure" => kind,
         _ => "pending",
+    };
+    // The redirect's word is not the purchase's: the page says what the record says.
+    let unconfirmed;
+    let (title, icon, line) = match facts {
+        None => {
+            class = "pending";
+            unconfirmed = format!(
+                "The redirect says \"{}\", but the sandbox has no record of this purchase: \
+                 nothing is confirmed.",
+                title.to_lowercase()
+            );
+            ("Payment not confirmed", "?", unconfirmed.as_str())
+        }
+        Some(f) if kind == "success" && !SETTLED_AS_PAID.contains(&f.status.as_str()) => {
+            class = "pending";
+            unconfirmed = format!(
+                "The redirect says the payment succeeded, but the sandbox's record says {}: \
+                 the order is not confirmed.",
+                escape(&f.status)
+            );
+            ("Payment not confirmed", "?", unconfirmed.as_str())
+        }
+        Some(_) => (title, icon, line),
     };
     let mut rows = String::new();
     if let Some(f) = facts {
@@ -199,8 +226,12 @@ pub fn landing_page(kind: &str, purchase_id: Option<&str>, facts: Option<&Landin
          <h1 id=\"result\" data-result=\"{kind}\">{title}</h1><p>{line}</p>\
          <dl>{rows}</dl>\
          <p class=\"note\">paysecure-explorer merchant stub. A redirect carries no \
-         trustworthy state: confirm with the webhook or the status GET. The status above is \
-         the sandbox's record, not anything the redirect said.</p></section>",
+         trustworthy state: confirm with the webhook or the status GET. {source}</p></section>",
+        source = if facts.is_some() {
+            "The status above is the sandbox's record, not anything the redirect said."
+        } else {
+            "The sandbox has no purchase by this id, so no status is shown."
+        },
         merchant = escape(merchant),
         kind = escape(kind)
     );
@@ -274,7 +305,21 @@ mod tests {
         let ok = landing_page("success", Some("p1"), Some(&facts));
         let bad = landing_page("failure", Some("p1"), Some(&facts));
         let wait = landing_page("pending", Some("p1"), Some(&facts));
+        // The record says ERROR: a success redirect does not confirm the order.
+        assert!(ok.contains("result pending") && ok.contains("Payment not confirmed"));
+        assert!(ok.contains("the sandbox's record says ERROR"));
+        let paid = LandingFacts {
+            status: "PAID".into(),
+            ..facts.clone()
+        };
+        let ok = landing_page("success", Some("p1"), Some(&paid));
         assert!(ok.contains("result success") && ok.contains('✓'));
+        assert!(ok.contains("your order is confirmed"));
+        let unknown = landing_page("success", Some("nope"), None);
+        assert!(unknown.contains("Payment not confirmed"), "{unknown}");
+        assert!(unknown.contains("no record of this purchase"));
+        assert!(!unknown.contains("order is confirmed"));
+        assert!(!unknown.contains("The status above"));
         assert!(bad.contains("result failure") && bad.contains('✕'));
         assert!(wait.contains("result pending"));
         assert!(bad.contains("Insufficient fund &lt;b&gt;"));

@@ -47,8 +47,13 @@ pub fn products(details: &Map<String, Value>) -> Result<(Vec<Product<'_>>, f64),
             _ => None,
         };
         let price = number("price")
-            .filter(|p| p.is_finite() && *p >= 0.0)
+            .filter(|p| p.is_finite())
             .ok_or_else(|| Coded::transaction("Product price is required"))?;
+        // A price below zero was given, so "required" would be untrue; the reference has
+        // no text for it, and an amount below nothing is below the minimum.
+        if price < 0.0 {
+            return Err(Coded::transaction(super::create::BELOW_MINIMUM));
+        }
         total += price;
         // Typed as the captures type them, whatever was sent (quantity is echoed, not
         // multiplied, so a bad one costs nothing).

@@ -27,14 +27,15 @@ mod overlays;
 mod purchase;
 mod session;
 
+pub(in crate::tui) use crate::flow::browser::web_url;
 use actions::*;
 use answers::*;
 pub(in crate::tui) use answers::{check_status, leave_purchase};
 use events::*;
 use input::*;
 use overlays::*;
+pub(in crate::tui) use purchase::resend_offer;
 use purchase::*;
-pub(in crate::tui) use purchase::{resend_offer, web_url};
 pub(in crate::tui) use session::next_theme;
 use session::*;
 

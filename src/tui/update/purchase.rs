@@ -258,23 +258,6 @@ fn acts(method: &str, path: &str) -> bool {
     (method != "GET" && !reads) || path.ends_with("/refund") || path.ends_with("/cancel")
 }
 
-/// The URL a browser may be given: only absolute `http://` or `https://` URLs with a
-/// host, written back in their parsed form (so nothing option-like reaches the opener).
-pub(in crate::tui) fn web_url(text: &str) -> Result<String, String> {
-    let trimmed = text.trim();
-    if trimmed.starts_with('-') {
-        return Err("it looks like a command-line option, not a URL".into());
-    }
-    match reqwest::Url::parse(trimmed) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(u.to_string()),
-        Ok(u) => Err(format!(
-            "only http:// and https:// URLs are opened, not {}:",
-            u.scheme()
-        )),
-        Err(e) => Err(format!("it is not a URL ({e})")),
-    }
-}
-
 /// The callback URL `b` may load as the customer's browser: an http(s) URL on the
 /// endpoint's own host (a loopback one standing for any loopback host). `b` acts for a
 /// local sandbox only, so a callback elsewhere (another host, `127.0.0.1@10.1.2.3`, a
