@@ -752,7 +752,15 @@ fn a_token_from_one_run_pays_in_the_next_against_a_served_sandbox() {
 
     let readable = flow(&["--otp", "123456", "--token", &token], &env);
     let text = String::from_utf8_lossy(&readable.stdout);
-    assert!(text.contains(&format!("token     {token}")), "{text}");
+    assert!(
+        text.contains(&format!("token     {token} (paid with this saved card)")),
+        "{text}"
+    );
+    // Stopped at pending, nothing was paid: no token is offered to "pay again" with.
+    let pending = flow(&["--token", &token], &env);
+    let text = String::from_utf8_lossy(&pending.stdout);
+    assert!(text.contains("PENDING"), "{text}");
+    assert!(!text.contains("token     "), "{text}");
 }
 
 #[test]

@@ -86,6 +86,14 @@ async fn create_pay_and_check(served: &Served, webhooks: usize) -> String {
         .await
         .expect("status");
     assert_eq!(unknown.status(), 404);
+    // A client that put the key where an id goes: the log must not repeat it.
+    let keyed = http
+        .get(format!("{base}/purchases/{key}/"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .expect("status");
+    assert_eq!(keyed.status(), 404);
     let control = served.fact("control_url");
     for _ in 0..300 {
         let log: Value = http
@@ -133,8 +141,10 @@ async fn json_log_has_one_line_per_request_and_per_delivery_and_forwards_signed(
     let id = create_pay_and_check(&served, 2).await;
     let pem = served.fact("public_key_pem");
     let brand = served.fact("brand_id");
+    let key = served.fact("api_key");
     let stderr = served.stop();
     assert!(!stderr.contains(FRICTIONLESS), "no card number in the log");
+    assert!(!stderr.contains(&key), "no API key in the log");
     let lines = json_lines(&stderr);
     for line in &lines {
         assert!(line["timestamp"].is_string(), "time missing: {line}");

@@ -4,6 +4,7 @@
 //! that keep a sandbox running (`serve`) and point `flow` at it.
 
 use super::serve::DEFAULT_PORT;
+use crate::api::PurchaseStatus;
 use crate::flow::machine::Outcome;
 use crate::flow::runner::FlowReport;
 use crate::sandbox::{DEFAULT_API_KEY, DEFAULT_BRAND_ID};
@@ -28,6 +29,32 @@ pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
              customer's browser ({why}); the purchase waits for a browser step that cannot \
              happen here."
         ));
+    }
+    if report.flow.status == Some(PurchaseStatus::PaymentInProcess) {
+        // The embedded sandbox's purchase is gone with it: the served one's id is to come.
+        let id = match report.flow.purchase_id() {
+            Some(id) if !embedded => id,
+            _ => "$ID",
+        };
+        let settle = format!(
+            "curl -s -XPOST http://127.0.0.1:{DEFAULT_PORT}/_sandbox/purchases/{id}/settle \
+             -H 'content-type: application/json' -d '{{\"status\":\"paid\"}}'"
+        );
+        return Some(if embedded {
+            format!(
+                "The payment is PAYMENT_IN_PROCESS: it waits to be settled (paid or error), and \
+                 this embedded sandbox stopped with the command. To settle one, keep a sandbox \
+                 running: `paysecure-explorer serve` in another terminal, then\n  {} \
+                 (with this run's options)\nand settle the purchase it prints ($ID):\n  {settle}",
+                flow_against_serve()
+            )
+        } else {
+            format!(
+                "The payment is PAYMENT_IN_PROCESS: it waits to be settled (paid or error). \
+                 This project's sandbox (`paysecure-explorer serve`) settles it on request:\n  \
+                 {settle}\nPaysecure settles it by itself: read the status again later."
+            )
+        });
     }
     // A failed payment on the embedded sandbox: "retry on this purchase" cannot be done
     // from here, the purchase stopped with the command.
@@ -88,5 +115,25 @@ mod tests {
         let remote = pending_note(&pending, false).expect("a note");
         assert!(!remote.contains("stopped"), "{remote}");
         assert_eq!(pending_note(&report(None), true), None);
+    }
+
+    /// A payment the bank has not settled says how it gets settled, with the purchase's
+    /// id only where that purchase still exists.
+    #[test]
+    fn payment_in_process_says_how_it_is_settled() {
+        let mut in_process = report(None);
+        in_process.flow.status = Some(PurchaseStatus::PaymentInProcess);
+        let embedded = pending_note(&in_process, true).expect("a note");
+        assert!(embedded.contains("PAYMENT_IN_PROCESS"), "{embedded}");
+        assert!(
+            embedded.contains("/_sandbox/purchases/$ID/settle"),
+            "{embedded}"
+        );
+        assert!(embedded.contains(&flow_against_serve()), "{embedded}");
+        let remote = pending_note(&in_process, false).expect("a note");
+        assert!(
+            remote.contains("Paysecure settles it by itself"),
+            "{remote}"
+        );
     }
 }

@@ -94,8 +94,9 @@ fn diagnosis_block(d: &diagnosis::Diagnosis) -> String {
     out
 }
 
-/// The capture and the saved card, when the purchase has them.
-fn after_pay_lines(report: &FlowReport) -> String {
+/// The capture and the saved card, when the purchase has them (the card only for a
+/// payment that went through; `with_token`: it was paid with that saved card).
+fn after_pay_lines(report: &FlowReport, with_token: bool) -> String {
     let field = |key: &str| report.purchase_field(key);
     let mut out = String::new();
     if let Some(captured) = field("captured_amount").filter(|v| !v.is_null()) {
@@ -106,13 +107,12 @@ fn after_pay_lines(report: &FlowReport) -> String {
             amount(&released)
         ));
     }
-    if let Some(token) = field("token_reference")
-        .as_ref()
-        .and_then(|v| v.as_str().map(str::to_string))
-    {
-        out.push_str(&format!(
-            "token     {token} (saved card: pay again with --token {token})\n"
-        ));
+    if let Some(token) = report.flow.saved_card_token() {
+        out.push_str(&if with_token {
+            format!("token     {token} (paid with this saved card)\n")
+        } else {
+            format!("token     {token} (saved card: pay again with --token {token})\n")
+        });
     }
     out
 }
@@ -164,7 +164,7 @@ pub fn summary(
             clean(&status.to_ascii_uppercase())
         ));
     }
-    out.push_str(&after_pay_lines(report));
+    out.push_str(&after_pay_lines(report, sent.is_some_and(|s| s.with_token)));
     if let Some(landed) = landed_name(report.flow.landed) {
         out.push_str(&format!("landed    {landed} redirect\n"));
     }

@@ -198,6 +198,26 @@ impl Flow {
             && self.browser.is_none()
     }
 
+    /// The saved card's `token_reference` to show: only for a payment that went through
+    /// (a token is issued on success; a pending or refused one carries none worth
+    /// offering). A payment made with a token carries the token it was paid with: the
+    /// caller, which knows what it sent, says which.
+    pub fn saved_card_token(&self) -> Option<&str> {
+        let went_through = matches!(
+            self.status,
+            Some(
+                PurchaseStatus::Paid
+                    | PurchaseStatus::Preauthorized
+                    | PurchaseStatus::PartiallyCaptured
+            )
+        );
+        self.purchase
+            .as_ref()
+            .and_then(|p| p.extra.get("token_reference"))
+            .and_then(serde_json::Value::as_str)
+            .filter(|token| went_through && !token.trim().is_empty())
+    }
+
     /// Whether the S2S call may be retried on the same purchase (it is still CREATED).
     pub fn can_retry_same_purchase(&self) -> bool {
         // An OVERDUE purchase never sent to 3-D Secure can still be paid (contract §4).

@@ -12,11 +12,14 @@
 
 use std::time::Instant;
 
-use axum::extract::Request;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use super::errors::ErrorCode;
+use super::state::SandboxState;
 use crate::api::redact::Redactor;
 use crate::term_text::clean;
 
@@ -52,13 +55,18 @@ pub fn purchase_id_in_path(path: &str) -> Option<String> {
     None
 }
 
-/// A URL (or path and query) as it may be logged: redacted, then made terminal-safe.
-pub fn loggable_url(url: &str) -> String {
-    clean(&Redactor::default().url(url))
+/// A URL (or path and query) as it may be logged: redacted (by the sandbox's
+/// `log_redactor`, which knows its keys), then made terminal-safe.
+pub fn loggable_url(redactor: &Redactor, url: &str) -> String {
+    clean(&redactor.url(url))
 }
 
 /// Middleware: answers the request, then logs one line for it.
-pub async fn log_request(req: Request, next: Next) -> Response {
+pub async fn log_request(
+    State(state): State<Arc<SandboxState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if !tracing::enabled!(target: REQUEST_TARGET, tracing::Level::INFO) {
         return next.run(req).await;
     }
@@ -86,7 +94,7 @@ pub async fn log_request(req: Request, next: Next) -> Response {
     tracing::info!(
         target: REQUEST_TARGET,
         method = %method,
-        path = %loggable_url(&path),
+        path = %loggable_url(&state.log_redactor, &path),
         status = resp.status().as_u16(),
         code = code.as_deref().map(tracing::field::display),
         purchase_id = purchase_id.as_deref().map(tracing::field::display),
@@ -117,12 +125,18 @@ mod tests {
 
     #[test]
     fn logged_urls_are_redacted_and_terminal_safe() {
-        let logged = loggable_url("/api/v1/p/x?card_number=4444333322221111&cvc=123&a=\x1b[2J");
+        let logged = loggable_url(
+            &Redactor::default(),
+            "/api/v1/p/x?card_number=4444333322221111&cvc=123&a=\x1b[2J",
+        );
         assert!(!logged.contains("4444333322221111"), "{logged}");
         assert!(!logged.contains("cvc=123"), "{logged}");
         assert!(!logged.contains('\x1b'), "{logged}");
         // Grouped (`+` is a space in a query): the first six and last four digits.
-        let grouped = loggable_url("/api/v1/p/x?card_number=4444+3333+2222+1111&a=1");
+        let grouped = loggable_url(
+            &Redactor::default(),
+            "/api/v1/p/x?card_number=4444+3333+2222+1111&a=1",
+        );
         assert_eq!(grouped, "/api/v1/p/x?card_number=444433******1111&a=1");
     }
 }

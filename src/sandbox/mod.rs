@@ -380,6 +380,10 @@ fn build_state(
             sandbox: config.api_key.clone(),
             live: config.live_api_key.clone(),
         },
+        log_redactor: crate::api::redact::Redactor::new([
+            config.api_key.clone(),
+            config.live_api_key.clone(),
+        ]),
         brand_id: config.brand_id.clone(),
         brand_name: purchase::MERCHANT_NAME.into(),
         origin,

@@ -145,7 +145,10 @@ pub fn router(state: Arc<SandboxState>) -> Router {
             },
         ))
         // Outermost, so refusals, fallbacks and caught panics are logged too.
-        .layer(middleware::from_fn(access_log::log_request))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            access_log::log_request,
+        ))
         .with_state(state)
 }
 

@@ -10,6 +10,7 @@ use super::request::Keys;
 use super::signing::Verifier;
 use super::store::Store;
 use crate::api::MerchantEvent;
+use crate::api::redact::Redactor;
 
 /// Most merchant-stub events kept for `/_sandbox/merchant/events` (oldest dropped first).
 const EVENT_LOG_CAP: usize = 10_000;
@@ -46,6 +47,9 @@ impl EventLog {
 pub struct SandboxState {
     pub store: Store,
     pub keys: Keys,
+    /// What the log writes URLs through: card numbers, codes and both API keys (a client
+    /// may put one in a path or a query) removed.
+    pub log_redactor: Redactor,
     pub brand_id: String,
     pub brand_name: String,
     /// `http://127.0.0.1:PORT`, used when a request has no usable `Host`.

@@ -246,7 +246,7 @@ fn defer(state: &SandboxState, job: WebhookJob) {
         "not sent: {} deliveries already queued for signing and sending (the limit); replay it later",
         state.webhook_queue_count
     );
-    log_delivery(&job, None, Some(&error));
+    log_delivery(state, &job, None, Some(&error));
     let pending = record(state, job, String::new(), None, Some(error));
     tokio::spawn(async move {
         let _ = committed(pending.await);
@@ -304,7 +304,7 @@ pub async fn deliver(
             )),
         ),
     };
-    log_delivery(&job, response_status, error.as_deref());
+    log_delivery(state, &job, response_status, error.as_deref());
     committed(record(state, job, signature, response_status, error).await)
 }
 
@@ -340,7 +340,7 @@ fn committed(
 
 /// The delivery's log line: where it went, which event, and the receiver's answer (the
 /// merchant stub answers 401 when the signature does not verify) or why there was none.
-fn log_delivery(job: &WebhookJob, answer: Option<u16>, error: Option<&str>) {
+fn log_delivery(state: &SandboxState, job: &WebhookJob, answer: Option<u16>, error: Option<&str>) {
     let error = error.map(clean);
     let verdict = match answer {
         Some(200..=299) => "accepted",
@@ -350,7 +350,7 @@ fn log_delivery(job: &WebhookJob, answer: Option<u16>, error: Option<&str>) {
     };
     tracing::info!(
         target: WEBHOOK_TARGET,
-        url = %loggable_url(&job.url),
+        url = %loggable_url(&state.log_redactor, &job.url),
         event = %clean(&job.status),
         purchase_id = %clean(&job.purchase_id),
         forwarded = job.forwarded,

@@ -306,22 +306,7 @@ fn follow_lines(lines: &mut Vec<Para>, app: &App) {
 /// went through (a token is issued on success), and said otherwise for a payment made
 /// with a token (the purchase carries the token it was paid with).
 fn saved_card_line(lines: &mut Vec<Para>, app: &App) {
-    let token = app
-        .flow
-        .purchase
-        .as_ref()
-        .and_then(|p| p.extra.get("token_reference"))
-        .and_then(serde_json::Value::as_str)
-        .filter(|token| !token.trim().is_empty());
-    let went_through = matches!(
-        app.flow.status,
-        Some(
-            PurchaseStatus::Paid
-                | PurchaseStatus::Preauthorized
-                | PurchaseStatus::PartiallyCaptured
-        )
-    );
-    let (Some(token), true) = (token, went_through) else {
+    let Some(token) = app.flow.saved_card_token() else {
         return;
     };
     let text = if app.sent.as_ref().is_some_and(|s| s.with_token) {
