@@ -32,8 +32,17 @@ pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
     }
     if report.flow.status == Some(PurchaseStatus::PaymentInProcess) {
         // The embedded sandbox's purchase is gone with it: the served one's id is to come.
+        // An id is pasted into a command only if it is plainly an id (a server wrote it).
         let id = match report.flow.purchase_id() {
-            Some(id) if !embedded => id,
+            Some(id)
+                if !embedded
+                    && !id.is_empty()
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+            {
+                id
+            }
             _ => "$ID",
         };
         let settle = format!(
@@ -51,7 +60,8 @@ pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
         } else {
             format!(
                 "The payment is PAYMENT_IN_PROCESS: it waits to be settled (paid or error). \
-                 This project's sandbox (`paysecure-explorer serve`) settles it on request:\n  \
+                 A sandbox of this project (`paysecure-explorer serve`, here on its default \
+                 port) settles it on request:\n  \
                  {settle}\nPaysecure settles it by itself: read the status again later."
             )
         });
@@ -134,6 +144,17 @@ mod tests {
         assert!(
             remote.contains("Paysecure settles it by itself"),
             "{remote}"
+        );
+        // A server's id goes into the command only when it is plainly an id.
+        in_process.flow.purchase = Some(
+            serde_json::from_value(serde_json::json!({"purchaseId": "p1;rm -rf ~"}))
+                .expect("purchase"),
+        );
+        let hostile = pending_note(&in_process, false).expect("a note");
+        assert!(!hostile.contains("rm -rf"), "{hostile}");
+        assert!(
+            hostile.contains("/_sandbox/purchases/$ID/settle"),
+            "{hostile}"
         );
     }
 }

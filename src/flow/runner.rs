@@ -130,17 +130,16 @@ pub async fn run(
             flow.on_status(client.status(&id).await);
         }
         Some(Outcome::Pending { callback_url }) => {
-            let Some(otp) = &plan.otp else {
-                flow.on_status(client.status(&id).await);
-                return finish(flow, None);
-            };
-            if let Err(why) = browser::web_url(&callback_url) {
+            // No OTP, or a callback_url that is not a web page: stop at pending, and say
+            // which (the note for a page nobody opened is not the one for a bad URL).
+            let not_a_page = browser::web_url(&callback_url).err();
+            let Some(otp) = plan.otp.as_ref().filter(|_| not_a_page.is_none()) else {
                 flow.on_status(client.status(&id).await);
                 return FlowReport {
-                    callback_not_opened: Some(why),
+                    callback_not_opened: not_a_page,
                     ..finish(flow, None)
                 };
-            }
+            };
             let done =
                 browser::complete(client, &callback_url, otp, &plan.urls, plan.fetch_landing).await;
             flow.on_browser(done);

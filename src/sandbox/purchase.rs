@@ -237,9 +237,7 @@ impl Purchase {
 
     /// The full purchase object as a JSON value, for callers that add to it.
     pub fn to_json(&self, origin: &str) -> Value {
-        // Serialising these types into a `Value` cannot fail (string keys, finite or
-        // null numbers).
-        serde_json::to_value(self.view(origin)).unwrap_or(Value::Null)
+        self.view(origin).to_value()
     }
 
     /// The webhook body: `{"message": <purchase>, "status": <lower>}` with both brand spellings.

@@ -6,7 +6,7 @@
 //! in the same order, with the same values, without building anything in between.
 //!
 //! The answers write the text with `json_object::ObjectWriter` (keys as literals, values
-//! through serde_json); `Serialize` reads that text back for callers that want a value.
+//! through serde_json); `to_value` reads that text back for callers that want a value.
 //!
 //! The key order is the real captures' (§10.1), kept from the first version: the main
 //! block, then `extraParam` / `trxType` / `payment` when set, then the fields §10.1 added,
@@ -29,6 +29,17 @@ pub struct PurchaseView<'a> {
 }
 
 impl PurchaseView<'_> {
+    /// The object as a JSON value, for callers that add to it (read back from the text,
+    /// once). There is no `Serialize`: the text is serde_json's, and another serializer
+    /// (YAML, a pretty printer) would have been handed it as an opaque string.
+    pub fn to_value(&self) -> Value {
+        let mut out = Vec::with_capacity(4096);
+        match self.write_json(&mut out) {
+            Ok(()) => serde_json::from_slice(&out).unwrap_or(Value::Null),
+            Err(_) => Value::Null,
+        }
+    }
+
     /// The object's JSON text, appended to `out` (what an answer sends).
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let p = self.purchase;
@@ -143,20 +154,6 @@ impl PurchaseView<'_> {
         }
         m.close();
         Ok(())
-    }
-}
-
-/// For callers that want a value (`Purchase::to_json`): the text written above, read back
-/// as JSON. The answers write [`PurchaseView::write_json`]'s bytes directly.
-impl Serialize for PurchaseView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error as _;
-        let mut out = Vec::with_capacity(4096);
-        self.write_json(&mut out).map_err(S::Error::custom)?;
-        let text = String::from_utf8(out).map_err(S::Error::custom)?;
-        serde_json::value::RawValue::from_string(text)
-            .map_err(S::Error::custom)?
-            .serialize(s)
     }
 }
 
@@ -342,7 +339,7 @@ mod tests {
             status: Status::Created,
             ..Purchase::default()
         };
-        let v = serde_json::to_value(p.view("http://h:1")).expect("json");
+        let v = p.view("http://h:1").to_value();
         let expected: Vec<&str> = [MAIN, MIDDLE, AFTER_VIEWED, CAPTURE_FIELDS].concat();
         assert_eq!(keys(&v), expected);
         assert_eq!(v["checkout_url"], "http://h:1/payments/abc/");
@@ -380,7 +377,7 @@ mod tests {
     #[test]
     fn a_captured_saved_card_purchase_has_every_optional_field_in_its_place() {
         let p = captured_with_saved_card();
-        let v = serde_json::to_value(p.view("http://h:1")).expect("json");
+        let v = p.view("http://h:1").to_value();
         let expected: Vec<&str> = [
             MAIN,
             &[
@@ -432,7 +429,12 @@ mod tests {
             refunded_amount: 1.25,
             ..captured_with_saved_card()
         };
-        let text = |p: &Purchase| serde_json::to_string(&p.view("http://h:1")).expect("json");
+        // The bytes an answer sends (`errors::view_response` writes exactly these).
+        let text = |p: &Purchase| {
+            let mut out = Vec::new();
+            p.view("http://h:1").write_json(&mut out).expect("json");
+            String::from_utf8(out).expect("utf-8")
+        };
         insta::assert_snapshot!("view_new", text(&new));
         insta::assert_snapshot!("view_full", text(&full));
         insta::assert_snapshot!("webhook_full", full.webhook_body("http://h:1", "paid"));
