@@ -81,11 +81,10 @@ pub async fn log_request(
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     let facts = resp.extensions().get::<LogFacts>();
     // A handler's id is the sandbox's own (or redacted by the stub); one from the path is
-    // whatever the client wrote there, a card number too (letters and digits only, so a
-    // card is all it could hide).
+    // whatever the client wrote there: a card number, or a key made of letters and digits.
     let purchase_id = facts
         .and_then(|f| f.purchase_id.clone())
-        .or_else(|| path_id.map(|id| crate::api::redact::mask_cards_in_text(&id)))
+        .or_else(|| path_id.map(|id| state.log_redactor.text(&id)))
         .map(|id| clean(&id));
     let signature = facts
         .and_then(|f| f.signature_valid)

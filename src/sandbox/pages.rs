@@ -150,7 +150,12 @@ impl LandingFacts {
 }
 
 /// The statuses a success page may confirm an order for: the money was taken or held.
-const SETTLED_AS_PAID: [&str; 3] = ["PAID", "PREAUTHORIZED", "PARTIALLY_CAPTURED"];
+const SETTLED_AS_PAID: [&str; 4] = [
+    "PAID",
+    "PREAUTHORIZED",
+    "CAPTURE_IN_PROCESS",
+    "PARTIALLY_CAPTURED",
+];
 
 /// A merchant-stub landing page after the redirect: success, failure and pending differ
 /// in colour, icon and wording at a glance.
@@ -192,6 +197,15 @@ pub fn landing_page(kind: &str, purchase_id: Option<&str>, facts: Option<&Landin
                 escape(&f.status)
             );
             ("Payment not confirmed", "?", unconfirmed.as_str())
+        }
+        Some(f) if kind == "failure" && SETTLED_AS_PAID.contains(&f.status.as_str()) => {
+            class = "pending";
+            unconfirmed = format!(
+                "The redirect says the payment failed, but the sandbox's record says {}: the \
+                 money was taken or held.",
+                escape(&f.status)
+            );
+            ("Payment result differs", "?", unconfirmed.as_str())
         }
         Some(_) => (title, icon, line),
     };
@@ -315,6 +329,12 @@ mod tests {
         let ok = landing_page("success", Some("p1"), Some(&paid));
         assert!(ok.contains("result success") && ok.contains('✓'));
         assert!(ok.contains("your order is confirmed"));
+        let contradicted = landing_page("failure", Some("p1"), Some(&paid));
+        assert!(
+            contradicted.contains("Payment result differs"),
+            "{contradicted}"
+        );
+        assert!(contradicted.contains("the sandbox's record says PAID"));
         let unknown = landing_page("success", Some("nope"), None);
         assert!(unknown.contains("Payment not confirmed"), "{unknown}");
         assert!(unknown.contains("no record of this purchase"));
