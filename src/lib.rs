@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod codegen;
 pub mod config;
+pub mod dir_create;
 pub mod error_text;
 pub mod flow;
 pub mod history;

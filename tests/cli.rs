@@ -824,3 +824,29 @@ fn an_amount_json_cannot_hold_is_a_usage_error() {
     let out = flow(&["--json", "--amount", "0"], &[]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A `--data-dir` that is a file: the run goes on, paid, and says once each that its
+/// history and its sandbox state are not kept, naming the file in the way (the OS's "File
+/// exists" read as if the history file were the obstacle; the state's fallback was silent).
+#[test]
+fn a_data_dir_that_is_a_file_is_named_and_each_loss_said_once() {
+    let base = run_dirs::run_dir("pse-cli-", "file-data-dir");
+    std::fs::create_dir_all(&base).expect("dir");
+    let file = base.join("notes.txt");
+    std::fs::write(&file, "mine").expect("file");
+    let data_dir = file.to_string_lossy().into_owned();
+    let out = flow(&["--data-dir", &data_dir, "--otp", "123456"], &[]);
+    assert_eq!(out.status.code(), Some(0), "the run itself is not stopped");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let named = format!("{data_dir} is a file, not a directory");
+    assert_eq!(err.matches("history not saved").count(), 1, "{err}");
+    assert_eq!(err.matches("sandbox state file").count(), 1, "{err}");
+    assert_eq!(err.matches(&named).count(), 2, "{err}");
+    assert!(err.contains("private and is not kept"), "{err}");
+    assert!(!err.contains("File exists"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("file"),
+        "mine",
+        "untouched"
+    );
+}

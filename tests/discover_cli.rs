@@ -239,4 +239,19 @@ fn man_page_is_roff_naming_every_subcommand() {
         );
     }
     assert!(page.contains("scenario"), "flow's options are in the page");
+    // The list of commands points at the sections of this page, not at per-command pages
+    // (`paysecure-explorer-serve(1)`) that are not installed anywhere.
+    assert!(page.contains(".SH COMMANDS"), "a list of the commands");
+    assert!(
+        page.contains("\\fBpaysecure\\-explorer serve\\fR"),
+        "serve in the list"
+    );
+    assert!(
+        !page.contains("(1)\n"),
+        "a reference to another page: {page}"
+    );
+    assert_eq!(
+        page.matches("\n.ie ").count() + usize::from(page.starts_with(".ie ")),
+        1
+    );
 }

@@ -379,6 +379,31 @@ fn max_connections_must_be_at_least_one() {
     }
 }
 
+/// Refused before binding, saying what to give (the URL parser's "relative URL without a
+/// base" said nothing of it).
+#[test]
+fn public_url_must_be_an_origin() {
+    for bad in ["foo", "ftp://x", "http://host/with/path"] {
+        refused_before_serving("--public-url", bad);
+    }
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--public-url",
+            "sandbox.example.com",
+        ])
+        .output()
+        .expect("serve runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("must be an absolute http(s)://host[:port]"),
+        "{err}"
+    );
+    assert!(!err.contains("relative URL without a base"), "{err}");
+}
+
 #[test]
 fn forward_to_must_be_http() {
     for bad in ["ftp://127.0.0.1/hooks", "not a url", "file:///etc/passwd"] {

@@ -46,8 +46,11 @@ pub fn run(args: ConfigArgs) -> i32 {
                 } else {
                     "not created yet (config --init writes one)"
                 };
-                out::error(&format!(
-                    "{state}; data dir: {}",
+                // Facts, not errors: on standard output with the path (only the warnings
+                // above go to standard error).
+                out::line(state);
+                out::line(&format!(
+                    "data dir (history, the embedded sandbox's state): {}",
                     paths::data_dir(None).map_or("none".into(), |d| d.display().to_string())
                 ));
             }

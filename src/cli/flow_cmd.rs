@@ -201,6 +201,13 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
             return 2;
         }
     };
+    // The embedded sandbox's state fell back to a private one (a file in the data dir's
+    // place, another explorer holding it): the run goes on, but not silently.
+    if let Some(sandbox) = &target.sandbox {
+        for note in &sandbox.state_notes {
+            out::error(&format!("warning: {note}"));
+        }
+    }
     if let Some(lang) = print_code {
         let code = print_create_code(lang, &target, &plan(&args, &target, scenario.as_ref()));
         if let Some(sandbox) = &target.sandbox {
@@ -265,7 +272,10 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
             target.sandbox.is_some(),
         )));
     }
-    if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error()) {
+    // A history that failed during the run; one that could not open was said at the start.
+    if let Some(e) = ctx.sink.as_ref().and_then(|s| s.last_error())
+        && !ctx.warnings.contains(&e)
+    {
         out::error(&format!("warning: {e}"));
     }
     if let Some(sandbox) = &target.sandbox {

@@ -40,7 +40,7 @@ pub struct Cli {
     /// Endpoint profile from the config file (`embedded` is always the embedded sandbox).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Where history is kept (default: PAYSECURE_EXPLORER_DATA_DIR, else the platform data dir).
+    /// Where history and the embedded sandbox's state are kept (default: PAYSECURE_EXPLORER_DATA_DIR, else the platform data dir).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 }
@@ -68,11 +68,6 @@ pub enum Command {
     Demo(demo_cmd::DemoArgs),
 }
 
-/// Checks a timeout given in seconds.
-pub fn valid_timeout(secs: f64) -> bool {
-    secs.is_finite() && (MIN_TIMEOUT_S..=MAX_TIMEOUT_S).contains(&secs)
-}
-
 /// A value that must say something: an empty or blank one is a usage error (an empty
 /// `--otp` was sent as a code; an empty `--purchase` matched nothing).
 pub fn non_blank(value: &str) -> Result<String, String> {
@@ -94,13 +89,7 @@ pub fn json_amount(value: &str) -> Result<f64, String> {
     }
 }
 
-/// The shortest per-request timeout: below a tenth of a second every call would time
-/// out before a server could answer it.
-pub const MIN_TIMEOUT_S: f64 = 0.1;
-/// The longest per-request timeout (an hour).
-pub const MAX_TIMEOUT_S: f64 = 3600.0;
-/// What a timeout out of range is told.
-pub const TIMEOUT_RANGE: &str = "from 0.1 to 3600 seconds";
+pub use crate::config::{MAX_TIMEOUT_S, MIN_TIMEOUT_S, TIMEOUT_RANGE, valid_timeout};
 
 /// Runs the CLI; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {

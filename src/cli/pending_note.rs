@@ -21,7 +21,8 @@ pub fn flow_against_serve() -> String {
     )
 }
 
-/// The note for a run that stopped at pending, `None` for any other end.
+/// The note for a run that stopped short of a payment (pending, in process, left waiting
+/// with no callback_url), `None` for a run that went through or whose error says it all.
 pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
     if let Some(why) = &report.callback_not_opened {
         return Some(format!(
@@ -77,7 +78,7 @@ pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
         ));
     }
     if !matches!(report.flow.outcome, Some(Outcome::Pending { .. })) {
-        return None;
+        return unfinished_note(report);
     }
     Some(if embedded {
         format!(
@@ -92,6 +93,35 @@ pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
         "The payment waits for the customer's browser: open the callback URL (3DS challenge, \
          OTP 123456 in the sandbox), or rerun with --otp 123456."
             .to_string()
+    })
+}
+
+/// A run that ended with no error, no `errorMsg` and no payment that went through says
+/// why it stops (it exited 1 with nothing said): typically an S2S answer that is a
+/// purchase still waiting, with no callback_url to go on with.
+fn unfinished_note(report: &FlowReport) -> Option<String> {
+    if report.error.is_some() || report.exit_code() == 0 {
+        return None;
+    }
+    let status = report.flow.status.as_ref()?;
+    let declined = report
+        .flow
+        .purchase
+        .as_ref()
+        .and_then(|p| p.error_msg.as_deref())
+        .is_some_and(|m| !m.trim().is_empty());
+    if declined {
+        return None;
+    }
+    let shown = status.as_lower().to_ascii_uppercase();
+    Some(if status.is_final() || status.awaits_merchant() {
+        format!("The payment ended at {shown}, not a payment that went through (exit 1).")
+    } else {
+        format!(
+            "The S2S answer left the purchase at {shown} and gave no callback_url: there is \
+             no browser step to go on with, so the run ends here (exit 1, not paid). Read the \
+             purchase's status again later to see whether the server settles it."
+        )
     })
 }
 
@@ -125,6 +155,25 @@ mod tests {
         let remote = pending_note(&pending, false).expect("a note");
         assert!(!remote.contains("stopped"), "{remote}");
         assert_eq!(pending_note(&report(None), true), None);
+    }
+
+    /// An S2S answer that is a purchase still waiting, with no callback_url, is not a
+    /// silent exit 1; a paid run gets no note.
+    #[test]
+    fn a_purchase_left_waiting_without_a_callback_url_says_so() {
+        let ended_at = |status: PurchaseStatus| {
+            let mut r = report(Some(Outcome::Settled {
+                status: status.clone(),
+            }));
+            r.flow.status = Some(status);
+            r
+        };
+        let note = pending_note(&ended_at(PurchaseStatus::PendingExecute), false).expect("a note");
+        assert!(note.contains("PENDING_EXECUTE"), "{note}");
+        assert!(note.contains("no callback_url"), "{note}");
+        let note = pending_note(&ended_at(PurchaseStatus::Cancelled), false).expect("a note");
+        assert!(note.contains("ended at CANCELLED"), "{note}");
+        assert_eq!(pending_note(&ended_at(PurchaseStatus::Paid), false), None);
     }
 
     /// A payment the bank has not settled says how it gets settled, with the purchase's

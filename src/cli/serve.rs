@@ -90,6 +90,13 @@ pub async fn run(args: ServeArgs) -> i32 {
         out::error(&format!("paysecure-explorer serve: {e}"));
         return 2;
     }
+    // A usage error, said before anything starts (it was a set-up failure after binding).
+    if let Some(url) = &args.public_url
+        && let Err(e) = sandbox::public_origin(url)
+    {
+        out::error(&format!("paysecure-explorer serve: --public-url: {e}"));
+        return 2;
+    }
     if !args.quiet {
         serve_log::install(args.log_format);
     }

@@ -27,14 +27,57 @@ pub struct Config {
     pub profiles: BTreeMap<String, Profile>,
 }
 
+/// Checks a timeout given in seconds.
+pub fn valid_timeout(secs: f64) -> bool {
+    secs.is_finite() && (MIN_TIMEOUT_S..=MAX_TIMEOUT_S).contains(&secs)
+}
+
+/// The shortest per-request timeout: below a tenth of a second every call would time
+/// out before a server could answer it.
+pub const MIN_TIMEOUT_S: f64 = 0.1;
+/// The longest per-request timeout (an hour).
+pub const MAX_TIMEOUT_S: f64 = 3600.0;
+/// What a timeout out of range is told.
+pub const TIMEOUT_RANGE: &str = "from 0.1 to 3600 seconds";
+
+/// The client's smallest response-body cap: a smaller one would refuse ordinary answers.
+pub const MIN_BODY_BYTES: u64 = 64 * 1024;
+/// The client's largest response-body cap: every answer is held whole in memory (and a
+/// history row may keep it), so the cap is also a memory bound.
+pub const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
+
 impl Config {
-    /// The client's response-body cap: the configured one, at least 64 KiB (a smaller
-    /// cap would refuse ordinary answers), else the default.
+    /// The client's response-body cap: the configured one within
+    /// [`MIN_BODY_BYTES`]..=[`MAX_BODY_BYTES`] (the load warns when it is moved), else
+    /// the default.
     pub fn max_body_bytes(&self) -> usize {
         self.max_body_bytes
             .map_or(crate::api::client::DEFAULT_MAX_BODY_BYTES, |n| {
-                usize::try_from(n.max(64 * 1024)).unwrap_or(usize::MAX)
+                usize::try_from(n.clamp(MIN_BODY_BYTES, MAX_BODY_BYTES)).unwrap_or(usize::MAX)
             })
+    }
+
+    /// What is wrong with the values of a well-formed file, one line each: what is used
+    /// instead, or what refuses to run.
+    fn value_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(n) = self.max_body_bytes {
+            let used = self.max_body_bytes();
+            if u64::try_from(used).ok() != Some(n) {
+                warnings.push(format!(
+                    "max_body_bytes = {n} is outside {MIN_BODY_BYTES}..={MAX_BODY_BYTES}; using {used}"
+                ));
+            }
+        }
+        if let Some(t) = self.timeout_s
+            && !valid_timeout(t)
+        {
+            warnings.push(format!(
+                "timeout_s = {t} must be {}: the explorer and flow refuse to start until it is fixed (or --timeout is given)",
+                TIMEOUT_RANGE
+            ));
+        }
+        warnings
     }
 }
 
@@ -110,6 +153,12 @@ pub fn load_from(path: &Path) -> Loaded {
                     path.display()
                 ));
             }
+            loaded.warnings.extend(
+                config
+                    .value_warnings()
+                    .into_iter()
+                    .map(|w| format!("config {}: {w}", path.display())),
+            );
             loaded.config = config;
         }
         Err(e) => loaded.warnings.push(format!(
@@ -219,7 +268,7 @@ pub fn init(force: bool) -> Result<PathBuf, String> {
         ));
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        crate::dir_create::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     std::fs::write(&path, TEMPLATE).map_err(|e| format!("{}: {e}", path.display()))?;
     #[cfg(unix)]
@@ -274,6 +323,41 @@ mod tests {
             "{:?}",
             loaded.warnings
         );
+    }
+
+    /// A body cap that is moved, or a timeout the explorer and flow refuse, is said when
+    /// the file is read (a cap of 100 was raised to 64 KiB, and a huge one was no bound,
+    /// without a word); the cap in use is the one said.
+    #[test]
+    fn values_out_of_range_are_warned_about_with_what_is_used() {
+        let (_dir, path) = tmp();
+        std::fs::write(&path, "max_body_bytes = 100\ntimeout_s = -5\n").expect("write");
+        let loaded = load_from(&path);
+        assert_eq!(loaded.warnings.len(), 2, "{:?}", loaded.warnings);
+        assert!(
+            loaded.warnings[0].contains("max_body_bytes = 100"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert!(
+            loaded.warnings[0].contains("using 65536"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert!(
+            loaded.warnings[1].contains("timeout_s = -5"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert_eq!(loaded.config.max_body_bytes(), 65_536);
+        std::fs::write(&path, "max_body_bytes = 18446744073709551615\n").expect("write");
+        let loaded = load_from(&path);
+        assert_eq!(loaded.config.max_body_bytes() as u64, MAX_BODY_BYTES);
+        assert!(loaded.warnings[0].contains(&format!("using {MAX_BODY_BYTES}")));
+        std::fs::write(&path, "max_body_bytes = 1000000\ntimeout_s = 2.5\n").expect("write");
+        let loaded = load_from(&path);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert_eq!(loaded.config.max_body_bytes(), 1_000_000);
     }
 
     #[test]

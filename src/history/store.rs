@@ -235,7 +235,7 @@ impl Store {
             self.last_error = Some(format!("history not saved: {why}"));
             return;
         }
-        let result = fs::create_dir_all(&self.dir)
+        let result = crate::dir_create::create_dir_all(&self.dir)
             .and_then(|_| safe_file::open_append(&live_path(&self.dir), false));
         match result {
             Ok(file) => {

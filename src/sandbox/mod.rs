@@ -338,14 +338,19 @@ async fn bind(
 }
 
 /// `scheme://host[:port]` of a `--public-url`; a path, query or fragment is refused rather
-/// than silently dropped.
-fn public_origin(url: &str) -> Result<String, String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("public URL {url:?}: {e}"))?;
+/// than silently dropped. One message for every refusal (the URL parser's own, "relative
+/// URL without a base", says nothing about what to give).
+pub fn public_origin(url: &str) -> Result<String, String> {
+    let refused = || {
+        format!(
+            "public URL {url:?} must be an absolute http(s)://host[:port] with no path, \
+             like https://sandbox.example.com or http://192.168.1.20:8089"
+        )
+    };
+    let parsed = url::Url::parse(url).map_err(|_| refused())?;
     let bare = parsed.path() == "/" && parsed.query().is_none() && parsed.fragment().is_none();
     if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() || !bare {
-        return Err(format!(
-            "public URL {url:?} must be http(s)://host[:port] with no path"
-        ));
+        return Err(refused());
     }
     Ok(parsed.origin().ascii_serialization())
 }

@@ -53,7 +53,7 @@ pub fn open_writer(path: &Path) -> Result<(Connection, Option<String>), String> 
         return Err(format!("history not saved: {why}"));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        crate::dir_create::create_dir_all(dir)
             .map_err(|e| format!("history not saved ({}): {e}", path.display()))?;
     }
     // Damage found during an earlier session (beyond the start-up check's budget).

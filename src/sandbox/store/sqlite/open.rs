@@ -114,7 +114,7 @@ pub fn lock(path: &Path) -> Result<File, OpenError> {
         why: e.to_string(),
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        crate::dir_create::create_dir_all(dir).map_err(io)?;
     }
     let file = owner_only()
         .read(true)
