@@ -5,6 +5,22 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+/// Creates a schema (`CREATE … IF NOT EXISTS` statements) and sets `user_version`, in one
+/// transaction. Run one by one, each statement was a commit of its own: a new state file
+/// waited for the disk 17 times (≈ 30 ms of a `serve` start, strace -f -T). On an error
+/// nothing of it is kept.
+pub fn create_schema(
+    conn: &rusqlite::Connection,
+    create: &str,
+    version: i64,
+) -> rusqlite::Result<()> {
+    let batch = format!("BEGIN IMMEDIATE;\n{create}\nPRAGMA user_version = {version};\nCOMMIT;");
+    conn.execute_batch(&batch).inspect_err(|_| {
+        // Still inside the transaction if a statement failed: leave the file as it was.
+        let _ = conn.execute_batch("ROLLBACK");
+    })
+}
+
 /// `path` with `suffix` appended to its file name (`state.sqlite3` → `state.sqlite3-wal`).
 pub fn suffixed(path: &Path, suffix: &str) -> PathBuf {
     let mut name = OsString::from(path.as_os_str());
@@ -55,6 +71,29 @@ fn utc_stamp(epoch: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole schema and its version land together, and a failing statement leaves
+    /// nothing of it (no table, version 0) and no transaction open.
+    #[test]
+    fn a_schema_is_created_whole_or_not_at_all() {
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        let version = |c: &rusqlite::Connection| -> i64 {
+            c.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .expect("version")
+        };
+        let bad = "CREATE TABLE a (x); CREATE TABLE IF NOT EXISTS b (y); NOT SQL;";
+        assert!(create_schema(&conn, bad, 3).is_err());
+        assert_eq!(version(&conn), 0);
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(tables, 0, "nothing of a failed schema is kept");
+        assert!(conn.is_autocommit(), "no transaction left open");
+        let good = "CREATE TABLE IF NOT EXISTS a (x); CREATE INDEX IF NOT EXISTS a_x ON a(x);";
+        create_schema(&conn, good, 3).expect("created");
+        assert_eq!(version(&conn), 3);
+        create_schema(&conn, good, 3).expect("again: nothing to do");
+    }
 
     #[test]
     fn utc_stamps_are_sortable_and_readable() {

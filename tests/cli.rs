@@ -850,3 +850,37 @@ fn a_data_dir_that_is_a_file_is_named_and_each_loss_said_once() {
         "untouched"
     );
 }
+
+/// Plain `config` states facts on stdout: the data dir the other commands would use with
+/// the same options (`--data-dir` was ignored), and a config dir that is a file named as
+/// such, on the state line and in the warning ("Not a directory (os error 20)" named
+/// nothing; "not created yet" was untrue).
+#[test]
+fn config_names_the_dirs_it_would_use_and_a_file_in_the_way() {
+    let base = run_dirs::run_dir("pse-cli-", "config-facts");
+    std::fs::create_dir_all(&base).expect("dir");
+    let file = base.join("notes.txt");
+    std::fs::write(&file, "mine").expect("file");
+    let elsewhere = base.join("elsewhere");
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&elsewhere)
+        .arg("config")
+        .env("PAYSECURE_EXPLORER_CONFIG_DIR", &file)
+        .output()
+        .expect("config runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let named = format!("{} is a file, not a directory", file.display());
+    assert!(
+        stdout.contains(&format!("cannot be created: {named}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&elsewhere.display().to_string()),
+        "{stdout}"
+    );
+    assert!(stderr.contains(&named), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+}

@@ -19,8 +19,9 @@ pub struct ConfigArgs {
     pub force: bool,
 }
 
-/// Runs `config`; returns the exit code.
-pub fn run(args: ConfigArgs) -> i32 {
+/// Runs `config`; returns the exit code. The data dir shown is the one the other
+/// commands would use with the same options (`--data-dir` included).
+pub fn run(args: ConfigArgs, globals: &super::context::Globals) -> i32 {
     if args.init {
         return match config::init(args.force) {
             Ok(path) => {
@@ -42,16 +43,24 @@ pub fn run(args: ConfigArgs) -> i32 {
                     out::error(&format!("warning: {w}"));
                 }
                 let state = if path.exists() {
-                    "exists"
+                    "exists".to_string()
+                } else if let Some(why) = path.parent().and_then(crate::dir_create::obstacle) {
+                    format!("cannot be created: {why}")
                 } else {
-                    "not created yet (config --init writes one)"
+                    "not created yet (config --init writes one)".to_string()
                 };
                 // Facts, not errors: on standard output with the path (only the warnings
                 // above go to standard error).
-                out::line(state);
+                out::line(&state);
+                let data_dir = match paths::data_dir(globals.data_dir.clone()) {
+                    None => "none (set HOME, XDG_DATA_HOME or --data-dir)".to_string(),
+                    Some(dir) => match crate::dir_create::obstacle(&dir) {
+                        Some(why) => format!("{} (unusable: {why})", dir.display()),
+                        None => dir.display().to_string(),
+                    },
+                };
                 out::line(&format!(
-                    "data dir (history, the embedded sandbox's state): {}",
-                    paths::data_dir(None).map_or("none".into(), |d| d.display().to_string())
+                    "data dir (history, the embedded sandbox's state): {data_dir}"
                 ));
             }
             0

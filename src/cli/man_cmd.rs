@@ -39,8 +39,6 @@ pub fn page() -> Result<String, String> {
         .and_then(|()| man.render_options_section(&mut roff))
         .map_err(|e| e.to_string())?;
     roff.extend_from_slice(&commands_list(&subs).into_bytes());
-    man.render_version_section(&mut roff)
-        .map_err(|e| e.to_string())?;
     for sub in subs {
         roff.extend_from_slice(format!(".SH \"{}\"\n", full_name(sub).to_uppercase()).as_bytes());
         let man = Man::new(sub.clone());
@@ -51,6 +49,8 @@ pub fn page() -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         roff.extend_from_slice(&demoted(&section));
     }
+    man.render_version_section(&mut roff)
+        .map_err(|e| e.to_string())?;
     let page = String::from_utf8(roff).map_err(|e| format!("the page is not UTF-8: {e}"))?;
     Ok(one_preamble(&page))
 }
@@ -89,11 +89,17 @@ fn full_name(sub: &clap::Command) -> String {
 fn commands_list(subs: &[&clap::Command]) -> String {
     let mut out = String::from(".SH COMMANDS\nEach command has a section of its own below.\n");
     for sub in subs {
-        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        let about = sub
+            .get_about()
+            .or_else(|| sub.get_long_about())
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        // One line: a leading dot on any line would be a roff request.
+        let about = about.lines().next().unwrap_or_default();
         out.push_str(&format!(
             ".TP\n\\fB{}\\fR\n{}\n",
             roff_text(&full_name(sub)),
-            roff_text(&about)
+            roff_text(about)
         ));
     }
     out

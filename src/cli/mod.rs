@@ -99,7 +99,7 @@ pub async fn run(cli: Cli) -> i32 {
     };
     match cli.command {
         Some(Command::Serve(args)) => serve::run(args).await,
-        Some(Command::Config(args)) => out::exit_code(config_cmd::run(args)),
+        Some(Command::Config(args)) => out::exit_code(config_cmd::run(args, &globals)),
         Some(Command::Cards(args)) => out::exit_code(cards_cmd::run(args)),
         Some(Command::Scenarios(args)) => out::exit_code(scenarios_cmd::run(args)),
         Some(Command::Completions(args)) => out::exit_code(completions_cmd::run(args)),

@@ -97,8 +97,10 @@ pub fn pending_note(report: &FlowReport, embedded: bool) -> Option<String> {
 }
 
 /// A run that ended with no error, no `errorMsg` and no payment that went through says
-/// why it stops (it exited 1 with nothing said): typically an S2S answer that is a
-/// purchase still waiting, with no callback_url to go on with.
+/// why it stops (it exited 1 with nothing said). The S2S answer is blamed only when it is
+/// what left the purchase waiting: an inline purchase still `PENDING_EXECUTE` (or not
+/// even that far) with no callback_url; any other end (a hosted-page run whose status
+/// never settled, a capture still in process) is told as where the purchase stands.
 fn unfinished_note(report: &FlowReport) -> Option<String> {
     if report.error.is_some() || report.exit_code() == 0 {
         return None;
@@ -114,13 +116,25 @@ fn unfinished_note(report: &FlowReport) -> Option<String> {
         return None;
     }
     let shown = status.as_lower().to_ascii_uppercase();
-    Some(if status.is_final() || status.awaits_merchant() {
-        format!("The payment ended at {shown}, not a payment that went through (exit 1).")
-    } else {
+    let left_waiting_by_s2s = report.flow.callback_url.is_none()
+        && report.flow.browser.is_none()
+        && matches!(
+            &report.flow.outcome,
+            Some(Outcome::Settled {
+                status: PurchaseStatus::PendingExecute
+                    | PurchaseStatus::Created
+                    | PurchaseStatus::Viewed
+            })
+        );
+    Some(if left_waiting_by_s2s {
         format!(
             "The S2S answer left the purchase at {shown} and gave no callback_url: there is \
              no browser step to go on with, so the run ends here (exit 1, not paid). Read the \
-             purchase's status again later to see whether the server settles it."
+             purchase's status again later to see whether the server moves it on."
+        )
+    } else {
+        format!(
+            "The run ended with the purchase at {shown}: not a payment that went through (exit 1)."
         )
     })
 }
@@ -172,8 +186,23 @@ mod tests {
         assert!(note.contains("PENDING_EXECUTE"), "{note}");
         assert!(note.contains("no callback_url"), "{note}");
         let note = pending_note(&ended_at(PurchaseStatus::Cancelled), false).expect("a note");
-        assert!(note.contains("ended at CANCELLED"), "{note}");
+        assert!(
+            note.contains("ended with the purchase at CANCELLED"),
+            "{note}"
+        );
+        assert!(!note.contains("S2S"), "{note}");
         assert_eq!(pending_note(&ended_at(PurchaseStatus::Paid), false), None);
+        // A hold whose capture is still in process: the S2S answer is not what stopped it.
+        let mut capturing = ended_at(PurchaseStatus::Preauthorized);
+        capturing.flow.status = Some(PurchaseStatus::CaptureInProcess);
+        let note = pending_note(&capturing, false).expect("a note");
+        assert!(note.contains("at CAPTURE_IN_PROCESS"), "{note}");
+        assert!(!note.contains("S2S"), "{note}");
+        // No outcome at all (a hosted-page run whose status never settled): no S2S story.
+        let mut no_outcome = report(None);
+        no_outcome.flow.status = Some(PurchaseStatus::PendingExecute);
+        let note = pending_note(&no_outcome, false).expect("a note");
+        assert!(!note.contains("S2S"), "{note}");
     }
 
     /// A payment the bank has not settled says how it gets settled, with the purchase's

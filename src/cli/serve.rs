@@ -94,7 +94,9 @@ pub async fn run(args: ServeArgs) -> i32 {
     if let Some(url) = &args.public_url
         && let Err(e) = sandbox::public_origin(url)
     {
-        out::error(&format!("paysecure-explorer serve: --public-url: {e}"));
+        out::error(&format!(
+            "paysecure-explorer serve: --public-url {url:?} {e}"
+        ));
         return 2;
     }
     if !args.quiet {

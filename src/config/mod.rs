@@ -73,7 +73,7 @@ impl Config {
             && !valid_timeout(t)
         {
             warnings.push(format!(
-                "timeout_s = {t} must be {}: the explorer and flow refuse to start until it is fixed (or --timeout is given)",
+                "timeout_s = {t} must be {}: the explorer and flow refuse to start until it is fixed (or --timeout is given); demo uses 40",
                 TIMEOUT_RANGE
             ));
         }
@@ -139,9 +139,14 @@ pub fn load_from(path: &Path) -> Loaded {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return loaded,
         Err(e) => {
+            // "Not a directory (os error 20)" says nothing of which part is a file.
+            let why = path
+                .parent()
+                .and_then(crate::dir_create::obstacle)
+                .unwrap_or_else(|| e.to_string());
             loaded
                 .warnings
-                .push(format!("config {}: {e}; using defaults", path.display()));
+                .push(format!("config {}: {why}; using defaults", path.display()));
             return loaded;
         }
     };

@@ -250,7 +250,9 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         addr.to_string()
     };
     let origin = match &config.public_url {
-        Some(url) => public_origin(url).map_err(StartError::Setup)?,
+        Some(url) => {
+            public_origin(url).map_err(|e| StartError::Setup(format!("public URL {url:?} {e}")))?
+        }
         None => format!("http://{host}"),
     };
     let state = build_state(&config, origin.clone(), opened.store)?;
@@ -338,14 +340,13 @@ async fn bind(
 }
 
 /// `scheme://host[:port]` of a `--public-url`; a path, query or fragment is refused rather
-/// than silently dropped. One message for every refusal (the URL parser's own, "relative
-/// URL without a base", says nothing about what to give).
+/// than silently dropped. The refusal says what to give (the URL parser's own, "relative
+/// URL without a base", did not); the caller names the URL.
 pub fn public_origin(url: &str) -> Result<String, String> {
     let refused = || {
-        format!(
-            "public URL {url:?} must be an absolute http(s)://host[:port] with no path, \
-             like https://sandbox.example.com or http://192.168.1.20:8089"
-        )
+        "must be an absolute http(s)://host[:port] with no path, query or fragment, like \
+         https://sandbox.example.com or http://192.168.1.20:8089"
+            .to_string()
     };
     let parsed = url::Url::parse(url).map_err(|_| refused())?;
     let bare = parsed.path() == "/" && parsed.query().is_none() && parsed.fragment().is_none();

@@ -215,9 +215,7 @@ pub fn open_checked(path: &Path) -> Result<Connection, Failure> {
             )));
         }
     }
-    conn.execute_batch(schema::CREATE).map_err(classify)?;
-    conn.pragma_update(None, "user_version", schema::VERSION)
-        .map_err(classify)?;
+    crate::sqlite_file::create_schema(&conn, schema::CREATE, schema::VERSION).map_err(classify)?;
     Ok(conn)
 }
 
