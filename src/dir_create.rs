@@ -17,6 +17,13 @@ pub fn create_dir_all(dir: &Path) -> io::Result<()> {
     })
 }
 
+/// [`create_dir_all`] with its error as one line naming the path once: the part in the way
+/// when there is one, else `DIR: <the system's error>`.
+pub fn create_dir_all_said(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| obstacle(dir).unwrap_or_else(|| format!("{}: {e}", dir.display())))
+}
+
 /// Why `dir` cannot be a directory, naming the first part of it (from the root down) in
 /// the way: "X is a file, not a directory", "X is not a directory" (a FIFO, a socket, a
 /// device), "X is a symbolic link to Y, which does not exist". `None` when no part is in
@@ -41,10 +48,18 @@ pub fn obstacle(dir: &Path) -> Option<String> {
 
 /// A link whose target is missing: `create_dir_all` cannot make a directory there.
 fn dangling(part: &Path) -> Option<String> {
-    let target = std::fs::read_link(part).ok()?;
+    link_to_nothing(part).map(|why| format!("{} {why}", part.display()))
+}
+
+/// "is a symbolic link to Y, which does not exist" when `path` is a link whose target is
+/// missing (opening it to create a file answers "File exists"), else `None`.
+pub fn link_to_nothing(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    if std::fs::metadata(path).is_ok() {
+        return None;
+    }
     Some(format!(
-        "{} is a symbolic link to {}, which does not exist",
-        part.display(),
+        "is a symbolic link to {}, which does not exist",
         target.display()
     ))
 }

@@ -884,3 +884,26 @@ fn config_names_the_dirs_it_would_use_and_a_file_in_the_way() {
     assert!(stderr.contains(&named), "{stderr}");
     assert!(!stderr.contains("os error"), "{stderr}");
 }
+
+/// `PAYSECURE_EXPLORER_DATA_DIR=` (empty) counts as unset: it put the history and the
+/// sandbox state in the current directory.
+#[test]
+fn an_empty_data_dir_variable_counts_as_unset() {
+    let base = run_dirs::run_dir("pse-cli-", "empty-data-var");
+    let home = base.join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let out = Command::new(BIN)
+        .arg("config")
+        .env("PAYSECURE_EXPLORER_DATA_DIR", "")
+        .env("PAYSECURE_EXPLORER_CONFIG_DIR", base.join("config"))
+        .env("HOME", &home)
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .expect("config runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected = home.join(".local/share/paysecure-explorer");
+    assert!(
+        stdout.contains(&format!("state): {}", expected.display())),
+        "{stdout}"
+    );
+}

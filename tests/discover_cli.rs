@@ -154,9 +154,16 @@ fn scenarios_lists_shipped_and_saved_with_their_expected_status() {
 fn bash_completion_is_valid_bash_and_knows_the_commands_and_shipped_scenarios() {
     let d = Dir::new("completions");
     // A profile and a saved scenario of this user are completed too.
+    // And a profile whose name is shell code, and one with a quote: left out, not run.
+    let pwned = d.0.join("pwned");
     std::fs::write(
         d.0.join("config").join("config.toml"),
-        "[profiles.staging-eu]\nbase_url = \"http://127.0.0.1:1/api/v1\"\nbrand_id = \"b\"\napi_key_env = \"X\"\n",
+        format!(
+            "[profiles.staging-eu]\nbase_url = \"http://127.0.0.1:1/api/v1\"\nbrand_id = \"b\"\napi_key_env = \"X\"\n\
+             [profiles.\"x$(touch {})\"]\nbrand_id = \"b\"\n\
+             [profiles.'q\"uote']\nbrand_id = \"b\"\n",
+            pwned.display()
+        ),
     )
     .expect("config");
     std::fs::create_dir_all(d.0.join("config").join("scenarios")).expect("dir");
@@ -183,15 +190,57 @@ fn bash_completion_is_valid_bash_and_knows_the_commands_and_shipped_scenarios() 
             "{needle} missing from the bash script"
         );
     }
+    assert!(
+        !script.contains("touch"),
+        "a name that is shell code is left out"
+    );
+    assert!(
+        !script.contains("q\"uote"),
+        "a name with a quote is left out"
+    );
     let path = d.0.join("paysecure-explorer.bash");
     std::fs::write(&path, &script).expect("write");
     let check = Command::new("bash").arg("-n").arg(&path).output();
     match check {
-        Ok(o) => assert!(
-            o.status.success(),
-            "bash -n: {}",
-            String::from_utf8_lossy(&o.stderr)
-        ),
+        Ok(o) => {
+            assert!(
+                o.status.success(),
+                "bash -n: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            // Completion as bash runs it: the options of a subcommand, and every profile
+            // name offered after --profile, with nothing run on the way.
+            let complete = |words: &str, cword: usize| {
+                let out = Command::new("bash")
+                    .arg("-c")
+                    .arg(format!(
+                        "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+                         _paysecure__explorer paysecure-explorer \"${{COMP_WORDS[COMP_CWORD]}}\" \
+                         \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                        path.display()
+                    ))
+                    .output()
+                    .expect("bash runs");
+                String::from_utf8_lossy(&out.stdout).into_owned()
+            };
+            let flow_options = complete("paysecure-explorer flow --sc", 2);
+            assert!(
+                flow_options.contains("--scenario"),
+                "flow --sc<Tab>: {flow_options}"
+            );
+            let serve_options = complete("paysecure-explorer serve --po", 2);
+            assert!(
+                serve_options.contains("--port"),
+                "serve --po<Tab>: {serve_options}"
+            );
+            let profiles = complete("paysecure-explorer --profile ''", 2);
+            assert!(
+                profiles.contains("staging-eu"),
+                "--profile <Tab>: {profiles}"
+            );
+            assert!(profiles.contains("embedded"), "--profile <Tab>: {profiles}");
+            assert!(!pwned.exists(), "a profile name ran as a command");
+        }
         Err(e) => {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),

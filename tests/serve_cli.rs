@@ -410,3 +410,28 @@ fn forward_to_must_be_http() {
         refused_before_serving("--forward-to", bad);
     }
 }
+
+/// A `--state` that is a link to nothing is said as such, and nothing is left beside it
+/// (the lock file was, and the open answered "File exists (os error 17)").
+#[cfg(unix)]
+#[test]
+fn a_state_file_that_is_a_link_to_nothing_is_named_and_nothing_is_left() {
+    let dir = tempfile::tempdir().expect("dir");
+    let link = dir.path().join("state.sqlite3");
+    std::os::unix::fs::symlink(dir.path().join("gone.sqlite3"), &link).expect("link");
+    let out = Command::new(BIN)
+        .args(["serve", "--port", "0", "--state"])
+        .arg(&link)
+        .output()
+        .expect("serve runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is a symbolic link to"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "only the link: {left:?}");
+}

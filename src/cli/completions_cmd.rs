@@ -5,7 +5,8 @@
 //! behind its `unstable-dynamic` feature, outside the crate's semver promise. Instead the
 //! names known when the script is generated are baked in: `--profile` completes the
 //! config file's profiles (and `embedded`), `--scenario` the shipped and saved scenarios.
-//! Regenerate the script after adding a profile or a scenario.
+//! Regenerate the script after adding a profile or a scenario. Only names of letters,
+//! digits, `-`, `_` and `.` are baked in: a script is shell source.
 
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
@@ -41,11 +42,26 @@ pub fn run(args: CompletionsArgs) -> i32 {
     }
 }
 
-/// The completion script for `shell`, completing these profile and scenario names.
+/// Whether a profile or scenario name can be baked into a script. The generators paste
+/// names into shell source unquoted (bash: inside `compgen -W "…"`), so a profile named
+/// `x$(touch f)` ran its command at the first Tab and one with a `"` broke the script.
+/// Names of letters, digits, `-`, `_` and `.` (as `flow` itself allows for scenarios) are
+/// offered; any other is left out of the completions, not escaped shell by shell.
+fn completable(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !name.starts_with(['-', '.'])
+}
+
+/// The completion script for `shell`, completing these profile and scenario names (those
+/// that are [`completable`]).
 pub fn script(shell: Shell, profiles: &[String], scenarios: &[String]) -> Result<String, String> {
     let names = |list: &[String]| {
         clap::builder::PossibleValuesParser::new(
             list.iter()
+                .filter(|n| completable(n))
                 .map(|n| clap::builder::PossibleValue::new(n.clone()))
                 .collect::<Vec<_>>(),
         )
@@ -57,5 +73,21 @@ pub fn script(shell: Shell, profiles: &[String], scenarios: &[String]) -> Result
         });
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, BIN, &mut buf);
-    String::from_utf8(buf).map_err(|e| format!("the generated script is not UTF-8: {e}"))
+    let text =
+        String::from_utf8(buf).map_err(|e| format!("the generated script is not UTF-8: {e}"))?;
+    Ok(match shell {
+        Shell::Bash => bash_case_labels_fixed(&text),
+        _ => text,
+    })
+}
+
+/// clap_complete 4.6's bash script names a command `paysecure__explorer__subcmd__flow`
+/// when it sets `cmd`, but writes the case label that reads it with every `-` of the
+/// binary's name turned into `__subcmd__` (`paysecure__subcmd__explorer__subcmd__flow`):
+/// no label matched, and nothing after a subcommand (`flow --sc<Tab>`) completed. The
+/// labels are given the name `cmd` is set to.
+fn bash_case_labels_fixed(script: &str) -> String {
+    let wrong = BIN.replace('-', "__subcmd__");
+    let right = BIN.replace('-', "__");
+    script.replace(&wrong, &right)
 }

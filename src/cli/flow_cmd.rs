@@ -60,7 +60,8 @@ pub struct FlowArgs {
     #[arg(long)]
     pub json: bool,
     /// Per-request timeout in seconds (default 40, or the config file's timeout_s).
-    #[arg(long, value_name = "SECS")]
+    // A negative value is read as one (and refused with the range), not as an unknown option.
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub timeout: Option<f64>,
     /// success_redirect (default: the embedded merchant stub).
     #[arg(long)]

@@ -35,7 +35,8 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
     /// Per-request timeout of the explorer, in seconds (default 40, or the config's).
-    #[arg(long, value_name = "SECS")]
+    // A negative value is read as one (and refused with the range), not as an unknown option.
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub timeout: Option<f64>,
     /// Endpoint profile from the config file (`embedded` is always the embedded sandbox).
     #[arg(long, global = true, value_name = "NAME")]

@@ -126,17 +126,33 @@ fn unfinished_note(report: &FlowReport) -> Option<String> {
                     | PurchaseStatus::Viewed
             })
         );
-    Some(if left_waiting_by_s2s {
-        format!(
-            "The S2S answer left the purchase at {shown} and gave no callback_url: there is \
+    // A purchase-shaped answer may carry a callback_url of its own: flow does not follow
+    // it (the browser step starts from the `{"status":"pending","callback_url"}` reply),
+    // and must not say there was none.
+    let its_callback = report
+        .purchase_field("callback_url")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .filter(|u| !u.trim().is_empty() && u != "no_need");
+    Some(
+        if let (true, Some(url)) = (left_waiting_by_s2s, &its_callback) {
+            format!(
+                "The S2S answer was a purchase at {shown} with a callback_url ({url}) rather than \
+             the {{\"status\":\"pending\",\"callback_url\"}} reply that starts the browser \
+             step, so the browser step was not run (exit 1, not paid). Open that URL yourself, \
+             or read the purchase's status again later."
+            )
+        } else if left_waiting_by_s2s {
+            format!(
+                "The S2S answer left the purchase at {shown} and gave no callback_url: there is \
              no browser step to go on with, so the run ends here (exit 1, not paid). Read the \
              purchase's status again later to see whether the server moves it on."
-        )
-    } else {
-        format!(
-            "The run ended with the purchase at {shown}: not a payment that went through (exit 1)."
-        )
-    })
+            )
+        } else {
+            format!(
+                "The run ended with the purchase at {shown}: not a payment that went through (exit 1)."
+            )
+        },
+    )
 }
 
 #[cfg(test)]
@@ -185,6 +201,16 @@ mod tests {
         let note = pending_note(&ended_at(PurchaseStatus::PendingExecute), false).expect("a note");
         assert!(note.contains("PENDING_EXECUTE"), "{note}");
         assert!(note.contains("no callback_url"), "{note}");
+        // A purchase-shaped answer with a callback_url of its own: not "no callback_url".
+        let mut with_url = ended_at(PurchaseStatus::PendingExecute);
+        with_url.flow.purchase = serde_json::from_value(serde_json::json!({
+            "id": "abc", "status": "pending_execute", "callback_url": "http://127.0.0.1:9/cb"
+        }))
+        .ok();
+        assert!(with_url.flow.purchase.is_some(), "a purchase");
+        let note = pending_note(&with_url, false).expect("a note");
+        assert!(note.contains("http://127.0.0.1:9/cb"), "{note}");
+        assert!(!note.contains("no callback_url"), "{note}");
         let note = pending_note(&ended_at(PurchaseStatus::Cancelled), false).expect("a note");
         assert!(
             note.contains("ended with the purchase at CANCELLED"),

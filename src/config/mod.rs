@@ -40,6 +40,9 @@ pub const MAX_TIMEOUT_S: f64 = 3600.0;
 /// What a timeout out of range is told.
 pub const TIMEOUT_RANGE: &str = "from 0.1 to 3600 seconds";
 
+/// Profile name that always means the embedded sandbox.
+pub const EMBEDDED_PROFILE: &str = "embedded";
+
 /// The client's smallest response-body cap: a smaller one would refuse ordinary answers.
 pub const MIN_BODY_BYTES: u64 = 64 * 1024;
 /// The client's largest response-body cap: every answer is held whole in memory (and a
@@ -68,6 +71,14 @@ impl Config {
                     "max_body_bytes = {n} is outside {MIN_BODY_BYTES}..={MAX_BODY_BYTES}; using {used}"
                 ));
             }
+        }
+        if let Some(name) = &self.profile
+            && name != EMBEDDED_PROFILE
+            && !self.profiles.contains_key(name)
+        {
+            warnings.push(format!(
+                "profile = {name:?} names no [profiles.{name}] in this file: the explorer and flow refuse to start with it (add the profile, or use profile = \"{EMBEDDED_PROFILE}\")"
+            ));
         }
         if let Some(t) = self.timeout_s
             && !valid_timeout(t)
@@ -273,7 +284,7 @@ pub fn init(force: bool) -> Result<PathBuf, String> {
         ));
     }
     if let Some(dir) = path.parent() {
-        crate::dir_create::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        crate::dir_create::create_dir_all_said(dir)?;
     }
     std::fs::write(&path, TEMPLATE).map_err(|e| format!("{}: {e}", path.display()))?;
     #[cfg(unix)]
@@ -359,6 +370,19 @@ mod tests {
         let loaded = load_from(&path);
         assert_eq!(loaded.config.max_body_bytes() as u64, MAX_BODY_BYTES);
         assert!(loaded.warnings[0].contains(&format!("using {MAX_BODY_BYTES}")));
+        std::fs::write(&path, "profile = \"nope\"\n").expect("write");
+        let loaded = load_from(&path);
+        assert!(
+            loaded.warnings[0].contains("[profiles.nope]"),
+            "{:?}",
+            loaded.warnings
+        );
+        std::fs::write(
+            &path,
+            "profile = \"embedded\"\n[profiles.x]\nbrand_id = \"b\"\n",
+        )
+        .expect("write");
+        assert!(load_from(&path).warnings.is_empty());
         std::fs::write(&path, "max_body_bytes = 1000000\ntimeout_s = 2.5\n").expect("write");
         let loaded = load_from(&path);
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);

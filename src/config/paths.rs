@@ -16,18 +16,25 @@ fn xdg(var: &str, fallback: &str) -> Option<PathBuf> {
         .or_else(|| home().map(|h| h.join(fallback)))
 }
 
+/// An override from the environment; an empty one counts as unset (`VAR= cmd` put the
+/// history and the sandbox state in the current directory).
+fn env_dir(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
 /// `PAYSECURE_EXPLORER_CONFIG_DIR`, else `$XDG_CONFIG_HOME/paysecure-explorer`, else
 /// `~/.config/paysecure-explorer`.
 pub fn config_dir() -> Option<PathBuf> {
-    std::env::var_os("PAYSECURE_EXPLORER_CONFIG_DIR")
-        .map(PathBuf::from)
+    env_dir("PAYSECURE_EXPLORER_CONFIG_DIR")
         .or_else(|| xdg("XDG_CONFIG_HOME", ".config").map(|d| d.join("paysecure-explorer")))
 }
 
 /// `--data-dir`, else `PAYSECURE_EXPLORER_DATA_DIR`, else `$XDG_DATA_HOME/paysecure-explorer`,
 /// else `~/.local/share/paysecure-explorer`.
 pub fn data_dir(flag: Option<PathBuf>) -> Option<PathBuf> {
-    flag.or_else(|| std::env::var_os("PAYSECURE_EXPLORER_DATA_DIR").map(PathBuf::from))
+    flag.or_else(|| env_dir("PAYSECURE_EXPLORER_DATA_DIR"))
         .or_else(|| xdg("XDG_DATA_HOME", ".local/share").map(|d| d.join("paysecure-explorer")))
 }
 

@@ -169,7 +169,7 @@ pub fn save(name: &str, scenario: &Scenario, dir: &Path) -> Result<PathBuf, Stri
         return Err("a scenario name is letters, digits, - and _ (up to 64)".into());
     }
     let text = toml::to_string_pretty(scenario).map_err(|e| e.to_string())?;
-    crate::dir_create::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::dir_create::create_dir_all_said(dir)?;
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path)

@@ -77,8 +77,7 @@ pub fn banner(embedded: bool, local: bool, key: &str) -> Banner {
     }
 }
 
-/// Profile name that always means the embedded sandbox.
-pub const EMBEDDED_PROFILE: &str = "embedded";
+pub use crate::config::EMBEDDED_PROFILE;
 
 /// The endpoint choice: `--profile` (or the config's default profile), else the
 /// `PAYSECURE_*` variables, else the embedded sandbox.

@@ -153,7 +153,17 @@ impl Sqlite {
                 // in use and not abandoned.
                 (path.clone(), Some(open::lock(&path)?), Some(dir))
             }
-            Location::File(path) => (path.clone(), Some(open::lock(path)?), None),
+            Location::File(path) => {
+                // Said before the lock file is made beside it (it was left behind, and
+                // the open then answered "File exists").
+                if let Some(why) = crate::dir_create::link_to_nothing(path) {
+                    return Err(OpenError::Io {
+                        path: path.clone(),
+                        why,
+                    });
+                }
+                (path.clone(), Some(open::lock(path)?), None)
+            }
         };
         let sync = match options.location {
             Location::Temporary => Sync::Off,
