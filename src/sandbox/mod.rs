@@ -19,6 +19,7 @@ pub mod create_route;
 pub mod dashboard;
 pub mod dashboard_forms;
 pub mod errors;
+pub mod head_size;
 pub mod json_object;
 pub mod lifecycle;
 pub mod limits;

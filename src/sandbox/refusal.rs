@@ -17,6 +17,18 @@ use tokio::net::TcpStream;
 
 use super::errors::Coded;
 
+/// The coded 431: a head over [`MAX_HEAD_BYTES`] or with more than [`MAX_HEADERS`] fields.
+pub fn head_too_large() -> Coded {
+    Coded::new(
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "header_too_large",
+        format!(
+            "Request header too large: at most {MAX_HEADERS} fields and {} KiB",
+            MAX_HEAD_BYTES / 1024
+        ),
+    )
+}
+
 /// Header fields a request may carry.
 pub const MAX_HEADERS: usize = 100;
 /// Bytes hyper buffers for a request head (and per body read).
@@ -151,14 +163,7 @@ pub fn coded_refusal(
             "uri_too_long",
             "Request URI too long",
         ),
-        431 => Coded::new(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "header_too_large",
-            format!(
-                "Request header too large: at most {MAX_HEADERS} fields and {} KiB",
-                MAX_HEAD_BYTES / 1024
-            ),
-        ),
+        431 => head_too_large(),
         _ if text.contains("version") => {
             if names_an_http_version(unparsed) {
                 version_not_supported("HTTP version not supported: send HTTP/1.1 or HTTP/1.0")

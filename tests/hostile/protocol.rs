@@ -81,3 +81,27 @@ async fn the_sandbox_still_serves_after_refusals() {
     let id = env.create().await;
     assert_eq!(env.status_of(&id).await, "CREATED");
 }
+
+/// The 64 KiB bound is the head's, whatever the reads: a header just over it (which hyper,
+/// checking its buffer between reads, let through up to about twice the size) gets the
+/// coded 431; one just under it is served.
+#[tokio::test]
+async fn a_head_over_64_kib_is_refused_and_one_under_is_served() {
+    let env = env_with(Default::default()).await;
+    let head = |value_len: usize| {
+        let mut r = b"GET /_sandbox/settings HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+        r.extend(std::iter::repeat_n(b'a', value_len));
+        r.extend_from_slice(b"\r\nConnection: close\r\n\r\n");
+        r
+    };
+    for over in [65_600, 70_000, 100_000] {
+        let answer = exchange(env.sb.addr, &head(over), Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("{over}: no answer"));
+        answer.expect_coded(431, "header_too_large", &format!("a {over}-byte header"));
+    }
+    let answer = exchange(env.sb.addr, &head(60_000), Duration::from_secs(5))
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status, 200, "{answer:?}");
+}
