@@ -216,6 +216,28 @@ mod tests {
         );
     }
 
+    /// A detail opened from the map goes back to it on Esc, and what the detail said (a
+    /// key that works elsewhere, here) goes with it instead of standing over the map.
+    #[test]
+    fn what_a_detail_said_does_not_outlive_it_on_the_map() {
+        let mut app = fixture::frictionless_paid(120, 40);
+        app.overlay = Some(Overlay::FlowMap { selected: 0 });
+        press(&mut app, KeyCode::Enter);
+        assert!(
+            matches!(app.overlay, Some(Overlay::Detail { .. })),
+            "{:?}",
+            app.overlay
+        );
+        press(&mut app, KeyCode::BackTab);
+        assert!(
+            app.notice.is_some(),
+            "the detail says where Shift+Tab works"
+        );
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(selected(&app), Some(0), "back on the map, same arrow");
+        assert_eq!(app.notice, None, "the detail's notice closed with it");
+    }
+
     #[test]
     fn a_refused_card_shows_on_the_s2s_arrow() {
         let app = fixture::blocked(120, 40);

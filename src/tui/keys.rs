@@ -1058,10 +1058,10 @@ pub fn action_for(context: Context, event: &KeyEvent, in_text: bool) -> Option<A
 /// Where else `event` does something, when it does nothing in the current context: the
 /// key as written, its help and the first place it works (so a key pressed in the wrong
 /// place can say so).
-pub fn bound_elsewhere(event: &KeyEvent) -> Option<(String, &'static str, Context)> {
+pub fn bound_elsewhere(event: &KeyEvent) -> Option<(String, &'static str, &'static [Context])> {
     BINDINGS.iter().find_map(|b| {
         let key = b.keys.iter().find(|k| k.matches(event))?;
-        b.contexts.first().map(|c| (key.label(), b.help, *c))
+        (!b.contexts.is_empty()).then(|| (key.label(), b.help, b.contexts))
     })
 }
 

@@ -47,8 +47,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             } else if let (Some(Overlay::Detail { .. }), Some(selected)) =
                 (&app.overlay, app.flow_map_return.take())
             {
-                // Opened from the flow map: back to it, on the same arrow.
+                // Opened from the flow map: back to it, on the same arrow. What the
+                // detail said closes with it, as it does when the detail closes alone.
                 app.overlay = Some(Overlay::FlowMap { selected });
+                app.notice = None;
+                app.save_over_armed = None;
                 vec![]
             } else if app.overlay.is_some() {
                 // What a prompt, an exchange's detail or the flow map said (a refusal, a

@@ -34,13 +34,16 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     // A function key or Shift+Tab that works elsewhere says where, instead of nothing.
     if matches!(key.code, KeyCode::F(_) | KeyCode::BackTab)
-        && let Some((label, help, place)) = crate::tui::keys::bound_elsewhere(&key)
+        && let Some((label, help, places)) = crate::tui::keys::bound_elsewhere(&key)
     {
+        // Every place it works (Shift+Tab: the purchase form and the card form), not the
+        // first of them.
+        let places: Vec<&str> = places.iter().map(|p| p.words()).collect();
         app.notice = Some((
             Level::Info,
             format!(
                 "{label} ({help}) works on the {}, not here; {} lists the keys here.",
-                place.words(),
+                places.join(" and the "),
                 keys_of(Action::Help, context)
             ),
         ));
