@@ -332,8 +332,14 @@ impl PurchaseStatus {
 
     /// Lower-case snake name, as in history and webhooks.
     /// Upper case, as `status` is spelt in replies.
+    /// The status as shown: upper case for the known ones (as Paysecure writes `status`),
+    /// an unknown one exactly as the server sent it (upper-casing it changed what it said,
+    /// an escape's `[31m` too).
     pub fn as_upper(&self) -> String {
-        self.as_lower().to_ascii_uppercase()
+        match self {
+            PurchaseStatus::Other(s) => s.clone(),
+            known => known.as_lower().to_ascii_uppercase(),
+        }
     }
 
     pub fn as_lower(&self) -> String {
@@ -567,6 +573,9 @@ mod tests {
         }
         assert!(PurchaseStatus::Preauthorized.awaits_merchant());
         assert!(!PurchaseStatus::Paid.awaits_merchant());
+        // A status this client does not know is shown exactly as sent.
+        let odd = PurchaseStatus::parse("on_hold\u{1b}[31m");
+        assert_eq!(odd.as_upper(), "on_hold\u{1b}[31m");
     }
 
     #[test]

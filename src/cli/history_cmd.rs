@@ -49,7 +49,7 @@ fn print_code(code: &[String], reader: Option<&Reader>) -> i32 {
     };
     let Some(lang) = Lang::parse(lang) else {
         out::error(&format!(
-            "paysecure-explorer history: unknown language {:?} (one of {})",
+            "paysecure-explorer history: unknown language \"{}\" (one of {})",
             clean(lang),
             Lang::names()
         ));
@@ -57,7 +57,7 @@ fn print_code(code: &[String], reader: Option<&Reader>) -> i32 {
     };
     let Ok(n) = id.trim().parse::<u64>() else {
         out::error(&format!(
-            "paysecure-explorer history: --code: ID must be a number (the first column of `history`), not {:?}",
+            "paysecure-explorer history: --code: ID must be a number (the first column of `history`), not \"{}\"",
             clean(id)
         ));
         return 2;

@@ -115,7 +115,7 @@ fn unfinished_note(report: &FlowReport) -> Option<String> {
     if declined {
         return None;
     }
-    let shown = status.as_lower().to_ascii_uppercase();
+    let shown = status.as_upper();
     let left_waiting_by_s2s = report.flow.callback_url.is_none()
         && report.flow.browser.is_none()
         && matches!(

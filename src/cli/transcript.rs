@@ -158,11 +158,8 @@ pub fn summary(
     if let Some(url) = &report.flow.callback_url {
         out.push_str(&format!("callback  {}\n", clean(url)));
     }
-    if let Some(status) = report.status() {
-        out.push_str(&format!(
-            "status    {}\n",
-            clean(&status.to_ascii_uppercase())
-        ));
+    if let Some(status) = &report.flow.status {
+        out.push_str(&format!("status    {}\n", clean(&status.as_upper())));
     }
     out.push_str(&after_pay_lines(report, sent.is_some_and(|s| s.with_token)));
     if let Some(landed) = landed_name(report.flow.landed) {

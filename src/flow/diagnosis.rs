@@ -216,11 +216,13 @@ pub fn transport_known(
             "The status GET says the purchase is still {}, but its S2S attempts are used up: another call is refused whatever it sends; start a new purchase.",
             s.as_upper()
         ),
-        // The server did answer (not with the API's JSON): the call is over, not cut off.
-        Some(PurchaseStatus::Created)
-            if matches!(kind, TransportKind::NonJson | TransportKind::BodyTooLarge) =>
-        {
+        // The server did answer: the call is over, not cut off.
+        Some(PurchaseStatus::Created) if *kind == TransportKind::NonJson => {
             "The status GET says the purchase is still CREATED: the server answered (not with the API's JSON), so the call is over and did not pay; a retry can work (the call may have used one of its attempts).".into()
+        }
+        // An answer too long to read: what it said is not known, only that it came.
+        Some(PurchaseStatus::Created) if *kind == TransportKind::BodyTooLarge => {
+            "The status GET says the purchase is still CREATED: the server answered (with a body too long to read), so the call is over and did not pay; a retry can work (the call may have used one of its attempts).".into()
         }
         Some(PurchaseStatus::Created) => still_created_after_a_cut_call(sandbox).into(),
         Some(s) => format!(

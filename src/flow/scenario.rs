@@ -124,8 +124,10 @@ pub fn load(name: &str, dir: Option<&Path>) -> Result<Scenario, String> {
     // A name is a plain file name: no path can be smuggled in (`../x`, `/etc/y`).
     if !valid_name(name) {
         return Err(format!(
-            "a scenario name is letters, digits, - and _ (not {:?})",
-            name.chars().take(64).collect::<String>()
+            // Quoted with its controls written as `\u001b`, like every other text quoted
+            // on a terminal (Debug's `\u{1b}` was the odd one out).
+            "a scenario name is letters, digits, - and _ (not \"{}\")",
+            crate::term_text::clean(&name.chars().take(64).collect::<String>())
         ));
     }
     if let Some(path) = dir.map(|d| d.join(format!("{name}.toml"))) {
