@@ -144,7 +144,13 @@ pub fn load(name: &str, dir: Option<&Path>) -> Result<Scenario, String> {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(format!("scenario {}: {e}", path.display()));
             }
-            Err(_) => {}
+            // A file of that name that leads nowhere is the user's, broken: said as such,
+            // not "no scenario named" (nor the shipped one of that name loaded instead).
+            Err(_) => {
+                if let Some(why) = crate::dir_create::link_to_nothing(&path) {
+                    return Err(format!("scenario {}: {why}", path.display()));
+                }
+            }
         }
     }
     let (_, text) = SHIPPED.iter().find(|(n, _)| *n == name).ok_or_else(|| {

@@ -55,7 +55,11 @@ pub fn list(dir: Option<&Path>) -> Vec<ScenarioInfo> {
     scenario::names(dir)
         .into_iter()
         .map(|name| {
-            let saved = dir.is_some_and(|d| d.join(format!("{name}.toml")).is_file());
+            // Any entry of that name is the user's, a broken link too (it was listed as
+            // shipped, then failed to load as the user's).
+            let saved = dir.is_some_and(|d| {
+                std::fs::symlink_metadata(d.join(format!("{name}.toml"))).is_ok_and(|m| !m.is_dir())
+            });
             let shipped = SHIPPED.iter().any(|(n, _)| *n == name);
             let origin = match (saved, shipped) {
                 (true, true) => Origin::SavedOverridesShipped,
@@ -209,6 +213,16 @@ mod tests {
         assert!(row("broken").error.is_some());
         assert_eq!(row("frictionless").origin, Origin::Shipped);
         assert_eq!(row("frictionless").expect.as_deref(), Some("paid"));
+        // A link to nothing is the user's, broken, and says why (it was "shipped").
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.join("gone.toml"), dir.join("dang.toml")).expect("link");
+            let rows = list(Some(&dir));
+            let dang = rows.iter().find(|r| r.name == "dang").expect("listed");
+            assert_eq!(dang.origin, Origin::Saved);
+            let why = dang.error.clone().unwrap_or_default();
+            assert!(why.contains("is a symbolic link to"), "{why}");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
