@@ -218,6 +218,7 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
     }
     let json_mode = args.json;
     let sink = ctx.sink.clone();
+    let step_names = std::sync::Mutex::new(transcript::StepNames::default());
     let recorder = FnRecorder(move |ex: &Exchange| {
         if let Some(sink) = &sink {
             sink.append(ex);
@@ -226,7 +227,8 @@ pub async fn run(args: FlowArgs, ctx: Context, globals: &Globals) -> i32 {
         out::line(&if json_mode {
             exchange_line(ex).to_string()
         } else {
-            clean(&transcript::exchange_line(ex))
+            let mut names = step_names.lock().unwrap_or_else(|p| p.into_inner());
+            clean(&names.line(ex))
         });
     });
     let client = match PaysecureClient::new(ClientConfig {

@@ -15,6 +15,39 @@ pub fn header(target: &Target) -> String {
     format!("{mark} {} {}\n", banner.text, target.base_url)
 }
 
+/// Names the steps of one run as their exchanges come. The first browser GET after the
+/// S2S call is the callback URL being opened, wherever a server put it (the name was
+/// guessed from `/payment/` in the path, and a callback elsewhere read "redirect landing").
+#[derive(Debug, Default)]
+pub struct StepNames {
+    s2s_seen: bool,
+    callback_opened: bool,
+}
+
+impl StepNames {
+    /// `① create purchase   POST /api/v1/purchases/ → 202 (3 ms)`.
+    pub fn line(&mut self, ex: &Exchange) -> String {
+        let name = self.name(ex);
+        exchange_line_named(ex, name)
+    }
+
+    fn name(&mut self, ex: &Exchange) -> &'static str {
+        let path = ex.path();
+        if ex.kind != ExchangeKind::Browser && path.contains("s2s=true") {
+            self.s2s_seen = true;
+        }
+        let is_callback = ex.kind == ExchangeKind::Browser
+            && ex.method == "GET"
+            && self.s2s_seen
+            && !self.callback_opened;
+        if is_callback {
+            self.callback_opened = true;
+            return "③ open callback_url";
+        }
+        step_name(ex)
+    }
+}
+
 fn step_name(ex: &Exchange) -> &'static str {
     let path = ex.path();
     match ex.kind {
@@ -35,8 +68,7 @@ fn step_name(ex: &Exchange) -> &'static str {
     }
 }
 
-/// `① create purchase   POST /api/v1/purchases/ → 202 (3 ms)`.
-pub fn exchange_line(ex: &Exchange) -> String {
+fn exchange_line_named(ex: &Exchange, name: &str) -> String {
     let result = match (ex.status, &ex.error) {
         // An answer that came but could not be used (too large, not the API's JSON) is
         // no plain 200.
@@ -47,7 +79,7 @@ pub fn exchange_line(ex: &Exchange) -> String {
     };
     format!(
         "{:<24} {} {} → {} ({:.0} ms)",
-        step_name(ex),
+        name,
         ex.method,
         ex.path(),
         result,
@@ -274,4 +306,36 @@ fn finish_summary(mut out: String, note: Option<&str>) -> String {
         out.push_str(&format!("\n{note}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixture;
+
+    fn browser(method: &str, url: &str) -> Exchange {
+        let mut ex = fixture::exchange(method, "/x/", 200, 0, "");
+        ex.kind = ExchangeKind::Browser;
+        ex.url = url.into();
+        ex
+    }
+
+    /// The first browser GET after the S2S call is the callback being opened, wherever
+    /// the server put it; what follows is named from its path as before.
+    #[test]
+    fn the_callback_is_named_wherever_it_points() {
+        let mut names = StepNames::default();
+        let create = fixture::exchange("POST", "/purchases/", 202, 0, "{}");
+        assert!(names.line(&create).starts_with("① create purchase"));
+        let s2s = fixture::exchange("POST", "/p/abc/?s2s=true", 202, 0, "{}");
+        assert!(names.line(&s2s).starts_with("② S2S payment"));
+        let callback = browser("GET", "http://127.0.0.1:9/cb");
+        assert!(names.line(&callback).starts_with("③ open callback_url"));
+        let landing = browser("GET", "http://127.0.0.1:9/shop/return?ok=1");
+        assert!(names.line(&landing).starts_with("③ redirect landing"));
+        // Before any S2S call (a hosted-page run) a browser GET is not the callback.
+        let mut hosted = StepNames::default();
+        let page = browser("GET", "http://127.0.0.1:9/api/v1/payments/abc/");
+        assert!(hosted.line(&page).starts_with("② open checkout_url"));
+    }
 }
