@@ -55,8 +55,11 @@ fn dangling(part: &Path) -> Option<String> {
 /// missing (opening it to create a file answers "File exists"), else `None`.
 pub fn link_to_nothing(path: &Path) -> Option<String> {
     let target = std::fs::read_link(path).ok()?;
-    if std::fs::metadata(path).is_ok() {
-        return None;
+    // Only a missing target: a loop or an unreadable one is another story, told by the
+    // system's own error.
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        _ => return None,
     }
     Some(format!(
         "is a symbolic link to {}, which does not exist",

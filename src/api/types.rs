@@ -330,8 +330,6 @@ impl PurchaseStatus {
         }
     }
 
-    /// Lower-case snake name, as in history and webhooks.
-    /// Upper case, as `status` is spelt in replies.
     /// The status as shown: upper case for the known ones (as Paysecure writes `status`),
     /// an unknown one exactly as the server sent it (upper-casing it changed what it said,
     /// an escape's `[31m` too).
@@ -342,6 +340,7 @@ impl PurchaseStatus {
         }
     }
 
+    /// Lower-case snake name, as in history, webhooks and `flow --json`.
     pub fn as_lower(&self) -> String {
         match self {
             PurchaseStatus::Created => "created".into(),

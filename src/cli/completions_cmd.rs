@@ -45,8 +45,9 @@ pub fn run(args: CompletionsArgs) -> i32 {
 /// Whether a profile or scenario name can be baked into a script. The generators paste
 /// names into shell source unquoted (bash: inside `compgen -W "…"`), so a profile named
 /// `x$(touch f)` ran its command at the first Tab and one with a `"` broke the script.
-/// Names of letters, digits, `-`, `_` and `.` (as `flow` itself allows for scenarios) are
-/// offered; any other is left out of the completions, not escaped shell by shell.
+/// Names of letters, digits, `-`, `_` and `.` are offered (a scenario name is never more
+/// than the first three); any other is left out of the completions, not escaped shell by
+/// shell.
 fn completable(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
@@ -89,5 +90,16 @@ pub fn script(shell: Shell, profiles: &[String], scenarios: &[String]) -> Result
 fn bash_case_labels_fixed(script: &str) -> String {
     let wrong = BIN.replace('-', "__subcmd__");
     let right = BIN.replace('-', "__");
-    script.replace(&wrong, &right)
+    // Only the case labels (`        paysecure__subcmd__explorer__subcmd__flow)`): a name
+    // offered for completion is never touched.
+    let mut out = String::with_capacity(script.len());
+    for line in script.split_inclusive('\n') {
+        let label = line.trim();
+        if label.starts_with(&wrong) && label.ends_with(')') && !label.contains(' ') {
+            out.push_str(&line.replacen(&wrong, &right, 1));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }

@@ -115,23 +115,27 @@ fn unfinished_note(report: &FlowReport) -> Option<String> {
     if declined {
         return None;
     }
-    let shown = status.as_upper();
+    // One line: the note is printed through `clean_lines`, which keeps line breaks, and a
+    // server's status or URL must not add lines of its own to the summary.
+    let shown = crate::term_text::clean(&status.as_upper());
+    // The S2S answer's own status, and still the one last read (a later read that moved
+    // it, to OVERDUE say, is not the S2S answer's doing).
     let left_waiting_by_s2s = report.flow.callback_url.is_none()
         && report.flow.browser.is_none()
         && matches!(
             &report.flow.outcome,
             Some(Outcome::Settled {
-                status: PurchaseStatus::PendingExecute
+                status: s2s @ (PurchaseStatus::PendingExecute
                     | PurchaseStatus::Created
-                    | PurchaseStatus::Viewed
-            })
+                    | PurchaseStatus::Viewed)
+            }) if s2s == status
         );
     // A purchase-shaped answer may carry a callback_url of its own: flow does not follow
     // it (the browser step starts from the `{"status":"pending","callback_url"}` reply),
     // and must not say there was none.
     let its_callback = report
         .purchase_field("callback_url")
-        .and_then(|v| v.as_str().map(str::to_string))
+        .and_then(|v| v.as_str().map(crate::term_text::clean))
         .filter(|u| !u.trim().is_empty() && u != "no_need");
     Some(
         if let (true, Some(url)) = (left_waiting_by_s2s, &its_callback) {
@@ -201,6 +205,15 @@ mod tests {
         let note = pending_note(&ended_at(PurchaseStatus::PendingExecute), false).expect("a note");
         assert!(note.contains("PENDING_EXECUTE"), "{note}");
         assert!(note.contains("no callback_url"), "{note}");
+        // A later read moved it on: the S2S answer is not blamed for OVERDUE.
+        let mut moved = ended_at(PurchaseStatus::PendingExecute);
+        moved.flow.status = Some(PurchaseStatus::Overdue);
+        let note = pending_note(&moved, false).expect("a note");
+        assert!(!note.contains("S2S"), "{note}");
+        // A server's status cannot add a line of its own to the summary.
+        let odd = ended_at(PurchaseStatus::Other("x\nstatus    PAID".into()));
+        let note = pending_note(&odd, false).expect("a note");
+        assert!(!note.contains('\n'), "{note}");
         // A purchase-shaped answer with a callback_url of its own: not "no callback_url".
         let mut with_url = ended_at(PurchaseStatus::PendingExecute);
         with_url.flow.purchase = serde_json::from_value(serde_json::json!({

@@ -95,7 +95,8 @@ pub async fn run(args: ServeArgs) -> i32 {
         && let Err(e) = sandbox::public_origin(url)
     {
         out::error(&format!(
-            "paysecure-explorer serve: --public-url {url:?} {e}"
+            "paysecure-explorer serve: --public-url \"{}\" {e}",
+            crate::term_text::clean(url)
         ));
         return 2;
     }

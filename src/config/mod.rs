@@ -77,7 +77,8 @@ impl Config {
             && !self.profiles.contains_key(name)
         {
             warnings.push(format!(
-                "profile = {name:?} names no [profiles.{name}] in this file: the explorer and flow refuse to start with it (add the profile, or use profile = \"{EMBEDDED_PROFILE}\")"
+                "profile = \"{}\" names no such [profiles] table in this file: without --profile the explorer and flow refuse to start (add the profile, or use profile = \"{EMBEDDED_PROFILE}\")",
+                crate::term_text::clean(name)
             ));
         }
         if let Some(t) = self.timeout_s
@@ -373,7 +374,7 @@ mod tests {
         std::fs::write(&path, "profile = \"nope\"\n").expect("write");
         let loaded = load_from(&path);
         assert!(
-            loaded.warnings[0].contains("[profiles.nope]"),
+            loaded.warnings[0].contains("profile = \"nope\" names no"),
             "{:?}",
             loaded.warnings
         );

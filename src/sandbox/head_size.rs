@@ -1,4 +1,4 @@
-//! The 64 KiB bound on a request head, exact. hyper's own bound (`max_buf_size`) is on its
+//! The 64 KiB bound on a request head, to the byte but for optional spaces. hyper's own bound (`max_buf_size`) is on its
 //! read buffer, checked only between reads: a head that arrived in one large read passed
 //! up to about twice the size (a 100,000-byte header was answered; only 150,000 got the
 //! 431). Each parsed request is measured here as it was written, give or take the optional
@@ -13,7 +13,12 @@ use super::refusal::{MAX_HEAD_BYTES, head_too_large};
 /// Bytes of the request line and header fields as sent on the wire (HTTP/1.1 framing:
 /// `METHOD SP TARGET SP HTTP/1.1 CRLF`, `name: value CRLF` each, the closing CRLF).
 pub fn head_bytes(req: &Request) -> usize {
-    let target = req.uri().path_and_query().map_or(1, |pq| pq.as_str().len());
+    // The target as written: origin form (`/p?q`), or absolute form with its scheme and
+    // host (`http://host/p`), or authority form (`host:443`, CONNECT).
+    let uri = req.uri();
+    let target = uri.scheme_str().map_or(0, |s| s.len() + "://".len())
+        + uri.authority().map_or(0, |a| a.as_str().len())
+        + uri.path_and_query().map_or(0, |pq| pq.as_str().len());
     let line = req.method().as_str().len() + 1 + target + 1 + "HTTP/1.1\r\n".len();
     let fields: usize = req
         .headers()
@@ -55,5 +60,12 @@ mod tests {
             .expect("request");
         let written = "GET /api/v1/purchases/abc/?x=1 HTTP/1.1\r\nhost: x\r\n\r\n";
         assert_eq!(head_bytes(&req), written.len());
+        let absolute = Request::builder()
+            .method("GET")
+            .uri("http://example.test:8089/a?b")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let written = "GET http://example.test:8089/a?b HTTP/1.1\r\n\r\n";
+        assert_eq!(head_bytes(&absolute), written.len());
     }
 }

@@ -251,9 +251,12 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, StartError> {
         addr.to_string()
     };
     let origin = match &config.public_url {
-        Some(url) => {
-            public_origin(url).map_err(|e| StartError::Setup(format!("public URL {url:?} {e}")))?
-        }
+        Some(url) => public_origin(url).map_err(|e| {
+            StartError::Setup(format!(
+                "public URL \"{}\" {e}",
+                crate::term_text::clean(url)
+            ))
+        })?,
         None => format!("http://{host}"),
     };
     let state = build_state(&config, origin.clone(), opened.store)?;

@@ -110,10 +110,12 @@ async fn serve_connection(
     let kill = Arc::clone(&info.kill);
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(info.clone());
-        let req = fold_trailing_slash(req.map(Body::new));
+        // Measured as it came, before the trailing slash is folded away.
+        let req = req.map(Body::new);
         if let Some(refused) = super::head_size::refusal(&req) {
             return Box::pin(std::future::ready(Ok(refused))) as BoxedResponse;
         }
+        let req = fold_trailing_slash(req);
         // Boxed so the connection can be polled without shutdown (hyper wants an Unpin
         // future there), which lets us take the socket back to answer a refusal.
         Box::pin(app.clone().oneshot(req)) as BoxedResponse

@@ -1056,8 +1056,8 @@ pub fn action_for(context: Context, event: &KeyEvent, in_text: bool) -> Option<A
 }
 
 /// Where else `event` does something, when it does nothing in the current context: the
-/// key as written, its help and the first place it works (so a key pressed in the wrong
-/// place can say so).
+/// key as written, its help and every place it works (so a key pressed in the wrong place
+/// can say so).
 pub fn bound_elsewhere(event: &KeyEvent) -> Option<(String, &'static str, &'static [Context])> {
     BINDINGS.iter().find_map(|b| {
         let key = b.keys.iter().find(|k| k.matches(event))?;

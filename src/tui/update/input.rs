@@ -43,12 +43,22 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Level::Info,
             format!(
                 "{label} ({help}) works on the {}, not here; {} lists the keys here.",
-                places.join(" and the "),
+                join_places(&places),
                 keys_of(Action::Help, context)
             ),
         ));
     }
     vec![]
+}
+
+/// `the purchase form`, `the purchase form and the card form`, `the A, the B and the C`
+/// (the notice writes "works on the …").
+fn join_places(places: &[&str]) -> String {
+    match places {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and the {last}", rest.join(", the ")),
+    }
 }
 
 /// Every key of `action` where the user is, as the table writes them (`Enter or i`).
