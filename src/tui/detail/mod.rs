@@ -166,6 +166,12 @@ fn with_view(app: &mut App, f: impl FnOnce(&mut DetailView, &Doc, &Laid, usize))
     app.overlay = Some(Overlay::Detail { index, view });
 }
 
+/// The terminal was resized: the cursor's row is brought back on screen for the new size
+/// (it stayed where the old size put it, off screen, until the next key).
+pub fn on_resize(app: &mut App) {
+    with_view(app, |_, _, _, _| {});
+}
+
 /// Up, Down, PgUp, PgDn in the overlay: the cursor moves, the view follows.
 pub fn on_move(app: &mut App, action: Action) {
     with_view(app, |view, doc, laid, height| {

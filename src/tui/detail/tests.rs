@@ -378,3 +378,32 @@ fn a_webhook_signature_is_cut_on_screen_and_copied_whole() {
     assert!(!shown.is_empty(), "{screen}");
     assert!(shown.iter().all(|l| l.contains('…')), "{screen}");
 }
+
+/// After a resize the cursor's row is on screen for the new size at once, not after the
+/// next key (at the last line, shrinking and growing the window left it off screen).
+#[test]
+fn a_resize_keeps_the_cursor_row_on_screen() {
+    let mut app = open_s2s(120, 40);
+    update(&mut app, key(KeyCode::End));
+    let at_end = view(&app);
+    update(&mut app, Msg::Resize(60, 16));
+    update(&mut app, Msg::Resize(80, 24));
+    let after = view(&app);
+    assert_eq!(after.cursor, at_end.cursor, "the cursor stays on its row");
+    let (width, height) = {
+        let r = crate::tui::layout::detail_box(app.size, &app).text;
+        (
+            (r.width as usize).saturating_sub(super::GUTTER),
+            r.height as usize,
+        )
+    };
+    let doc = document(&app, 0, &after).expect("doc");
+    let laid = after.lay(&doc, width);
+    let top = laid.starts[laid.position(after.cursor)];
+    assert!(
+        top >= after.scroll && top < after.scroll + height,
+        "cursor row at line {top}, view {}..{}",
+        after.scroll,
+        after.scroll + height
+    );
+}

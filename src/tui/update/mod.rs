@@ -125,6 +125,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(w, h) => {
             app.size = (w, h);
+            super::detail::on_resize(app);
             vec![]
         }
         Msg::Tick => {
