@@ -1,5 +1,5 @@
-//! Files of an SQLite database beside each other (`FILE`, `FILE-wal`, `FILE-shm`, markers)
-//! and setting a damaged one aside. Shared by the sandbox's state store and the explorer's
+//! Files of an SQLite database beside each other (`FILE`, `FILE-wal`, `FILE-shm`, markers),
+//! setting a damaged one aside, and writing a new file's schema. Shared by the sandbox's state store and the explorer's
 //! history, which may not name each other.
 
 use std::ffi::OsString;

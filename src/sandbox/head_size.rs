@@ -1,14 +1,14 @@
-//! The 64 KiB bound on a request head, to the byte but for optional spaces. hyper's own bound (`max_buf_size`) is on its
-//! read buffer, checked only between reads: a head that arrived in one large read passed
-//! up to about twice the size (a 100,000-byte header was answered; only 150,000 got the
-//! 431). Each parsed request is measured here as it was written, give or take the optional
-//! spaces around header values, and refused over [`MAX_HEAD_BYTES`] with the same coded 431
-//! (`refusal::head_too_large`).
+//! The 64 KiB bound on a request head, to the byte but for optional spaces. hyper's own
+//! bound (`max_buf_size`) is on its read buffer, checked only between reads: a head that
+//! arrived in one large read passed up to about twice the size (a 100,000-byte header was
+//! answered; only 150,000 got the 431). Each parsed request is measured here as it was
+//! written, give or take the optional spaces around header values, and refused over
+//! [`MAX_HEAD_BYTES`] with the same coded 431 (`refusal::head_too_large`).
 
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 
-use super::refusal::{MAX_HEAD_BYTES, head_too_large};
+use super::refusal::{MAX_HEAD_BYTES, head_too_large, log_refusal};
 
 /// Bytes of the request line and header fields as sent on the wire (HTTP/1.1 framing:
 /// `METHOD SP TARGET SP HTTP/1.1 CRLF`, `name: value CRLF` each, the closing CRLF).
@@ -37,12 +37,7 @@ pub fn refusal(req: &Request) -> Option<Response> {
         return None;
     }
     let coded = head_too_large();
-    tracing::info!(
-        target: super::access_log::REQUEST_TARGET,
-        status = coded.status.as_u16(),
-        code = %coded.code,
-        "refused before routing"
-    );
+    log_refusal(&coded);
     Some(coded.into_response())
 }
 

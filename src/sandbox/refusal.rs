@@ -17,6 +17,17 @@ use tokio::net::TcpStream;
 
 use super::errors::Coded;
 
+/// Logs a refusal made before the router saw the request (hyper's, or a head over the
+/// bound): the access log's one line per answer, which the router's layer cannot write.
+pub fn log_refusal(coded: &Coded) {
+    tracing::info!(
+        target: super::access_log::REQUEST_TARGET,
+        status = coded.status.as_u16(),
+        code = %coded.code,
+        "refused before routing"
+    );
+}
+
 /// The coded 431: a head over [`MAX_HEAD_BYTES`] or with more than [`MAX_HEADERS`] fields.
 pub fn head_too_large() -> Coded {
     Coded::new(

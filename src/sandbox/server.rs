@@ -139,12 +139,7 @@ async fn serve_connection(
     if let Some(coded) = coded_refusal(&err, filter.held_back(), &parts.read_buf, header_timeout) {
         // Refused before it was a request (no method or path to name): the log's one
         // line per answer still says so.
-        tracing::info!(
-            target: super::access_log::REQUEST_TARGET,
-            status = coded.status.as_u16(),
-            code = %coded.code,
-            "refused before routing"
-        );
+        super::refusal::log_refusal(&coded);
         answer_and_close(filter.into_inner(), &coded).await;
     }
 }
