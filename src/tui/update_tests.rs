@@ -3187,3 +3187,73 @@ fn a_blocked_customers_purchase_is_not_offered_another_card() {
     assert_eq!(app.context(), Context::Result);
     assert!(notice(&app).contains("blocked.example"), "{}", notice(&app));
 }
+
+/// Following a purchase that stops short of a final status (a hold, or a payment parked
+/// waiting to be settled) closes its status rows with where it stopped, not "final".
+#[test]
+fn a_follow_up_that_stops_short_of_a_final_status_does_not_say_final() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, key(KeyCode::Char('o')));
+    update(
+        &mut app,
+        Msg::Exchange(Box::new(fixture::exchange(
+            "GET",
+            &format!("/purchases/{PURCHASE_ID}/"),
+            200,
+            10_000,
+            "{}",
+        ))),
+    );
+    fixture::reply(
+        &mut app,
+        Answer::Status(Ok(fixture::purchase("PREAUTHORIZED"))),
+    );
+    let note = app
+        .history
+        .newest(0)
+        .and_then(|e| e.note.clone())
+        .unwrap_or_default();
+    assert!(note.ends_with("· stopped at PREAUTHORIZED"), "{note}");
+}
+
+/// A key that works elsewhere says so for that one press: the next key (opening the flow
+/// map, or a key that does nothing in the detail) takes the notice away.
+#[test]
+fn a_works_elsewhere_notice_lasts_one_key() {
+    let mut app = fixture::frictionless_paid(120, 40);
+    update(&mut app, key(KeyCode::F(2)));
+    let said = app
+        .notice
+        .as_ref()
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
+    assert!(said.contains("works on the card form"), "{said}");
+    update(&mut app, ctrl('f'));
+    assert_eq!(app.notice, None, "the map does not inherit it");
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, key(KeyCode::BackTab));
+    assert!(
+        app.notice.is_some(),
+        "Shift+Tab in the detail says where it works"
+    );
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.notice, None, "the next key takes it away");
+}
+
+/// A purchase an answer left at PENDING_EXECUTE with no callback_url does not promise a
+/// browser step that `b` and `o` then refuse.
+#[test]
+fn pending_execute_without_a_callback_url_promises_no_browser() {
+    let mut app = fixture::frictionless_paid(120, 40);
+    app.flow.callback_url = None;
+    app.flow.status = Some(PurchaseStatus::PendingExecute);
+    app.flow.outcome = Some(Outcome::Settled {
+        status: PurchaseStatus::PendingExecute,
+    });
+    let screen = fixture::screen(&app);
+    assert!(screen.contains("no callback_url"), "{screen}");
+    assert!(
+        !screen.contains("waiting for the customer's browser"),
+        "{screen}"
+    );
+}

@@ -303,7 +303,14 @@ pub(super) fn on_follow(
                     app.notice = None;
                 }
                 app.clear_notice_where(|text| text.starts_with(NO_BROWSER));
-                app.history.close_fold("final");
+                // "final" only for a status that will not change by itself: a payment
+                // waiting to be settled, or a hold, is where following stops, not an end.
+                let why = match &app.flow.status {
+                    Some(s) if s.is_final() => "final".to_string(),
+                    Some(s) => format!("stopped at {}", crate::term_text::clean(&s.as_upper())),
+                    None => "stopped".to_string(),
+                };
+                app.history.close_fold(&why);
             }
             vec![]
         }

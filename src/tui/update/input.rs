@@ -8,7 +8,13 @@ use crate::tui::text_input::Edit;
 /// How the notice that a typed letter was taken as a command begins.
 const NORMAL_MODE: &str = "Normal mode";
 
+/// What marks the notice that a key works elsewhere: it is about that one key press, so
+/// the next key takes it away (it stood over the flow map, the detail and the next key
+/// that did nothing, reading as if it were about them).
+const WORKS_ELSEWHERE: &str = ", not here; ";
+
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    app.clear_notice_where(|text| text.contains(WORKS_ELSEWHERE));
     let context = app.context();
     let in_text = app.in_text();
     let action = action_for(context, &key, in_text);
@@ -42,7 +48,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.notice = Some((
             Level::Info,
             format!(
-                "{label} ({help}) works on the {}, not here; {} lists the keys here.",
+                "{label} ({help}) works on the {}{WORKS_ELSEWHERE}{} lists the keys here.",
                 join_places(&places),
                 keys_of(Action::Help, context)
             ),

@@ -381,6 +381,15 @@ fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
             format!("○ {upper} — not paid yet"),
             Style::default().fg(t.text),
         ),
+        // Left there by an answer that gave no callback_url: there is no browser step
+        // to take (b and o say so), only the status to read again.
+        PurchaseStatus::PendingExecute if app.flow.callback_url.is_none() => (
+            format!(
+                "… {upper} — the answer gave no callback_url: no browser step to go on with; {} reads the status again",
+                key(Action::Retry)
+            ),
+            Style::default().fg(t.warn),
+        ),
         PurchaseStatus::PendingExecute => (
             format!("… {upper} — waiting for the customer's browser (3-D Secure)"),
             Style::default().fg(t.warn),
