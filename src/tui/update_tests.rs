@@ -1957,8 +1957,9 @@ fn e_on_a_purchase_that_cannot_be_paid_stays_where_n_works() {
     assert_eq!(app.context(), Context::PurchaseForm);
 }
 
-#[test]
-fn a_finished_follow_up_shows_no_countdown_and_esc_in_history_goes_back() {
+/// A pending purchase whose callback was opened (`o`), its status followed, one status
+/// GET folded into the history row so far.
+fn following_after_one_poll() -> super::app::App {
     let mut app = fixture::pending(120, 40);
     update(&mut app, key(KeyCode::Char('o')));
     update(
@@ -1971,6 +1972,12 @@ fn a_finished_follow_up_shows_no_countdown_and_esc_in_history_goes_back() {
             "{}",
         ))),
     );
+    app
+}
+
+#[test]
+fn a_finished_follow_up_shows_no_countdown_and_esc_in_history_goes_back() {
+    let mut app = following_after_one_poll();
     update(&mut app, key(KeyCode::F(6)));
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.pane, Pane::Step, "Esc in history goes back");
@@ -3192,18 +3199,7 @@ fn a_blocked_customers_purchase_is_not_offered_another_card() {
 /// waiting to be settled) closes its status rows with where it stopped, not "final".
 #[test]
 fn a_follow_up_that_stops_short_of_a_final_status_does_not_say_final() {
-    let mut app = fixture::pending(120, 40);
-    update(&mut app, key(KeyCode::Char('o')));
-    update(
-        &mut app,
-        Msg::Exchange(Box::new(fixture::exchange(
-            "GET",
-            &format!("/purchases/{PURCHASE_ID}/"),
-            200,
-            10_000,
-            "{}",
-        ))),
-    );
+    let mut app = following_after_one_poll();
     fixture::reply(
         &mut app,
         Answer::Status(Ok(fixture::purchase("PREAUTHORIZED"))),
