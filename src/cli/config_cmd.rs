@@ -39,12 +39,19 @@ pub fn run(args: ConfigArgs, globals: &super::context::Globals) -> i32 {
             super::out::line(&path.display().to_string());
             if !args.path {
                 let loaded = config::load_from(&path);
-                for w in &loaded.warnings {
+                let obstacle = if path.exists() {
+                    None
+                } else {
+                    path.parent().and_then(crate::dir_create::obstacle)
+                };
+                // The file that cannot be created is said once, below, as a fact.
+                let said_below = |w: &String| obstacle.as_ref().is_some_and(|why| w.contains(why));
+                for w in loaded.warnings.iter().filter(|w| !said_below(w)) {
                     out::error(&format!("warning: {w}"));
                 }
                 let state = if path.exists() {
                     "exists".to_string()
-                } else if let Some(why) = path.parent().and_then(crate::dir_create::obstacle) {
+                } else if let Some(why) = &obstacle {
                     format!("cannot be created: {why}")
                 } else {
                     "not created yet (config --init writes one)".to_string()

@@ -3,7 +3,7 @@
 //! 302 or challenge → redirect → webhook → status GET. Pure: the flow map draws it, and
 //! anything else (a presenter) can.
 
-use crate::api::{Exchange, ExchangeKind};
+use crate::api::{Exchange, ExchangeKind, PurchaseStatus};
 
 /// Rows read back from the newest looking for the purchase's exchanges: enough for any
 /// one purchase (its status polls fold into one row), bounded however long history is.
@@ -332,6 +332,10 @@ impl FlowProgress {
             rows[0] = newest_create.filter(|(_, ex)| failed(ex));
         }
         let payment_failed = known.status.is_some_and(failed_status);
+        // A status this client does not know says nothing about what comes next.
+        let status_unknown = known
+            .status
+            .is_some_and(|s| matches!(PurchaseStatus::parse(s), PurchaseStatus::Other(_)));
         let mut steps: Vec<FlowStep> = StepKind::ALL
             .iter()
             .zip(rows)
@@ -352,7 +356,7 @@ impl FlowProgress {
                 }
             })
             .collect();
-        derive(&mut steps, rows, payment_failed);
+        derive(&mut steps, rows, payment_failed, status_unknown);
         FlowProgress {
             purchase_id: known.purchase_id.map(str::to_string),
             steps,
@@ -385,8 +389,16 @@ fn note_of(ex: &Exchange) -> String {
     }
 }
 
-/// What the rows imply for the steps without one, and the alternatives.
-fn derive(steps: &mut [FlowStep], rows: [Option<(usize, &Exchange)>; 9], payment_failed: bool) {
+/// What the rows imply for the steps without one, and the alternatives. With a status
+/// the client does not know (`status_unknown`), the steps without a row stay pending and
+/// none is named current: an answer without a callback_url is not known to be the 2D
+/// path, and the next step is not known at all.
+fn derive(
+    steps: &mut [FlowStep],
+    rows: [Option<(usize, &Exchange)>; 9],
+    payment_failed: bool,
+    status_unknown: bool,
+) {
     use StepKind::*;
     let at = |k: StepKind| StepKind::ALL.iter().position(|s| *s == k).unwrap_or(0);
     // The S2S row carries the 202 and its callback_url; without one, there is no 3DS.
@@ -400,6 +412,8 @@ fn derive(steps: &mut [FlowStep], rows: [Option<(usize, &Exchange)>; 9], payment
             step.state = StepState::Skipped;
         } else if body.contains("callback_url") {
             step.state = StepState::Done;
+        } else if status_unknown {
+            step.state = StepState::Pending;
         } else {
             // Answered at once (2D mode): no browser, no 3DS.
             step.state = StepState::Skipped;
@@ -441,6 +455,9 @@ fn derive(steps: &mut [FlowStep], rows: [Option<(usize, &Exchange)>; 9], payment
                 s.state = StepState::Skipped;
             }
         }
+        return;
+    }
+    if status_unknown {
         return;
     }
     // The first step still waiting after the last one reached is the current one.
@@ -583,6 +600,32 @@ mod tests {
         assert_eq!(p.steps[0].row, Some(1));
         assert_eq!((p.steps[1].row, p.steps[2].row), (Some(0), Some(0)));
         assert_eq!(p.current(), Some(3));
+    }
+
+    /// A made-up status with no callback_url: the browser steps are not known to be
+    /// skipped, and no step is named as the next one.
+    #[test]
+    fn an_unknown_status_names_no_next_step() {
+        let answered = Exchange {
+            response_body: Some(r#"{"status":"weird_state"}"#.into()),
+            ..s2s(200)
+        };
+        let p = progress(Some("weird_state"), &[create(), answered]);
+        assert_eq!(
+            states(&p),
+            [
+                Done, Done, Pending, Pending, Pending, Pending, Pending, Pending, Pending
+            ]
+        );
+        assert_eq!(p.current(), None);
+        // A known status with the same answer is the 2D path.
+        let answered = Exchange {
+            response_body: Some(r#"{"status":"paid"}"#.into()),
+            ..s2s(200)
+        };
+        let p = progress(Some("paid"), &[create(), answered]);
+        assert_eq!(p.state_of(StepKind::BrowserOpens), Skipped);
+        assert!(p.current().is_some());
     }
 
     #[test]

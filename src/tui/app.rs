@@ -312,6 +312,27 @@ pub enum Overlay {
 }
 
 impl Overlay {
+    /// Which screen the overlay is, for one that stands in for the panes (help, a detail,
+    /// the panel, the flow map, copy as code, the scenarios); `None` for a picker or a
+    /// prompt that serves the screen under it (the card picker serves step ②, whose
+    /// notice stays read above it).
+    pub fn screen(&self) -> Option<std::mem::Discriminant<Overlay>> {
+        match self {
+            Overlay::Help { .. }
+            | Overlay::Detail { .. }
+            | Overlay::Panel
+            | Overlay::FlowMap { .. }
+            | Overlay::Code(_)
+            | Overlay::Scenarios { .. } => Some(std::mem::discriminant(self)),
+            Overlay::Cards(_)
+            | Overlay::Devices { .. }
+            | Overlay::Otp { .. }
+            | Overlay::Filter { .. }
+            | Overlay::SaveScenario { .. }
+            | Overlay::Input { .. } => None,
+        }
+    }
+
     /// The text being typed, for prompt overlays.
     pub fn input(&self) -> Option<&TextInput> {
         match self {

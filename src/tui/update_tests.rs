@@ -884,6 +884,37 @@ fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
     assert_eq!(notice(&app), "", "the detail's notice closes with it");
 }
 
+/// A notice is about the screen it was said on: moving to the flow map, or back from it,
+/// takes away one said before; one said by the move itself stays.
+#[test]
+fn a_notice_does_not_follow_the_user_to_another_screen() {
+    let mut app = fixture::at_card_step(120, 40);
+    // The first Esc leaves the field; the second has nothing to cancel.
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, key(KeyCode::Esc));
+    assert!(
+        notice(&app).contains("nothing in flight to cancel"),
+        "{}",
+        notice(&app)
+    );
+    update(&mut app, ctrl('f'));
+    assert!(matches!(app.overlay, Some(Overlay::FlowMap { .. })));
+    assert_eq!(
+        notice(&app),
+        "",
+        "the Esc's notice followed into the flow map"
+    );
+    app.notice = Some((super::app::Level::Info, "said on the map".into()));
+    update(&mut app, ctrl('f'));
+    assert!(app.overlay.is_none());
+    assert_eq!(notice(&app), "", "the map's notice outlived the map");
+    // The card picker serves the form under it: the form's notice stays read above it.
+    app.notice = Some((super::app::Level::Info, "about step two".into()));
+    update(&mut app, key(KeyCode::F(2)));
+    assert!(matches!(app.overlay, Some(Overlay::Cards(_))));
+    assert_eq!(notice(&app), "about step two");
+}
+
 /// The test-card picker ends above the notice line: what the last key did stays read.
 #[test]
 fn the_card_picker_leaves_the_notice_line_visible() {

@@ -59,7 +59,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let shown = app.flow.outcome.as_ref().map(std::mem::discriminant);
     let status = app.flow.status.clone();
     let purchase = app.flow.purchase_id().map(str::to_string);
+    let screen = app.overlay.as_ref().and_then(Overlay::screen);
+    let notice = app.notice.clone();
     let effects = apply(app, msg);
+    // A notice is about the screen it was said on: one this message did not set goes when
+    // the user moves to another ("Nothing in flight to cancel." over a flow map opened
+    // later read as if it were about the map).
+    if app.overlay.as_ref().and_then(Overlay::screen) != screen && app.notice == notice {
+        app.notice = None;
+    }
     // Another outcome, status or purchase is read from its top.
     if app.flow.outcome.as_ref().map(std::mem::discriminant) != shown
         || app.flow.status != status
