@@ -417,6 +417,10 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub history: History,
     pub notice: Option<(Level, String)>,
+    /// The notice answers something the user did on the screen it was said on (a key, the
+    /// mouse, a paste, a panel call's answer), rather than telling where the flow stands:
+    /// it goes when the user moves to another screen.
+    pub notice_by_user: bool,
     /// Requests in flight.
     pub requests: Requests,
     /// The client's per-request timeout (shown against the elapsed time).
@@ -609,6 +613,7 @@ impl App {
             overlay: None,
             history: History::default(),
             notice: None,
+            notice_by_user: false,
             requests: Requests::default(),
             timeout: crate::api::client::DEFAULT_TIMEOUT,
             spinner: 0,

@@ -884,35 +884,45 @@ fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
     assert_eq!(notice(&app), "", "the detail's notice closes with it");
 }
 
-/// A notice is about the screen it was said on: moving to the flow map, or back from it,
-/// takes away one said before; one said by the move itself stays.
+/// What a key did is about the screen it was pressed on: moving to the flow map, or back
+/// from it, takes it away; a picker over the form leaves it read.
 #[test]
-fn a_notice_does_not_follow_the_user_to_another_screen() {
+fn a_keys_notice_does_not_follow_the_user_to_another_screen() {
     let mut app = fixture::at_card_step(120, 40);
     // The first Esc leaves the field; the second has nothing to cancel.
     update(&mut app, key(KeyCode::Esc));
     update(&mut app, key(KeyCode::Esc));
-    assert!(
-        notice(&app).contains("nothing in flight to cancel"),
-        "{}",
-        notice(&app)
-    );
+    let nothing = notice(&app);
+    assert!(nothing.contains("nothing in flight to cancel"), "{nothing}");
     update(&mut app, ctrl('f'));
     assert!(matches!(app.overlay, Some(Overlay::FlowMap { .. })));
-    assert_eq!(
-        notice(&app),
-        "",
-        "the Esc's notice followed into the flow map"
-    );
-    app.notice = Some((super::app::Level::Info, "said on the map".into()));
+    assert_eq!(notice(&app), "", "the Esc's notice followed into the map");
+    // Enter on the current step, which has no row yet, says so on the map.
+    update(&mut app, key(KeyCode::Enter));
+    assert!(notice(&app).contains("no history row"), "{}", notice(&app));
     update(&mut app, ctrl('f'));
     assert!(app.overlay.is_none());
     assert_eq!(notice(&app), "", "the map's notice outlived the map");
-    // The card picker serves the form under it: the form's notice stays read above it.
-    app.notice = Some((super::app::Level::Info, "about step two".into()));
+    // The card picker serves the form under it.
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(notice(&app), nothing);
     update(&mut app, key(KeyCode::F(2)));
     assert!(matches!(app.overlay, Some(Overlay::Cards(_))));
-    assert_eq!(notice(&app), "about step two");
+    assert_eq!(notice(&app), nothing);
+}
+
+/// Where the flow stands is no key's answer: it stays read over help and after it.
+#[test]
+fn where_the_flow_stands_stays_over_help() {
+    let mut app = fixture::at_card_step(120, 40);
+    let said = notice(&app);
+    assert!(said.contains("Step ②"), "{said}");
+    update(&mut app, key(KeyCode::F(1)));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert_eq!(notice(&app), said);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert_eq!(notice(&app), said);
 }
 
 /// The test-card picker ends above the notice line: what the last key did stays read.

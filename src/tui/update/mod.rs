@@ -61,11 +61,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let purchase = app.flow.purchase_id().map(str::to_string);
     let screen = app.overlay.as_ref().and_then(Overlay::screen);
     let notice = app.notice.clone();
+    let by_user = matches!(
+        msg,
+        Msg::Key(_)
+            | Msg::Mouse(_)
+            | Msg::Paste(_)
+            | Msg::Answer {
+                answer: Answer::Control(_),
+                ..
+            }
+    );
     let effects = apply(app, msg);
-    // A notice is about the screen it was said on: one this message did not set goes when
-    // the user moves to another ("Nothing in flight to cancel." over a flow map opened
-    // later read as if it were about the map).
-    if app.overlay.as_ref().and_then(Overlay::screen) != screen && app.notice == notice {
+    if app.notice != notice {
+        app.notice_by_user = by_user;
+    } else if app.notice_by_user && app.overlay.as_ref().and_then(Overlay::screen) != screen {
+        // What a key did is about the screen it was pressed on: it goes when the user
+        // moves to another ("Nothing in flight to cancel." over a flow map opened later
+        // read as if it were about the map). Where the flow stands ("Purchase created.
+        // Step ②: …") stays read over help or a detail.
         app.notice = None;
     }
     // Another outcome, status or purchase is read from its top.
