@@ -333,9 +333,12 @@ impl FlowProgress {
         }
         let payment_failed = known.status.is_some_and(failed_status);
         // A status this client does not know says nothing about what comes next.
-        let status_unknown = known
-            .status
-            .is_some_and(|s| matches!(PurchaseStatus::parse(s), PurchaseStatus::Other(_)));
+        // (An empty one is no status at all; `blocked` is a known refusal.)
+        let status_unknown = known.status.is_some_and(|s| {
+            !s.trim().is_empty()
+                && !failed_status(s)
+                && matches!(PurchaseStatus::parse(s), PurchaseStatus::Other(_))
+        });
         let mut steps: Vec<FlowStep> = StepKind::ALL
             .iter()
             .zip(rows)
@@ -390,9 +393,9 @@ fn note_of(ex: &Exchange) -> String {
 }
 
 /// What the rows imply for the steps without one, and the alternatives. With a status
-/// the client does not know (`status_unknown`), the steps without a row stay pending and
-/// none is named current: an answer without a callback_url is not known to be the 2D
-/// path, and the next step is not known at all.
+/// the client does not know (`status_unknown`) and an S2S answer without a callback_url,
+/// the steps without a row stay pending and none is named current: such an answer is not
+/// known to be the 2D path, and the next step is not known at all.
 fn derive(
     steps: &mut [FlowStep],
     rows: [Option<(usize, &Exchange)>; 9],
@@ -402,6 +405,7 @@ fn derive(
     use StepKind::*;
     let at = |k: StepKind| StepKind::ALL.iter().position(|s| *s == k).unwrap_or(0);
     // The S2S row carries the 202 and its callback_url; without one, there is no 3DS.
+    let mut next_unknown = false;
     if let Some((i, ex)) = rows[at(S2s)] {
         let body = ex.response_body.as_deref().unwrap_or("");
         // The same row as the S2S call: its status is already said there.
@@ -414,6 +418,7 @@ fn derive(
             step.state = StepState::Done;
         } else if status_unknown {
             step.state = StepState::Pending;
+            next_unknown = true;
         } else {
             // Answered at once (2D mode): no browser, no 3DS.
             step.state = StepState::Skipped;
@@ -457,16 +462,17 @@ fn derive(
         }
         return;
     }
-    if status_unknown {
+    if next_unknown {
         return;
     }
     // The first step still waiting after the last one reached is the current one.
     // Steps before it without a row happened where the app could not see them (the
     // user's own browser after `o`): they stay pending, except the webhook, which comes
-    // on its own time and is awaited.
-    let reached = steps
-        .iter()
-        .rposition(|s| matches!(s.state, StepState::Done | StepState::Failed));
+    // on its own time and is awaited. A status GET is read at any time (the app asks
+    // after a 202): it is no sign of how far the flow got.
+    let reached = steps.iter().rposition(|s| {
+        s.kind != StatusGet && matches!(s.state, StepState::Done | StepState::Failed)
+    });
     let from = reached.map_or(0, |i| i + 1);
     if let Some(s) = steps
         .iter_mut()
@@ -623,9 +629,29 @@ mod tests {
             response_body: Some(r#"{"status":"paid"}"#.into()),
             ..s2s(200)
         };
-        let p = progress(Some("paid"), &[create(), answered]);
+        let p = progress(Some("paid"), &[create(), answered.clone()]);
         assert_eq!(p.state_of(StepKind::BrowserOpens), Skipped);
         assert!(p.current().is_some());
+        // No status at all, or a blocked customer's: not unknown.
+        for status in ["", "blocked"] {
+            let p = progress(Some(status), &[create(), answered.clone()]);
+            assert_eq!(p.state_of(StepKind::BrowserOpens), Skipped, "{status:?}");
+        }
+        // Past a callback_url the rows say where the flow is, whatever the status.
+        let p = progress(
+            Some("weird_state"),
+            &[create(), s2s(202), callback("GET", 302), landing("success")],
+        );
+        assert_eq!(p.state_of(StepKind::Webhook), Current);
+    }
+
+    /// The status GET the app makes after a 202 does not move the current step past the
+    /// browser.
+    #[test]
+    fn a_status_read_while_pending_leaves_the_browser_current() {
+        let p = progress(Some("PENDING_EXECUTE"), &[create(), s2s(202), status_get()]);
+        assert_eq!(p.state_of(StepKind::BrowserOpens), Current);
+        assert_eq!(p.state_of(StepKind::Webhook), Pending);
     }
 
     #[test]

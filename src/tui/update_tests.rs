@@ -861,6 +861,8 @@ fn an_open_detail_keeps_showing_its_exchange_while_new_rows_arrive() {
     let before = shown(&app).expect("a detail is open");
     // What r said about this exchange closes with its detail.
     app.notice = Some((super::app::Level::Warn, "about this row".into()));
+    // Said by a key on the detail (a copy, a refusal to resend).
+    app.notice_by_user = true;
     for n in 0..3 {
         let ex = fixture::exchange("GET", &format!("/purchases/other-{n}/"), 200, 5, "{}");
         update(&mut app, Msg::Exchange(Box::new(ex)));
@@ -920,6 +922,21 @@ fn where_the_flow_stands_stays_over_help() {
     update(&mut app, key(KeyCode::F(1)));
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     assert_eq!(notice(&app), said);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert_eq!(notice(&app), said);
+}
+
+/// Where the flow stands outlives a detail opened and closed over it, and a panel lever's
+/// answer is no panel read: neither goes with the screen.
+#[test]
+fn where_the_flow_stands_outlives_a_detail() {
+    let mut app = fixture::pending(120, 40);
+    let said = notice(&app);
+    assert!(said.contains("202 pending"), "{said}");
+    app.pane = Pane::History;
+    update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(app.overlay, Some(Overlay::Detail { .. })));
     update(&mut app, key(KeyCode::Esc));
     assert!(app.overlay.is_none());
     assert_eq!(notice(&app), said);

@@ -48,9 +48,12 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 (&app.overlay, app.flow_map_return.take())
             {
                 // Opened from the flow map: back to it, on the same arrow. What the
-                // detail said closes with it, as it does when the detail closes alone.
+                // detail said closes with it, as it does when the detail closes alone;
+                // where the flow stands does not.
                 app.overlay = Some(Overlay::FlowMap { selected });
-                app.notice = None;
+                if app.notice_by_user {
+                    app.notice = None;
+                }
                 app.save_over_armed = None;
                 vec![]
             } else if app.overlay.is_some() {
@@ -66,7 +69,11 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                             | Overlay::FlowMap { .. }
                     )
                 ) {
-                    app.notice = None;
+                    // Where the flow stands ("202 pending: press b …") is no prompt's
+                    // or detail's: it stays.
+                    if app.notice_by_user {
+                        app.notice = None;
+                    }
                     app.save_over_armed = None;
                 }
                 app.overlay = None;

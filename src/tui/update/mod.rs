@@ -61,16 +61,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let purchase = app.flow.purchase_id().map(str::to_string);
     let screen = app.overlay.as_ref().and_then(Overlay::screen);
     let notice = app.notice.clone();
-    let by_user = matches!(
-        msg,
-        Msg::Key(_)
-            | Msg::Mouse(_)
-            | Msg::Paste(_)
-            | Msg::Answer {
-                answer: Answer::Control(_),
-                ..
-            }
-    );
+    // A panel read's answer (a list, the settings, or their error) is about the panel; a
+    // lever's answer ("Settled; the webhook follows.") is about the flow, and stays.
+    let by_user = match &msg {
+        Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) => true,
+        Msg::Answer {
+            id,
+            answer: Answer::Control(_),
+            ..
+        } => app
+            .requests
+            .get(*id)
+            .is_some_and(|r| matches!(r.purpose, Purpose::Control(op) if !op.is_action())),
+        _ => false,
+    };
     let effects = apply(app, msg);
     if app.notice != notice {
         app.notice_by_user = by_user;
@@ -96,6 +100,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         app.history.prepare(history_height(app), detail);
         if let Some(e) = app.history.take_archive_error() {
             app.notice = Some((Level::Error, e));
+            app.notice_by_user = false;
         }
     }
     effects
