@@ -6,6 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::api::PurchaseStatus;
 use crate::flow::machine::Step;
 use crate::tui::app::App;
 use crate::tui::sanitize::clean;
@@ -91,20 +92,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (Step::Result, Step::Result) => app.flow.status.as_ref().is_some_and(|st| st.is_final()),
         _ => false,
     };
+    // A payment that ended refused, expired or cancelled is a finished step, but not a
+    // ✓: a tick beside ERROR read as success.
+    let ended_unpaid = matches!(
+        app.flow.status,
+        Some(PurchaseStatus::Error | PurchaseStatus::Expired | PurchaseStatus::Cancelled)
+    );
     // A create that failed leaves the flow at step ①, its error on the result pane: the
     // step itself is marked as failed, not as the one being filled in.
     let failed = |s: Step| {
-        s == step
-            && s == Step::Purchase
-            && app.flow.purchase.is_none()
-            && !app.requests.step_in_flight()
-            && matches!(
-                app.flow.outcome,
-                Some(
-                    crate::flow::machine::Outcome::Coded(_)
-                        | crate::flow::machine::Outcome::Transport(_)
-                )
-            )
+        (s == Step::Result && step == Step::Result && ended_unpaid)
+            || (s == step
+                && s == Step::Purchase
+                && app.flow.purchase.is_none()
+                && !app.requests.step_in_flight()
+                && matches!(
+                    app.flow.outcome,
+                    Some(
+                        crate::flow::machine::Outcome::Coded(_)
+                            | crate::flow::machine::Outcome::Transport(_)
+                    )
+                ))
     };
     let mark = |s: Step, label: &str| {
         let (sym, style) = if failed(s) {
@@ -133,4 +141,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         mark(Step::Result, "③ Result"),
     ]);
     frame.render_widget(Paragraph::new(vec![first, second]), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tui::fixture;
+
+    /// A payment that ended in ERROR is a finished step marked ✘, not a tick.
+    #[test]
+    fn a_refused_payment_is_no_tick_on_the_result_step() {
+        let screen = fixture::screen(&fixture::challenge_failed(120, 40));
+        assert!(screen.contains("③ Result ✘"), "{screen}");
+        let screen = fixture::screen(&fixture::frictionless_paid(120, 40));
+        assert!(screen.contains("③ Result ✓"), "{screen}");
+    }
 }
