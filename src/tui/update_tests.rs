@@ -2122,6 +2122,22 @@ fn answer_control_with(
     )
 }
 
+/// `y` in the panel before any action has no curl to copy, and says so (it said nothing).
+#[test]
+fn the_panels_copy_key_says_when_there_is_no_curl_yet() {
+    let mut app = fixture::pending(120, 40);
+    update(&mut app, ctrl('p'));
+    assert_eq!(app.overlay, Some(Overlay::Panel));
+    assert!(app.panel.curl.is_none());
+    let effects = update(&mut app, key(KeyCode::Char('y')));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Copy(_))));
+    assert!(
+        notice(&app).starts_with("No curl to copy yet"),
+        "{}",
+        notice(&app)
+    );
+}
+
 #[test]
 fn the_panel_lists_purchases_and_settles_one_with_its_curl() {
     let mut app = fixture::pending(120, 40);

@@ -381,7 +381,14 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
                 app.notice = Some((Level::Info, "Copied the curl (OSC 52).".into()));
                 vec![Effect::Copy(curl)]
             }
-            None => vec![],
+            None => {
+                // A key that did nothing said nothing; the curl belongs to an action.
+                app.notice = Some((
+                    Level::Info,
+                    "No curl to copy yet: the panel shows one after an action (settle, clock, a setting, reset, replay).".into(),
+                ));
+                vec![]
+            }
         },
         Action::CopyCurl => {
             let Some(Overlay::Detail { index, .. }) = app.overlay else {
