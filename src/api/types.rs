@@ -377,6 +377,14 @@ impl PurchaseStatus {
         )
     }
 
+    /// Whether the payment ended without the money taken (refused, lapsed or cancelled).
+    pub fn ended_unpaid(&self) -> bool {
+        matches!(
+            self,
+            PurchaseStatus::Error | PurchaseStatus::Expired | PurchaseStatus::Cancelled
+        )
+    }
+
     /// Whether the payment step is over and the next move is the merchant's: a hold
     /// waits for a capture or a void (it is not final: it can still lapse to EXPIRED).
     pub fn awaits_merchant(&self) -> bool {

@@ -913,33 +913,39 @@ fn a_keys_notice_does_not_follow_the_user_to_another_screen() {
     assert_eq!(notice(&app), nothing);
 }
 
-/// Where the flow stands is no key's answer: it stays read over help and after it.
+/// Where the flow stands is no key's answer: it stays read over help and over a detail,
+/// and after they close.
 #[test]
-fn where_the_flow_stands_stays_over_help() {
-    let mut app = fixture::at_card_step(120, 40);
-    let said = notice(&app);
-    assert!(said.contains("Step ②"), "{said}");
-    update(&mut app, key(KeyCode::F(1)));
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
-    assert_eq!(notice(&app), said);
-    update(&mut app, key(KeyCode::Esc));
-    assert!(app.overlay.is_none());
-    assert_eq!(notice(&app), said);
-}
-
-/// Where the flow stands outlives a detail opened and closed over it, and a panel lever's
-/// answer is no panel read: neither goes with the screen.
-#[test]
-fn where_the_flow_stands_outlives_a_detail() {
-    let mut app = fixture::pending(120, 40);
-    let said = notice(&app);
-    assert!(said.contains("202 pending"), "{said}");
-    app.pane = Pane::History;
-    update(&mut app, key(KeyCode::Enter));
-    assert!(matches!(app.overlay, Some(Overlay::Detail { .. })));
-    update(&mut app, key(KeyCode::Esc));
-    assert!(app.overlay.is_none());
-    assert_eq!(notice(&app), said);
+fn where_the_flow_stands_stays_over_help_and_a_detail() {
+    type Opens = fn(&mut super::app::App);
+    let help: Opens = |app| {
+        update(app, key(KeyCode::F(1)));
+    };
+    let detail: Opens = |app| {
+        app.pane = Pane::History;
+        update(app, key(KeyCode::Enter));
+    };
+    type Opened = fn(&Overlay) -> bool;
+    let is_help: Opened = |o| matches!(o, Overlay::Help { .. });
+    let is_detail: Opened = |o| matches!(o, Overlay::Detail { .. });
+    let cases = [
+        (fixture::at_card_step(120, 40), "Step ②", help, is_help),
+        (fixture::pending(120, 40), "202 pending", detail, is_detail),
+    ];
+    for (mut app, stands, opens, opened) in cases {
+        let said = notice(&app);
+        assert!(said.contains(stands), "{said}");
+        opens(&mut app);
+        assert!(
+            app.overlay.as_ref().is_some_and(opened),
+            "{stands}: {:?}",
+            app.overlay
+        );
+        assert_eq!(notice(&app), said);
+        update(&mut app, key(KeyCode::Esc));
+        assert!(app.overlay.is_none(), "{stands}");
+        assert_eq!(notice(&app), said);
+    }
 }
 
 /// The test-card picker ends above the notice line: what the last key did stays read.

@@ -47,13 +47,10 @@ pub(super) fn on_action(app: &mut App, action: Action, context: Context) -> Vec<
             } else if let (Some(Overlay::Detail { .. }), Some(selected)) =
                 (&app.overlay, app.flow_map_return.take())
             {
-                // Opened from the flow map: back to it, on the same arrow. What the
-                // detail said closes with it, as it does when the detail closes alone;
-                // where the flow stands does not.
+                // Opened from the flow map: back to it, on the same arrow. What a key
+                // said on the detail goes with it by `update`'s rule for another screen;
+                // where the flow stands stays.
                 app.overlay = Some(Overlay::FlowMap { selected });
-                if app.notice_by_user {
-                    app.notice = None;
-                }
                 app.save_over_armed = None;
                 vec![]
             } else if app.overlay.is_some() {

@@ -94,10 +94,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     // A payment that ended refused, expired or cancelled is a finished step, but not a
     // ✓: a tick beside ERROR read as success.
-    let ended_unpaid = matches!(
-        app.flow.status,
-        Some(PurchaseStatus::Error | PurchaseStatus::Expired | PurchaseStatus::Cancelled)
-    );
+    let ended_unpaid = app
+        .flow
+        .status
+        .as_ref()
+        .is_some_and(PurchaseStatus::ended_unpaid);
     // A create that failed leaves the flow at step ①, its error on the result pane: the
     // step itself is marked as failed, not as the one being filled in.
     let failed = |s: Step| {

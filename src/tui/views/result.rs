@@ -422,7 +422,7 @@ fn settled(lines: &mut Vec<Para>, app: &App, status: &PurchaseStatus) {
             format!("… {upper} — unpaid past its due time (it expires after 24 h)"),
             Style::default().fg(t.warn),
         ),
-        PurchaseStatus::Error | PurchaseStatus::Expired | PurchaseStatus::Cancelled => (
+        unpaid if unpaid.ended_unpaid() => (
             format!("✘ {upper} — the payment did not go through"),
             Style::default().fg(t.error),
         ),
